@@ -1,0 +1,69 @@
+// Dependency-direction rules of docs/architecture.md, enforced by `npm run deps:check`.
+// An "allowed" list per module: anything else internal is forbidden.
+const layers = {
+  shared: [],
+  oci: ['shared'],
+  cnb: ['oci', 'shared'],
+  app: ['cnb', 'oci', 'shared'],
+  api: ['cnb', 'shared'],
+  k8s: ['api', 'oci', 'shared'],
+  controller: ['app', 'api', 'k8s', 'shared'],
+  cli: ['app', 'controller', 'api', 'shared', 'compose'],
+};
+
+const layerRules = Object.entries(layers).map(([layer, allowed]) => ({
+  name: `${layer}-imports`,
+  comment: `src/${layer} may import only: ${allowed.length ? allowed.join(', ') : 'nothing internal'}`,
+  severity: 'error',
+  from: { path: `^src/${layer}/` },
+  to: {
+    path: '^src/',
+    pathNot: [`^src/${layer}/`, ...allowed.map((a) => (a === 'compose' ? '^src/compose\\.ts$' : `^src/${a}/`))],
+  },
+}));
+
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    {
+      name: 'api-imports-cnb-types-only',
+      comment: 'api may depend on cnb for record types only (status embeds them)',
+      severity: 'error',
+      from: { path: '^src/api/' },
+      to: { path: '^src/cnb/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'through-index-only',
+      comment: 'modules import each other only through their index.ts',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'kubernetes-client-only-in-k8s',
+      comment: '@kubernetes/client-node is used only by the Kubernetes adapter',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/k8s/' },
+      to: { path: '@kubernetes/client-node' },
+    },
+    {
+      name: 'no-test-code-in-production',
+      comment: 'production modules never import tests or test kits outside their own module',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['\\.test\\.ts$', '/testing/'] },
+      to: { path: ['\\.test\\.ts$', '^test/'] },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

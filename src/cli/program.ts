@@ -1,0 +1,31 @@
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import type { CliIo } from './io.ts';
+import { packsmithVersion } from './version.ts';
+import { registerVersionCommand } from './commands/version.ts';
+
+const description =
+  'Keeps Cloud Native Buildpacks builder images up to date from kpack-style resources: ' +
+  'ClusterStore, ClusterStack, ClusterLifecycle, Buildpack, ClusterBuildpack, Builder and ClusterBuilder.';
+
+const exitCodeHelp = `
+Exit codes:
+  0   success
+  1   the operation failed (the message says why)
+  2   wrong usage (unknown command or flag, missing argument)
+  70  internal error (a bug in packsmith: please report it)`;
+
+/** Builds the command tree, writing through `io`; commander's own exits become CommanderErrors. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command()
+    .name('packsmith')
+    .description(description)
+    .version(packsmithVersion, '-v, --version', 'print the packsmith version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', exitCodeHelp)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerVersionCommand(program, io);
+  return program;
+}
+
+export { CommanderError };

@@ -1,0 +1,7 @@
+/**
+ * shared: leaf utilities used by every module (errors, logging contract, async helpers).
+ * Must not import anything else from packsmith.
+ */
+export * from './errors.ts';
+export * from './log.ts';
+export * from './async.ts';
