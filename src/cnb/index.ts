@@ -1,0 +1,6 @@
+/**
+ * cnb: Cloud Native Buildpacks rules (labels, records, order resolution, compatibility, builder
+ * plans), pure over `oci` values. Must not import Kubernetes, HTTP clients, `app`, `api`, `k8s`,
+ * `controller` or `cli`; it never fetches, it receives Image and Layer values.
+ */
+export type * from './records.ts';
