@@ -4,3 +4,6 @@
  * `controller` or `cli`; it never fetches, it receives Image and Layer values.
  */
 export type * from './records.ts';
+export * from './buildpack-version.ts';
+export * from './buildpack-lookup.ts';
+export * from './resolve.ts';
