@@ -11,3 +11,4 @@ export * from './resource.ts';
 export * from './field-issues.ts';
 export * from './defaults.ts';
 export * from './validate.ts';
+export * from './crd.ts';
