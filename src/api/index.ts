@@ -12,3 +12,4 @@ export * from './field-issues.ts';
 export * from './defaults.ts';
 export * from './validate.ts';
 export * from './crd.ts';
+export * from './convert.ts';
