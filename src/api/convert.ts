@@ -42,11 +42,10 @@ function toV1Spec(kind: string, spec: Spec): Spec {
 }
 
 function withoutAnnotation(metadata: KpackResource['metadata']): KpackResource['metadata'] {
-  const annotations = { ...(metadata.annotations ?? {}) };
+  const { annotations: current, ...rest } = metadata;
+  const annotations = { ...(current ?? {}) };
   delete annotations[conversionAnnotation];
-  const out = { ...metadata, annotations };
-  if (Object.keys(annotations).length === 0) delete out.annotations;
-  return out;
+  return Object.keys(annotations).length === 0 ? rest : { ...rest, annotations };
 }
 
 function toV1(resource: KpackResource): KpackResource {
