@@ -13,3 +13,4 @@ export * from './defaults.ts';
 export * from './validate.ts';
 export * from './crd.ts';
 export * from './convert.ts';
+export * from './documents.ts';
