@@ -14,3 +14,4 @@ export * from './validate.ts';
 export * from './crd.ts';
 export * from './convert.ts';
 export * from './documents.ts';
+export * from './conditions.ts';

@@ -1,0 +1,58 @@
+/**
+ * Status conditions: building Ready/UpToDate conditions, reading them, and comparing statuses while
+ * ignoring transition times (so a status is written only when it changed in substance).
+ */
+import type { Condition } from './common.ts';
+
+/** Condition types used by these kinds. */
+export const conditionTypes = { ready: 'Ready', upToDate: 'UpToDate' } as const;
+
+/** Builds a condition; `now` is an RFC 3339 time supplied by the caller's clock. */
+export function makeCondition(type: string, ok: boolean, now: string, details: { reason?: string; message?: string } = {}): Condition {
+  return {
+    type,
+    status: ok ? 'True' : 'False',
+    lastTransitionTime: now,
+    ...(details.reason ? { reason: details.reason } : {}),
+    ...(details.message ? { message: details.message } : {}),
+  };
+}
+
+/** The condition of `type`, or undefined. */
+export function findCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
+  return conditions?.find((c) => c.type === type);
+}
+
+/** True when the condition exists and is True. */
+export function isConditionTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
+  return findCondition(conditions, type)?.status === 'True';
+}
+
+/**
+ * Keeps the previous transition time of every condition whose status did not change, as Kubernetes
+ * conventions ask; conditions that changed keep their new time.
+ */
+export function carryTransitionTimes(next: readonly Condition[], previous: readonly Condition[] | undefined): Condition[] {
+  return next.map((condition) => {
+    const before = findCondition(previous, condition.type);
+    return before && before.status === condition.status && before.lastTransitionTime
+      ? { ...condition, lastTransitionTime: before.lastTransitionTime }
+      : condition;
+  });
+}
+
+function stripTimes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripTimes);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, v]) => key !== 'lastTransitionTime' && v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, v]) => [key, stripTimes(v)]),
+  );
+}
+
+/** Semantic equality of two statuses: transition times, key order and undefined fields do not count. */
+export function sameStatus(a: unknown, b: unknown): boolean {
+  return JSON.stringify(stripTimes(a)) === JSON.stringify(stripTimes(b));
+}
