@@ -1,0 +1,228 @@
+/**
+ * Typed registry failures and the redaction every message goes through. A RegistryError carries the
+ * HTTP status (absent for connection-level failures), the OCI error codes from the response body and
+ * a retryable flag: connection-level faults, 408, 429 and 5xx may succeed on a later try; 401, 403,
+ * 404 and other 4xx will not (packsmith's difference D-a from kpack).
+ */
+import { AppError, type AppErrorOptions } from '../../shared/index.ts';
+
+/** One entry of the `errors` array of a distribution error body. */
+export interface OciErrorEntry {
+  code: string;
+  message: string;
+}
+
+/** What a RegistryError knows beyond its message. */
+export interface RegistryErrorOptions extends AppErrorOptions {
+  /** HTTP status of the failed response; undefined when no response arrived. */
+  status?: number;
+  /** Error codes and messages from the response body (`MANIFEST_UNKNOWN`, `DENIED`, …). */
+  errors?: readonly OciErrorEntry[];
+  /** The request, already redacted. */
+  method?: string;
+  url?: string;
+}
+
+/** Stable AppError codes of registry failures, by HTTP status where one applies. */
+export const registryErrorCodes = {
+  unauthorized: 'REGISTRY_UNAUTHORIZED',
+  forbidden: 'REGISTRY_FORBIDDEN',
+  notFound: 'REGISTRY_NOT_FOUND',
+  http: 'REGISTRY_HTTP',
+  connection: 'REGISTRY_CONNECTION',
+} as const;
+
+/** A registry request that failed: an error response, or no response at all (`status` undefined). */
+export class RegistryError extends AppError {
+  readonly status: number | undefined;
+  readonly errors: readonly OciErrorEntry[];
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+
+  constructor(message: string, options: RegistryErrorOptions = {}) {
+    super(codeFor(options.status), redactText(message), {
+      cause: options.cause,
+      retryable: options.retryable ?? isRetryableStatus(options.status),
+    });
+    this.status = options.status;
+    this.errors = options.errors ?? [];
+    this.method = options.method;
+    this.url = options.url === undefined ? undefined : redactUrl(options.url);
+  }
+
+  /** True for 404, the answer that means "this manifest, blob or repository does not exist". */
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+
+  /** True for 401 and 403: credentials are missing, wrong or insufficient; retrying will not help. */
+  get isAuthFailure(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+}
+
+function codeFor(status: number | undefined): string {
+  if (status === undefined) return registryErrorCodes.connection;
+  if (status === 401) return registryErrorCodes.unauthorized;
+  if (status === 403) return registryErrorCodes.forbidden;
+  if (status === 404) return registryErrorCodes.notFound;
+  return registryErrorCodes.http;
+}
+
+/** True for the statuses a retry may cure: 408, 429 and every 5xx; undefined (no response) counts too. */
+export function isRetryableStatus(status: number | undefined): boolean {
+  return status === undefined || status === 408 || status === 429 || (status >= 500 && status <= 599);
+}
+
+/** Codes of socket and DNS failures that are worth retrying; certificate problems are not among them. */
+const transientNetworkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ERR_TLS_HANDSHAKE_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'IDLE_TIMEOUT',
+]);
+
+/** The first `code` found along an error's cause chain (undici wraps socket errors in `fetch failed`). */
+export function networkErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** True when a request failed below HTTP in a way that may pass on a later try (refused, reset, DNS, timeouts). */
+export function isTransientNetworkError(error: unknown): boolean {
+  const code = networkErrorCode(error);
+  return code !== undefined && transientNetworkCodes.has(code);
+}
+
+/** Wraps a failure that produced no HTTP response; certificate and protocol errors are permanent. */
+export function connectionError(method: string, url: string, cause: unknown): RegistryError {
+  const code = networkErrorCode(cause);
+  const detail = describeCause(cause);
+  return new RegistryError(`${method} ${redactUrl(url)}: ${detail}${code && !detail.includes(code) ? ` (${code})` : ''}`, {
+    method,
+    url,
+    cause,
+    retryable: isTransientNetworkError(cause),
+  });
+}
+
+function describeCause(cause: unknown): string {
+  const messages: string[] = [];
+  let current: unknown = cause;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    if (current.message && current.message !== 'fetch failed') messages.push(current.message);
+    current = current.cause;
+  }
+  return messages.length > 0 ? messages.join(': ') : 'connection failed';
+}
+
+/** Largest error body read for its OCI error codes; registries keep these small. */
+const maxErrorBodyBytes = 64 * 1024;
+
+/** The minimal response shape read here, so that callers may pass undici's or the global Response. */
+export interface ErrorResponse {
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** Builds the RegistryError for an unexpected HTTP response, reading (a bounded part of) its JSON error body. */
+export async function responseError(method: string, url: string, response: ErrorResponse): Promise<RegistryError> {
+  const errors = method === 'HEAD' ? [] : parseErrorBody(await readBoundedText(response));
+  const summary = errors.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code)).join('; ');
+  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+  return new RegistryError(`${method} ${redactUrl(url)}: ${status}${summary ? `: ${summary}` : ''}`, {
+    status: response.status,
+    errors,
+    method,
+    url,
+  });
+}
+
+async function readBoundedText(response: ErrorResponse): Promise<string> {
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (length > maxErrorBodyBytes) return '';
+  try {
+    return (await response.text()).slice(0, maxErrorBodyBytes);
+  } catch {
+    return '';
+  }
+}
+
+/** Reads `{ errors: [{ code, message }] }`; anything else yields an empty list. Messages are truncated and redacted. */
+export function parseErrorBody(text: string): OciErrorEntry[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const list = (body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(list)) return [];
+  return list.slice(0, 10).flatMap((entry: unknown) => {
+    const { code, message } = (entry ?? {}) as { code?: unknown; message?: unknown };
+    if (typeof code !== 'string') return [];
+    return [{ code: code.slice(0, 64), message: typeof message === 'string' ? redactText(message.slice(0, 200)) : '' }];
+  });
+}
+
+/** A URL with user info removed and every query value replaced (upload `_state`, tokens, signatures). */
+export function redactUrl(url: string | URL): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return redactText(String(url));
+  }
+  parsed.username = '';
+  parsed.password = '';
+  for (const key of [...new Set(parsed.searchParams.keys())]) {
+    if (!safeQueryKeys.has(key)) parsed.searchParams.set(key, 'REDACTED');
+  }
+  return parsed.toString();
+}
+
+/** Query parameters whose values are harmless and useful in messages. */
+const safeQueryKeys = new Set(['digest', 'mount', 'from', 'n', 'last', 'service', 'scope']);
+
+const secretPatterns: ReadonlyArray<[RegExp, string]> = [
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 REDACTED'],
+  [/\b(_state|access_token|refresh_token|token|password|X-Amz-Signature|sig|signature)=[^&\s"']+/gi, '$1=REDACTED'],
+  [/\beyJ[A-Za-z0-9_-]{8,}(\.[A-Za-z0-9_-]*){0,2}/g, 'REDACTED'],
+  [/(\/\/)[^/@\s:]+:[^/@\s]+@/g, '$1'],
+];
+
+/** Removes credentials, tokens and upload state from free text (messages from undici, registries, token servers). */
+export function redactText(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of secretPatterns) result = result.replace(pattern, replacement);
+  return result;
+}
+
+/** Headers with `Authorization` (and cookies) replaced, for logging a request. */
+export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    result[name] = /^(authorization|proxy-authorization|cookie|set-cookie)$/i.test(name) ? 'REDACTED' : value;
+  }
+  return result;
+}
