@@ -126,6 +126,8 @@ export async function runCommand(
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    // A command that exits without reading its input closes the pipe first; that EPIPE is not its failure.
+    child.stdin.once('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
