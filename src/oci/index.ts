@@ -7,3 +7,4 @@ export * from './media-types.ts';
 export * from './digest.ts';
 export * from './errors.ts';
 export type * from './image.ts';
+export * from './layout/index.ts';
