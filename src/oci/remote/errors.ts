@@ -21,6 +21,8 @@ export interface RegistryErrorOptions extends AppErrorOptions {
   /** The request, already redacted. */
   method?: string;
   url?: string;
+  /** What the registry asked for in `Retry-After`, in milliseconds. */
+  retryAfterMs?: number;
 }
 
 /** Stable AppError codes of registry failures, by HTTP status where one applies. */
@@ -38,6 +40,8 @@ export class RegistryError extends AppError {
   readonly errors: readonly OciErrorEntry[];
   readonly method: string | undefined;
   readonly url: string | undefined;
+  /** The delay the registry asked for (429/503 `Retry-After`), in milliseconds; undefined when it named none. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: RegistryErrorOptions = {}) {
     super(codeFor(options.status), redactText(message), {
@@ -48,6 +52,7 @@ export class RegistryError extends AppError {
     this.errors = options.errors ?? [];
     this.method = options.method;
     this.url = options.url === undefined ? undefined : redactUrl(options.url);
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /** True for 404, the answer that means "this manifest, blob or repository does not exist". */
@@ -155,7 +160,16 @@ export async function responseError(method: string, url: string, response: Error
     errors,
     method,
     url,
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
   });
+}
+
+/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 async function readBoundedText(response: ErrorResponse): Promise<string> {

@@ -1,0 +1,159 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Credentials, staticKeychain } from '../auth/index.ts';
+import type { RequestEvent } from './counters.ts';
+import { RegistryError } from './errors.ts';
+import { RegistryTransport, type TransportOptions } from './transport.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+/** A loopback HTTP server whose behaviour each test sets; it records what it received. */
+class FaultServer {
+  handler: Handler = (_req, res) => res.end();
+  readonly seen: Array<{ method: string; url: string; authorization?: string; body: string }> = [];
+  #server: Server | undefined;
+  host = '';
+
+  async start(): Promise<void> {
+    this.#server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString();
+        this.seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body });
+        this.handler(req, res, body);
+      });
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
+    this.host = `127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.#server?.closeAllConnections();
+    await new Promise((resolve) => this.#server?.close(resolve));
+  }
+}
+
+describe('RegistryTransport against a fault server', () => {
+  const server = new FaultServer();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+
+  const delays: number[] = [];
+  const events: RequestEvent[] = [];
+  const transport = (options: TransportOptions = {}): RegistryTransport =>
+    new RegistryTransport({
+      retry: { sleep: (ms) => (delays.push(ms), Promise.resolve()), random: () => 0 },
+      onRequest: (event) => events.push(event),
+      ...options,
+    });
+  const reset = (handler: Handler): void => {
+    server.handler = handler;
+    server.seen.length = 0;
+    delays.length = 0;
+    events.length = 0;
+  };
+
+  it('falls back from https to http for a loopback registry and remembers the scheme', async () => {
+    reset((_req, res) => res.end('{}'));
+    const client = transport();
+    const response = await client.request({ registry: server.host, method: 'GET', path: '/v2/x/tags/list', scopes: [], expect: [200] });
+    await response.text();
+    expect((await client.baseUrl(server.host)).protocol).toBe('http:');
+    expect(events.map((e) => `${e.kind} ${e.url.split(':')[0]} ${e.status ?? 'error'}`)).toEqual(['ping https error', 'ping http 200', 'registry http 200']);
+    await client.close();
+  });
+
+  it('refuses plain http for a registry that is neither loopback nor insecure', async () => {
+    reset((_req, res) => res.end());
+    const client = transport({ retry: { maxAttempts: 1 } });
+    // `localhost.` is not on the loopback list, but it resolves to the fault server.
+    const error = await client.request({ registry: `localhost.:${server.host.split(':')[1]}`, method: 'GET', path: '/v2/', scopes: [], expect: [200] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).status).toBeUndefined();
+    expect(server.seen).toHaveLength(0);
+    await client.close();
+  });
+
+  it('retries 503 honouring Retry-After, then succeeds', async () => {
+    let calls = 0;
+    reset((req, res) => {
+      if (req.url === '/v2/') return res.end();
+      calls++;
+      if (calls === 1) return res.writeHead(503, { 'Retry-After': '2' }).end();
+      if (calls === 2) return res.writeHead(429).end('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}');
+      res.end('ok');
+    });
+    const client = transport();
+    const response = await client.request({ registry: server.host, method: 'GET', path: '/v2/a/manifests/x', scopes: [], expect: [200] });
+    expect(await response.text()).toBe('ok');
+    expect(delays).toEqual([2000, 400]);
+    await client.close();
+  });
+
+  it('gives up after the attempt budget with the last retryable error', async () => {
+    reset((req, res) => (req.url === '/v2/' ? res.end() : res.writeHead(500).end()));
+    const client = transport({ retry: { maxAttempts: 3 } });
+    const error = await client.request({ registry: server.host, method: 'GET', path: '/v2/a/blobs/x', scopes: [], expect: [200] }).catch((e: unknown) => e);
+    expect((error as RegistryError).status).toBe(500);
+    expect((error as RegistryError).retryable).toBe(true);
+    expect(server.seen.filter((s) => s.url === '/v2/a/blobs/x')).toHaveLength(3);
+    await client.close();
+  });
+
+  it('does not retry 401 and does not resend rejected Basic credentials', async () => {
+    reset((_req, res) => res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="r"' }).end());
+    const client = transport({ keychain: staticKeychain({ [server.host]: Credentials.of({ username: 'u', password: 'wrong' }) }) });
+    const error = await client.request({ registry: server.host, method: 'GET', path: '/v2/a/manifests/x', scopes: [], expect: [200] }).catch((e: unknown) => e);
+    expect((error as RegistryError).status).toBe(401);
+    expect((error as RegistryError).retryable).toBe(false);
+    expect(server.seen.map((s) => s.url)).toEqual(['/v2/', '/v2/a/manifests/x']);
+    expect(server.seen[1]!.authorization).toBe(`Basic ${Buffer.from('u:wrong').toString('base64')}`);
+    expect(delays).toEqual([]);
+    await client.close();
+  });
+
+  it('never retries a streamed body', async () => {
+    reset((req, res) => (req.url === '/v2/' ? res.end() : res.writeHead(503).end()));
+    const client = transport();
+    async function* body(): AsyncIterable<Uint8Array> {
+      yield Buffer.from('streamed');
+    }
+    const error = await client.request({ registry: server.host, method: 'PUT', path: '/v2/a/blobs/uploads/1', scopes: [], expect: [201], body: body() }).catch((e: unknown) => e);
+    expect((error as RegistryError).status).toBe(503);
+    expect(server.seen.filter((s) => s.method === 'PUT')).toHaveLength(1);
+    expect(server.seen.at(-1)!.body).toBe('streamed');
+    expect(client.counters.totals().bytesSent).toBe(8);
+    await client.close();
+  });
+
+  it('follows a blob redirect without the Authorization header', async () => {
+    reset((req, res) => {
+      if (req.url === '/v2/') return res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="r"' }).end();
+      if (req.url === '/v2/a/blobs/sha256:1') return res.writeHead(307, { Location: '/storage/blob?sig=abc' }).end();
+      res.end('blob bytes');
+    });
+    const client = transport({ keychain: staticKeychain({ '*': Credentials.of({ username: 'u', password: 'p' }) }) });
+    const response = await client.request({ registry: server.host, method: 'GET', path: '/v2/a/blobs/sha256:1', scopes: [], expect: [200], followRedirects: true });
+    expect(await response.text()).toBe('blob bytes');
+    expect(server.seen.slice(1).map((s) => [s.url, s.authorization !== undefined])).toEqual([
+      ['/v2/a/blobs/sha256:1', true],
+      ['/storage/blob?sig=abc', false],
+    ]);
+    expect(events.at(-1)).toMatchObject({ kind: 'redirect', url: expect.stringContaining('sig=REDACTED') as unknown });
+    await client.close();
+  });
+
+  it('stops at once when the caller aborts', async () => {
+    reset((req, res) => (req.url === '/v2/' ? res.end() : setTimeout(() => res.end(), 5_000)));
+    const client = transport();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('caller gave up')), 50);
+    const started = Date.now();
+    const error = await client.request({ registry: server.host, method: 'GET', path: '/v2/slow', scopes: [], expect: [200], signal: controller.signal }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('caller gave up');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await client.close();
+  });
+});

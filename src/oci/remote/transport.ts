@@ -1,0 +1,280 @@
+/**
+ * The HTTP layer of the registry client. One RegistryTransport serves many registries: it pings
+ * `/v2/` once per registry to learn the scheme and the auth challenge, adds Basic or Bearer
+ * authorization (tokens fetched before any body is sent, cached per registry and scope set), retries
+ * transient failures with backoff, bounds concurrent requests per registry, follows blob redirects
+ * without the Authorization header, and reports each exchange to an optional hook.
+ */
+import { fetch, type Dispatcher, type Response } from 'undici';
+import { createLimiter, memoize, silentLogger, type Logger } from '../../shared/index.ts';
+import { anonymousKeychain, type Credentials, type Keychain } from '../auth/index.ts';
+import { mergeScopes, parseWwwAuthenticate, type Challenge } from './challenge.ts';
+import { ConnectionPool, type ConnectionOptions } from './connection.ts';
+import { RegistryError, connectionError, redactText, redactUrl, responseError } from './errors.ts';
+import { defaultRetryPolicy, withRetries, type RetryPolicy } from './retry.ts';
+import { TokenCache, basicAuthorization, parseTokenResponse, tokenHttpRequest } from './token-auth.ts';
+import { TransferCounters, type RequestEvent, type RequestKind } from './counters.ts';
+
+/** A request body: bytes (replayable, so retried) or a stream (sent once). */
+export type RequestBody = Uint8Array | string | AsyncIterable<Uint8Array>;
+
+/** One registry request. */
+export interface RegistryRequest {
+  registry: string;
+  method: string;
+  /** A path below the registry root (`/v2/…`), or an absolute URL such as an upload `Location`. */
+  path: string | URL;
+  /** Token scopes this request needs; the whole set is requested at once, so pass the same set for a whole push. */
+  scopes: readonly string[];
+  /** Statuses that count as success; any other becomes a RegistryError. */
+  expect: readonly number[];
+  headers?: Record<string, string>;
+  body?: RequestBody;
+  /** Follow 3xx answers (blob GETs), dropping the Authorization header. */
+  followRedirects?: boolean;
+  /** Set false for requests that must not be repeated (a retry then happens a level up). Streams are never retried. */
+  retry?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Options of a RegistryTransport; every field has a default. */
+export interface TransportOptions extends ConnectionOptions {
+  keychain?: Keychain;
+  /** Concurrent requests per registry (default 4). */
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  /** Called after every HTTP exchange (pings, tokens, registry calls, redirects), for metrics and tests. */
+  onRequest?: (event: RequestEvent) => void;
+  userAgent?: string;
+  /** Clock for token expiry, epoch milliseconds. */
+  now?: () => number;
+}
+
+interface Endpoint {
+  base: URL;
+  challenge: Challenge | undefined;
+}
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+const maxRedirects = 5;
+
+/** The shared HTTP client for registries; create one per process or per operation, and `close()` it when done. */
+export class RegistryTransport {
+  readonly counters = new TransferCounters();
+  readonly #pool: ConnectionPool;
+  readonly #keychain: Keychain;
+  readonly #retry: RetryPolicy;
+  readonly #logger: Logger;
+  readonly #onRequest: ((event: RequestEvent) => void) | undefined;
+  readonly #userAgent: string;
+  readonly #now: () => number;
+  readonly #concurrency: number;
+  readonly #tokens: TokenCache;
+  readonly #endpoints = new Map<string, () => Promise<Endpoint>>();
+  readonly #credentials = new Map<string, () => Promise<Credentials>>();
+  readonly #pendingTokens = new Map<string, Promise<string>>();
+  readonly #limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+
+  constructor(options: TransportOptions = {}) {
+    this.#pool = new ConnectionPool(options);
+    this.#keychain = options.keychain ?? anonymousKeychain;
+    this.#retry = { ...defaultRetryPolicy, ...options.retry };
+    this.#logger = options.logger ?? silentLogger;
+    this.#onRequest = options.onRequest;
+    this.#userAgent = options.userAgent ?? 'packsmith';
+    this.#now = options.now ?? Date.now;
+    this.#concurrency = options.concurrency ?? 4;
+    this.#tokens = new TokenCache(this.#now);
+  }
+
+  /** Sends `request` with authorization and retries; resolves the response (body unread) when its status is expected. */
+  async request(request: RegistryRequest): Promise<Response> {
+    const replayable = request.body === undefined || typeof request.body === 'string' || request.body instanceof Uint8Array;
+    const policy = (request.retry ?? true) && replayable ? this.#retry : { ...this.#retry, maxAttempts: 1 };
+    return withRetries(policy, () => this.#attempt(request, replayable), {
+      signal: request.signal,
+      onRetry: ({ attempt, delayMs, error }) =>
+        this.#logger.debug('retrying registry request', {
+          registry: request.registry,
+          method: request.method,
+          attempt: attempt + 1,
+          delayMs,
+          error: redactText(String(error)),
+        }),
+    });
+  }
+
+  /** The base URL (`scheme://host/`) this transport uses for `registry`, pinging it first if needed. */
+  async baseUrl(registry: string): Promise<URL> {
+    return (await this.#endpoint(registry)).base;
+  }
+
+  /** Closes the connection pools. */
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+
+  async #attempt(request: RegistryRequest, replayable: boolean): Promise<Response> {
+    const endpoint = await this.#endpoint(request.registry);
+    const scopes = mergeScopes(request.scopes);
+    const url = typeof request.path === 'string' ? new URL(request.path, endpoint.base) : request.path;
+    const authorization = await this.#authorization(request.registry, endpoint, scopes);
+    let response = await this.#send(request, url, authorization, 'registry');
+    if (response.status === 401 && replayable && this.#adoptChallenge(endpoint, response)) {
+      // The token expired, or the registry wants a scope or scheme the ping did not show. Ask once
+      // more, but only with different authorization: resending rejected Basic credentials is pointless.
+      const wanted = endpoint.challenge?.params.scope;
+      const retryScopes = wanted === undefined ? scopes : mergeScopes([...scopes, ...wanted.split(' ')]);
+      this.#tokens.delete(TokenCache.key(request.registry, retryScopes));
+      const renewed = await this.#authorization(request.registry, endpoint, retryScopes);
+      if (renewed !== authorization) {
+        await discard(response);
+        response = await this.#send(request, url, renewed, 'registry');
+      }
+    }
+    if (request.followRedirects === true) response = await this.#followRedirects(request, url, response);
+    if (!request.expect.includes(response.status)) throw await responseError(request.method, url.href, response);
+    return response;
+  }
+
+  /** Records a 401's challenge on the endpoint; false when the answer carries nothing usable. */
+  #adoptChallenge(endpoint: Endpoint, response: Response): boolean {
+    const challenge = pickChallenge(response.headers.get('www-authenticate'));
+    if (challenge === undefined) return false;
+    endpoint.challenge = challenge;
+    return true;
+  }
+
+  async #followRedirects(request: RegistryRequest, from: URL, first: Response): Promise<Response> {
+    let response = first;
+    let url = from;
+    for (let hop = 0; hop < maxRedirects && redirectStatuses.has(response.status); hop++) {
+      const location = response.headers.get('location');
+      if (location === null) break;
+      await discard(response);
+      url = new URL(location, url);
+      // Storage back-ends (S3, CDNs) sign the URL itself; the registry's credentials must not leak to them.
+      response = await this.#send({ ...request, method: request.method === 'HEAD' ? 'HEAD' : 'GET' }, url, undefined, 'redirect');
+    }
+    return response;
+  }
+
+  // Pings, credential look-ups and token fetches are shared by concurrent callers, so they run
+  // without any one caller's AbortSignal; the connect and idle timeouts bound them instead.
+  #endpoint(registry: string): Promise<Endpoint> {
+    let ping = this.#endpoints.get(registry);
+    if (ping === undefined) {
+      ping = memoize(() => this.#ping(registry));
+      this.#endpoints.set(registry, ping);
+    }
+    return ping();
+  }
+
+  /** GET /v2/ over each allowed scheme in turn; the first that answers 200 or 401 decides scheme and challenge. */
+  async #ping(registry: string): Promise<Endpoint> {
+    const { schemes } = this.#pool.connection(registry);
+    let lastError: unknown;
+    for (const scheme of schemes) {
+      const base = new URL(`${scheme}://${registry}/`);
+      let response: Response;
+      try {
+        response = await this.#send({ registry, method: 'GET', path: '/v2/', scopes: [], expect: [] }, new URL('/v2/', base), undefined, 'ping');
+      } catch (error) {
+        lastError = error;
+        continue;
+      }
+      if (response.status !== 200 && response.status !== 401) throw await responseError('GET', new URL('/v2/', base).href, response);
+      const challenge = response.status === 401 ? pickChallenge(response.headers.get('www-authenticate')) : undefined;
+      await discard(response);
+      return { base, challenge };
+    }
+    throw lastError;
+  }
+
+  async #authorization(registry: string, endpoint: Endpoint, scopes: string[]): Promise<string | undefined> {
+    const challenge = endpoint.challenge;
+    if (challenge === undefined) return undefined;
+    const credentials = await this.#credentialsFor(registry);
+    if (challenge.scheme === 'basic') return credentials.hasBasic ? basicAuthorization(credentials) : undefined;
+    if (credentials.registryToken !== undefined) return `Bearer ${credentials.registryToken}`;
+    const key = TokenCache.key(registry, scopes);
+    const cached = this.#tokens.get(key);
+    if (cached !== undefined) return `Bearer ${cached}`;
+    let pending = this.#pendingTokens.get(key);
+    if (pending === undefined) {
+      pending = this.#fetchToken({ registry, challenge, scopes, credentials, key }).finally(() => this.#pendingTokens.delete(key));
+      this.#pendingTokens.set(key, pending);
+    }
+    return `Bearer ${await pending}`;
+  }
+
+  #credentialsFor(registry: string): Promise<Credentials> {
+    let resolve = this.#credentials.get(registry);
+    if (resolve === undefined) {
+      resolve = memoize(() => this.#keychain.resolve(registry));
+      this.#credentials.set(registry, resolve);
+    }
+    return resolve();
+  }
+
+  async #fetchToken(ask: { registry: string; challenge: Challenge; scopes: string[]; credentials: Credentials; key: string }): Promise<string> {
+    const realm = ask.challenge.params.realm;
+    if (realm === undefined) throw new RegistryError(`${ask.registry} sent a Bearer challenge without a realm`, { retryable: false });
+    const http = tokenHttpRequest({ realm, service: ask.challenge.params.service, scopes: ask.scopes, credentials: ask.credentials });
+    const request: RegistryRequest = { registry: ask.registry, method: http.method, path: http.url, scopes: ask.scopes, expect: [200], headers: http.headers, body: http.body };
+    const response = await this.#send(request, http.url, undefined, 'token');
+    if (response.status !== 200) throw await responseError(http.method, http.url.href, response);
+    const issued = parseTokenResponse(await response.json(), this.#now(), redactUrl(realm));
+    this.#tokens.set(ask.key, issued);
+    return issued.token;
+  }
+
+  async #send(request: RegistryRequest, url: URL, authorization: string | undefined, kind: RequestKind): Promise<Response> {
+    const headers: Record<string, string> = { 'User-Agent': this.#userAgent, ...request.headers };
+    if (authorization !== undefined) headers.Authorization = authorization;
+    const body = request.body === undefined ? undefined : this.counters.countSent(request.body);
+    const init = { method: request.method, headers, body, redirect: 'manual', duplex: 'half', signal: request.signal, dispatcher: this.#pool.dispatcherFor(url) as Dispatcher };
+    const started = this.#now();
+    const event = { registry: request.registry, kind, method: request.method, url: redactUrl(url), scopes: kind === 'token' ? request.scopes : undefined };
+    try {
+      const response = await this.#limiter(url.host)(() => fetch(url, init as Parameters<typeof fetch>[1]));
+      this.#report({ ...event, status: response.status, durationMs: this.#now() - started });
+      return response;
+    } catch (error) {
+      this.#report({ ...event, error: redactText(String(error)), durationMs: this.#now() - started });
+      if (request.signal?.aborted) throw error;
+      throw connectionError(request.method, url.href, error);
+    }
+  }
+
+  #report(event: RequestEvent): void {
+    this.counters.record(event);
+    this.#logger.debug('registry request', { ...event });
+    this.#onRequest?.(event);
+  }
+
+  #limiter(host: string): <T>(task: () => Promise<T>) => Promise<T> {
+    let limiter = this.#limiters.get(host);
+    if (limiter === undefined) {
+      limiter = createLimiter(this.#concurrency);
+      this.#limiters.set(host, limiter);
+    }
+    return limiter;
+  }
+}
+
+/** The first challenge we can answer (Bearer or Basic) among those offered. */
+function pickChallenge(header: string | null): Challenge | undefined {
+  if (header === null) return undefined;
+  return parseWwwAuthenticate(header).find((c) => c.scheme === 'bearer' || c.scheme === 'basic');
+}
+
+/** Reads and drops a small body so that its connection goes back to the pool. */
+async function discard(response: Response): Promise<void> {
+  try {
+    await response.arrayBuffer();
+  } catch {
+    // A body that cannot be read has already lost its connection; nothing to give back.
+  }
+}
