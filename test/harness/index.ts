@@ -11,3 +11,6 @@ export * from './certs.ts';
 export * from './skopeo.ts';
 export * from './umoci.ts';
 export * from './oci-fixture.ts';
+export * from './kube.ts';
+export * from './kube-request.ts';
+export * from './cnb-tools.ts';
