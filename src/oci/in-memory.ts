@@ -1,0 +1,171 @@
+/**
+ * Images over parts already in memory: manifest and config bytes plus Layer handles (used by the
+ * mutations, the empty image and tests). Objects are encoded canonically here, so that the same
+ * manifest and config always give the same bytes and digest. Also: layer lookup over any Image.
+ */
+import { isDigest, sha256Digest, type Digest } from './digest.ts';
+import { DigestMismatchError, OciFormatError } from './errors.ts';
+import type { ConfigFile, Descriptor, Image, IoOptions, Layer, Manifest } from './image.ts';
+import { mediaTypes, type MediaType } from './media-types.ts';
+
+/** The parts of an image: exact manifest and config bytes and one Layer per manifest layer, bottom first. */
+export interface ImageParts {
+  rawManifest: Uint8Array;
+  rawConfig: Uint8Array;
+  layers: readonly Layer[];
+}
+
+/**
+ * An Image over `parts`. Checks now, without reading any layer, that the manifest and config parse,
+ * that the manifest's config descriptor names `rawConfig` (DigestMismatchError otherwise) and that
+ * the manifest, `rootfs.diff_ids` and `layers` have the same length (OciFormatError otherwise).
+ * Every read returns a fresh copy, so callers cannot change the image.
+ */
+export function imageFromParts(parts: ImageParts): Image {
+  const rawManifest = Uint8Array.from(parts.rawManifest);
+  const rawConfig = Uint8Array.from(parts.rawConfig);
+  const manifest = parseManifest(rawManifest);
+  const configDigest = sha256Digest(rawConfig);
+  if (manifest.config.digest !== configDigest) throw new DigestMismatchError('config digest', manifest.config.digest, configDigest);
+  if (manifest.config.size !== rawConfig.length) throw new DigestMismatchError('config size', String(manifest.config.size), String(rawConfig.length));
+  const config = parseConfigFile(rawConfig);
+  const counts = [manifest.layers.length, config.rootfs.diff_ids.length, parts.layers.length];
+  if (counts.some((n) => n !== counts[0])) {
+    throw new OciFormatError(`image has ${counts[0]} manifest layers, ${counts[1]} diff_ids and ${counts[2]} layer handles`);
+  }
+  const layers = [...parts.layers];
+  const digest = sha256Digest(rawManifest);
+  return {
+    mediaType: () => Promise.resolve(manifest.mediaType ?? mediaTypes.ociManifest),
+    rawManifest: () => Promise.resolve(Uint8Array.from(rawManifest)),
+    manifest: () => Promise.resolve(structuredClone(manifest)),
+    digest: () => Promise.resolve(digest),
+    rawConfigFile: () => Promise.resolve(Uint8Array.from(rawConfig)),
+    configFile: () => Promise.resolve(structuredClone(config)),
+    layers: () => Promise.resolve([...layers]),
+  };
+}
+
+/** A manifest whose config descriptor will be filled in from the encoded config. */
+export type ManifestTemplate = Omit<Manifest, 'config'> & { config: Omit<Descriptor, 'digest' | 'size'> & Partial<Descriptor> };
+
+/** The parts of an image as objects; see `imageFromData`. */
+export interface ImageData {
+  manifest: ManifestTemplate;
+  config: ConfigFile;
+  layers: readonly Layer[];
+}
+
+/**
+ * An Image built from objects: the config is encoded canonically, the manifest's config descriptor
+ * gets its digest and size, and the manifest is encoded canonically. Same objects, same digest.
+ */
+export function imageFromData(data: ImageData): Image {
+  const rawConfig = encodeConfigFile(data.config);
+  const config: Descriptor = { ...data.manifest.config, digest: sha256Digest(rawConfig), size: rawConfig.length };
+  const rawManifest = encodeManifest({ ...data.manifest, config });
+  return imageFromParts({ rawManifest, rawConfig, layers: data.layers });
+}
+
+/** Reads and checks the shape of manifest bytes; throws OciFormatError. */
+function parseManifest(bytes: Uint8Array): Manifest {
+  const value = parseJson(bytes, 'manifest');
+  if (value.schemaVersion !== 2) throw new OciFormatError('manifest: schemaVersion must be 2');
+  if (!Array.isArray(value.layers)) throw new OciFormatError('manifest: layers must be an array');
+  checkDescriptor(value.config, 'manifest.config');
+  value.layers.forEach((layer, i) => checkDescriptor(layer, `manifest.layers[${i}]`));
+  return value as unknown as Manifest;
+}
+
+/** Reads and checks the shape of config bytes (os, architecture, rootfs.diff_ids); throws OciFormatError. */
+function parseConfigFile(bytes: Uint8Array): ConfigFile {
+  const value = parseJson(bytes, 'config');
+  const rootfs = value.rootfs as { diff_ids?: unknown } | undefined;
+  if (typeof rootfs !== 'object' || rootfs === null || !Array.isArray(rootfs.diff_ids)) {
+    throw new OciFormatError('config: rootfs.diff_ids must be an array');
+  }
+  if (!rootfs.diff_ids.every(isDigest)) throw new OciFormatError('config: rootfs.diff_ids must hold digests');
+  if (typeof value.os !== 'string' || typeof value.architecture !== 'string') throw new OciFormatError('config: os and architecture must be strings');
+  return value as unknown as ConfigFile;
+}
+
+function parseJson(bytes: Uint8Array, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new OciFormatError(`${what} is not valid UTF-8 JSON`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new OciFormatError(`${what} must be a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function checkDescriptor(value: unknown, at: string): void {
+  const d = value as Partial<Descriptor> | null;
+  if (typeof d !== 'object' || d === null) throw new OciFormatError(`${at} must be a descriptor object`);
+  if (typeof d.mediaType !== 'string') throw new OciFormatError(`${at}.mediaType must be a string`);
+  if (!isDigest(d.digest)) throw new OciFormatError(`${at}.digest must be a sha256 or sha512 digest`);
+  if (!Number.isSafeInteger(d.size) || (d.size ?? -1) < 0) throw new OciFormatError(`${at}.size must be a non-negative integer`);
+}
+
+type Json = Record<string, unknown>;
+type Encoders = Record<string, (value: never) => unknown>;
+
+/** Known keys first in `order`, the rest sorted; undefined values dropped; `nested` re-orders inner values. */
+function ordered(value: object, order: readonly string[], nested: Encoders = {}): Json {
+  const source = value as Json;
+  const rest = Object.keys(source).filter((k) => !order.includes(k)).sort();
+  const out: Json = {};
+  for (const key of [...order, ...rest]) {
+    const inner = source[key];
+    if (inner === undefined) continue;
+    const encode = nested[key] as ((v: unknown) => unknown) | undefined;
+    out[key] = encode ? encode(inner) : inner;
+  }
+  return out;
+}
+
+const sortedMap = (value: object): Json => ordered(value, []);
+const descriptorOrder = ['mediaType', 'artifactType', 'digest', 'size', 'urls', 'annotations', 'data', 'platform'];
+const orderDescriptor = (d: Descriptor): Json => ordered(d, descriptorOrder, { annotations: sortedMap });
+const containerOrder = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal'];
+const historyOrder = ['created', 'created_by', 'author', 'comment', 'empty_layer'];
+const configOrder = ['created', 'author', 'architecture', 'os', 'os.version', 'os.features', 'variant', 'config', 'rootfs', 'history'];
+
+/** Canonical manifest bytes: fixed key order for known fields, other keys sorted, maps sorted, no whitespace. */
+export function encodeManifest(manifest: Manifest): Uint8Array {
+  const json = ordered(manifest, ['schemaVersion', 'mediaType', 'artifactType', 'config', 'layers', 'subject', 'annotations'], {
+    config: orderDescriptor,
+    layers: (layers: Descriptor[]) => layers.map(orderDescriptor),
+    subject: orderDescriptor,
+    annotations: sortedMap,
+  });
+  return new TextEncoder().encode(JSON.stringify(json));
+}
+
+/** Canonical config bytes: fixed key order for known fields, other keys sorted, Labels/ExposedPorts/Volumes sorted, no whitespace. */
+export function encodeConfigFile(config: ConfigFile): Uint8Array {
+  const json = ordered(config, configOrder, {
+    config: (c: object) => ordered(c, containerOrder, { ExposedPorts: sortedMap, Volumes: sortedMap, Labels: sortedMap }),
+    rootfs: (r: object) => ordered(r, ['type', 'diff_ids']),
+    history: (h: object[]) => h.map((entry) => ordered(entry, historyOrder)),
+  });
+  return new TextEncoder().encode(JSON.stringify(json));
+}
+
+/** The media type family of a manifest media type: Docker v2 schema 2 or OCI (the default). */
+export function mediaTypeFamily(mediaType: MediaType | undefined): 'docker' | 'oci' {
+  return mediaType === mediaTypes.dockerManifest ? 'docker' : 'oci';
+}
+
+/** The layer whose diffId (position in `rootfs.diff_ids`) is `diffId`; undefined when the image has none. Reads config and layer handles only. */
+export async function findLayerByDiffId(image: Image, diffId: Digest, options: IoOptions = {}): Promise<Layer | undefined> {
+  const index = (await image.configFile(options)).rootfs.diff_ids.indexOf(diffId);
+  return index < 0 ? undefined : (await image.layers(options))[index];
+}
+
+/** The layer whose compressed digest (position in the manifest's layers) is `digest`; undefined when absent. Reads the manifest and layer handles only. */
+export async function findLayerByDigest(image: Image, digest: Digest, options: IoOptions = {}): Promise<Layer | undefined> {
+  const index = (await image.manifest(options)).layers.findIndex((d) => d.digest === digest);
+  return index < 0 ? undefined : (await image.layers(options))[index];
+}
