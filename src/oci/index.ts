@@ -8,3 +8,21 @@ export * from './digest.ts';
 export * from './errors.ts';
 export type * from './image.ts';
 export * from './layout/index.ts';
+export {
+  compressionOf,
+  createDecompressor,
+  createVerifyingStream,
+  digestCompressedStream,
+  layerFromCompressed,
+  layerFromUncompressed,
+  type CompressedLayerCore,
+  type ExpectedContent,
+  type LayerCompression,
+  type LayerDigests,
+  type UncompressedLayerCore,
+} from './partial.ts';
+export * from './layers.ts';
+export * from './tar-layer.ts';
+export * from './in-memory.ts';
+export * from './empty.ts';
+export * from './mutate.ts';
