@@ -2,9 +2,9 @@
  * The small files of an OCI image layout (`oci-layout`, `index.json`): names, parsing with
  * clear errors, and the deterministic serialisation packsmith writes.
  */
-import { isDigest } from '../digest.ts';
 import { OciFormatError } from '../errors.ts';
-import type { Descriptor, IndexManifest, Manifest } from '../image.ts';
+import type { Descriptor, IndexManifest } from '../image.ts';
+import { parseIndexManifest } from '../manifest.ts';
 import { mediaTypes } from '../media-types.ts';
 
 /** The only layout version defined by the OCI image spec. */
@@ -30,41 +30,21 @@ export function checkOciLayoutFile(bytes: Uint8Array, where: string): void {
   }
 }
 
-/** Parses `index.json`, checking the fields packsmith relies on (schema version, descriptors with digests). */
+/** Parses `index.json` with the shared index validation; errors name the file. */
 export function parseLayoutIndex(bytes: Uint8Array, where: string): IndexManifest {
-  return parseIndexBlob(bytes, `${where}/index.json`);
+  return inLocation(`${where}/index.json`, () => parseIndexManifest(bytes, { maxBytes: smallFileLimit }));
 }
 
-/** Parses an index manifest blob (`index.json` or a nested index) with the same checks. */
-export function parseIndexBlob(bytes: Uint8Array, what: string): IndexManifest {
-  const parsed = parseJson(bytes, what) as Partial<IndexManifest> | null;
-  if (parsed === null || typeof parsed !== 'object' || parsed.schemaVersion !== 2) {
-    throw new OciFormatError(`${what}: expected an object with schemaVersion 2`);
-  }
-  if (!Array.isArray(parsed.manifests)) throw new OciFormatError(`${what}: "manifests" must be an array`);
-  parsed.manifests.forEach((entry, i) => checkDescriptor(entry, `${what} manifests[${i}]`));
-  return parsed as IndexManifest;
-}
-
-/** Parses an image manifest blob; a stand-in for the shared manifest parser with the checks layouts need. */
-export function parseManifestBlob(bytes: Uint8Array, what: string): Manifest {
-  const parsed = parseJson(bytes, what) as Partial<Manifest> | null;
-  if (parsed === null || typeof parsed !== 'object' || parsed.schemaVersion !== 2) {
-    throw new OciFormatError(`${what}: expected an image manifest with schemaVersion 2`);
-  }
-  checkDescriptor(parsed.config, `${what} config`);
-  if (!Array.isArray(parsed.layers)) throw new OciFormatError(`${what}: "layers" must be an array`);
-  parsed.layers.forEach((layer, i) => checkDescriptor(layer, `${what} layers[${i}]`));
-  return parsed as Manifest;
-}
-
-function checkDescriptor(value: unknown, what: string): asserts value is Descriptor {
-  const d = value as Partial<Descriptor> | null;
-  if (d === null || typeof d !== 'object') throw new OciFormatError(`${what}: expected a descriptor object`);
-  if (typeof d.mediaType !== 'string') throw new OciFormatError(`${what}: "mediaType" must be a string`);
-  if (!isDigest(d.digest)) throw new OciFormatError(`${what}: invalid digest ${JSON.stringify(d.digest)}`);
-  if (!Number.isSafeInteger(d.size) || (d.size ?? -1) < 0) {
-    throw new OciFormatError(`${what}: "size" must be a non-negative integer`);
+/**
+ * Runs a parse and prefixes the location to an OciFormatError's message, so a bad document in one of
+ * many layouts says which file it was; the original error stays as `cause`.
+ */
+export function inLocation<T>(where: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof OciFormatError) throw new OciFormatError(`${where}: ${error.message}`, { cause: error });
+    throw error;
   }
 }
 

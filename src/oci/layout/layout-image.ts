@@ -1,76 +1,41 @@
 /**
  * Lazy Image, Layer and ImageIndex values backed by a LayoutSource. Identity comes from the
- * descriptors; manifests and configs are read once when first asked for; layer bytes stream from
- * the blob on every call and are verified against their digest. Layers know no registry location.
+ * descriptors; manifests and configs are read once when first asked for and validated by the
+ * shared parsers; layer bytes stream from the blob on every call and are verified against their
+ * digest (and the tar against its diffID). Layers know no registry location.
  */
-import type { Readable } from 'node:stream';
-import { createGunzip, createZstdDecompress } from 'node:zlib';
-import { pipeline } from 'node:stream';
-import { memoize } from '../../shared/index.ts';
+import { memoize, NotFoundError } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
-import { OciFormatError } from '../errors.ts';
-import type { ConfigFile, Descriptor, Image, ImageIndex, IndexManifest, IoOptions, Layer, Manifest } from '../image.ts';
+import { LimitExceededError, OciFormatError } from '../errors.ts';
+import type { ConfigFile, Descriptor, Image, ImageIndex, IndexManifest, Layer, Manifest } from '../image.ts';
+import { checkLayerCount, manifestLimits, parseConfigFile, parseIndexManifest, parseManifest } from '../manifest.ts';
 import { isImageMediaType, isIndexMediaType, type MediaType } from '../media-types.ts';
-import { readBounded, verifyBlobStream } from './blob-stream.ts';
-import { parseIndexBlob, parseManifestBlob, smallFileLimit } from './layout-format.ts';
+import { chainStreams, createVerifyingStream, layerFromCompressed } from '../partial.ts';
+import { readBounded } from './blob-stream.ts';
+import { inLocation } from './layout-format.ts';
 import type { LayoutSource } from './layout-source.ts';
 
-/** Opens the blob a descriptor names, verifying digest and size while it streams. */
-export async function openVerifiedBlob(source: LayoutSource, descriptor: Descriptor, what: string, options?: IoOptions): Promise<Readable> {
-  const raw = await source.openBlob(descriptor.digest, options);
-  return verifyBlobStream(raw, { digest: descriptor.digest, size: descriptor.size, what: `${what} in ${source.description}` });
+/** Reads a small blob (manifest, index or config) into memory, verified, refusing one over `limit` bytes. */
+export async function readVerifiedBlob(source: LayoutSource, descriptor: Descriptor, what: string, limit: number): Promise<Uint8Array> {
+  if (descriptor.size > limit) {
+    throw new LimitExceededError(`${what} ${descriptor.digest} in ${source.description} is ${descriptor.size} bytes; the limit is ${limit}`);
+  }
+  const raw = await source.openBlob(descriptor.digest);
+  const verified = chainStreams(raw, createVerifyingStream({ what: `${what} in ${source.description}`, digest: descriptor.digest, size: descriptor.size }));
+  return readBounded(verified, limit, what);
 }
 
-/** Reads a small blob (manifest or config) into memory after checking its descriptor's size against the limit. */
-export async function readVerifiedBlob(source: LayoutSource, descriptor: Descriptor, what: string, options?: IoOptions): Promise<Uint8Array> {
-  if (descriptor.size > smallFileLimit) {
-    throw new OciFormatError(`${what} ${descriptor.digest} claims ${descriptor.size} bytes, over the ${smallFileLimit}-byte limit`);
-  }
-  return readBounded(await openVerifiedBlob(source, descriptor, what, options), smallFileLimit, what);
-}
-
-/** One layer blob of a layout image; its diffID comes from the image config. */
-class LayoutLayer implements Layer {
-  readonly locations: readonly [] = [];
-  readonly #source: LayoutSource;
-  readonly #descriptor: Descriptor;
-  readonly #diffId: (options?: IoOptions) => Promise<Digest>;
-
-  constructor(source: LayoutSource, descriptor: Descriptor, diffId: (options?: IoOptions) => Promise<Digest>) {
-    this.#source = source;
-    this.#descriptor = descriptor;
-    this.#diffId = diffId;
-  }
-
-  digest(): Promise<Digest> {
-    return Promise.resolve(this.#descriptor.digest);
-  }
-
-  diffId(options?: IoOptions): Promise<Digest> {
-    return this.#diffId(options);
-  }
-
-  size(): Promise<number> {
-    return Promise.resolve(this.#descriptor.size);
-  }
-
-  mediaType(): Promise<MediaType> {
-    return Promise.resolve(this.#descriptor.mediaType);
-  }
-
-  compressed(options?: IoOptions): Promise<Readable> {
-    return openVerifiedBlob(this.#source, this.#descriptor, `layer ${this.#descriptor.digest}`, options);
-  }
-
-  async uncompressed(options?: IoOptions): Promise<Readable> {
-    const stream = await this.compressed(options);
-    const mediaType = this.#descriptor.mediaType;
-    const noop = (): void => {};
-    // Media types name the compression by suffix (OCI `+gzip`/`+zstd`, Docker `.tar.gzip`).
-    if (/gzip$/.test(mediaType)) return pipeline(stream, createGunzip(), noop);
-    if (/zstd$/.test(mediaType)) return pipeline(stream, createZstdDecompress(), noop);
-    return stream;
-  }
+/** A layer of a layout image: a compressed core whose digest, size and diffID are already known. */
+function layoutLayer(source: LayoutSource, descriptor: Descriptor, diffId: Digest): Layer {
+  return layerFromCompressed({
+    mediaType: descriptor.mediaType,
+    digest: descriptor.digest,
+    size: descriptor.size,
+    diffId,
+    // A layout is local: there is no registry to mount from.
+    locations: [],
+    open: (options) => source.openBlob(descriptor.digest, options),
+  });
 }
 
 /** A single-platform image whose manifest is the blob named by `descriptor`. */
@@ -86,10 +51,19 @@ export class LayoutImage implements Image {
     this.#source = source;
     this.#descriptor = descriptor;
     const what = `manifest ${descriptor.digest}`;
-    this.#raw = memoize(() => readVerifiedBlob(source, descriptor, what));
-    this.#manifest = memoize(async () => parseManifestBlob(await this.#raw(), what));
-    this.#rawConfig = memoize(async () => readVerifiedBlob(source, (await this.#manifest()).config, `config of ${what}`));
-    this.#config = memoize(async () => parseConfig(await this.#rawConfig(), `config of ${what}`));
+    const where = `${what} in ${source.description}`;
+    this.#raw = memoize(() => readVerifiedBlob(source, descriptor, what, manifestLimits.maxManifestBytes));
+    this.#manifest = memoize(async () => {
+      const raw = await this.#raw();
+      return inLocation(where, () => parseManifest(raw));
+    });
+    this.#rawConfig = memoize(async () =>
+      readVerifiedBlob(source, (await this.#manifest()).config, `config of ${what}`, manifestLimits.maxConfigBytes),
+    );
+    this.#config = memoize(async () => {
+      const raw = await this.#rawConfig();
+      return inLocation(`config of ${where}`, () => parseConfigFile(raw));
+    });
   }
 
   async mediaType(): Promise<MediaType> {
@@ -116,32 +90,13 @@ export class LayoutImage implements Image {
     return this.#config();
   }
 
+  /** Reads the config too: each layer's diffID is its `rootfs.diff_ids` entry. */
   async layers(): Promise<Layer[]> {
     const manifest = await this.#manifest();
-    return manifest.layers.map((descriptor, i) => new LayoutLayer(this.#source, descriptor, () => this.#diffIdAt(i)));
+    const config = await this.#config();
+    inLocation(this.#source.description, () => checkLayerCount(manifest, config));
+    return manifest.layers.map((descriptor, i) => layoutLayer(this.#source, descriptor, config.rootfs.diff_ids[i] as Digest));
   }
-
-  async #diffIdAt(i: number): Promise<Digest> {
-    const diffIds = (await this.#config()).rootfs.diff_ids;
-    const diffId = diffIds[i];
-    if (diffId === undefined) {
-      throw new OciFormatError(`image ${this.#descriptor.digest}: layer ${i} has no entry in rootfs.diff_ids (${diffIds.length} entries)`);
-    }
-    return diffId;
-  }
-}
-
-function parseConfig(bytes: Uint8Array, what: string): ConfigFile {
-  let parsed: Partial<ConfigFile> | null;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes)) as Partial<ConfigFile> | null;
-  } catch (error) {
-    throw new OciFormatError(`${what} is not valid JSON`, { cause: error });
-  }
-  if (parsed === null || typeof parsed !== 'object' || !Array.isArray(parsed.rootfs?.diff_ids)) {
-    throw new OciFormatError(`${what}: missing rootfs.diff_ids`);
-  }
-  return parsed as ConfigFile;
 }
 
 /** A (nested) image index stored as a blob of the layout. */
@@ -155,8 +110,11 @@ export class LayoutImageIndex implements ImageIndex {
     this.#source = source;
     this.#descriptor = descriptor;
     const what = `index ${descriptor.digest}`;
-    this.#raw = memoize(() => readVerifiedBlob(source, descriptor, what));
-    this.#index = memoize(async () => parseIndexBlob(await this.#raw(), `${what} in ${source.description}`));
+    this.#raw = memoize(() => readVerifiedBlob(source, descriptor, what, manifestLimits.maxManifestBytes));
+    this.#index = memoize(async () => {
+      const raw = await this.#raw();
+      return inLocation(`${what} in ${source.description}`, () => parseIndexManifest(raw));
+    });
   }
 
   async mediaType(): Promise<MediaType> {
@@ -189,7 +147,7 @@ export class LayoutImageIndex implements ImageIndex {
 
   async #child(digest: Digest): Promise<Descriptor> {
     const child = (await this.#index()).manifests.find((d) => d.digest === digest);
-    if (child === undefined) throw new OciFormatError(`index ${this.#descriptor.digest} has no child ${digest}`);
+    if (child === undefined) throw new NotFoundError(`index ${this.#descriptor.digest} in ${this.#source.description} has no child ${digest}`);
     return child;
   }
 }

@@ -118,6 +118,12 @@ describe('readLayout errors', () => {
     expect(String(error)).toMatch(/unsupported imageLayoutVersion "2\.0\.0"/);
   });
 
+  it('names the file and the JSON path of a malformed index.json', async () => {
+    await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    await writeFile(join(dir, 'index.json'), '{"schemaVersion":2,"manifests":[{"mediaType":"x","digest":"sha256:00","size":1}]}');
+    await expect(readLayout(dir)).rejects.toThrow(`${dir}/index.json: invalid image index: manifests[0].digest`);
+  });
+
   it('lists the existing tags for an unknown tag, and refuses to guess among several images', async () => {
     await writeLayout(dir, await fixtureImage({ layers: [{ a: '1' }] }), { tag: 'one' });
     await writeLayout(dir, await fixtureImage({ layers: [{ a: '2' }] }), { tag: 'two' });
