@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scratchDir, removeDir } from '../../test/harness/process.ts';
 import { sha256Digest, type Digest } from './digest.ts';
 import { DigestMismatchError, OciFormatError } from './errors.ts';
 import { layerFromDescriptor, layerFromFile } from './layers.ts';
@@ -21,14 +21,14 @@ let tar: Buffer;
 let gz: Buffer;
 let gzPath = '';
 beforeAll(async () => {
-  dir = await scratchDir('layers');
+  dir = await mkdtemp(join(tmpdir(), 'packsmith-layers-'));
   const layer = createTarLayer([{ path: 'data.bin', type: 'file', mode: 0o644, content: randomBytes(1, 300_000) }], { compression: 'none' });
   tar = await bytesOf(await layer.uncompressed());
   gz = zlib.gzipSync(tar, { level: 1 });
   gzPath = join(dir, 'layer.tar.gz');
   await writeFile(gzPath, gz);
 });
-afterAll(() => removeDir(dir));
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('compressionOf', () => {
   it('maps layer media types to their compression and refuses non-layer types', () => {
