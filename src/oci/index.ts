@@ -7,6 +7,9 @@ export * from './media-types.ts';
 export * from './digest.ts';
 export * from './errors.ts';
 export type * from './image.ts';
+export * from './reference.ts';
+export * from './manifest.ts';
+export * from './platform.ts';
 export * from './layout/index.ts';
 export {
   compressionOf,
