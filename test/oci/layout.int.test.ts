@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCnbFile, readLayout, writeCnbFile, writeLayout, writeLayoutIndex } from '../../src/oci/index.ts';
 import { mediaTypes, type Digest, type Image, type Layer } from '../../src/oci/index.ts';
 import { fixtureImage, fixtureIndex, imageFromLayers, type FixtureSpec } from '../../src/oci/layout/testdata/fixture-image.ts';
+import { checkImageConformance } from '../../src/oci/testing/index.ts';
 import { removeDir, runCommand, scratchDir } from '../harness/process.ts';
 
 let root = '';
@@ -124,6 +125,7 @@ describe('we read what umoci and skopeo write', () => {
     expect((await layerFiles(layers[1]!)).get('second.toml')).toBe('api = "0.10"\n');
     expect(sha256(await collect(await layers[0]!.uncompressed()))).toBe(await layers[0]!.diffId());
     expect(sha256(Buffer.from(await image.rawManifest()))).toBe(await image.digest());
+    expect(await checkImageConformance(image)).toEqual([]);
   });
 
   it('re-writes a umoci image into a .cnb that keeps its digest', async () => {
