@@ -7,14 +7,14 @@ import { isDigest, type Digest } from '../digest.ts';
 import { OciFormatError } from '../errors.ts';
 import type { Descriptor, Image, ImageIndex, IndexManifest, IoOptions, Platform } from '../image.ts';
 import { isImageMediaType, isIndexMediaType } from '../media-types.ts';
+import { selectManifest } from '../platform.ts';
 import { checkOciLayoutFile, parseLayoutIndex, smallFileLimit, tagOf } from './layout-format.ts';
 import { LayoutImage, LayoutImageIndex } from './layout-image.ts';
 import { DirectoryLayoutSource, type LayoutSource } from './layout-source.ts';
-import { hostPlatform, selectByPlatform } from './select-platform.ts';
 
 /** Options for choosing an image out of a layout. */
 export interface ImageSelectOptions extends IoOptions {
-  /** The platform to pick when the selection is an index; defaults to the running host's (`linux/amd64` on x64 Linux). */
+  /** The platform to pick when the selection is an index; defaults to `linux/amd64` (the shared `defaultPlatform`). */
   platform?: Platform;
 }
 
@@ -93,8 +93,8 @@ class SourceLayout implements OciLayout {
       throw new OciFormatError(`${descriptor.digest} in ${this.location} has unsupported media type ${descriptor.mediaType}`);
     }
     const nested = new LayoutImageIndex(this.#source, descriptor);
-    const platform = options.platform ?? hostPlatform();
-    const child = selectByPlatform(await nested.indexManifest(), platform, `index ${descriptor.digest} in ${this.location}`);
+    // PlatformNotFoundError already lists what the index offers; its code is kept for callers.
+    const child = selectManifest(await nested.indexManifest(), options.platform);
     return this.imageAt(child, options);
   }
 
