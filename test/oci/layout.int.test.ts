@@ -14,6 +14,7 @@ import { readCnbFile, readLayout, writeCnbFile, writeLayout, writeLayoutIndex } 
 import { mediaTypes, type Digest, type Image, type Layer } from '../../src/oci/index.ts';
 import { fixtureImage, fixtureIndex, imageFromLayers, type FixtureSpec } from '../../src/oci/layout/testdata/fixture-image.ts';
 import { checkImageConformance } from '../../src/oci/testing/index.ts';
+import { runPack } from '../harness/cnb-tools.ts';
 import { removeDir, runCommand, scratchDir } from '../harness/process.ts';
 
 let root = '';
@@ -143,6 +144,35 @@ async function collect(stream: Readable): Promise<Buffer> {
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
+
+describe('pack and our .cnb files', () => {
+  it('reads a .cnb pack wrote, and pack reads the .cnb we rewrote from it', async () => {
+    const work = join(root, 'pack');
+    await mkdir(join(work, 'one/bin'), { recursive: true });
+    await mkdir(join(work, 'meta'), { recursive: true });
+    await writeFile(join(work, 'one/buildpack.toml'), 'api = "0.10"\n[buildpack]\n  id = "test/one"\n  version = "0.0.1"\n[[targets]]\n  os = "linux"\n  arch = "amd64"\n');
+    for (const bin of ['detect', 'build']) await writeFile(join(work, 'one/bin', bin), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    await writeFile(join(work, 'meta/buildpack.toml'), 'api = "0.10"\n[buildpack]\n  id = "test/meta"\n  version = "0.0.1"\n[[order]]\n  [[order.group]]\n    id = "test/one"\n    version = "0.0.1"\n');
+    await writeFile(join(work, 'one.toml'), `[buildpack]\n  uri = "${join(work, 'one')}"\n`);
+    const packed = await runPack(['buildpack', 'package', join(work, 'one.cnb'), '--config', join(work, 'one.toml'), '--format', 'file']);
+    expect(packed.code, packed.stderr).toBe(0);
+
+    const fromPack = await readCnbFile(join(work, 'one.cnb'));
+    expect(await fromPack.mediaType()).toBe(mediaTypes.dockerManifest);
+    expect(await checkImageConformance(fromPack)).toEqual([]);
+    const oneDiffId = await (await fromPack.layers())[0]!.diffId();
+
+    await writeCnbFile(join(work, 'ours.cnb'), fromPack);
+    expect(await (await readCnbFile(join(work, 'ours.cnb'))).digest()).toBe(await fromPack.digest());
+    await writeFile(join(work, 'meta.toml'), `[buildpack]\n  uri = "${join(work, 'meta')}"\n[[dependencies]]\n  uri = "${join(work, 'ours.cnb')}"\n`);
+    const meta = await runPack(['buildpack', 'package', join(work, 'meta.cnb'), '--config', join(work, 'meta.toml'), '--format', 'file']);
+    expect(meta.code, meta.stderr).toBe(0);
+    const metaImage = await readCnbFile(join(work, 'meta.cnb'));
+    const labels = (await metaImage.configFile()).config?.Labels ?? {};
+    expect(labels['io.buildpacks.buildpack.layers']).toContain(oneDiffId);
+    expect(await Promise.all((await metaImage.layers()).map((l) => l.diffId()))).toContain(oneDiffId);
+  });
+});
 
 describe('a 1 GiB .cnb', () => {
   it('is written and read back by streaming, without buffering the blob', async () => {
