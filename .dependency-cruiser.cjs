@@ -8,7 +8,9 @@ const layers = {
   api: ['cnb', 'shared'],
   k8s: ['api', 'oci', 'shared'],
   controller: ['app', 'api', 'k8s', 'shared'],
-  cli: ['app', 'controller', 'api', 'shared', 'compose'],
+  webhook: ['api', 'shared'],
+  deploy: ['api', 'webhook', 'shared'],
+  cli: ['app', 'controller', 'api', 'webhook', 'deploy', 'shared', 'compose'],
 };
 
 const layerRules = Object.entries(layers).map(([layer, allowed]) => ({

@@ -51,8 +51,28 @@ function versionSchema(info: KindInfo, version: 'v1alpha1' | 'v1alpha2'): Schema
   };
 }
 
+/** Options of CRD generation. */
+export interface CrdOptions {
+  /**
+   * The webhook client configuration (`{ service: … }` or `{ url: … }`, with `caBundle` when
+   * known) of a conversion webhook for the kinds served in both versions. Without it the CRDs use
+   * strategy None, under which the API server only rewrites `apiVersion`.
+   */
+  conversionClientConfig?: SchemaNode;
+}
+
+/** The kinds that are served in more than one version and so need conversion. */
+export function convertibleKinds(): KindInfo[] {
+  return kinds.filter((info) => info.versions.v1alpha1 !== undefined);
+}
+
+function conversion(info: KindInfo, options: CrdOptions): SchemaNode {
+  if (!options.conversionClientConfig || !info.versions.v1alpha1) return {};
+  return { conversion: { strategy: 'Webhook', webhook: { clientConfig: options.conversionClientConfig, conversionReviewVersions: ['v1'] } } };
+}
+
 /** The CustomResourceDefinition object of one kind. */
-export function customResourceDefinition(info: KindInfo): SchemaNode {
+export function customResourceDefinition(info: KindInfo, options: CrdOptions = {}): SchemaNode {
   const served = (['v1alpha1', 'v1alpha2'] as const).filter((v) => info.versions[v]);
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
@@ -77,11 +97,12 @@ export function customResourceDefinition(info: KindInfo): SchemaNode {
         additionalPrinterColumns: info.printerColumns[version],
         schema: { openAPIV3Schema: versionSchema(info, version) },
       })),
+      ...conversion(info, options),
     },
   };
 }
 
 /** The CRDs of every kind, in a stable order. */
-export function allCustomResourceDefinitions(): SchemaNode[] {
-  return kinds.map(customResourceDefinition);
+export function allCustomResourceDefinitions(options: CrdOptions = {}): SchemaNode[] {
+  return kinds.map((info) => customResourceDefinition(info, options));
 }
