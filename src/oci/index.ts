@@ -29,3 +29,5 @@ export * from './tar-layer.ts';
 export * from './in-memory.ts';
 export * from './empty.ts';
 export * from './mutate.ts';
+export * from './auth/index.ts';
+export * from './remote/index.ts';

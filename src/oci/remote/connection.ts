@@ -6,6 +6,7 @@
  */
 import { rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
+import { isLoopbackRegistry } from '../reference.ts';
 
 /** Settings for one registry host. */
 export interface RegistryHostSettings {
@@ -40,16 +41,6 @@ export interface RegistryConnection {
   dispatcher: Agent;
 }
 
-/**
- * True for `localhost`, `127.0.0.0/8` and `[::1]`, with or without a port. Such registries are
- * the developer's own machine, where a plain-HTTP registry is normal.
- */
-export function isLoopbackHost(registry: string): boolean {
-  const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : (registry.split(':')[0] ?? '');
-  const name = host.toLowerCase();
-  return name === 'localhost' || name === '[::1]' || /^127(\.\d{1,3}){3}$/.test(name);
-}
-
 /** Owns the Agents of a transport: one shared pool, plus one per registry that needs its own TLS settings. */
 export class ConnectionPool {
   readonly #options: ConnectionOptions;
@@ -68,7 +59,7 @@ export class ConnectionPool {
     const host = registry.toLowerCase();
     const settings = this.#settings(host, registry);
     const insecure = settings.insecure === true || this.#insecure.has(host);
-    const schemes = insecure || isLoopbackHost(host) ? (['https', 'http'] as const) : (['https'] as const);
+    const schemes = insecure || isLoopbackRegistry(host) ? (['https', 'http'] as const) : (['https'] as const);
     const ca = asList(settings.ca);
     if (!insecure && ca.length === 0) return { schemes, dispatcher: this.#shared };
     let agent = this.#agents.get(host);

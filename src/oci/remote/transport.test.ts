@@ -118,6 +118,7 @@ describe('RegistryTransport against a fault server', () => {
     reset((req, res) => (req.url === '/v2/' ? res.end() : res.writeHead(503).end()));
     const client = transport();
     async function* body(): AsyncIterable<Uint8Array> {
+      await Promise.resolve();
       yield Buffer.from('streamed');
     }
     const error = await client.request({ registry: server.host, method: 'PUT', path: '/v2/a/blobs/uploads/1', scopes: [], expect: [201], body: body() }).catch((e: unknown) => e);
@@ -157,3 +158,4 @@ describe('RegistryTransport against a fault server', () => {
     await client.close();
   });
 });
+

@@ -6,7 +6,7 @@
  * without the Authorization header, and reports each exchange to an optional hook.
  */
 import { fetch, type Dispatcher, type Response } from 'undici';
-import { createLimiter, memoize, silentLogger, type Logger } from '../../shared/index.ts';
+import { createLimiter, isAppError, memoize, silentLogger, type AppError, type Logger } from '../../shared/index.ts';
 import { anonymousKeychain, type Credentials, type Keychain } from '../auth/index.ts';
 import { mergeScopes, parseWwwAuthenticate, type Challenge } from './challenge.ts';
 import { ConnectionPool, type ConnectionOptions } from './connection.ts';
@@ -108,6 +108,11 @@ export class RegistryTransport {
   /** The base URL (`scheme://host/`) this transport uses for `registry`, pinging it first if needed. */
   async baseUrl(registry: string): Promise<URL> {
     return (await this.#endpoint(registry)).base;
+  }
+
+  /** The retry policy in force, for callers that retry whole operations (a blob upload restarted in a new session). */
+  get retryPolicy(): RetryPolicy {
+    return this.#retry;
   }
 
   /** Closes the connection pools. */
@@ -244,6 +249,9 @@ export class RegistryTransport {
     } catch (error) {
       this.#report({ ...event, error: redactText(String(error)), durationMs: this.#now() - started });
       if (request.signal?.aborted) throw error;
+      // A body stream that failed (a layer whose bytes did not match its digest) is the real cause.
+      const own = appErrorIn(error);
+      if (own !== undefined) throw own;
       throw connectionError(request.method, url.href, error);
     }
   }
@@ -262,6 +270,16 @@ export class RegistryTransport {
     }
     return limiter;
   }
+}
+
+/** The first AppError along a cause chain (undici wraps body-stream failures in `fetch failed`). */
+function appErrorIn(error: unknown): AppError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (isAppError(current)) return current;
+    current = current.cause;
+  }
+  return undefined;
 }
 
 /** The first challenge we can answer (Bearer or Basic) among those offered. */

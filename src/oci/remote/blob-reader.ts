@@ -1,0 +1,165 @@
+/**
+ * Reading blobs from a registry: small documents (manifests, configs) into memory under a size
+ * limit, and layer blobs as streams that are verified against their digest and size and that resume
+ * with a `Range` request when the connection drops part-way (the digest covers every resumed piece).
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Response } from 'undici';
+import type { Digest } from '../digest.ts';
+import { DigestMismatchError, LimitExceededError } from '../errors.ts';
+import { pullScope } from './challenge.ts';
+import { connectionError } from './errors.ts';
+import type { RegistryTransport } from './transport.ts';
+
+/** Where a blob lives and what it must be. */
+export interface BlobRequest {
+  transport: RegistryTransport;
+  registry: string;
+  repository: string;
+  digest: Digest;
+  /** Expected size in bytes; the stream fails as soon as more arrive, and at the end if fewer did. */
+  size: number;
+  signal?: AbortSignal;
+}
+
+/** Options of `openBlob`. */
+export interface OpenBlobOptions {
+  /** Check digest and size (default true). Layers built with `layerFromDescriptor` verify on their own. */
+  verify?: boolean;
+  /** Range requests allowed after dropped connections (default 3). */
+  maxResumes?: number;
+}
+
+/** Reads at most `limit` bytes of a response body; LimitExceededError (and the body cancelled) beyond that. */
+export async function readLimited(response: Response, limit: number, what: string): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw new LimitExceededError(`${what} is ${declared} bytes; the limit is ${limit} bytes`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of chunksOf(response)) {
+    total += chunk.byteLength;
+    if (total > limit) throw new LimitExceededError(`${what} is over the ${limit}-byte limit`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** GETs a small blob (a config) into memory, checking size limit, size and digest. */
+export async function readBlob(request: BlobRequest, limit: number): Promise<Uint8Array> {
+  const what = `blob ${request.digest} in ${request.registry}/${request.repository}`;
+  if (request.size > limit) throw new LimitExceededError(`${what} claims ${request.size} bytes; the limit is ${limit} bytes`);
+  const bytes = await readLimited(await getBlob(request, undefined), limit, what);
+  const actual: Digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  if (bytes.length !== request.size) throw new DigestMismatchError(`${what} size`, String(request.size), String(bytes.length));
+  if (actual !== request.digest) throw new DigestMismatchError(`${what} digest`, request.digest, actual);
+  return bytes;
+}
+
+/**
+ * Opens a blob as a stream. The first GET happens before this resolves (so a 404 rejects here);
+ * later failures surface on the stream: DigestMismatchError for wrong bytes, RegistryError when the
+ * connection kept dropping after `maxResumes` Range requests.
+ */
+export async function openBlob(request: BlobRequest, options: OpenBlobOptions = {}): Promise<Readable> {
+  const first = await getBlob(request, undefined);
+  return Readable.from(streamBlob(request, first, options), { objectMode: false });
+}
+
+interface Progress {
+  readonly what: string;
+  readonly hash: Hash | undefined;
+  offset: number;
+  resumes: number;
+}
+
+async function* streamBlob(request: BlobRequest, first: Response, options: OpenBlobOptions): AsyncGenerator<Uint8Array> {
+  const what = `blob ${request.digest} in ${request.registry}/${request.repository}`;
+  const progress: Progress = { what, hash: options.verify === false ? undefined : createHash('sha256'), offset: 0, resumes: 0 };
+  let response: Response | undefined = first;
+  while (response !== undefined) {
+    try {
+      yield* readPiece(request, response, progress);
+      response = undefined;
+    } catch (error) {
+      response = await resume(request, progress, error, options.maxResumes ?? 3);
+    }
+  }
+  if (progress.hash === undefined) return;
+  if (progress.offset !== request.size) throw new DigestMismatchError(`${what} size`, String(request.size), String(progress.offset));
+  const actual: Digest = `sha256:${progress.hash.digest('hex')}`;
+  if (actual !== request.digest) throw new DigestMismatchError(`${what} digest`, request.digest, actual);
+}
+
+async function* readPiece(request: BlobRequest, response: Response, progress: Progress): AsyncGenerator<Uint8Array> {
+  for await (const chunk of bodyFrom(response, progress.offset)) {
+    progress.offset += chunk.byteLength;
+    if (progress.offset > request.size) {
+      throw new DigestMismatchError(`${progress.what} size`, String(request.size), `more than ${request.size} bytes`);
+    }
+    progress.hash?.update(chunk);
+    request.transport.counters.addReceived(chunk.byteLength);
+    yield chunk;
+  }
+}
+
+/** After a failure mid-body: a Range GET from where the bytes stopped, or the error when resuming is not possible. */
+async function resume(request: BlobRequest, progress: Progress, error: unknown, maxResumes: number): Promise<Response> {
+  if (!isResumable(error, request.signal) || progress.offset >= request.size) throw error;
+  if (progress.resumes >= maxResumes) throw connectionError('GET', blobPath(request), error);
+  progress.resumes++;
+  return getBlob(request, progress.offset);
+}
+
+/** The body from `offset` on: a 206 starts there; a 200 (server ignored Range) starts at 0, so the prefix is skipped. */
+async function* bodyFrom(response: Response, offset: number): AsyncGenerator<Uint8Array> {
+  let skip = response.status === 200 ? offset : 0;
+  for await (const chunk of chunksOf(response)) {
+    if (skip >= chunk.byteLength) {
+      skip -= chunk.byteLength;
+      continue;
+    }
+    yield skip > 0 ? chunk.subarray(skip) : chunk;
+    skip = 0;
+  }
+}
+
+/** The body's chunks; undici types them loosely, but fetch bodies always yield Uint8Array. */
+function chunksOf(response: Response): AsyncIterable<Uint8Array> {
+  return (response.body ?? []) as AsyncIterable<Uint8Array>;
+}
+
+function isResumable(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted || error instanceof DigestMismatchError) return false;
+  // undici reports a connection lost mid-body as TypeError("terminated") with the socket error as cause.
+  return error instanceof Error;
+}
+
+function blobPath(request: BlobRequest): string {
+  return `/v2/${request.repository}/blobs/${request.digest}`;
+}
+
+async function getBlob(request: BlobRequest, from: number | undefined): Promise<Response> {
+  const response = await request.transport.request({
+    registry: request.registry,
+    method: 'GET',
+    path: blobPath(request),
+    scopes: [pullScope(request.repository)],
+    expect: from === undefined ? [200] : [200, 206],
+    headers: from === undefined ? {} : { Range: `bytes=${from}-` },
+    followRedirects: true,
+    signal: request.signal,
+  });
+  if (from !== undefined && response.status === 206) checkContentRange(response, from, request);
+  return response;
+}
+
+function checkContentRange(response: Response, from: number, request: BlobRequest): void {
+  const range = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
+  if (range !== null && Number(range[1]) !== from) {
+    throw new DigestMismatchError(`blob ${request.digest} resumed range start`, String(from), range[1] ?? '');
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Pushing images and indexes. Idempotent and cheap: when the tag already names the same digest
+ * nothing is sent; otherwise each blob is checked, mounted from a repository of the same registry
+ * that holds it, or uploaded, a bounded number at once; then the config's manifest goes up, then
+ * any index, then extra tags. Blobs always precede the manifests that reference them.
+ */
+import { createLimiter } from '../../shared/index.ts';
+import type { Digest } from '../digest.ts';
+import type { Image, ImageIndex, IoOptions } from '../image.ts';
+import { isIndexMediaType, type MediaType } from '../media-types.ts';
+import { parseReference, type Reference } from '../reference.ts';
+import { putBlob, mountSource, type BlobOutcome, type BlobSource, type UploadTarget } from './blob-upload.ts';
+import { pullScope, pushScope } from './challenge.ts';
+import { headManifestDescriptor } from './manifest-fetch.ts';
+import type { RegistryTransport } from './transport.ts';
+
+const MiB = 1024 * 1024;
+
+/** One step of a blob's progress, for a CLI progress display. */
+export interface PushProgress {
+  digest: Digest;
+  /** Blob size in bytes. */
+  size: number;
+  /** Bytes sent so far (equals `size` for blobs that existed or were mounted). */
+  sent: number;
+  state: 'uploading' | BlobOutcome;
+}
+
+/** Options of `pushImage` and `pushIndex`. */
+export interface PushOptions extends IoOptions {
+  transport: RegistryTransport;
+  /** More tags to point at the pushed manifest, in the same repository. */
+  tags?: readonly string[];
+  /** Blobs uploaded at once (default 4, as go-containerregistry). */
+  jobs?: number;
+  /** Blobs of at least this many bytes go up in PATCH chunks (default 5 MiB); smaller ones in one streamed PUT. */
+  chunkThreshold?: number;
+  /** Bytes per PATCH (default 16 MiB); one chunk is held in memory while it is sent. */
+  chunkSize?: number;
+  onProgress?: (progress: PushProgress) => void;
+}
+
+/** What a push did. */
+export interface PushResult {
+  ref: Reference;
+  digest: Digest;
+  /** False when the tag already named this digest and nothing was sent. */
+  changed: boolean;
+  /** How each distinct blob got there, by digest (empty when nothing was pushed). */
+  blobs: Record<Digest, BlobOutcome>;
+}
+
+/** Pushes `image` to `ref` (a tag or a digest reference) and any extra tags. */
+export async function pushImage(image: Image, ref: Reference | string, options: PushOptions): Promise<PushResult> {
+  const target = asReference(ref);
+  const digest = await image.digest(options);
+  const mediaType = await image.mediaType(options);
+  if (await alreadyThere(target, digest, options)) return finishTags(target, { digest, mediaType, raw: () => image.rawManifest(options) }, options, { blobs: {}, changed: false });
+  const plan = await imageBlobs(image, options);
+  const blobs = await pushBlobs(target, plan, options);
+  await putManifest(target, identifierFor(target, digest), { mediaType, raw: await image.rawManifest(options), scopes: pushScopes(target, plan) }, options);
+  return finishTags(target, { digest, mediaType, raw: () => image.rawManifest(options) }, options, { blobs, changed: true });
+}
+
+/** Pushes `index`, its child images and nested indexes (by digest), then the index itself to `ref` and extra tags. */
+export async function pushIndex(index: ImageIndex, ref: Reference | string, options: PushOptions): Promise<PushResult> {
+  const target = asReference(ref);
+  const digest = await index.digest(options);
+  const mediaType = await index.mediaType(options);
+  if (await alreadyThere(target, digest, options)) return finishTags(target, { digest, mediaType, raw: () => index.rawManifest(options) }, options, { blobs: {}, changed: false });
+  const blobs = await pushChildren(index, target, options);
+  await putManifest(target, identifierFor(target, digest), { mediaType, raw: await index.rawManifest(options), scopes: [pushScope(target.repository)] }, options);
+  return finishTags(target, { digest, mediaType, raw: () => index.rawManifest(options) }, options, { blobs, changed: true });
+}
+
+async function pushChildren(index: ImageIndex, target: Reference, options: PushOptions): Promise<Record<Digest, BlobOutcome>> {
+  const blobs: Record<Digest, BlobOutcome> = {};
+  for (const child of (await index.indexManifest(options)).manifests) {
+    const childRef = { ...target, tag: undefined, digest: child.digest };
+    const result = isIndexMediaType(child.mediaType)
+      ? await pushIndex(await index.imageIndex(child.digest, options), childRef, { ...options, tags: [] })
+      : await pushImage(await index.image(child.digest, options), childRef, { ...options, tags: [] });
+    Object.assign(blobs, result.blobs);
+  }
+  return blobs;
+}
+
+function asReference(ref: Reference | string): Reference {
+  return typeof ref === 'string' ? parseReference(ref) : ref;
+}
+
+function identifierFor(ref: Reference, digest: Digest): string {
+  return ref.tag ?? digest;
+}
+
+/** True when the reference (tag, or digest) already names `digest` in the registry. */
+async function alreadyThere(ref: Reference, digest: Digest, options: PushOptions): Promise<boolean> {
+  const context = { transport: options.transport, registry: ref.registry, repository: ref.repository, scopes: [pushScope(ref.repository)], signal: options.signal };
+  return (await headManifestDescriptor(context, identifierFor(ref, digest)))?.digest === digest;
+}
+
+/** The distinct blobs of an image: the config first, then each layer once. */
+async function imageBlobs(image: Image, options: PushOptions): Promise<BlobSource[]> {
+  const manifest = await image.manifest(options);
+  const rawConfig = await image.rawConfigFile(options);
+  const layers = await image.layers(options);
+  // The config usually sits where the layers came from; trying a mount costs nothing, because a
+  // refused mount (202) opens the upload session the blob then goes into.
+  const configLocations = layers.flatMap((layer) => layer.locations ?? []);
+  const blobs: BlobSource[] = [{ digest: manifest.config.digest, size: rawConfig.length, locations: configLocations, open: () => Promise.resolve(rawConfig) }];
+  for (const layer of layers) {
+    const digest = await layer.digest(options);
+    if (blobs.some((b) => b.digest === digest)) continue;
+    blobs.push({ digest, size: await layer.size(options), locations: layer.locations, open: () => layer.compressed(options) });
+  }
+  return blobs;
+}
+
+/** The scopes of the whole push: push on the target, pull on each repository blobs can be mounted from. */
+function pushScopes(target: Reference, blobs: readonly BlobSource[]): string[] {
+  const sources = blobs.map((b) => mountSource(target, b)).filter((s): s is string => s !== undefined);
+  return [pushScope(target.repository), ...new Set(sources.map(pullScope))];
+}
+
+async function pushBlobs(target: Reference, blobs: readonly BlobSource[], options: PushOptions): Promise<Record<Digest, BlobOutcome>> {
+  const upload: UploadTarget = {
+    transport: options.transport,
+    registry: target.registry,
+    repository: target.repository,
+    scopes: pushScopes(target, blobs),
+    chunkThreshold: options.chunkThreshold ?? 5 * MiB,
+    chunkSize: options.chunkSize ?? 16 * MiB,
+    signal: options.signal,
+    onBytes: (digest, sent) => options.onProgress?.({ digest, size: sizeOf(blobs, digest), sent, state: 'uploading' }),
+  };
+  const limit = createLimiter(options.jobs ?? 4);
+  const outcomes = await Promise.all(
+    blobs.map((blob) =>
+      limit(async () => {
+        const outcome = await putBlob(upload, blob);
+        options.onProgress?.({ digest: blob.digest, size: blob.size, sent: blob.size, state: outcome });
+        return [blob.digest, outcome] as const;
+      }),
+    ),
+  );
+  return Object.fromEntries(outcomes);
+}
+
+function sizeOf(blobs: readonly BlobSource[], digest: Digest): number {
+  return blobs.find((b) => b.digest === digest)?.size ?? 0;
+}
+
+/** PUT the manifest bytes as they are, with their own media type as Content-Type (distribution rejects anything else). */
+async function putManifest(
+  target: Reference,
+  identifier: string,
+  manifest: { mediaType: MediaType; raw: Uint8Array; scopes: readonly string[] },
+  options: PushOptions,
+): Promise<void> {
+  const response = await options.transport.request({
+    registry: target.registry,
+    method: 'PUT',
+    path: `/v2/${target.repository}/manifests/${identifier}`,
+    scopes: manifest.scopes,
+    expect: [201],
+    headers: { 'Content-Type': manifest.mediaType },
+    body: manifest.raw,
+    signal: options.signal,
+  });
+  await response.arrayBuffer();
+}
+
+/** Points each extra tag at the manifest, skipping tags that already name it. */
+async function finishTags(
+  target: Reference,
+  manifest: { digest: Digest; mediaType: MediaType; raw: () => Promise<Uint8Array> },
+  options: PushOptions,
+  outcome: { blobs: Record<Digest, BlobOutcome>; changed: boolean },
+): Promise<PushResult> {
+  let changed = outcome.changed;
+  for (const tag of options.tags ?? []) {
+    const tagged = { ...target, tag, digest: undefined };
+    if (await alreadyThere(tagged, manifest.digest, options)) continue;
+    await putManifest(tagged, tag, { mediaType: manifest.mediaType, raw: await manifest.raw(), scopes: [pushScope(target.repository)] }, options);
+    changed = true;
+  }
+  return { ref: target, digest: manifest.digest, changed, blobs: outcome.blobs };
+}

@@ -1,0 +1,222 @@
+/**
+ * The registry client against the real docker-registry 2.8 in each mode (plain HTTP, htpasswd
+ * Basic, TLS with a private CA, Docker token auth), with skopeo as the independent checker: what we
+ * push skopeo reads, what skopeo pushes we read, copies within a registry mount instead of upload,
+ * repeated pushes send nothing, large blobs go up in chunks, and failures are typed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Credentials,
+  RegistryError,
+  RegistryTransport,
+  headManifest,
+  listTags,
+  parseReference,
+  pushImage,
+  pushIndex,
+  remoteGet,
+  remoteImage,
+  remoteIndex,
+  staticKeychain,
+  type Image,
+  type RequestEvent,
+  type TransportOptions,
+} from '../../../src/oci/index.ts';
+import { fixtureIndex } from '../../../src/oci/layout/testdata/fixture-image.ts';
+import { checkImageConformance, digestOfStream, randomImage } from '../../../src/oci/testing/index.ts';
+import {
+  makeOciFixture,
+  removeDir,
+  skopeoCopy,
+  skopeoInspectRaw,
+  startRegistry,
+  type RegistryHandle,
+  type RegistryMode,
+} from '../../harness/index.ts';
+
+const modes: RegistryMode[] = ['plain', 'basic', 'tls', 'token'];
+
+describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
+  let registry: RegistryHandle;
+  const events: RequestEvent[] = [];
+  const transports: RegistryTransport[] = [];
+
+  beforeAll(async () => {
+    registry = await startRegistry({ mode });
+  });
+  afterAll(async () => {
+    await Promise.all(transports.map(async (t) => t.close()));
+    await registry.stop();
+  });
+
+  function transport(extra: Partial<TransportOptions> = {}): RegistryTransport {
+    const credentials = registry.username === undefined ? undefined : Credentials.of({ username: registry.username, password: registry.password });
+    const created = new RegistryTransport({
+      keychain: staticKeychain(credentials === undefined ? {} : { [registry.host]: credentials }),
+      registries: registry.caPem === undefined ? undefined : { [registry.host]: { ca: registry.caPem } },
+      onRequest: (event) => events.push(event),
+      ...extra,
+    });
+    transports.push(created);
+    return created;
+  }
+  const ref = (name: string): string => `${registry.host}/${name}`;
+  const docker = (name: string): string => `docker://${ref(name)}`;
+
+  it('pushes an in-memory image, pulls it back with equal digests, and skopeo reads it', async () => {
+    const client = transport();
+    const image = randomImage(11, { layers: 2 });
+    const result = await pushImage(image, ref('test/img:v1'), { transport: client, tags: ['extra'] });
+    expect(result.digest).toBe(await image.digest());
+    expect(result.changed).toBe(true);
+    expect(Object.values(result.blobs)).toEqual(['uploaded', 'uploaded', 'uploaded']);
+
+    const pulled = await remoteImage(ref('test/img:v1'), { transport: client });
+    expect(await pulled.digest()).toBe(await image.digest());
+    expect(Buffer.from(await pulled.rawConfigFile())).toEqual(Buffer.from(await image.rawConfigFile()));
+    expect(await checkImageConformance(pulled)).toEqual([]);
+    const layers = await pulled.layers();
+    expect(layers[0]!.locations).toEqual([{ registry: registry.host, repository: 'test/img' }]);
+    expect(await digestOfStream(await layers[1]!.compressed())).toEqual({ digest: await layers[1]!.digest(), size: await layers[1]!.size() });
+
+    const raw = await skopeoInspectRaw(docker('test/img:v1'), registry.skopeoArgs());
+    expect(raw.digest).toBe(result.digest);
+    expect((await skopeoInspectRaw(docker('test/img:extra'), registry.skopeoArgs())).digest).toBe(result.digest);
+    expect(await headManifest(ref('test/img:extra'), { transport: client })).toBe(result.digest);
+    expect((await listTags(parseReference(ref('test/img')), { transport: client })).sort()).toEqual(['extra', 'v1']);
+  });
+
+  it('reads an image that skopeo pushed', async () => {
+    const fixture = await makeOciFixture({ files: { 'hello.txt': `hello ${mode}` }, labels: { mode } });
+    try {
+      await skopeoCopy({ src: fixture.reference, dest: docker('skopeo/img:v1'), flags: registry.skopeoArgs({ role: 'dest' }) });
+      const client = transport();
+      const described = await remoteGet(ref('skopeo/img:v1'), { transport: client });
+      expect(described.kind).toBe('image');
+      expect(described.descriptor.digest).toBe(fixture.manifestDigest);
+      const image = await remoteImage(ref(`skopeo/img@${fixture.manifestDigest}`), { transport: client });
+      expect((await image.configFile()).config?.Labels).toEqual({ mode });
+      const [layer] = await image.layers();
+      expect(await layer!.diffId()).toBe(fixture.diffId);
+      expect(await digestOfStream(await layer!.uncompressed())).toMatchObject({ digest: fixture.diffId });
+    } finally {
+      await removeDir(fixture.dir);
+    }
+  });
+
+  it('copies within the registry by mounting, not uploading', async () => {
+    const client = transport();
+    const source = await remoteImage(ref('test/img:v1'), { transport: client });
+    const before = (await registry.accessLog()).length;
+    const tokensBefore = registry.tokenServer?.requests().length ?? 0;
+    const result = await pushImage(source, ref('mounted/img:v1'), { transport: client });
+    expect(result.digest).toBe(await source.digest());
+    expect(Object.values(result.blobs)).toEqual(['mounted', 'mounted', 'mounted']);
+
+    const log = (await registry.accessLog()).slice(before);
+    const mounts = log.filter((e) => e.method === 'POST' && e.query.mount !== undefined);
+    expect(mounts.map((e) => [e.repository, e.query.from, e.status])).toEqual(Array(3).fill(['mounted/img', 'test/img', 201]));
+    expect(log.filter((e) => e.method === 'PATCH' || (e.method === 'PUT' && e.path.includes('/blobs/')))).toEqual([]);
+    if (registry.tokenServer !== undefined) {
+      const asked = registry.tokenServer.requests().slice(tokensBefore).flatMap((r) => r.scopes);
+      expect(asked).toContain('repository:test/img:pull');
+      expect(asked).toContain('repository:mounted/img:pull,push');
+    }
+    expect((await skopeoInspectRaw(docker('mounted/img:v1'), registry.skopeoArgs())).digest).toBe(result.digest);
+  });
+
+  it('sends nothing but a HEAD when the tag already names the digest', async () => {
+    const client = transport();
+    const image = randomImage(11, { layers: 2 });
+    await pushImage(image, ref('test/img:v1'), { transport: client }); // warm: ping and token
+    events.length = 0;
+    const result = await pushImage(image, ref('test/img:v1'), { transport: client });
+    expect(result.changed).toBe(false);
+    expect(events.filter((e) => e.kind === 'registry').map((e) => e.method)).toEqual(['HEAD']);
+  });
+
+  it('uploads a 20 MiB blob in PATCH chunks', async () => {
+    const client = transport();
+    const image = randomImage(21, { layers: 1, files: 1, maxFileSize: 20 * 1024 * 1024, compression: 'none' });
+    const [layer] = await image.layers();
+    const size = await layer!.size();
+    const before = (await registry.accessLog()).length;
+    const progress: number[] = [];
+    await pushImage(image, ref('big/img:v1'), {
+      transport: client,
+      chunkSize: 4 * 1024 * 1024,
+      onProgress: (p) => p.digest === undefined || (p.size === size && progress.push(p.sent)),
+    });
+    const log = (await registry.accessLog()).slice(before);
+    const patches = log.filter((e) => e.method === 'PATCH');
+    expect(patches.length).toBe(Math.ceil(size / (4 * 1024 * 1024)));
+    expect(patches.every((e) => e.status === 202)).toBe(true);
+    expect(progress.at(-1)).toBe(size);
+    const pulled = await remoteImage(ref('big/img:v1'), { transport: client });
+    const [pulledLayer] = await pulled.layers();
+    expect(await digestOfStream(await pulledLayer!.compressed())).toEqual({ digest: await layer!.digest(), size });
+  });
+
+  it('pushes an index and picks a platform from it', async () => {
+    const client = transport();
+    const amd = randomImage(31, { layers: 1, platform: { os: 'linux', architecture: 'amd64' } });
+    const arm = randomImage(32, { layers: 1, platform: { os: 'linux', architecture: 'arm64' } });
+    const index = await fixtureIndex([amd, arm]);
+    const result = await pushIndex(index, ref('multi/img:v1'), { transport: client });
+    expect(result.digest).toBe(await index.digest());
+    expect((await skopeoInspectRaw(docker('multi/img:v1'), registry.skopeoArgs())).digest).toBe(result.digest);
+    const picked = await remoteImage(ref('multi/img:v1'), { transport: client, platform: { os: 'linux', architecture: 'arm64' } });
+    expect(await picked.digest()).toBe(await arm.digest());
+    expect(await (await remoteIndex(ref('multi/img:v1'), { transport: client })).digest()).toBe(result.digest);
+  });
+
+  it('answers a missing image with a typed 404', async () => {
+    const client = transport();
+    const error = await remoteImage(ref('test/img:missing'), { transport: client }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).status).toBe(404);
+    expect((error as RegistryError).errors[0]?.code).toBe('MANIFEST_UNKNOWN');
+    expect((error as RegistryError).retryable).toBe(false);
+    expect(await headManifest(ref('test/img:missing'), { transport: client })).toBeUndefined();
+  });
+
+  it.runIf(mode === 'basic' || mode === 'token')('fails with a 401 that is not retried when the password is wrong', async () => {
+    const seen: RequestEvent[] = [];
+    const client = transport({
+      keychain: staticKeychain({ [registry.host]: Credentials.of({ username: registry.username, password: 'wrong' }) }),
+      onRequest: (event) => seen.push(event),
+    });
+    const error = await pushImage(randomImage(41), ref('test/denied:v1'), { transport: client }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).status).toBe(401);
+    expect((error as RegistryError).retryable).toBe(false);
+    expect((error as Error).message).not.toContain('wrong');
+    // One ping (plus the https probe on plain loopback) and one refused request: no retries.
+    const refused = seen.filter((e) => e.status === 401 && e.kind !== 'ping');
+    expect(refused).toHaveLength(1);
+    expect(seen.filter((e) => e.kind !== 'ping')).toHaveLength(1);
+  });
+});
+
+describe('connection settings against docker-registry', () => {
+  let registry: RegistryHandle;
+  beforeAll(async () => {
+    registry = await startRegistry({ mode: 'tls' });
+  });
+  afterAll(async () => registry.stop());
+
+  it('rejects a private CA it was not given, without retrying, and accepts it when explicitly insecure', async () => {
+    const strict = new RegistryTransport();
+    const error = await remoteGet(`${registry.host}/none/img:v1`, { transport: strict }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).retryable).toBe(false);
+    await strict.close();
+
+    const insecure = new RegistryTransport({ insecureRegistries: [registry.host] });
+    const image: Image = randomImage(51, { layers: 1 });
+    const result = await pushImage(image, `${registry.host}/insecure/img:v1`, { transport: insecure });
+    expect(result.digest).toBe(await image.digest());
+    expect((await insecure.baseUrl(registry.host)).protocol).toBe('https:');
+    await insecure.close();
+  });
+});
