@@ -1,11 +1,13 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Digest } from '../digest.ts';
 import { mediaTypes } from '../media-types.ts';
 import { readLayout, writeLayout, writeLayoutIndex } from './index.ts';
-import { collect, fixtureImage, fixtureIndex, tarOf, type FixtureSpec } from './testdata/fixture-image.ts';
+import { bytesLayer, collect, fixtureImage, fixtureIndex, imageFromLayers, tarOf, type FixtureSpec } from './testdata/fixture-image.ts';
+import { gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
 
 let dir = '';
 beforeEach(async () => {
@@ -101,6 +103,25 @@ describe('writeLayout then readLayout', () => {
     await expect(missing).rejects.toMatchObject({ code: 'PLATFORM_NOT_FOUND' });
     await expect(missing).rejects.toThrow(/linux\/s390x.*offers linux\/amd64, linux\/arm64/);
     expect(await (await layout.image('multi')).digest()).toBe(await amd.digest());
+  });
+});
+
+describe('writeLayout failures', () => {
+  it('refuses a layer whose bytes do not match its digest and leaves no blob or temp file behind', async () => {
+    const honest = bytesLayer(gzipSync(await tarOf({ a: 'honest' })));
+    const liar = { ...honest, compressed: () => Promise.resolve(Readable.from([gzipSync(Buffer.from('something else'))])) };
+    const image = await imageFromLayers([liar]);
+    await expect(writeLayout(dir, image, { tag: 'bad' })).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    const blobs = await readdir(join(dir, 'blobs', 'sha256'));
+    const hex = (await honest.digest()).slice(7);
+    expect(blobs.filter((name) => name.startsWith(hex))).toEqual([]);
+    await expect(readFile(join(dir, 'index.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('stops when its signal is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop now'));
+    await expect(writeLayout(dir, await fixtureImage(twoLayers), { signal: controller.signal })).rejects.toThrow(/stop now|abort/i);
   });
 });
 
