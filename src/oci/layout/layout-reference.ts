@@ -62,7 +62,10 @@ function requirePath(path: string, value: string): string {
   return path;
 }
 
-/** Formats a layout reference back into the syntax `parseLayoutReference` reads. */
+/**
+ * Formats a layout reference back into the syntax `parseLayoutReference` reads. A tagless path that
+ * itself ends in `:<valid tag>` re-parses as path + tag unless it exists on disk (the rule above).
+ */
 export function formatLayoutReference(reference: LayoutReference): string {
   if (reference.kind === 'cnb-file') return reference.path.endsWith('.cnb') ? reference.path : `file:${reference.path}`;
   if (reference.digest !== undefined) return `oci:${reference.path}@${reference.digest}`;

@@ -2,7 +2,8 @@
  * Writing images and indexes into an OCI image layout directory. Blobs are streamed into a temp
  * file beside their final name, verified, then renamed into place, so a crash never leaves a blob
  * whose name lies about its content; blobs already present are skipped. `index.json` is rewritten
- * deterministically and atomically.
+ * deterministically and atomically. Two writers updating the same layout's `index.json` at the same
+ * time may lose one entry (read-modify-write without a lock); callers serialise writes per layout.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
