@@ -166,3 +166,35 @@ describe('createTarLayer', () => {
     expect(await createTarLayer([{ path: 'f', type: 'file', mode: 0o644, uid: 1 }]).diffId()).not.toBe(base);
   });
 });
+
+describe('writeTar when the reader stops early', () => {
+  it('destroys the streamed source and settles', async () => {
+    let destroyed = false;
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    const source = new Readable({
+      read() {
+        this.push(chunk);
+      },
+      destroy(error, callback) {
+        destroyed = true;
+        callback(error);
+      },
+    });
+    const tar = writeTar(planTarEntries([{ path: 'endless', type: 'file', mode: 0o644, size: 1024 * chunk.length, open: () => Promise.resolve(source) }]));
+    for await (const _piece of tar) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(destroyed).toBe(true);
+  });
+});
+
+describe('createTarLayer with an abort signal', () => {
+  it('rejects the metadata pass and fails a stream when aborted', async () => {
+    const layer = createTarLayer(sample);
+    await expect(layer.digest({ signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
+    expect(await layer.digest()).toMatch(/^sha256:/);
+    const controller = new AbortController();
+    const stream = await layer.uncompressed({ signal: controller.signal });
+    controller.abort();
+    await expect(bytesOf(stream)).rejects.toThrow(/abort/i);
+  });
+});

@@ -155,7 +155,7 @@ function parentsOf(path: string): string[] {
  */
 export function writeTar(entries: readonly PlannedTarEntry[], options: IoOptions = {}): Readable {
   const tar = pack();
-  const out = Readable.from(tar, { objectMode: false });
+  const out = bridge(tar);
   writeEntries(tar, entries, options).then(
     () => tar.finalize(),
     (error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))),
@@ -164,6 +164,27 @@ export function writeTar(entries: readonly PlannedTarEntry[], options: IoOptions
 }
 
 type TarHeader = Partial<Header> & Pick<Header, 'name'>;
+
+/**
+ * A Node Readable over tar-stream's streamx Readable, with backpressure both ways; destroying it
+ * destroys the pack (and so the entry being written). Readable.from() over streamx's iterator left
+ * the pack running and an AbortError unhandled when a reader stopped early.
+ */
+function bridge(tar: Pack): Readable {
+  const out = new Readable({
+    read: () => void tar.resume(),
+    destroy: (error, callback) => {
+      tar.destroy();
+      callback(error);
+    },
+  });
+  tar.on('data', (chunk: unknown) => {
+    if (!out.push(chunk)) tar.pause();
+  });
+  tar.on('end', () => out.push(null));
+  tar.on('error', (error: Error) => out.destroy(error));
+  return out;
+}
 
 async function writeEntries(tar: Pack, entries: readonly PlannedTarEntry[], options: IoOptions): Promise<void> {
   for (const entry of entries) {
@@ -185,6 +206,8 @@ async function writeEntries(tar: Pack, entries: readonly PlannedTarEntry[], opti
 async function streamEntry(tar: Pack, header: TarHeader & { size: number }, source: Readable): Promise<void> {
   const { promise: finished, resolve, reject } = Promise.withResolvers<void>();
   const sink = tar.entry(header, (error) => (error ? reject(error) : resolve()));
+  // Awaited below; the entry may fail while the source is still being read.
+  finished.catch(() => undefined);
   // The entry callback above reports the failure; without a listener the same error would be uncaught.
   sink.on('error', () => undefined);
   let written = 0;
@@ -193,7 +216,9 @@ async function streamEntry(tar: Pack, header: TarHeader & { size: number }, sour
     for await (const chunk of source) {
       written += (chunk as Buffer).length;
       if (written > header.size) throw mismatch(`more than ${header.size} bytes`);
-      if (!sink.write(chunk as Buffer)) await once(sink, 'drain');
+      // A reader that stops early destroys the pack and this sink, which then closes instead of draining.
+      if (sink.destroying) throw new Error(`tar entry "${header.name}": the tar stream was closed`);
+      if (!sink.write(chunk as Buffer) && !sink.destroying) await Promise.race([once(sink, 'drain'), once(sink, 'close')]);
     }
     if (written !== header.size) throw mismatch(String(written));
     // streamx's end() takes an optional last chunk; there is none.
