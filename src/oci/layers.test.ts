@@ -10,7 +10,9 @@ import { layerFromDescriptor, layerFromFile } from './layers.ts';
 import { mediaTypes } from './media-types.ts';
 import { compressionOf } from './partial.ts';
 import { createTarLayer } from './tar-layer.ts';
-import { randomBytes } from './testing/index.ts';
+import { emptyImage } from './empty.ts';
+import { appendLayers } from './mutate.ts';
+import { describeImageConformance, randomBytes } from './testing/index.ts';
 
 async function bytesOf(stream: Readable): Promise<Buffer> {
   return Buffer.concat((await stream.toArray()) as Buffer[]);
@@ -29,6 +31,17 @@ beforeAll(async () => {
   await writeFile(gzPath, gz);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describeImageConformance('appendLayers of layerFromFile and layerFromDescriptor layers', () =>
+  appendLayers(emptyImage({ os: 'linux', architecture: 'amd64' }), [
+    layerFromFile(gzPath, { mediaType: mediaTypes.ociLayerGzip }),
+    layerFromDescriptor({
+      descriptor: { mediaType: mediaTypes.ociLayerGzip, digest: sha256Digest(gz), size: gz.length },
+      diffId: sha256Digest(tar),
+      open: () => Promise.resolve(Readable.from([gz.subarray(0, 1000), gz.subarray(1000)])),
+    }),
+  ]),
+);
 
 describe('compressionOf', () => {
   it('maps layer media types to their compression and refuses non-layer types', () => {
