@@ -155,9 +155,11 @@ export function layerFromCompressed(core: CompressedLayerCore): Layer {
     mediaType: () => Promise.resolve(core.mediaType),
     compressed,
     uncompressed: async (options: IoOptions = {}): Promise<Readable> => {
+      // compressed() may run the metadata pass, so the diffId is looked up after it.
+      const blob = await compressed(options);
       const diffId = core.diffId ?? (compression === 'none' ? core.digest : undefined) ?? settled?.diffId;
       const verify = createVerifyingStream({ what: `layer ${diffId ?? ''} (uncompressed)`, digest: diffId });
-      return withSignal(chainStreams(await compressed(options), createDecompressor(compression), verify), options);
+      return withSignal(chainStreams(blob, createDecompressor(compression), verify), options);
     },
     locations: core.locations ?? [],
   };
