@@ -1,0 +1,28 @@
+/**
+ * Composition root: the one place that picks concrete implementations from several modules and
+ * hands them to the ones that only know interfaces. Grows with the controller; today it supplies
+ * the image-reference checks the api module's validation takes.
+ */
+import type { ReferenceChecks } from './api/index.ts';
+import { parseReference } from './oci/index.ts';
+import { messageOf } from './shared/index.ts';
+
+function problemOf(check: () => string | undefined): string | undefined {
+  try {
+    return check();
+  } catch (error) {
+    return messageOf(error);
+  }
+}
+
+/**
+ * Reference checks backed by the OCI reference grammar (Docker's rules: tag and digest syntax,
+ * 128-character tags, registry detection). A builder tag must not carry a digest.
+ */
+export const imageReferenceChecks: ReferenceChecks = {
+  image: (reference) => problemOf(() => void parseReference(reference)),
+  tag: (reference) =>
+    problemOf(() =>
+      parseReference(reference).digest === undefined ? undefined : 'must be a tag such as registry.example.com/team/builder:tag, not a digest; the builder is pushed to it',
+    ),
+};
