@@ -135,28 +135,45 @@ async function finish(target: UploadTarget, blob: BlobSource, session: URL, body
   if (body instanceof Uint8Array) target.onBytes?.(blob.digest, blob.size);
 }
 
-/** PATCHes the stream in chunks of `chunkSize`; returns the session URL for the closing PUT. */
+/**
+ * PATCHes the stream in chunks of `chunkSize`; returns the session URL for the closing PUT. The next
+ * chunk is read while the current one is in flight, so at most two chunks are held in memory.
+ */
 async function sendChunks(target: UploadTarget, blob: BlobSource, session: URL, content: Readable): Promise<URL> {
+  const chunks = chunked(content, target.chunkSize);
   let url = session;
   let offset = 0;
-  for await (const chunk of chunked(content, target.chunkSize)) {
-    const response = await target.transport.request({
-      registry: target.registry,
-      method: 'PATCH',
-      path: url,
-      scopes: target.scopes,
-      expect: [202],
-      headers: { 'Content-Type': octetStream, 'Content-Range': `${offset}-${offset + chunk.byteLength - 1}`, 'Content-Length': String(chunk.byteLength) },
-      body: chunk,
-      retry: false,
-      signal: target.signal,
-    });
-    await response.arrayBuffer();
-    offset += chunk.byteLength;
-    target.onBytes?.(blob.digest, offset);
-    url = sessionUrl(response.headers.get('location'), url);
+  try {
+    for (let next = chunks.next(); ; ) {
+      const current = await next;
+      if (current.done === true) return url;
+      next = chunks.next();
+      // A failed PATCH leaves `next` pending; mark it handled so its rejection is not reported twice.
+      next.catch(() => undefined);
+      url = await patchChunk(target, url, { offset, bytes: current.value });
+      offset += current.value.byteLength;
+      target.onBytes?.(blob.digest, offset);
+    }
+  } finally {
+    await chunks.return(undefined);
   }
-  return url;
+}
+
+async function patchChunk(target: UploadTarget, url: URL, chunk: { offset: number; bytes: Buffer }): Promise<URL> {
+  const { offset, bytes } = chunk;
+  const response = await target.transport.request({
+    registry: target.registry,
+    method: 'PATCH',
+    path: url,
+    scopes: target.scopes,
+    expect: [202],
+    headers: { 'Content-Type': octetStream, 'Content-Range': `${offset}-${offset + bytes.byteLength - 1}`, 'Content-Length': String(bytes.byteLength) },
+    body: bytes,
+    retry: false,
+    signal: target.signal,
+  });
+  await response.arrayBuffer();
+  return sessionUrl(response.headers.get('location'), url);
 }
 
 /** Regroups a stream into buffers of `size` bytes (the last may be shorter); holds at most one chunk plus one read. */

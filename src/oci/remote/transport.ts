@@ -247,12 +247,10 @@ export class RegistryTransport {
       this.#report({ ...event, status: response.status, durationMs: this.#now() - started });
       return response;
     } catch (error) {
-      this.#report({ ...event, error: redactText(String(error)), durationMs: this.#now() - started });
-      if (request.signal?.aborted) throw error;
       // A body stream that failed (a layer whose bytes did not match its digest) is the real cause.
-      const own = appErrorIn(error);
-      if (own !== undefined) throw own;
-      throw connectionError(request.method, url.href, error);
+      const failure = request.signal?.aborted ? error : (appErrorIn(error) ?? connectionError(request.method, url.href, error));
+      this.#report({ ...event, error: redactText(failure instanceof Error ? failure.message : String(failure)), durationMs: this.#now() - started });
+      throw failure;
     }
   }
 
