@@ -130,6 +130,8 @@ function startApiserver(layout: Layout, ports: Ports, extraArgs: readonly string
     `--service-account-signing-key-file=${join(layout.dir, 'sa.key')}`,
     `--token-auth-file=${join(layout.dir, 'tokens.csv')}`,
     '--authorization-mode=RBAC',
+    // A loopback advertise address makes the endpoint reconciler log errors and stall shutdown.
+    '--endpoint-reconciler-type=none',
     '--profiling=false',
     ...extraArgs,
   ];
