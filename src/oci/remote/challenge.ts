@@ -91,6 +91,12 @@ class Reader {
   }
 }
 
+/** The first challenge we can answer (Bearer or Basic) among those offered. */
+export function pickChallenge(header: string | null): Challenge | undefined {
+  if (header === null) return undefined;
+  return parseWwwAuthenticate(header).find((c) => c.scheme === 'bearer' || c.scheme === 'basic');
+}
+
 /** The scope that pulls from a repository: `repository:<name>:pull`. */
 export function pullScope(repository: string): string {
   return `repository:${repository}:pull`;

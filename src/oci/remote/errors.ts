@@ -4,7 +4,7 @@
  * a retryable flag: connection-level faults, 408, 429 and 5xx may succeed on a later try; 401, 403,
  * 404 and other 4xx will not (packsmith's difference D-a from kpack).
  */
-import { AppError, type AppErrorOptions } from '../../shared/index.ts';
+import { AppError, isAppError, type AppErrorOptions } from '../../shared/index.ts';
 
 /** One entry of the `errors` array of a distribution error body. */
 export interface OciErrorEntry {
@@ -239,4 +239,14 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
     result[name] = /^(authorization|proxy-authorization|cookie|set-cookie)$/i.test(name) ? 'REDACTED' : value;
   }
   return result;
+}
+
+/** The first AppError along a cause chain (undici wraps body-stream failures in `fetch failed`). */
+export function appErrorIn(error: unknown): AppError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (isAppError(current)) return current;
+    current = current.cause;
+  }
+  return undefined;
 }

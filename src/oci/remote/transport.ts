@@ -6,11 +6,11 @@
  * without the Authorization header, and reports each exchange to an optional hook.
  */
 import { fetch, type Dispatcher, type Response } from 'undici';
-import { createLimiter, isAppError, memoize, silentLogger, type AppError, type Logger } from '../../shared/index.ts';
+import { createLimiter, memoize, silentLogger, type Logger } from '../../shared/index.ts';
 import { anonymousKeychain, type Credentials, type Keychain } from '../auth/index.ts';
-import { mergeScopes, parseWwwAuthenticate, type Challenge } from './challenge.ts';
+import { mergeScopes, pickChallenge, type Challenge } from './challenge.ts';
 import { ConnectionPool, type ConnectionOptions } from './connection.ts';
-import { RegistryError, connectionError, redactText, redactUrl, responseError } from './errors.ts';
+import { RegistryError, appErrorIn, connectionError, redactText, redactUrl, responseError } from './errors.ts';
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from './retry.ts';
 import { TokenCache, basicAuthorization, parseTokenResponse, tokenHttpRequest } from './token-auth.ts';
 import { TransferCounters, type RequestEvent, type RequestKind } from './counters.ts';
@@ -240,18 +240,27 @@ export class RegistryTransport {
     if (authorization !== undefined) headers.Authorization = authorization;
     const body = request.body === undefined ? undefined : this.counters.countSent(request.body);
     const init = { method: request.method, headers, body, redirect: 'manual', duplex: 'half', signal: request.signal, dispatcher: this.#pool.dispatcherFor(url) as Dispatcher };
+    const send = (): ReturnType<typeof fetch> => fetch(url, init as Parameters<typeof fetch>[1]);
     const started = this.#now();
     const event = { registry: request.registry, kind, method: request.method, url: redactUrl(url), scopes: kind === 'token' ? request.scopes : undefined };
     try {
-      const response = await this.#limiter(url.host)(() => fetch(url, init as Parameters<typeof fetch>[1]));
+      // Streamed uploads skip the limiter: their body may itself be a download from this host (a copy),
+      // and holding a slot while it waits for another would deadlock. The pusher bounds them instead.
+      const response = await (isStream(body) ? send() : this.#limiter(url.host)(send));
       this.#report({ ...event, status: response.status, durationMs: this.#now() - started });
       return response;
     } catch (error) {
-      // A body stream that failed (a layer whose bytes did not match its digest) is the real cause.
-      const failure = request.signal?.aborted ? error : (appErrorIn(error) ?? connectionError(request.method, url.href, error));
+      const failure = this.#failure(request, url, error);
       this.#report({ ...event, error: redactText(failure instanceof Error ? failure.message : String(failure)), durationMs: this.#now() - started });
       throw failure;
     }
+  }
+
+  /** What to throw for a request that got no response: the abort reason, an AppError from a body stream, or a connection error. */
+  #failure(request: RegistryRequest, url: URL, error: unknown): unknown {
+    if (request.signal?.aborted === true) return error;
+    // A body stream that failed (a layer whose bytes did not match its digest) is the real cause.
+    return appErrorIn(error) ?? connectionError(request.method, url.href, error);
   }
 
   #report(event: RequestEvent): void {
@@ -270,20 +279,8 @@ export class RegistryTransport {
   }
 }
 
-/** The first AppError along a cause chain (undici wraps body-stream failures in `fetch failed`). */
-function appErrorIn(error: unknown): AppError | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (isAppError(current)) return current;
-    current = current.cause;
-  }
-  return undefined;
-}
-
-/** The first challenge we can answer (Bearer or Basic) among those offered. */
-function pickChallenge(header: string | null): Challenge | undefined {
-  if (header === null) return undefined;
-  return parseWwwAuthenticate(header).find((c) => c.scheme === 'bearer' || c.scheme === 'basic');
+function isStream(body: RequestBody | undefined): boolean {
+  return body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array);
 }
 
 /** Reads and drops a small body so that its connection goes back to the pool. */

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Credentials,
   RegistryError,
+  anonymousKeychain,
+  dockerConfigKeychain,
+  loadDockerConfig,
   RegistryTransport,
   headManifest,
   listTags,
@@ -178,6 +181,19 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     expect((error as RegistryError).errors[0]?.code).toBe('MANIFEST_UNKNOWN');
     expect((error as RegistryError).retryable).toBe(false);
     expect(await headManifest(ref('test/img:missing'), { transport: client })).toBeUndefined();
+  });
+
+  it.runIf(mode === 'basic' || mode === 'token')('authenticates with credentials read from a Docker config.json', async () => {
+    const path = await registry.authFile();
+    const client = transport({ keychain: dockerConfigKeychain(await loadDockerConfig(path)) });
+    const image = randomImage(45, { layers: 1 });
+    const result = await pushImage(image, ref('config-json/img:v1'), { transport: client });
+    expect(await headManifest(ref('config-json/img:v1'), { transport: client })).toBe(result.digest);
+    const anonymous = transport({ keychain: anonymousKeychain });
+    const anonymousHead = headManifest(ref('config-json/img:v1'), { transport: anonymous });
+    // htpasswd refuses anonymous reads; the token server grants anonymous users pull only.
+    if (mode === 'basic') await expect(anonymousHead).rejects.toMatchObject({ status: 401 });
+    else expect(await anonymousHead).toBe(result.digest);
   });
 
   it.runIf(mode === 'basic' || mode === 'token')('fails with a 401 that is not retried when the password is wrong', async () => {
