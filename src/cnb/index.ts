@@ -15,3 +15,6 @@ export * from './lifecycle.ts';
 export * from './compat-rules.ts';
 export * from './compat.ts';
 export * from './toml.ts';
+export * from './builder-plan.ts';
+export * from './builder-image.ts';
+export * from './buildpackage-writer.ts';
