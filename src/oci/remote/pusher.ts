@@ -123,6 +123,8 @@ function pushScopes(target: Reference, blobs: readonly BlobSource[]): string[] {
 }
 
 async function pushBlobs(target: Reference, blobs: readonly BlobSource[], options: PushOptions): Promise<Record<Digest, BlobOutcome>> {
+  // The first failure stops the other uploads, and the push settles only once they have stopped.
+  const stop = new AbortController();
   const upload: UploadTarget = {
     transport: options.transport,
     registry: target.registry,
@@ -130,20 +132,29 @@ async function pushBlobs(target: Reference, blobs: readonly BlobSource[], option
     scopes: pushScopes(target, blobs),
     chunkThreshold: options.chunkThreshold ?? 5 * MiB,
     chunkSize: options.chunkSize ?? 16 * MiB,
-    signal: options.signal,
+    signal: options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]),
     onBytes: (digest, sent) => options.onProgress?.({ digest, size: sizeOf(blobs, digest), sent, state: 'uploading' }),
   };
   const limit = createLimiter(options.jobs ?? 4);
-  const outcomes = await Promise.all(
+  const outcomes: Record<Digest, BlobOutcome> = {};
+  let failure: { error: unknown } | undefined;
+  await Promise.allSettled(
     blobs.map((blob) =>
       limit(async () => {
-        const outcome = await putBlob(upload, blob);
-        options.onProgress?.({ digest: blob.digest, size: blob.size, sent: blob.size, state: outcome });
-        return [blob.digest, outcome] as const;
+        if (failure !== undefined) return;
+        try {
+          const outcome = await putBlob(upload, blob);
+          outcomes[blob.digest] = outcome;
+          options.onProgress?.({ digest: blob.digest, size: blob.size, sent: blob.size, state: outcome });
+        } catch (error) {
+          failure ??= { error };
+          stop.abort(error);
+        }
       }),
     ),
   );
-  return Object.fromEntries(outcomes);
+  if (failure !== undefined) throw failure.error;
+  return outcomes;
 }
 
 function sizeOf(blobs: readonly BlobSource[], digest: Digest): number {

@@ -196,6 +196,19 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     else expect(await anonymousHead).toBe(result.digest);
   });
 
+  it.runIf(mode === 'token')('refuses an anonymous push after one token renewal, with a typed 401', async () => {
+    const seen: RequestEvent[] = [];
+    const client = transport({ keychain: anonymousKeychain, onRequest: (event) => seen.push(event) });
+    const error = await pushImage(randomImage(47), ref('test/anonymous:v1'), { transport: client, jobs: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).status).toBe(401);
+    expect((error as RegistryError).errors[0]?.code).toBe('UNAUTHORIZED');
+    expect((error as Error).message).not.toMatch(/eyJ/);
+    // One upload refused, its token renewed once and refused again; the queued blobs never start.
+    const uploads = seen.filter((e) => e.kind === 'registry' && e.method === 'POST');
+    expect(uploads.map((e) => e.status)).toEqual([401, 401]);
+  });
+
   it.runIf(mode === 'basic' || mode === 'token')('fails with a 401 that is not retried when the password is wrong', async () => {
     const seen: RequestEvent[] = [];
     const client = transport({
