@@ -1,0 +1,94 @@
+/**
+ * The controller and webhook Deployments and the webhook Service. Both run as the image's non-root
+ * user with a read-only root filesystem, no capabilities and the runtime's default seccomp
+ * profile. Each has its own ServiceAccount, so each gets only its own RBAC.
+ */
+import { webhookPaths } from '../webhook/index.ts';
+import { commonLabels, installNames, type InstallOptions } from './options.ts';
+
+type Manifest = Record<string, unknown>;
+
+const podSecurity = {
+  runAsNonRoot: true,
+  runAsUser: installNames.user,
+  runAsGroup: installNames.user,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+const containerSecurity = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+};
+
+const namespaceEnv = { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } };
+
+interface ContainerSpec {
+  args: readonly string[];
+  ports?: readonly Manifest[];
+  probes?: Manifest;
+}
+
+function deployment(name: string, options: InstallOptions, container: ContainerSpec): Manifest {
+  const selector = { 'app.kubernetes.io/name': name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: options.namespace, labels: commonLabels(name) },
+    spec: {
+      // One replica: the controller elects a leader anyway, and the webhook's generated CA lives in memory.
+      replicas: 1,
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels: { ...commonLabels(name), ...selector } },
+        spec: {
+          serviceAccountName: name,
+          securityContext: podSecurity,
+          containers: [
+            {
+              name: name.replace(/^packsmith-/, ''),
+              image: options.image,
+              args: container.args,
+              env: [namespaceEnv],
+              ...(container.ports ? { ports: container.ports } : {}),
+              ...container.probes,
+              securityContext: containerSecurity,
+              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+              // Node writes nothing by default, but libraries may want a temporary directory.
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+    },
+  };
+}
+
+/** The controller Deployment (`packsmith controller run`). */
+export function controllerDeployment(options: InstallOptions): Manifest {
+  return deployment(installNames.controller, options, { args: ['controller', 'run'] });
+}
+
+/** The webhook Deployment (`packsmith webhook`), probed on `/healthz` over HTTPS. */
+export function webhookDeployment(options: InstallOptions): Manifest {
+  const probe = { httpGet: { path: webhookPaths.health, port: 'https', scheme: 'HTTPS' }, periodSeconds: 10 };
+  return deployment(installNames.webhook, options, {
+    args: ['webhook', '--port', String(installNames.webhookPort), '--service', installNames.webhook, '--namespace', '$(POD_NAMESPACE)'],
+    ports: [{ name: 'https', containerPort: installNames.webhookPort, protocol: 'TCP' }],
+    probes: { readinessProbe: probe, livenessProbe: { ...probe, initialDelaySeconds: 5 } },
+  });
+}
+
+/** The Service the API server calls the webhook through (443 → the container's https port). */
+export function webhookService(options: Pick<InstallOptions, 'namespace'>): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: installNames.webhook, namespace: options.namespace, labels: commonLabels(installNames.webhook) },
+    spec: {
+      selector: { 'app.kubernetes.io/name': installNames.webhook },
+      ports: [{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }],
+    },
+  };
+}
