@@ -2,6 +2,8 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import type { CliIo } from './io.ts';
 import { packsmithVersion } from './version.ts';
 import { registerVersionCommand } from './commands/version.ts';
+import { registerInstallCommand } from './commands/install.ts';
+import { registerWebhookCommand } from './commands/webhook.ts';
 
 const description =
   'Keeps Cloud Native Buildpacks builder images up to date from kpack-style resources: ' +
@@ -25,6 +27,8 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerVersionCommand(program, io);
+  registerInstallCommand(program, io);
+  registerWebhookCommand(program, io);
   return program;
 }
 
