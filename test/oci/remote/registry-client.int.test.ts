@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Credentials,
   RegistryError,
+  appendLayers,
+  emptyImage,
   anonymousKeychain,
   dockerConfigKeychain,
   loadDockerConfig,
@@ -22,6 +24,7 @@ import {
   remoteIndex,
   staticKeychain,
   type Image,
+  type Layer,
   type RequestEvent,
   type TransportOptions,
 } from '../../../src/oci/index.ts';
@@ -126,6 +129,24 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
       expect(asked).toContain('repository:mounted/img:pull,push');
     }
     expect((await skopeoInspectRaw(docker('mounted/img:v1'), registry.skopeoArgs())).digest).toBe(result.digest);
+  });
+
+  it('uploads into the session a refused mount opened (202)', async () => {
+    const client = transport();
+    const [layer] = await randomImage(61, { layers: 1 }).layers();
+    // Claims a location that does not hold the blob, so the registry answers the mount with 202.
+    const claimed: Layer = Object.assign(Object.create(layer!) as Layer, { locations: [{ registry: registry.host, repository: 'nowhere/img' }] });
+    const image = appendLayers(emptyImage({ os: 'linux', architecture: 'amd64' }), [claimed]);
+    const before = (await registry.accessLog()).length;
+    const result = await pushImage(image, ref('fallback/img:v1'), { transport: client });
+    expect(Object.values(result.blobs)).toEqual(['uploaded', 'uploaded']);
+    const log = (await registry.accessLog()).slice(before).filter((e) => e.path.includes('/blobs/uploads/'));
+    // Config and layer each: one mount POST answered 202, then the PUT into that same session.
+    const digests = [(await image.manifest()).config.digest, await layer!.digest()].sort();
+    const posts = log.filter((e) => e.method === 'POST');
+    expect(posts.map((e) => [e.query.mount, e.query.from, e.status]).sort()).toEqual(digests.map((d) => [d, 'nowhere/img', 202]));
+    expect(log.filter((e) => e.method === 'PUT').map((e) => [e.query.digest, e.status]).sort()).toEqual(digests.map((d) => [d, 201]));
+    expect(log.filter((e) => e.method === 'PATCH')).toEqual([]);
   });
 
   it('sends nothing but a HEAD when the tag already names the digest', async () => {

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomImage } from '../testing/index.ts';
+import { pushImage } from './pusher.ts';
+import { FaultServer } from './testdata/fault-server.ts';
+import { RegistryTransport } from './transport.ts';
+
+/**
+ * Upload-flow corners the real registry never produces: relative upload Locations and a 503 in the
+ * middle of an upload. The server below answers just enough of the protocol for one push.
+ */
+describe('pusher against a registry that answers unusually', () => {
+  const server = new FaultServer();
+  let transport: RegistryTransport;
+  let sessions = 0;
+  let failNextPut = false;
+
+  beforeAll(async () => {
+    await server.start();
+    transport = new RegistryTransport({ retry: { sleep: () => Promise.resolve() } });
+    server.handler = (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/v2/') return res.end();
+      if (req.method === 'HEAD') return res.writeHead(404).end();
+      if (req.method === 'POST') {
+        sessions++;
+        return res.writeHead(202, { Location: `/v2/r/img/blobs/uploads/s${sessions}?_state=opaque-${sessions}` }).end();
+      }
+      if (req.method === 'PUT' && url.pathname.includes('/blobs/uploads/')) {
+        if (failNextPut) {
+          failNextPut = false;
+          return res.writeHead(503).end();
+        }
+        const stateMatches = url.searchParams.get('_state') === `opaque-${url.pathname.split('/s').at(-1)}`;
+        return res.writeHead(stateMatches && url.searchParams.has('digest') ? 201 : 400).end();
+      }
+      if (req.method === 'PUT') return res.writeHead(201).end();
+      res.writeHead(500).end();
+    };
+  });
+  afterAll(async () => {
+    await transport.close();
+    await server.stop();
+  });
+
+  it('resolves relative upload Locations and keeps their _state', async () => {
+    server.seen.length = 0;
+    const image = randomImage(3, { layers: 1 });
+    const result = await pushImage(image, `${server.host}/r/img:v1`, { transport });
+    expect(Object.values(result.blobs)).toEqual(['uploaded', 'uploaded']);
+    const puts = server.seen.filter((s) => s.method === 'PUT' && s.url.includes('/blobs/uploads/'));
+    expect(puts.every((s) => /_state=opaque-\d+&digest=sha256%3A/.test(s.url))).toBe(true);
+  });
+
+  it('restarts a failed upload in a new session', async () => {
+    server.seen.length = 0;
+    failNextPut = true;
+    const image = randomImage(4, { layers: 1 });
+    const result = await pushImage(image, `${server.host}/r/img:v2`, { transport, jobs: 1 });
+    expect(result.changed).toBe(true);
+    const steps = server.seen.filter((s) => s.url.includes('/blobs/uploads/')).map((s) => s.method);
+    // Config: POST, PUT(503), POST, PUT(201); then the layer: POST, PUT.
+    expect(steps).toEqual(['POST', 'PUT', 'POST', 'PUT', 'POST', 'PUT']);
+  });
+});
