@@ -3,6 +3,8 @@
  * namespace, CRDs (the convertible ones with the conversion webhook), RBAC, Service, Deployments,
  * the default ClusterLifecycle, and last the admission webhook configurations, so that nothing
  * above waits for a webhook that is not running yet. The webhook patches its CA bundle in.
+ * kubectl cannot create the ClusterLifecycle until its CRD is established, so an installation
+ * applies the CRDs first (`--crds-only`), waits, then applies everything.
  */
 import { stringify } from 'yaml';
 import { allCustomResourceDefinitions, defaultLifecycleName } from '../api/index.ts';
@@ -32,12 +34,24 @@ export interface ManifestFile {
   manifests: Manifest[];
 }
 
+/**
+ * The CRDs as installed: labelled as packsmith's (so `kubectl wait … -l` can find them) and, for
+ * the kinds served in two versions, converted by the webhook behind the Service.
+ */
+export function installCrds(options: Pick<InstallOptions, 'namespace'>): Manifest[] {
+  const endpoint = serviceEndpoint({ namespace: options.namespace, name: installNames.webhook });
+  return allCustomResourceDefinitions({ conversionClientConfig: conversionClientConfig(endpoint) }).map((crd) => ({
+    ...crd,
+    metadata: { ...(crd.metadata as Manifest), labels: commonLabels() },
+  }));
+}
+
 /** The installation's objects grouped into files, in apply order. */
 export function installManifestFiles(options: InstallOptions): ManifestFile[] {
   const endpoint = serviceEndpoint({ namespace: options.namespace, name: installNames.webhook });
   return [
     { file: '00-namespace.yaml', manifests: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: options.namespace, labels: commonLabels() } }] },
-    { file: '10-crds.yaml', manifests: allCustomResourceDefinitions({ conversionClientConfig: conversionClientConfig(endpoint) }) },
+    { file: '10-crds.yaml', manifests: installCrds(options) },
     { file: '20-rbac.yaml', manifests: rbacManifests(options) },
     { file: '30-webhook.yaml', manifests: [webhookService(options), webhookDeployment(options)] },
     { file: '40-controller.yaml', manifests: [controllerDeployment(options)] },

@@ -24,6 +24,14 @@ describe('packsmith install', () => {
     expect(io.out.join('')).toContain('image: r.test/packsmith:2');
   });
 
+  it('--crds-only renders only the seven labelled CRDs', async () => {
+    const io = captureIo();
+    expect(await runCli(['install', '--print', '--crds-only'], io)).toBe(0);
+    const docs = parseAllDocuments(io.out.join(''), { version: '1.1' }).map((d) => d.toJS() as Doc & { metadata: { labels?: Record<string, string> } });
+    expect(docs.map((d) => d.kind)).toEqual(Array(7).fill('CustomResourceDefinition'));
+    expect(docs.every((d) => d.metadata.labels?.['app.kubernetes.io/part-of'] === 'packsmith')).toBe(true);
+  });
+
   it('without --print says how to install and exits 2', async () => {
     const io = captureIo();
     expect(await runCli(['install'], io)).toBe(2);
