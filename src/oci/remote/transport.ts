@@ -12,6 +12,7 @@ import { mergeScopes, pickChallenge, type Challenge } from './challenge.ts';
 import { ConnectionPool, type ConnectionOptions } from './connection.ts';
 import { RegistryError, appErrorIn, connectionError, redactText, redactUrl, responseError } from './errors.ts';
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from './retry.ts';
+import { discard, pingRegistry, type Endpoint } from './ping.ts';
 import { TokenCache, basicAuthorization, parseTokenResponse, tokenHttpRequest } from './token-auth.ts';
 import { TransferCounters, type RequestEvent, type RequestKind } from './counters.ts';
 
@@ -49,11 +50,6 @@ export interface TransportOptions extends ConnectionOptions {
   userAgent?: string;
   /** Clock for token expiry, epoch milliseconds. */
   now?: () => number;
-}
-
-interface Endpoint {
-  base: URL;
-  challenge: Challenge | undefined;
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -176,25 +172,9 @@ export class RegistryTransport {
     return ping();
   }
 
-  /** GET /v2/ over each allowed scheme in turn; the first that answers 200 or 401 decides scheme and challenge. */
-  async #ping(registry: string): Promise<Endpoint> {
-    const { schemes } = this.#pool.connection(registry);
-    let lastError: unknown;
-    for (const scheme of schemes) {
-      const base = new URL(`${scheme}://${registry}/`);
-      let response: Response;
-      try {
-        response = await this.#send({ registry, method: 'GET', path: '/v2/', scopes: [], expect: [] }, new URL('/v2/', base), undefined, 'ping');
-      } catch (error) {
-        lastError = error;
-        continue;
-      }
-      if (response.status !== 200 && response.status !== 401) throw await responseError('GET', new URL('/v2/', base).href, response);
-      const challenge = response.status === 401 ? pickChallenge(response.headers.get('www-authenticate')) : undefined;
-      await discard(response);
-      return { base, challenge };
-    }
-    throw lastError;
+  #ping(registry: string): Promise<Endpoint> {
+    const probe: RegistryRequest = { registry, method: 'GET', path: '/v2/', scopes: [], expect: [] };
+    return pingRegistry(this.#pool.connection(registry).schemes, registry, (url) => this.#send(probe, url, undefined, 'ping'));
   }
 
   async #authorization(registry: string, endpoint: Endpoint, scopes: string[]): Promise<string | undefined> {
@@ -281,13 +261,4 @@ export class RegistryTransport {
 
 function isStream(body: RequestBody | undefined): boolean {
   return body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array);
-}
-
-/** Reads and drops a small body so that its connection goes back to the pool. */
-async function discard(response: Response): Promise<void> {
-  try {
-    await response.arrayBuffer();
-  } catch {
-    // A body that cannot be read has already lost its connection; nothing to give back.
-  }
 }

@@ -260,6 +260,7 @@ describe('connection settings against docker-registry', () => {
     const error = await remoteGet(`${registry.host}/none/img:v1`, { transport: strict }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as RegistryError).retryable).toBe(false);
+    expect((error as Error).message).toMatch(/certificate/i);
     await strict.close();
 
     const insecure = new RegistryTransport({ insecureRegistries: [registry.host] });
