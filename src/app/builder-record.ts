@@ -1,0 +1,34 @@
+/**
+ * The record a successful builder creation produces: kpack's builder status fields (without
+ * conditions, which the caller adds), so the controller and local mode write the same status.
+ */
+import type { BuilderBuildpack, LifecycleRecord, OrderEntry, SourceRef } from '../cnb/index.ts';
+
+/** kpack's builder status fields, as `status` carries them. */
+export interface BuilderRecord {
+  /** `<resolved tag>@<digest>` of the pushed builder. */
+  latestImage: string;
+  /** Every buildpack in the builder, in layer order (size descending, then `id@version` descending). */
+  builderMetadata: BuilderBuildpack[];
+  /** The resolved order: concrete versions, `optional` kept. */
+  order: OrderEntry[];
+  /** `runImage` is the relocated run image `<tag>-run-image@<digest>`; `id` the stack id. */
+  stack: { runImage: string; id: string };
+  /** The lifecycle's version and APIs (its image is left out, as in kpack). */
+  lifecycle: Omit<LifecycleRecord, 'image'>;
+  observedStackGeneration?: number;
+  observedStoreGeneration?: number;
+  /** `os` of the pushed image's config. */
+  os: string;
+  /** No signing in packsmith yet: always empty. */
+  signaturePaths: Array<{ signingSecret: string; targetDigest: string }>;
+}
+
+/** What else a creation tells its caller besides the record. */
+export interface BuilderOutcome {
+  record: BuilderRecord;
+  /** False when the registry already had this exact builder (nothing was pushed). */
+  pushed: boolean;
+  /** Every resource a buildpack came from (for dependency tracking). */
+  sources: SourceRef[];
+}

@@ -1,0 +1,13 @@
+/**
+ * app: the use cases (read stores, resolve stacks, read lifecycles, create builders, local mode).
+ * Orchestrates `cnb` and `oci` values and reaches registries and files only through the ports in
+ * `ports.ts`; knows nothing of Kubernetes, HTTP or the CLI.
+ */
+export * from './ports.ts';
+export * from './errors.ts';
+export * from './read-store.ts';
+export * from './resolve-stack.ts';
+export * from './read-lifecycle.ts';
+export * from './builder-tag.ts';
+export type * from './builder-record.ts';
+export * from './create-builder.ts';

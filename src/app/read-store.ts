@@ -1,0 +1,59 @@
+/**
+ * Reads the buildpacks a ClusterStore, Buildpack or ClusterBuildpack offers: every source image is
+ * fetched (manifest and config only) with the resource's keychain, a bounded number at once, and the
+ * records of all sources are merged in kpack's deterministic store order. Every failing source is
+ * reported, not only the first.
+ */
+import type { BuildpackRecord } from '../cnb/index.ts';
+import { readBuildpackRecords, sortBuildpackRecords } from '../cnb/index.ts';
+import type { IoOptions, Keychain } from '../oci/index.ts';
+import { createLimiter } from '../shared/index.ts';
+import { SourceReadError, type SourceFailure } from './errors.ts';
+import type { ImageAccess } from './ports.ts';
+
+/** One source image and the spec path that names it (for error messages). */
+export interface StoreSource {
+  image: string;
+  /** e.g. `spec.sources[0]` (default) or `spec.image`. */
+  path?: string;
+}
+
+/** What `readStore` reads. */
+export interface ReadStoreInput {
+  sources: readonly StoreSource[];
+  /** The resource's credentials, used for every source. */
+  keychain: Keychain;
+}
+
+/** What `readStore` needs. */
+export interface ReadStoreDeps extends IoOptions {
+  images: ImageAccess;
+  /** Sources read at once (default 4). */
+  concurrency?: number;
+}
+
+/**
+ * Every buildpack of every source, sorted by `id@version` then source image (duplicates kept).
+ * Throws SourceReadError naming each source that failed, with its path and reason.
+ */
+export async function readStore(input: ReadStoreInput, deps: ReadStoreDeps): Promise<BuildpackRecord[]> {
+  const limit = createLimiter(deps.concurrency ?? 4);
+  const io = { signal: deps.signal };
+  const settled = await Promise.allSettled(
+    input.sources.map((source) =>
+      limit(async () => {
+        const { image } = await deps.images.readImage(source.image, { keychain: input.keychain, ...io });
+        return readBuildpackRecords(image, source.image, io);
+      }),
+    ),
+  );
+  const failures: SourceFailure[] = [];
+  const records: BuildpackRecord[] = [];
+  settled.forEach((outcome, i) => {
+    const source = input.sources[i] as StoreSource;
+    if (outcome.status === 'fulfilled') records.push(...outcome.value);
+    else failures.push({ path: source.path ?? `spec.sources[${i}]`, image: source.image, error: outcome.reason });
+  });
+  if (failures.length > 0) throw new SourceReadError(failures);
+  return sortBuildpackRecords(records);
+}
