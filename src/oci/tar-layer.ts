@@ -202,6 +202,16 @@ async function writeEntries(tar: Pack, entries: readonly PlannedTarEntry[], opti
   }
 }
 
+/** Waits until `sink` drains or closes, removing both listeners afterwards (they would pile up per chunk). */
+async function drainOrClose(sink: NodeJS.EventEmitter): Promise<void> {
+  const stop = new AbortController();
+  try {
+    await Promise.race([once(sink, 'drain', { signal: stop.signal }), once(sink, 'close', { signal: stop.signal })]);
+  } finally {
+    stop.abort();
+  }
+}
+
 /** Copies `source` into a new entry, failing with DigestMismatchError as soon as it yields more or fewer bytes than `header.size`. */
 async function streamEntry(tar: Pack, header: TarHeader & { size: number }, source: Readable): Promise<void> {
   const { promise: finished, resolve, reject } = Promise.withResolvers<void>();
@@ -218,7 +228,7 @@ async function streamEntry(tar: Pack, header: TarHeader & { size: number }, sour
       if (written > header.size) throw mismatch(`more than ${header.size} bytes`);
       // A reader that stops early destroys the pack and this sink, which then closes instead of draining.
       if (sink.destroying) throw new Error(`tar entry "${header.name}": the tar stream was closed`);
-      if (!sink.write(chunk as Buffer) && !sink.destroying) await Promise.race([once(sink, 'drain'), once(sink, 'close')]);
+      if (!sink.write(chunk as Buffer) && !sink.destroying) await drainOrClose(sink);
     }
     if (written !== header.size) throw mismatch(String(written));
     // streamx's end() takes an optional last chunk; there is none.
