@@ -11,3 +11,5 @@ export * from './read-lifecycle.ts';
 export * from './builder-tag.ts';
 export type * from './builder-record.ts';
 export * from './create-builder.ts';
+export * from './local-status.ts';
+export * from './local-build.ts';

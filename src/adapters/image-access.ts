@@ -1,0 +1,37 @@
+/**
+ * The concrete ImageAccess: local references (`oci:…`, `.cnb`) go to the layout adapter, all
+ * others to the registry adapter.
+ */
+import type { FetchedImage, ImageAccess, ReadImageOptions, StoredBlob, WriteImageOptions, WriteResult } from '../app/index.ts';
+import type { Image, Layer } from '../oci/index.ts';
+import { localLazyLayer, parseLocalReference, readLocalImage, writeLocalImage } from './local-images.ts';
+import { RegistryImages, type RegistrySettings } from './registry-images.ts';
+
+/** ImageAccess over registries and local layouts; `close()` releases registry connections. */
+export class OciImageAccess implements ImageAccess {
+  readonly registry: RegistryImages;
+
+  constructor(settings: RegistrySettings = {}) {
+    this.registry = new RegistryImages(settings);
+  }
+
+  readImage(reference: string, options: ReadImageOptions): Promise<FetchedImage> {
+    const local = parseLocalReference(reference);
+    return local ? readLocalImage(local, options) : this.registry.read(reference, options.keychain, options);
+  }
+
+  writeImage(image: Image, reference: string, options: WriteImageOptions): Promise<WriteResult> {
+    const local = parseLocalReference(reference);
+    return local ? writeLocalImage(image, local, options) : this.registry.write(image, reference, options);
+  }
+
+  lazyLayer(blob: StoredBlob): Layer {
+    const local = parseLocalReference(blob.image);
+    return local ? localLazyLayer(blob, local) : this.registry.lazyLayer(blob);
+  }
+
+  /** Closes registry connections. */
+  close(): Promise<void> {
+    return this.registry.close();
+  }
+}

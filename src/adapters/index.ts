@@ -1,0 +1,7 @@
+/**
+ * adapters: concrete implementations of the `app` ports over `oci` (registry client, local
+ * layouts). Only the composition root (`src/compose.ts`) imports this module.
+ */
+export * from './image-access.ts';
+export { RegistryImages, type RegistrySettings } from './registry-images.ts';
+export { parseLocalReference, type LocalReference } from './local-images.ts';

@@ -1,0 +1,104 @@
+/**
+ * Images in local OCI layouts (`oci:PATH[:TAG]`, `oci:PATH@DIGEST`) and `.cnb` files (`PATH.cnb`,
+ * `file:PATH`, either optionally `@DIGEST`): reading them lazily, writing to a layout under a tag
+ * (skipped when the tag already names the digest), and lazy layers that stream one stored blob.
+ * Writes to one layout are serialised, because `index.json` is rewritten whole.
+ */
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { FetchedImage, StoredBlob, WriteResult } from '../app/index.ts';
+import type { Digest, Image, IoOptions, Layer } from '../oci/index.ts';
+import {
+  findLayerByDigest,
+  isDigest,
+  layerFromDescriptor,
+  mediaTypes,
+  parseLayoutReference,
+  readCnbFile,
+  readLayout,
+  refNameAnnotation,
+  writeLayout,
+} from '../oci/index.ts';
+import { NotFoundError, ValidationError, createLimiter } from '../shared/index.ts';
+
+/** A parsed local reference. */
+export type LocalReference = { kind: 'oci-layout'; path: string; tag?: string; digest?: Digest } | { kind: 'cnb-file'; path: string; digest?: Digest };
+
+/** The local reference `reference` names, or undefined for a registry reference. */
+export function parseLocalReference(reference: string): LocalReference | undefined {
+  const at = reference.lastIndexOf('@');
+  const tail = reference.slice(at + 1);
+  if (at > 0 && isDigest(tail) && !reference.startsWith('oci:')) {
+    const head = parseLayoutReference(reference.slice(0, at));
+    if (head?.kind === 'cnb-file') return { ...head, digest: tail };
+  }
+  return parseLayoutReference(reference);
+}
+
+/** Reads the image a local reference names; the identifier pins it by digest in the same syntax. */
+export async function readLocalImage(local: LocalReference, io: IoOptions = {}): Promise<FetchedImage> {
+  if (local.kind === 'cnb-file') {
+    const image = await readCnbFile(local.path, { ...io, selector: local.digest });
+    const name = local.path.endsWith('.cnb') ? local.path : `file:${local.path}`;
+    return { image, identifier: `${name}@${await image.digest(io)}` };
+  }
+  const layout = await readLayout(local.path, io);
+  const image = await layout.image(local.digest ?? local.tag, io);
+  return { image, identifier: `oci:${local.path}@${await image.digest(io)}` };
+}
+
+const writers = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+
+function writerFor(path: string): <T>(task: () => Promise<T>) => Promise<T> {
+  let limit = writers.get(path);
+  if (!limit) {
+    limit = createLimiter(1);
+    writers.set(path, limit);
+  }
+  return limit;
+}
+
+async function taggedDigest(path: string, tag: string, io: IoOptions): Promise<string | undefined> {
+  try {
+    const layout = await readLayout(path, io);
+    return layout.index().manifests.find((d) => d.annotations?.[refNameAnnotation] === tag)?.digest;
+  } catch (error) {
+    if (error instanceof NotFoundError || (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Writes `image` into the layout under its tag (and `tags`), unless the tag already names it. */
+export async function writeLocalImage(image: Image, local: LocalReference, options: IoOptions & { tags?: readonly string[] }): Promise<WriteResult> {
+  if (local.kind !== 'oci-layout' || local.tag === undefined) {
+    throw new ValidationError([{ path: 'reference', message: 'local images are written to an OCI layout with a tag: oci:PATH:TAG' }]);
+  }
+  const tag = local.tag;
+  const digest = await image.digest(options);
+  const identifier = `oci:${local.path}@${digest}`;
+  return writerFor(local.path)(async () => {
+    if ((await taggedDigest(local.path, tag, options)) === digest) return { identifier, digest, pushed: false };
+    for (const name of [tag, ...(options.tags ?? [])]) await writeLayout(local.path, image, { ...options, tag: name });
+    return { identifier, digest, pushed: true };
+  });
+}
+
+/** A lazy layer for a blob of a local image: metadata from `blob`, bytes from the layout's blob file or the `.cnb`. */
+export function localLazyLayer(blob: StoredBlob, local: LocalReference): Layer {
+  const open = async (io: IoOptions): Promise<Readable> => {
+    if (local.kind === 'oci-layout') {
+      const [algorithm, hex] = blob.digest.split(':') as [string, string];
+      return createReadStream(join(local.path, 'blobs', algorithm, hex), { signal: io.signal });
+    }
+    const { image } = await readLocalImage(local, io);
+    const layer = await findLayerByDigest(image, blob.digest as Digest, io);
+    if (!layer) throw new NotFoundError(`${local.path} has no layer ${blob.digest}`);
+    return layer.compressed(io);
+  };
+  return layerFromDescriptor({
+    descriptor: { mediaType: mediaTypes.ociLayerGzip, digest: blob.digest as Digest, size: blob.size },
+    diffId: blob.diffId as Digest,
+    open,
+  });
+}
