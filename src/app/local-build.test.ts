@@ -48,12 +48,12 @@ describe('localBuild', () => {
         { type: 'Ready', status: 'True', lastTransitionTime: '2024-05-06T07:08:09Z' },
         { type: 'UpToDate', status: 'True' },
       ],
-      latestImage: expect.stringMatching(/^r\.test\/builders\/good:clusterbuilder-good@sha256:/),
       order: [{ group: [{ id: 'io.test.a', version: '1.0.0' }] }],
-      stack: { id: 'io.test.stack', runImage: expect.stringMatching(/clusterbuilder-good-run-image@sha256:/) },
       observedStackGeneration: 1,
       observedStoreGeneration: 1,
     });
+    expect(good!.status.latestImage).toMatch(/^r\.test\/builders\/good:clusterbuilder-good@sha256:/);
+    expect((good!.status.stack as { runImage: string }).runImage).toMatch(/^r\.test\/builders\/good:clusterbuilder-good-run-image@sha256:/);
     expect(broken!.summary).toMatch(/^Error: clusterstack 'mismatch' is not ready: id: invalid stack images\. expected stack: io\.test\.stack/);
     expect(broken!.status.conditions).toEqual([
       { type: 'Ready', status: 'False', reason: 'NoLatestImage', message: 'Builder has no latestImage', lastTransitionTime: '2024-05-06T07:08:09Z' },
