@@ -93,11 +93,20 @@ describe('startWebhookServer', () => {
     failNext = true;
     await server.refresh();
     expect(published).toHaveLength(1);
+    // The new CA is not published yet, so the certificate it signed is not served yet either.
+    expect((await call(server, '/healthz', { ca: firstCa })).serial).toBe(renewed.serial);
     await server.refresh();
     expect(published).toHaveLength(2);
     const bundle = server.caBundle()!;
     expect(published[1]).toBe(bundle);
-    expect(bundle).toContain(firstCa);
-    expect((await call(server, '/healthz', { ca: bundle })).status).toBe(200);
+    expect(bundle.endsWith(firstCa)).toBe(true);
+    expect((await call(server, '/healthz', { ca: firstCa })).serial).toBe(renewed.serial);
+    // One refresh after publishing, the certificate from the new CA goes into force.
+    await server.refresh();
+    const newCaOnly = bundle.slice(0, bundle.length - firstCa.length);
+    const rotated = await call(server, '/healthz', { ca: newCaOnly });
+    expect(rotated.status).toBe(200);
+    expect(rotated.serial).not.toBe(renewed.serial);
+    expect(published).toHaveLength(2);
   });
 });

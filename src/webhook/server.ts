@@ -3,12 +3,13 @@
  * renews or reloads it (no restart, no dropped listener), and hands every new CA bundle to a
  * callback (which patches the webhook configurations and CRDs). Silent unless given a logger.
  */
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReferenceChecks } from '../api/index.ts';
 import { messageOf, silentLogger, type Logger } from '../shared/index.ts';
-import type { CertificateSource, TlsMaterial } from './certificate-source.ts';
+import type { CertificateSource } from './certificate-source.ts';
+import { CertificateKeeper } from './certificate-keeper.ts';
 import { routeWebhookRequest, type RouteContext } from './routes.ts';
 
 /** Options of `startWebhookServer`. */
@@ -20,7 +21,10 @@ export interface WebhookServerOptions {
   certificates: CertificateSource;
   referenceChecks: ReferenceChecks;
   logger?: Logger;
-  /** Receives the CA bundle at start and after every CA change; a failure is retried at the next refresh. */
+  /**
+   * Receives the CA bundle at start and after every CA change; a failure is retried at the next
+   * refresh. A certificate from a new CA is served only from the refresh after this succeeded.
+   */
   onCaBundle?: (caBundle: string) => Promise<void>;
   /** How often the certificate source is asked to renew or reload; default ten minutes. */
   refreshIntervalMs?: number;
@@ -79,54 +83,17 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
   }
 }
 
-class CertificateKeeper {
-  readonly #options: WebhookServerOptions;
-  readonly #logger: Logger;
-  #material: TlsMaterial | undefined;
-  #caPending = false;
-  server: Server | undefined;
-
-  constructor(options: WebhookServerOptions, logger: Logger) {
-    this.#options = options;
-    this.#logger = logger;
-  }
-
-  get material(): TlsMaterial | undefined {
-    return this.#material;
-  }
-
-  async refresh(): Promise<void> {
-    const { material, changed, caChanged } = await this.#options.certificates.refresh((this.#options.now ?? (() => new Date()))());
-    this.#material = material;
-    if (changed && this.server) this.server.setSecureContext({ cert: material.certPem, key: material.keyPem });
-    if (changed) this.#logger.info('serving certificate in force', { notAfter: material.notAfter.toISOString() });
-    if (caChanged) this.#caPending = true;
-    await this.#publishCa();
-  }
-
-  async #publishCa(): Promise<void> {
-    const bundle = this.#material?.caBundle;
-    if (!this.#caPending || !bundle || !this.#options.onCaBundle) return;
-    try {
-      await this.#options.onCaBundle(bundle);
-      this.#caPending = false;
-    } catch (error) {
-      this.#logger.error('could not publish the CA bundle; retrying at the next refresh', { error: messageOf(error) });
-    }
-  }
-}
-
 /** Starts the server once the first certificate is ready; resolves when it listens. */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const logger = options.logger ?? silentLogger;
-  const keeper = new CertificateKeeper(options, logger);
+  const keeper = new CertificateKeeper({ certificates: options.certificates, onCaBundle: options.onCaBundle, logger, now: options.now ?? (() => new Date()) });
   await keeper.refresh();
-  const material = keeper.material!;
+  const material = keeper.serving!;
   const context = { referenceChecks: options.referenceChecks, logger };
   const server = createServer({ cert: material.certPem, key: material.keyPem }, (request, response) => {
     void handle(request, response, context);
   });
-  keeper.server = server;
+  keeper.attach((next) => server.setSecureContext({ cert: next.certPem, key: next.keyPem }));
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -140,7 +107,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   return {
     port,
     url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    caBundle: () => keeper.material?.caBundle,
+    caBundle: () => keeper.caBundle(),
     refresh: () => keeper.refresh(),
     close: async () => {
       clearInterval(timer);
