@@ -4,8 +4,10 @@
  * the image-reference checks the api module's validation takes and the structured JSON logger.
  */
 import { pino, type Logger as PinoLogger } from 'pino';
+import { OciImageAccess, parseLocalReference } from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
-import { parseReference } from './oci/index.ts';
+import { systemClock, type Clock } from './app/index.ts';
+import { defaultDockerKeychain, dockerConfigPath, parseReference, type Keychain, type RequestEvent } from './oci/index.ts';
 import { messageOf, type Logger } from './shared/index.ts';
 
 function problemOf(check: () => string | undefined): string | undefined {
@@ -42,4 +44,51 @@ function adaptPino(logger: PinoLogger): Logger {
 export function jsonLogger(options: { level?: string; name?: string } = {}): Logger {
   const logger = pino({ level: options.level ?? 'info', name: options.name, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd: 2, sync: true }));
   return adaptPino(logger);
+}
+
+/**
+ * Reference checks for local mode: registry references as above, plus local images (`oci:PATH[:TAG]`,
+ * `oci:PATH@DIGEST`, `PATH.cnb`); a builder tag may be `oci:PATH[:TAG]` but not a digest or a `.cnb`.
+ */
+export const localReferenceChecks: ReferenceChecks = {
+  image: (reference) => (problemOf(() => (parseLocalReference(reference) ? undefined : imageReferenceChecks.image(reference))) ?? undefined),
+  tag: (reference) =>
+    problemOf(() => {
+      const local = parseLocalReference(reference);
+      if (!local) return imageReferenceChecks.tag(reference);
+      if (local.kind === 'cnb-file') return 'builders are written to a registry or to oci:PATH[:TAG], not to a .cnb file';
+      return local.digest === undefined ? undefined : 'must be oci:PATH[:TAG], not a digest; the builder is written to it';
+    }),
+};
+
+/** Options of `createLocalEnvironment`. */
+export interface LocalEnvironmentOptions {
+  /** Registry hosts reachable over plain HTTP or with unverified TLS (loopback always is). */
+  insecureRegistries?: readonly string[];
+  /** Environment for `DOCKER_CONFIG`; defaults to the process environment. */
+  env?: NodeJS.ProcessEnv;
+  /** Called after every registry request (for counting in tests and benchmarks). */
+  onRequest?: (event: RequestEvent) => void;
+}
+
+/** Everything local mode needs, wired; `close()` releases registry connections. */
+export interface LocalEnvironment {
+  images: OciImageAccess;
+  /** Docker `config.json` credentials (`$DOCKER_CONFIG` or `~/.docker`), read on each use. */
+  keychain: Keychain;
+  clock: Clock;
+  referenceChecks: ReferenceChecks;
+  close(): Promise<void>;
+}
+
+/** Builds local mode's concrete adapters: registry client plus layouts, and the Docker config keychain. */
+export function createLocalEnvironment(options: LocalEnvironmentOptions = {}): LocalEnvironment {
+  const images = new OciImageAccess({ insecureRegistries: options.insecureRegistries, onRequest: options.onRequest, userAgent: 'packsmith' });
+  return {
+    images,
+    keychain: defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) }),
+    clock: systemClock,
+    referenceChecks: localReferenceChecks,
+    close: () => images.close(),
+  };
 }
