@@ -10,6 +10,7 @@ import { imageReferenceChecks } from '../../src/compose.ts';
 import {
   conversionClientConfig,
   generatedCertificateSource,
+  type GeneratedLifetimes,
   mutatingWebhookConfiguration,
   publishCaBundle,
   startWebhookServer,
@@ -52,15 +53,26 @@ async function waitForWebhooks(kube: KubeHandle): Promise<void> {
   await kubectlOk(kube, ['delete', 'clusterstore', 'webhook-probe']);
 }
 
-/** Registers a freshly started webhook with `kube`; the caller closes the returned server. */
-export async function registerWebhook(kube: KubeHandle): Promise<WebhookServer> {
+/** The webhook's clock and certificate lifetimes, so a test can make it renew its CA. */
+export interface RegisterOptions {
+  now?: () => Date;
+  lifetimes?: GeneratedLifetimes;
+}
+
+/**
+ * Registers a freshly started webhook with `kube`; the caller closes the returned server. The
+ * server publishes every CA bundle itself, through the caBundle patches.
+ */
+export async function registerWebhook(kube: KubeHandle, options: RegisterOptions = {}): Promise<WebhookServer> {
   await kubectlOk(kube, ['apply', '-f', crdDir]);
   await kubectlOk(kube, ['wait', '--for=condition=Established', '-f', crdDir, '--timeout=60s']);
   const server = await startWebhookServer({
     host: '127.0.0.1',
     port: 0,
-    certificates: generatedCertificateSource(['127.0.0.1']),
+    certificates: generatedCertificateSource(['127.0.0.1'], options.lifetimes),
     referenceChecks: imageReferenceChecks,
+    now: options.now,
+    onCaBundle: async (bundle) => publishCaBundle(bundle, kubePatch(kube)),
   });
   try {
     // Registered without a CA first, then patched, as a cluster install does.
@@ -71,7 +83,8 @@ export async function registerWebhook(kube: KubeHandle): Promise<WebhookServer> 
       validatingWebhookConfiguration(endpoint),
     ];
     await kubectlOk(kube, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
-    await publishCaBundle(server.caBundle()!, kubePatch(kube));
+    // Publishing at start failed (nothing was registered yet); a refresh retries it, as the timer would.
+    await server.refresh();
     await waitForWebhooks(kube);
     return server;
   } catch (error) {

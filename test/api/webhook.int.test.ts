@@ -1,6 +1,8 @@
 // packsmith's CRDs and webhook against a real kube-apiserver: every seed example applies verbatim,
 // defaults are filled in, objects read the same through v1alpha1 and v1alpha2, invalid objects are
 // refused with every problem and its fix, and kubectl shows kpack's printer columns.
+import { request } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertResource, type KpackResource } from '../../src/api/index.ts';
 import type { WebhookServer } from '../../src/webhook/index.ts';
@@ -10,11 +12,16 @@ import { seedExamples } from './seeds.ts';
 
 let kube: KubeHandle;
 let webhook: WebhookServer | undefined;
+const day = 86_400_000;
+// The webhook's clock starts 25 days back with a 36-day CA, so moving it to the real time makes
+// it renew its CA while every certificate stays valid for the API server, which uses real time.
+const realStart = Date.now();
+let webhookNow = new Date(realStart - 25 * day);
 
 beforeAll(async () => {
   kube = await startKube();
   const started = Date.now();
-  webhook = await registerWebhook(kube);
+  webhook = await registerWebhook(kube, { now: () => webhookNow, lifetimes: { caValidityMs: 36 * day, servingValidityMs: 30 * day } });
   console.log(`kube-apiserver ready in ${kube.startMs} ms; CRDs and webhook registered in ${Date.now() - started} ms`);
 });
 
@@ -171,5 +178,45 @@ describe('printer columns', () => {
     const all = await kubectlOk(['get', 'kpack', '-A', '-o', 'name']);
     expect(all).toContain('clusterstore.kpack.io/sample-cluster-store');
     expect(all).toContain('clusterbuilder.kpack.io/my-cluster-builder');
+  });
+});
+
+describe('certificate rotation', () => {
+  async function servedSerial(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${webhook!.url}/healthz`, { rejectUnauthorized: false, agent: false }, (res) => {
+        resolve((res.socket as TLSSocket).getPeerCertificate().serialNumber);
+        res.resume();
+      });
+      req.once('error', reject);
+      req.end();
+    });
+  }
+
+  async function stillCalled(): Promise<void> {
+    const invalid = await kube.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterLifecycle', metadata: { name: 'rotation' }, spec: {} }) });
+    expect(invalid.stderr).toContain('denied the request: ClusterLifecycle has 1 problem:\nmissing field(s): spec.image');
+    const v1 = await kube.kubectl(['get', 'clusterbuilders.v1alpha1.kpack.io', 'my-cluster-builder', '-o', 'json']);
+    expect(v1.code, v1.stderr).toBe(0);
+  }
+
+  it('renews its CA, publishes the bundle into the registrations and CRDs, and the API server keeps calling it', async () => {
+    const before = await servedSerial();
+    const firstCa = webhook!.caBundle()!;
+    webhookNow = new Date(Date.now());
+    await webhook!.refresh();
+    const bundle = webhook!.caBundle()!;
+    expect(bundle).not.toBe(firstCa);
+    expect(bundle.endsWith(firstCa)).toBe(true);
+    const crd = JSON.parse(await kubectlOk(['get', 'crd', 'builders.kpack.io', '-o', 'json'])) as { spec: { conversion: { webhook: { clientConfig: { caBundle: string } } } } };
+    expect(Buffer.from(crd.spec.conversion.webhook.clientConfig.caBundle, 'base64').toString()).toBe(bundle);
+    // Published, but the certificate from the new CA is not served before the next refresh.
+    expect(await servedSerial()).toBe(before);
+    await stillCalled();
+    // Give the API server's webhook clients time to load the new bundle (ten minutes in a cluster).
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await webhook!.refresh();
+    expect(await servedSerial()).not.toBe(before);
+    await stillCalled();
   });
 });
