@@ -13,3 +13,5 @@ export type * from './builder-record.ts';
 export * from './create-builder.ts';
 export * from './local-status.ts';
 export * from './local-build.ts';
+export * from './inspect-image.ts';
+export * from './inspect-builder.ts';

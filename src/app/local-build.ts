@@ -75,7 +75,7 @@ async function resolveDependency(resource: LocalResource, deps: LocalBuildDeps):
           ? ((spec.sources ?? []) as Spec[]).map((s, i) => ({ image: str(s.image), path: `spec.sources[${i}]` }))
           : [{ image: str(spec.image), path: 'spec.image' }];
       const buildpacks = await readStore({ sources, keychain }, io);
-      return { status: readyStatus(resource, deps.clock, { buildpacks }), summary: `${buildpacks.length} buildpacks`, value: buildpacks };
+      return { status: readyStatus(resource, deps.clock, { buildpacks }), summary: `${buildpacks.length} buildpack${buildpacks.length === 1 ? '' : 's'}`, value: buildpacks };
     }
     case 'ClusterStack': {
       const stack = await resolveStack({ id: str(spec.id), buildImage: str((spec.buildImage as Spec).image), runImage: str((spec.runImage as Spec).image), keychain }, io);

@@ -2,6 +2,10 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import type { CliIo } from './io.ts';
 import { packsmithVersion } from './version.ts';
 import { registerVersionCommand } from './commands/version.ts';
+import { registerBuildCommand } from './commands/build.ts';
+import { registerStoreCommand } from './commands/store.ts';
+import { registerImageCommand } from './commands/image.ts';
+import { registerInspectCommand } from './commands/inspect.ts';
 import { registerInstallCommand } from './commands/install.ts';
 import { registerWebhookCommand } from './commands/webhook.ts';
 
@@ -27,6 +31,10 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerVersionCommand(program, io);
+  registerBuildCommand(program, io);
+  registerStoreCommand(program, io);
+  registerImageCommand(program, io);
+  registerInspectCommand(program, io);
   registerInstallCommand(program, io);
   registerWebhookCommand(program, io);
   return program;

@@ -1,0 +1,99 @@
+/**
+ * Describes a builder image the way `pack builder inspect` does, from its labels only: stack id,
+ * run images, lifecycle version and APIs, the buildpacks it contains, and its detection order
+ * with meta-buildpacks expanded into their own orders.
+ */
+import type { ApiVersions, BuildpackLayerEntry, OrderEntry } from '../cnb/index.ts';
+import { CnbFormatError, labelKeys, parseBuildpackLayers, parseBuildpackOrder, parseJsonLabel, readLabel } from '../cnb/index.ts';
+import type { ConfigFile } from '../oci/index.ts';
+import type { ImageDeps } from './inspect-image.ts';
+
+/** Deprecated and supported API versions, as a builder label lists them. */
+export type ApiVersionList = ApiVersions;
+
+/** One node of the detection order tree. */
+export interface OrderNode {
+  id: string;
+  version?: string;
+  optional?: boolean;
+  /** The meta-buildpack's own order, expanded (empty for plain buildpacks; cut at cycles). */
+  groups: OrderNode[][];
+}
+
+/** What `inspect builder` shows. */
+export interface BuilderDescription {
+  reference: string;
+  identifier: string;
+  description?: string;
+  createdBy?: { name?: string; version?: string };
+  stackId?: string;
+  runImages: string[];
+  lifecycle: { version?: string; apis: { buildpack: ApiVersionList; platform: ApiVersionList } };
+  buildpacks: Array<{ id: string; version: string; api?: string; homepage?: string }>;
+  order: OrderNode[][];
+}
+
+interface MetadataLabel {
+  description?: string;
+  createdBy?: { name?: string; version?: string };
+  stack?: { runImage?: { image?: string; mirrors?: string[] | null } };
+  images?: Array<{ image?: string; mirrors?: string[] | null }>;
+  lifecycle?: { version?: string; apis?: { buildpack?: ApiVersions; platform?: ApiVersions } };
+  buildpacks?: Array<{ id: string; version: string; homepage?: string }>;
+}
+
+function metadataOf(config: ConfigFile): MetadataLabel {
+  const text = readLabel(config, labelKeys.builderMetadata);
+  if (text === undefined) throw new CnbFormatError(`not a builder: the image has no ${labelKeys.builderMetadata} label`, { label: labelKeys.builderMetadata });
+  return parseJsonLabel(labelKeys.builderMetadata, text) as MetadataLabel;
+}
+
+function runImagesOf(metadata: MetadataLabel): string[] {
+  const entries = metadata.images?.length ? metadata.images : [metadata.stack?.runImage ?? {}];
+  return [...new Set(entries.flatMap((e) => [e.image ?? '', ...(e.mirrors ?? [])]).filter((i) => i !== ''))];
+}
+
+function expandOrder(order: readonly OrderEntry[], layers: readonly BuildpackLayerEntry[], trail: readonly string[]): OrderNode[][] {
+  return order.map((entry) =>
+    entry.group.map((g) => {
+      const key = `${g.id}@${g.version ?? ''}`;
+      const layer = layers.find((l) => l.id === g.id && (g.version === undefined || l.version === g.version));
+      const nested = layer?.order && !trail.includes(key) ? expandOrder(layer.order, layers, [...trail, key]) : [];
+      return { id: g.id, ...(g.version ? { version: g.version } : {}), ...(g.optional ? { optional: true } : {}), groups: nested };
+    }),
+  );
+}
+
+function optionalLabel<T>(config: ConfigFile, key: string, parse: (text: string) => T[]): T[] {
+  const text = readLabel(config, key);
+  return text === undefined ? [] : parse(text);
+}
+
+function lifecycleOf(metadata: MetadataLabel, config: ConfigFile): BuilderDescription['lifecycle'] {
+  const apis = metadata.lifecycle?.apis;
+  return {
+    version: metadata.lifecycle?.version ?? readLabel(config, labelKeys.lifecycleVersion),
+    apis: { buildpack: apis?.buildpack ?? {}, platform: apis?.platform ?? {} },
+  };
+}
+
+/** Reads the builder `reference` names and describes it; CnbFormatError when it is not a builder. */
+export async function inspectBuilder(reference: string, deps: ImageDeps): Promise<BuilderDescription> {
+  const { image, identifier } = await deps.images.readImage(reference, { keychain: deps.keychain, signal: deps.signal });
+  const config = await image.configFile({ signal: deps.signal });
+  const metadata = metadataOf(config);
+  const layers = optionalLabel(config, labelKeys.buildpackLayers, parseBuildpackLayers);
+  const order = optionalLabel(config, labelKeys.buildpackOrder, parseBuildpackOrder);
+  const listed = metadata.buildpacks ?? layers.map((l) => ({ id: l.id, version: l.version, homepage: l.homepage }));
+  return {
+    reference,
+    identifier,
+    description: metadata.description,
+    createdBy: metadata.createdBy,
+    stackId: readLabel(config, labelKeys.stackId),
+    runImages: runImagesOf(metadata),
+    lifecycle: lifecycleOf(metadata, config),
+    buildpacks: listed.map((b) => ({ ...b, api: layers.find((l) => l.id === b.id && l.version === b.version)?.api })),
+    order: expandOrder(order, layers, []),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * `packsmith build -f PATH...`: local mode. Reads kpack resources from files and directories,
+ * resolves stores, buildpacks, stacks and lifecycles, builds every Builder and ClusterBuilder,
+ * prints one line per resource (or, with `-o`, the resources with their status), and exits 1 when
+ * any resource failed.
+ */
+import { Option, type Command } from '@commander-js/extra-typings';
+import { localBuild, type LocalOutcome } from '../../app/index.ts';
+import { createLocalEnvironment } from '../../compose.ts';
+import { CliError } from '../errors.ts';
+import type { CliIo } from '../io.ts';
+import { expandPaths, prepareResources, readResourceFiles, type PreparedResource } from '../local-resources.ts';
+import { formatJson, formatTable, formatYamlDocuments } from '../output.ts';
+import { terminalProgress } from '../progress.ts';
+
+interface Row {
+  origin: string;
+  kind: string;
+  name: string;
+  ok: boolean;
+  summary: string;
+  resource: Record<string, unknown>;
+}
+
+function displayName(resource: { metadata: { name?: string; namespace?: string } }): string {
+  const { name = '(unnamed)', namespace } = resource.metadata;
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+function rowsOf(prepared: readonly PreparedResource[], outcomes: readonly LocalOutcome[]): Row[] {
+  let next = 0;
+  return prepared.map((item) => {
+    const base = { origin: item.origin, kind: item.resource.kind, name: displayName(item.resource) };
+    if (!item.ok) return { ...base, ok: false, summary: item.message, resource: { ...item.resource } };
+    const outcome = outcomes[next++] as LocalOutcome;
+    return { ...base, ok: outcome.ok, summary: outcome.summary, resource: { ...item.resource, status: outcome.status } };
+  });
+}
+
+function summaryTable(rows: readonly Row[]): string {
+  const lines = rows.map((r) => {
+    const [first = '', ...rest] = r.summary.split('\n');
+    const more = rest.map((line) => `\n    ${line}`).join('');
+    return [`${r.kind}`, r.name, r.ok ? 'Ready' : 'Failed', `${first}${more}`];
+  });
+  return formatTable([['KIND', 'NAME', 'STATUS', 'DETAILS'], ...lines]);
+}
+
+/** `packsmith build`. */
+export function registerBuildCommand(program: Command, io: CliIo): void {
+  program
+    .command('build')
+    .description('resolve kpack resources from files (no cluster needed) and build every Builder and ClusterBuilder')
+    .requiredOption('-f, --file <path...>', 'YAML/JSON files or directories of kpack resources (multi-document, v1alpha1 or v1alpha2)')
+    .addOption(new Option('-o, --output <format>', 'print the resources with their status instead of a summary').choices(['yaml', 'json'] as const))
+    .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS (loopback always may)')
+    .action(async (options) => {
+      const files = await expandPaths(options.file);
+      const { resources, problems } = await readResourceFiles(files);
+      const environment = createLocalEnvironment({ insecureRegistries: options.insecureRegistry, env: io.env });
+      const prepared = prepareResources(resources, environment.referenceChecks);
+      let outcomes: LocalOutcome[];
+      try {
+        const valid = prepared.flatMap((p) => (p.ok ? [p.local] : []));
+        outcomes = await localBuild(valid, { images: environment.images, keychain: environment.keychain, clock: environment.clock, ...terminalProgress(io) });
+      } finally {
+        await environment.close();
+      }
+      const rows = rowsOf(prepared, outcomes);
+      for (const problem of problems) io.stderr(`${problem.origin}: ${problem.message}\n`);
+      const table = summaryTable(rows);
+      if (options.output === undefined) io.stdout(table);
+      else {
+        io.stderr(table);
+        const items = rows.map((r) => r.resource);
+        io.stdout(options.output === 'yaml' ? formatYamlDocuments(items) : formatJson({ apiVersion: 'v1', kind: 'List', items }));
+      }
+      const failed = rows.filter((r) => !r.ok);
+      if (failed.length > 0 || problems.length > 0) {
+        const reasons = failed.map((r) => `${r.origin} ${r.kind} ${r.name}: ${r.summary}`);
+        throw new CliError([`${failed.length + problems.length} of ${rows.length + problems.length} resources failed`, ...reasons].join('\n'));
+      }
+      if (rows.length === 0) throw new CliError(`no kpack resources found in ${options.file.join(', ')}`);
+    });
+}

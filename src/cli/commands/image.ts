@@ -1,0 +1,45 @@
+/** `packsmith image inspect REF` and `packsmith image copy SRC DST`, over registries and local layouts. */
+import type { Command } from '@commander-js/extra-typings';
+import { copyImage, inspectImage } from '../../app/index.ts';
+import { withEnvironment } from '../environment.ts';
+import type { CliIo } from '../io.ts';
+import { formatJson } from '../output.ts';
+import { terminalProgress } from '../progress.ts';
+
+/** A layout destination without a tag is written under `latest`, as a registry would default. */
+function destinationOf(reference: string): string {
+  if (!reference.startsWith('oci:')) return reference;
+  return /:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(reference.slice('oci:'.length)) ? reference : `${reference}:latest`;
+}
+
+/** Registers `image inspect` and `image copy`. */
+export function registerImageCommand(program: Command, io: CliIo): void {
+  const image = program.command('image').description('inspect and copy images (registry references, oci:PATH[:TAG], PATH.cnb)');
+  image
+    .command('inspect')
+    .description('print the manifest, config and labels of an image as JSON (an index resolves to linux/amd64)')
+    .argument('<reference>', 'the image')
+    .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')
+    .action(async (reference, options) => {
+      const description = await withEnvironment(io, options.insecureRegistry, (environment) =>
+        inspectImage(reference, { images: environment.images, keychain: environment.keychain }),
+      );
+      io.stdout(formatJson(description));
+    });
+  image
+    .command('copy')
+    .description('copy an image between registries and layouts; blobs the destination registry can mount are not uploaded')
+    .argument('<source>', 'the image to copy')
+    .argument('<destination>', 'a tag to write it to (oci:PATH without a tag means :latest)')
+    .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')
+    .action(async (source, destination, options) => {
+      const { onProgress } = terminalProgress(io);
+      const result = await withEnvironment(io, options.insecureRegistry, (environment) =>
+        copyImage(source, destinationOf(destination), { images: environment.images, keychain: environment.keychain, onProgress }),
+      );
+      const counts = new Map<string, number>();
+      for (const state of Object.values(result.blobs)) counts.set(state, (counts.get(state) ?? 0) + 1);
+      const blobs = [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+      io.stdout(`${result.source} -> ${result.identifier} (${result.pushed ? `copied${blobs ? `: ${blobs}` : ''}` : 'unchanged, nothing written'})\n`);
+    });
+}

@@ -1,0 +1,76 @@
+/** `packsmith inspect builder REF`: what `pack builder inspect` shows, read from the builder's labels. */
+import { Option, type Command } from '@commander-js/extra-typings';
+import { inspectBuilder, type ApiVersionList, type BuilderDescription, type OrderNode } from '../../app/index.ts';
+import { withEnvironment } from '../environment.ts';
+import type { CliIo } from '../io.ts';
+import { formatJson, formatTable } from '../output.ts';
+
+function apiLines(name: string, apis: ApiVersionList): string[] {
+  const list = (values: readonly string[] | undefined): string => (values?.length ? values.join(', ') : '(none)');
+  return [`  ${name}:`, `    Deprecated: ${list(apis.deprecated)}`, `    Supported: ${list(apis.supported)}`];
+}
+
+function orderLines(groups: readonly OrderNode[][], prefix: string): string[] {
+  return groups.flatMap((group, i) => {
+    const lastGroup = i === groups.length - 1;
+    const head = `${prefix}${lastGroup ? '└' : '├'} Group #${i + 1}:`;
+    const inner = `${prefix}${lastGroup ? ' ' : '│'}  `;
+    return [head, ...group.flatMap((node, j) => nodeLines(node, inner, j === group.length - 1))];
+  });
+}
+
+function nodeLines(node: OrderNode, prefix: string, last: boolean): string[] {
+  const name = node.version ? `${node.id}@${node.version}` : node.id;
+  const line = `${prefix}${last ? '└' : '├'} ${name}${node.optional ? '    (optional)' : ''}`;
+  return [line, ...orderLines(node.groups, `${prefix}${last ? ' ' : '│'}  `)];
+}
+
+function render(d: BuilderDescription): string {
+  const buildpacks = formatTable([['  ID', 'VERSION', 'API', 'HOMEPAGE'], ...d.buildpacks.map((b) => [`  ${b.id}`, b.version, b.api ?? '', b.homepage ?? ''])]);
+  const lines = [
+    `Inspecting builder: ${d.reference}`,
+    `Image: ${d.identifier}`,
+    '',
+    `Description: ${d.description ?? ''}`,
+    '',
+    'Created By:',
+    `  Name: ${d.createdBy?.name ?? ''}`,
+    `  Version: ${d.createdBy?.version ?? ''}`,
+    '',
+    'Stack:',
+    `  ID: ${d.stackId ?? '(none)'}`,
+    '',
+    'Lifecycle:',
+    `  Version: ${d.lifecycle.version ?? '(unknown)'}`,
+    ...apiLines('Buildpack APIs', d.lifecycle.apis.buildpack),
+    ...apiLines('Platform APIs', d.lifecycle.apis.platform),
+    '',
+    'Run Images:',
+    ...(d.runImages.length ? d.runImages.map((i) => `  ${i}`) : ['  (none)']),
+    '',
+    'Buildpacks:',
+    buildpacks.trimEnd(),
+    '',
+    'Detection Order:',
+    ...(d.order.length ? orderLines(d.order, ' ') : ['  (none)']),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Registers `inspect builder`. */
+export function registerInspectCommand(program: Command, io: CliIo): void {
+  program
+    .command('inspect')
+    .description('inspect images packsmith makes')
+    .command('builder')
+    .description("show a builder's run image, lifecycle, buildpacks and detection order (as pack builder inspect does)")
+    .argument('<reference>', 'the builder image: registry reference, oci:PATH[:TAG] or PATH.cnb')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
+    .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')
+    .action(async (reference, options) => {
+      const description = await withEnvironment(io, options.insecureRegistry, (environment) =>
+        inspectBuilder(reference, { images: environment.images, keychain: environment.keychain }),
+      );
+      io.stdout(options.output === 'json' ? formatJson(description) : render(description));
+    });
+}

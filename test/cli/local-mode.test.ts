@@ -1,0 +1,127 @@
+// packsmith's CLI in local mode, end to end through runCli with every input in local OCI layouts:
+// `build -f` resolves the YAML and writes builders into a layout, `inspect builder`, `store read`,
+// `image inspect` and `image copy` read them back. No registry and no cluster involved.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { readLayout, writeLayout } from '../../src/oci/index.ts';
+import { removeDir, scratchDir } from '../harness/process.ts';
+import { brokenBuilderYaml, buildpackages, lifecycleImage, resourcesYaml, stackImage, type Locations } from '../app/fixtures.ts';
+
+function captureIo(): CliIo & { out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, env: { DOCKER_CONFIG: '/nonexistent' }, out: () => out.join(''), err: () => err.join('') };
+}
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = captureIo();
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+let dir = '';
+let at: Locations;
+
+beforeAll(async () => {
+  dir = await scratchDir('cli-local');
+  const inputs = join(dir, 'inputs');
+  const packages = await buildpackages();
+  await writeLayout(inputs, packages.web, { tag: 'web' });
+  await writeLayout(inputs, packages.ruby, { tag: 'ruby' });
+  await writeLayout(inputs, stackImage('build'), { tag: 'build' });
+  await writeLayout(inputs, stackImage('run'), { tag: 'run' });
+  await writeLayout(inputs, await lifecycleImage(false), { tag: 'lifecycle' });
+  at = { web: `oci:${inputs}:web`, ruby: `oci:${inputs}:ruby`, build: `oci:${inputs}:build`, run: `oci:${inputs}:run`, lifecycle: `oci:${inputs}:lifecycle`, builders: `oci:${join(dir, 'out')}` };
+  await mkdir(join(dir, 'yaml'));
+  await writeFile(join(dir, 'yaml', 'resources.yaml'), resourcesYaml(at));
+  await writeFile(join(dir, 'broken.yaml'), brokenBuilderYaml(`oci:${join(dir, 'out')}:broken`));
+});
+afterAll(async () => removeDir(dir));
+
+describe('packsmith build (local layouts)', () => {
+  it('builds every builder into the layout and prints one line per resource', async () => {
+    const result = await cli('build', '-f', join(dir, 'yaml'));
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^KIND\s+NAME\s+STATUS\s+DETAILS\n/);
+    expect(result.out).toMatch(/ClusterStore\s+default\s+Ready\s+3 buildpacks/);
+    expect(result.out).toMatch(new RegExp(`Builder\\s+team/web\\s+Ready\\s+oci:${dir}/out@sha256:[0-9a-f]{64} \\(pushed\\)`));
+    expect(result.out).toMatch(/ClusterBuilder\s+python\s+Ready\s+.*\(pushed\)/);
+    const tags = (await readLayout(join(dir, 'out'))).tags();
+    expect(tags).toEqual(expect.arrayContaining(['builder-team-web', 'builder-team-web-run-image', 'clusterbuilder-python', 'clusterbuilder-python-run-image']));
+    expect(tags.filter((t) => /^\d{14}$/.test(t)).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('writes nothing the second time and reports the statuses with -o json', async () => {
+    const before = (await readLayout(join(dir, 'out'))).index().manifests.length;
+    const result = await cli('build', '-f', join(dir, 'yaml', 'resources.yaml'), '-o', 'json');
+    expect(result.code).toBe(0);
+    const list = JSON.parse(result.out) as { items: Array<{ kind: string; apiVersion: string; status: Record<string, unknown> }> };
+    const builder = list.items.find((i) => i.kind === 'ClusterBuilder')!;
+    expect(builder.apiVersion).toBe('kpack.io/v1alpha2');
+    expect(builder.status).toMatchObject({
+      observedGeneration: 1,
+      order: [{ group: [{ id: 'test/python', version: '1.0.0' }] }],
+      stack: { id: 'io.packsmith.test.stack' },
+      lifecycle: { version: '0.21.17' },
+      os: 'linux',
+    });
+    expect((builder.status.conditions as Array<{ type: string; status: string }>).map((c) => `${c.type}=${c.status}`)).toEqual(['Ready=True', 'UpToDate=True']);
+    expect(result.err).toMatch(/unchanged, nothing pushed/);
+    expect((await readLayout(join(dir, 'out'))).index().manifests.length).toBe(before);
+  });
+
+  it('fails a builder with a missing buildpack with the path and message, and exits 1', async () => {
+    const result = await cli('build', '-f', join(dir, 'yaml'), join(dir, 'broken.yaml'));
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/Builder\s+default\/broken\s+Failed\s+spec\.order\[0\]\.group\[1\]: could not find buildpack with id 'test\/missing'/);
+    expect(result.err).toMatch(/1 of 7 resources failed\n.*broken\.yaml#0 Builder default\/broken: spec\.order\[0\]\.group\[1\]/);
+    expect((await readLayout(join(dir, 'out'))).tags()).not.toContain('broken-run-image');
+  });
+
+  it('reports invalid resources with their file and document', async () => {
+    await writeFile(join(dir, 'invalid.yaml'), 'apiVersion: kpack.io/v1alpha2\nkind: ClusterStack\nmetadata: {name: x}\nspec: {id: s, buildImage: {image: "Bad Name"}}\n');
+    const result = await cli('build', '-f', join(dir, 'invalid.yaml'));
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/invalid\.yaml#0 ClusterStack x: invalid ClusterStack:/);
+    expect(result.err).toMatch(/invalid value: Bad Name: spec\.buildImage\.image/);
+    expect(result.err).toMatch(/missing field\(s\): spec\.runImage\.image/);
+  });
+});
+
+describe('packsmith inspect, store and image commands', () => {
+  it('shows the builder like pack builder inspect', async () => {
+    const result = await cli('inspect', 'builder', `${at.builders}:builder-team-web`);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/Stack:\n {2}ID: io\.packsmith\.test\.stack/);
+    expect(result.out).toMatch(/Version: 0\.21\.17/);
+    expect(result.out).toMatch(/Run Images:\n {2}oci:.*@sha256:/);
+    expect(result.out).toContain(
+      [' ├ Group #1:', ' │  └ test/web@2.0.0', ' │     └ Group #1:', ' │        ├ test/node@1.0.0', ' │        └ test/python@1.0.0    (optional)', ' └ Group #2:', '    └ test/ruby@1.0.0'].join('\n'),
+    );
+    expect(result.out).toMatch(/test\/node\s+1\.0\.0\s+0\.10\s+https:\/\/example\.test\/test\/node/);
+  });
+
+  it('lists what a store would expose', async () => {
+    const result = await cli('store', 'read', at.web, at.ruby);
+    expect(result.code).toBe(0);
+    const lines = result.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+VERSION\s+API\s+HOMEPAGE\s+SOURCE$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['test/node', 'test/python', 'test/ruby', 'test/web']);
+  });
+
+  it('inspects and copies images between layouts', async () => {
+    const inspected = await cli('image', 'inspect', at.lifecycle);
+    const description = JSON.parse(inspected.out) as { labels: Record<string, string>; manifest: { layers: unknown[] } };
+    expect(description.labels['io.buildpacks.lifecycle.version']).toBe('0.21.17');
+    expect(description.manifest.layers).toHaveLength(1);
+    const copied = await cli('image', 'copy', at.lifecycle, `oci:${join(dir, 'copy')}`);
+    expect(copied.out).toMatch(/-> oci:.*copy@sha256:\w+ \(copied\)/);
+    expect((await readLayout(join(dir, 'copy'))).tags()).toEqual(['latest']);
+    const again = await cli('image', 'copy', at.lifecycle, `oci:${join(dir, 'copy')}:latest`);
+    expect(again.out).toMatch(/unchanged, nothing written/);
+  });
+});
