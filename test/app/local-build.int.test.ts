@@ -148,4 +148,15 @@ describe('packsmith build -f against a real registry', () => {
     const inspectOut = await cli('inspect', 'builder', `oci:${layout}:builder-team-web`);
     expect(inspectOut.out).toMatch(/└ test\/ruby@1\.0\.0/);
   });
+
+  it('copies images registry to registry with mounts, and registry to layout', async () => {
+    const copied = await cli('image', 'copy', at.web, `${registry.host}/copies/web:1`);
+    expect(copied.code).toBe(0);
+    expect(copied.out).toMatch(/\(copied: 4 mounted\)\n$/);
+    const raw = await skopeoInspectRaw(`docker://${registry.host}/copies/web:1`, registry.skopeoArgs());
+    expect(raw.digest).toBe((await skopeoInspectRaw(`docker://${at.web}`, registry.skopeoArgs())).digest);
+    const toLayout = await cli('image', 'copy', at.web, `oci:${join(work, 'copied')}:web`);
+    expect(toLayout.out).toMatch(new RegExp(`-> oci:.*copied@${raw.digest} \\(copied`));
+    expect((await skopeoInspectRaw(`oci:${join(work, 'copied')}:web`)).digest).toBe(raw.digest);
+  });
 });
