@@ -21,8 +21,9 @@ import {
   type AccessLogEntry,
   type RegistryHandle,
 } from '../harness/index.ts';
+import { runPack } from '../harness/cnb-tools.ts';
 import { brokenBuilderYaml, buildpackages, lifecycleImage, resourcesYaml, stackImage, type Locations } from './fixtures.ts';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 let registry: RegistryHandle;
 let work = '';
@@ -158,5 +159,22 @@ describe('packsmith build -f against a real registry', () => {
     const toLayout = await cli('image', 'copy', at.web, `oci:${join(work, 'copied')}:web`);
     expect(toLayout.out).toMatch(new RegExp(`-> oci:.*copied@${raw.digest} \\(copied`));
     expect((await skopeoInspectRaw(`oci:${join(work, 'copied')}:web`)).digest).toBe(raw.digest);
+  });
+
+  it('is read by pack builder inspect with the same buildpacks and order', async () => {
+    const auths = JSON.parse(await readFile(join(work, 'docker', 'config.json'), 'utf8')) as unknown;
+    const result = await runPack(['builder', 'inspect', `${registry.host}/builders/app:builder-team-web`, '--depth', '3'], { dockerConfig: auths });
+    // The LOCAL section fails for want of a Docker daemon; the REMOTE one is the registry's builder.
+    const remote = result.stdout.slice(result.stdout.indexOf('REMOTE:'), result.stdout.indexOf('LOCAL:'));
+    expect(remote).toMatch(/^REMOTE:/);
+    expect(remote).not.toMatch(/ERROR/);
+    expect(remote).toMatch(/Run Images:\s+\S+builder-team-web-run-image@sha256:/);
+    expect(remote).toMatch(/Version:\s+0\.21\.17/);
+    for (const id of ['test/node', 'test/python', 'test/ruby', 'test/web']) expect(remote).toContain(id);
+    // Our `inspect builder` draws the detection order exactly as pack does.
+    const ours = await cli('inspect', 'builder', `${registry.host}/builders/app:builder-team-web`);
+    const orderOf = (text: string): string => text.slice(text.indexOf('Detection Order:')).trim();
+    expect(orderOf(remote)).toContain('└ test/ruby@1.0.0');
+    expect(orderOf(ours.out)).toBe(orderOf(remote));
   });
 });
