@@ -4,12 +4,13 @@
  */
 import type { FetchedImage, ImageAccess, ReadImageOptions, StoredBlob, WriteImageOptions, WriteResult } from '../app/index.ts';
 import type { Image, Layer } from '../oci/index.ts';
-import { localLazyLayer, parseLocalReference, readLocalImage, writeLocalImage } from './local-images.ts';
+import { LayoutLocks, localLazyLayer, parseLocalReference, readLocalImage, writeLocalImage } from './local-images.ts';
 import { RegistryImages, type RegistrySettings } from './registry-images.ts';
 
 /** ImageAccess over registries and local layouts; `close()` releases registry connections. */
 export class OciImageAccess implements ImageAccess {
   readonly registry: RegistryImages;
+  readonly #locks = new LayoutLocks();
 
   constructor(settings: RegistrySettings = {}) {
     this.registry = new RegistryImages(settings);
@@ -22,7 +23,7 @@ export class OciImageAccess implements ImageAccess {
 
   writeImage(image: Image, reference: string, options: WriteImageOptions): Promise<WriteResult> {
     const local = parseLocalReference(reference);
-    return local ? writeLocalImage(image, local, options) : this.registry.write(image, reference, options);
+    return local ? writeLocalImage(image, local, { ...options, locks: this.#locks }) : this.registry.write(image, reference, options);
   }
 
   lazyLayer(blob: StoredBlob): Layer {

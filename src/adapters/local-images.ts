@@ -2,7 +2,7 @@
  * Images in local OCI layouts (`oci:PATH[:TAG]`, `oci:PATH@DIGEST`) and `.cnb` files (`PATH.cnb`,
  * `file:PATH`, either optionally `@DIGEST`): reading them lazily, writing to a layout under a tag
  * (skipped when the tag already names the digest), and lazy layers that stream one stored blob.
- * Writes to one layout are serialised, because `index.json` is rewritten whole.
+ * Writes to one layout are serialised (per LayoutLocks), because `index.json` is rewritten whole.
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
@@ -48,15 +48,19 @@ export async function readLocalImage(local: LocalReference, io: IoOptions = {}):
   return { image, identifier: `oci:${local.path}@${await image.digest(io)}` };
 }
 
-const writers = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+/** One writer at a time per layout directory: `index.json` is rewritten whole, so concurrent writes would lose entries. */
+export class LayoutLocks {
+  readonly #locks = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
 
-function writerFor(path: string): <T>(task: () => Promise<T>) => Promise<T> {
-  let limit = writers.get(path);
-  if (!limit) {
-    limit = createLimiter(1);
-    writers.set(path, limit);
+  /** Runs `task` once no other task for `path` is running. */
+  run<T>(path: string, task: () => Promise<T>): Promise<T> {
+    let limit = this.#locks.get(path);
+    if (!limit) {
+      limit = createLimiter(1);
+      this.#locks.set(path, limit);
+    }
+    return limit(task);
   }
-  return limit;
 }
 
 async function taggedDigest(path: string, tag: string, io: IoOptions): Promise<string | undefined> {
@@ -70,14 +74,14 @@ async function taggedDigest(path: string, tag: string, io: IoOptions): Promise<s
 }
 
 /** Writes `image` into the layout under its tag (and `tags`), unless the tag already names it. */
-export async function writeLocalImage(image: Image, local: LocalReference, options: IoOptions & { tags?: readonly string[] }): Promise<WriteResult> {
+export async function writeLocalImage(image: Image, local: LocalReference, options: IoOptions & { tags?: readonly string[]; locks: LayoutLocks }): Promise<WriteResult> {
   if (local.kind !== 'oci-layout' || local.tag === undefined) {
     throw new ValidationError([{ path: 'reference', message: 'local images are written to an OCI layout with a tag: oci:PATH:TAG' }]);
   }
   const tag = local.tag;
   const digest = await image.digest(options);
   const identifier = `oci:${local.path}@${digest}`;
-  return writerFor(local.path)(async () => {
+  return options.locks.run(local.path, async () => {
     if ((await taggedDigest(local.path, tag, options)) === digest) return { identifier, digest, pushed: false };
     for (const name of [tag, ...(options.tags ?? [])]) await writeLayout(local.path, image, { ...options, tag: name });
     return { identifier, digest, pushed: true };
