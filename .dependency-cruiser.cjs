@@ -8,6 +8,7 @@ const layers = {
   api: ['cnb', 'shared'],
   k8s: ['api', 'oci', 'shared'],
   controller: ['app', 'api', 'k8s', 'shared'],
+  adapters: ['app', 'oci', 'shared'],
   webhook: ['api', 'shared'],
   deploy: ['api', 'webhook', 'shared'],
   cli: ['app', 'controller', 'api', 'webhook', 'deploy', 'shared', 'compose'],
