@@ -5,7 +5,8 @@
  * peak RSS and requests. Run: `npx node bench/copy-layer.ts [size-in-MiB]` (default 1024); needs
  * scripts/provision.sh to have installed docker-registry.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { RegistryTransport, appendLayers, createTarLayer, emptyImage, pushImage, remoteImage } from '../src/oci/index.ts';
@@ -54,8 +55,9 @@ async function main(mib: number): Promise<void> {
     const seeded = Date.now();
     await pushImage(image, `${source.host}/bench/src:v1`, { transport: new RegistryTransport({}) });
     process.stdout.write(`seeded ${mib} MiB into the source registry in ${((Date.now() - seeded) / 1000).toFixed(1)} s\n`);
-    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--copy', `${source.host}/bench/src:v1`, `${target.host}/bench/dst:v1`], { encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`copy failed: ${child.stderr}`);
+    // Asynchronous on purpose: the registries' logs are piped through this process, and a blocked
+    // event loop would stop draining them and stall the registries.
+    const child = await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), '--copy', `${source.host}/bench/src:v1`, `${target.host}/bench/dst:v1`], { encoding: 'utf8' });
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { seconds: number; bytes: number; maxRssKiB: number; blobs: string[]; totals: unknown };
     const mibCopied = r.bytes / 1048576;
     process.stdout.write(

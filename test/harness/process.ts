@@ -3,7 +3,7 @@
  * always stopped by PID (also when a test fails or the test process exits).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,27 +58,29 @@ export interface StartOptions {
   cwd?: string;
 }
 
-/** Starts a long-running process with stdout and stderr appended to `logFile`. */
+/**
+ * Starts a long-running process with stdout and stderr appended to `logFile`. The child writes to
+ * the file directly, not through a pipe to this process: a test blocked in a synchronous call would
+ * otherwise stop draining the pipe, and a chatty server (the registry logs every request) would hang.
+ */
 export function startProcess(options: StartOptions): ManagedProcess {
-  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const logFd = openSync(options.logFile, 'a');
   const child = spawn(options.command, [...options.args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd, logFd],
   });
-  child.stdout.pipe(log, { end: false });
-  child.stderr.pipe(log, { end: false });
+  closeSync(logFd);
   running.add(child);
   let exited = false;
   const exit = new Promise<void>((resolve) => {
     child.once('exit', () => {
       exited = true;
       running.delete(child);
-      log.end();
       resolve();
     });
     child.once('error', (error) => {
-      log.write(`spawn error: ${error.message}\n`);
+      appendFileSync(options.logFile, `spawn error: ${error.message}\n`);
       exited = true;
       running.delete(child);
       resolve();
