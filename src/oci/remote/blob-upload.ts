@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Digest } from '../digest.ts';
+import { DigestMismatchError } from '../errors.ts';
 import type { BlobLocation } from '../image.ts';
 import { RegistryError, redactUrl } from './errors.ts';
 import { withRetries } from './retry.ts';
@@ -29,7 +30,7 @@ export interface UploadTarget {
   scopes: readonly string[];
   /** Blobs of at least this many bytes are sent in PATCH chunks. */
   chunkThreshold: number;
-  /** Bytes per PATCH chunk (each chunk is held in memory while it is sent). */
+  /** Bytes per PATCH request (streamed from the source, never held in memory). */
   chunkSize: number;
   onBytes?: (digest: Digest, sent: number) => void;
   signal?: AbortSignal;
@@ -136,39 +137,37 @@ async function finish(target: UploadTarget, blob: BlobSource, session: URL, body
 }
 
 /**
- * PATCHes the stream in chunks of `chunkSize`; returns the session URL for the closing PUT. The next
- * chunk is read while the current one is in flight, so at most two chunks are held in memory.
+ * PATCHes the stream in chunks of `chunkSize`, each streamed straight from the source with a known
+ * length, so no chunk is ever held in memory; returns the session URL for the closing PUT.
  */
 async function sendChunks(target: UploadTarget, blob: BlobSource, session: URL, content: Readable): Promise<URL> {
-  const chunks = chunked(content, target.chunkSize);
+  const reader = new ExactReader(content);
   let url = session;
   let offset = 0;
   try {
-    for (let next = chunks.next(); ; ) {
-      const current = await next;
-      if (current.done === true) return url;
-      next = chunks.next();
-      // A failed PATCH leaves `next` pending; mark it handled so its rejection is not reported twice.
-      next.catch(() => undefined);
-      url = await patchChunk(target, url, { offset, bytes: current.value });
-      offset += current.value.byteLength;
+    while (offset < blob.size) {
+      const length = Math.min(target.chunkSize, blob.size - offset);
+      url = await patchChunk(target, url, { offset, length, body: reader.take(length) });
+      offset += length;
       target.onBytes?.(blob.digest, offset);
     }
+    await reader.expectEnd();
+    return url;
   } finally {
-    await chunks.return(undefined);
+    await reader.close();
   }
 }
 
-async function patchChunk(target: UploadTarget, url: URL, chunk: { offset: number; bytes: Buffer }): Promise<URL> {
-  const { offset, bytes } = chunk;
+async function patchChunk(target: UploadTarget, url: URL, chunk: { offset: number; length: number; body: AsyncIterable<Uint8Array> }): Promise<URL> {
+  const { offset, length, body } = chunk;
   const response = await target.transport.request({
     registry: target.registry,
     method: 'PATCH',
     path: url,
     scopes: target.scopes,
     expect: [202],
-    headers: { 'Content-Type': octetStream, 'Content-Range': `${offset}-${offset + bytes.byteLength - 1}`, 'Content-Length': String(bytes.byteLength) },
-    body: bytes,
+    headers: { 'Content-Type': octetStream, 'Content-Range': `${offset}-${offset + length - 1}`, 'Content-Length': String(length) },
+    body,
     retry: false,
     signal: target.signal,
   });
@@ -176,21 +175,45 @@ async function patchChunk(target: UploadTarget, url: URL, chunk: { offset: numbe
   return sessionUrl(response.headers.get('location'), url);
 }
 
-/** Regroups a stream into buffers of `size` bytes (the last may be shorter); holds at most one chunk plus one read. */
-async function* chunked(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  for await (const piece of source) {
-    pending.push(piece);
-    pendingBytes += piece.byteLength;
-    while (pendingBytes >= size) {
-      const all = Buffer.concat(pending, pendingBytes);
-      yield all.subarray(0, size);
-      pending = [all.subarray(size)];
-      pendingBytes -= size;
+/** Hands out consecutive byte ranges of exact lengths from a stream, splitting pieces where needed. */
+class ExactReader {
+  readonly #pieces: AsyncIterator<Buffer>;
+  #leftover: Buffer | undefined;
+
+  constructor(source: AsyncIterable<Buffer>) {
+    this.#pieces = source[Symbol.asyncIterator]();
+  }
+
+  async #next(): Promise<Buffer | undefined> {
+    const kept = this.#leftover;
+    this.#leftover = undefined;
+    if (kept && kept.byteLength > 0) return kept;
+    const read = await this.#pieces.next();
+    return read.done === true ? undefined : read.value;
+  }
+
+  /** The next `length` bytes; fails when the stream ends first. */
+  async *take(length: number): AsyncGenerator<Buffer> {
+    let remaining = length;
+    while (remaining > 0) {
+      const piece = await this.#next();
+      if (piece === undefined) throw new DigestMismatchError('blob size', `${length} more bytes`, `${length - remaining}`);
+      if (piece.byteLength > remaining) this.#leftover = piece.subarray(remaining);
+      const part = piece.byteLength > remaining ? piece.subarray(0, remaining) : piece;
+      remaining -= part.byteLength;
+      yield part;
     }
   }
-  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
+
+  /** Fails when the stream holds more bytes than the blob's declared size. */
+  async expectEnd(): Promise<void> {
+    const extra = await this.#next();
+    if (extra !== undefined) throw new DigestMismatchError('blob size', 'the declared size', 'more bytes');
+  }
+
+  async close(): Promise<void> {
+    await this.#pieces.return?.();
+  }
 }
 
 async function* counting(target: UploadTarget, digest: Digest, source: AsyncIterable<Buffer>): AsyncGenerator<Uint8Array> {

@@ -35,7 +35,7 @@ export interface PushOptions extends IoOptions {
   jobs?: number;
   /** Blobs of at least this many bytes go up in PATCH chunks (default 5 MiB); smaller ones in one streamed PUT. */
   chunkThreshold?: number;
-  /** Bytes per PATCH (default 16 MiB); one chunk is held in memory while it is sent. */
+  /** Bytes per PATCH request (default 16 MiB), streamed from the source rather than held in memory. */
   chunkSize?: number;
   onProgress?: (progress: PushProgress) => void;
 }
