@@ -40,7 +40,7 @@ module.exports = {
       comment: 'modules import each other only through their index.ts',
       severity: 'error',
       from: { path: '^src/([^/]+)/' },
-      to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$'] },
+      to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$', '^src/[^/]+/testing/index\\.ts$'] },
     },
     {
       name: 'kubernetes-client-only-in-k8s',

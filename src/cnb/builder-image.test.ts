@@ -1,8 +1,6 @@
 // kpack's create_builder layout cases (reference §7.1) on a realised builder: the layer sequence,
 // stored layers reused byte for byte, generated tar contents, config, and the same digest over 50 runs.
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { extract, type Header } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import type { Image, Layer } from '../oci/index.ts';
 import { appendLayers, createTarLayer, emptyImage, mediaTypes, withEnv, withLabels, withMediaTypes } from '../oci/index.ts';
@@ -12,6 +10,7 @@ import { planBuilder, type BuilderPlan } from './builder-plan.ts';
 import { CnbFormatError, labelKeys, parseBuildpackLayers } from './labels.ts';
 import type { BuildpackRecord, LifecycleRecord, StackRecord } from './records.ts';
 import { resolveOrder } from './resolve.ts';
+import { readTarEntries, type TarTestEntry } from '../oci/testing/index.ts';
 
 /** Incompressible bytes from a seed, so compressed sizes follow content sizes. */
 function noise(seed: string, length: number): Buffer {
@@ -81,22 +80,7 @@ async function builder(base: Image = buildImage()): Promise<{ image: Image; fx: 
   return { image, fx, plan: builderPlan };
 }
 
-async function readTar(stream: Readable): Promise<Array<{ header: Header; content: string }>> {
-  const out: Array<{ header: Header; content: string }> = [];
-  const reader = extract();
-  const done = (async () => {
-    for await (const entry of reader) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
-      out.push({ header: entry.header, content: Buffer.concat(chunks).toString() });
-    }
-  })();
-  stream.pipe(reader);
-  await done;
-  return out;
-}
-
-const summary = (entries: Awaited<ReturnType<typeof readTar>>): string[] =>
+const summary = (entries: TarTestEntry[]): string[] =>
   entries.map(({ header: h }) => `${h.type} ${h.name} ${h.mode?.toString(8)} ${h.uid}:${h.gid} ${h.mtime?.toISOString()}`);
 
 describe('assembleBuilderImage', () => {
@@ -119,7 +103,7 @@ describe('assembleBuilderImage', () => {
     const { image } = await builder();
     const layers = await image.layers();
     const mtime = '1980-01-01T00:00:01.000Z';
-    expect(summary(await readTar(await layers[10]!.uncompressed()))).toEqual([
+    expect(summary(await readTarEntries(await layers[10]!.uncompressed()))).toEqual([
       `directory cnb 755 0:0 ${mtime}`,
       `directory cnb/buildpacks 755 0:0 ${mtime}`,
       `directory layers 755 4000:3000 ${mtime}`,
@@ -127,7 +111,7 @@ describe('assembleBuilderImage', () => {
       `directory platform/env 755 0:0 ${mtime}`,
       `directory workspace 755 4000:3000 ${mtime}`,
     ]);
-    const files = await Promise.all(layers.slice(15).map(async (l) => (await readTar(await l.uncompressed())).filter((e) => e.header.type === 'file')));
+    const files = await Promise.all(layers.slice(15).map(async (l) => (await readTarEntries(await l.uncompressed())).filter((e) => e.header.type === 'file')));
     expect(files.map((f) => summary(f))).toEqual([
       [`file cnb/stack.toml 644 0:0 ${mtime}`],
       [`file cnb/run.toml 644 0:0 ${mtime}`],

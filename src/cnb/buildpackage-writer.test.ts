@@ -1,11 +1,10 @@
-import type { Readable } from 'node:stream';
 import { parse } from 'smol-toml';
-import { extract, type Header } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../shared/index.ts';
 import { readBuildpackRecords } from './buildpackage.ts';
 import { buildpackDir, createBuildpackage, renderBuildpackToml, type BuildpackTree } from './buildpackage-writer.ts';
 import { labelKeys } from './labels.ts';
+import { readTarEntries } from '../oci/testing/index.ts';
 
 const detect = { content: '#!/bin/sh\nexit 0\n' };
 const hello: BuildpackTree = {
@@ -24,26 +23,12 @@ const meta: BuildpackTree = {
   },
 };
 
-async function readTar(stream: Readable): Promise<Array<{ header: Header; content: string }>> {
-  const out: Array<{ header: Header; content: string }> = [];
-  const reader = extract();
-  const done = (async () => {
-    for await (const entry of reader) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
-      out.push({ header: entry.header, content: Buffer.concat(chunks).toString() });
-    }
-  })();
-  stream.pipe(reader);
-  await done;
-  return out;
-}
 
 describe('createBuildpackage', () => {
   it("lays out each buildpack under cnb/buildpacks/<escaped id>/<version> with pack's modes and fixed headers", async () => {
     const image = await createBuildpackage([hello]);
     const [layer] = await image.layers();
-    const entries = await readTar(await layer!.uncompressed());
+    const entries = await readTarEntries(await layer!.uncompressed());
     const root = 'cnb/buildpacks/example_hello/0.0.1';
     expect(entries.map((e) => `${e.header.type} ${e.header.name} ${e.header.mode?.toString(8)} ${e.header.uid}:${e.header.gid}`)).toEqual([
       'directory cnb 755 0:0',

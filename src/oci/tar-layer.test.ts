@@ -1,32 +1,17 @@
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import { extract, type Header } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../shared/index.ts';
 import { sha256Digest } from './digest.ts';
 import { DigestMismatchError } from './errors.ts';
 import { mediaTypes } from './media-types.ts';
 import { createTarLayer, normalizedModTime, planTarEntries, writeTar, type TarLayerEntry } from './tar-layer.ts';
+import { readTarEntries } from './testing/index.ts';
 
 async function bytesOf(stream: Readable): Promise<Buffer> {
   return Buffer.concat((await stream.toArray()) as Buffer[]);
 }
 
-/** Reads a tar with tar-stream's extractor: each entry's header and content. */
-async function readTar(tar: Buffer): Promise<Array<{ header: Header; content: string }>> {
-  const out: Array<{ header: Header; content: string }> = [];
-  const reader = extract();
-  const done = (async () => {
-    for await (const entry of reader) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
-      out.push({ header: entry.header, content: Buffer.concat(chunks).toString() });
-    }
-  })();
-  reader.end(tar);
-  await done;
-  return out;
-}
 
 const sample: TarLayerEntry[] = [
   { path: '/cnb/order.toml', type: 'file', mode: 0o644, content: '[[order]]\n' },
@@ -90,7 +75,7 @@ describe('writeTar', () => {
   it('writes fixed mtime, numeric owners without names, modes, link targets and long paths', async () => {
     const long = `deep/${'d'.repeat(150)}/${'f'.repeat(90)}`;
     const tar = await bytesOf(writeTar(planTarEntries([...sample, { path: long, type: 'file', mode: 0o600, content: 'long' }])));
-    const entries = await readTar(tar);
+    const entries = await readTarEntries(tar);
     expect(entries.map((e) => e.header.name)).toEqual(['cnb', 'cnb/lifecycle', 'cnb/lifecycle/current', 'cnb/lifecycle/launcher', 'cnb/order.toml', 'deep', `deep/${'d'.repeat(150)}`, long, 'layers']);
     for (const { header } of entries) {
       expect(header.mtime.getTime()).toBe(normalizedModTime.getTime());
@@ -114,7 +99,7 @@ describe('writeTar', () => {
   it('streams a big file entry and fails when the source yields a different size', async () => {
     const chunk = Buffer.alloc(256 * 1024, 7);
     const big = { path: 'big.bin', type: 'file' as const, mode: 0o644, size: 4 * chunk.length, open: () => Promise.resolve(Readable.from([chunk, chunk, chunk, chunk])) };
-    const entries = await readTar(await bytesOf(writeTar(planTarEntries([big]))));
+    const entries = await readTarEntries(await bytesOf(writeTar(planTarEntries([big]))));
     expect(entries[0]?.header.size).toBe(4 * chunk.length);
     const short = { ...big, size: big.size + 1 };
     await expect(bytesOf(writeTar(planTarEntries([short])))).rejects.toThrow(/tar entry "big.bin" size: expected 1048577, got 1048576/);

@@ -5,3 +5,4 @@
  */
 export * from './random.ts';
 export * from './conformance.ts';
+export * from './read-tar.ts';
