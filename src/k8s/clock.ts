@@ -1,0 +1,48 @@
+/**
+ * Time as the adapter sees it: the current instant and one-shot timers. Informers, the work queue and
+ * leader election take a Clock so unit tests drive time by hand instead of sleeping.
+ */
+
+/** Cancels a scheduled callback; calling it after the callback ran does nothing. */
+export type CancelTimer = () => void;
+
+/** Current time in milliseconds since the epoch, and one-shot timers. */
+export interface Clock {
+  now(): number;
+  /** Runs `callback` once after `ms` milliseconds. */
+  schedule(callback: () => void, ms: number): CancelTimer;
+}
+
+/** The real clock: `Date.now` and `setTimeout` (timers do not keep the process alive). */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  schedule(callback, ms) {
+    const timer = setTimeout(callback, Math.max(0, ms));
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
+/** Resolves after `ms` on `clock`, or rejects with the signal's reason once it aborts. */
+export function clockSleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const onAbort = (): void => {
+      cancel();
+      reject(abortReason(signal));
+    };
+    const cancel = clock.schedule(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError');
+}

@@ -1,0 +1,67 @@
+/**
+ * Plain shapes the Kubernetes adapter hands out: objects as parsed JSON, references, lists and
+ * watch events. No client-library types leak through them, so reconcilers and fakes stay simple.
+ */
+import type { KindName } from '../api/index.ts';
+
+/** Every kind the adapter reads or watches: the seven kpack.io kinds plus the core kinds credentials come from. */
+export type ResourceKind = KindName | 'Secret' | 'ServiceAccount';
+
+/** The metadata fields the adapter relies on; anything else the server sends is kept as it is. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+/** Any Kubernetes object as the API server returned it (JSON, not validated beyond `metadata.name`). */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** Names one object: `namespace` is absent (or empty) for cluster-scoped kinds. */
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** The result of a list: the items and the collection's resourceVersion to watch from. */
+export interface ObjectList {
+  items: KubeObject[];
+  resourceVersion: string;
+}
+
+/** The change a watch event reports (BOOKMARK only moves the resourceVersion on). */
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+/** One decoded watch event. */
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KubeObject;
+}
+
+/** `namespace/name` for namespaced objects, `name` for cluster-scoped ones (the work-queue key format). */
+export function objectKey(ref: { namespace?: string | undefined; name: string }): string {
+  return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
+}
+
+/** Splits a key made by `objectKey` back into namespace (absent for cluster scope) and name. */
+export function splitKey(key: string): { namespace?: string; name: string } {
+  const slash = key.indexOf('/');
+  return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+/** The key of an object's own metadata. */
+export function keyOf(object: KubeObject): string {
+  return objectKey({ namespace: object.metadata.namespace, name: object.metadata.name });
+}
