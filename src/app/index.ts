@@ -15,3 +15,4 @@ export * from './local-status.ts';
 export * from './local-build.ts';
 export * from './inspect-image.ts';
 export * from './inspect-builder.ts';
+export * from './write-samples.ts';
