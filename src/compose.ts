@@ -4,7 +4,7 @@
  * the image-reference checks the api module's validation takes and the structured JSON logger.
  */
 import { pino, type Logger as PinoLogger } from 'pino';
-import { OciImageAccess, parseLocalReference } from './adapters/index.ts';
+import { OciImageAccess, findLifecycleBinary, parseLocalReference, type LifecycleSearch } from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
 import { systemClock, type Clock } from './app/index.ts';
 import { defaultDockerKeychain, dockerConfigPath, parseReference, type Keychain, type RequestEvent } from './oci/index.ts';
@@ -91,4 +91,12 @@ export function createLocalEnvironment(options: LocalEnvironmentOptions = {}): L
     referenceChecks: localReferenceChecks,
     close: () => images.close(),
   };
+}
+
+/**
+ * Looks for the CNB lifecycle binary for `packsmith samples`: `PACKSMITH_LIFECYCLE`, then the
+ * packsmith tools cache, then PATH (see adapters/lifecycle-binary.ts).
+ */
+export function locateLifecycleBinary(env: NodeJS.ProcessEnv): Promise<LifecycleSearch> {
+  return findLifecycleBinary(env);
 }
