@@ -1,19 +1,29 @@
 /**
  * Local mode's input side: reads kpack YAML or JSON from files and directories (multi-document,
- * `kind: List`), converts v1alpha1 to v1alpha2, applies defaults, validates every resource and
+ * `kind: List`; OCI layouts inside directories are skipped), makes relative local image paths
+ * relative to their file, converts v1alpha1 to v1alpha2, applies defaults, validates every resource and
  * reports each problem with its origin (`file#document`), and hands the valid ones on as
  * LocalResources.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import type { DocumentProblem, KpackResource, ReferenceChecks, SourcedResource } from '../api/index.ts';
 import { applyDefaults, convertResource, formatFieldIssues, kindInfo, parseResourceDocuments, validateResource } from '../api/index.ts';
 import type { LocalResource } from '../app/index.ts';
 import { CliError } from './errors.ts';
+import { resolveSpecImagePaths } from './relative-images.ts';
 
 const resourceFile = /\.(ya?ml|json)$/i;
 
-/** The files `paths` name: files as given, directories expanded (recursively) to their YAML/JSON files, sorted. */
+/** True when `file` lies inside one of `layouts` (directories holding an `oci-layout` file). */
+function insideLayout(file: string, layouts: readonly string[]): boolean {
+  return layouts.some((layout) => !relative(layout, file).startsWith(`..${sep}`));
+}
+
+/**
+ * The files `paths` name: files as given, directories expanded (recursively) to their YAML/JSON
+ * files, sorted, leaving out OCI image layouts (their `index.json` is not a kpack resource).
+ */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
@@ -25,19 +35,24 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       continue;
     }
     const entries = await readdir(path, { recursive: true, withFileTypes: true });
+    const layouts = entries.filter((e) => e.isFile() && e.name === 'oci-layout').map((e) => e.parentPath);
     const found = entries.filter((e) => e.isFile() && resourceFile.test(e.name)).map((e) => join(e.parentPath, e.name));
-    files.push(...found.sort());
+    files.push(...found.filter((file) => !insideLayout(file, layouts)).sort());
   }
   return files;
 }
 
-/** Every resource in `files`, with its origin, plus documents that could not be read. */
+/**
+ * Every resource in `files`, with its origin, plus documents that could not be read. Relative
+ * local image paths (`oci:`, `file:`, `.cnb`) in specs are resolved against the file's directory.
+ */
 export async function readResourceFiles(files: readonly string[]): Promise<{ resources: SourcedResource[]; problems: DocumentProblem[] }> {
   const resources: SourcedResource[] = [];
   const problems: DocumentProblem[] = [];
   for (const file of files) {
     const parsed = parseResourceDocuments(await readFile(file, 'utf8'), file);
-    resources.push(...parsed.resources);
+    const baseDir = dirname(file);
+    resources.push(...parsed.resources.map((r) => (r.resource.spec === undefined ? r : { ...r, resource: { ...r.resource, spec: resolveSpecImagePaths(r.resource.spec, baseDir) } })));
     problems.push(...parsed.problems);
   }
   return { resources, problems };
