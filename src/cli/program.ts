@@ -8,6 +8,7 @@ import { registerImageCommand } from './commands/image.ts';
 import { registerInspectCommand } from './commands/inspect.ts';
 import { registerInstallCommand } from './commands/install.ts';
 import { registerWebhookCommand } from './commands/webhook.ts';
+import { registerSamplesCommand } from './commands/samples.ts';
 
 const description =
   'Keeps Cloud Native Buildpacks builder images up to date from kpack-style resources: ' +
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerVersionCommand(program, io);
+  registerSamplesCommand(program, io);
   registerBuildCommand(program, io);
   registerStoreCommand(program, io);
   registerImageCommand(program, io);
