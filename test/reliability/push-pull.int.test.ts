@@ -182,4 +182,30 @@ describe('registry client through injected faults', () => {
     expect(tally.faults['reset-download']).toBeGreaterThan(0);
     expect(tally.converged).toBeGreaterThan(0);
   });
+
+  it('gives up on a registry that keeps failing the manifest PUT after exactly the policy attempts, leaving the old tag', async () => {
+    const repository = 'reliability/outage';
+    const direct = new RegistryTransport();
+    await pushImage(bigImage(3, 1), parseReference(`${registry.host}/${repository}:app`), { transport: direct });
+    await direct.close();
+    const before = await tagDigest(repository, 'app');
+    const proxy = await startFaultProxy({
+      upstream: registry.host,
+      rules: [{ name: 'manifest outage', method: /^PUT$/, path: /\/manifests\//, fault: { kind: 'status', status: 503, retryAfterSeconds: 0 } }],
+      maxFaults: 100,
+    });
+    const transport = new RegistryTransport();
+    const failure = await pushImage(bigImage(4, 1), parseReference(`${proxy.host}/${repository}:app`), { transport }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await transport.close();
+    await proxy.stop();
+    expectCleanFailure(failure);
+    expect(String(failure)).toMatch(/503/);
+    const manifestPuts = proxy.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/'));
+    expect(manifestPuts).toHaveLength(transport.retryPolicy.maxAttempts);
+    expect(await tagDigest(repository, 'app')).toBe(before);
+    console.log(`[reliability] outage: manifest PUT tried ${manifestPuts.length} times, tag kept ${before ?? ''}; error: ${String(failure)}`);
+  });
 });
