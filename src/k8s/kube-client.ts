@@ -2,23 +2,133 @@
  * KubeClient and LeaseClient over the API server's REST interface, authenticated and TLS-configured by
  * client-node's KubeConfig.
  */
-import { InternalError } from '../shared/index.ts';
-import type { KubeClient } from './client.ts';
+import { HttpMethod } from '@kubernetes/client-node';
+import type { EventRequest, GetRequest, KubeClient, ListRequest, PatchStatusRequest, WatchHandle, WatchRequest } from './client.ts';
 import type { KubeConnection } from './config.ts';
-import type { LeaseClient } from './leader.ts';
+import type { LeaseClient, LeaseRecord } from './leader.ts';
+import { describeObject, resourcePath } from './paths.ts';
+import { requestJson } from './rest.ts';
+import type { IoOptions } from '../oci/index.ts';
+import type { KubeObject, ObjectList } from './types.ts';
+import { openWatch } from './watch-stream.ts';
 
 /** Options of `createKubeClient`. */
 export interface KubeClientOptions {
-  /** Field manager recorded for status patches (default `packsmith-controller`). */
+  /** Field manager recorded for status patches and created objects (default `packsmith-controller`). */
   fieldManager?: string;
+  /** Reported as the Events' source component (default `packsmith-controller`). */
+  component?: string;
 }
 
 /** A KubeClient talking to the server of `connection`. */
 export function createKubeClient(connection: KubeConnection, options: KubeClientOptions = {}): KubeClient {
-  throw new InternalError(`client for ${connection.server} not implemented yet (${Object.keys(options).length})`);
+  return new RestKubeClient(connection, options);
+}
+
+class RestKubeClient implements KubeClient {
+  readonly #connection: KubeConnection;
+  readonly #fieldManager: string;
+  readonly #component: string;
+
+  constructor(connection: KubeConnection, options: KubeClientOptions) {
+    this.#connection = connection;
+    this.#fieldManager = options.fieldManager ?? 'packsmith-controller';
+    this.#component = options.component ?? 'packsmith-controller';
+  }
+
+  get(request: GetRequest & IoOptions): Promise<KubeObject> {
+    return requestJson<KubeObject>(this.#connection.config, {
+      method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request),
+    });
+  }
+
+  async list(request: ListRequest): Promise<ObjectList> {
+    const body = await requestJson<{ items?: KubeObject[]; metadata?: { resourceVersion?: string } }>(this.#connection.config, {
+      method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: `list ${describeObject(request)}`,
+    });
+    return { items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion ?? '' };
+  }
+
+  watch(request: WatchRequest): Promise<WatchHandle> {
+    return openWatch(this.#connection.config, request);
+  }
+
+  patchStatus(request: PatchStatusRequest): Promise<KubeObject> {
+    const metadata = request.resourceVersion === undefined ? undefined : { resourceVersion: request.resourceVersion };
+    return requestJson<KubeObject>(this.#connection.config, {
+      method: HttpMethod.PATCH,
+      path: resourcePath({ ...request, subresource: 'status' }),
+      query: { fieldManager: this.#fieldManager },
+      // A merge patch carrying metadata.resourceVersion is an optimistic-concurrency precondition.
+      body: metadata === undefined ? { status: request.status } : { metadata, status: request.status },
+      contentType: 'application/merge-patch+json',
+      signal: request.signal,
+      what: `patch status of ${describeObject(request)}`,
+    });
+  }
+
+  async createEvent(request: EventRequest): Promise<void> {
+    const { regarding } = request;
+    const namespace = regarding.metadata.namespace || 'default';
+    const now = new Date().toISOString();
+    await requestJson(this.#connection.config, {
+      method: HttpMethod.POST,
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+      query: { fieldManager: this.#fieldManager },
+      body: {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { generateName: `${regarding.metadata.name}.`, namespace },
+        involvedObject: {
+          apiVersion: regarding.apiVersion, kind: regarding.kind, name: regarding.metadata.name,
+          namespace: regarding.metadata.namespace, uid: regarding.metadata.uid, resourceVersion: regarding.metadata.resourceVersion,
+        },
+        reason: request.reason,
+        message: request.message,
+        type: request.type,
+        source: { component: this.#component },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+      signal: request.signal,
+      what: `create event for ${regarding.kind ?? 'object'} "${regarding.metadata.name}"`,
+    });
+  }
+}
+
+interface LeaseObject {
+  metadata: { name: string; namespace: string; resourceVersion?: string };
+  spec?: Omit<LeaseRecord, 'resourceVersion'>;
 }
 
 /** A LeaseClient over coordination.k8s.io/v1 on the server of `connection`. */
 export function createLeaseClient(connection: KubeConnection): LeaseClient {
-  throw new InternalError(`lease client for ${connection.server} not implemented yet`);
+  const config = connection.config;
+  const path = (namespace: string, name?: string): string =>
+    `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+  const toObject = (namespace: string, name: string, lease: LeaseRecord): object => {
+    const { resourceVersion, ...spec } = lease;
+    return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace, resourceVersion }, spec };
+  };
+  const toRecord = (object: LeaseObject): LeaseRecord => ({ ...object.spec, resourceVersion: object.metadata.resourceVersion });
+  const what = (namespace: string, name: string): string => `leases "${name}" in namespace "${namespace}"`;
+  return {
+    async read(namespace, name) {
+      try {
+        return toRecord(await requestJson<LeaseObject>(config, { method: HttpMethod.GET, path: path(namespace, name), what: what(namespace, name) }));
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'NOT_FOUND') return undefined;
+        throw error;
+      }
+    },
+    async create(namespace, name, lease) {
+      const body = toObject(namespace, name, { ...lease, resourceVersion: undefined });
+      return toRecord(await requestJson<LeaseObject>(config, { method: HttpMethod.POST, path: path(namespace), body, what: what(namespace, name) }));
+    },
+    async replace(namespace, name, lease) {
+      const body = toObject(namespace, name, lease);
+      return toRecord(await requestJson<LeaseObject>(config, { method: HttpMethod.PUT, path: path(namespace, name), body, what: what(namespace, name) }));
+    },
+  };
 }

@@ -1,0 +1,79 @@
+/**
+ * One authenticated HTTPS request to the API server: KubeConfig supplies the credentials and the TLS
+ * dispatcher; failures become the adapter's AppErrors. Error messages carry the server's `message`
+ * field only (a Status object), never request bodies, so Secret data cannot leak into logs.
+ */
+import { RequestContext, type HttpMethod, type KubeConfig } from '@kubernetes/client-node';
+import { fetch, type Response } from 'undici';
+import { NotFoundError, type AppError } from '../shared/index.ts';
+import { ConflictError, ForbiddenError, GoneError, KubeApiError } from './errors.ts';
+
+/** One REST call: path below the server URL, optional query, JSON body and its content type. */
+export interface RestRequest {
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal | undefined;
+  /** What the request is about, for error messages (`clusterstores "default"`). */
+  what: string;
+}
+
+/** Sends `request` and returns the successful response (status < 300); maps failures to AppErrors. */
+export async function sendRequest(config: KubeConfig, request: RestRequest): Promise<Response> {
+  const url = requestUrl(config, request);
+  const context = new RequestContext(url.toString(), request.method);
+  await config.applySecurityAuthentication(context);
+  const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
+  if (request.body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: request.method,
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      dispatcher: context.getDispatcher(),
+      signal: request.signal,
+    });
+  } catch (error) {
+    if (request.signal?.aborted) throw error;
+    throw new KubeApiError(`${request.method} ${request.what}: cannot reach the API server`, { cause: error });
+  }
+  if (response.status < 300) return response;
+  throw errorForStatus(response.status, `${request.method} ${request.what}`, await statusMessage(response));
+}
+
+function requestUrl(config: KubeConfig, request: RestRequest): URL {
+  const cluster = config.getCurrentCluster();
+  if (cluster === null) throw new KubeApiError('the kubeconfig has no current cluster', { retryable: false });
+  const url = new URL(cluster.server.replace(/\/$/, '') + request.path);
+  for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+  return url;
+}
+
+/** Sends `request` and parses the JSON response body. */
+export async function requestJson<T>(config: KubeConfig, request: RestRequest): Promise<T> {
+  const response = await sendRequest(config, request);
+  return (await response.json()) as T;
+}
+
+/** The AppError for an HTTP status from the API server (or a watch ERROR event's Status code). */
+export function errorForStatus(status: number, what: string, message: string): AppError {
+  const text = `${what}: ${message || `HTTP ${status}`}`;
+  if (status === 404) return new NotFoundError(text);
+  if (status === 409) return new ConflictError(text);
+  if (status === 401 || status === 403) return new ForbiddenError(text);
+  if (status === 410) return new GoneError(text);
+  return new KubeApiError(text, { status });
+}
+
+// Only the Status object's message is kept; a body that is not a Status is dropped unread.
+async function statusMessage(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { kind?: unknown; message?: unknown };
+    return body.kind === 'Status' && typeof body.message === 'string' ? body.message : '';
+  } catch {
+    return '';
+  }
+}

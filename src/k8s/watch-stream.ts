@@ -1,0 +1,69 @@
+/**
+ * A watch request read as newline-delimited JSON events. The stream has no inactivity timeout of its
+ * own: the server ends it after `timeoutSeconds`, and the informer simply starts the next one. An
+ * ERROR event carries a Status; its code becomes the AppError (410 → GoneError).
+ */
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { isAppError } from '../shared/index.ts';
+import { KubeApiError } from './errors.ts';
+import type { WatchHandle, WatchRequest } from './client.ts';
+import { describeObject, resourcePath } from './paths.ts';
+import { errorForStatus, sendRequest } from './rest.ts';
+import type { KubeObject, WatchEventType } from './types.ts';
+
+const eventTypes = new Set<string>(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK']);
+
+/** Server-side lifetime of one watch: 5 to 10 minutes, spread so informers do not restart together. */
+function watchTimeoutSeconds(): string {
+  return String(300 + Math.floor(Math.random() * 300));
+}
+
+/** Opens a watch; resolves once the server answered 200. */
+export async function openWatch(config: KubeConfig, request: WatchRequest): Promise<WatchHandle> {
+  const abort = new AbortController();
+  const onOuterAbort = (): void => abort.abort();
+  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const what = describeObject(request);
+  const response = await sendRequest(config, {
+    method: 'GET',
+    path: resourcePath(request),
+    query: {
+      watch: 'true',
+      resourceVersion: request.resourceVersion,
+      allowWatchBookmarks: String(request.allowBookmarks ?? true),
+      timeoutSeconds: watchTimeoutSeconds(),
+    },
+    signal: abort.signal,
+    what: `watch ${what}`,
+  });
+  if (response.body === null) throw new KubeApiError(`watch ${what}: empty response`);
+  const lines = createInterface({ input: Readable.fromWeb(response.body), crlfDelay: Infinity });
+  const done = (async (): Promise<void> => {
+    try {
+      for await (const line of lines) handleLine(line, request, what);
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      throw isAppError(error) ? error : new KubeApiError(`watch ${what}: stream failed`, { cause: error });
+    } finally {
+      request.signal?.removeEventListener('abort', onOuterAbort);
+      abort.abort();
+    }
+  })();
+  // The informer observes `done`; this keeps an unobserved rejection from crashing the process.
+  done.catch(() => undefined);
+  return { stop: () => abort.abort(), done };
+}
+
+function handleLine(line: string, request: WatchRequest, what: string): void {
+  if (line.trim() === '') return;
+  const event = JSON.parse(line) as { type?: string; object?: Record<string, unknown> };
+  if (event.type === 'ERROR') {
+    const status = event.object ?? {};
+    const code = typeof status.code === 'number' ? status.code : 500;
+    throw errorForStatus(code, `watch ${what}`, typeof status.message === 'string' ? status.message : '');
+  }
+  if (event.type === undefined || !eventTypes.has(event.type) || event.object === undefined) return;
+  request.onEvent({ type: event.type as WatchEventType, object: event.object as unknown as KubeObject });
+}
