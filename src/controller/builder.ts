@@ -1,0 +1,96 @@
+/**
+ * Reconciles Builders and ClusterBuilders (the scope is a parameter): records what the builder
+ * depends on, gathers its inputs from the cache, calls `createBuilder` with kpack's keychain
+ * routing, and writes the status (Ready and UpToDate). A failure keeps the previous image and
+ * fields (Ready stays True when an image exists, UpToDate False with the reason). A Normal event
+ * announces each new image digest; a Warning each new failure.
+ */
+import type { KindName, KpackResource } from '../api/index.ts';
+import { builderFailure, builderSuccess, createBuilder, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
+import { messageOf } from '../shared/index.ts';
+import { builderInput, builderKeychains, catalogFor, declaredDependencies, gatherDependencies, MissingDependency } from './builder-inputs.ts';
+import type { ReconcilerDeps } from './ports.ts';
+import { classifyError, resultFor, results, type Reconciler, type Result } from './reconciler.ts';
+import { commitStatus, resolvedFields, statusOf } from './status.ts';
+
+/** How long a builder waits before looking again at a dependency without a resolved status (its own change also enqueues it). */
+export const dependencyWaitMs = 60_000;
+
+interface Attempt {
+  status: LocalStatus;
+  result: Result;
+  failure?: string;
+  outcome?: BuilderOutcome;
+}
+
+/** kpack's failed-builder status: earlier fields kept; Ready True while an image exists. */
+function failure(object: KpackResource, deps: ReconcilerDeps, message: string): LocalStatus {
+  const previous = resolvedFields(statusOf(object));
+  const failed = builderFailure(object.metadata, deps.clock, message);
+  if (typeof previous.latestImage !== 'string' || previous.latestImage === '') return { ...previous, ...failed };
+  const ready = { ...builderSuccess(object.metadata, deps.clock, previous as never).conditions[0]! };
+  return { ...previous, ...failed, conditions: [ready, failed.conditions[1]!] };
+}
+
+function track(deps: ReconcilerDeps, kind: KindName, object: KpackResource, outcome?: BuilderOutcome): void {
+  if (!deps.tracker) return;
+  const declared = declaredDependencies(object);
+  const used = (outcome?.sources ?? []).filter((s) => s.kind !== 'ClusterStore').map((s) => ({ kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }));
+  // Every id in the built image: a new version of a child of a meta-buildpack must rebuild too.
+  const ids = new Set([...declared.buildpackIds, ...(outcome?.record.builderMetadata.map((b) => b.id) ?? [])]);
+  const { name = '', namespace } = object.metadata;
+  deps.tracker.setDependencies({ kind, name, ...(namespace ? { namespace } : {}) }, { objects: [...declared.objects, ...used], buildpackIds: [...ids] });
+}
+
+async function attempt(kind: KindName, object: KpackResource, deps: ReconcilerDeps, signal?: AbortSignal): Promise<Attempt> {
+  const found = gatherDependencies(deps.cache, object, kind === 'ClusterBuilder');
+  if (found instanceof MissingDependency) {
+    const missing = found.message.endsWith('not found') ? results.done : results.after(dependencyWaitMs);
+    return { status: failure(object, deps, found.message), result: missing, failure: found.message };
+  }
+  try {
+    const input = builderInput(object, found, catalogFor(deps.cache, object, found.store), builderKeychains(deps.keychains, deps.cache, object, found));
+    const outcome = await createBuilder(input, { images: deps.images, clock: deps.clock, signal, createdBy: { name: 'packsmith' } });
+    return { status: builderSuccess(object.metadata, deps.clock, outcome.record), result: results.done, outcome };
+  } catch (error) {
+    return { status: failure(object, deps, messageOf(error)), result: resultFor(classifyError(error)), failure: messageOf(error) };
+  }
+}
+
+async function announce(kind: KindName, object: KpackResource, deps: ReconcilerDeps, done: Attempt): Promise<void> {
+  if (done.failure !== undefined) {
+    await deps.events.record(kind, object, { type: 'Warning', reason: 'ReconcileFailed', message: done.failure });
+    return;
+  }
+  const latest = done.outcome?.record.latestImage;
+  if (latest && latest !== statusOf(object).latestImage) {
+    await deps.events.record(kind, object, { type: 'Normal', reason: 'Built', message: `builder image ${latest}${done.outcome?.pushed ? ' pushed' : ''}` });
+  }
+}
+
+/** Reconciles Builders (`scope: 'namespaced'`) or ClusterBuilders (`scope: 'cluster'`). */
+export function builderReconciler(scope: 'namespaced' | 'cluster', deps: ReconcilerDeps): Reconciler {
+  const kind: KindName = scope === 'namespaced' ? 'Builder' : 'ClusterBuilder';
+  return {
+    async reconcile(key, signal) {
+      const cached = deps.cache.get(kind, key);
+      if (!cached || cached.metadata.deletionTimestamp) return results.done;
+      // Objects from a list carry no kind; the inputs below need it.
+      const object = { ...cached, kind };
+      const logger = deps.logger.child({ kind, key });
+      track(deps, kind, object);
+      const done = await attempt(kind, object, deps, signal);
+      if (done.outcome) track(deps, kind, object, done.outcome);
+      try {
+        if (await commitStatus(deps.status, kind, object, done.status)) {
+          await announce(kind, object, deps, done);
+          logger.info(done.failure === undefined ? 'builder up to date' : 'builder failed', { latestImage: done.outcome?.record.latestImage, pushed: done.outcome?.pushed, error: done.failure });
+        }
+      } catch (error) {
+        logger.warn('status write failed', { error: messageOf(error) });
+        return resultFor(classifyError(error));
+      }
+      return done.result;
+    },
+  };
+}

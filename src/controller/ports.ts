@@ -1,0 +1,74 @@
+/**
+ * What the reconcilers need from the cluster, as narrow interfaces: a read-only object cache, a
+ * status writer, an event sink, service-account keychains and a dependency recorder. The manager
+ * implements them over the Kubernetes adapter (src/k8s); unit tests pass hand-written fakes.
+ */
+import type { KindName, KpackResource } from '../api/index.ts';
+import type { ImageAccess, Clock } from '../app/index.ts';
+import type { Keychain } from '../oci/index.ts';
+import type { Logger } from '../shared/index.ts';
+
+/** Reads objects the informers hold; never does I/O. */
+export interface ObjectCache {
+  /** The cached object, or undefined when it does not exist (or was deleted). */
+  get(kind: KindName, key: string): KpackResource | undefined;
+  /** Every cached object of a kind, optionally in one namespace. */
+  list(kind: KindName, namespace?: string): KpackResource[];
+}
+
+/** Writes the status subresource. Errors carry the HTTP `status` (409 on a conflict). */
+export interface StatusWriter {
+  /** Replaces `status` of the object (identified by kind, namespace and name; resourceVersion if set). */
+  writeStatus(kind: KindName, object: KpackResource, status: Record<string, unknown>): Promise<void>;
+  /** The object as the API server has it now (bypassing the cache), or undefined. */
+  fetch(kind: KindName, key: string): Promise<KpackResource | undefined>;
+}
+
+/** A Kubernetes Event about an object. */
+export interface ObjectEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+/** Records Events; failures are logged by the implementation, never thrown. */
+export interface EventSink {
+  record(kind: KindName, object: KpackResource, event: ObjectEvent): Promise<void>;
+}
+
+/** A service account to take credentials from: namespaced, or none (controller-wide credentials only). */
+export interface ServiceAccountRef {
+  namespace?: string;
+  name?: string;
+}
+
+/** Credentials for images, from a service account's secrets (kpack's rules) plus controller-wide ones. */
+export interface KeychainSource {
+  keychainFor(ref: ServiceAccountRef): Promise<Keychain>;
+}
+
+/** Names one object: `namespace` absent for cluster-scoped kinds (the Kubernetes adapter's ObjectRef shape). */
+export interface DependencyRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** Remembers which objects (and which buildpack ids) a builder used, so their changes enqueue it. */
+export interface DependencyRecorder {
+  /** Replaces everything recorded for `dependent`. */
+  setDependencies(dependent: DependencyRef, dependencies: { objects: readonly DependencyRef[]; buildpackIds?: readonly string[] }): void;
+}
+
+/** Everything a reconciler is constructed with. */
+export interface ReconcilerDeps {
+  cache: ObjectCache;
+  status: StatusWriter;
+  events: EventSink;
+  keychains: KeychainSource;
+  images: ImageAccess;
+  clock: Clock;
+  logger: Logger;
+  /** Builders only. */
+  tracker?: DependencyRecorder;
+}

@@ -1,0 +1,76 @@
+/**
+ * The shape shared by the reconcilers of resources that resolve images into status (stores,
+ * buildpacks, stacks, lifecycles): get from the cache, read with the resource's credentials, write
+ * Ready with `observedGeneration`, and on failure keep the last resolved fields (D-b) with Ready
+ * False and a message that says so. Events only when the outcome changes, not on every retry.
+ */
+import type { KindName, KpackResource } from '../api/index.ts';
+import { failedStatus, readyStatus, type LocalStatus } from '../app/index.ts';
+import type { Keychain } from '../oci/index.ts';
+import { messageOf } from '../shared/index.ts';
+import type { ReconcilerDeps, ServiceAccountRef } from './ports.ts';
+import { classifyError, resultFor, results, type Reconciler, type Result } from './reconciler.ts';
+import { commitStatus, resolvedFields, statusOf } from './status.ts';
+
+/** What differs between the resolving kinds. */
+export interface ResolvingKind {
+  kind: KindName;
+  /** Whose credentials read the images. */
+  serviceAccount(object: KpackResource): ServiceAccountRef;
+  /** Reads the images; resolves to the status fields on success (e.g. `{ buildpacks }`). */
+  resolve(object: KpackResource, keychain: Keychain, signal?: AbortSignal): Promise<Record<string, unknown>>;
+}
+
+/** The spec as a plain record (validated by the webhook before it was stored). */
+export function specOf(object: KpackResource): Record<string, unknown> {
+  return object.spec !== null && typeof object.spec === 'object' ? (object.spec as Record<string, unknown>) : {};
+}
+
+/** A `serviceAccountRef` (cluster-scoped resources): namespaced credentials, or none. */
+export function serviceAccountRefOf(object: KpackResource): ServiceAccountRef {
+  const ref = specOf(object).serviceAccountRef as { name?: string; namespace?: string } | undefined;
+  return ref?.name ? { name: ref.name, namespace: ref.namespace } : {};
+}
+
+interface Attempt {
+  status: LocalStatus;
+  result: Result;
+  failure?: string;
+}
+
+/** Builds the reconciler for one resolving kind. */
+export function resolvingReconciler(kind: ResolvingKind, deps: ReconcilerDeps): Reconciler {
+  const attempt = async (object: KpackResource, signal?: AbortSignal): Promise<Attempt> => {
+    try {
+      const keychain = await deps.keychains.keychainFor(kind.serviceAccount(object));
+      const fields = await kind.resolve(object, keychain, signal);
+      return { status: readyStatus(object.metadata, deps.clock, fields), result: results.done };
+    } catch (error) {
+      const previous = resolvedFields(statusOf(object));
+      const kept = Object.keys(previous).length > 0;
+      // D-b: dependents keep working from the retained fields; the message makes the staleness visible.
+      const message = kept ? `${messageOf(error)}\n(the last resolved status is kept until a read succeeds)` : messageOf(error);
+      return { status: { ...previous, ...failedStatus(object.metadata, deps.clock, message) }, result: resultFor(classifyError(error)), failure: messageOf(error) };
+    }
+  };
+
+  return {
+    async reconcile(key, signal) {
+      const object = deps.cache.get(kind.kind, key);
+      if (!object || object.metadata.deletionTimestamp) return results.done;
+      const logger = deps.logger.child({ kind: kind.kind, key });
+      const outcome = await attempt(object, signal);
+      try {
+        const written = await commitStatus(deps.status, kind.kind, object, outcome.status);
+        if (written && outcome.failure !== undefined) {
+          await deps.events.record(kind.kind, object, { type: 'Warning', reason: 'ReadFailed', message: outcome.failure });
+        }
+        if (written) logger.info(outcome.failure === undefined ? 'resolved' : 'read failed', outcome.failure === undefined ? {} : { error: outcome.failure });
+      } catch (error) {
+        logger.warn('status write failed', { error: messageOf(error) });
+        return resultFor(classifyError(error));
+      }
+      return outcome.result;
+    },
+  };
+}

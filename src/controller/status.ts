@@ -1,0 +1,48 @@
+/**
+ * Writing status the way every reconciler must: transition times carried over for unchanged
+ * conditions, nothing written when the status is semantically the same, and a 409 on the write
+ * answered by re-reading the object from the API server and writing again at once.
+ */
+import { carryTransitionTimes, sameStatus, type Condition, type KindName, type KpackResource, resourceKey } from '../api/index.ts';
+import type { LocalStatus } from '../app/index.ts';
+import { classifyError } from './reconciler.ts';
+import type { StatusWriter } from './ports.ts';
+
+const conflictAttempts = 3;
+
+/** The object's current status as a plain record (empty when it has none). */
+export function statusOf(object: KpackResource): Record<string, unknown> {
+  return object.status !== null && typeof object.status === 'object' ? (object.status as Record<string, unknown>) : {};
+}
+
+function withCarriedTimes(next: LocalStatus, previous: Record<string, unknown>): LocalStatus {
+  return { ...next, conditions: carryTransitionTimes(next.conditions, previous.conditions as Condition[] | undefined) as LocalStatus['conditions'] };
+}
+
+/**
+ * Writes `next` as the object's status unless it equals the current one semantically. Resolves to
+ * true when a write happened. On a conflict the object is fetched again and the write repeated (a
+ * few times); a vanished object ends quietly. Other write errors are thrown to the caller.
+ */
+export async function commitStatus(writer: StatusWriter, kind: KindName, object: KpackResource, next: LocalStatus): Promise<boolean> {
+  let current = object;
+  for (let attempt = 1; ; attempt++) {
+    const status = withCarriedTimes(next, statusOf(current));
+    if (sameStatus(statusOf(current), status)) return false;
+    try {
+      await writer.writeStatus(kind, current, status);
+      return true;
+    } catch (error) {
+      if (classifyError(error) !== 'conflict' || attempt >= conflictAttempts) throw error;
+      const fresh = await writer.fetch(kind, resourceKey(current));
+      if (!fresh) return false;
+      current = fresh;
+    }
+  }
+}
+
+/** The fields of a previous status other than generation and conditions (D-b: what a failure keeps). */
+export function resolvedFields(previous: Record<string, unknown>): Record<string, unknown> {
+  const { observedGeneration: _generation, conditions: _conditions, ...fields } = previous;
+  return fields;
+}
