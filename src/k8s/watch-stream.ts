@@ -39,7 +39,10 @@ export async function openWatch(config: KubeConfig, request: WatchRequest): Prom
     what: `watch ${what}`,
   });
   if (response.body === null) throw new KubeApiError(`watch ${what}: empty response`);
-  const lines = createInterface({ input: Readable.fromWeb(response.body), crlfDelay: Infinity });
+  const input = Readable.fromWeb(response.body);
+  // Errors surface through the line iterator below; this listener only keeps a late abort quiet.
+  input.on('error', () => undefined);
+  const lines = createInterface({ input, crlfDelay: Infinity });
   const done = (async (): Promise<void> => {
     try {
       for await (const line of lines) handleLine(line, request, what);
@@ -48,7 +51,8 @@ export async function openWatch(config: KubeConfig, request: WatchRequest): Prom
       throw isAppError(error) ? error : new KubeApiError(`watch ${what}: stream failed`, { cause: error });
     } finally {
       request.signal?.removeEventListener('abort', onOuterAbort);
-      abort.abort();
+      lines.close();
+      input.destroy();
     }
   })();
   // The informer observes `done`; this keeps an unobserved rejection from crashing the process.

@@ -1,0 +1,28 @@
+// Shared set-up of the k8s adapter's integration tests: one real apiserver per test file with the
+// kpack.io CRDs applied and established, and a KubeConnection through the harness's kubeconfig.
+import { fileURLToPath } from 'node:url';
+import { loadKubeConfig, type KubeConnection } from '../../src/k8s/index.ts';
+import { sharedKube, type KubeHandle } from '../harness/index.ts';
+
+const crdDir = fileURLToPath(new URL('../../config/crds', import.meta.url));
+
+/** The apiserver and a connection to it as admin. */
+export interface KubeSetup {
+  kube: KubeHandle;
+  connection: KubeConnection;
+}
+
+/** Runs kubectl and returns stdout; throws with stderr on a non-zero exit. */
+export async function kubectlOk(kube: KubeHandle, args: readonly string[], input?: string): Promise<string> {
+  const result = await kube.kubectl(args, { input });
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Starts (or joins) the shared apiserver and installs the CRDs. */
+export async function setUpKube(): Promise<KubeSetup> {
+  const kube = await sharedKube();
+  await kubectlOk(kube, ['apply', '-f', crdDir]);
+  await kubectlOk(kube, ['wait', '--for=condition=Established', '--timeout=60s', '-f', crdDir]);
+  return { kube, connection: loadKubeConfig({ kubeconfig: kube.kubeconfigPath }) };
+}
