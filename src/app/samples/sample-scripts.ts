@@ -2,7 +2,8 @@
  * The `bin/detect` and `bin/build` scripts of the sample buildpacks: POSIX sh following Buildpack
  * API 0.10 (inputs in `CNB_*` variables, the app directory as the working directory, detect exits
  * 0 to pass and 100 to fail, build writes `<layers>/launch.toml` and launch layers). They need
- * `/bin/sh`, `grep` and `sed` from the image they run on.
+ * `/bin/sh`, `grep`, `sed` and `tr` from the image they run on. Lines with values go through
+ * `printf '%s'`, because dash's `echo` would turn backslashes into escapes.
  */
 
 const script = (...lines: string[]): string => `#!/bin/sh\n${lines.join('\n')}\n`;
@@ -44,7 +45,7 @@ export const staticBuild = script(
   '{',
   '  echo "[[processes]]"',
   '  echo "  type = \\"web\\""',
-  '  echo "  command = [$(toml_string "$layer/bin/serve-static")]"',
+  '  printf \'  command = [%s]\\n\' "$(toml_string "$layer/bin/serve-static")"',
   '  echo "  default = true"',
   '} > "$CNB_LAYERS_DIR/launch.toml"',
   'echo "samples/static: process \\"web\\" serves $(pwd)"',
@@ -79,12 +80,12 @@ export const shellBuild = script(
   '  if [ "$file" = "$default" ]; then is_default=true; fi',
   '  {',
   '    echo "[[processes]]"',
-  '    echo "  type = $(toml_string "$type")"',
-  '    echo "  command = [\\"sh\\", $(toml_string "$file")]"',
+  '    printf \'  type = %s\\n\' "$(toml_string "$type")"',
+  '    printf \'  command = ["sh", %s]\\n\' "$(toml_string "$file")"',
   '    echo "  default = $is_default"',
   '    echo',
   '  } >> "$CNB_LAYERS_DIR/launch.toml"',
-  '  echo "samples/shell: process \\"$type\\" runs sh $file"',
+  '  printf \'samples/shell: process "%s" runs sh %s\\n\' "$type" "$file"',
   'done',
 );
 
@@ -109,22 +110,22 @@ export const procfileBuild = script(
   'if grep -q \'^web:\' Procfile; then default="web"; fi',
   ': > "$CNB_LAYERS_DIR/launch.toml"',
   'while IFS= read -r line || [ -n "$line" ]; do',
-  '  case "$line" in ""|"#"*) continue ;; *:*) ;; *) echo "samples/procfile: skipping a line without \\"type:\\": $line" >&2; continue ;; esac',
+  '  case "$line" in ""|"#"*) continue ;; *:*) ;; *) printf \'samples/procfile: skipping a line without "type:": %s\\n\' "$line" >&2; continue ;; esac',
   '  type="${line%%:*}"',
   '  command="$(printf \'%s\' "${line#*:}" | sed \'s/^[[:space:]]*//\')"',
   '  case "$type" in',
-  '    ""|*[!A-Za-z0-9_.-]*) echo "samples/procfile: skipping line without a valid type: $line" >&2; continue ;;',
+  '    ""|*[!A-Za-z0-9_.-]*) printf \'samples/procfile: skipping a line without a valid type: %s\\n\' "$line" >&2; continue ;;',
   '  esac',
   '  [ -n "$default" ] || default="$type"',
   '  is_default=false',
   '  if [ "$type" = "$default" ]; then is_default=true; fi',
   '  {',
   '    echo "[[processes]]"',
-  '    echo "  type = $(toml_string "$type")"',
-  '    echo "  command = [\\"sh\\", \\"-c\\", $(toml_string "$command")]"',
+  '    printf \'  type = %s\\n\' "$(toml_string "$type")"',
+  '    printf \'  command = ["sh", "-c", %s]\\n\' "$(toml_string "$command")"',
   '    echo "  default = $is_default"',
   '    echo',
   '  } >> "$CNB_LAYERS_DIR/launch.toml"',
-  '  echo "samples/procfile: process \\"$type\\" runs: $command"',
+  '  printf \'samples/procfile: process "%s" runs: %s\\n\' "$type" "$command"',
   'done < Procfile',
 );
