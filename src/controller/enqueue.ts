@@ -1,0 +1,56 @@
+/**
+ * Which work-queue keys an informer event produces: the object itself (unless the update changed
+ * only its status, which is the controller's own write), and, for resources builders depend on,
+ * the builders that use them, but only when the dependency's status changed semantically (D-e).
+ */
+import { sameStatus, type KindName } from '../api/index.ts';
+import type { InformerEvent, ObjectRef, Tracker } from '../k8s/index.ts';
+
+/** A queue key: `Kind:namespace/name` or `Kind:name`. */
+export function queueKey(kind: string, key: string): string {
+  return `${kind}:${key}`;
+}
+
+/** Splits a queue key into kind and object key. */
+export function parseQueueKey(item: string): { kind: KindName; key: string } {
+  const colon = item.indexOf(':');
+  return { kind: item.slice(0, colon) as KindName, key: item.slice(colon + 1) };
+}
+
+const generationOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.generation;
+const deletingOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.deletionTimestamp;
+
+function selfChanged(event: InformerEvent): boolean {
+  if (event.type !== 'update') return true;
+  return generationOf(event.object) !== generationOf(event.oldObject) || deletingOf(event.object) !== deletingOf(event.oldObject);
+}
+
+function buildpackIds(object: InformerEvent['object'] | undefined): string[] {
+  const status = object?.status as { buildpacks?: Array<{ id?: string }> } | undefined;
+  return (status?.buildpacks ?? []).map((b) => b.id ?? '').filter((id) => id !== '');
+}
+
+function dependents(kind: KindName, event: InformerEvent, tracker: Tracker): ObjectRef[] {
+  if (event.type === 'sync') return [];
+  if (event.type === 'update' && sameStatus(event.object.status, event.oldObject?.status)) return [];
+  const { name, namespace } = event.object.metadata;
+  const found = tracker.dependentsOf({ kind, name, ...(namespace ? { namespace } : {}) });
+  // A Buildpack or ClusterBuildpack may satisfy an id-only reference of any builder that can see it.
+  if (kind === 'Buildpack' || kind === 'ClusterBuildpack') {
+    const ids = new Set([...buildpackIds(event.object), ...buildpackIds(event.oldObject)]);
+    found.push(...tracker.dependentsOfBuildpackIds(ids, kind === 'Buildpack' ? { namespace } : {}));
+  }
+  return found;
+}
+
+const builderKinds: ReadonlySet<string> = new Set(['Builder', 'ClusterBuilder']);
+
+/** The queue keys to add for one informer event of `kind`. */
+export function keysForEvent(kind: KindName, event: InformerEvent, tracker: Tracker): string[] {
+  const keys = new Set<string>();
+  if (selfChanged(event)) keys.add(queueKey(kind, event.key));
+  if (!builderKinds.has(kind)) {
+    for (const ref of dependents(kind, event, tracker)) keys.add(queueKey(ref.kind, ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name));
+  }
+  return [...keys];
+}

@@ -1,0 +1,172 @@
+/**
+ * Runs the controller: one informer per kind (events only enqueue keys), a shared keyed work queue,
+ * N workers calling the kind's reconciler, leader election gating the workers (informers run on a
+ * standby too, so a new leader starts warm), and a graceful stop: on abort no new key is taken and
+ * in-flight reconciles get a grace period before their signal aborts them. Losing leadership ends
+ * `run` (the process exits and restarts, as client-go controllers do).
+ */
+import type { KindName } from '../api/index.ts';
+import type { Clock, ImageAccess } from '../app/index.ts';
+import { createInformer, createLeaderElector, createTracker, createWorkQueue, type Informer, type KubeClient, type LeaseClient, type Tracker, type WorkQueue, type WorkQueueOptions } from '../k8s/index.ts';
+import { messageOf, sleep, type Logger } from '../shared/index.ts';
+import { builderReconciler } from './builder.ts';
+import { clusterLifecycleReconciler } from './cluster-lifecycle.ts';
+import { apiEventSink, apiStatusWriter, informerCache } from './cluster-ports.ts';
+import { clusterStackReconciler } from './cluster-stack.ts';
+import { buildpackReconciler, clusterStoreReconciler } from './cluster-store.ts';
+import { keysForEvent } from './enqueue.ts';
+import type { ControllerMetrics } from './metrics.ts';
+import type { KeychainSource, ReconcilerDeps } from './ports.ts';
+import type { Reconciler } from './reconciler.ts';
+import { runWorkers } from './workers.ts';
+
+/** The kinds the controller reconciles, dependencies first. */
+export const controllerKinds: readonly KindName[] = ['ClusterStore', 'Buildpack', 'ClusterBuildpack', 'ClusterStack', 'ClusterLifecycle', 'Builder', 'ClusterBuilder'];
+
+/** Leader election settings; without them this replica always works. */
+export interface LeaderSettings {
+  leases: LeaseClient;
+  namespace: string;
+  name: string;
+  identity: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
+
+/** Options of `createManager`. */
+export interface ManagerOptions {
+  client: KubeClient;
+  keychains: KeychainSource;
+  images: ImageAccess;
+  clock: Clock;
+  logger: Logger;
+  /** Reconciles at once (default 2, as kpack). */
+  workers?: number;
+  /** Informer resync period (default 10 hours). */
+  resyncMs?: number;
+  /** How long in-flight reconciles may run after a stop (default 20 s). */
+  shutdownGraceMs?: number;
+  leader?: LeaderSettings;
+  metrics?: ControllerMetrics;
+  queue?: WorkQueueOptions;
+}
+
+/** A controller instance. */
+export interface Manager {
+  /** Runs until `signal` aborts (resolves 'stopped') or leadership is lost ('lost-leadership'). */
+  run(signal: AbortSignal): Promise<'stopped' | 'lost-leadership'>;
+  /** True once every informer has synced. */
+  ready(): boolean;
+  /** True while workers run. */
+  leading(): boolean;
+  /** Keys waiting. */
+  queueDepth(): number;
+  /** The dependency index (for tests and diagnostics). */
+  readonly tracker: Tracker;
+}
+
+function reconcilers(deps: ReconcilerDeps): Map<KindName, Reconciler> {
+  return new Map<KindName, Reconciler>([
+    ['ClusterStore', clusterStoreReconciler(deps)],
+    ['Buildpack', buildpackReconciler('namespaced', deps)],
+    ['ClusterBuildpack', buildpackReconciler('cluster', deps)],
+    ['ClusterStack', clusterStackReconciler(deps)],
+    ['ClusterLifecycle', clusterLifecycleReconciler(deps)],
+    ['Builder', builderReconciler('namespaced', deps)],
+    ['ClusterBuilder', builderReconciler('cluster', deps)],
+  ]);
+}
+
+/** Waits until leadership is gained (resolving to its signal) or `signal` aborts (undefined). */
+function campaign(settings: LeaderSettings, logger: Logger, stop: AbortSignal): { leading: Promise<AbortSignal | undefined>; done: Promise<void> } {
+  let gained: (s: AbortSignal | undefined) => void = () => undefined;
+  const leading = new Promise<AbortSignal | undefined>((resolve) => (gained = resolve));
+  const elector = createLeaderElector({ ...settings, logger, onStartedLeading: (s) => gained(s) });
+  stop.addEventListener('abort', () => gained(undefined), { once: true });
+  return { leading, done: elector.run(stop) };
+}
+
+const untilAborted = (signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+
+/** Creates the manager; nothing runs until `run`. */
+export function createManager(options: ManagerOptions): Manager {
+  const tracker = createTracker();
+  const logger = options.logger;
+  const informers = new Map<string, Informer>(controllerKinds.map((kind) => [kind, createInformer({ client: options.client, kind, resyncMs: options.resyncMs, logger: logger.child({ informer: kind }) })]));
+  const deps: ReconcilerDeps = {
+    cache: informerCache(informers),
+    status: apiStatusWriter(options.client),
+    events: apiEventSink(options.client, logger),
+    keychains: options.keychains,
+    images: options.images,
+    clock: options.clock,
+    logger,
+    tracker,
+  };
+  const byKind = reconcilers(deps);
+  let queue: WorkQueue | undefined;
+  let synced = false;
+  let working = false;
+
+  /** Runs `work` while this replica leads (always, without election); says why it ended. */
+  const lead = async (signal: AbortSignal, work: (stop: AbortSignal) => Promise<void>): Promise<'stopped' | 'lost-leadership'> => {
+    const electorStop = new AbortController();
+    const election = options.leader ? campaign(options.leader, logger, electorStop.signal) : undefined;
+    const leadSignal = election ? await Promise.race([election.leading, untilAborted(signal).then(() => undefined)]) : signal;
+    let outcome: 'stopped' | 'lost-leadership' = 'stopped';
+    if (leadSignal && !signal.aborted) {
+      await work(AbortSignal.any([signal, leadSignal]));
+      if (!signal.aborted) outcome = 'lost-leadership';
+    }
+    // Released only now: the Lease stays ours until in-flight work has ended.
+    electorStop.abort();
+    await election?.done.catch((error: unknown) => logger.warn('leader election ended with an error', { error: messageOf(error) }));
+    return outcome;
+  };
+
+  const subscribe = (q: WorkQueue): void => {
+    for (const kind of controllerKinds) {
+      informers.get(kind)?.subscribe((event) => {
+        if (event.type === 'delete' && (kind === 'Builder' || kind === 'ClusterBuilder')) tracker.forget({ kind, ...splitRef(event.key) });
+        for (const key of keysForEvent(kind, event, tracker)) q.add(key);
+      });
+    }
+  };
+
+  return {
+    tracker,
+    ready: () => synced,
+    leading: () => working,
+    queueDepth: () => queue?.length ?? 0,
+    async run(signal) {
+      const q = createWorkQueue(options.queue);
+      queue = q;
+      subscribe(q);
+      for (const informer of informers.values()) informer.start();
+      try {
+        await Promise.all([...informers.values()].map((i) => i.waitForSync(signal)));
+        synced = true;
+        logger.info('caches synced', { kinds: controllerKinds.length });
+        return await lead(signal, (stop) => {
+          working = true;
+          logger.info('starting workers', { workers: options.workers ?? 2 });
+          return runWorkers({ queue: q, reconcilers: byKind, workers: options.workers ?? 2, graceMs: options.shutdownGraceMs ?? 20_000, logger, metrics: options.metrics, stop }).finally(() => {
+            working = false;
+          });
+        });
+      } finally {
+        await q.shutDown({ drain: false });
+        await Promise.all([...informers.values()].map((i) => i.stop()));
+        // Let the last log lines and responses flush before the caller exits.
+        await sleep(0);
+      }
+    },
+  };
+}
+
+function splitRef(key: string): { namespace?: string; name: string } {
+  const slash = key.indexOf('/');
+  return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}

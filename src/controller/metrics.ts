@@ -1,0 +1,83 @@
+/**
+ * The controller's Prometheus metrics (prom-client, in a registry of its own): reconciles,
+ * durations and errors per kind, the work-queue depth, and registry requests and bytes read from
+ * the registry transports' counters when scraped.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ErrorClass } from './reconciler.ts';
+
+/** Registry traffic so far, summed over every transport. */
+export interface TransferTotals {
+  requests: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/** Options of `createControllerMetrics`. */
+export interface MetricsOptions {
+  /** Read at scrape time. */
+  queueDepth?: () => number;
+  /** Read at scrape time. */
+  transfers?: () => TransferTotals;
+}
+
+/** What the manager records; `render` gives the text exposition format. */
+export interface ControllerMetrics {
+  /** Counts one reconcile of `kind` and its duration; `outcome` is `done`, `requeue`, `backoff` or `error`. */
+  reconciled(kind: string, outcome: string, seconds: number): void;
+  /** Counts one failure by class. */
+  failed(kind: string, errorClass: ErrorClass | 'unexpected'): void;
+  /** The scrape body and its content type. */
+  render(): Promise<{ body: string; contentType: string }>;
+}
+
+function totalCounter(registry: Registry, name: string, help: string, read: () => number | undefined): void {
+  const counter = new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const value = read();
+      if (value === undefined) return;
+      counter.reset();
+      counter.inc(value);
+    },
+  });
+}
+
+/** Creates the metrics in a fresh registry (with Node process metrics left out: one job per module). */
+export function createControllerMetrics(options: MetricsOptions = {}): ControllerMetrics {
+  const registry = new Registry();
+  const reconciles = new Counter({ name: 'packsmith_reconciles_total', help: 'Reconciles by kind and outcome', labelNames: ['kind', 'outcome'] as const, registers: [registry] });
+  const durations = new Histogram({
+    name: 'packsmith_reconcile_duration_seconds',
+    help: 'Reconcile durations by kind',
+    labelNames: ['kind'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  const errors = new Counter({ name: 'packsmith_reconcile_errors_total', help: 'Reconcile failures by kind and class', labelNames: ['kind', 'class'] as const, registers: [registry] });
+  const depth = new Gauge({
+    name: 'packsmith_workqueue_depth',
+    help: 'Keys waiting in the work queue',
+    registers: [registry],
+    collect() {
+      if (options.queueDepth) depth.set(options.queueDepth());
+    },
+  });
+  totalCounter(registry, 'packsmith_registry_requests_total', 'Registry HTTP requests', () => options.transfers?.().requests);
+  totalCounter(registry, 'packsmith_registry_bytes_sent_total', 'Registry request body bytes sent', () => options.transfers?.().bytesSent);
+  totalCounter(registry, 'packsmith_registry_bytes_received_total', 'Registry blob bytes received', () => options.transfers?.().bytesReceived);
+  return {
+    reconciled(kind, outcome, seconds) {
+      reconciles.inc({ kind, outcome });
+      durations.observe({ kind }, seconds);
+    },
+    failed(kind, errorClass) {
+      errors.inc({ kind, class: errorClass });
+    },
+    async render() {
+      return { body: await registry.metrics(), contentType: registry.contentType };
+    },
+  };
+}
