@@ -3,8 +3,7 @@
  * processed is never handed to a second worker, and if it is added meanwhile it is queued again when
  * the worker calls `done`. Failures back off per key exponentially, capped by a global token bucket.
  */
-import { InternalError } from '../shared/index.ts';
-import type { Clock } from './clock.ts';
+import { systemClock, type CancelTimer, type Clock } from './clock.ts';
 
 /** Per-key exponential backoff (`addRateLimited`): baseMs × 2^failures, at most maxMs. */
 export interface ItemBackoff {
@@ -52,7 +51,153 @@ export interface WorkQueue {
   shutDown(options?: { drain?: boolean }): Promise<void>;
 }
 
+const defaultItemBackoff: ItemBackoff = { baseMs: 5, maxMs: 1_000_000 };
+const defaultBucket: BucketLimit = { qps: 10, burst: 100 };
+
 /** Creates an empty queue. */
 export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
-  throw new InternalError(`work queue not implemented yet (${Object.keys(options).length})`);
+  return new KeyedWorkQueue(options);
+}
+
+/** A golang-style token bucket: each take reserves a token and answers how long to wait for it. */
+class TokenBucket {
+  readonly #limit: BucketLimit;
+  #tokens: number;
+  #last: number;
+
+  constructor(limit: BucketLimit, now: number) {
+    this.#limit = limit;
+    this.#tokens = limit.burst;
+    this.#last = now;
+  }
+
+  take(now: number): number {
+    const elapsed = Math.max(0, now - this.#last) / 1000;
+    this.#tokens = Math.min(this.#limit.burst, this.#tokens + elapsed * this.#limit.qps);
+    this.#last = now;
+    this.#tokens -= 1;
+    return this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens / this.#limit.qps) * 1000);
+  }
+}
+
+class KeyedWorkQueue implements WorkQueue {
+  readonly #clock: Clock;
+  readonly #itemBackoff: ItemBackoff;
+  readonly #bucket: TokenBucket;
+  readonly #queue: string[] = [];
+  /** Keys that need processing: waiting in #queue, or added again while in #processing. */
+  readonly #dirty = new Set<string>();
+  readonly #processing = new Set<string>();
+  readonly #failures = new Map<string, number>();
+  readonly #delayed = new Map<string, { at: number; cancel: CancelTimer }>();
+  readonly #waiters: Array<(key: string | undefined) => void> = [];
+  #shuttingDown = false;
+  #drained: (() => void) | undefined;
+
+  constructor(options: WorkQueueOptions) {
+    this.#clock = options.clock ?? systemClock;
+    this.#itemBackoff = options.itemBackoff ?? defaultItemBackoff;
+    this.#bucket = new TokenBucket(options.bucket ?? defaultBucket, this.#clock.now());
+  }
+
+  get length(): number {
+    return this.#queue.length;
+  }
+
+  get shuttingDown(): boolean {
+    return this.#shuttingDown;
+  }
+
+  add(key: string): void {
+    if (this.#shuttingDown || this.#dirty.has(key)) return;
+    this.#dirty.add(key);
+    if (this.#processing.has(key)) return;
+    this.#queue.push(key);
+    this.#dispatch();
+  }
+
+  addAfter(key: string, ms: number): void {
+    if (this.#shuttingDown) return;
+    if (ms <= 0) {
+      this.add(key);
+      return;
+    }
+    const at = this.#clock.now() + ms;
+    const pending = this.#delayed.get(key);
+    // One timer per key: the earliest requested time wins.
+    if (pending !== undefined && pending.at <= at) return;
+    pending?.cancel();
+    const cancel = this.#clock.schedule(() => {
+      this.#delayed.delete(key);
+      this.add(key);
+    }, ms);
+    this.#delayed.set(key, { at, cancel });
+  }
+
+  addRateLimited(key: string): void {
+    const failures = this.#failures.get(key) ?? 0;
+    this.#failures.set(key, failures + 1);
+    const itemDelay = Math.min(this.#itemBackoff.maxMs, this.#itemBackoff.baseMs * 2 ** failures);
+    this.addAfter(key, Math.max(itemDelay, this.#bucket.take(this.#clock.now())));
+  }
+
+  forget(key: string): void {
+    this.#failures.delete(key);
+  }
+
+  failures(key: string): number {
+    return this.#failures.get(key) ?? 0;
+  }
+
+  get(): Promise<string | undefined> {
+    const key = this.#next();
+    if (key !== undefined || this.#shuttingDown) return Promise.resolve(key);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  done(key: string): void {
+    if (!this.#processing.delete(key)) return;
+    // After shutDown a re-added key is dropped: the workers that would take it may have exited.
+    if (this.#dirty.has(key) && !this.#shuttingDown) {
+      this.#queue.push(key);
+      this.#dispatch();
+    }
+    this.#checkDrained();
+  }
+
+  shutDown(options: { drain?: boolean } = {}): Promise<void> {
+    this.#shuttingDown = true;
+    for (const pending of this.#delayed.values()) pending.cancel();
+    this.#delayed.clear();
+    if (options.drain === false) {
+      for (const key of this.#queue) this.#dirty.delete(key);
+      this.#queue.length = 0;
+    }
+    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+    if (options.drain === false) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#drained = resolve;
+      this.#checkDrained();
+    });
+  }
+
+  #next(): string | undefined {
+    const key = this.#queue.shift();
+    if (key === undefined) return undefined;
+    this.#dirty.delete(key);
+    this.#processing.add(key);
+    return key;
+  }
+
+  #dispatch(): void {
+    while (this.#waiters.length > 0 && this.#queue.length > 0) {
+      this.#waiters.shift()?.(this.#next());
+    }
+  }
+
+  #checkDrained(): void {
+    if (this.#drained === undefined || this.#queue.length > 0 || this.#processing.size > 0) return;
+    this.#drained();
+    this.#drained = undefined;
+  }
 }

@@ -70,7 +70,7 @@ describe('KubeClient', () => {
     const handle = await client.watch({ kind: 'ClusterStore', resourceVersion: start.resourceVersion, onEvent: (e) => events.push(e) });
     await kubectlOk(setup.kube, ['apply', '-f', '-'], store('client-watch'));
     await kubectlOk(setup.kube, ['delete', 'clusterstore', 'client-watch']);
-    await waitUntil(() => Promise.resolve(events.some((e) => e.type === 'DELETED')), { timeoutMs: 10_000, intervalMs: 50 });
+    await waitUntil(() => Promise.resolve(events.some((e) => e.type === 'DELETED')), { timeoutMs: 10_000, intervalMs: 50, describe: () => JSON.stringify(events.map((e) => e.type)) });
     expect(events.filter((e) => e.object.metadata.name === 'client-watch').map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
     handle.stop();
     await handle.done;

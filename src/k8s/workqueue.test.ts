@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { createManualClock, flushMicrotasks } from './testing/index.ts';
+import { createWorkQueue } from './workqueue.ts';
+
+describe('createWorkQueue', () => {
+  it('hands keys out in FIFO order and de-duplicates waiting keys', async () => {
+    const queue = createWorkQueue({ clock: createManualClock() });
+    queue.add('a');
+    queue.add('b');
+    queue.add('a');
+    expect(queue.length).toBe(2);
+    expect(await queue.get()).toBe('a');
+    expect(await queue.get()).toBe('b');
+    expect(queue.length).toBe(0);
+  });
+
+  it('never hands a key in processing to a second worker; a re-add is queued after done', async () => {
+    const queue = createWorkQueue({ clock: createManualClock() });
+    queue.add('a');
+    const key = await queue.get();
+    queue.add('a');
+    queue.add('a');
+    expect(queue.length).toBe(0);
+    let second: string | undefined;
+    void queue.get().then((k) => (second = k));
+    await flushMicrotasks();
+    expect(second).toBeUndefined();
+    queue.done(key ?? '');
+    await flushMicrotasks();
+    expect(second).toBe('a');
+    expect(queue.length).toBe(0);
+  });
+
+  it('wakes a waiting worker when a key arrives', async () => {
+    const queue = createWorkQueue({ clock: createManualClock() });
+    const next = queue.get();
+    queue.add('x');
+    expect(await next).toBe('x');
+  });
+
+  it('addAfter delays a key on the clock; the earliest request wins', async () => {
+    const clock = createManualClock();
+    const queue = createWorkQueue({ clock });
+    queue.addAfter('a', 1000);
+    queue.addAfter('a', 300);
+    queue.addAfter('a', 5000);
+    expect(queue.length).toBe(0);
+    await clock.advance(299);
+    expect(queue.length).toBe(0);
+    await clock.advance(1);
+    expect(queue.length).toBe(1);
+    await clock.advance(10_000);
+    expect(queue.length).toBe(1);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('addRateLimited backs off exponentially per key until forget', async () => {
+    const clock = createManualClock();
+    const queue = createWorkQueue({ clock, itemBackoff: { baseMs: 100, maxMs: 350 }, bucket: { qps: 1000, burst: 1000 } });
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const start = clock.now();
+      queue.addRateLimited('k');
+      while (queue.length === 0) await clock.advance(10);
+      delays.push(clock.now() - start);
+      const key = await queue.get();
+      queue.done(key ?? '');
+    }
+    expect(delays).toEqual([100, 200, 350, 350]);
+    expect(queue.failures('k')).toBe(4);
+    queue.forget('k');
+    expect(queue.failures('k')).toBe(0);
+    const start = clock.now();
+    queue.addRateLimited('k');
+    while (queue.length === 0) await clock.advance(10);
+    expect(clock.now() - start).toBe(100);
+  });
+
+  it('the global token bucket delays rate-limited adds beyond the burst', async () => {
+    const clock = createManualClock();
+    const queue = createWorkQueue({ clock, itemBackoff: { baseMs: 1, maxMs: 1 }, bucket: { qps: 10, burst: 2 } });
+    for (const key of ['a', 'b', 'c', 'd']) queue.addRateLimited(key);
+    await clock.advance(1);
+    expect(queue.length).toBe(2);
+    await clock.advance(99);
+    expect(queue.length).toBe(3);
+    await clock.advance(100);
+    expect(queue.length).toBe(4);
+  });
+
+  it('shutDown with drain hands out waiting keys, resolves after in-flight work is done, and refuses new keys', async () => {
+    const queue = createWorkQueue({ clock: createManualClock() });
+    queue.add('a');
+    queue.add('b');
+    const a = await queue.get();
+    let drained = false;
+    const shut = queue.shutDown().then(() => (drained = true));
+    queue.add('c');
+    expect(await queue.get()).toBe('b');
+    expect(await queue.get()).toBeUndefined();
+    queue.done('b');
+    await flushMicrotasks();
+    expect(drained).toBe(false);
+    queue.add('a');
+    queue.done(a ?? '');
+    await shut;
+    expect(drained).toBe(true);
+    expect(queue.length).toBe(0);
+    expect(queue.shuttingDown).toBe(true);
+  });
+
+  it('shutDown without drain drops waiting keys and releases waiting workers at once', async () => {
+    const clock = createManualClock();
+    const queue = createWorkQueue({ clock });
+    const waiting = queue.get();
+    await queue.shutDown({ drain: false });
+    expect(await waiting).toBeUndefined();
+    const queue2 = createWorkQueue({ clock });
+    queue2.add('a');
+    queue2.addAfter('b', 100);
+    await queue2.shutDown({ drain: false });
+    expect(queue2.length).toBe(0);
+    expect(await queue2.get()).toBeUndefined();
+    expect(clock.pending).toBe(0);
+  });
+});
