@@ -30,7 +30,7 @@ async function lastLayerEntries(image: Image): Promise<Map<string, { type: strin
   const done = new Promise<void>((resolve, reject) => {
     tar.on('entry', (header, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
       stream.on('end', () => {
         const text = header.type === 'file' && header.size < 10_000 ? Buffer.concat(chunks).toString('utf8') : undefined;
         entries.set(header.name, { type: header.type === 'symlink' ? `symlink -> ${header.linkname}` : header.type, text });

@@ -79,7 +79,7 @@ async function build(appDir: string, detected: DetectResult): Promise<{ code: nu
         ? await runCommand('setpriv', ['--reuid', id, '--regid', id, '--clear-groups', '--', cnb('lifecycle', 'builder'), ...args], { env, cwd: work })
         : await runCommand(cnb('lifecycle', 'builder'), args, { env, cwd: work });
     const text = await readFile(join(layers, 'config', 'metadata.toml'), 'utf8').catch(() => undefined);
-    return { code: result.code, output: result.stdout + result.stderr, metadata: text === undefined ? undefined : (parseToml(text) as Processes) };
+    return { code: result.code, output: result.stdout + result.stderr, metadata: text === undefined ? undefined : (parseToml(text)) };
   } finally {
     await removeDir(work);
   }
