@@ -3,6 +3,7 @@
  * keeping where each one came from so that problems can point at the file and document.
  */
 import { parseAllDocuments } from 'yaml';
+import { messageOf } from '../shared/index.ts';
 import type { KpackResource } from './resource.ts';
 
 /** A resource and its origin, such as `stores.yaml#2` (the third document). */
@@ -27,7 +28,14 @@ export function parseResourceDocuments(text: string, source: string): { resource
       problems.push({ origin, message: `not valid YAML: ${document.errors.map((e) => e.message).join('; ')}` });
       return;
     }
-    const value: unknown = document.toJS();
+    let value: unknown;
+    try {
+      value = document.toJS();
+    } catch (error) {
+      // toJS throws plain ReferenceErrors for unresolved aliases and for alias bombs (billion laughs).
+      problems.push({ origin, message: `not valid YAML: ${messageOf(error)}` });
+      return;
+    }
     if (value === null || value === undefined) return;
     collect(value, origin, resources, problems);
   });
