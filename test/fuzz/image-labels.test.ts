@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { labelKeys, maxLabelBytes, readBuildpackRecords, readLifecycleRecord, readStackRecord } from '../../src/cnb/index.ts';
 import { appendLayers, createTarLayer, emptyImage, withEnv, withLabels, type Image } from '../../src/oci/index.ts';
 import { isAppError } from '../../src/shared/index.ts';
+import { hostileValue, mutatedDocument, replaceAt } from './mutate-json.ts';
 
 // One real layer, so that near-valid labels can name its diffID and parse all the way through.
 const layer = createTarLayer([{ path: 'cnb/buildpacks/x', type: 'file', mode: 0o644, content: 'x' }]);
@@ -21,42 +22,20 @@ const validLayers = {
 const validLifecycleMetadata = { lifecycle: { version: '0.21.0', api: { buildpack: '0.2', platform: '0.3' } }, api: { buildpack: '0.2', platform: '0.3' } };
 const validApis = { buildpack: { deprecated: [], supported: ['0.7', '0.10'] }, platform: { deprecated: ['0.3'], supported: ['0.7'] } };
 
-/** `doc` with the value at `path` replaced (objects created on the way), as plain JSON. */
-function replaceAt(doc: unknown, path: readonly (string | number)[], value: unknown): unknown {
-  if (path.length === 0) return value;
-  const [head, ...rest] = path;
-  // A string key on an array turns it into an object (an array's `length` cannot take any value).
-  const asArray = Array.isArray(doc) && typeof head === 'number';
-  const copy = (asArray ? [...(doc as unknown[])] : { ...(typeof doc === 'object' && doc !== null ? doc : {}) }) as Record<string | number, unknown>;
-  Object.defineProperty(copy, head!, { value: replaceAt(copy[head!], rest, value), enumerable: true, writable: true, configurable: true });
-  return copy;
-}
-
 const pathStep = fc.oneof(
   fc.constantFrom('org.meta', 'org.child', '1.0.0', 'api', 'layerDiffID', 'order', 'group', 'stacks', 'targets', 'mixins', 'lifecycle', 'version', 'buildpack', 'platform', 'supported', 'deprecated', 'id', '__proto__', 'constructor', 0, 1),
   fc.string({ maxLength: 6 }),
 );
-const hostileValue = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom('', '*', '0.x', '999999999999999999999.1', '../../etc', 'sha256:', `sha256:${'z'.repeat(64)}`, '\u0000', '__proto__'),
-);
 
 /** Label text: a valid document mutated at a random path or one field deep, or raw text. */
 function labelText(valid: unknown): fc.Arbitrary<string> {
-  const shallow = fc.tuple(fc.constantFrom(...leafPaths(valid)), fc.string({ maxLength: 8 }), hostileValue).map(([path, key, value]) => JSON.stringify(replaceAt(valid, [...path, key], value)));
+  const shallow = mutatedDocument(valid).map((doc) => JSON.stringify(doc));
   return fc.oneof(
     { weight: 3, arbitrary: shallow },
     { weight: 4, arbitrary: fc.tuple(fc.array(pathStep, { minLength: 1, maxLength: 5 }), hostileValue).map(([path, value]) => JSON.stringify(replaceAt(valid, path, value))) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 120 }) },
     { weight: 1, arbitrary: fc.json({ maxDepth: 4 }) },
   );
-}
-
-/** Paths of every object inside `doc`, so a mutation can add or replace one of its fields. */
-function leafPaths(doc: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  if (typeof doc !== 'object' || doc === null) return [];
-  const entries: [string | number, unknown][] = Array.isArray(doc) ? doc.map((v, i) => [i, v]) : Object.entries(doc);
-  return [prefix, ...entries.flatMap(([k, v]) => leafPaths(v, [...prefix, k]))];
 }
 
 /** Outcomes seen, so a property that only ever fails (or only passes) is noticed. */
