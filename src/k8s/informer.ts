@@ -4,11 +4,11 @@
  * object as `sync` on a resync period. Handlers get keys and objects only; reconcilers read the
  * read-only cache, so they always act on the latest state (level-triggered).
  */
-import { InternalError, type Logger } from '../shared/index.ts';
-import type { BackoffOptions } from '../shared/index.ts';
+import { backoffDelay, messageOf, silentLogger, type BackoffOptions, type Logger } from '../shared/index.ts';
 import type { KubeClient } from './client.ts';
-import type { Clock } from './clock.ts';
-import type { KubeObject, ResourceKind } from './types.ts';
+import { clockSleep, systemClock, type CancelTimer, type Clock } from './clock.ts';
+import { GoneError } from './errors.ts';
+import { keyOf, type KubeObject, type ResourceKind, type WatchEvent } from './types.ts';
 
 /** What happened to a cached object; `sync` is a periodic re-announcement without a change. */
 export type InformerEventType = 'add' | 'update' | 'delete' | 'sync';
@@ -61,7 +61,175 @@ export interface InformerOptions {
   logger?: Logger;
 }
 
+const defaultBackoff: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 };
+const defaultResyncMs = 10 * 60 * 60 * 1000;
+
 /** Creates an informer (not started). */
 export function createInformer(options: InformerOptions): Informer {
-  throw new InternalError(`informer for ${options.kind} not implemented yet`);
+  return new ListWatchInformer(options);
+}
+
+class ListWatchInformer implements Informer {
+  readonly kind: ResourceKind;
+  readonly #options: InformerOptions;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #cache = new Map<string, KubeObject>();
+  readonly #handlers = new Set<InformerHandler>();
+  readonly #syncWaiters = new Set<() => void>();
+  #synced = false;
+  #resourceVersion = '';
+  #abort: AbortController | undefined;
+  #loop: Promise<void> | undefined;
+  #cancelResync: CancelTimer | undefined;
+
+  constructor(options: InformerOptions) {
+    this.kind = options.kind;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = (options.logger ?? silentLogger).child({ informer: options.kind });
+  }
+
+  get(key: string): KubeObject | undefined {
+    return this.#cache.get(key);
+  }
+
+  list(): readonly KubeObject[] {
+    return [...this.#cache.values()];
+  }
+
+  hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  waitForSync(signal?: AbortSignal): Promise<void> {
+    if (this.#synced) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#syncWaiters.delete(done);
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      };
+      const done = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.#syncWaiters.add(done);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  subscribe(handler: InformerHandler): () => void {
+    this.#handlers.add(handler);
+    return () => this.#handlers.delete(handler);
+  }
+
+  start(): void {
+    if (this.#abort !== undefined) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.#loop = this.#run(abort.signal);
+    this.#scheduleResync();
+  }
+
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    this.#cancelResync?.();
+    await this.#loop;
+    this.#abort = undefined;
+    this.#loop = undefined;
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    let needList = true;
+    let attempt = 0;
+    while (!signal.aborted) {
+      try {
+        if (needList) await this.#relist(signal);
+        needList = false;
+        await this.#watchOnce(signal);
+        // A watch the server ended normally (its timeout) is simply started again.
+        attempt = 0;
+      } catch (error) {
+        if (signal.aborted) break;
+        if (error instanceof GoneError) {
+          this.#logger.debug('watch expired; relisting', { resourceVersion: this.#resourceVersion });
+          needList = true;
+          continue;
+        }
+        const delay = backoffDelay(attempt++, this.#options.backoff ?? defaultBackoff);
+        this.#logger.warn('list/watch failed; retrying', { error: messageOf(error), delayMs: delay, attempt });
+        await clockSleep(this.#clock, delay, signal).catch(() => undefined);
+      }
+    }
+  }
+
+  async #watchOnce(signal: AbortSignal): Promise<void> {
+    const handle = await this.#options.client.watch({
+      kind: this.kind,
+      namespace: this.#options.namespace,
+      resourceVersion: this.#resourceVersion,
+      signal,
+      onEvent: (event) => this.#apply(event),
+    });
+    await handle.done;
+  }
+
+  async #relist(signal: AbortSignal): Promise<void> {
+    const listed = await this.#options.client.list({ kind: this.kind, namespace: this.#options.namespace, signal });
+    const fresh = new Map(listed.items.map((item) => [keyOf(item), item]));
+    const previous = new Map(this.#cache);
+    this.#cache.clear();
+    for (const [key, object] of fresh) this.#cache.set(key, object);
+    this.#resourceVersion = listed.resourceVersion;
+    for (const [key, object] of fresh) {
+      const old = previous.get(key);
+      if (old === undefined) this.#emit({ type: 'add', key, object });
+      else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) this.#emit({ type: 'update', key, object, oldObject: old });
+    }
+    for (const [key, object] of previous) if (!fresh.has(key)) this.#emit({ type: 'delete', key, object });
+    this.#markSynced();
+  }
+
+  #apply(event: WatchEvent): void {
+    const version = event.object.metadata.resourceVersion;
+    if (version) this.#resourceVersion = version;
+    if (event.type === 'BOOKMARK') return;
+    const key = keyOf(event.object);
+    const old = this.#cache.get(key);
+    if (event.type === 'DELETED') {
+      this.#cache.delete(key);
+      this.#emit({ type: 'delete', key, object: event.object });
+      return;
+    }
+    this.#cache.set(key, event.object);
+    this.#emit(old === undefined ? { type: 'add', key, object: event.object } : { type: 'update', key, object: event.object, oldObject: old });
+  }
+
+  #emit(event: InformerEvent): void {
+    for (const handler of this.#handlers) {
+      try {
+        handler(event);
+      } catch (error) {
+        // A failing handler must not stop the watch or starve the other handlers.
+        this.#logger.error('informer handler failed', { error: messageOf(error), key: event.key, event: event.type });
+      }
+    }
+  }
+
+  #markSynced(): void {
+    if (this.#synced) return;
+    this.#synced = true;
+    for (const waiter of this.#syncWaiters) waiter();
+    this.#syncWaiters.clear();
+  }
+
+  #scheduleResync(): void {
+    const period = this.#options.resyncMs ?? defaultResyncMs;
+    if (period <= 0) return;
+    this.#cancelResync = this.#clock.schedule(() => {
+      if (this.#abort?.signal.aborted !== false) return;
+      for (const [key, object] of this.#cache) this.#emit({ type: 'sync', key, object });
+      this.#scheduleResync();
+    }, period);
+  }
 }
