@@ -8,7 +8,6 @@ import type { KindName, KpackResource } from '../api/index.ts';
 import type { BuilderKeychains, CreateBuilderInput } from '../app/index.ts';
 import type { BuildpackCatalog, BuildpackSource, LifecycleRecord, OrderSpec, SourceRef, StackRecord } from '../cnb/index.ts';
 import type { Keychain } from '../oci/index.ts';
-import { memoize } from '../shared/index.ts';
 import { buildpackServiceAccount } from './cluster-store.ts';
 import type { DependencyRef, ObjectCache, KeychainSource, ServiceAccountRef } from './ports.ts';
 import { serviceAccountRefOf, specOf } from './resolving.ts';
@@ -111,12 +110,6 @@ export function catalogFor(cache: ObjectCache, object: KpackResource, store: Kpa
   };
 }
 
-/** A keychain resolved from the service account on first use only, then reused. */
-function lazyKeychain(source: KeychainSource, ref: ServiceAccountRef): Keychain {
-  const get = memoize(() => source.keychainFor(ref));
-  return { resolve: async (registry, options) => (await get()).resolve(registry, options) };
-}
-
 /** The builder's own service account: Builder `serviceAccountName` (or legacy `serviceAccount`) in its namespace; ClusterBuilder `serviceAccountRef`. */
 export function builderServiceAccount(object: KpackResource): ServiceAccountRef {
   if (object.kind === 'ClusterBuilder') return serviceAccountRefOf(object);
@@ -124,26 +117,37 @@ export function builderServiceAccount(object: KpackResource): ServiceAccountRef 
   return { namespace: object.metadata.namespace ?? 'default', name: text(spec.serviceAccountName) || text(spec.serviceAccount) || 'default' };
 }
 
-/** kpack's routing: stack and lifecycle fall back to the builder's keychain; each buildpack source uses its owner's. */
-export function builderKeychains(source: KeychainSource, cache: ObjectCache, object: KpackResource, found: { stack: KpackResource; lifecycle: KpackResource }): BuilderKeychains {
-  const builder = lazyKeychain(source, builderServiceAccount(object));
-  const ownOr = (dependency: KpackResource): Keychain => {
-    const ref = serviceAccountRefOf(dependency);
-    return ref.name ? lazyKeychain(source, ref) : builder;
-  };
-  const bySource = new Map<string, Keychain>();
+const refId = (ref: ServiceAccountRef): string => `${ref.namespace ?? ''}/${ref.name ?? ''}`;
+
+function sourceOwnerRef(cache: ObjectCache, source: SourceRef): ServiceAccountRef | undefined {
+  const owner = cache.get(source.kind, source.namespace ? `${source.namespace}/${source.name}` : source.name);
+  if (!owner) return undefined;
+  return source.kind === 'Buildpack' ? buildpackServiceAccount(owner) : serviceAccountRefOf(owner);
+}
+
+/**
+ * kpack's routing: stack and lifecycle use their own service account or fall back to the builder's;
+ * each buildpack source uses its owner's. Every distinct service account is resolved once, up front.
+ */
+export async function builderKeychains(source: KeychainSource, cache: ObjectCache, object: KpackResource, found: { stack: KpackResource; lifecycle: KpackResource; catalog: BuildpackCatalog }): Promise<BuilderKeychains> {
+  const wanted = new Map<string, ServiceAccountRef>();
+  const want = (ref: ServiceAccountRef | undefined): void => void (ref && wanted.set(refId(ref), ref));
+  const builderRef = builderServiceAccount(object);
+  want(builderRef);
+  const own = (dependency: KpackResource): ServiceAccountRef => (serviceAccountRefOf(dependency).name ? serviceAccountRefOf(dependency) : builderRef);
+  want(own(found.stack));
+  want(own(found.lifecycle));
+  const { catalog } = found;
+  const sources: SourceRef[] = [...catalog.buildpacks, ...catalog.clusterBuildpacks, ...(catalog.store ? [catalog.store] : [])];
+  for (const s of sources) want(sourceOwnerRef(cache, s));
+  const resolved = new Map<string, Keychain>();
+  await Promise.all([...wanted].map(async ([id, ref]) => resolved.set(id, await source.keychainFor(ref))));
+  const of = (ref: ServiceAccountRef): Keychain => resolved.get(refId(ref)) as Keychain;
   return {
-    builder,
-    stack: ownOr(found.stack),
-    lifecycle: ownOr(found.lifecycle),
-    source: (ref) => {
-      const id = `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-      const kind: KindName = ref.kind;
-      const owner = cache.get(kind, ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name);
-      const keychain = bySource.get(id) ?? (owner ? lazyKeychain(source, ref.kind === 'Buildpack' ? buildpackServiceAccount(owner) : serviceAccountRefOf(owner)) : builder);
-      bySource.set(id, keychain);
-      return keychain;
-    },
+    builder: of(builderRef),
+    stack: of(own(found.stack)),
+    lifecycle: of(own(found.lifecycle)),
+    source: (ref) => of(sourceOwnerRef(cache, ref) ?? builderRef),
   };
 }
 

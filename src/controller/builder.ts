@@ -49,7 +49,9 @@ async function attempt(kind: KindName, object: KpackResource, deps: ReconcilerDe
     return { status: failure(object, deps, found.message), result: missing, failure: found.message };
   }
   try {
-    const input = builderInput(object, found, catalogFor(deps.cache, object, found.store), builderKeychains(deps.keychains, deps.cache, object, found));
+    const catalog = catalogFor(deps.cache, object, found.store);
+    const keychains = await builderKeychains(deps.keychains, deps.cache, object, { ...found, catalog });
+    const input = builderInput(object, found, catalog, keychains);
     const outcome = await createBuilder(input, { images: deps.images, clock: deps.clock, signal, createdBy: { name: 'packsmith' } });
     return { status: builderSuccess(object.metadata, deps.clock, outcome.record), result: results.done, outcome };
   } catch (error) {
