@@ -51,7 +51,7 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
   program
     .command('build')
     .description('resolve kpack resources from files (no cluster needed) and build every Builder and ClusterBuilder')
-    .requiredOption('-f, --file <path...>', 'YAML/JSON files or directories of kpack resources (multi-document, v1alpha1 or v1alpha2)')
+    .requiredOption('-f, --file <path...>', 'YAML/JSON files or directories of kpack resources (multi-document, v1alpha1 or v1alpha2); local image paths in them are relative to their file')
     .addOption(new Option('-o, --output <format>', 'print the resources with their status instead of a summary').choices(['yaml', 'json'] as const))
     .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS (loopback always may)')
     .action(async (options) => {
