@@ -1,0 +1,245 @@
+/**
+ * Benchmark (issue "Builder engine and local mode"): a builder of 20 buildpacks from stores in a
+ * loopback registry, written to the same registry, built by packsmith (`packsmith build -f`, the
+ * CLI as a process) and by `pack builder create --publish` (pack v0.35.1) from the same inputs.
+ * Measures, for each tool: the first build, a rebuild with nothing changed, and a rebuild after
+ * one buildpackage changed (new version and payload, the store / builder.toml pointed at it):
+ * wall time (plus CPU and peak RSS via GNU time), registry requests by method (the registry's
+ * access log), and bytes up and down on the wire (a counting TCP relay both tools go through).
+ *
+ * Run: `npx node bench/builder.ts [--rounds N]` (default 1; with more rounds the table shows
+ * medians). Needs scripts/provision.sh (docker-registry, the lifecycle and pack binaries) and GNU
+ * time; `go` builds the lifecycle's launcher from the module cache for pack's lifecycle tarball,
+ * else a stand-in file is used (pack only checks that it is there). Prints a table and writes
+ * bench/out/builder-<date>.json. One round takes under a minute: it starts its own registry,
+ * pushes the inputs (not measured), then runs each tool three times.
+ *
+ * Same inputs for both: the buildpackage, build and run images. packsmith takes the lifecycle as
+ * an image, pack v0.35.1 only as a tarball (same files). pack's builder.toml names buildpackages
+ * by bare reference, since v0.35.1 rejects `docker://` URIs whose registry has a port.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RegistryTransport, pushImage, remoteImage } from '../src/oci/index.ts';
+import { lifecycleBin, packBin, removeDir, runCommand, scratchDir, startRegistry, type RegistryHandle } from '../test/harness/index.ts';
+import {
+  benchBuildpackage,
+  benchLifecycleImage,
+  benchStackImage,
+  buildpackId,
+  packBuilderToml,
+  packsmithYaml,
+  payloadSize,
+  writeLifecycleTarball,
+  type BenchRefs,
+  type LifecycleBinaries,
+} from './builder-inputs.ts';
+import { startRelay, summarizeLog, wireDelta, type ByteRelay, type LogSummary, type WireTotals } from './builder-meter.ts';
+import { printReport, type Measurement, type Scenario, type Tool } from './builder-report.ts';
+
+const BUILDPACKS = 20;
+// The buildpack that changes between builds: bench/bp-03, whose payload is 3 MiB (see payloadSize).
+const CHANGED = 2;
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+interface Round {
+  work: string;
+  registry: RegistryHandle;
+  relay: ByteRelay;
+  refs: BenchRefs;
+  lifecycleTarball: string;
+  notes: string[];
+}
+
+/** The lifecycle's launcher, built offline from the pinned module (test/tools/lifecycle), or a stand-in file. */
+async function launcherBinary(work: string, notes: string[]): Promise<string> {
+  const out = join(work, 'launcher');
+  const env = { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local' };
+  const built = await runCommand('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', out, 'github.com/buildpacks/lifecycle/cmd/launcher'], {
+    cwd: join(repoRoot, 'test/tools/lifecycle'),
+    env,
+    timeoutMs: 300_000,
+  }).catch((error: unknown) => ({ code: 1, stdout: '', stderr: String(error) }));
+  if (built.code === 0) {
+    notes.push('launcher: the real one, built from test/tools/lifecycle (lifecycle v0.21.17) out of the Go module cache');
+    return out;
+  }
+  notes.push(`launcher: stand-in file (go build failed: ${built.stderr.trim().split('\n').pop() ?? ''})`);
+  await writeFile(out, '#!/bin/sh\necho "stand-in launcher of the packsmith builder benchmark" >&2\nexit 1\n', { mode: 0o755 });
+  return out;
+}
+
+/** Starts a registry and the relay, pushes every input (not measured) and writes both tools' lifecycles. */
+async function prepareRound(): Promise<Round> {
+  const work = await scratchDir('bench-builder');
+  const registry = await startRegistry({ mode: 'plain', storage: 'filesystem' });
+  const relay = await startRelay(registry.port);
+  const notes: string[] = [];
+  const transport = new RegistryTransport({});
+  const push = async (image: Parameters<typeof pushImage>[0], repository: string, tag: string): Promise<string> => {
+    await pushImage(image, `${registry.host}/${repository}:${tag}`, { transport });
+    return `${relay.host}/${repository}:${tag}`;
+  };
+  const started = performance.now();
+  const buildpackages: string[] = [];
+  for (let i = 0; i < BUILDPACKS; i++) buildpackages.push(await push(await benchBuildpackage(i), `store/${buildpackId(i).slice(6)}`, '1'));
+  const binaries: LifecycleBinaries = { lifecycle: lifecycleBin(), launcher: await launcherBinary(work, notes) };
+  const refs: BenchRefs = {
+    buildpackages,
+    build: await push(benchStackImage('build', 24), 'stack/build', '1'),
+    run: await push(benchStackImage('run', 8), 'stack/run', '1'),
+    lifecycle: await push(await benchLifecycleImage(binaries), 'lifecycle', '0.21.17'),
+  };
+  const lifecycleTarball = join(work, 'lifecycle-v0.21.17+linux.x86-64.tgz');
+  await writeLifecycleTarball(lifecycleTarball, binaries);
+  const sizeOf = async (path: string): Promise<string> => mib((await stat(path)).size);
+  notes.push(
+    `inputs: build image base layer 24 MiB, run image base layer 8 MiB (pseudo-random); lifecycle binary ${await sizeOf(binaries.lifecycle)} MiB + launcher ${await sizeOf(binaries.launcher)} MiB, tarball for pack ${await sizeOf(lifecycleTarball)} MiB`,
+  );
+  await transport.close();
+  process.stdout.write(`  inputs pushed in ${((performance.now() - started) / 1000).toFixed(1)} s (registry ${registry.host}, relay ${relay.host})\n`);
+  return { work, registry, relay, refs, lifecycleTarball, notes };
+}
+
+/** Wall, CPU and peak RSS of one process, from GNU time. */
+interface ProcessCost {
+  code: number;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMiB: number;
+  output: string;
+}
+
+async function runTimed(command: string, args: readonly string[], env: NodeJS.ProcessEnv, work: string): Promise<ProcessCost> {
+  const timeFile = join(work, 'time.out');
+  const started = performance.now();
+  const result = await runCommand('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, command, ...args], { env, cwd: repoRoot, timeoutMs: 900_000 });
+  const seconds = (performance.now() - started) / 1000;
+  const [, user, sys, rss] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number, number];
+  return { code: result.code, seconds, cpuSeconds: user + sys, maxRssMiB: rss / 1024, output: `${result.stdout}${result.stderr}` };
+}
+
+/** A private HOME with an empty Docker config (the registry needs no credentials). */
+async function toolEnv(round: Round, tool: Tool): Promise<NodeJS.ProcessEnv> {
+  const home = join(round.work, `home-${tool}`);
+  await mkdir(join(home, '.docker'), { recursive: true });
+  await writeFile(join(home, '.docker', 'config.json'), '{"auths":{}}');
+  return { ...process.env, HOME: home, PACK_HOME: join(home, '.pack'), DOCKER_CONFIG: join(home, '.docker') };
+}
+
+const packsmithTag = (round: Round): string => `${round.relay.host}/bench/packsmith-builder`;
+const packTag = (round: Round): string => `${round.relay.host}/bench/pack-builder:latest`;
+
+async function runTool(round: Round, tool: Tool): Promise<ProcessCost> {
+  const env = await toolEnv(round, tool);
+  if (tool === 'packsmith') {
+    const yaml = join(round.work, 'packsmith.yaml');
+    await writeFile(yaml, packsmithYaml(round.refs, packsmithTag(round)));
+    return runTimed(process.execPath, [join(repoRoot, 'src/cli/main.ts'), 'build', '-f', yaml], env, round.work);
+  }
+  const toml = join(round.work, 'builder.toml');
+  await writeFile(toml, packBuilderToml(round.refs, round.lifecycleTarball));
+  return runTimed(packBin(), ['builder', 'create', packTag(round), '--config', toml, '--publish', '--no-color'], env, round.work);
+}
+
+/** Runs one tool once and reads what the registry and the relay saw meanwhile. */
+async function measure(round: Round, tool: Tool, scenario: Scenario): Promise<Measurement> {
+  const logBefore = (await round.registry.accessLog()).length;
+  const wireBefore: WireTotals = round.relay.totals();
+  const cost = await runTool(round, tool);
+  // The registry writes its access log asynchronously; give the last lines a moment to land.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const log: LogSummary = summarizeLog((await round.registry.accessLog()).slice(logBefore));
+  const wire = wireDelta(round.relay.totals(), wireBefore);
+  const ok = cost.code === 0;
+  process.stdout.write(`  ${tool.padEnd(9)} ${scenario.padEnd(12)} ${ok ? 'ok    ' : `exit ${cost.code}`} ${cost.seconds.toFixed(2)} s, ${log.requests} requests, up ${mib(wire.up)} MiB, down ${mib(wire.down)} MiB\n`);
+  if (!ok) process.stdout.write(`${cost.output.trim().split('\n').slice(-15).map((l) => `    | ${l}`).join('\n')}\n`);
+  return { tool, scenario, ok, seconds: cost.seconds, cpuSeconds: cost.cpuSeconds, maxRssMiB: cost.maxRssMiB, wire, log, output: ok ? undefined : cost.output.slice(-4000) };
+}
+
+const mib = (bytes: number): string => (bytes / 1048576).toFixed(2);
+
+/** The buildpack ids and versions a pushed builder declares (io.buildpacks.builder.metadata). */
+async function builderBuildpacks(reference: string): Promise<string[]> {
+  const transport = new RegistryTransport({});
+  try {
+    const config = await (await remoteImage(reference, { transport })).configFile();
+    const metadata = JSON.parse(config.config?.Labels?.['io.buildpacks.builder.metadata'] ?? '{}') as { buildpacks?: Array<{ id: string; version: string }> };
+    return (metadata.buildpacks ?? []).map((b) => `${b.id}@${b.version}`).sort();
+  } finally {
+    await transport.close();
+  }
+}
+
+/** Checks that a builder holds every buildpack, the changed one at its new version. */
+async function verifyBuilder(reference: string, changedVersion: string, notes: string[]): Promise<void> {
+  const found = await builderBuildpacks(reference).catch((error: unknown) => [`unreadable: ${String(error)}`]);
+  const expected = Array.from({ length: BUILDPACKS }, (_v, i) => `${buildpackId(i)}@${i === CHANGED ? changedVersion : '1.0.0'}`).sort();
+  const good = JSON.stringify(found) === JSON.stringify(expected);
+  notes.push(`${reference}: ${good ? `all ${BUILDPACKS} buildpacks, ${buildpackId(CHANGED)}@${changedVersion}` : `UNEXPECTED buildpacks ${JSON.stringify(found)}`}`);
+}
+
+async function runRound(index: number): Promise<{ measurements: Measurement[]; notes: string[] }> {
+  process.stdout.write(`round ${index + 1}\n`);
+  const round = await prepareRound();
+  const measurements: Measurement[] = [];
+  try {
+    for (const tool of ['packsmith', 'pack'] as const) {
+      measurements.push(await measure(round, tool, 'first'));
+      measurements.push(await measure(round, tool, 'unchanged'));
+    }
+    await verifyBuilder(`${packsmithTag(round)}:clusterbuilder-bench`, '1.0.0', round.notes);
+    await verifyBuilder(packTag(round), '1.0.0', round.notes);
+    // One buildpackage changes: new version, new payload, a new tag the store and builder.toml now name.
+    const transport = new RegistryTransport({});
+    const repository = `store/${buildpackId(CHANGED).slice(6)}`;
+    await pushImage(await benchBuildpackage(CHANGED, 1), `${round.registry.host}/${repository}:2`, { transport });
+    await transport.close();
+    round.refs = { ...round.refs, buildpackages: round.refs.buildpackages.map((r, i) => (i === CHANGED ? `${round.relay.host}/${repository}:2` : r)) };
+    for (const tool of ['packsmith', 'pack'] as const) measurements.push(await measure(round, tool, 'one-changed'));
+    await verifyBuilder(`${packsmithTag(round)}:clusterbuilder-bench`, '1.0.1', round.notes);
+    await verifyBuilder(packTag(round), '1.0.1', round.notes);
+    return { measurements, notes: round.notes };
+  } finally {
+    await round.relay.close();
+    await round.registry.stop();
+    await removeDir(round.work);
+  }
+}
+
+/** Start-up cost of each CLI doing nothing, to separate it from the build itself. */
+async function startupSeconds(): Promise<Record<Tool, number>> {
+  const time = async (command: string, args: string[]): Promise<number> => {
+    const started = performance.now();
+    await runCommand(command, args);
+    return (performance.now() - started) / 1000;
+  };
+  const best = async (command: string, args: string[]): Promise<number> => Math.min(await time(command, args), await time(command, args), await time(command, args));
+  return { packsmith: await best(process.execPath, [join(repoRoot, 'src/cli/main.ts'), '--version']), pack: await best(packBin(), ['--version']) };
+}
+
+async function main(): Promise<void> {
+  const roundsFlag = process.argv.indexOf('--rounds');
+  const rounds = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 1;
+  if (!existsSync('/usr/bin/time')) throw new Error('GNU time (/usr/bin/time) is needed for CPU and RSS figures');
+  const totalPayload = Array.from({ length: BUILDPACKS }, (_v, i) => payloadSize(i)).reduce((a, b) => a + b, 0);
+  process.stdout.write(`builder benchmark: ${BUILDPACKS} buildpackages (payloads ${mib(totalPayload)} MiB of pseudo-random bytes), ${rounds} round(s)\n`);
+  const all: Measurement[] = [];
+  const notes = new Set<string>();
+  for (let i = 0; i < rounds; i++) {
+    const result = await runRound(i);
+    all.push(...result.measurements);
+    for (const note of result.notes) notes.add(note.replace(/127\.0\.0\.1:\d+/, '<registry>'));
+  }
+  const startup = await startupSeconds();
+  const report = printReport({ measurements: all, notes: [...notes], startup, rounds, totalPayloadBytes: totalPayload });
+  const outDir = join(repoRoot, 'bench/out');
+  await mkdir(outDir, { recursive: true });
+  const file = join(outDir, `builder-${new Date().toISOString().slice(0, 10)}.json`);
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...report }, null, 2)}\n`);
+  process.stdout.write(`\nwritten to ${file}\n`);
+}
+
+await main();
