@@ -3,10 +3,14 @@
  * hands them to the ones that only know interfaces. Grows with the controller; today it supplies
  * the image-reference checks the api module's validation takes and the structured JSON logger.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { OciImageAccess, findLifecycleBinary, parseLocalReference, type LifecycleSearch } from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
 import { systemClock, type Clock } from './app/index.ts';
+import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from './controller/index.ts';
+import { createKeychainFactory, createKubeClient, createLeaseClient, loadKubeConfig } from './k8s/index.ts';
 import { defaultDockerKeychain, dockerConfigPath, parseReference, type Keychain, type RequestEvent } from './oci/index.ts';
 import { messageOf, type Logger } from './shared/index.ts';
 
@@ -99,4 +103,65 @@ export function createLocalEnvironment(options: LocalEnvironmentOptions = {}): L
  */
 export function locateLifecycleBinary(env: NodeJS.ProcessEnv): Promise<LifecycleSearch> {
   return findLifecycleBinary(env);
+}
+
+/** Options of `createControllerEnvironment`. */
+export interface ControllerEnvironmentOptions {
+  kubeconfig?: string;
+  context?: string;
+  insecureRegistries?: readonly string[];
+  workers?: number;
+  resyncMs?: number;
+  shutdownGraceMs?: number;
+  /** Lease namespace when leader election is on; undefined turns it off. */
+  leaseNamespace?: string;
+  /** This replica's identity in the Lease (default: host name and a random suffix). */
+  identity?: string;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The controller wired to a cluster: the manager, its metrics, and `close()` for registry connections. */
+export interface ControllerEnvironment {
+  manager: Manager;
+  metrics: ControllerMetrics;
+  /** Where the API server is (for the startup log line). */
+  server: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the controller's concrete adapters: the Kubernetes client and Lease client from the
+ * kubeconfig, service-account keychains with the controller's Docker config as the controller-wide
+ * fallback, the registry client, and metrics fed by the registry transports' counters.
+ */
+export function createControllerEnvironment(options: ControllerEnvironmentOptions): ControllerEnvironment {
+  const connection = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
+  const client = createKubeClient(connection);
+  const images = new OciImageAccess({ insecureRegistries: options.insecureRegistries, userAgent: 'packsmith-controller' });
+  const controllerKeychain = defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) });
+  const keychains = serviceAccountKeychains(createKeychainFactory({ client, controllerKeychain, logger: options.logger }));
+  const metrics = createControllerMetrics({
+    // Read at scrape time, after the manager below exists.
+    queueDepth: () => manager.queueDepth(),
+    transfers: () =>
+      images.registry
+        .totals()
+        .map((c) => c.totals())
+        .reduce((sum, t) => ({ requests: sum.requests + t.requests, bytesSent: sum.bytesSent + t.bytesSent, bytesReceived: sum.bytesReceived + t.bytesReceived }), { requests: 0, bytesSent: 0, bytesReceived: 0 }),
+  });
+  const identity = options.identity ?? `${hostname()}-${randomBytes(4).toString('hex')}`;
+  const manager = createManager({
+    client,
+    keychains,
+    images,
+    clock: systemClock,
+    logger: options.logger,
+    workers: options.workers,
+    resyncMs: options.resyncMs,
+    shutdownGraceMs: options.shutdownGraceMs,
+    metrics,
+    ...(options.leaseNamespace ? { leader: { leases: createLeaseClient(connection), namespace: options.leaseNamespace, name: 'packsmith-controller', identity } } : {}),
+  });
+  return { manager, metrics, server: connection.server, close: () => images.close() };
 }

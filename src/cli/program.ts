@@ -8,6 +8,7 @@ import { registerImageCommand } from './commands/image.ts';
 import { registerInspectCommand } from './commands/inspect.ts';
 import { registerInstallCommand } from './commands/install.ts';
 import { registerWebhookCommand } from './commands/webhook.ts';
+import { registerControllerCommand } from './commands/controller.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
 
 const description =
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo): Command {
   registerInspectCommand(program, io);
   registerInstallCommand(program, io);
   registerWebhookCommand(program, io);
+  registerControllerCommand(program, io);
   return program;
 }
 
