@@ -4,9 +4,18 @@
  * dockercfg Secrets listed in `secrets`, then pull secrets (`imagePullSecrets`), then the
  * controller-wide keychain. Secret values never reach logs or error messages.
  */
-import { InternalError, type Logger } from '../shared/index.ts';
-import type { IoOptions, Keychain } from '../oci/index.ts';
+import { NotFoundError, silentLogger, type Logger } from '../shared/index.ts';
+import {
+  anonymousCredentials,
+  anonymousKeychain,
+  multiKeychain,
+  normalizeRegistryKey,
+  type Credentials,
+  type IoOptions,
+  type Keychain,
+} from '../oci/index.ts';
 import type { KubeClient } from './client.ts';
+import { credentialsOfSecrets } from './secret-credentials.ts';
 import type { KubeObject } from './types.ts';
 
 /** Where a resource's credentials come from; namespaced iff `namespace` is non-empty. */
@@ -33,17 +42,92 @@ export interface KeychainFactoryOptions {
   logger?: Logger;
 }
 
-/** Creates a factory; each `keychainFor` call reads the ServiceAccount and its Secrets once. */
+/** Creates a factory; each `keychainFor` call reads the ServiceAccount and its Secrets once, eagerly. */
 export function createKeychainFactory(options: KeychainFactoryOptions): KeychainFactory {
-  throw new InternalError(`keychain factory not implemented yet (${Object.keys(options).length})`);
+  const controller = options.controllerKeychain ?? anonymousKeychain;
+  const logger = options.logger ?? silentLogger;
+  return {
+    async keychainFor(ref, io = {}) {
+      if (!ref.namespace) return controller;
+      const read = new SecretReader(options.client, ref.namespace, logger, io.signal);
+      const account = await read.serviceAccount(ref.serviceAccount || 'default');
+      const saSecrets = await read.secrets(namesOf(account?.secrets));
+      const pullSecrets = await read.secrets([...(ref.imagePullSecrets ?? []), ...namesOf(account?.imagePullSecrets)]);
+      // kpack's order: the service account's own secrets, the controller-wide (volume) credentials,
+      // then pull secrets (go-containerregistry's k8schain).
+      return multiKeychain([
+        authMapKeychain(credentialsOfSecrets(saSecrets, { basicAuth: true })),
+        controller,
+        authMapKeychain(credentialsOfSecrets(pullSecrets, { basicAuth: false })),
+      ]);
+    },
+  };
 }
 
 /**
  * The SecretRef of a kpack resource, as kpack derives it: Builder → its own namespace and
  * `spec.serviceAccountName` (legacy `serviceAccount`, default `default`); Buildpack → its namespace
  * and `spec.serviceAccountName` (none: non-namespaced); cluster kinds → `spec.serviceAccountRef`
- * (none: non-namespaced).
+ * (none, or no namespace: non-namespaced).
  */
 export function secretRefOf(resource: KubeObject): SecretRef {
-  throw new InternalError(`secretRefOf ${resource.metadata.name} not implemented yet`);
+  const spec = (resource.spec ?? {}) as { serviceAccountName?: string; serviceAccount?: string; serviceAccountRef?: { name?: string; namespace?: string } };
+  const namespace = resource.metadata.namespace;
+  if (resource.kind === 'Builder') {
+    return { namespace, serviceAccount: spec.serviceAccountName || spec.serviceAccount || 'default' };
+  }
+  if (resource.kind === 'Buildpack') {
+    return spec.serviceAccountName ? { namespace, serviceAccount: spec.serviceAccountName } : {};
+  }
+  const ref = spec.serviceAccountRef;
+  return ref?.namespace ? { namespace: ref.namespace, serviceAccount: ref.name || 'default' } : {};
+}
+
+function namesOf(refs: unknown): string[] {
+  if (!Array.isArray(refs)) return [];
+  return refs.map((r) => (r as { name?: unknown }).name).filter((n): n is string => typeof n === 'string' && n !== '');
+}
+
+/** Reads ServiceAccounts and Secrets of one namespace; missing objects are skipped, as kpack does. */
+class SecretReader {
+  readonly #client: Pick<KubeClient, 'get'>;
+  readonly #namespace: string;
+  readonly #logger: Logger;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(client: Pick<KubeClient, 'get'>, namespace: string, logger: Logger, signal: AbortSignal | undefined) {
+    this.#client = client;
+    this.#namespace = namespace;
+    this.#logger = logger;
+    this.#signal = signal;
+  }
+
+  async serviceAccount(name: string): Promise<KubeObject | undefined> {
+    return this.#getOrUndefined('ServiceAccount', name);
+  }
+
+  async secrets(names: readonly string[]): Promise<KubeObject[]> {
+    const found: KubeObject[] = [];
+    for (const name of new Set(names)) {
+      const secret = await this.#getOrUndefined('Secret', name);
+      if (secret !== undefined) found.push(secret);
+    }
+    return found;
+  }
+
+  async #getOrUndefined(kind: 'Secret' | 'ServiceAccount', name: string): Promise<KubeObject | undefined> {
+    try {
+      return await this.#client.get({ kind, namespace: this.#namespace, name, signal: this.#signal });
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      this.#logger.warn(`${kind} not found; its credentials are skipped`, { namespace: this.#namespace, name });
+      return undefined;
+    }
+  }
+}
+
+function authMapKeychain(byRegistry: ReadonlyMap<string, Credentials>): Keychain {
+  return {
+    resolve: (registry) => Promise.resolve(byRegistry.get(normalizeRegistryKey(registry)) ?? anonymousCredentials),
+  };
 }
