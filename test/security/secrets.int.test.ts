@@ -1,0 +1,124 @@
+// Credentials never leak: local-mode builds (`packsmith build -f`) and image inspection against the
+// REAL docker-registry with htpasswd Basic auth and with Docker token auth, credentials only in a
+// Docker config.json, once with the right password and once with a wrong one. Every output stream
+// (stdout summary, -o yaml and -o json status, stderr with its error messages) is searched for the
+// passwords, the base64 `auth` strings of config.json and the base64 of each password alone.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { writeLayout, type Image } from '../../src/oci/index.ts';
+import { removeDir, scratchDir, skopeoCopy, startRegistry, stopAllRegistries, type RegistryHandle } from '../harness/index.ts';
+import { buildpackages, lifecycleImage, resourcesYaml, stackImage } from '../app/fixtures.ts';
+
+const username = 'builder-bot';
+const passwords = { basic: 'Pw-basic-9f3a61c2-never-print', token: 'Pw-token-4be07d55-never-print' } as const;
+const wrongPassword = 'Pw-wrong-c81d2e90-never-print';
+
+let work = '';
+
+interface Outputs {
+  code: number;
+  streams: string[];
+}
+
+async function cli(args: string[], dockerConfig: string): Promise<Outputs> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, env: { DOCKER_CONFIG: dockerConfig } };
+  const code = await runCli(args, io);
+  return { code, streams: [out.join(''), err.join('')] };
+}
+
+/** Every form a secret could take in output: as written, base64 `user:password` (config.json's `auth`), base64 alone, URL-encoded. */
+function secretForms(password: string): string[] {
+  return [password, Buffer.from(`${username}:${password}`).toString('base64'), Buffer.from(password).toString('base64'), encodeURIComponent(`${username}:${password}`)];
+}
+
+function expectNoSecrets(outputs: Outputs[], secrets: readonly string[]): void {
+  const text = outputs.flatMap((o) => o.streams).join('\n');
+  expect(text.length).toBeGreaterThan(0);
+  for (const secret of secrets) expect(text.includes(secret), `output contains ${secret.slice(0, 6)}…`).toBe(false);
+}
+
+async function dockerConfigDir(name: string, host: string, password: string): Promise<string> {
+  const dir = join(work, name);
+  await mkdir(dir, { recursive: true });
+  const auth = Buffer.from(`${username}:${password}`).toString('base64');
+  await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [host]: { auth } } }));
+  return dir;
+}
+
+async function publishInputs(registry: RegistryHandle): Promise<string> {
+  const publish = async (image: Image, repository: string): Promise<string> => {
+    const layout = join(work, `staging-${registry.mode}`);
+    const tag = repository.replaceAll('/', '-');
+    await writeLayout(layout, image, { tag });
+    await skopeoCopy({ src: `oci:${layout}:${tag}`, dest: `docker://${registry.host}/${repository}:1`, flags: registry.skopeoArgs({ role: 'dest' }) });
+    return `${registry.host}/${repository}:1`;
+  };
+  const packages = await buildpackages();
+  const yaml = resourcesYaml({
+    web: await publish(packages.web, 'store/web'),
+    ruby: await publish(packages.ruby, 'store/ruby'),
+    build: await publish(stackImage('build'), 'stack/build'),
+    run: await publish(stackImage('run'), 'stack/run'),
+    lifecycle: await publish(await lifecycleImage(false), 'lifecycle'),
+    builders: `${registry.host}/builders/app`,
+  });
+  const file = join(work, `resources-${registry.mode}.yaml`);
+  await writeFile(file, yaml);
+  return file;
+}
+
+beforeAll(async () => {
+  work = await scratchDir('secrets');
+});
+
+afterAll(async () => {
+  await stopAllRegistries();
+  await removeDir(work);
+});
+
+describe.each(['basic', 'token'] as const)('no credential in any output (%s auth)', (mode) => {
+  let registry: RegistryHandle;
+  let resources = '';
+  const password = passwords[mode];
+  const secrets = [...secretForms(password), ...secretForms(wrongPassword)];
+
+  beforeAll(async () => {
+    registry = await startRegistry({ mode, username, password });
+    resources = await publishInputs(registry);
+  });
+
+  it('builds with the right password; summary, yaml, json and inspect output carry no secret', async () => {
+    const config = await dockerConfigDir(`right-${mode}`, registry.host, password);
+    const runs = [
+      await cli(['build', '-f', resources], config),
+      await cli(['build', '-f', resources, '-o', 'yaml'], config),
+      await cli(['build', '-f', resources, '-o', 'json'], config),
+      await cli(['image', 'inspect', `${registry.host}/builders/app:builder-team-web`], config),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    expect(runs[1]!.streams[0]).toMatch(/latestImage: .*builders\/app:builder-team-web@sha256:/);
+    // The credentials were really used (so they passed through packsmith), and the forms searched for are the real ones.
+    if (mode === 'token') expect(registry.tokenServer!.requests().some((r) => r.user === username && r.status === 200)).toBe(true);
+    expect(await readFile(join(config, 'config.json'), 'utf8')).toContain(secretForms(password)[1]);
+    expectNoSecrets(runs, secrets);
+  });
+
+  it('fails clearly with a wrong password, and no output carries either password', async () => {
+    const config = await dockerConfigDir(`wrong-${mode}`, registry.host, wrongPassword);
+    const runs = [
+      await cli(['build', '-f', resources], config),
+      await cli(['build', '-f', resources, '-o', 'yaml'], config),
+      await cli(['image', 'inspect', `${registry.host}/store/web:1`], config),
+    ];
+    for (const run of runs) expect(run.code).not.toBe(0);
+    const text = runs.flatMap((r) => r.streams).join('\n');
+    expect(text).toMatch(/401|403|unauthori[sz]ed|denied|authenticat/i);
+    console.log(`[secrets] ${mode} wrong password: ${runs[2]!.streams[1]!.trim().split('\n')[0] ?? ''}`);
+    expectNoSecrets(runs, secrets);
+  });
+});
