@@ -72,7 +72,7 @@ async function refusal(run: () => Promise<unknown>): Promise<Error> {
     (e: unknown) => e as Error,
   );
   expect(isAppError(error), String(error)).toBe(true);
-  expect((error as { retryable: boolean }).retryable).toBe(false);
+  expect((error as unknown as { retryable: boolean }).retryable).toBe(false);
   return error;
 }
 
