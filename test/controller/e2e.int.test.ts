@@ -1,0 +1,196 @@
+// The controller end to end against a REAL kube-apiserver (+ etcd) and the REAL docker-registry
+// (htpasswd Basic auth): the CRDs are applied, buildpackages made by our writer, a stack and a
+// lifecycle image holding the real lifecycle binary are copied into the registry with skopeo, and
+// the registry password reaches the controller only through a dockerconfigjson Secret of a
+// ServiceAccount. The manager runs in-process with a short resync. Checked: the Builder becomes
+// Ready and its latestImage is what skopeo sees; a newer buildpack version in the store rebuilds it
+// with a new digest and the resolved order shows it; an unrelated store does not rebuild it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { createManager, serviceAccountKeychains, type Manager } from '../../src/controller/index.ts';
+import { installCrds, renderManifestsYaml } from '../../src/deploy/index.ts';
+import { createKeychainFactory, createKubeClient, loadKubeConfig } from '../../src/k8s/index.ts';
+import { OciImageAccess } from '../../src/adapters/index.ts';
+import { systemClock } from '../../src/app/index.ts';
+import { writeLayout, type Image } from '../../src/oci/index.ts';
+import { silentLogger } from '../../src/shared/index.ts';
+import { removeDir, scratchDir, skopeoCopy, skopeoInspect, startKube, startRegistry, stopAllRegistries, waitUntil, type KubeHandle, type RegistryHandle } from '../harness/index.ts';
+import { buildpackages, lifecycleImage, stackId, stackImage } from '../app/fixtures.ts';
+
+let kube: KubeHandle;
+let registry: RegistryHandle;
+let work = '';
+let manager: Manager;
+const stop = new AbortController();
+let running: Promise<unknown> = Promise.resolve();
+let images: OciImageAccess;
+const at: Record<string, string> = {};
+
+async function kubectl(args: string[], input?: string): Promise<string> {
+  const result = await kube.kubectl(args, input === undefined ? {} : { input });
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+async function getJson(kind: string, name: string, namespace?: string): Promise<{ metadata: { resourceVersion: string }; status?: Record<string, unknown> }> {
+  return JSON.parse(await kubectl(['get', kind, name, '-o', 'json', ...(namespace ? ['-n', namespace] : [])])) as never;
+}
+
+async function publish(image: Image, repository: string, tag = '1'): Promise<string> {
+  const layout = join(work, 'staging');
+  const name = `${repository.replaceAll('/', '-')}-${tag}`;
+  await writeLayout(layout, image, { tag: name });
+  await skopeoCopy({ src: `oci:${layout}:${name}`, dest: `docker://${registry.host}/${repository}:${tag}`, flags: registry.skopeoArgs({ role: 'dest' }) });
+  return `${registry.host}/${repository}:${tag}`;
+}
+
+const conditionOf = (status: Record<string, unknown> | undefined, type: string): { status?: string; message?: string } | undefined =>
+  (status?.conditions as Array<{ type: string; status: string; message?: string }> | undefined)?.find((c) => c.type === type);
+
+/** Waits for `check`; on timeout the message carries every kind's status as the apiserver has it. */
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const describe = async (): Promise<string> => `${what}:\n${await kubectl(['get', 'clusterstores,clusterstacks,clusterlifecycles,builders', '-A', '-o', 'yaml']).catch(String)}`;
+  await waitUntil(check, { timeoutMs, intervalMs: 250, describe });
+}
+
+async function builderStatus(): Promise<Record<string, unknown> | undefined> {
+  return (await getJson('builders.kpack.io', 'web', 'team')).status;
+}
+
+function resourcesYaml(storeSources: string[]): string {
+  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
+  const config = JSON.stringify({ auths: { [registry.host]: { auth } } });
+  return `apiVersion: v1
+kind: Namespace
+metadata: {name: team}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: registry, namespace: team}
+type: kubernetes.io/dockerconfigjson
+stringData: {.dockerconfigjson: '${config}'}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: builder, namespace: team}
+secrets: [{name: registry}]
+---
+apiVersion: kpack.io/v1alpha2
+kind: ClusterStore
+metadata: {name: default}
+spec:
+  serviceAccountRef: {name: builder, namespace: team}
+  sources: [${storeSources.map((s) => `{image: ${s}}`).join(', ')}]
+---
+apiVersion: kpack.io/v1alpha2
+kind: ClusterStack
+metadata: {name: base}
+spec:
+  id: ${stackId}
+  serviceAccountRef: {name: builder, namespace: team}
+  buildImage: {image: ${at.build}}
+  runImage: {image: ${at.run}}
+---
+apiVersion: kpack.io/v1alpha2
+kind: ClusterLifecycle
+metadata: {name: default-lifecycle}
+spec:
+  serviceAccountRef: {name: builder, namespace: team}
+  image: ${at.lifecycle}
+---
+apiVersion: kpack.io/v1alpha2
+kind: Builder
+metadata: {name: web, namespace: team}
+spec:
+  tag: ${registry.host}/builders/app
+  serviceAccountName: builder
+  stack: {name: base}
+  store: {name: default}
+  order:
+  - group: [{id: test/web}]
+  - group: [{id: test/ruby}]
+`;
+}
+
+beforeAll(async () => {
+  work = await scratchDir('controller-e2e');
+  [kube, registry] = await Promise.all([startKube(), startRegistry({ mode: 'basic' })]);
+  await kubectl(['apply', '-f', '-'], renderManifestsYaml(installCrds({ namespace: 'packsmith' })));
+  await kubectl(['wait', '--for', 'condition=established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=packsmith']).catch(() =>
+    kubectl(['wait', '--for', 'condition=established', '--timeout=60s', 'crd', '--all']),
+  );
+  const packages = await buildpackages();
+  at.web = await publish(packages.web, 'store/web');
+  at.ruby = await publish(packages.ruby, 'store/ruby');
+  at.build = await publish(stackImage('build'), 'stack/build');
+  at.run = await publish(stackImage('run'), 'stack/run');
+  at.lifecycle = await publish(await lifecycleImage(true), 'lifecycle');
+  const connection = loadKubeConfig({ kubeconfig: kube.kubeconfigPath });
+  const client = createKubeClient(connection);
+  images = new OciImageAccess({ userAgent: 'packsmith-e2e' });
+  manager = createManager({ client, keychains: serviceAccountKeychains(createKeychainFactory({ client })), images, clock: systemClock, logger: silentLogger, workers: 2, resyncMs: 3_000 });
+  running = manager.run(stop.signal);
+}, 240_000);
+
+afterAll(async () => {
+  stop.abort();
+  await running.catch(() => undefined);
+  await images.close();
+  await kube.stop();
+  await stopAllRegistries();
+  await removeDir(work);
+});
+
+describe('packsmith controller against a real apiserver and registry', () => {
+  let first = '';
+
+  it('builds the Builder: Ready and UpToDate, latestImage in the registry with that digest', async () => {
+    await until(() => Promise.resolve(manager.ready()), 30_000, 'informers synced');
+    const started = Date.now();
+    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web!, at.ruby!]));
+    await until(async () => conditionOf(await builderStatus(), 'UpToDate')?.status === 'True', 120_000, 'Builder UpToDate');
+    const readyMs = Date.now() - started;
+    const status = (await builderStatus())!;
+    expect(conditionOf(status, 'Ready')?.status).toBe('True');
+    first = status.latestImage as string;
+    expect(first).toMatch(new RegExp(`^${registry.host}/builders/app:builder-team-web@sha256:[0-9a-f]{64}$`));
+    const inspected = await skopeoInspect(`docker://${registry.host}/builders/app:builder-team-web`, registry.skopeoArgs());
+    expect(inspected.Digest).toBe(first.split('@')[1]);
+    expect(status.order).toEqual([{ group: [{ id: 'test/web', version: '2.0.0' }] }, { group: [{ id: 'test/ruby', version: '1.0.0' }] }]);
+    const store = await getJson('clusterstores.kpack.io', 'default');
+    expect(conditionOf(store.status, 'Ready')?.status).toBe('True');
+    console.log(`[e2e] apply → Builder Ready: ${readyMs} ms`);
+  }, 150_000);
+
+  it('rebuilds with a new digest when the store gains a newer buildpack version', async () => {
+    const ruby2 = await publish((await buildpackages('2.0.0')).ruby, 'store/ruby', '2');
+    const started = Date.now();
+    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web!, at.ruby!, ruby2]));
+    await until(async () => ((await builderStatus())?.latestImage ?? first) !== first, 120_000, 'a new latestImage');
+    const rebuildMs = Date.now() - started;
+    const status = (await builderStatus())!;
+    expect(status.order).toEqual([{ group: [{ id: 'test/web', version: '2.0.0' }] }, { group: [{ id: 'test/ruby', version: '2.0.0' }] }]);
+    const latest = status.latestImage as string;
+    const inspected = await skopeoInspect(`docker://${registry.host}/builders/app:builder-team-web`, registry.skopeoArgs());
+    expect(inspected.Digest).toBe(latest.split('@')[1]);
+    expect(latest.split('@')[1]).not.toBe(first.split('@')[1]);
+    const events = await kubectl(['get', 'events', '-n', 'team', '-o', 'jsonpath={range .items[*]}{.reason} {.message}{"\\n"}{end}']);
+    expect(events).toContain(`Built builder image ${latest}`);
+    first = latest;
+    console.log(`[e2e] store change → Builder rebuilt: ${rebuildMs} ms`);
+  }, 150_000);
+
+  it('does not rebuild for an unrelated store, even across resyncs', async () => {
+    const before = await getJson('builders.kpack.io', 'web', 'team');
+    const writesBefore = (await registry.accessLog()).filter((e) => e.repository === 'builders/app' && e.method !== 'GET' && e.method !== 'HEAD').length;
+    await kubectl(['apply', '-f', '-'], `apiVersion: kpack.io/v1alpha2\nkind: ClusterStore\nmetadata: {name: unrelated}\nspec:\n  serviceAccountRef: {name: builder, namespace: team}\n  sources: [{image: ${at.ruby}}]\n`);
+    await until(async () => conditionOf((await getJson('clusterstores.kpack.io', 'unrelated')).status, 'Ready')?.status === 'True', 60_000, 'unrelated store Ready');
+    // Two resync periods: the builder is reconciled again but nothing changes.
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    const after = await getJson('builders.kpack.io', 'web', 'team');
+    expect(after.status?.latestImage).toBe(first);
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    const writesAfter = (await registry.accessLog()).filter((e) => e.repository === 'builders/app' && e.method !== 'GET' && e.method !== 'HEAD').length;
+    expect(writesAfter).toBe(writesBefore);
+  }, 90_000);
+});
