@@ -1,6 +1,6 @@
 /**
- * A watch request read as newline-delimited JSON events. The stream has no inactivity timeout of its
- * own: the server ends it after `timeoutSeconds`, and the informer simply starts the next one. An
+ * A watch request read as newline-delimited JSON events. Unlike client-node's Watch there is no 30 s
+ * inactivity abort: the server ends the stream after `timeoutSeconds`, and the informer starts the next one. An
  * ERROR event carries a Status; its code becomes the AppError (410 → GoneError).
  */
 import { createInterface } from 'node:readline';
@@ -15,9 +15,12 @@ import type { KubeObject, WatchEventType } from './types.ts';
 
 const eventTypes = new Set<string>(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK']);
 
-/** Server-side lifetime of one watch: 5 to 10 minutes, spread so informers do not restart together. */
+/**
+ * Server-side lifetime of one watch: 4 to almost 5 minutes, spread so informers do not restart
+ * together, and below undici's 5-minute body timeout so a quiet watch ends cleanly instead of failing.
+ */
 function watchTimeoutSeconds(): string {
-  return String(300 + Math.floor(Math.random() * 300));
+  return String(240 + Math.floor(Math.random() * 50));
 }
 
 /** Opens a watch; resolves once the server answered 200. */
