@@ -1,20 +1,27 @@
 // KubeClient against the real kube-apiserver: reads, lists, watches, merge-patches of /status with a
 // resourceVersion precondition (409 → ConflictError), Events, and errors that keep Secret data out.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/shared/index.ts';
-import { ConflictError, createKubeClient, GoneError, type KubeClient, type WatchEvent } from '../../src/k8s/index.ts';
+import { ConflictError, createKubeClient, ForbiddenError, GoneError, type KubeClient, type WatchEvent } from '../../src/k8s/index.ts';
 import { waitUntil } from '../harness/index.ts';
-import { kubectlOk, setUpKube, type KubeSetup } from './setup.ts';
+import { connectAs, kubectlOk, setUpKube, type KubeSetup } from './setup.ts';
 
 let setup: KubeSetup;
 let client: KubeClient;
 
+let scratch: string;
+
 beforeAll(async () => {
-  setup = await setUpKube();
+  setup = await setUpKube({ users: [{ name: 'nobody', groups: ['k8s-test:nobody'] }] });
+  scratch = await mkdtemp(join(tmpdir(), 'k8s-client-'));
   client = createKubeClient(setup.connection);
 }, 120_000);
 
 afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
   await setup?.kube.stop();
 });
 
@@ -88,5 +95,21 @@ describe('KubeClient', () => {
     const items = (JSON.parse(out) as { items: { reason: string; message: string; type: string; involvedObject: { name: string; kind: string } }[] }).items;
     expect(items).toContainEqual(expect.objectContaining({ reason: 'ReadFailed', type: 'Warning', message: 'registry.test answered 404' }));
     expect(items.find((i) => i.reason === 'ReadFailed')?.involvedObject).toMatchObject({ name: 'client-get', kind: 'ClusterStore' });
+  });
+
+  it('maps 403 to ForbiddenError and keeps Secret data out of every error', async () => {
+    await kubectlOk(setup.kube, ['create', 'namespace', 'client-secrets']);
+    await kubectlOk(setup.kube, ['create', 'secret', 'generic', 'creds', '-n', 'client-secrets', '--from-literal=password=hunter2-secret']);
+    const nobody = createKubeClient(await connectAs(setup.kube, 'nobody', scratch));
+    const forbidden = await nobody.get({ kind: 'Secret', namespace: 'client-secrets', name: 'creds' }).catch((e: unknown) => e);
+    expect(forbidden).toBeInstanceOf(ForbiddenError);
+    expect((forbidden as Error).message).toContain('secrets "creds"');
+    const invalid = await client
+      .patchStatus({ kind: 'Secret', namespace: 'client-secrets', name: 'creds', status: { data: 'hunter2-secret' } })
+      .catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(Error);
+    expect(JSON.stringify({ message: (invalid as Error).message, cause: String((invalid as Error).cause) })).not.toContain('hunter2');
+    const secret = await client.get({ kind: 'Secret', namespace: 'client-secrets', name: 'creds' });
+    expect(secret.data).toEqual({ password: Buffer.from('hunter2-secret').toString('base64') });
   });
 });

@@ -2,7 +2,9 @@
 // kpack.io CRDs applied and established, and a KubeConnection through the harness's kubeconfig.
 import { fileURLToPath } from 'node:url';
 import { loadKubeConfig, type KubeConnection } from '../../src/k8s/index.ts';
-import { sharedKube, type KubeHandle } from '../harness/index.ts';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sharedKube, type KubeHandle, type StartKubeOptions } from '../harness/index.ts';
 
 const crdDir = fileURLToPath(new URL('../../config/crds', import.meta.url));
 
@@ -19,10 +21,23 @@ export async function kubectlOk(kube: KubeHandle, args: readonly string[], input
   return result.stdout;
 }
 
-/** Starts (or joins) the shared apiserver and installs the CRDs. */
-export async function setUpKube(): Promise<KubeSetup> {
-  const kube = await sharedKube();
+/** Starts (or joins) the shared apiserver and installs the CRDs; `options` apply only to the first caller. */
+export async function setUpKube(options: StartKubeOptions = {}): Promise<KubeSetup> {
+  const kube = await sharedKube(options);
   await kubectlOk(kube, ['apply', '-f', crdDir]);
   await kubectlOk(kube, ['wait', '--for=condition=Established', '--timeout=60s', '-f', crdDir]);
   return { kube, connection: loadKubeConfig({ kubeconfig: kube.kubeconfigPath }) };
+}
+
+/** A connection as one of the harness's extra static-token users (written next to `dir`). */
+export async function connectAs(kube: KubeHandle, user: string, dir: string): Promise<KubeConnection> {
+  const path = join(dir, `kubeconfig-${user}`);
+  const config = {
+    apiVersion: 'v1', kind: 'Config', 'current-context': user,
+    clusters: [{ name: 'test', cluster: { server: kube.server, 'certificate-authority': kube.caFile } }],
+    users: [{ name: user, user: { token: kube.userTokens[user] } }],
+    contexts: [{ name: user, context: { cluster: 'test', user } }],
+  };
+  await writeFile(path, JSON.stringify(config), { mode: 0o600 });
+  return loadKubeConfig({ kubeconfig: path });
 }
