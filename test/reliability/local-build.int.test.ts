@@ -122,4 +122,27 @@ describe('packsmith build -f through injected registry faults', () => {
     expect(Object.values(tally.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(seeds.length);
     expect(tally.converged + tally.failedCleanly).toBe(seeds.length);
   });
+
+  it('ends with exit 1 and a message naming the 503 when the builder repository keeps failing, leaving no builder tag', async () => {
+    const proxy = await startFaultProxy({
+      upstream: registry.host,
+      rules: [{ name: 'builder outage', method: /^PUT$/, path: /^\/v2\/builders\/outage\/manifests\//, fault: { kind: 'status', status: 503 } }],
+      maxFaults: 100,
+    });
+    const via = (ref: string): string => `${proxy.host}/${ref}`;
+    const at: Locations = { web: via(inputs.web), ruby: via(inputs.ruby), build: via(inputs.build), run: via(inputs.run), lifecycle: via(inputs.lifecycle), builders: via('builders/outage') };
+    const file = join(work, 'resources-outage.yaml');
+    await writeFile(file, resourcesYaml(at));
+    const result = await cli(['build', '-f', file, '-o', 'yaml']).finally(() => proxy.stop());
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/message: .*503 Service Unavailable/);
+    expect(result.err).toMatch(/503/);
+    expect(result.err + result.out).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    // Each manifest PUT is tried at most the policy's 5 times; the run-image copy and the builder both fail.
+    const puts = proxy.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/'));
+    expect(puts.length).toBeGreaterThan(0);
+    expect(puts.length).toBeLessThanOrEqual(5 * 4);
+    for (const tag of builderTags) expect(await directDigest(`${registry.host}/builders/outage:${tag}`)).toBeUndefined();
+    console.log(`[reliability] builder outage: exit ${result.code}, ${puts.length} manifest PUTs refused; ${result.err.split('\n').find((l) => l.includes('503'))?.trim() ?? ''}`);
+  });
 });
