@@ -5,6 +5,7 @@
 import { HttpMethod } from '@kubernetes/client-node';
 import type { EventRequest, GetRequest, KubeClient, ListRequest, PatchStatusRequest, WatchHandle, WatchRequest } from './client.ts';
 import type { KubeConnection } from './config.ts';
+import { EventWriter } from './events.ts';
 import type { LeaseClient, LeaseRecord } from './leader.ts';
 import { describeObject, resourcePath } from './paths.ts';
 import { requestJson } from './rest.ts';
@@ -28,12 +29,12 @@ export function createKubeClient(connection: KubeConnection, options: KubeClient
 class RestKubeClient implements KubeClient {
   readonly #connection: KubeConnection;
   readonly #fieldManager: string;
-  readonly #component: string;
+  readonly #events: EventWriter;
 
   constructor(connection: KubeConnection, options: KubeClientOptions) {
     this.#connection = connection;
     this.#fieldManager = options.fieldManager ?? 'packsmith-controller';
-    this.#component = options.component ?? 'packsmith-controller';
+    this.#events = new EventWriter(connection.config, { fieldManager: this.#fieldManager, component: options.component ?? 'packsmith-controller' });
   }
 
   get(request: GetRequest & IoOptions): Promise<KubeObject> {
@@ -67,33 +68,8 @@ class RestKubeClient implements KubeClient {
     });
   }
 
-  async createEvent(request: EventRequest): Promise<void> {
-    const { regarding } = request;
-    const namespace = regarding.metadata.namespace || 'default';
-    const now = new Date().toISOString();
-    await requestJson(this.#connection.config, {
-      method: HttpMethod.POST,
-      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
-      query: { fieldManager: this.#fieldManager },
-      body: {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { generateName: `${regarding.metadata.name}.`, namespace },
-        involvedObject: {
-          apiVersion: regarding.apiVersion, kind: regarding.kind, name: regarding.metadata.name,
-          namespace: regarding.metadata.namespace, uid: regarding.metadata.uid, resourceVersion: regarding.metadata.resourceVersion,
-        },
-        reason: request.reason,
-        message: request.message,
-        type: request.type,
-        source: { component: this.#component },
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-      },
-      signal: request.signal,
-      what: `create event for ${regarding.kind ?? 'object'} "${regarding.metadata.name}"`,
-    });
+  createEvent(request: EventRequest): Promise<void> {
+    return this.#events.write(request);
   }
 }
 

@@ -97,6 +97,15 @@ describe('KubeClient', () => {
     expect(items.find((i) => i.reason === 'ReadFailed')?.involvedObject).toMatchObject({ name: 'client-get', kind: 'ClusterStore' });
   });
 
+  it('aggregates a repeated Event into one with a count, and keeps different messages apart', async () => {
+    const regarding = await client.get({ kind: 'ClusterStore', name: 'client-get' });
+    for (let i = 0; i < 3; i++) await client.createEvent({ regarding, type: 'Warning', reason: 'Repeated', message: 'same failure' });
+    await client.createEvent({ regarding, type: 'Warning', reason: 'Repeated', message: 'another failure' });
+    const out = await kubectlOk(setup.kube, ['get', 'events', '-n', 'default', '--field-selector', 'reason=Repeated', '-o', 'json']);
+    const items = (JSON.parse(out) as { items: { message: string; count: number }[] }).items;
+    expect(items.map((i) => [i.message, i.count]).sort()).toEqual([['another failure', 1], ['same failure', 3]]);
+  });
+
   it('maps 403 to ForbiddenError and keeps Secret data out of every error', async () => {
     await kubectlOk(setup.kube, ['create', 'namespace', 'client-secrets']);
     await kubectlOk(setup.kube, ['create', 'secret', 'generic', 'creds', '-n', 'client-secrets', '--from-literal=password=hunter2-secret']);
