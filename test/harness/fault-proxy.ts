@@ -89,6 +89,8 @@ interface ProxyState {
   requests: ProxiedRequest[];
   injected: InjectedFault[];
   sockets: Set<Socket>;
+  /** Stalled requests waiting to be forwarded; cleared on stop so no timer outlives the proxy. */
+  timers: Set<NodeJS.Timeout>;
 }
 
 /** Starts the proxy on a free loopback port. */
@@ -102,6 +104,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     requests: [],
     injected: [],
     sockets: new Set(),
+    timers: new Set(),
   };
   const server = createServer((req, res) => handle(state, req, res));
   server.on('connection', (socket) => {
@@ -116,7 +119,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     requests: state.requests,
     injected: state.injected,
     summary: () => countKinds(state.injected),
-    stop: () => closeServer(server, state.sockets),
+    stop: () => {
+      for (const timer of state.timers) clearTimeout(timer);
+      return closeServer(server, state.sockets);
+    },
   };
 }
 
@@ -167,8 +173,16 @@ function handle(state: ProxyState, req: IncomingMessage, res: ServerResponse): v
     answerStatus(req, res, record, fault);
     return;
   }
-  const delay = fault?.kind === 'stall' ? fault.ms : 0;
-  setTimeout(() => forward(state, { req, res, record, fault }), delay);
+  if (fault?.kind !== 'stall') {
+    forward(state, { req, res, record, fault });
+    return;
+  }
+  const timer = setTimeout(() => {
+    state.timers.delete(timer);
+    // The client may have given up during the stall (its idle timeout); then there is nothing to forward.
+    if (!req.socket.destroyed) forward(state, { req, res, record, fault });
+  }, fault.ms);
+  state.timers.add(timer);
 }
 
 function answerStatus(req: IncomingMessage, res: ServerResponse, record: ProxiedRequest, fault: Extract<Fault, { kind: 'status' }>): void {

@@ -208,4 +208,28 @@ describe('registry client through injected faults', () => {
     expect(await tagDigest(repository, 'app')).toBe(before);
     console.log(`[reliability] outage: manifest PUT tried ${manifestPuts.length} times, tag kept ${before ?? ''}; error: ${String(failure)}`);
   });
+
+  it('a stall longer than the idle timeout costs one attempt, and the retry completes the pull', async () => {
+    const repository = 'reliability/stall';
+    const image = bigImage(5, 1);
+    const direct = new RegistryTransport();
+    await pushImage(image, parseReference(`${registry.host}/${repository}:src`), { transport: direct });
+    await direct.close();
+    const proxy = await startFaultProxy({
+      upstream: registry.host,
+      rules: [{ name: 'first manifest stalls', method: /^GET$/, path: /\/manifests\//, nth: [1], fault: { kind: 'stall', ms: 3000 } }],
+    });
+    const transport = new RegistryTransport({ idleTimeoutMs: 1000 });
+    const started = performance.now();
+    try {
+      const pulled = await remoteImage(parseReference(`${proxy.host}/${repository}:src`), { transport });
+      expect(await pulled.digest()).toBe(await image.digest());
+    } finally {
+      await transport.close();
+      await proxy.stop();
+    }
+    expect(proxy.summary()).toEqual({ stall: 1 });
+    expect(proxy.requests.filter((r) => r.path.includes('/manifests/')).length).toBe(2);
+    expect(performance.now() - started).toBeLessThan(2900);
+  });
 });
