@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { Response } from 'undici';
 import { isAppError } from '../shared/index.ts';
 import { KubeApiError } from './errors.ts';
 import type { WatchHandle, WatchRequest } from './client.ts';
@@ -29,18 +30,25 @@ export async function openWatch(config: KubeConfig, request: WatchRequest): Prom
   const onOuterAbort = (): void => abort.abort();
   request.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const what = describeObject(request);
-  const response = await sendRequest(config, {
-    method: 'GET',
-    path: resourcePath(request),
-    query: {
-      watch: 'true',
-      resourceVersion: request.resourceVersion,
-      allowWatchBookmarks: String(request.allowBookmarks ?? true),
-      timeoutSeconds: watchTimeoutSeconds(),
-    },
-    signal: abort.signal,
-    what: `watch ${what}`,
-  });
+  let response: Response;
+  try {
+    response = await sendRequest(config, {
+      method: 'GET',
+      path: resourcePath(request),
+      query: {
+        watch: 'true',
+        resourceVersion: request.resourceVersion,
+        allowWatchBookmarks: String(request.allowBookmarks ?? true),
+        timeoutSeconds: watchTimeoutSeconds(),
+      },
+      signal: abort.signal,
+      what: `watch ${what}`,
+    });
+  } catch (error) {
+    // A failed attempt must not leave its listener on the informer's long-lived signal.
+    request.signal?.removeEventListener('abort', onOuterAbort);
+    throw error;
+  }
   if (response.body === null) throw new KubeApiError(`watch ${what}: empty response`);
   const input = Readable.fromWeb(response.body);
   // Errors surface through the line iterator below; this listener only keeps a late abort quiet.
