@@ -35,7 +35,10 @@ export interface WatchHandle {
   readonly done: Promise<void>;
 }
 
-/** A merge patch of `/status`: with `resourceVersion` the write fails with ConflictError if the object changed since. */
+/**
+ * A merge patch of `/status`: keys absent from `status` are kept, a null value removes one; with
+ * `resourceVersion` the write fails with ConflictError if the object changed since.
+ */
 export interface PatchStatusRequest extends IoOptions {
   kind: ResourceKind;
   namespace?: string;

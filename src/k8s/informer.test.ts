@@ -168,14 +168,14 @@ describe('createInformer', () => {
     await informer.stop();
   });
 
-  it('caches objects without metadata.managedFields', async () => {
+  it('caches objects without metadata.managedFields and with kind and apiVersion', async () => {
     const { source, informer } = setUp();
     source.items = [{ kind: 'ClusterStore', metadata: { name: 'a', resourceVersion: '1', managedFields: [{ manager: 'kubectl' }] }, spec: { x: 1 } }];
     informer.start();
     await informer.waitForSync();
     await flushMicrotasks();
     source.current.request.onEvent({ type: 'MODIFIED', object: { kind: 'ClusterStore', metadata: { name: 'b', resourceVersion: '2', managedFields: [] } } });
-    expect(informer.get('a')).toEqual({ kind: 'ClusterStore', metadata: { name: 'a', resourceVersion: '1' }, spec: { x: 1 } });
+    expect(informer.get('a')).toEqual({ kind: 'ClusterStore', apiVersion: 'kpack.io/v1alpha2', metadata: { name: 'a', resourceVersion: '1' }, spec: { x: 1 } });
     expect(informer.get('b')?.metadata).toEqual({ name: 'b', resourceVersion: '2' });
     await informer.stop();
   });

@@ -3,12 +3,13 @@
  * Gone, restarts with exponential backoff after any watch error or end, and re-emits every cached
  * object as `sync` on a resync period. Handlers get keys and objects only; reconcilers read the
  * read-only cache, so they always act on the latest state (level-triggered). Cached objects drop
- * `metadata.managedFields` to keep memory down.
+ * `metadata.managedFields` to keep memory down and always carry `kind` and `apiVersion`.
  */
 import { backoffDelay, messageOf, silentLogger, type BackoffOptions, type Logger } from '../shared/index.ts';
 import type { KubeClient } from './client.ts';
 import { clockSleep, systemClock, type CancelTimer, type Clock } from './clock.ts';
 import { GoneError } from './errors.ts';
+import { apiVersionOf } from './paths.ts';
 import { keyOf, type KubeObject, type ResourceKind, type WatchEvent } from './types.ts';
 
 /** What happened to a cached object; `sync` is a periodic re-announcement without a change. */
@@ -70,11 +71,15 @@ export function createInformer(options: InformerOptions): Informer {
   return new ListWatchInformer(options);
 }
 
-/** The object without `metadata.managedFields`: server-side bookkeeping no reconciler reads, often half the object's size. */
-function slim(object: KubeObject): KubeObject {
-  if (object.metadata.managedFields === undefined) return object;
+/**
+ * The object as cached: without `metadata.managedFields` (server-side bookkeeping no reconciler reads,
+ * often half the object's size), and with `kind`/`apiVersion` filled in (list items of core kinds lack them).
+ */
+function slim(object: KubeObject, kind: ResourceKind): KubeObject {
+  const complete = object.kind !== undefined && object.apiVersion !== undefined;
+  if (complete && object.metadata.managedFields === undefined) return object;
   const { managedFields: _dropped, ...metadata } = object.metadata;
-  return { ...object, metadata };
+  return { ...object, kind: object.kind ?? kind, apiVersion: object.apiVersion ?? apiVersionOf(kind), metadata };
 }
 
 class ListWatchInformer implements Informer {
@@ -184,7 +189,7 @@ class ListWatchInformer implements Informer {
 
   async #relist(signal: AbortSignal): Promise<void> {
     const listed = await this.#options.client.list({ kind: this.kind, namespace: this.#options.namespace, signal });
-    const fresh = new Map(listed.items.map((item) => [keyOf(item), slim(item)]));
+    const fresh = new Map(listed.items.map((item) => [keyOf(item), slim(item, this.kind)]));
     const previous = new Map(this.#cache);
     this.#cache.clear();
     for (const [key, object] of fresh) this.#cache.set(key, object);
@@ -202,7 +207,7 @@ class ListWatchInformer implements Informer {
     const version = event.object.metadata.resourceVersion;
     if (version) this.#resourceVersion = version;
     if (event.type === 'BOOKMARK') return;
-    const object = slim(event.object);
+    const object = slim(event.object, this.kind);
     const key = keyOf(object);
     const old = this.#cache.get(key);
     if (event.type === 'DELETED') {

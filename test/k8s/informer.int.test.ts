@@ -93,4 +93,24 @@ describe('informer against the real apiserver', () => {
       await informer.stop();
     }
   });
+
+  it('informs about Secrets of one namespace, with kind and apiVersion filled in', async () => {
+    await kubectlOk(setup.kube, ['create', 'namespace', 'inf-secrets']);
+    await kubectlOk(setup.kube, ['create', 'namespace', 'inf-other']);
+    await kubectlOk(setup.kube, ['create', 'secret', 'generic', 'one', '-n', 'inf-secrets', '--from-literal=a=b']);
+    await kubectlOk(setup.kube, ['create', 'secret', 'generic', 'elsewhere', '-n', 'inf-other', '--from-literal=a=b']);
+    const informer = createInformer({ client: createKubeClient(setup.connection), kind: 'Secret', namespace: 'inf-secrets', resyncMs: 0 });
+    const keys: string[] = [];
+    informer.subscribe((e) => keys.push(`${e.type}:${e.key}`));
+    informer.start();
+    try {
+      await informer.waitForSync();
+      expect(informer.get('inf-secrets/one')).toMatchObject({ kind: 'Secret', apiVersion: 'v1', data: { a: 'Yg==' } });
+      await kubectlOk(setup.kube, ['create', 'secret', 'generic', 'two', '-n', 'inf-secrets', '--from-literal=a=c']);
+      await waitUntil(() => Promise.resolve(keys.includes('add:inf-secrets/two')), { timeoutMs: 15_000, intervalMs: 50, describe: () => keys.join(' ') });
+      expect(informer.list().map((o) => o.metadata.name).sort()).toEqual(['one', 'two']);
+    } finally {
+      await informer.stop();
+    }
+  });
 });
