@@ -4,17 +4,20 @@
 // the registry password reaches the controller only through a dockerconfigjson Secret of a
 // ServiceAccount. The manager runs in-process with a short resync. Checked: the Builder becomes
 // Ready and its latestImage is what skopeo sees; a newer buildpack version in the store rebuilds it
-// with a new digest and the resolved order shows it; an unrelated store does not rebuild it.
+// with a new digest and the resolved order shows it; an unrelated store does not rebuild it (the
+// builder is reconciled on every resync, but nothing is written). Then two `packsmith controller
+// run` processes elect one leader over a Lease; SIGTERM stops the leader gracefully and the standby
+// takes over and builds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { createManager, serviceAccountKeychains, type Manager } from '../../src/controller/index.ts';
+import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from '../../src/controller/index.ts';
 import { installCrds, renderManifestsYaml } from '../../src/deploy/index.ts';
 import { createKeychainFactory, createKubeClient, loadKubeConfig } from '../../src/k8s/index.ts';
 import { OciImageAccess } from '../../src/adapters/index.ts';
 import { systemClock } from '../../src/app/index.ts';
 import { writeLayout, type Image } from '../../src/oci/index.ts';
 import { silentLogger } from '../../src/shared/index.ts';
-import { removeDir, scratchDir, skopeoCopy, skopeoInspect, startKube, startRegistry, stopAllRegistries, waitUntil, type KubeHandle, type RegistryHandle } from '../harness/index.ts';
+import { removeDir, scratchDir, skopeoCopy, skopeoInspect, startKube, startProcess, startRegistry, stopAllRegistries, waitUntil, type KubeHandle, type ManagedProcess, type RegistryHandle } from '../harness/index.ts';
 import { buildpackages, lifecycleImage, stackId, stackImage } from '../app/fixtures.ts';
 
 let kube: KubeHandle;
@@ -24,6 +27,13 @@ let manager: Manager;
 const stop = new AbortController();
 let running: Promise<unknown> = Promise.resolve();
 let images: OciImageAccess;
+let metrics: ControllerMetrics;
+
+/** The value of one metric sample, e.g. `packsmith_reconciles_total{kind="Builder",outcome="done"}`. */
+async function sample(prefix: string): Promise<number> {
+  const { body } = await metrics.render();
+  return body.split('\n').filter((l) => l.startsWith(prefix)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
 const at: Record<string, string> = {};
 
 async function kubectl(args: string[], input?: string): Promise<string> {
@@ -128,7 +138,10 @@ beforeAll(async () => {
   const connection = loadKubeConfig({ kubeconfig: kube.kubeconfigPath });
   const client = createKubeClient(connection);
   images = new OciImageAccess({ userAgent: 'packsmith-e2e' });
-  manager = createManager({ client, keychains: serviceAccountKeychains(createKeychainFactory({ client })), images, clock: systemClock, logger: silentLogger, workers: 2, resyncMs: 3_000 });
+  const transfers = (): { requests: number; bytesSent: number; bytesReceived: number } =>
+    images.registry.totals().map((c) => c.totals()).reduce((a, t) => ({ requests: a.requests + t.requests, bytesSent: a.bytesSent + t.bytesSent, bytesReceived: a.bytesReceived + t.bytesReceived }), { requests: 0, bytesSent: 0, bytesReceived: 0 });
+  metrics = createControllerMetrics({ queueDepth: () => manager.queueDepth(), transfers });
+  manager = createManager({ client, keychains: serviceAccountKeychains(createKeychainFactory({ client })), images, clock: systemClock, logger: silentLogger, workers: 2, resyncMs: 3_000, metrics });
   running = manager.run(stop.signal);
 }, 240_000);
 
@@ -182,6 +195,8 @@ describe('packsmith controller against a real apiserver and registry', () => {
 
   it('does not rebuild for an unrelated store, even across resyncs', async () => {
     const before = await getJson('builders.kpack.io', 'web', 'team');
+    const reconcilesBefore = await sample('packsmith_reconciles_total{kind="Builder"');
+    const requestsBefore = await sample('packsmith_registry_requests_total');
     const writesBefore = (await registry.accessLog()).filter((e) => e.repository === 'builders/app' && e.method !== 'GET' && e.method !== 'HEAD').length;
     await kubectl(['apply', '-f', '-'], `apiVersion: kpack.io/v1alpha2\nkind: ClusterStore\nmetadata: {name: unrelated}\nspec:\n  serviceAccountRef: {name: builder, namespace: team}\n  sources: [{image: ${at.ruby}}]\n`);
     await until(async () => conditionOf((await getJson('clusterstores.kpack.io', 'unrelated')).status, 'Ready')?.status === 'True', 60_000, 'unrelated store Ready');
@@ -192,5 +207,66 @@ describe('packsmith controller against a real apiserver and registry', () => {
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     const writesAfter = (await registry.accessLog()).filter((e) => e.repository === 'builders/app' && e.method !== 'GET' && e.method !== 'HEAD').length;
     expect(writesAfter).toBe(writesBefore);
+    // It was looked at again (resyncs), only nothing changed.
+    const reconciles = (await sample('packsmith_reconciles_total{kind="Builder"')) - reconcilesBefore;
+    expect(reconciles).toBeGreaterThanOrEqual(2);
+    const requests = (await sample('packsmith_registry_requests_total')) - requestsBefore;
+    console.log(`[e2e] unrelated store + resyncs: ${reconciles} Builder reconciles, 0 registry writes, ${requests} registry requests in all (all kinds)`);
   }, 90_000);
+});
+
+describe('packsmith controller run as two processes', () => {
+  const processes: ManagedProcess[] = [];
+  const cli = join(import.meta.dirname, '../../src/cli/main.ts');
+  const start = (name: string): ManagedProcess => {
+    const args = [cli, 'controller', 'run', '--kubeconfig', kube.kubeconfigPath, '--host', '127.0.0.1', '--health-port', '0', '--metrics-port', '0', '--lease-namespace', 'packsmith', '--resync-period', '1h'];
+    const child = startProcess({ command: process.execPath, args, logFile: join(work, `${name}.log`), env: { ...process.env, HOSTNAME: name } });
+    processes.push(child);
+    return child;
+  };
+  const port = async (child: ManagedProcess): Promise<number> => Number(/health on port (\d+)/.exec(await child.log())?.[1] ?? 0);
+  const leads = async (child: ManagedProcess): Promise<boolean> => (await child.log()).includes('"msg":"starting workers"');
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop(2_000)));
+  });
+
+  it('elects one leader, serves health and metrics, and hands over on SIGTERM', async () => {
+    stop.abort();
+    await running;
+    await kubectl(['create', 'namespace', 'packsmith']);
+    const [a, b] = [start('replica-a'), start('replica-b')];
+    await until(async () => (await port(a)) > 0 && (await port(b)) > 0, 30_000, 'both replicas listening');
+    for (const child of [a, b]) {
+      const base = `http://127.0.0.1:${await port(child)}`;
+      await until(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000, 'readyz');
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${base}/metrics`)).text()).toContain('packsmith_workqueue_depth');
+    }
+    await until(async () => (await leads(a)) || (await leads(b)), 30_000, 'a leader');
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const [leader, standby] = (await leads(a)) ? [a, b] : [b, a];
+    expect(await leads(standby)).toBe(false);
+    // The leader builds a new builder.
+    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web!, at.ruby!]).replace('name: web, namespace: team', 'name: second, namespace: team'));
+    await until(async () => conditionOf((await getJson('builders.kpack.io', 'second', 'team')).status, 'UpToDate')?.status === 'True', 120_000, 'second Builder UpToDate');
+    // SIGTERM: the leader stops gracefully (well within the 15 s before SIGKILL) and releases the Lease.
+    const stopped = Date.now();
+    await leader.stop(15_000);
+    const exitMs = Date.now() - stopped;
+    expect(exitMs).toBeLessThan(14_000);
+    expect(await leader.log()).toMatch(/"outcome":"stopped","signal":"SIGTERM","msg":"controller stopped"/);
+    await until(() => leads(standby), 30_000, 'the standby leads');
+    // Never two leaders: the standby started leading only after the leader had stopped.
+    const timeOf = async (child: ManagedProcess, msg: string): Promise<number> => Date.parse(/"time":"([^"]+)"[^\n]*"msg":"(?:[^"]*)"/.exec((await child.log()).split('\n').find((l) => l.includes(`"msg":"${msg}"`)) ?? '')?.[1] ?? '');
+    const released = await timeOf(leader, 'stopped leading');
+    const acquired = await timeOf(standby, 'started leading');
+    expect(acquired).toBeGreaterThanOrEqual(released);
+    const takeoverMs = acquired - released;
+    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web!, at.ruby!]).replace('name: web, namespace: team', 'name: third, namespace: team'));
+    await until(async () => conditionOf((await getJson('builders.kpack.io', 'third', 'team')).status, 'UpToDate')?.status === 'True', 120_000, 'third Builder UpToDate');
+    const logs = await standby.log();
+    expect(logs).not.toMatch(/password|packsmith-secret/);
+    console.log(`[e2e] leader exit after SIGTERM: ${exitMs} ms; standby leading ${takeoverMs} ms after the leader released the Lease`);
+  }, 240_000);
 });
