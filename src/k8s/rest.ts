@@ -4,9 +4,15 @@
  * field only (a Status object), never request bodies, so Secret data cannot leak into logs.
  */
 import { RequestContext, type HttpMethod, type KubeConfig } from '@kubernetes/client-node';
-import { fetch, type Response } from 'undici';
+import { fetch, type Dispatcher, type Response } from 'undici';
 import { NotFoundError, type AppError } from '../shared/index.ts';
 import { ConflictError, ForbiddenError, GoneError, KubeApiError } from './errors.ts';
+
+/**
+ * One connection pool per configuration: client-node builds a new undici Agent for every request,
+ * which would open a new TLS connection each time. Client certificates are therefore read once.
+ */
+const dispatchers = new WeakMap<KubeConfig, Dispatcher | undefined>();
 
 /** One REST call: path below the server URL, optional query, JSON body and its content type. */
 export interface RestRequest {
@@ -24,7 +30,10 @@ export interface RestRequest {
 export async function sendRequest(config: KubeConfig, request: RestRequest): Promise<Response> {
   const url = requestUrl(config, request);
   const context = new RequestContext(url.toString(), request.method);
+  // Headers are applied per request (tokens rotate); the connection pool is kept per configuration.
   await config.applySecurityAuthentication(context);
+  if (!dispatchers.has(config)) dispatchers.set(config, context.getDispatcher());
+  const dispatcher = dispatchers.get(config);
   const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
   if (request.body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
   let response: Response;
@@ -33,7 +42,7 @@ export async function sendRequest(config: KubeConfig, request: RestRequest): Pro
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      dispatcher: context.getDispatcher(),
+      dispatcher,
       signal: request.signal,
     });
   } catch (error) {

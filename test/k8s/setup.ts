@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadKubeConfig, type KubeConnection } from '../../src/k8s/index.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sharedKube, type KubeHandle, type StartKubeOptions } from '../harness/index.ts';
+import { sharedKube, waitUntil, type KubeHandle, type StartKubeOptions } from '../harness/index.ts';
 
 const crdDir = fileURLToPath(new URL('../../config/crds', import.meta.url));
 
@@ -26,6 +26,12 @@ export async function setUpKube(options: StartKubeOptions = {}): Promise<KubeSet
   const kube = await sharedKube(options);
   await kubectlOk(kube, ['apply', '-f', crdDir]);
   await kubectlOk(kube, ['wait', '--for=condition=Established', '--timeout=60s', '-f', crdDir]);
+  // Established is not yet servable: lists answer 429 "storage is (re)initializing" for a moment.
+  const plurals = ['clusterstores', 'clusterstacks', 'clusterlifecycles', 'buildpacks', 'clusterbuildpacks', 'builders', 'clusterbuilders'];
+  await waitUntil(
+    async () => (await Promise.all(plurals.map(async (p) => (await kube.request({ path: `/apis/kpack.io/v1alpha2/${p}` })).status === 200))).every(Boolean),
+    { timeoutMs: 30_000, intervalMs: 100, describe: async () => kube.logs() },
+  );
   return { kube, connection: loadKubeConfig({ kubeconfig: kube.kubeconfigPath }) };
 }
 
