@@ -2,7 +2,8 @@
  * A loopback reverse proxy that sits between packsmith and a real registry and injects faults by
  * rule: error statuses (500/502/503), 429 with `Retry-After`, connection resets in the middle of
  * request bodies (blob uploads) or response bodies (blob downloads), stalls, and truncated bodies
- * (a full `Content-Length` announced, fewer bytes sent, then a clean close). Rules match on method,
+ * (a full `Content-Length` announced, fewer bytes sent, then a clean close) and corrupted bodies
+ * (one flipped bit). Rules match on method,
  * path, the nth matching request and a probability drawn from a seeded generator, so a run is
  * repeatable. Injection is bounded by a fault budget and a time window; every request and every
  * injected fault is recorded. Test code only.
@@ -19,6 +20,8 @@ export type Fault =
   | { kind: 'reset-upload'; afterBytes: number }
   | { kind: 'reset-download'; afterBytes: number }
   | { kind: 'truncate'; afterBytes: number }
+  /** Flips the low bit of the response body byte at `atByte` (a body that looks whole but is wrong). */
+  | { kind: 'corrupt'; atByte: number }
   | { kind: 'stall'; ms: number };
 
 /** When a fault applies; every given condition must hold. */
@@ -232,9 +235,26 @@ function relayResponse(input: { answer: IncomingMessage; res: ServerResponse; re
       answer.destroy();
       res.socket?.end();
     })).pipe(res);
+  } else if (fault?.kind === 'corrupt') {
+    answer.pipe(flipByte(fault.atByte)).pipe(res);
   } else {
     answer.pipe(res);
   }
+}
+
+/** A pass-through stream that flips the low bit of the byte at offset `at`. */
+function flipByte(at: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback): void {
+      const index = at - seen;
+      seen += chunk.length;
+      if (index < 0 || index >= chunk.length) return done(null, chunk);
+      const copy = Buffer.from(chunk);
+      copy[index] = (copy[index] ?? 0) ^ 1;
+      done(null, copy);
+    },
+  });
 }
 
 /** A pass-through stream that lets `limit` bytes through, then calls `onLimit` and passes nothing more. */

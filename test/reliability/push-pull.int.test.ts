@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DigestMismatchError,
   RegistryTransport,
   appendLayers,
   createTarLayer,
@@ -91,6 +92,8 @@ function expectCleanFailure(error: unknown): void {
   expect(isAppError(error), String(error)).toBe(true);
   expect((error as { retryable: boolean }).retryable, String(error)).toBe(true);
   expect(String((error as Error).message)).not.toMatch(/^\s+at /m);
+  // Upload URLs carry signed state; messages show it redacted.
+  expect(String((error as Error).message)).not.toMatch(/_state=(?!REDACTED)/);
 }
 
 const pushRules: FaultRule[] = [
@@ -231,5 +234,41 @@ describe('registry client through injected faults', () => {
     expect(proxy.summary()).toEqual({ stall: 1 });
     expect(proxy.requests.filter((r) => r.path.includes('/manifests/')).length).toBe(2);
     expect(performance.now() - started).toBeLessThan(2900);
+  });
+
+  it('never accepts corrupted bytes: a flipped bit in a manifest or a blob is a typed retryable error, and a fresh attempt succeeds', async () => {
+    const repository = 'reliability/corrupt';
+    const image = bigImage(6, 1);
+    const direct = new RegistryTransport();
+    await pushImage(image, parseReference(`${registry.host}/${repository}:src`), { transport: direct });
+    await direct.close();
+    const expected = (await image.manifest()).layers.map((l) => l.digest);
+    const cases: Array<{ name: string; rule: FaultRule }> = [
+      { name: 'manifest', rule: { name: 'corrupt manifest', method: /^GET$/, path: /\/manifests\//, nth: [1], fault: { kind: 'corrupt', atByte: 40 } } },
+      { name: 'blob', rule: { name: 'corrupt blob', method: /^GET$/, path: /\/blobs\/sha256:/, nth: [2], fault: { kind: 'corrupt', atByte: 300 * 1024 } } },
+    ];
+    for (const { name, rule } of cases) {
+      const proxy = await startFaultProxy({ upstream: registry.host, rules: [rule] });
+      const transport = new RegistryTransport();
+      const pull = async (): Promise<string[]> => {
+        const pulled = await remoteImage(parseReference(`${proxy.host}/${repository}:src`), { transport });
+        const digests: string[] = [];
+        for (const layer of await pulled.layers()) digests.push((await digestOfStream(await layer.compressed())).digest);
+        return digests;
+      };
+      try {
+        const failure = await pull().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(failure, name).toBeInstanceOf(DigestMismatchError);
+        expectCleanFailure(failure);
+        expect(await pull()).toEqual(expected);
+      } finally {
+        await transport.close();
+        await proxy.stop();
+      }
+      expect(proxy.summary()).toEqual({ corrupt: 1 });
+    }
   });
 });
