@@ -1,8 +1,9 @@
 /**
  * Registry credentials from a ServiceAccount and its Secrets, resolved the way kpack does
  * (kpack-behaviour §5.7): basic-auth Secrets annotated `kpack.io/docker`, dockerconfigjson and
- * dockercfg Secrets listed in `secrets`, then pull secrets (`imagePullSecrets`), then the
- * controller-wide keychain. Secret values never reach logs or error messages.
+ * dockercfg Secrets listed in the account's `secrets`, then the controller-wide keychain (kpack's
+ * volume keychain), then pull secrets (the ref's and the account's `imagePullSecrets`). Within each
+ * group the first Secret naming a registry wins. Secret values never reach logs or error messages.
  */
 import { NotFoundError, silentLogger, type Logger } from '../shared/index.ts';
 import {
@@ -29,7 +30,10 @@ export interface SecretRef {
 
 /** Builds keychains for resources. */
 export interface KeychainFactory {
-  /** The keychain for `ref`: service-account credentials first, then the controller-wide keychain. */
+  /**
+   * The keychain for `ref`. Namespaced: service-account secrets, controller-wide, pull secrets (first
+   * non-anonymous answer wins; a missing ServiceAccount or Secret is skipped). Otherwise: controller-wide only.
+   */
   keychainFor(ref: SecretRef, options?: IoOptions): Promise<Keychain>;
 }
 
