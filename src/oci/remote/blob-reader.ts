@@ -6,6 +6,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Response } from 'undici';
+import { isAppError } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
 import { DigestMismatchError, LimitExceededError } from '../errors.ts';
 import { pullScope } from './challenge.ts';
@@ -40,10 +41,15 @@ export async function readLimited(response: Response, limit: number, what: strin
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of chunksOf(response)) {
-    total += chunk.byteLength;
-    if (total > limit) throw new LimitExceededError(`${what} is over the ${limit}-byte limit`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of chunksOf(response)) {
+      total += chunk.byteLength;
+      if (total > limit) throw new LimitExceededError(`${what} is over the ${limit}-byte limit`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    // undici reports a connection lost mid-body as a bare TypeError("terminated"); name the request instead.
+    throw isAppError(error) ? error : connectionError('GET', response.url, error);
   }
   return Buffer.concat(chunks, total);
 }
