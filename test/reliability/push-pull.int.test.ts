@@ -271,4 +271,40 @@ describe('registry client through injected faults', () => {
       expect(proxy.summary()).toEqual({ corrupt: 1 });
     }
   });
+
+  it('a connection cut in the middle of a manifest or config body is a typed retryable error, and a fresh attempt succeeds', async () => {
+    const repository = 'reliability/small-cut';
+    const image = bigImage(7, 1);
+    const direct = new RegistryTransport();
+    await pushImage(image, parseReference(`${registry.host}/${repository}:src`), { transport: direct });
+    await direct.close();
+    const config = (await image.manifest()).config.digest;
+    const cases: FaultRule[] = [
+      { name: 'cut manifest', method: /^GET$/, path: /\/manifests\//, nth: [1], fault: { kind: 'reset-download', afterBytes: 50 } },
+      { name: 'cut config', method: /^GET$/, path: new RegExp(`/blobs/${config}$`), nth: [1], fault: { kind: 'reset-download', afterBytes: 50 } },
+    ];
+    for (const rule of cases) {
+      const proxy = await startFaultProxy({ upstream: registry.host, rules: [rule] });
+      const transport = new RegistryTransport();
+      const read = async (): Promise<string> => {
+        const pulled = await remoteImage(parseReference(`${proxy.host}/${repository}:src`), { transport });
+        await pulled.configFile();
+        return pulled.digest();
+      };
+      try {
+        const failure = await read().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(failure, rule.name).toBeDefined();
+        expectCleanFailure(failure);
+        expect(String(failure)).toMatch(/GET .*(manifests|blobs)/);
+        expect(await read()).toBe(await image.digest());
+      } finally {
+        await transport.close();
+        await proxy.stop();
+      }
+      expect(proxy.summary()).toEqual({ 'reset-download': 1 });
+    }
+  });
 });
