@@ -7,7 +7,8 @@
 // with a new digest and the resolved order shows it; an unrelated store does not rebuild it (the
 // builder is reconciled on every resync, but nothing is written). Then two `packsmith controller
 // run` processes elect one leader over a Lease; SIGTERM stops the leader gracefully and the standby
-// takes over and builds.
+// takes over and builds. Failures: a wrong password gives a clear condition; a stack image that
+// disappears keeps the last resolved stack (D-b) and the builder stays Ready.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from '../../src/controller/index.ts';
@@ -212,6 +213,54 @@ describe('packsmith controller against a real apiserver and registry', () => {
     expect(reconciles).toBeGreaterThanOrEqual(2);
     const requests = (await sample('packsmith_registry_requests_total')) - requestsBefore;
     console.log(`[e2e] unrelated store + resyncs: ${reconciles} Builder reconciles, 0 registry writes, ${requests} registry requests in all (all kinds)`);
+  }, 90_000);
+});
+
+describe('failures in the real cluster', () => {
+  it('a wrong password gives a clear condition on the resource', async () => {
+    const auth = Buffer.from(`${registry.username}:wrong-password`).toString('base64');
+    const config = JSON.stringify({ auths: { [registry.host]: { auth } } });
+    await kubectl(['apply', '-f', '-'], `apiVersion: v1
+kind: Secret
+metadata: {name: wrong, namespace: team}
+type: kubernetes.io/dockerconfigjson
+stringData: {.dockerconfigjson: '${config}'}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: wrong, namespace: team}
+secrets: [{name: wrong}]
+---
+apiVersion: kpack.io/v1alpha2
+kind: ClusterStore
+metadata: {name: private}
+spec:
+  serviceAccountRef: {name: wrong, namespace: team}
+  sources: [{image: ${at.ruby}}]
+`);
+    await until(async () => conditionOf((await getJson('clusterstores.kpack.io', 'private')).status, 'Ready')?.status === 'False', 60_000, 'private store failed');
+    const ready = conditionOf((await getJson('clusterstores.kpack.io', 'private')).status, 'Ready');
+    expect(ready?.message).toMatch(/^spec\.sources\[0\] \(.*store\/ruby:1\): .*(401|unauthori[sz]ed)/i);
+    console.log(`[e2e] wrong password → Ready False: ${ready?.message ?? ''}`);
+  }, 90_000);
+
+  it('a stack image that disappears keeps the last resolved stack (D-b) and the builder stays Ready', async () => {
+    const before = await getJson('builders.kpack.io', 'web', 'team');
+    const stack = await getJson('clusterstacks.kpack.io', 'base');
+    const reconciles = await sample('packsmith_reconciles_total{kind="Builder"');
+    await kubectl(['patch', 'clusterstacks.kpack.io', 'base', '--type', 'merge', '-p', JSON.stringify({ spec: { runImage: { image: `${registry.host}/stack/run:missing` } } })]);
+    await until(async () => conditionOf((await getJson('clusterstacks.kpack.io', 'base')).status, 'Ready')?.status === 'False', 60_000, 'stack failed');
+    const failed = (await getJson('clusterstacks.kpack.io', 'base')).status!;
+    expect(conditionOf(failed, 'Ready')?.message).toMatch(/spec\.runImage\.image .*stack\/run:missing.*\n\(the last resolved status is kept/s);
+    expect(failed.runImage).toEqual(stack.status?.runImage);
+    expect(failed.observedGeneration).toBe(2);
+    // The builder was reconciled for the stack's status change and still builds from the kept stack.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const after = (await getJson('builders.kpack.io', 'web', 'team')).status;
+    expect(conditionOf(after, 'Ready')?.status).toBe('True');
+    expect(conditionOf(after, 'UpToDate')?.status).toBe('True');
+    expect(after?.latestImage).toBe(before.status?.latestImage);
+    expect(await sample('packsmith_reconciles_total{kind="Builder"')).toBeGreaterThan(reconciles);
   }, 90_000);
 });
 
