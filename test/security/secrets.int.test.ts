@@ -10,6 +10,7 @@ import type { CliIo } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { writeLayout, type Image } from '../../src/oci/index.ts';
 import { removeDir, scratchDir, skopeoCopy, startRegistry, stopAllRegistries, type RegistryHandle } from '../harness/index.ts';
+import { startFaultProxy } from '../harness/fault-proxy.ts';
 import { buildpackages, lifecycleImage, resourcesYaml, stackImage } from '../app/fixtures.ts';
 
 const username = 'builder-bot';
@@ -119,6 +120,34 @@ describe.each(['basic', 'token'] as const)('no credential in any output (%s auth
     const text = runs.flatMap((r) => r.streams).join('\n');
     expect(text).toMatch(/401|403|unauthori[sz]ed|denied|authenticat/i);
     console.log(`[secrets] ${mode} wrong password: ${runs[2]!.streams[1]!.trim().split('\n')[0] ?? ''}`);
+    expectNoSecrets(runs, secrets);
+  });
+
+  it('keeps credentials out of the output when registry faults make builds retry or fail', async () => {
+    const runs: Outputs[] = [];
+    const text = await readFile(resources, 'utf8');
+    for (const seed of [31, 32, 33]) {
+      const proxy = await startFaultProxy({
+        upstream: registry.host,
+        seed,
+        maxFaults: 30,
+        rules: [
+          { name: 'manifest 503', method: /^PUT$/, path: /\/manifests\//, probability: 0.6, fault: { kind: 'status', status: 503 } },
+          { name: 'reset', method: /^GET$/, path: /\/blobs\//, probability: 0.3, fault: { kind: 'reset-download', afterBytes: 100 } },
+          { name: 'unavailable', probability: 0.1, fault: { kind: 'status', status: 502 } },
+        ],
+      });
+      const file = join(work, `faulty-${mode}-${seed}.yaml`);
+      await writeFile(file, text.replaceAll(registry.host, proxy.host).replaceAll('builders/app', `builders/faulty-${seed}`));
+      const config = await dockerConfigDir(`faulty-${mode}-${seed}`, proxy.host, password);
+      runs.push(await cli(['build', '-f', file, '-o', 'yaml'], config).finally(() => proxy.stop()));
+      expect(proxy.injected.length).toBeGreaterThan(0);
+    }
+    console.log(`[secrets] ${mode} with faults: exit codes ${runs.map((r) => r.code).join(',')}; ${runs[0]!.streams[1]!.split('\n').find((l) => l.startsWith('error') || l.includes('Failed')) ?? ''}`);
+    expect(runs.some((r) => r.code !== 0)).toBe(true);
+    // Every failure names the request that failed (a bare undici "terminated" once leaked through here).
+    const all = runs.flatMap((r) => r.streams).join('\n');
+    expect(all).not.toMatch(/(Failed|:)\s+terminated\s*$/m);
     expectNoSecrets(runs, secrets);
   });
 });
