@@ -61,7 +61,7 @@ const summary = (events: InformerEvent[]): string[] => events.map((e) => `${e.ty
 
 describe('createInformer', () => {
   it('lists, syncs, then watches from the list resourceVersion and applies events to the cache', async () => {
-    const { source, events, informer } = setUp();
+    const { source, clock, events, informer } = setUp();
     source.items = [obj('a', '5'), obj('b', '6')];
     expect(informer.hasSynced()).toBe(false);
     informer.start();
@@ -78,7 +78,8 @@ describe('createInformer', () => {
     expect(informer.get('a')?.metadata.resourceVersion).toBe('11');
     expect(informer.get('b')).toBeUndefined();
     expect(informer.list().map((o) => o.metadata.name).sort()).toEqual(['a', 'c']);
-    // A normal end restarts the watch at once from the last seen resourceVersion (the bookmark's).
+    // A normal end of a watch that ran a while restarts it at once from the last seen resourceVersion (the bookmark's).
+    await clock.advance(60_000);
     source.current.end();
     await flushMicrotasks();
     expect(source.watches).toHaveLength(2);
@@ -177,6 +178,24 @@ describe('createInformer', () => {
     source.current.request.onEvent({ type: 'MODIFIED', object: { kind: 'ClusterStore', metadata: { name: 'b', resourceVersion: '2', managedFields: [] } } });
     expect(informer.get('a')).toEqual({ kind: 'ClusterStore', apiVersion: 'kpack.io/v1alpha2', metadata: { name: 'a', resourceVersion: '1' }, spec: { x: 1 } });
     expect(informer.get('b')?.metadata).toEqual({ name: 'b', resourceVersion: '2' });
+    await informer.stop();
+  });
+
+  it('backs off when watches keep ending at once', async () => {
+    const { source, clock, informer } = setUp();
+    informer.start();
+    await informer.waitForSync();
+    await flushMicrotasks();
+    source.current.end();
+    await flushMicrotasks();
+    expect(source.watches).toHaveLength(1);
+    await clock.advance(100);
+    expect(source.watches).toHaveLength(2);
+    source.current.end();
+    await clock.advance(199);
+    expect(source.watches).toHaveLength(2);
+    await clock.advance(1);
+    expect(source.watches).toHaveLength(3);
     await informer.stop();
   });
 });

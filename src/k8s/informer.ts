@@ -65,6 +65,7 @@ export interface InformerOptions {
 
 const defaultBackoff: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 };
 const defaultResyncMs = 10 * 60 * 60 * 1000;
+const minHealthyWatchMs = 1000;
 
 /** Creates an informer (not started). */
 export function createInformer(options: InformerOptions): Informer {
@@ -159,9 +160,12 @@ class ListWatchInformer implements Informer {
       try {
         if (needList) await this.#relist(signal);
         needList = false;
+        const started = this.#clock.now();
         await this.#watchOnce(signal);
-        // A watch the server ended normally (its timeout) is simply started again.
-        attempt = 0;
+        // A watch the server ended normally (its timeout) is simply started again; one that ends
+        // at once, again and again (a proxy closing streams), backs off instead of spinning.
+        if (this.#clock.now() - started >= minHealthyWatchMs) attempt = 0;
+        else await this.#pause(attempt++, signal, 'watch ended at once');
       } catch (error) {
         if (signal.aborted) break;
         if (error instanceof GoneError) {
@@ -169,11 +173,15 @@ class ListWatchInformer implements Informer {
           needList = true;
           continue;
         }
-        const delay = backoffDelay(attempt++, this.#options.backoff ?? defaultBackoff);
-        this.#logger.warn('list/watch failed; retrying', { error: messageOf(error), delayMs: delay, attempt });
-        await clockSleep(this.#clock, delay, signal).catch(() => undefined);
+        await this.#pause(attempt++, signal, messageOf(error));
       }
     }
+  }
+
+  async #pause(attempt: number, signal: AbortSignal, reason: string): Promise<void> {
+    const delay = backoffDelay(attempt, this.#options.backoff ?? defaultBackoff);
+    this.#logger.warn('list/watch failed; retrying', { error: reason, delayMs: delay, attempt: attempt + 1 });
+    await clockSleep(this.#clock, delay, signal).catch(() => undefined);
   }
 
   async #watchOnce(signal: AbortSignal): Promise<void> {
