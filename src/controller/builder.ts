@@ -6,7 +6,7 @@
  * announces each new image digest; a Warning each new failure.
  */
 import type { KindName, KpackResource } from '../api/index.ts';
-import { builderFailure, builderSuccess, createBuilder, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
+import { builderFailure, builderSuccess, createBuilder, readyStatus, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
 import { messageOf } from '../shared/index.ts';
 import { builderInput, builderKeychains, catalogFor, declaredDependencies, gatherDependencies, MissingDependency } from './builder-inputs.ts';
 import type { ReconcilerDeps } from './ports.ts';
@@ -28,8 +28,9 @@ function failure(object: KpackResource, deps: ReconcilerDeps, message: string): 
   const previous = resolvedFields(statusOf(object));
   const failed = builderFailure(object.metadata, deps.clock, message);
   if (typeof previous.latestImage !== 'string' || previous.latestImage === '') return { ...previous, ...failed };
-  const ready = { ...builderSuccess(object.metadata, deps.clock, previous as never).conditions[0]! };
-  return { ...previous, ...failed, conditions: [ready, failed.conditions[1]!] };
+  // kpack: an earlier image is still usable, so Ready stays True (no reason); UpToDate says why not current.
+  const [ready] = readyStatus(object.metadata, deps.clock, {}).conditions;
+  return { ...previous, ...failed, conditions: [ready!, failed.conditions[1]!] };
 }
 
 function track(deps: ReconcilerDeps, kind: KindName, object: KpackResource, outcome?: BuilderOutcome): void {

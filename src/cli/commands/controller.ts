@@ -1,7 +1,8 @@
 import { Option, type Command } from '@commander-js/extra-typings';
-import { createControllerEnvironment, jsonLogger } from '../../compose.ts';
+import { createControllerEnvironment, jsonLogger, type ControllerEnvironment } from '../../compose.ts';
 import { startEndpoints, type EndpointServer } from '../../controller/index.ts';
 import { installDefaults } from '../../deploy/index.ts';
+import { isAppError, messageOf, type Logger } from '../../shared/index.ts';
 import { CliError, exitCodes } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 
@@ -46,19 +47,29 @@ function untilSignal(): { signal: AbortSignal; reason: () => string } {
   return { signal: controller.signal, reason: () => received };
 }
 
+function environmentFor(options: ControllerCliOptions, io: CliIo, logger: Logger): ControllerEnvironment {
+  try {
+    return createControllerEnvironment({
+      kubeconfig: options.kubeconfig,
+      context: options.context,
+      insecureRegistries: options.insecureRegistry,
+      workers: parseCount('--workers', options.workers, 1),
+      resyncMs: parseDuration('--resync-period', options.resyncPeriod),
+      shutdownGraceMs: parseDuration('--shutdown-grace', options.shutdownGrace),
+      leaseNamespace: options.leaderElect ? options.leaseNamespace : undefined,
+      logger,
+      env: io.env,
+    });
+  } catch (error) {
+    if (isAppError(error)) throw error;
+    // The client library throws plain errors for unreadable or malformed kubeconfig files.
+    throw new CliError(`cannot load the Kubernetes configuration: ${messageOf(error)}`, exitCodes.failure, { cause: error });
+  }
+}
+
 async function runController(options: ControllerCliOptions, io: CliIo): Promise<void> {
   const logger = jsonLogger({ name: 'packsmith-controller' });
-  const environment = createControllerEnvironment({
-    kubeconfig: options.kubeconfig,
-    context: options.context,
-    insecureRegistries: options.insecureRegistry,
-    workers: parseCount('--workers', options.workers, 1),
-    resyncMs: parseDuration('--resync-period', options.resyncPeriod),
-    shutdownGraceMs: parseDuration('--shutdown-grace', options.shutdownGrace),
-    leaseNamespace: options.leaderElect ? options.leaseNamespace : undefined,
-    logger,
-    env: io.env,
-  });
+  const environment = environmentFor(options, io, logger);
   const { manager, metrics } = environment;
   const state = { ready: () => manager.ready(), metrics };
   const healthPort = parseCount('--health-port', options.healthPort, 0);

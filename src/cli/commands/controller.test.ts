@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../main.ts';
+import type { CliIo } from '../io.ts';
+import { parseDuration } from './controller.ts';
+
+function captureIo(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, env: {} };
+}
+
+describe('packsmith controller', () => {
+  it('--help documents every flag and the environment', async () => {
+    const io = captureIo();
+    expect(await runCli(['controller', '--help'], io)).toBe(0);
+    const help = io.out.join('');
+    for (const flag of ['--kubeconfig', '--context', '--workers', '--metrics-port', '--health-port', '--leader-elect', '--no-leader-elect', '--lease-namespace', '--insecure-registry', '--resync-period', '--shutdown-grace']) {
+      expect(help).toContain(flag);
+    }
+    expect(help).toMatch(/POD_NAMESPACE/);
+    expect(help).toMatch(/DOCKER_CONFIG/);
+  });
+
+  it('accepts only "run" as an action, and names a missing kubeconfig file', async () => {
+    const wrong = captureIo();
+    expect(await runCli(['controller', 'start'], wrong)).toBe(2);
+    expect(wrong.err.join('')).toMatch(/unknown action "start"/);
+    const missing = captureIo();
+    expect(await runCli(['controller', 'run', '--kubeconfig', '/nonexistent/kubeconfig', '--no-leader-elect'], missing)).toBe(1);
+    expect(missing.err.join('')).toMatch(/cannot load the Kubernetes configuration: .*nonexistent\/kubeconfig/);
+  });
+
+  it('parses durations with units, seconds by default', () => {
+    expect(parseDuration('--resync-period', '10h')).toBe(36_000_000);
+    expect(parseDuration('--resync-period', '5m')).toBe(300_000);
+    expect(parseDuration('--resync-period', '30')).toBe(30_000);
+    expect(parseDuration('--resync-period', '250ms')).toBe(250);
+    expect(() => parseDuration('--resync-period', 'soon')).toThrow(/--resync-period: soon is not a duration/);
+  });
+});
