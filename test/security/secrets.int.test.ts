@@ -151,3 +151,31 @@ describe.each(['basic', 'token'] as const)('no credential in any output (%s auth
     expectNoSecrets(runs, secrets);
   });
 });
+
+describe('a broken config.json does not echo its credentials', () => {
+  it('reports a JSON syntax error or a bad field without quoting the file', async () => {
+    // A registry that asks for credentials, so that packsmith reads config.json at all.
+    const registry = await startRegistry({ mode: 'basic', username, password: passwords.basic });
+    const host = registry.host;
+    const auth = Buffer.from(`${username}:${passwords.basic}`).toString('base64');
+    const broken = {
+      syntax: `{"auths":{"${host}":{"auth":"${auth}" "email":"x"}}}`,
+      truncated: `{"auths":{"${host}":{"auth":"${auth}`,
+      field: JSON.stringify({ auths: { [host]: { auth, password: passwords.basic, email: 7 } } }),
+    };
+    const resources = join(work, 'one-store.yaml');
+    await writeFile(resources, `apiVersion: kpack.io/v1alpha2\nkind: ClusterStore\nmetadata: {name: s}\nspec: {sources: [{image: ${host}/store:1}]}\n`);
+    const runs: Outputs[] = [];
+    for (const [name, text] of Object.entries(broken)) {
+      const dir = join(work, `broken-${name}`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'config.json'), text);
+      const run = await cli(['build', '-f', resources, '-o', 'yaml'], dir);
+      expect(run.code, name).not.toBe(0);
+      expect(run.streams.join('\n'), name).toMatch(/config\.json/);
+      runs.push(run, await cli(['image', 'inspect', `${host}/store:1`], dir));
+    }
+    console.log(`[secrets] broken config.json: ${runs[0]!.streams[1]!.trim().split('\n').find((l) => l.includes('config.json')) ?? ''}`);
+    expectNoSecrets(runs, secretForms(passwords.basic));
+  });
+});
