@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/main.ts';
-import { writeLayout, type Image } from '../../src/oci/index.ts';
+import { Credentials, RegistryTransport, parseReference, pushImage, remoteImage, staticKeychain, writeLayout, type Image } from '../../src/oci/index.ts';
+import { randomImage } from '../../src/oci/testing/index.ts';
+import type { Logger } from '../../src/shared/index.ts';
 import { removeDir, scratchDir, skopeoCopy, startRegistry, stopAllRegistries, type RegistryHandle } from '../harness/index.ts';
 import { startFaultProxy } from '../harness/fault-proxy.ts';
 import { buildpackages, lifecycleImage, resourcesYaml, stackImage } from '../app/fixtures.ts';
@@ -179,3 +181,42 @@ describe('a broken config.json does not echo its credentials', () => {
     expectNoSecrets(runs, secretForms(passwords.basic));
   });
 });
+
+describe('registry client debug logs carry no credential', () => {
+  it('logs every request and retry of a push and a pull through faults, with Basic and token auth, without a secret', async () => {
+    for (const mode of ['basic', 'token'] as const) {
+      const registry = await startRegistry({ mode, username, password: passwords[mode] });
+      const proxy = await startFaultProxy({
+        upstream: registry.host,
+        seed: 5,
+        rules: [
+          { name: 'busy', probability: 0.3, maxHits: 6, fault: { kind: 'status', status: 503, retryAfterSeconds: 0 } },
+          { name: 'cut', method: /^PATCH|PUT$/, path: /uploads/, nth: [1], fault: { kind: 'reset-upload', afterBytes: 1000 } },
+        ],
+      });
+      const lines: string[] = [];
+      const logger: Logger = {
+        debug: (message, fields) => lines.push(JSON.stringify({ message, ...fields })),
+        info: (message, fields) => lines.push(JSON.stringify({ message, ...fields })),
+        warn: (message, fields) => lines.push(JSON.stringify({ message, ...fields })),
+        error: (message, fields) => lines.push(JSON.stringify({ message, ...fields })),
+        child: () => logger,
+      };
+      const keychain = staticKeychain({ [proxy.host]: Credentials.of({ username, password: passwords[mode] }) });
+      const transport = new RegistryTransport({ keychain, logger });
+      const reference = parseReference(`${proxy.host}/logged/app:1`);
+      try {
+        await pushImage(randomImage(9, { files: 2, maxFileSize: 200_000 }), reference, { transport });
+        expect(await (await remoteImage(reference, { transport })).digest()).toMatch(/^sha256:/);
+      } finally {
+        await transport.close();
+        await proxy.stop();
+        await registry.stop();
+      }
+      expect(lines.some((l) => l.includes('retrying registry request'))).toBe(true);
+      expect(lines.length).toBeGreaterThan(10);
+      expectNoSecrets([{ code: 0, streams: lines }], [...secretForms(passwords[mode]), 'Bearer ey']);
+    }
+  });
+});
+
