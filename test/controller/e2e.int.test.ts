@@ -8,7 +8,9 @@
 // builder is reconciled on every resync, but nothing is written). Then two `packsmith controller
 // run` processes elect one leader over a Lease; SIGTERM stops the leader gracefully and the standby
 // takes over and builds. Failures: a wrong password gives a clear condition; a stack image that
-// disappears keeps the last resolved stack (D-b) and the builder stays Ready.
+// disappears keeps the last resolved stack (D-b) and the builder stays Ready; a deleted stack makes
+// the builder not up to date and its re-creation brings it back; a ClusterBuilder uses its
+// serviceAccountRef.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from '../../src/controller/index.ts';
@@ -261,6 +263,43 @@ spec:
     expect(conditionOf(after, 'UpToDate')?.status).toBe('True');
     expect(after?.latestImage).toBe(before.status?.latestImage);
     expect(await sample('packsmith_reconciles_total{kind="Builder"')).toBeGreaterThan(reconciles);
+  }, 90_000);
+});
+
+describe('more kinds and dependency changes', () => {
+  const stackYaml = (): string =>
+    `apiVersion: kpack.io/v1alpha2\nkind: ClusterStack\nmetadata: {name: base}\nspec:\n  id: ${stackId}\n  serviceAccountRef: {name: builder, namespace: team}\n  buildImage: {image: ${at.build}}\n  runImage: {image: ${at.run}}\n`;
+
+  it('a deleted stack makes the builder not up to date (image kept); recreating it brings it back', async () => {
+    await kubectl(['apply', '-f', '-'], stackYaml());
+    await until(async () => conditionOf((await getJson('clusterstacks.kpack.io', 'base')).status, 'Ready')?.status === 'True', 60_000, 'stack Ready again');
+    const latest = (await builderStatus())?.latestImage;
+    await kubectl(['delete', 'clusterstacks.kpack.io', 'base']);
+    await until(async () => conditionOf(await builderStatus(), 'UpToDate')?.message === 'clusterstack.kpack.io "base" not found', 30_000, 'builder sees the stack gone');
+    const gone = await builderStatus();
+    expect(conditionOf(gone, 'Ready')?.status).toBe('True');
+    expect(gone?.latestImage).toBe(latest);
+    await kubectl(['apply', '-f', '-'], stackYaml());
+    await until(async () => conditionOf(await builderStatus(), 'UpToDate')?.status === 'True', 60_000, 'builder up to date after the stack came back');
+  }, 120_000);
+
+  it('a ClusterBuilder reads and pushes with its serviceAccountRef', async () => {
+    await kubectl(['apply', '-f', '-'], `apiVersion: kpack.io/v1alpha2
+kind: ClusterBuilder
+metadata: {name: shared}
+spec:
+  tag: ${registry.host}/builders/shared
+  serviceAccountRef: {name: builder, namespace: team}
+  stack: {name: base}
+  store: {name: default}
+  order:
+  - group: [{id: test/ruby}]
+`);
+    await until(async () => conditionOf((await getJson('clusterbuilders.kpack.io', 'shared')).status, 'UpToDate')?.status === 'True', 60_000, 'ClusterBuilder UpToDate');
+    const latest = (await getJson('clusterbuilders.kpack.io', 'shared')).status?.latestImage as string;
+    expect(latest).toMatch(new RegExp(`^${registry.host}/builders/shared:clusterbuilder-shared@sha256:`));
+    const inspected = await skopeoInspect(`docker://${registry.host}/builders/shared:clusterbuilder-shared`, registry.skopeoArgs());
+    expect(inspected.Digest).toBe(latest.split('@')[1]);
   }, 90_000);
 });
 
