@@ -46,7 +46,7 @@ function track(deps: ReconcilerDeps, kind: KindName, object: KpackResource, outc
 async function attempt(kind: KindName, object: KpackResource, deps: ReconcilerDeps, signal?: AbortSignal): Promise<Attempt> {
   const found = gatherDependencies(deps.cache, object, kind === 'ClusterBuilder');
   if (found instanceof MissingDependency) {
-    const missing = found.message.endsWith('not found') ? results.done : results.after(dependencyWaitMs);
+    const missing: Result = { ...(found.message.endsWith('not found') ? results.done : results.after(dependencyWaitMs)), failure: 'dependency' };
     return { status: failure(object, deps, found.message), result: missing, failure: found.message };
   }
   try {

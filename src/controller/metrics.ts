@@ -4,7 +4,7 @@
  * the registry transports' counters when scraped.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ErrorClass } from './reconciler.ts';
+import type { FailureKind } from './reconciler.ts';
 
 /** Registry traffic so far, summed over every transport. */
 export interface TransferTotals {
@@ -26,7 +26,7 @@ export interface ControllerMetrics {
   /** Counts one reconcile of `kind` and its duration; `outcome` is `done`, `requeue`, `backoff` or `error`. */
   reconciled(kind: string, outcome: string, seconds: number): void;
   /** Counts one failure by class. */
-  failed(kind: string, errorClass: ErrorClass | 'unexpected'): void;
+  failed(kind: string, failure: FailureKind | 'unexpected'): void;
   /** The scrape body and its content type. */
   render(): Promise<{ body: string; contentType: string }>;
 }
@@ -73,8 +73,8 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
       reconciles.inc({ kind, outcome });
       durations.observe({ kind }, seconds);
     },
-    failed(kind, errorClass) {
-      errors.inc({ kind, class: errorClass });
+    failed(kind, failure) {
+      errors.inc({ kind, class: failure });
     },
     async render() {
       return { body: await registry.metrics(), contentType: registry.contentType };

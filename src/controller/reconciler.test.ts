@@ -32,9 +32,9 @@ describe('classifyError (D-a)', () => {
   });
 
   it('maps classes to results: backoff, slow requeue, at once, nothing', () => {
-    expect(resultFor('retry')).toEqual({ type: 'backoff' });
-    expect(resultFor('missing-image')).toEqual({ type: 'requeueAfter', delayMs: missingImageDelayMs });
-    expect(resultFor('conflict')).toEqual({ type: 'requeueAfter', delayMs: 0 });
-    expect(resultFor('permanent')).toEqual({ type: 'done' });
+    expect(resultFor('retry')).toEqual({ type: 'backoff', failure: 'retry' });
+    expect(resultFor('missing-image')).toEqual({ type: 'requeueAfter', delayMs: missingImageDelayMs, failure: 'missing-image' });
+    expect(resultFor('conflict')).toEqual({ type: 'requeueAfter', delayMs: 0, failure: 'conflict' });
+    expect(resultFor('permanent')).toEqual({ type: 'done', failure: 'permanent' });
   });
 });

@@ -6,14 +6,18 @@
  */
 import { isAppError } from '../shared/index.ts';
 
-/** What the worker does with a key after a reconcile. */
-export type Result =
+/** Why a reconcile did not succeed, for metrics: an error class, or a dependency that is missing or unresolved. */
+export type FailureKind = ErrorClass | 'dependency';
+
+/** What the worker does with a key after a reconcile; `failure` is set when it did not succeed. */
+export type Result = (
   /** Nothing more until an event (or the periodic resync) enqueues the key again. */
   | { type: 'done' }
   /** Enqueue again after a fixed delay (a missing image, a dependency without a resolved status). */
   | { type: 'requeueAfter'; delayMs: number }
   /** A transient failure: enqueue again with the queue's per-key exponential backoff. */
-  | { type: 'backoff' };
+  | { type: 'backoff' }
+) & { failure?: FailureKind };
 
 /** Reconciles one key of one kind; never throws for failures it could report in status. */
 export interface Reconciler {
@@ -98,8 +102,7 @@ export function classifyError(error: unknown): ErrorClass {
   return classifyOne(error, 0);
 }
 
-/** The Result for a failure's class (conflicts are retried at once). */
-export function resultFor(errorClass: ErrorClass): Result {
+function handlingOf(errorClass: ErrorClass): Result {
   switch (errorClass) {
     case 'retry':
       return results.backoff;
@@ -110,4 +113,9 @@ export function resultFor(errorClass: ErrorClass): Result {
     default:
       return results.done;
   }
+}
+
+/** The Result for a failure's class (conflicts are retried at once), marked as a failure. */
+export function resultFor(errorClass: ErrorClass): Result {
+  return { ...handlingOf(errorClass), failure: errorClass };
 }

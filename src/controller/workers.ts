@@ -46,7 +46,7 @@ async function processItem(options: WorkerOptions, item: string, signal: AbortSi
   try {
     const result = await reconciler.reconcile(key, signal);
     outcome = apply(options.queue, item, result);
-    if (result.type === 'backoff') options.metrics?.failed(kind, 'retry');
+    if (result.failure) options.metrics?.failed(kind, result.failure);
   } catch (error) {
     outcome = 'error';
     options.metrics?.failed(kind, signal.aborted ? 'unexpected' : classifyError(error));
