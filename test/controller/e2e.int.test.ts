@@ -243,6 +243,7 @@ spec:
     await until(async () => conditionOf((await getJson('clusterstores.kpack.io', 'private')).status, 'Ready')?.status === 'False', 60_000, 'private store failed');
     const ready = conditionOf((await getJson('clusterstores.kpack.io', 'private')).status, 'Ready');
     expect(ready?.message).toMatch(/^spec\.sources\[0\] \(.*store\/ruby:1\): .*(401|unauthori[sz]ed)/i);
+    expect(await sample('packsmith_reconcile_errors_total{kind="ClusterStore",class="permanent"}')).toBeGreaterThanOrEqual(1);
     console.log(`[e2e] wrong password → Ready False: ${ready?.message ?? ''}`);
   }, 90_000);
 
