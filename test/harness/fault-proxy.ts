@@ -50,6 +50,8 @@ export interface FaultProxyOptions {
   maxFaults?: number;
   /** Faults are injected only this long after start, in milliseconds (default 5 minutes). */
   activeForMs?: number;
+  /** Faults are injected only into the first this many requests (default unbounded). */
+  activeForRequests?: number;
 }
 
 /** A request the proxy saw. */
@@ -143,7 +145,10 @@ async function closeServer(server: Server, sockets: Set<Socket>): Promise<void> 
 /** The rule that fires for this request, if any; match counters advance for every matching rule. */
 function pickFault(state: ProxyState, method: string, path: string): FaultRule | undefined {
   const { options } = state;
-  const active = Date.now() - state.started < (options.activeForMs ?? 300_000) && state.injected.length < (options.maxFaults ?? 50);
+  const active =
+    Date.now() - state.started < (options.activeForMs ?? 300_000) &&
+    state.injected.length < (options.maxFaults ?? 50) &&
+    state.requests.length <= (options.activeForRequests ?? Number.POSITIVE_INFINITY);
   let chosen: FaultRule | undefined;
   for (const rule of options.rules) {
     if ((rule.method && !rule.method.test(method)) || (rule.path && !rule.path.test(path))) continue;

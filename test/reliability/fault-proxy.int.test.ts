@@ -80,7 +80,7 @@ describe('fault proxy', () => {
     });
   });
 
-  it('repeats the same injections for the same seed, and stops at the fault budget', async () => {
+  it('repeats the same injections for the same seed, and stops at the fault budget and the request window', async () => {
     const run = (seed: number): Promise<number[]> =>
       withProxy({ seed, rules: [{ name: 'coin', probability: 0.5, fault: { kind: 'status', status: 503 } }] }, async (proxy) => {
         for (let i = 0; i < 20; i++) await get(proxy, '/v2/');
@@ -95,6 +95,11 @@ describe('fault proxy', () => {
       for (let i = 0; i < 5; i++) statuses.push((await get(proxy, '/v2/')).status);
       expect(statuses).toEqual([500, 500, 200, 200, 200]);
       expect(proxy.summary()).toEqual({ status: 2 });
+    });
+    await withProxy({ activeForRequests: 3, rules: [{ name: 'always', fault: { kind: 'status', status: 502 } }] }, async (proxy) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await get(proxy, '/v2/')).status);
+      expect(statuses).toEqual([502, 502, 502, 200, 200]);
     });
   });
 
