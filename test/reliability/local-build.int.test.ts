@@ -145,4 +145,43 @@ describe('packsmith build -f through injected registry faults', () => {
     for (const tag of builderTags) expect(await directDigest(`${registry.host}/builders/outage:${tag}`)).toBeUndefined();
     console.log(`[reliability] builder outage: exit ${result.code}, ${puts.length} manifest PUTs refused; ${result.err.split('\n').find((l) => l.includes('503'))?.trim() ?? ''}`);
   });
+
+  it('cuts in manifest and config bodies end the build cleanly (exit 1 naming the request) or not at all', async () => {
+    const tally = { runs: 0, converged: 0, failedCleanly: 0, cuts: 0 };
+    for (const seed of [41, 42, 43]) {
+      const proxy = await startFaultProxy({
+        upstream: registry.host,
+        seed,
+        maxFaults: 3,
+        rules: [
+          { name: 'cut manifest', method: /^GET$/, path: /\/manifests\//, probability: 0.08, fault: { kind: 'reset-download', afterBytes: 60 } },
+          { name: 'cut small blob', method: /^GET$/, path: /\/blobs\/sha256:/, probability: 0.08, fault: { kind: 'reset-download', afterBytes: 60 } },
+        ],
+      });
+      const via = (ref: string): string => `${proxy.host}/${ref}`;
+      const at: Locations = { web: via(inputs.web), ruby: via(inputs.ruby), build: via(inputs.build), run: via(inputs.run), lifecycle: via(inputs.lifecycle), builders: via(`builders/cut${seed}`) };
+      const file = join(work, `resources-cut-${seed}.yaml`);
+      await writeFile(file, resourcesYaml(at));
+      const result = await cli(['build', '-f', file]).finally(() => proxy.stop());
+      tally.runs++;
+      tally.cuts += proxy.injected.length;
+      if (result.code === 0) {
+        tally.converged++;
+      } else {
+        tally.failedCleanly++;
+        expect(result.code).toBe(1);
+        expect(result.err).toMatch(/(GET|HEAD) http:\/\/\S+: terminated: other side closed/);
+        expect(result.err).not.toMatch(/(Failed|:)\s+terminated\s*$/m);
+      }
+      for (const tag of builderTags) {
+        const digest = await directDigest(`${registry.host}/builders/cut${seed}:${tag}`);
+        if (digest !== undefined) {
+          await skopeoCopy({ src: `docker://${registry.host}/builders/cut${seed}@${digest}`, dest: `oci:${join(work, `cut-${seed}-${tag}`)}:x`, flags: registry.skopeoArgs({ role: 'src' }) });
+        }
+      }
+    }
+    console.log(`[reliability] local build with small-body cuts: runs=${tally.runs} converged=${tally.converged} failedCleanly=${tally.failedCleanly} cuts=${tally.cuts}`);
+    expect(tally.cuts).toBeGreaterThan(0);
+    expect(tally.converged + tally.failedCleanly).toBe(tally.runs);
+  });
 });
