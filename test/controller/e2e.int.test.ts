@@ -7,7 +7,8 @@
 // with a new digest and the resolved order shows it; an unrelated store does not rebuild it (the
 // builder is reconciled on every resync, but nothing is written). Then two `packsmith controller
 // run` processes elect one leader over a Lease; SIGTERM stops the leader gracefully and the standby
-// takes over and builds. Failures: a wrong password gives a clear condition; a stack image that
+// takes over and builds; a leader killed with SIGKILL is replaced by a fresh replica once the Lease
+// expires, and the work converges. Failures: a wrong password gives a clear condition; a stack image that
 // disappears keeps the last resolved stack (D-b) and the builder stays Ready; a deleted stack makes
 // the builder not up to date and its re-creation brings it back; a ClusterBuilder uses its
 // serviceAccountRef.
@@ -357,5 +358,16 @@ describe('packsmith controller run as two processes', () => {
     const logs = await standby.log();
     expect(logs).not.toMatch(/password|packsmith-secret/);
     console.log(`[e2e] leader exit after SIGTERM: ${exitMs} ms; standby leading ${takeoverMs} ms after the leader released the Lease`);
+
+    // Killed in the middle (SIGKILL right after a new Builder appears: no release, work lost): a
+    // fresh replica waits for the Lease to expire, then converges.
+    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web!, at.ruby!]).replace('name: web, namespace: team', 'name: fourth, namespace: team'));
+    process.kill(standby.pid, 'SIGKILL');
+    await until(() => Promise.resolve(!standby.alive()), 10_000, 'killed');
+    const killed = Date.now();
+    const fresh = start('replica-c');
+    await until(async () => conditionOf((await getJson('builders.kpack.io', 'fourth', 'team')).status, 'UpToDate')?.status === 'True', 90_000, 'fourth Builder UpToDate after the restart');
+    expect(await leads(fresh)).toBe(true);
+    console.log(`[e2e] SIGKILLed leader → new replica converged after ${Date.now() - killed} ms (Lease expiry included)`);
   }, 240_000);
 });
