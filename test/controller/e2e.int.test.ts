@@ -219,6 +219,33 @@ describe('packsmith controller against a real apiserver and registry', () => {
   }, 90_000);
 });
 
+describe('many builders sharing one store', () => {
+  const count = 20;
+  const names = Array.from({ length: count }, (_v, i) => `many-${i}`);
+  const builderYaml = (name: string): string =>
+    `apiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: ${name}, namespace: team}\nspec:\n  tag: ${registry.host}/builders/many\n  serviceAccountName: builder\n  stack: {name: base}\n  store: {name: default}\n  order:\n  - group: [{id: test/web}]\n  - group: [{id: test/ruby}]\n`;
+  const versions = async (): Promise<string[]> => {
+    const list = JSON.parse(await kubectl(['get', 'builders.kpack.io', '-n', 'team', '-o', 'json'])) as { items: Array<{ metadata: { name: string }; status?: { order?: Array<{ group: Array<{ id: string; version: string }> }> } }> };
+    return list.items.filter((b) => b.metadata.name.startsWith('many-')).map((b) => b.status?.order?.[1]?.group[0]?.version ?? '');
+  };
+
+  it(`rebuilds all ${count} after one store change`, async () => {
+    await kubectl(['apply', '-f', '-'], names.map(builderYaml).join('---\n'));
+    await until(async () => (await versions()).filter((v) => v === '2.0.0').length === count, 180_000, 'all builders built');
+    const ruby3 = await publish((await buildpackages('3.0.0')).ruby, 'store/ruby', '3');
+    const requestsBefore = await sample('packsmith_registry_requests_total');
+    const started = Date.now();
+    const store = await getJson('clusterstores.kpack.io', 'default');
+    const sources = ((store as unknown as { spec: { sources: Array<{ image: string }> } }).spec.sources).map((x) => x.image);
+    await kubectl(['patch', 'clusterstores.kpack.io', 'default', '--type', 'merge', '-p', JSON.stringify({ spec: { sources: [...sources, ruby3].map((image) => ({ image })) } })]);
+    await until(async () => (await versions()).filter((v) => v === '3.0.0').length === count, 180_000, 'all builders rebuilt');
+    const elapsed = Date.now() - started;
+    const requests = (await sample('packsmith_registry_requests_total')) - requestsBefore;
+    console.log(`[e2e] store change → ${count} builders rebuilt in ${elapsed} ms; ${(requests / count).toFixed(1)} registry requests per builder (store read included)`);
+    expect(await versions()).toEqual(Array.from({ length: count }, () => '3.0.0'));
+  }, 400_000);
+});
+
 describe('failures in the real cluster', () => {
   it('a wrong password gives a clear condition on the resource', async () => {
     const auth = Buffer.from(`${registry.username}:wrong-password`).toString('base64');
