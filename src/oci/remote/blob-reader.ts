@@ -11,6 +11,7 @@ import type { Digest } from '../digest.ts';
 import { DigestMismatchError, LimitExceededError } from '../errors.ts';
 import { pullScope } from './challenge.ts';
 import { connectionError } from './errors.ts';
+import { retryBodyFailures } from './retry.ts';
 import type { RegistryTransport } from './transport.ts';
 
 /** Where a blob lives and what it must be. */
@@ -54,15 +55,27 @@ export async function readLimited(response: Response, limit: number, what: strin
   return Buffer.concat(chunks, total);
 }
 
-/** GETs a small blob (a config) into memory, checking size limit, size and digest. */
+/**
+ * GETs a small blob (a config) into memory, checking size limit, size and digest; a body cut midway
+ * or wrong bytes are fetched again (bounded by the transport's retry policy).
+ */
 export async function readBlob(request: BlobRequest, limit: number): Promise<Uint8Array> {
   const what = `blob ${request.digest} in ${request.registry}/${request.repository}`;
   if (request.size > limit) throw new LimitExceededError(`${what} claims ${request.size} bytes; the limit is ${limit} bytes`);
-  const bytes = await readLimited(await getBlob(request, undefined), limit, what);
-  const actual: Digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  if (bytes.length !== request.size) throw new DigestMismatchError(`${what} size`, String(request.size), String(bytes.length));
-  if (actual !== request.digest) throw new DigestMismatchError(`${what} digest`, request.digest, actual);
-  return bytes;
+  return retryBodyFailures(
+    request.transport.retryPolicy,
+    async (readBody) => {
+      const response = await getBlob(request, undefined);
+      return readBody(async () => {
+        const bytes = await readLimited(response, limit, what);
+        const actual: Digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+        if (bytes.length !== request.size) throw new DigestMismatchError(`${what} size`, String(request.size), String(bytes.length));
+        if (actual !== request.digest) throw new DigestMismatchError(`${what} digest`, request.digest, actual);
+        return bytes;
+      });
+    },
+    request.signal,
+  );
 }
 
 /**

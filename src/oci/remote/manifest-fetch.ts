@@ -10,6 +10,7 @@ import { manifestLimits } from '../manifest.ts';
 import { manifestAcceptList, type MediaType } from '../media-types.ts';
 import { readLimited } from './blob-reader.ts';
 import { pullScope } from './challenge.ts';
+import { retryBodyFailures, type BodyReader } from './retry.ts';
 import type { RegistryTransport } from './transport.ts';
 
 /** A repository on a registry plus the transport that reaches it. */
@@ -32,8 +33,15 @@ export interface FetchedManifest {
 
 const acceptHeader = manifestAcceptList.join(', ');
 
-/** GETs `/v2/<repository>/manifests/<tag or digest>`; RegistryError 404 when it does not exist. */
+/**
+ * GETs `/v2/<repository>/manifests/<tag or digest>`; RegistryError 404 when it does not exist. A body
+ * cut midway or bytes that do not match the digest are fetched again (bounded by the retry policy).
+ */
 export async function getManifest(context: RepositoryContext, identifier: string): Promise<FetchedManifest> {
+  return retryBodyFailures(context.transport.retryPolicy, (readBody) => getManifestOnce(context, identifier, readBody), context.signal);
+}
+
+async function getManifestOnce(context: RepositoryContext, identifier: string, readBody: BodyReader): Promise<FetchedManifest> {
   const path = manifestPath(context, identifier);
   const response = await context.transport.request({
     registry: context.registry,
@@ -45,15 +53,17 @@ export async function getManifest(context: RepositoryContext, identifier: string
     signal: context.signal,
   });
   const what = `manifest ${context.registry}/${context.repository}:${identifier}`;
-  const bytes = await readLimited(response, manifestLimits.maxManifestBytes, what);
-  const digest = sha256Digest(bytes);
-  if (isDigest(identifier) && identifier !== digest) {
-    throw new DigestMismatchError(`${what} digest`, identifier, digest);
-  }
-  const served = response.headers.get('docker-content-digest');
-  // Only sha256 can be compared here; a registry that names another algorithm is trusted on it.
-  if (served?.startsWith('sha256:') === true && served !== digest) throw new DigestMismatchError(`${what} Docker-Content-Digest`, served, digest);
-  return { bytes, digest, contentType: baseContentType(response.headers.get('content-type')) };
+  return readBody(async () => {
+    const bytes = await readLimited(response, manifestLimits.maxManifestBytes, what);
+    const digest = sha256Digest(bytes);
+    if (isDigest(identifier) && identifier !== digest) {
+      throw new DigestMismatchError(`${what} digest`, identifier, digest);
+    }
+    const served = response.headers.get('docker-content-digest');
+    // Only sha256 can be compared here; a registry that names another algorithm is trusted on it.
+    if (served?.startsWith('sha256:') === true && served !== digest) throw new DigestMismatchError(`${what} Docker-Content-Digest`, served, digest);
+    return { bytes, digest, contentType: baseContentType(response.headers.get('content-type')) };
+  });
 }
 
 /**

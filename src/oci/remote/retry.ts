@@ -64,3 +64,35 @@ export async function withRetries<T>(
     }
   }
 }
+
+/** Runs the body-reading part of an attempt; failures thrown in it may repeat the whole attempt. */
+export type BodyReader = <R>(read: () => Promise<R>) => Promise<R>;
+
+/**
+ * Repeats `attempt` (one request plus the reading and checking of its small body) when it failed
+ * while reading or checking the body: a connection cut mid-body or corrupt bytes. The request itself
+ * is retried by the transport, so failures before the body are not repeated here (no nested retries).
+ */
+export async function retryBodyFailures<T>(
+  policy: RetryPolicy,
+  attempt: (readBody: BodyReader) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    let failedInBody = false;
+    const readBody: BodyReader = async (read) => {
+      try {
+        return await read();
+      } catch (error) {
+        failedInBody = true;
+        throw error;
+      }
+    };
+    try {
+      return await attempt(readBody);
+    } catch (error) {
+      if (!failedInBody || !isRetryable(error) || tries + 1 >= policy.maxAttempts || signal?.aborted) throw error;
+      await policy.sleep(retryDelay(policy, tries, error), signal);
+    }
+  }
+}
