@@ -15,3 +15,4 @@ export * from './workqueue.ts';
 export * from './keychain.ts';
 export * from './tracker.ts';
 export * from './leader.ts';
+export { createClusterObjectPatcher, type ClusterObjectPatch } from './object-patcher.ts';
