@@ -6,141 +6,48 @@
 // Ready and its latestImage is what skopeo sees; a newer buildpack version in the store rebuilds it
 // with a new digest and the resolved order shows it; an unrelated store does not rebuild it (the
 // builder is reconciled on every resync, but nothing is written). Then two `packsmith controller
-// run` processes elect one leader over a Lease; SIGTERM stops the leader gracefully and the standby
-// takes over and builds; a leader killed with SIGKILL is replaced by a fresh replica once the Lease
-// expires, and the work converges. Failures: a wrong password gives a clear condition; a stack image that
+// run` processes elect one leader (replicas.int.test.ts). Failures: a wrong password gives a clear condition; a stack image that
 // disappears keeps the last resolved stack (D-b) and the builder stays Ready; a deleted stack makes
 // the builder not up to date and its re-creation brings it back; a ClusterBuilder uses its
 // serviceAccountRef.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from '../../src/controller/index.ts';
-import { installCrds, renderManifestsYaml } from '../../src/deploy/index.ts';
-import { createKeychainFactory, createKubeClient, loadKubeConfig } from '../../src/k8s/index.ts';
 import { OciImageAccess } from '../../src/adapters/index.ts';
 import { systemClock } from '../../src/app/index.ts';
-import { writeLayout, type Image } from '../../src/oci/index.ts';
+import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from '../../src/controller/index.ts';
+import { createKeychainFactory, createKubeClient, loadKubeConfig } from '../../src/k8s/index.ts';
 import { silentLogger } from '../../src/shared/index.ts';
-import { removeDir, scratchDir, skopeoCopy, skopeoInspect, startKube, startProcess, startRegistry, stopAllRegistries, waitUntil, type KubeHandle, type ManagedProcess, type RegistryHandle } from '../harness/index.ts';
-import { buildpackages, lifecycleImage, stackId, stackImage } from '../app/fixtures.ts';
+import { skopeoInspect } from '../harness/index.ts';
+import { buildpackages, stackId } from '../app/fixtures.ts';
+import { conditionOf, startWorld, type World } from './world.ts';
 
-let kube: KubeHandle;
-let registry: RegistryHandle;
-let work = '';
+let world: World;
 let manager: Manager;
 const stop = new AbortController();
 let running: Promise<unknown> = Promise.resolve();
 let images: OciImageAccess;
 let metrics: ControllerMetrics;
+let at: World['at'];
+let registry: World['registry'];
+const kubectl = (args: string[], input?: string): Promise<string> => world.kubectl(args, input);
+const getJson = (kind: string, name: string, namespace?: string): ReturnType<World['getJson']> => world.getJson(kind, name, namespace);
+const publish = (...args: Parameters<World['publish']>): Promise<string> => world.publish(...args);
+const until = (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> => world.until(check, timeoutMs, what);
+const resourcesYaml = (sources: readonly string[]): string => world.resourcesYaml(sources);
 
 /** The value of one metric sample, e.g. `packsmith_reconciles_total{kind="Builder",outcome="done"}`. */
 async function sample(prefix: string): Promise<number> {
   const { body } = await metrics.render();
   return body.split('\n').filter((l) => l.startsWith(prefix)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
-const at: Record<string, string> = {};
-
-async function kubectl(args: string[], input?: string): Promise<string> {
-  const result = await kube.kubectl(args, input === undefined ? {} : { input });
-  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
-
-async function getJson(kind: string, name: string, namespace?: string): Promise<{ metadata: { resourceVersion: string }; status?: Record<string, unknown> }> {
-  return JSON.parse(await kubectl(['get', kind, name, '-o', 'json', ...(namespace ? ['-n', namespace] : [])])) as never;
-}
-
-async function publish(image: Image, repository: string, tag = '1'): Promise<string> {
-  const layout = join(work, 'staging');
-  const name = `${repository.replaceAll('/', '-')}-${tag}`;
-  await writeLayout(layout, image, { tag: name });
-  await skopeoCopy({ src: `oci:${layout}:${name}`, dest: `docker://${registry.host}/${repository}:${tag}`, flags: registry.skopeoArgs({ role: 'dest' }) });
-  return `${registry.host}/${repository}:${tag}`;
-}
-
-const conditionOf = (status: Record<string, unknown> | undefined, type: string): { status?: string; message?: string } | undefined =>
-  (status?.conditions as Array<{ type: string; status: string; message?: string }> | undefined)?.find((c) => c.type === type);
-
-/** Waits for `check`; on timeout the message carries every kind's status as the apiserver has it. */
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const describe = async (): Promise<string> => `${what}:\n${await kubectl(['get', 'clusterstores,clusterstacks,clusterlifecycles,builders', '-A', '-o', 'yaml']).catch(String)}`;
-  await waitUntil(check, { timeoutMs, intervalMs: 250, describe });
-}
 
 async function builderStatus(): Promise<Record<string, unknown> | undefined> {
   return (await getJson('builders.kpack.io', 'web', 'team')).status;
 }
 
-function resourcesYaml(storeSources: string[]): string {
-  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
-  const config = JSON.stringify({ auths: { [registry.host]: { auth } } });
-  return `apiVersion: v1
-kind: Namespace
-metadata: {name: team}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: registry, namespace: team}
-type: kubernetes.io/dockerconfigjson
-stringData: {.dockerconfigjson: '${config}'}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: builder, namespace: team}
-secrets: [{name: registry}]
----
-apiVersion: kpack.io/v1alpha2
-kind: ClusterStore
-metadata: {name: default}
-spec:
-  serviceAccountRef: {name: builder, namespace: team}
-  sources: [${storeSources.map((s) => `{image: ${s}}`).join(', ')}]
----
-apiVersion: kpack.io/v1alpha2
-kind: ClusterStack
-metadata: {name: base}
-spec:
-  id: ${stackId}
-  serviceAccountRef: {name: builder, namespace: team}
-  buildImage: {image: ${at.build}}
-  runImage: {image: ${at.run}}
----
-apiVersion: kpack.io/v1alpha2
-kind: ClusterLifecycle
-metadata: {name: default-lifecycle}
-spec:
-  serviceAccountRef: {name: builder, namespace: team}
-  image: ${at.lifecycle}
----
-apiVersion: kpack.io/v1alpha2
-kind: Builder
-metadata: {name: web, namespace: team}
-spec:
-  tag: ${registry.host}/builders/app
-  serviceAccountName: builder
-  stack: {name: base}
-  store: {name: default}
-  order:
-  - group: [{id: test/web}]
-  - group: [{id: test/ruby}]
-`;
-}
-
 beforeAll(async () => {
-  work = await scratchDir('controller-e2e');
-  [kube, registry] = await Promise.all([startKube(), startRegistry({ mode: 'basic' })]);
-  await kubectl(['apply', '-f', '-'], renderManifestsYaml(installCrds({ namespace: 'packsmith' })));
-  await kubectl(['wait', '--for', 'condition=established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=packsmith']).catch(() =>
-    kubectl(['wait', '--for', 'condition=established', '--timeout=60s', 'crd', '--all']),
-  );
-  const packages = await buildpackages();
-  at.web = await publish(packages.web, 'store/web');
-  at.ruby = await publish(packages.ruby, 'store/ruby');
-  at.build = await publish(stackImage('build'), 'stack/build');
-  at.run = await publish(stackImage('run'), 'stack/run');
-  at.lifecycle = await publish(await lifecycleImage(true), 'lifecycle');
-  const connection = loadKubeConfig({ kubeconfig: kube.kubeconfigPath });
-  const client = createKubeClient(connection);
+  world = await startWorld('controller-e2e');
+  ({ at, registry } = world);
+  const client = createKubeClient(loadKubeConfig({ kubeconfig: world.kube.kubeconfigPath }));
   images = new OciImageAccess({ userAgent: 'packsmith-e2e' });
   const transfers = (): { requests: number; bytesSent: number; bytesReceived: number } =>
     images.registry.totals().map((c) => c.totals()).reduce((a, t) => ({ requests: a.requests + t.requests, bytesSent: a.bytesSent + t.bytesSent, bytesReceived: a.bytesReceived + t.bytesReceived }), { requests: 0, bytesSent: 0, bytesReceived: 0 });
@@ -153,9 +60,7 @@ afterAll(async () => {
   stop.abort();
   await running.catch(() => undefined);
   await images.close();
-  await kube.stop();
-  await stopAllRegistries();
-  await removeDir(work);
+  await world.stop();
 });
 
 describe('packsmith controller against a real apiserver and registry', () => {
@@ -164,7 +69,7 @@ describe('packsmith controller against a real apiserver and registry', () => {
   it('builds the Builder: Ready and UpToDate, latestImage in the registry with that digest', async () => {
     await until(() => Promise.resolve(manager.ready()), 30_000, 'informers synced');
     const started = Date.now();
-    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web!, at.ruby!]));
+    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web, at.ruby]));
     await until(async () => conditionOf(await builderStatus(), 'UpToDate')?.status === 'True', 120_000, 'Builder UpToDate');
     const readyMs = Date.now() - started;
     const status = (await builderStatus())!;
@@ -182,7 +87,7 @@ describe('packsmith controller against a real apiserver and registry', () => {
   it('rebuilds with a new digest when the store gains a newer buildpack version', async () => {
     const ruby2 = await publish((await buildpackages('2.0.0')).ruby, 'store/ruby', '2');
     const started = Date.now();
-    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web!, at.ruby!, ruby2]));
+    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web, at.ruby, ruby2]));
     await until(async () => ((await builderStatus())?.latestImage ?? first) !== first, 120_000, 'a new latestImage');
     const rebuildMs = Date.now() - started;
     const status = (await builderStatus())!;
@@ -330,71 +235,4 @@ spec:
     const inspected = await skopeoInspect(`docker://${registry.host}/builders/shared:clusterbuilder-shared`, registry.skopeoArgs());
     expect(inspected.Digest).toBe(latest.split('@')[1]);
   }, 90_000);
-});
-
-describe('packsmith controller run as two processes', () => {
-  const processes: ManagedProcess[] = [];
-  const cli = join(import.meta.dirname, '../../src/cli/main.ts');
-  const start = (name: string): ManagedProcess => {
-    const args = [cli, 'controller', 'run', '--kubeconfig', kube.kubeconfigPath, '--host', '127.0.0.1', '--health-port', '0', '--metrics-port', '0', '--lease-namespace', 'packsmith', '--resync-period', '1h'];
-    const child = startProcess({ command: process.execPath, args, logFile: join(work, `${name}.log`), env: { ...process.env, HOSTNAME: name } });
-    processes.push(child);
-    return child;
-  };
-  const port = async (child: ManagedProcess): Promise<number> => Number(/health on port (\d+)/.exec(await child.log())?.[1] ?? 0);
-  const leads = async (child: ManagedProcess): Promise<boolean> => (await child.log()).includes('"msg":"starting workers"');
-
-  afterAll(async () => {
-    await Promise.all(processes.map((p) => p.stop(2_000)));
-  });
-
-  it('elects one leader, serves health and metrics, and hands over on SIGTERM', async () => {
-    stop.abort();
-    await running;
-    await kubectl(['create', 'namespace', 'packsmith']);
-    const [a, b] = [start('replica-a'), start('replica-b')];
-    await until(async () => (await port(a)) > 0 && (await port(b)) > 0, 30_000, 'both replicas listening');
-    for (const child of [a, b]) {
-      const base = `http://127.0.0.1:${await port(child)}`;
-      await until(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000, 'readyz');
-      expect((await fetch(`${base}/healthz`)).status).toBe(200);
-      expect(await (await fetch(`${base}/metrics`)).text()).toContain('packsmith_workqueue_depth');
-    }
-    await until(async () => (await leads(a)) || (await leads(b)), 30_000, 'a leader');
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const [leader, standby] = (await leads(a)) ? [a, b] : [b, a];
-    expect(await leads(standby)).toBe(false);
-    // The leader builds a new builder.
-    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web!, at.ruby!]).replace('name: web, namespace: team', 'name: second, namespace: team'));
-    await until(async () => conditionOf((await getJson('builders.kpack.io', 'second', 'team')).status, 'UpToDate')?.status === 'True', 120_000, 'second Builder UpToDate');
-    // SIGTERM: the leader stops gracefully (well within the 15 s before SIGKILL) and releases the Lease.
-    const stopped = Date.now();
-    await leader.stop(15_000);
-    const exitMs = Date.now() - stopped;
-    expect(exitMs).toBeLessThan(14_000);
-    expect(await leader.log()).toMatch(/"outcome":"stopped","signal":"SIGTERM","msg":"controller stopped"/);
-    await until(() => leads(standby), 30_000, 'the standby leads');
-    // Never two leaders: the standby started leading only after the leader had stopped.
-    const timeOf = async (child: ManagedProcess, msg: string): Promise<number> => Date.parse(/"time":"([^"]+)"[^\n]*"msg":"(?:[^"]*)"/.exec((await child.log()).split('\n').find((l) => l.includes(`"msg":"${msg}"`)) ?? '')?.[1] ?? '');
-    const released = await timeOf(leader, 'stopped leading');
-    const acquired = await timeOf(standby, 'started leading');
-    expect(acquired).toBeGreaterThanOrEqual(released);
-    const takeoverMs = acquired - released;
-    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web!, at.ruby!]).replace('name: web, namespace: team', 'name: third, namespace: team'));
-    await until(async () => conditionOf((await getJson('builders.kpack.io', 'third', 'team')).status, 'UpToDate')?.status === 'True', 120_000, 'third Builder UpToDate');
-    const logs = await standby.log();
-    expect(logs).not.toMatch(/password|packsmith-secret/);
-    console.log(`[e2e] leader exit after SIGTERM: ${exitMs} ms; standby leading ${takeoverMs} ms after the leader released the Lease`);
-
-    // Killed in the middle (SIGKILL right after a new Builder appears: no release, work lost): a
-    // fresh replica waits for the Lease to expire, then converges.
-    await kubectl(['apply', '-f', '-'], resourcesYaml([at.web!, at.ruby!]).replace('name: web, namespace: team', 'name: fourth, namespace: team'));
-    process.kill(standby.pid, 'SIGKILL');
-    await until(() => Promise.resolve(!standby.alive()), 10_000, 'killed');
-    const killed = Date.now();
-    const fresh = start('replica-c');
-    await until(async () => conditionOf((await getJson('builders.kpack.io', 'fourth', 'team')).status, 'UpToDate')?.status === 'True', 90_000, 'fourth Builder UpToDate after the restart');
-    expect(await leads(fresh)).toBe(true);
-    console.log(`[e2e] SIGKILLed leader → new replica converged after ${Date.now() - killed} ms (Lease expiry included)`);
-  }, 240_000);
 });
