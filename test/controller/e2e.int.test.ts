@@ -1,15 +1,14 @@
 // The controller end to end against a REAL kube-apiserver (+ etcd) and the REAL docker-registry
-// (htpasswd Basic auth): the CRDs are applied, buildpackages made by our writer, a stack and a
-// lifecycle image holding the real lifecycle binary are copied into the registry with skopeo, and
-// the registry password reaches the controller only through a dockerconfigjson Secret of a
-// ServiceAccount. The manager runs in-process with a short resync. Checked: the Builder becomes
-// Ready and its latestImage is what skopeo sees; a newer buildpack version in the store rebuilds it
-// with a new digest and the resolved order shows it; an unrelated store does not rebuild it (the
-// builder is reconciled on every resync, but nothing is written). Then two `packsmith controller
-// run` processes elect one leader (replicas.int.test.ts). Failures: a wrong password gives a clear condition; a stack image that
-// disappears keeps the last resolved stack (D-b) and the builder stays Ready; a deleted stack makes
-// the builder not up to date and its re-creation brings it back; a ClusterBuilder uses its
-// serviceAccountRef.
+// (htpasswd Basic auth; see world.ts). The registry password reaches the controller only through a
+// ServiceAccount's dockerconfigjson Secret. The manager runs in-process with a 3 s resync.
+// Checked: the Builder becomes Ready and its latestImage is what skopeo sees; a newer buildpack
+// version in the store rebuilds it with a new digest and the resolved order shows it; an unrelated
+// store does not rebuild it (the builder is reconciled on every resync, but nothing is written);
+// 20 Builders sharing the store are all rebuilt after one change; a wrong password gives a clear
+// condition; a stack image that disappears keeps the last resolved stack (D-b) and the builder
+// stays Ready; a deleted stack makes the builder not up to date and its re-creation brings it back;
+// a ClusterBuilder uses its serviceAccountRef. Leader election and SIGTERM/SIGKILL of
+// `packsmith controller run` processes are in replicas.int.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OciImageAccess } from '../../src/adapters/index.ts';
 import { systemClock } from '../../src/app/index.ts';
