@@ -126,6 +126,17 @@ export function createManager(options: ManagerOptions): Manager {
     return outcome;
   };
 
+  /** True once every cache synced; false when `signal` stopped the wait (a normal stop, not a failure). */
+  const waitForCaches = async (signal: AbortSignal): Promise<boolean> => {
+    try {
+      await Promise.all([...informers.values()].map((i) => i.waitForSync(signal)));
+      return true;
+    } catch (error) {
+      if (signal.aborted) return false;
+      throw error;
+    }
+  };
+
   const subscribe = (q: WorkQueue): void => {
     for (const kind of controllerKinds) {
       informers.get(kind)?.subscribe((event) => {
@@ -146,7 +157,7 @@ export function createManager(options: ManagerOptions): Manager {
       subscribe(q);
       for (const informer of informers.values()) informer.start();
       try {
-        await Promise.all([...informers.values()].map((i) => i.waitForSync(signal)));
+        if (!(await waitForCaches(signal))) return 'stopped';
         synced = true;
         logger.info('caches synced', { kinds: controllerKinds.length });
         return await lead(signal, (stop) => {
