@@ -4,6 +4,7 @@
 // leader killed with SIGKILL is replaced by a fresh replica once the Lease expires, and the work
 // converges. The logs never carry the registry password.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startProcess, type ManagedProcess } from '../harness/index.ts';
 import { conditionOf, startWorld, type World } from './world.ts';
@@ -52,6 +53,9 @@ describe('packsmith controller run as two processes', () => {
     // The leader builds a new builder.
     await kubectl(['apply', '-f', '-'], world.resourcesYaml([at.web, at.ruby], 'second'));
     await until(async () => conditionOf((await getJson('builders.kpack.io', 'second', 'team')).status, 'UpToDate')?.status === 'True', 120_000, 'second Builder UpToDate');
+    // Peak resident memory of the leader after building (the pid is the node process itself).
+    const peak = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${leader.pid}/status`, 'utf8'))?.[1];
+    console.log(`[e2e] leader peak RSS after building 2 builders: ${Math.round(Number(peak) / 1024)} MiB`);
     // SIGTERM: the leader stops gracefully (well within the 15 s before SIGKILL) and releases the Lease.
     const stopped = Date.now();
     await leader.stop(15_000);
