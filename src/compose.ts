@@ -10,9 +10,10 @@ import { OciImageAccess, findLifecycleBinary, parseLocalReference, type Lifecycl
 import type { ReferenceChecks } from './api/index.ts';
 import { systemClock, type Clock } from './app/index.ts';
 import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from './controller/index.ts';
-import { createKeychainFactory, createKubeClient, createLeaseClient, loadKubeConfig } from './k8s/index.ts';
+import { createClusterObjectPatcher, createKeychainFactory, createKubeClient, createLeaseClient, loadKubeConfig } from './k8s/index.ts';
 import { defaultDockerKeychain, dockerConfigPath, parseReference, type Keychain, type RequestEvent } from './oci/index.ts';
 import { messageOf, type Logger } from './shared/index.ts';
+import { publishCaBundle } from './webhook/index.ts';
 
 function problemOf(check: () => string | undefined): string | undefined {
   try {
@@ -164,4 +165,14 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     ...(options.leaseNamespace ? { leader: { leases: createLeaseClient(connection), namespace: options.leaseNamespace, name: 'packsmith-controller', identity } } : {}),
   });
   return { manager, metrics, server: connection.server, close: () => images.close() };
+}
+
+/**
+ * Publishes the webhook's CA bundle into packsmith's webhook configurations and the convertible CRDs
+ * through the cluster the kubeconfig (or the in-cluster service account) names.
+ */
+export function createCaBundlePublisher(options: { kubeconfig?: string; context?: string; env?: NodeJS.ProcessEnv } = {}): (caPem: string) => Promise<void> {
+  const connection = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
+  const patch = createClusterObjectPatcher(connection);
+  return (caPem) => publishCaBundle(caPem, patch);
 }

@@ -53,8 +53,15 @@ describe('installation manifests', () => {
       expect(pod.containers[0]!.image).toBe('registry.test/packsmith:1');
     }
     expect(dig(find('Deployment', 'packsmith-webhook'), 'spec.template.spec.containers.0.args')).toEqual([
-      'webhook', '--port', '8443', '--service', 'packsmith-webhook', '--namespace', '$(POD_NAMESPACE)',
+      'webhook', '--port', '8443', '--service', 'packsmith-webhook', '--namespace', '$(POD_NAMESPACE)', '--publish-ca-bundle',
     ]);
+    const controller = dig(find('Deployment', 'packsmith-controller'), 'spec.template.spec.containers.0') as Record<string, unknown>;
+    expect(controller.args).toEqual(['controller', 'run']);
+    expect(controller.ports).toEqual([
+      { name: 'health', containerPort: 8081, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+    ]);
+    expect(controller.readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 'health' }, periodSeconds: 10 });
     expect(dig(find('Service', 'packsmith-webhook'), 'spec.ports')).toEqual([{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }]);
   });
 

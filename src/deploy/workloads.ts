@@ -67,14 +67,22 @@ function deployment(name: string, options: InstallOptions, container: ContainerS
 
 /** The controller Deployment (`packsmith controller run`). */
 export function controllerDeployment(options: InstallOptions): Manifest {
-  return deployment(installNames.controller, options, { args: ['controller', 'run'] });
+  const probe = (path: string): Manifest => ({ httpGet: { path, port: 'health' }, periodSeconds: 10 });
+  return deployment(installNames.controller, options, {
+    args: ['controller', 'run'],
+    ports: [
+      { name: 'health', containerPort: 8081, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+    ],
+    probes: { readinessProbe: probe('/readyz'), livenessProbe: { ...probe('/healthz'), initialDelaySeconds: 5 } },
+  });
 }
 
 /** The webhook Deployment (`packsmith webhook`), probed on `/healthz` over HTTPS. */
 export function webhookDeployment(options: InstallOptions): Manifest {
   const probe = { httpGet: { path: webhookPaths.health, port: 'https', scheme: 'HTTPS' }, periodSeconds: 10 };
   return deployment(installNames.webhook, options, {
-    args: ['webhook', '--port', String(installNames.webhookPort), '--service', installNames.webhook, '--namespace', '$(POD_NAMESPACE)'],
+    args: ['webhook', '--port', String(installNames.webhookPort), '--service', installNames.webhook, '--namespace', '$(POD_NAMESPACE)', '--publish-ca-bundle'],
     ports: [{ name: 'https', containerPort: installNames.webhookPort, protocol: 'TCP' }],
     probes: { readinessProbe: probe, livenessProbe: { ...probe, initialDelaySeconds: 5 } },
   });

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from '@commander-js/extra-typings';
-import { imageReferenceChecks, jsonLogger } from '../../compose.ts';
+import { createCaBundlePublisher, imageReferenceChecks, jsonLogger } from '../../compose.ts';
 import { installDefaults, installNames } from '../../deploy/index.ts';
 import { fileCertificateSource, generatedCertificateSource, startWebhookServer, type CertificateSource } from '../../webhook/index.ts';
 import { CliError, exitCodes } from '../errors.ts';
@@ -14,6 +14,9 @@ interface WebhookCliOptions {
   service: string;
   namespace: string;
   caBundleFile?: string;
+  publishCaBundle?: boolean;
+  kubeconfig?: string;
+  context?: string;
 }
 
 /** The names the generated certificate must cover: the Service's DNS forms and loopback. */
@@ -42,18 +45,26 @@ async function untilSignal(): Promise<string> {
   });
 }
 
+/** Where a new CA bundle goes: a file, the cluster's webhook configurations and CRDs, or both. */
+function caBundleHandler(options: WebhookCliOptions): ((bundle: string) => Promise<void>) | undefined {
+  const publish = options.publishCaBundle ? createCaBundlePublisher({ kubeconfig: options.kubeconfig, context: options.context }) : undefined;
+  const file = options.caBundleFile;
+  if (!publish && !file) return undefined;
+  return async (bundle) => {
+    if (file) await writeFile(file, bundle);
+    if (publish) await publish(bundle);
+  };
+}
+
 async function runWebhook(options: WebhookCliOptions, io: CliIo): Promise<void> {
   const logger = jsonLogger({ name: 'packsmith-webhook' });
-  const caBundleFile = options.caBundleFile;
   const server = await startWebhookServer({
     host: options.host,
     port: parsePort(options.port),
     certificates: certificateSource(options),
     referenceChecks: imageReferenceChecks,
     logger,
-    // Patching the webhook configurations and CRDs needs the Kubernetes adapter (src/k8s); until it
-    // is wired here, the bundle can be written to a file for `kubectl patch` or a test to pick up.
-    onCaBundle: caBundleFile ? async (bundle) => writeFile(caBundleFile, bundle) : undefined,
+    onCaBundle: caBundleHandler(options),
   });
   io.stdout(`packsmith webhook listening on ${server.url}\n`);
   const signal = await untilSignal();
@@ -73,5 +84,8 @@ export function registerWebhookCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--service <name>', 'Service name the generated certificate is for').default(installNames.webhook))
     .addOption(new Option('--namespace <name>', 'namespace of that Service').default(installDefaults.namespace).env('POD_NAMESPACE'))
     .option('--ca-bundle-file <file>', 'write the CA bundle (PEM) here whenever it changes')
+    .option('--publish-ca-bundle', 'patch the CA bundle into packsmith\'s webhook configurations and CRDs whenever it changes (needs the RBAC of `install --print`)')
+    .option('--kubeconfig <file>', 'kubeconfig for --publish-ca-bundle (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context for --publish-ca-bundle')
     .action(async (options) => runWebhook(options, io));
 }
