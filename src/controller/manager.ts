@@ -14,6 +14,7 @@ import { clusterLifecycleReconciler } from './cluster-lifecycle.ts';
 import { apiEventSink, apiStatusWriter, informerCache } from './cluster-ports.ts';
 import { clusterStackReconciler } from './cluster-stack.ts';
 import { buildpackReconciler, clusterStoreReconciler } from './cluster-store.ts';
+import { keysForCredentialEvent, type CredentialKind, type CredentialView } from './credential-enqueue.ts';
 import { keysForEvent } from './enqueue.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { KeychainSource, ReconcilerDeps } from './ports.ts';
@@ -95,6 +96,9 @@ export function createManager(options: ManagerOptions): Manager {
   const tracker = createTracker();
   const logger = options.logger;
   const informers = new Map<string, Informer>(controllerKinds.map((kind) => [kind, createInformer({ client: options.client, kind, resyncMs: options.resyncMs, logger: logger.child({ informer: kind }) })]));
+  // Cluster-wide watches of the credential kinds: a changed Secret or ServiceAccount re-enqueues its users.
+  for (const kind of credentialKinds) informers.set(kind, createInformer({ client: options.client, kind, resyncMs: 0, logger: logger.child({ informer: kind }) }));
+  const credentials = credentialView(informers);
   const deps: ReconcilerDeps = {
     cache: informerCache(informers),
     status: apiStatusWriter(options.client),
@@ -144,6 +148,11 @@ export function createManager(options: ManagerOptions): Manager {
         for (const key of keysForEvent(kind, event, tracker)) q.add(key);
       });
     }
+    for (const kind of credentialKinds) {
+      informers.get(kind)?.subscribe((event) => {
+        for (const key of keysForCredentialEvent(kind, event, credentials, controllerKinds)) q.add(key);
+      });
+    }
   };
 
   return {
@@ -174,6 +183,15 @@ export function createManager(options: ManagerOptions): Manager {
         await sleep(0);
       }
     },
+  };
+}
+
+const credentialKinds: readonly CredentialKind[] = ['Secret', 'ServiceAccount'];
+
+function credentialView(informers: ReadonlyMap<string, Informer>): CredentialView {
+  return {
+    serviceAccounts: (namespace) => (informers.get('ServiceAccount')?.list() ?? []).filter((a) => a.metadata.namespace === namespace),
+    resources: (kind) => informers.get(kind)?.list() ?? [],
   };
 }
 
