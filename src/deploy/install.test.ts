@@ -70,7 +70,7 @@ describe('installation manifests', () => {
     const verbs = controller.flatMap((r) => r.verbs as string[]);
     expect(verbs).not.toContain('*');
     expect(verbs).not.toContain('update');
-    expect(controller.find((r) => (r.resources as string[]).includes('secrets'))!.verbs).toEqual(['get']);
+    expect(controller.find((r) => (r.resources as string[]).includes('secrets'))!.verbs).toEqual(['get', 'list', 'watch']);
     expect(controller.find((r) => (r.resources as string[]).includes('builders/status'))!.verbs).toEqual(['patch']);
     expect(dig(find('Role', 'packsmith-controller'), 'metadata.namespace')).toBe('build-system');
     const webhook = find('ClusterRole', 'packsmith-webhook').rules as Manifest[];

@@ -1,7 +1,7 @@
 /**
  * Least-privilege RBAC: the controller reads the seven kinds and writes only their status, reads
- * ServiceAccounts and Secrets for registry credentials, records events and holds a Lease in its own
- * namespace; the webhook may only read and patch its own registrations and convertible CRDs.
+ * and watches ServiceAccounts and Secrets for registry credentials, records events and holds a Lease
+ * in its own namespace; the webhook may only read and patch its own registrations and convertible CRDs.
  */
 import { apiGroup, convertibleKinds, kinds } from '../api/index.ts';
 import { registrationNames } from '../webhook/index.ts';
@@ -34,8 +34,9 @@ function controllerRules(): Manifest[] {
   return [
     { apiGroups: [apiGroup], resources: plurals, verbs: ['get', 'list', 'watch'] },
     { apiGroups: [apiGroup], resources: plurals.map((p) => `${p}/status`), verbs: ['patch'] },
-    // Credentials: a store's or builder's ServiceAccount and the pull/push Secrets it names.
-    { apiGroups: [''], resources: ['serviceaccounts', 'secrets'], verbs: ['get'] },
+    // Credentials: a store's or builder's ServiceAccount and the pull/push Secrets it names; watched
+    // cluster-wide so that a fixed Secret re-reconciles its users at once.
+    { apiGroups: [''], resources: ['serviceaccounts', 'secrets'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   ];
 }

@@ -51,14 +51,18 @@ describe('packsmith install --print against the real API server', () => {
     expect(crd.spec.conversion).toMatchObject({ strategy: 'Webhook', webhook: { clientConfig: { service: { name: 'packsmith-webhook', namespace: 'packsmith', path: '/convert' } } } });
   });
 
-  it('lets the controller read the kinds, patch status, read credentials and hold a lease, and nothing more', async () => {
+  it('lets the controller read the kinds, patch status, read and watch credentials and hold a lease, and nothing more', async () => {
     expect(await canI(controller, 'list', 'builders.kpack.io', '-A')).toBe('yes');
     expect(await canI(controller, 'watch', 'clusterstores.kpack.io')).toBe('yes');
     expect(await canI(controller, 'patch', 'builders.kpack.io', '--subresource=status', '-n', 'team')).toBe('yes');
     expect(await canI(controller, 'patch', 'builders.kpack.io', '-n', 'team')).toBe('no');
     expect(await canI(controller, 'update', 'clusterbuilders.kpack.io')).toBe('no');
     expect(await canI(controller, 'get', 'secrets', '-n', 'team')).toBe('yes');
-    expect(await canI(controller, 'list', 'secrets', '-n', 'team')).toBe('no');
+    // Watched cluster-wide so that a fixed Secret re-reconciles its users; never written.
+    expect(await canI(controller, 'watch', 'secrets', '-A')).toBe('yes');
+    expect(await canI(controller, 'list', 'serviceaccounts', '-A')).toBe('yes');
+    expect(await canI(controller, 'update', 'secrets', '-n', 'team')).toBe('no');
+    expect(await canI(controller, 'create', 'serviceaccounts', '-n', 'team')).toBe('no');
     expect(await canI(controller, 'create', 'events', '-n', 'team')).toBe('yes');
     expect(await canI(controller, 'update', 'leases.coordination.k8s.io', '-n', 'packsmith')).toBe('yes');
     expect(await canI(controller, 'update', 'leases.coordination.k8s.io', '-n', 'default')).toBe('no');
