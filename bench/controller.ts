@@ -1,0 +1,165 @@
+/**
+ * Benchmark (issue "controller"): one store change fanned out to 200 Builders by the controller,
+ * against a REAL kube-apiserver (+ etcd) and a REAL docker-registry (Basic auth), both started by
+ * test/controller/world.ts. The controller runs as a `packsmith controller run` child process
+ * (no leader election, 2 workers, 10 h resync), so its memory is its own.
+ *
+ * Setup (not measured): one ClusterStore (web + ruby 1.0.0), three ClusterStacks (same images,
+ * separate objects), one ClusterLifecycle, 200 Builders spread over the stacks and over four
+ * repositories; wait until all are Ready with ruby 1.0.0. Measured: publish ruby 2.0.0, patch the
+ * store, and time until every Builder is Ready, UpToDate, on ruby 2.0.0 and with a new latestImage.
+ * Registry requests made by the controller in that window come from the registry's access log
+ * (user agent `packsmith-controller`), per builder and by method. Peak RSS is the child's VmHWM
+ * (over its whole life, initial builds included), with VmRSS sampled during the change as well.
+ *
+ * Run: `npx node bench/controller.ts [--builders N]` (default 200). Needs scripts/provision.sh.
+ * Bounded: every wait has a deadline (setup 15 min, change 10 min); everything started is stopped.
+ * Prints a table and writes bench/out/controller-<date>.json.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildpackages, stackId } from '../test/app/fixtures.ts';
+import { startProcess, type ManagedProcess } from '../test/harness/index.ts';
+import { startWorld, type World } from '../test/controller/world.ts';
+
+const { values } = parseArgs({ options: { builders: { type: 'string', default: '200' } } });
+const builderCount = Number(values.builders);
+const stacks = ['base', 'base-2', 'base-3'];
+const repositories = 4;
+
+interface BuilderState {
+  name: string;
+  ready: boolean;
+  upToDate: boolean;
+  ruby: string;
+  latestImage: string;
+}
+
+function extraYaml(world: World): string {
+  const stackYaml = (name: string): string =>
+    `apiVersion: kpack.io/v1alpha2\nkind: ClusterStack\nmetadata: {name: ${name}}\nspec:\n  id: ${stackId}\n  serviceAccountRef: {name: builder, namespace: team}\n  buildImage: {image: ${world.at.build}}\n  runImage: {image: ${world.at.run}}\n`;
+  const builderYaml = (i: number): string =>
+    `apiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: b-${i}, namespace: team}\nspec:\n  tag: ${world.registry.host}/builders/r${i % repositories}\n  serviceAccountName: builder\n  stack: {name: ${stacks[i % stacks.length]}}\n  store: {name: default}\n  order:\n  - group: [{id: test/web}]\n  - group: [{id: test/ruby}]\n`;
+  return [...stacks.slice(1).map(stackYaml), ...Array.from({ length: builderCount }, (_v, i) => builderYaml(i))].join('---\n');
+}
+
+async function builderStates(world: World): Promise<BuilderState[]> {
+  const list = JSON.parse(await world.kubectl(['get', 'builders.kpack.io', '-n', 'team', '-o', 'json'])) as {
+    items: Array<{ metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string }>; order?: Array<{ group: Array<{ version?: string }> }>; latestImage?: string } }>;
+  };
+  return list.items
+    .filter((b) => b.metadata.name.startsWith('b-'))
+    .map((b) => {
+      const condition = (type: string): boolean => b.status?.conditions?.find((c) => c.type === type)?.status === 'True';
+      return { name: b.metadata.name, ready: condition('Ready'), upToDate: condition('UpToDate'), ruby: b.status?.order?.[1]?.group[0]?.version ?? '', latestImage: b.status?.latestImage ?? '' };
+    });
+}
+
+async function memoryOf(pid: number): Promise<{ rssMiB: number; peakMiB: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+}
+
+/** Polls the builders until `done` holds for all of them; samples the controller's RSS meanwhile. */
+async function waitForAll(
+  world: World,
+  controller: ManagedProcess,
+  wait: { done: (b: BuilderState) => boolean; timeoutMs: number; what: string },
+): Promise<{ ms: number; maxRssMiB: number; states: BuilderState[] }> {
+  const { done, timeoutMs, what } = wait;
+  const started = Date.now();
+  let maxRssMiB = 0;
+  for (;;) {
+    const states = await builderStates(world);
+    maxRssMiB = Math.max(maxRssMiB, (await memoryOf(controller.pid)).rssMiB);
+    const finished = states.filter(done).length;
+    if (states.length === builderCount && finished === builderCount) return { ms: Date.now() - started, maxRssMiB, states };
+    if (!controller.alive()) throw new Error(`controller exited while waiting for ${what}:\n${(await controller.log()).slice(-2000)}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${finished}/${builderCount})`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function controllerRequests(world: World): Promise<Array<{ method: string }>> {
+  return (await world.registry.accessLog()).filter((e) => e.userAgent.startsWith('packsmith-controller'));
+}
+
+function countBy(entries: ReadonlyArray<{ method: string }>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of entries) counts[e.method] = (counts[e.method] ?? 0) + 1;
+  return counts;
+}
+
+async function main(): Promise<void> {
+  const world = await startWorld('bench-controller');
+  let controller: ManagedProcess | undefined;
+  try {
+    await world.kubectl(['apply', '-f', '-'], world.resourcesYaml([world.at.web, world.at.ruby], 'b-unused'));
+    await world.kubectl(['delete', 'builders.kpack.io', 'b-unused', '-n', 'team']);
+    await world.kubectl(['apply', '-f', '-'], extraYaml(world));
+    const cli = join(import.meta.dirname, '../src/cli/main.ts');
+    const args = [cli, 'controller', 'run', '--kubeconfig', world.kube.kubeconfigPath, '--host', '127.0.0.1', '--health-port', '0', '--metrics-port', '0', '--no-leader-elect', '--workers', '2'];
+    controller = startProcess({ command: process.execPath, args, logFile: join(world.work, 'controller.log') });
+    const setupStarted = Date.now();
+    const initial = await waitForAll(world, controller, { done: (b) => b.ready && b.upToDate && b.ruby === '1.0.0', timeoutMs: 15 * 60_000, what: 'the initial builds' });
+    const setupMs = Date.now() - setupStarted;
+    const before = new Map(initial.states.map((b) => [b.name, b.latestImage]));
+    const ruby2 = await world.publish((await buildpackages('2.0.0')).ruby, 'store/ruby', '2');
+    const requestsBefore = (await controllerRequests(world)).length;
+    const changed = Date.now();
+    await world.kubectl(['patch', 'clusterstores.kpack.io', 'default', '--type', 'merge', '-p', JSON.stringify({ spec: { sources: [world.at.web, world.at.ruby, ruby2].map((image) => ({ image })) } })]);
+    const rebuilt = await waitForAll(world, controller, {
+      done: (b) => b.ready && b.upToDate && b.ruby === '2.0.0' && b.latestImage !== '' && b.latestImage !== before.get(b.name),
+      timeoutMs: 10 * 60_000,
+      what: 'the rebuilds',
+    });
+    const changeMs = Date.now() - changed;
+    const window = (await controllerRequests(world)).slice(requestsBefore);
+    const memory = await memoryOf(controller.pid);
+    const result = {
+      date: new Date().toISOString(),
+      builders: builderCount,
+      stacks: stacks.length,
+      repositories,
+      workers: 2,
+      initialBuildMs: setupMs,
+      storeChangeToAllReadyMs: changeMs,
+      perBuilderMs: changeMs / builderCount,
+      registryRequests: window.length,
+      registryRequestsPerBuilder: window.length / builderCount,
+      requestsByMethod: countBy(window),
+      maxRssDuringChangeMiB: rebuilt.maxRssMiB,
+      peakRssMiB: memory.peakMiB,
+      rssAtEndMiB: memory.rssMiB,
+    };
+    printTable(result);
+    const out = join(import.meta.dirname, 'out');
+    await mkdir(out, { recursive: true });
+    const file = join(out, `controller-${result.date.slice(0, 10)}.json`);
+    await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`\nwrote ${file}`);
+  } finally {
+    await controller?.stop(15_000);
+    await world.stop();
+  }
+}
+
+function printTable(r: Record<string, unknown>): void {
+  const rows: Array<[string, string]> = [
+    ['builders / stacks / repositories', `${String(r.builders)} / ${String(r.stacks)} / ${String(r.repositories)}`],
+    ['initial build of all builders', `${((r.initialBuildMs as number) / 1000).toFixed(1)} s`],
+    ['store change → all Ready with new image', `${((r.storeChangeToAllReadyMs as number) / 1000).toFixed(1)} s`],
+    ['  per builder', `${(r.perBuilderMs as number).toFixed(0)} ms`],
+    ['registry requests (controller, change window)', String(r.registryRequests)],
+    ['  per builder', (r.registryRequestsPerBuilder as number).toFixed(1)],
+    ['  by method', JSON.stringify(r.requestsByMethod)],
+    ['controller RSS max during change', `${(r.maxRssDuringChangeMiB as number).toFixed(0)} MiB`],
+    ['controller peak RSS (VmHWM, whole run)', `${(r.peakRssMiB as number).toFixed(0)} MiB`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+await main();
