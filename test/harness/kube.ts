@@ -44,6 +44,11 @@ export interface KubeHandle {
   request(request: KubeRequest): Promise<KubeResponse>;
   /** Both server logs so far, for failure messages. */
   logs(): Promise<string>;
+  /**
+   * Stops the kube-apiserver process (etcd keeps running), waits `downMs`, and starts it again on
+   * the same port with the same certificates; resolves once `/readyz` is 200 again.
+   */
+  restartApiserver(options?: { downMs?: number }): Promise<void>;
   /** Stops the apiserver and etcd by PID and removes their files; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -197,7 +202,13 @@ async function launch(options: StartKubeOptions, layout: Layout, started: number
     await stopServers();
     throw error;
   }
-  return makeHandle({ layout, server, caFile, etcdUrl: `http://127.0.0.1:${ports.client}`, started, servers, stopServers });
+  const restartApiserver = async (restart: { downMs?: number } = {}): Promise<void> => {
+    await servers.api.stop();
+    await new Promise((resolve) => setTimeout(resolve, restart.downMs ?? 0));
+    servers.api = startApiserver(layout, ports, options.apiserverArgs ?? []);
+    await waitReady(servers, probe, options.readyTimeoutMs ?? 60_000);
+  };
+  return makeHandle({ layout, server, caFile, etcdUrl: `http://127.0.0.1:${ports.client}`, started, servers, stopServers, restartApiserver });
 }
 
 interface HandleParts {
@@ -208,6 +219,7 @@ interface HandleParts {
   started: number;
   servers: { etcd: ManagedProcess; api: ManagedProcess };
   stopServers: () => Promise<void>;
+  restartApiserver: (options?: { downMs?: number }) => Promise<void>;
 }
 
 async function makeHandle(parts: HandleParts): Promise<KubeHandle> {
@@ -235,6 +247,7 @@ async function makeHandle(parts: HandleParts): Promise<KubeHandle> {
       }),
     request: async (request) => kubeRequest({ server, caFile, token: layout.token }, request),
     logs: async () => tail([parts.servers.etcd, parts.servers.api]),
+    restartApiserver: parts.restartApiserver,
     stop: async () => {
       stopping ??= parts.stopServers().then(async () => removeDir(layout.dir));
       return stopping;

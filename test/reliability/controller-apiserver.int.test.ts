@@ -213,4 +213,19 @@ describe('controller through API-server faults', () => {
     await world.until(() => converged(1), 150_000, 'a change after the outage reconciled');
     results.push(`(b) runs 1, converged 1: outage ${restored - cut} ms; change made during it reconciled ${Date.now() - restored} ms after the proxy accepted again (incl. a second change); ${after}`);
   }, 360_000);
+
+  it('(c) recovers after the kube-apiserver process itself restarts, and reconciles changes made around it', async () => {
+    const before = await expectTagIsLatest();
+    // A change lands just before the apiserver goes down; the controller may or may not see it first.
+    await setOrder(['test/web', 'test/ruby']);
+    const stopped = Date.now();
+    await world.kube.restartApiserver({ downMs: 5_000 });
+    const back = Date.now();
+    await world.until(() => converged(2), 150_000, 'the change made before the restart reconciled');
+    const after = await expectTagIsLatest();
+    expect(after).not.toBe(before);
+    await setOrder(['test/ruby']);
+    await world.until(() => converged(1), 150_000, 'a change after the restart reconciled');
+    results.push(`(c) runs 1, converged 1: apiserver down ${back - stopped} ms (stop, 5 s, start, ready); both changes reconciled ${Date.now() - back} ms after it was ready again`);
+  }, 360_000);
 });
