@@ -106,6 +106,7 @@ async function main(): Promise<void> {
     const initial = await waitForAll(world, controller, { done: (b) => b.ready && b.upToDate && b.ruby === '1.0.0', timeoutMs: 15 * 60_000, what: 'the initial builds' });
     const setupMs = Date.now() - setupStarted;
     const before = new Map(initial.states.map((b) => [b.name, b.latestImage]));
+    const settled = await memoryOf(controller.pid);
     const ruby2 = await world.publish((await buildpackages('2.0.0')).ruby, 'store/ruby', '2');
     const requestsBefore = (await controllerRequests(world)).length;
     const changed = Date.now();
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
       registryRequests: window.length,
       registryRequestsPerBuilder: window.length / builderCount,
       requestsByMethod: countBy(window),
+      rssBeforeChangeMiB: settled.rssMiB,
       maxRssDuringChangeMiB: rebuilt.maxRssMiB,
       peakRssMiB: memory.peakMiB,
       rssAtEndMiB: memory.rssMiB,
@@ -155,6 +157,7 @@ function printTable(r: Record<string, unknown>): void {
     ['registry requests (controller, change window)', String(r.registryRequests)],
     ['  per builder', (r.registryRequestsPerBuilder as number).toFixed(1)],
     ['  by method', JSON.stringify(r.requestsByMethod)],
+    ['controller RSS after the initial builds', `${(r.rssBeforeChangeMiB as number).toFixed(0)} MiB`],
     ['controller RSS max during change', `${(r.maxRssDuringChangeMiB as number).toFixed(0)} MiB`],
     ['controller peak RSS (VmHWM, whole run)', `${(r.peakRssMiB as number).toFixed(0)} MiB`],
   ];
