@@ -14,3 +14,4 @@ export * from './oci-fixture.ts';
 export * from './kube.ts';
 export * from './kube-request.ts';
 export * from './cnb-tools.ts';
+export * from './tcp-proxy.ts';

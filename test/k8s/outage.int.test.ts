@@ -3,12 +3,11 @@
 // errors, the informer keeps retrying with backoff, and once the proxy accepts again it catches up
 // with the changes made during the outage.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInformer, createKubeClient, loadKubeConfig, type InformerEvent } from '../../src/k8s/index.ts';
-import { freePort, waitUntil } from '../harness/index.ts';
+import { startTcpProxy, waitUntil } from '../harness/index.ts';
 import { kubectlOk, setUpKube, type KubeSetup } from './setup.ts';
 
 let setup: KubeSetup;
@@ -24,35 +23,9 @@ afterAll(async () => {
   await setup?.kube.stop();
 });
 
-/** A TCP forwarder to the apiserver that can be switched off (all sockets destroyed, connections refused). */
-async function startProxy(target: URL): Promise<{ port: number; down: () => Promise<void>; up: () => Promise<void>; close: () => Promise<void> }> {
-  const port = await freePort();
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  const listen = async (): Promise<void> => {
-    server = createServer((client) => {
-      const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server?.listen(port, '127.0.0.1', resolve));
-  };
-  const down = async (): Promise<void> => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    server = undefined;
-  };
-  await listen();
-  return { port, down, up: listen, close: down };
-}
-
 describe('informer through an apiserver outage', () => {
   it('retries failed watches and lists with backoff and catches up afterwards', async () => {
-    const proxy = await startProxy(new URL(setup.kube.server));
+    const proxy = await startTcpProxy(new URL(setup.kube.server));
     const path = join(scratch, 'kubeconfig');
     const config = {
       apiVersion: 'v1', kind: 'Config', 'current-context': 'proxy',
@@ -96,7 +69,7 @@ describe('informer through an apiserver outage', () => {
       await waitUntil(() => Promise.resolve(informer.get('outage-after') !== undefined), { timeoutMs: 10_000, intervalMs: 50, describe: () => 'outage-after not seen' });
     } finally {
       await informer.stop();
-      await proxy.close();
+      await proxy.down();
     }
   }, 60_000);
 });

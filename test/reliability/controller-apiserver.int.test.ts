@@ -7,21 +7,20 @@
 // changes; when the proxy accepts again the informers recover and the change is reconciled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { OciImageAccess } from '../../src/adapters/index.ts';
 import { systemClock } from '../../src/app/index.ts';
 import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from '../../src/controller/index.ts';
 import { createKeychainFactory, createKubeClient, loadKubeConfig, type KubeClient } from '../../src/k8s/index.ts';
 import type { Logger } from '../../src/shared/index.ts';
-import { freePort, skopeoInspect } from '../harness/index.ts';
+import { skopeoInspect, startTcpProxy, type TcpProxy } from '../harness/index.ts';
 import { conditionOf, startWorld, type World } from '../controller/world.ts';
 
 let world: World;
 let manager: Manager;
 let metrics: ControllerMetrics;
 let images: OciImageAccess;
-let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+let proxy: TcpProxy;
 const stop = new AbortController();
 let running: Promise<unknown> = Promise.resolve();
 const warnings: string[] = [];
@@ -45,32 +44,6 @@ function countingClient(base: KubeClient): KubeClient {
       }
     },
   };
-}
-
-/** A TCP forwarder to the apiserver that can be switched off (all sockets destroyed, connections refused). */
-async function startTcpProxy(target: URL): Promise<{ port: number; down: () => Promise<void>; up: () => Promise<void> }> {
-  const port = await freePort();
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  const up = async (): Promise<void> => {
-    server = createServer((client) => {
-      const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server?.listen(port, '127.0.0.1', resolve));
-  };
-  const down = async (): Promise<void> => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    server = undefined;
-  };
-  await up();
-  return { port, down, up };
 }
 
 const collecting: Logger = {
