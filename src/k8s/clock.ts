@@ -2,6 +2,7 @@
  * Time as the adapter sees it: the current instant and one-shot timers. Informers, the work queue and
  * leader election take a Clock so unit tests drive time by hand instead of sleeping.
  */
+import { sleepOn } from '../shared/index.ts';
 
 /** Cancels a scheduled callback; calling it after the callback ran does nothing. */
 export type CancelTimer = () => void;
@@ -25,24 +26,5 @@ export const systemClock: Clock = {
 
 /** Resolves after `ms` on `clock`, or rejects with the signal's reason once it aborts. */
 export function clockSleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const onAbort = (): void => {
-      cancel();
-      reject(abortReason(signal));
-    };
-    const cancel = clock.schedule(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function abortReason(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError');
+  return sleepOn((callback, delay) => clock.schedule(callback, delay), ms, signal);
 }

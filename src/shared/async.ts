@@ -3,18 +3,34 @@
  * limiter and a memoised promise. Delays go through an injectable `sleep` so tests never wait.
  */
 
+/** Runs a callback once after `ms` milliseconds and returns a function that cancels it. */
+export type ScheduleTimer = (callback: () => void, ms: number) => () => void;
+
+const realTimer: ScheduleTimer = (callback, ms) => {
+  const timer = setTimeout(callback, ms);
+  return () => clearTimeout(timer);
+};
+
 /** Waits `ms` milliseconds; rejects with the signal's reason if it is aborted first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return sleepOn(realTimer, ms, signal);
+}
+
+/**
+ * Waits `ms` milliseconds on `schedule` (an injectable clock's timer, so tests can drive time);
+ * rejects with the signal's reason if it is aborted first.
+ */
+export function sleepOn(schedule: ScheduleTimer, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortReason(signal));
       return;
     }
     const onAbort = (): void => {
-      clearTimeout(timer);
+      cancel();
       reject(abortReason(signal));
     };
-    const timer = setTimeout(() => {
+    const cancel = schedule(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
