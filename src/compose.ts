@@ -10,8 +10,10 @@ import { OciImageAccess, findLifecycleBinary, parseLocalReference, type Lifecycl
 import type { ReferenceChecks } from './api/index.ts';
 import { systemClock, type Clock } from './app/index.ts';
 import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from './controller/index.ts';
-import { createClusterObjectPatcher, createKeychainFactory, createKubeClient, createLeaseClient, loadKubeConfig } from './k8s/index.ts';
+import { createClusterObjectPatcher, createKeychainFactory, createKubeClient, createLeaseClient, createObjectClient, loadKubeConfig, type ObjectClient } from './k8s/index.ts';
 import { defaultDockerKeychain, dockerConfigPath, parseReference, type Keychain, type RequestEvent } from './oci/index.ts';
+
+export type { KubeObject, ObjectClient } from './k8s/index.ts';
 import { messageOf, type Logger } from './shared/index.ts';
 import { publishCaBundle } from './webhook/index.ts';
 
@@ -175,4 +177,43 @@ export function createCaBundlePublisher(options: { kubeconfig?: string; context?
   const connection = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
   const patch = createClusterObjectPatcher(connection);
   return (caPem) => publishCaBundle(caPem, patch);
+}
+
+/** Options of `createClusterCliEnvironment`: kubectl's connection flags and kp's registry flags. */
+export interface ClusterCliOptions {
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  /** Registry hosts reachable over plain HTTP or with unverified TLS (loopback always is). */
+  insecureRegistries?: readonly string[];
+  /** PEM CA certificates trusted for registries in addition to the system roots. */
+  registryCa?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  /** Called after every registry request (tests count requests with it). */
+  onRequest?: (event: RequestEvent) => void;
+}
+
+/** What the resource commands need: the API server, the context's namespace, and registry access with Docker credentials. */
+export interface ClusterCliEnvironment extends LocalEnvironment {
+  objects: ObjectClient;
+  /** The kubeconfig context's namespace (`default` when it sets none). */
+  namespace: string;
+}
+
+/**
+ * Builds the CLI's cluster adapters: an ObjectClient from the kubeconfig (`--kubeconfig`, KUBECONFIG,
+ * in-cluster, ~/.kube/config) and local mode's registry access for relocating images, whose
+ * credentials come from the user's Docker config as with kp.
+ */
+export function createClusterCliEnvironment(options: ClusterCliOptions = {}): ClusterCliEnvironment {
+  const connection = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
+  const images = new OciImageAccess({ insecureRegistries: options.insecureRegistries, onRequest: options.onRequest, userAgent: 'packsmith-cli', ...(options.registryCa?.length ? { ca: options.registryCa } : {}) });
+  return {
+    objects: createObjectClient(connection, 'packsmith-cli'),
+    namespace: connection.namespace,
+    images,
+    keychain: defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) }),
+    clock: systemClock,
+    referenceChecks: localReferenceChecks,
+    close: () => images.close(),
+  };
 }

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 /** Where the CLI writes; injected so tests can capture output without touching process streams. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -5,6 +6,8 @@ export interface CliIo {
   /** True when stdout is an interactive terminal (progress bars, colours). */
   isTty: boolean;
   env: NodeJS.ProcessEnv;
+  /** Shows `question` and resolves with the line the user types (empty at end of input). */
+  ask: (question: string) => Promise<string>;
 }
 
 /** The real process streams. */
@@ -14,5 +17,18 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     isTty: process.stdout.isTTY === true,
     env: process.env,
+    ask: askOnTerminal,
   };
+}
+
+async function askOnTerminal(question: string): Promise<string> {
+  const reader = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
+  try {
+    process.stdout.write(question);
+    const lines = reader[Symbol.asyncIterator]();
+    const next = await lines.next();
+    return next.done === true ? '' : String(next.value);
+  } finally {
+    reader.close();
+  }
 }

@@ -15,4 +15,5 @@ export * from './workqueue.ts';
 export * from './keychain.ts';
 export * from './tracker.ts';
 export * from './leader.ts';
+export * from './object-client.ts';
 export { createClusterObjectPatcher, type ClusterObjectPatch } from './object-patcher.ts';

@@ -1,6 +1,6 @@
 /**
  * REST paths of the kinds the adapter reads: the seven kpack.io kinds (plural and scope from the api
- * kinds table) and the core Secrets and ServiceAccounts.
+ * kinds table) and the core Secrets, ServiceAccounts and ConfigMaps.
  */
 import { apiGroup, kindInfo, storageVersion } from '../api/index.ts';
 import { InternalError } from '../shared/index.ts';
@@ -16,6 +16,7 @@ interface KindPath {
 const coreKinds: Record<string, KindPath> = {
   Secret: { prefix: '/api/v1', plural: 'secrets', namespaced: true, apiVersion: 'v1' },
   ServiceAccount: { prefix: '/api/v1', plural: 'serviceaccounts', namespaced: true, apiVersion: 'v1' },
+  ConfigMap: { prefix: '/api/v1', plural: 'configmaps', namespaced: true, apiVersion: 'v1' },
 };
 
 function kindPath(kind: ResourceKind): KindPath {

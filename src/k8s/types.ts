@@ -4,8 +4,8 @@
  */
 import type { KindName } from '../api/index.ts';
 
-/** Every kind the adapter reads or watches: the seven kpack.io kinds plus the core kinds credentials come from. */
-export type ResourceKind = KindName | 'Secret' | 'ServiceAccount';
+/** Every kind the adapter reads or watches: the seven kpack.io kinds plus the core kinds credentials and CLI settings come from. */
+export type ResourceKind = KindName | 'Secret' | 'ServiceAccount' | 'ConfigMap';
 
 /** The metadata fields the adapter relies on; anything else the server sends is kept as it is. */
 export interface ObjectMeta {

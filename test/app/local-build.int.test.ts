@@ -33,7 +33,7 @@ let at: Locations;
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, env };
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), env };
   const code = await runCli(args, io);
   return { code, out: out.join(''), err: err.join('') };
 }

@@ -13,7 +13,7 @@ import { brokenBuilderYaml, buildpackages, lifecycleImage, resourcesYaml, stackI
 function captureIo(): CliIo & { out: () => string; err: () => string } {
   const out: string[] = [];
   const err: string[] = [];
-  return { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, env: { DOCKER_CONFIG: '/nonexistent' }, out: () => out.join(''), err: () => err.join('') };
+  return { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), env: { DOCKER_CONFIG: '/nonexistent' }, out: () => out.join(''), err: () => err.join('') };
 }
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../main.ts';
 import type { CliIo } from '../io.ts';
-import { parseDuration } from './controller.ts';
+import { parseDuration } from '../duration.ts';
 
 function captureIo(): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, env: {} };
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), env: {} };
 }
 
 describe('packsmith controller', () => {

@@ -3,6 +3,7 @@ import { createControllerEnvironment, jsonLogger, type ControllerEnvironment } f
 import { startEndpoints, type EndpointServer } from '../../controller/index.ts';
 import { installDefaults } from '../../deploy/index.ts';
 import { isAppError, messageOf, type Logger } from '../../shared/index.ts';
+import { parseDuration } from '../duration.ts';
 import { CliError, exitCodes } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 
@@ -18,15 +19,6 @@ interface ControllerCliOptions {
   insecureRegistry: string[];
   resyncPeriod: string;
   shutdownGrace: string;
-}
-
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Parses `500ms`, `30s`, `5m`, `10h` (or a bare number of seconds) into milliseconds. */
-export function parseDuration(flag: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new CliError(`${flag}: ${text} is not a duration such as 30s, 5m or 10h`, exitCodes.usage);
-  return Math.round(Number(match[1]) * (units[match[2] ?? 's'] ?? 1000));
 }
 
 function parseCount(flag: string, text: string, min: number): number {

@@ -18,7 +18,7 @@ export interface RegistryHostSettings {
 
 /** Connection options shared by every registry a transport talks to. */
 export interface ConnectionOptions {
-  /** Registry hosts (`host[:port]`) that may be reached over plain HTTP or with unverified TLS. */
+  /** Registry hosts (`host[:port]`) that may be reached over plain HTTP or with unverified TLS; `*` means every registry. */
   insecureRegistries?: readonly string[];
   /** Settings by registry host. */
   registries?: Readonly<Record<string, RegistryHostSettings>>;
@@ -58,7 +58,7 @@ export class ConnectionPool {
   connection(registry: string): RegistryConnection {
     const host = registry.toLowerCase();
     const settings = this.#settings(host, registry);
-    const insecure = settings.insecure === true || this.#insecure.has(host);
+    const insecure = settings.insecure === true || this.#insecure.has(host) || this.#insecure.has('*');
     const schemes = insecure || isLoopbackRegistry(host) ? (['https', 'http'] as const) : (['https'] as const);
     const ca = asList(settings.ca);
     if (!insecure && ca.length === 0) return { schemes, dispatcher: this.#shared };

@@ -1,0 +1,15 @@
+/**
+ * What the resource commands (clusterstore, clusterstack, builder, ...) share: flags, the cluster
+ * session, kp's output shapes, kp-config, relocation into the default repository, and writes that
+ * wait for the controller.
+ */
+export * from './flags.ts';
+export * from './kp-format.ts';
+export * from './reporter.ts';
+export * from './session.ts';
+export * from './kp-config.ts';
+export * from './relocate.ts';
+export * from './wait-ready.ts';
+export * from './write-resource.ts';
+export { alignColumns } from './tabwriter.ts';
+export { mergePatchOf } from './merge-patch.ts';

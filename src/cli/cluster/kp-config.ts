@@ -1,0 +1,41 @@
+/**
+ * kp's settings, kept where kp keeps them so both tools share one configuration: the ConfigMap
+ * `kp-config` in namespace `kpack`, with the default repository images are relocated to and the
+ * service account that reads them (the older `canonical.*` keys are honoured too).
+ */
+import type { ObjectClient } from '../../compose.ts';
+import { NotFoundError } from '../../shared/index.ts';
+import { CliError } from '../errors.ts';
+
+/** Where the settings live. */
+export const kpConfigMap = { namespace: 'kpack', name: 'kp-config' } as const;
+
+/** The settings, with kp's defaults applied. */
+export interface KpConfig {
+  /** Repository relocated images go to, undefined when not configured. */
+  defaultRepository: string | undefined;
+  /** Service account whose secrets give access to the default repository. */
+  serviceAccount: { name: string; namespace: string };
+}
+
+/** Reads `kp-config`; a missing ConfigMap gives the defaults. */
+export async function readKpConfig(objects: ObjectClient): Promise<KpConfig> {
+  let data: Record<string, string> = {};
+  try {
+    const configMap = await objects.get({ kind: 'ConfigMap', namespace: kpConfigMap.namespace, name: kpConfigMap.name });
+    data = (configMap.data ?? {}) as Record<string, string>;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+  const pick = (key: string): string | undefined => data[`default.${key}`] || data[`canonical.${key}`] || undefined;
+  return {
+    defaultRepository: pick('repository'),
+    serviceAccount: { name: pick('repository.serviceaccount') ?? 'default', namespace: pick('repository.serviceaccount.namespace') ?? kpConfigMap.namespace },
+  };
+}
+
+/** The default repository, or kp's error telling how to set it. */
+export function requireDefaultRepository(config: KpConfig): string {
+  if (config.defaultRepository === undefined) throw new CliError('failed to get default repository: use "packsmith config default-repository" to set');
+  return config.defaultRepository;
+}

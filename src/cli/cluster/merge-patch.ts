@@ -1,0 +1,25 @@
+/**
+ * JSON merge patches (RFC 7386) computed from the object as read and the object as wanted, so a
+ * patch sends only what changed and removes what the user dropped (as null).
+ */
+
+type Json = unknown;
+
+const isObject = (value: Json): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The merge patch that turns `before` into `after`; undefined when they are equal. */
+export function mergePatchOf(before: Json, after: Json): Json {
+  if (!isObject(before) || !isObject(after)) return JSON.stringify(before) === JSON.stringify(after) ? undefined : after;
+  const patch: Record<string, Json> = {};
+  for (const key of Object.keys(before)) if (!(key in after)) patch[key] = null;
+  for (const [key, value] of Object.entries(after)) {
+    const change = changeOf(before, key, value);
+    if (change !== undefined) patch[key] = change;
+  }
+  return Object.keys(patch).length === 0 ? undefined : patch;
+}
+
+function changeOf(before: Record<string, Json>, key: string, value: Json): Json {
+  if (value === undefined) return undefined;
+  return key in before ? mergePatchOf(before[key], value) : value;
+}

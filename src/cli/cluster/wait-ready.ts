@@ -1,0 +1,54 @@
+/**
+ * Waits, as kp does after a create or patch, until the controller has reconciled the object's
+ * current generation and decided whether it is Ready: `status.observedGeneration` has caught up
+ * with `metadata.generation` and the Ready condition is True or False.
+ */
+import type { KubeObject, ObjectClient } from '../../compose.ts';
+import { sleep } from '../../shared/index.ts';
+import { CliError } from '../errors.ts';
+
+/** Which object to wait for and for how long. */
+export interface WaitRequest {
+  kind: string;
+  name: string;
+  namespace?: string | undefined;
+  timeoutMs: number;
+  /** Time between reads (default 500 ms). */
+  intervalMs?: number;
+}
+
+interface Condition {
+  type?: string;
+  status?: string;
+  message?: string;
+}
+
+/** The Ready condition of an object's status, if any. */
+export function readyCondition(object: KubeObject): Condition | undefined {
+  const status = object.status as { conditions?: Condition[] } | undefined;
+  return status?.conditions?.find((c) => c.type === 'Ready');
+}
+
+function reconciled(object: KubeObject): boolean {
+  const observed = (object.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
+  const ready = readyCondition(object)?.status;
+  return observed >= (object.metadata.generation ?? 0) && (ready === 'True' || ready === 'False');
+}
+
+/** Resolves with the reconciled object when Ready is True; a CliError when it is False or time runs out. */
+export async function waitUntilReconciled(objects: ObjectClient, request: WaitRequest): Promise<KubeObject> {
+  const deadline = Date.now() + request.timeoutMs;
+  const kind = request.kind as Parameters<ObjectClient['get']>[0]['kind'];
+  for (;;) {
+    const object = await objects.get({ kind, name: request.name, ...(request.namespace ? { namespace: request.namespace } : {}) });
+    if (reconciled(object)) {
+      const ready = readyCondition(object);
+      if (ready?.status === 'False') throw new CliError(`${request.kind} "${request.name}" not ready: ${ready.message ?? 'no message'}`);
+      return object;
+    }
+    if (Date.now() >= deadline) {
+      throw new CliError(`timed out waiting for ${request.kind} "${request.name}" to be reconciled; is the packsmith controller running? (see --wait-timeout, --no-wait)`);
+    }
+    await sleep(request.intervalMs ?? 500);
+  }
+}
