@@ -10,6 +10,10 @@ import { registerInstallCommand } from './commands/install.ts';
 import { registerWebhookCommand } from './commands/webhook.ts';
 import { registerControllerCommand } from './commands/controller.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
+import { registerClusterStoreCommand } from './commands/clusterstore.ts';
+import { registerClusterStackCommands } from './commands/clusterstack.ts';
+import { registerBuildpackCommands } from './commands/buildpack.ts';
+import { registerBuilderCommands } from './commands/builder.ts';
 
 const description =
   'Keeps Cloud Native Buildpacks builder images up to date from kpack-style resources: ' +
@@ -41,6 +45,10 @@ export function buildProgram(io: CliIo): Command {
   registerInstallCommand(program, io);
   registerWebhookCommand(program, io);
   registerControllerCommand(program, io);
+  registerClusterStoreCommand(program, io);
+  registerClusterStackCommands(program, io);
+  registerBuildpackCommands(program, io);
+  registerBuilderCommands(program, io);
   return program;
 }
 
