@@ -14,6 +14,7 @@ import { registerClusterStoreCommand } from './commands/clusterstore.ts';
 import { registerClusterStackCommands } from './commands/clusterstack.ts';
 import { registerBuildpackCommands } from './commands/buildpack.ts';
 import { registerBuilderCommands } from './commands/builder.ts';
+import { registerCompletionCommand } from './commands/completion.ts';
 
 const description =
   'Keeps Cloud Native Buildpacks builder images up to date from kpack-style resources: ' +
@@ -33,6 +34,8 @@ export function buildProgram(io: CliIo): Command {
     .description(description)
     .version(packsmithVersion, '-v, --version', 'print the packsmith version')
     .showHelpAfterError('(run with --help for usage)')
+    // `-v` is the version only before a subcommand, so subcommands can use `-v, --verbose` as kp does.
+    .enablePositionalOptions()
     .addHelpText('after', exitCodeHelp)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -49,6 +52,7 @@ export function buildProgram(io: CliIo): Command {
   registerClusterStackCommands(program, io);
   registerBuildpackCommands(program, io);
   registerBuilderCommands(program, io);
+  registerCompletionCommand(program, io);
   return program;
 }
 
