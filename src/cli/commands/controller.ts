@@ -6,6 +6,7 @@ import { isAppError, messageOf, type Logger } from '../../shared/index.ts';
 import { parseDuration } from '../duration.ts';
 import { CliError, exitCodes } from '../errors.ts';
 import type { CliIo } from '../io.ts';
+import { examples } from '../help.ts';
 
 interface ControllerCliOptions {
   kubeconfig?: string;
@@ -98,6 +99,7 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
   program
     .command('controller')
     .description('reconcile stores, stacks, lifecycles, buildpacks and builders in a Kubernetes cluster until SIGTERM (also: controller run)')
+    .addHelpText('after', examples('packsmith controller run', 'packsmith controller --kubeconfig ~/.kube/config --no-leader-elect --workers 4'))
     .argument('[action]', 'optional "run" (the same thing; the deploy manifests use it)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use instead of the current one')

@@ -5,6 +5,7 @@ import { withEnvironment } from '../environment.ts';
 import type { CliIo } from '../io.ts';
 import { formatJson } from '../output.ts';
 import { terminalProgress } from '../progress.ts';
+import { examples } from '../help.ts';
 
 /** A layout destination without a tag is written under `latest`, as a registry would default. */
 function destinationOf(reference: string): string {
@@ -18,6 +19,7 @@ export function registerImageCommand(program: Command, io: CliIo): void {
   image
     .command('inspect')
     .description('print the manifest, config and labels of an image as JSON (an index resolves to linux/amd64)')
+    .addHelpText('after', examples('packsmith image inspect registry.example.com/team/builder:latest', 'packsmith image inspect ./buildpack.cnb'))
     .argument('<reference>', 'the image')
     .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')
     .action(async (reference, options) => {
@@ -29,6 +31,7 @@ export function registerImageCommand(program: Command, io: CliIo): void {
   image
     .command('copy')
     .description('copy an image between registries and layouts; blobs the destination registry can mount are not uploaded')
+    .addHelpText('after', examples('packsmith image copy registry.example.com/a/builder:1 registry.example.com/b/builder:1', 'packsmith image copy ./buildpack.cnb oci:./layouts/buildpack:1'))
     .argument('<source>', 'the image to copy')
     .argument('<destination>', 'a tag to write it to (oci:PATH without a tag means :latest)')
     .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')

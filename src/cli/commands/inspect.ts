@@ -4,6 +4,7 @@ import { inspectBuilder, type ApiVersionList, type BuilderDescription, type Orde
 import { withEnvironment } from '../environment.ts';
 import type { CliIo } from '../io.ts';
 import { formatJson, formatTable } from '../output.ts';
+import { examples } from '../help.ts';
 
 function apiLines(name: string, apis: ApiVersionList): string[] {
   const list = (values: readonly string[] | undefined): string => (values?.length ? values.join(', ') : '(none)');
@@ -64,6 +65,7 @@ export function registerInspectCommand(program: Command, io: CliIo): void {
     .description('inspect images packsmith makes')
     .command('builder')
     .description("show a builder's run image, lifecycle, buildpacks and detection order (as pack builder inspect does)")
+    .addHelpText('after', examples('packsmith inspect builder registry.example.com/team/builder:latest', 'packsmith inspect builder oci:.packsmith-samples/out/builder -o json'))
     .argument('<reference>', 'the builder image: registry reference, oci:PATH[:TAG] or PATH.cnb')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
     .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')

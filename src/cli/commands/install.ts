@@ -8,7 +8,7 @@ import { packsmithVersion } from '../version.ts';
 export const defaultImage = `packsmith:${packsmithVersion}`;
 
 const installSteps = `
-Install (the CRDs must be established before the default ClusterLifecycle can be created):
+Examples (install; the CRDs must be established before the default ClusterLifecycle can be created):
   packsmith install --print --crds-only | kubectl apply -f -
   kubectl wait --for=condition=Established crd -l app.kubernetes.io/part-of=packsmith
   packsmith install --print | kubectl apply -f -`;

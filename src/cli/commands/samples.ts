@@ -13,7 +13,7 @@ import type { CliIo } from '../io.ts';
 import { formatTable } from '../output.ts';
 
 const example = `
-Example (the whole quickstart, with no registry and no cluster):
+Examples (the whole quickstart, with no registry and no cluster):
   packsmith samples ./samples
   packsmith build -f ./samples
   packsmith inspect builder oci:./samples/out/builder:builder-samples-web

@@ -4,6 +4,7 @@ import { readStore } from '../../app/index.ts';
 import { withEnvironment } from '../environment.ts';
 import type { CliIo } from '../io.ts';
 import { formatJson, formatTable } from '../output.ts';
+import { examples } from '../help.ts';
 
 /** Registers `store read`. */
 export function registerStoreCommand(program: Command, io: CliIo): void {
@@ -11,6 +12,7 @@ export function registerStoreCommand(program: Command, io: CliIo): void {
   store
     .command('read')
     .description('list the buildpacks a ClusterStore with these source images would expose (reads manifests and configs only)')
+    .addHelpText('after', examples('packsmith store read gcr.io/paketo-buildpacks/nodejs:latest', 'packsmith store read ./nodejs.cnb oci:./layouts/ruby -o json'))
     .argument('<image...>', 'buildpackage or builder images: registry references, oci:PATH[:TAG] or PATH.cnb')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json'] as const).default('table' as const))
     .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')

@@ -5,6 +5,7 @@ import { installDefaults, installNames } from '../../deploy/index.ts';
 import { fileCertificateSource, generatedCertificateSource, startWebhookServer, type CertificateSource } from '../../webhook/index.ts';
 import { CliError, exitCodes } from '../errors.ts';
 import type { CliIo } from '../io.ts';
+import { examples } from '../help.ts';
 
 interface WebhookCliOptions {
   host: string;
@@ -77,6 +78,7 @@ export function registerWebhookCommand(program: Command, io: CliIo): void {
   program
     .command('webhook')
     .description('serve the admission (/defaults, /validate) and conversion (/convert) webhook over HTTPS until SIGTERM')
+    .addHelpText('after', examples('packsmith webhook --publish-ca-bundle', 'packsmith webhook --cert tls.crt --key tls.key --port 8443'))
     .addOption(new Option('--host <address>', 'address to listen on').default('0.0.0.0'))
     .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default(String(installNames.webhookPort)))
     .option('--cert <file>', 'PEM serving certificate (reloaded when it changes); without it one is generated')
