@@ -1,0 +1,124 @@
+/**
+ * The writing store commands (create, add, save, remove) as kp runs them: buildpackages are
+ * relocated one by one into the default repository, the store is created or merge-patched, and the
+ * command waits until the controller has read the new sources.
+ */
+import type { KubeObject } from '../../../compose.ts';
+import { NotFoundError } from '../../../shared/index.ts';
+import {
+  Reporter,
+  createResource,
+  patchResource,
+  readKpConfig,
+  relocateImage,
+  requireDefaultRepository,
+  resultSuffix,
+  withClusterSession,
+  type ClusterSession,
+  type KubeFlags,
+  type RegistryFlags,
+  type WriteContext,
+  type WriteFlags,
+} from '../../cluster/index.ts';
+import { CliError } from '../../errors.ts';
+import type { CliIo } from '../../io.ts';
+import { addSources, newStoreObject, removeSources, requireBuildpackages } from './sources.ts';
+
+/** What a write command was given. */
+export interface StoreWriteRequest {
+  name: string;
+  /** `-b` values in the order given: images to relocate, or `id@version` for remove. */
+  buildpackages: readonly string[];
+  kube: KubeFlags;
+  registry?: RegistryFlags;
+  write: WriteFlags;
+}
+
+interface Run extends WriteContext {
+  io: CliIo;
+}
+
+/** `clusterstore create`. */
+export async function createStore(io: CliIo, request: StoreWriteRequest): Promise<void> {
+  await inSession(io, request, (run) => create(run, request));
+}
+
+/** `clusterstore add`: the store must exist. */
+export async function addToStore(io: CliIo, request: StoreWriteRequest): Promise<void> {
+  await inSession(io, request, async (run) => add(run, request, await getExisting(run.session, request.name)));
+}
+
+/** `clusterstore save`: create when absent, else add. */
+export async function saveStore(io: CliIo, request: StoreWriteRequest): Promise<void> {
+  await inSession(io, request, async (run) => {
+    const current = await getStore(run.session, request.name);
+    await (current === undefined ? create(run, request) : add(run, request, current));
+  });
+}
+
+/** `clusterstore remove`: drops the sources the named buildpacks came from. */
+export async function removeFromStore(io: CliIo, request: StoreWriteRequest): Promise<void> {
+  await inSession(io, request, async (run) => {
+    const current = await getExisting(run.session, request.name);
+    run.reporter.progress(`Removing Buildpackages...${resultSuffix(run.reporter.mode)}`);
+    const edit = removeSources(current, request.buildpackages);
+    for (const line of edit.lines) run.reporter.progress(line);
+    await patchResource(run, 'ClusterStore', current, withSources(current, edit.sources));
+    run.reporter.result(`ClusterStore "${request.name}" updated`);
+  });
+}
+
+async function inSession(io: CliIo, request: StoreWriteRequest, body: (run: Run) => Promise<void>): Promise<void> {
+  const reporter = new Reporter(io, { mode: request.write.mode, format: request.write.format });
+  await withClusterSession(io, { kube: request.kube, ...(request.registry ? { registry: request.registry } : {}) }, (session) =>
+    body({ io, session, reporter, flags: request.write }),
+  );
+}
+
+async function create(run: Run, request: StoreWriteRequest): Promise<void> {
+  run.reporter.progress(`Creating ClusterStore...${resultSuffix(run.reporter.mode)}`);
+  requireBuildpackages(request.buildpackages);
+  const config = await readKpConfig(run.session.objects);
+  const repository = requireDefaultRepository(config);
+  const sources: string[] = [];
+  for (const source of request.buildpackages) sources.push(await relocate(run, source, repository));
+  await createResource(run, 'ClusterStore', newStoreObject(request.name, sources, config.serviceAccount), { recordApplied: true });
+  run.reporter.result(`ClusterStore "${request.name}" created`);
+}
+
+async function add(run: Run, request: StoreWriteRequest, current: KubeObject): Promise<void> {
+  run.reporter.progress(`Adding to ClusterStore...${resultSuffix(run.reporter.mode)}`);
+  const repository = requireDefaultRepository(await readKpConfig(run.session.objects));
+  let sources = ((current.spec ?? {}) as { sources?: { image?: string }[] }).sources ?? [];
+  for (const source of request.buildpackages) {
+    const edit = addSources(sources, [await relocate(run, source, repository)]);
+    for (const line of edit.lines) run.reporter.progress(line);
+    sources = edit.sources;
+  }
+  const { changed } = await patchResource(run, 'ClusterStore', current, withSources(current, sources));
+  run.reporter.result(`ClusterStore "${request.name}" updated`, changed);
+}
+
+async function relocate(run: Run, source: string, repository: string): Promise<string> {
+  const { reference } = await relocateImage({ source, repository }, run.session, { reporter: run.reporter, io: run.io });
+  return reference;
+}
+
+function withSources(store: KubeObject, sources: readonly { image?: string }[]): KubeObject {
+  return { ...store, spec: { ...(store.spec as Record<string, unknown> | undefined), sources } };
+}
+
+async function getStore(session: ClusterSession, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await session.objects.get({ kind: 'ClusterStore', name });
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+async function getExisting(session: ClusterSession, name: string): Promise<KubeObject> {
+  const store = await getStore(session, name);
+  if (store === undefined) throw new CliError(`ClusterStore '${name}' does not exist`);
+  return store;
+}
