@@ -74,6 +74,18 @@ describe('cluster session', () => {
     await expect(world.kubectl(['get', 'clusterlifecycle', 'dry'])).rejects.toThrow(/not found/);
   });
 
+  it('shell completion offers the names of existing resources from the cluster', async () => {
+    await world.kubectl(['apply', '-f', '-'], `apiVersion: kpack.io/v1alpha2
+kind: ClusterStack
+metadata: {name: completion-stack}
+spec: {id: some.stack, buildImage: {image: ${world.at.build}}, runImage: {image: ${world.at.run}}}
+`);
+    const names = await world.run(['__complete', 'clusterstack', 'status', 'comp']);
+    expect(names).toMatchObject({ code: 0, stdout: 'completion-stack\n' });
+    const none = await world.run(['__complete', 'builder', 'status', '-n', 'team', '']);
+    expect(none).toMatchObject({ code: 0, stdout: '' });
+  });
+
   it('a kubeconfig that does not exist is a clear error', async () => {
     await expect(withClusterSession(io, { kube: { kubeconfig: '/nonexistent/kubeconfig' } }, () => Promise.resolve())).rejects.toThrow(/cannot load the Kubernetes configuration/);
   });
