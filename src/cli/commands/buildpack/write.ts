@@ -1,0 +1,132 @@
+/**
+ * `create`, `patch` and `save` for both kinds. The buildpackage named by `--image` (registry
+ * reference, `oci:` layout or local `.cnb` file) is relocated into kp-config's default repository
+ * and the resource refers to it there by digest; then the write waits for the controller's verdict.
+ */
+import type { KubeObject } from '../../../compose.ts';
+import { InternalError, NotFoundError, isAppError } from '../../../shared/index.ts';
+import { CliError, exitCodes } from '../../errors.ts';
+import type { CliIo } from '../../io.ts';
+import {
+  Reporter,
+  createResource,
+  patchResource,
+  readKpConfig,
+  readKubeFlags,
+  readRegistryFlags,
+  readWriteFlags,
+  relocateImage,
+  requireDefaultRepository,
+  withClusterSession,
+  type ClusterSession,
+  type WriteContext,
+} from '../../cluster/index.ts';
+import { newBuildpackObject, type BuildpackScope } from './scope.ts';
+
+/** What the user asked for: `-i/--image` and, for a Buildpack, `--service-account`. */
+export interface BuildpackInput {
+  image?: string | undefined;
+  serviceAccount?: string | undefined;
+}
+
+/** The parsed options of a write command, read once into typed flags. */
+export type ParsedOptions = Record<string, unknown>;
+
+interface Run {
+  scope: BuildpackScope;
+  name: string;
+  input: BuildpackInput;
+  context: WriteContext;
+  io: CliIo;
+}
+
+/** Reads `-i` and `--service-account` from commander's parsed options. */
+export function readBuildpackInput(options: ParsedOptions): BuildpackInput {
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  return { image: text(options.image), serviceAccount: text(options.serviceAccount) };
+}
+
+async function withWriteContext(io: CliIo, options: ParsedOptions, body: (context: WriteContext) => Promise<void>): Promise<void> {
+  const flags = readWriteFlags(options);
+  await withClusterSession(io, { kube: readKubeFlags(options), registry: readRegistryFlags(options) }, (session) =>
+    body({ session, flags, reporter: new Reporter(io, { mode: flags.mode, format: flags.format }) }),
+  );
+}
+
+/** `create <name> -i <image>`: relocates the image and creates the resource. */
+export async function createBuildpack(scope: BuildpackScope, name: string, options: ParsedOptions, io: CliIo): Promise<void> {
+  const input = readBuildpackInput(options);
+  await withWriteContext(io, options, (context) => create({ scope, name, input, context, io }));
+}
+
+/** `patch <name> [-i <image>] [--service-account <sa>]`: changes only what is given. */
+export async function patchBuildpack(scope: BuildpackScope, name: string, options: ParsedOptions, io: CliIo): Promise<void> {
+  const input = readBuildpackInput(options);
+  await withWriteContext(io, options, async (context) => {
+    const current = await context.session.objects.get(objectRef(scope, name, context.session));
+    await patch({ scope, name, input, context, io }, current);
+  });
+}
+
+/** `save <name>`: creates the resource when absent (then `-i` is required), otherwise patches it. */
+export async function saveBuildpack(scope: BuildpackScope, name: string, options: ParsedOptions, io: CliIo): Promise<void> {
+  const input = readBuildpackInput(options);
+  await withWriteContext(io, options, async (context) => {
+    let current: KubeObject;
+    try {
+      current = await context.session.objects.get(objectRef(scope, name, context.session));
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      await create({ scope, name, input, context, io });
+      return;
+    }
+    await patch({ scope, name, input, context, io }, current);
+  });
+}
+
+/** Which object a command names: a Buildpack lives in the target namespace. */
+export function objectRef(scope: BuildpackScope, name: string, session: ClusterSession): { kind: BuildpackScope['kind']; name: string; namespace?: string } {
+  return scope.namespaced ? { kind: scope.kind, name, namespace: session.targetNamespace } : { kind: scope.kind, name };
+}
+
+async function create(run: Run): Promise<void> {
+  const { scope, name, input, context } = run;
+  if (input.image === undefined) throw new CliError('--image is required to create the resource', exitCodes.usage);
+  const kpConfig = await readKpConfig(context.session.objects);
+  const repository = requireDefaultRepository(kpConfig);
+  context.reporter.progress(`Creating ${scope.title}...`);
+  const image = await relocate(run, input.image, repository);
+  const object = newBuildpackObject(scope, {
+    name,
+    namespace: context.session.targetNamespace,
+    image,
+    serviceAccount: input.serviceAccount ?? 'default',
+    kpConfig,
+  });
+  await createResource(context, scope.kind, object, { recordApplied: true });
+  context.reporter.result(`${scope.title} "${name}" created`);
+}
+
+async function patch(run: Run, current: KubeObject): Promise<void> {
+  const { scope, name, input, context } = run;
+  const spec: Record<string, unknown> = { ...(current.spec as Record<string, unknown> | undefined) };
+  if (input.image !== undefined) {
+    const repository = requireDefaultRepository(await readKpConfig(context.session.objects));
+    context.reporter.progress(`Patching ${scope.title}...`);
+    spec.image = await relocate(run, input.image, repository);
+  }
+  if (scope.namespaced && input.serviceAccount !== undefined) spec.serviceAccountName = input.serviceAccount;
+  const { changed } = await patchResource(context, scope.kind, current, { ...current, spec });
+  context.reporter.result(`${scope.title} "${name}" patched`, changed);
+}
+
+// Registry and file errors name a URL or path; the message also says which buildpackage it was.
+async function relocate(run: Run, source: string, repository: string): Promise<string> {
+  try {
+    const relocated = await relocateImage({ source, repository }, run.context.session, { reporter: run.context.reporter, io: run.io });
+    return relocated.reference;
+  } catch (error) {
+    if (!isAppError(error) || error instanceof InternalError) throw error;
+    throw new CliError(`cannot relocate buildpackage "${source}" to ${repository}: ${error.message}`, exitCodes.failure, { cause: error });
+  }
+}
