@@ -39,3 +39,32 @@ export function requireDefaultRepository(config: KpConfig): string {
   if (config.defaultRepository === undefined) throw new CliError('failed to get default repository: use "packsmith config default-repository" to set');
   return config.defaultRepository;
 }
+
+/** What `writeKpConfig` sets; absent fields are left as they are. */
+export interface KpConfigUpdate {
+  defaultRepository?: string | undefined;
+  serviceAccount?: { name: string; namespace: string } | undefined;
+}
+
+/**
+ * Sets the given settings in `kp-config`, creating the ConfigMap when it does not exist. Like kp,
+ * the older `canonical.*` keys are written too, so older kp releases read the same values.
+ */
+export async function writeKpConfig(objects: ObjectClient, update: KpConfigUpdate): Promise<void> {
+  const data: Record<string, string> = {};
+  const set = (key: string, value: string): void => {
+    data[`default.${key}`] = value;
+    data[`canonical.${key}`] = value;
+  };
+  if (update.defaultRepository !== undefined) set('repository', update.defaultRepository);
+  if (update.serviceAccount !== undefined) {
+    set('repository.serviceaccount', update.serviceAccount.name);
+    set('repository.serviceaccount.namespace', update.serviceAccount.namespace);
+  }
+  try {
+    await objects.patch({ kind: 'ConfigMap', namespace: kpConfigMap.namespace, name: kpConfigMap.name, patch: { data } });
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    await objects.create({ kind: 'ConfigMap', object: { metadata: { ...kpConfigMap }, data } });
+  }
+}
