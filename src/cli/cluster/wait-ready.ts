@@ -29,6 +29,15 @@ export function readyCondition(object: KubeObject): Condition | undefined {
   return status?.conditions?.find((c) => c.type === 'Ready');
 }
 
+// A builder without an image says only "Builder has no latestImage" in Ready; the reason is in
+// UpToDate, so it is added.
+function notReadyMessage(object: KubeObject, ready: Condition): string {
+  const message = ready.message ?? 'no message';
+  const status = object.status as { conditions?: Condition[] } | undefined;
+  const upToDate = status?.conditions?.find((c) => c.type === 'UpToDate');
+  return upToDate?.status === 'False' && upToDate.message && upToDate.message !== message ? `${message}: ${upToDate.message}` : message;
+}
+
 function reconciled(object: KubeObject): boolean {
   const observed = (object.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
   const ready = readyCondition(object)?.status;
@@ -43,7 +52,7 @@ export async function waitUntilReconciled(objects: ObjectClient, request: WaitRe
     const object = await objects.get({ kind, name: request.name, ...(request.namespace ? { namespace: request.namespace } : {}) });
     if (reconciled(object)) {
       const ready = readyCondition(object);
-      if (ready?.status === 'False') throw new CliError(`${request.kind} "${request.name}" not ready: ${ready.message ?? 'no message'}`);
+      if (ready?.status === 'False') throw new CliError(`${request.kind} "${request.name}" not ready: ${notReadyMessage(object, ready)}`);
       return object;
     }
     if (Date.now() >= deadline) {
