@@ -1,11 +1,11 @@
 /** `packsmith clusterlifecycle create|patch|save|status|list|delete`, kp's commands for ClusterLifecycles. */
 import type { Command } from '@commander-js/extra-typings';
 import { addKubeFlags, addRegistryFlags, addWriteFlags } from '../../cluster/index.ts';
-import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
 import { renderLifecycleList, renderLifecycleStatus } from './lifecycle-render.ts';
 import { createLifecycle, patchLifecycle } from './lifecycle-write.ts';
-import { findObject, runRead, runWrite } from './shared.ts';
+import { registerClusterReads } from './reads.ts';
+import { findObject, runWrite } from './shared.ts';
 
 type Options = Record<string, unknown>;
 
@@ -64,40 +64,17 @@ function registerWrites(group: Command, io: CliIo): void {
 }
 
 function registerReads(group: Command, io: CliIo): void {
-  const status = group
-    .command('status')
-    .description('show the status of a cluster-scoped lifecycle: readiness, resolved image and version')
-    .argument('<name>', 'ClusterLifecycle name')
-    .option('-v, --verbose', 'also show the supported and deprecated buildpack APIs')
-    .addHelpText('after', '\nExamples:\n  packsmith clusterlifecycle status default-lifecycle\n  packsmith clusterlifecycle status default-lifecycle -v')
-    .action(async (name, _o, command) => {
-      const options = command.opts() as Options;
-      const lifecycle = await runRead(io, options, (session) => session.objects.get({ kind: 'ClusterLifecycle', name }));
-      io.stdout(renderLifecycleStatus(lifecycle, options.verbose === true));
-    });
-  addKubeFlags(status, { namespaced: false });
-
-  const list = group
-    .command('list')
-    .description('list the cluster-scoped lifecycles with their readiness, version and image')
-    .addHelpText('after', '\nExamples:\n  packsmith clusterlifecycle list')
-    .action(async (_o, command) => {
-      const lifecycles = await runRead(io, command.opts() as Options, (session) => session.objects.list({ kind: 'ClusterLifecycle' }));
-      if (lifecycles.length === 0) throw new CliError('no clusterlifecycles found');
-      io.stdout(renderLifecycleList(lifecycles));
-    });
-  addKubeFlags(list, { namespaced: false });
-
-  const remove = group
-    .command('delete')
-    .description('delete a cluster-scoped lifecycle')
-    .argument('<name>', 'ClusterLifecycle name')
-    .addHelpText('after', '\nExamples:\n  packsmith clusterlifecycle delete my-lifecycle')
-    .action(async (name, _o, command) => {
-      await runRead(io, command.opts() as Options, (session) => session.objects.delete({ kind: 'ClusterLifecycle', name }));
-      io.stdout(`ClusterLifecycle "${name}" deleted\n`);
-    });
-  addKubeFlags(remove, { namespaced: false });
+  registerClusterReads(group, io, {
+    kind: 'ClusterLifecycle',
+    group: 'clusterlifecycle',
+    example: 'default-lifecycle',
+    statusDescription: 'show the status of a cluster-scoped lifecycle: readiness, resolved image and version',
+    verboseDescription: 'also show the supported and deprecated buildpack APIs',
+    listDescription: 'list the cluster-scoped lifecycles with their readiness, version and image',
+    deleteDescription: 'delete a cluster-scoped lifecycle',
+    renderStatus: renderLifecycleStatus,
+    renderList: renderLifecycleList,
+  });
 }
 
 /** Registers `clusterlifecycle` and its subcommands. */

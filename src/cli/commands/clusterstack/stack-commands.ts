@@ -1,9 +1,9 @@
 /** `packsmith clusterstack create|patch|save|status|list|delete`, kp's commands for ClusterStacks. */
 import type { Command } from '@commander-js/extra-typings';
 import { addKubeFlags, addRegistryFlags, addWriteFlags } from '../../cluster/index.ts';
-import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
-import { findObject, runRead, runWrite } from './shared.ts';
+import { registerClusterReads } from './reads.ts';
+import { findObject, runWrite } from './shared.ts';
 import { renderStackList, renderStackStatus } from './stack-render.ts';
 import { createStack, patchStack, type StackImages } from './stack-write.ts';
 
@@ -69,40 +69,17 @@ function registerWrites(group: Command, io: CliIo): void {
 }
 
 function registerReads(group: Command, io: CliIo): void {
-  const status = group
-    .command('status')
-    .description('show the status of a cluster-scoped stack: readiness, id and the resolved images')
-    .argument('<name>', 'ClusterStack name')
-    .option('-v, --verbose', 'also show the mixins')
-    .addHelpText('after', '\nExamples:\n  packsmith clusterstack status my-stack\n  packsmith clusterstack status my-stack -v')
-    .action(async (name, _o, command) => {
-      const options = command.opts() as Options;
-      const stack = await runRead(io, options, (session) => session.objects.get({ kind: 'ClusterStack', name }));
-      io.stdout(renderStackStatus(stack, options.verbose === true));
-    });
-  addKubeFlags(status, { namespaced: false });
-
-  const list = group
-    .command('list')
-    .description('list the cluster-scoped stacks with their readiness and stack id')
-    .addHelpText('after', '\nExamples:\n  packsmith clusterstack list')
-    .action(async (_o, command) => {
-      const stacks = await runRead(io, command.opts() as Options, (session) => session.objects.list({ kind: 'ClusterStack' }));
-      if (stacks.length === 0) throw new CliError('no clusterstacks found');
-      io.stdout(renderStackList(stacks));
-    });
-  addKubeFlags(list, { namespaced: false });
-
-  const remove = group
-    .command('delete')
-    .description('delete a cluster-scoped stack')
-    .argument('<name>', 'ClusterStack name')
-    .addHelpText('after', '\nExamples:\n  packsmith clusterstack delete my-stack')
-    .action(async (name, _o, command) => {
-      await runRead(io, command.opts() as Options, (session) => session.objects.delete({ kind: 'ClusterStack', name }));
-      io.stdout(`ClusterStack "${name}" deleted\n`);
-    });
-  addKubeFlags(remove, { namespaced: false });
+  registerClusterReads(group, io, {
+    kind: 'ClusterStack',
+    group: 'clusterstack',
+    example: 'my-stack',
+    statusDescription: 'show the status of a cluster-scoped stack: readiness, id and the resolved images',
+    verboseDescription: 'also show the mixins',
+    listDescription: 'list the cluster-scoped stacks with their readiness and stack id',
+    deleteDescription: 'delete a cluster-scoped stack',
+    renderStatus: renderStackStatus,
+    renderList: renderStackList,
+  });
 }
 
 /** Registers `clusterstack` and its subcommands. */
