@@ -9,6 +9,7 @@ import type { GetRequest, ListRequest } from './client.ts';
 import type { KubeConnection } from './config.ts';
 import { apiVersionOf, describeObject, resourcePath } from './paths.ts';
 import { requestJson, sendRequest } from './rest.ts';
+import { NotFoundError } from '../shared/index.ts';
 import type { KubeObject, ResourceKind } from './types.ts';
 
 /** Server-side dry run: the API server validates, defaults and runs admission, but stores nothing. */
@@ -49,7 +50,7 @@ export function createObjectClient(connection: KubeConnection, fieldManager = 'p
   const writeQuery = (options: WriteOptions): Record<string, string | undefined> => ({ fieldManager, dryRun: options.dryRun === true ? 'All' : undefined });
   return {
     server: connection.server,
-    get: (request) => requestJson<KubeObject>(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request) }),
+    get: (request) => plainNotFound(request, requestJson<KubeObject>(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request) })),
     async list(request) {
       const body = await requestJson<{ items?: KubeObject[] }>(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: `list ${describeObject(request)}` });
       return body.items ?? [];
@@ -63,14 +64,26 @@ export function createObjectClient(connection: KubeConnection, fieldManager = 'p
       });
     },
     patch(request) {
-      return requestJson<KubeObject>(config, {
+      return plainNotFound(request, requestJson<KubeObject>(config, {
         method: HttpMethod.PATCH, path: resourcePath(request), query: writeQuery(request), body: request.patch,
         contentType: 'application/merge-patch+json', signal: request.signal, what: describeObject(request),
-      });
+      }));
     },
     async delete(request) {
-      const response = await sendRequest(config, { method: HttpMethod.DELETE, path: resourcePath(request), signal: request.signal, what: describeObject(request) });
+      const response = await plainNotFound(request, sendRequest(config, { method: HttpMethod.DELETE, path: resourcePath(request), signal: request.signal, what: describeObject(request) }));
       await response.arrayBuffer();
     },
   };
+}
+
+// The REST error names the HTTP verb and path, which reads oddly on a command line; a missing
+// object is reported by kind and name instead.
+async function plainNotFound<T>(request: { kind: ResourceKind; namespace?: string | undefined; name: string }, pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    const where = request.namespace ? ` in namespace "${request.namespace}"` : '';
+    throw new NotFoundError(`${request.kind} "${request.name}" not found${where}`, { cause: error });
+  }
 }

@@ -105,7 +105,7 @@ ${'ruby-json'.padEnd(pad)}true     ${json.spec.image}
     expect(again.stderr).toMatch(/^error: .*"ruby-json" not found/);
     const status = await world.run(['clusterbuildpack', 'status', 'ruby-json']);
     expect(status.code).toBe(1);
-    expect(status.stderr).toMatch(/^error: .*clusterbuildpacks.kpack.io "ruby-json" not found/);
+    expect(status.stderr).toBe('error: ClusterBuildpack "ruby-json" not found\n');
   });
 });
 

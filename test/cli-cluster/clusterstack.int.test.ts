@@ -162,7 +162,7 @@ local-stack    True     ${stackId}
     expect(empty.stderr).toBe('error: no clusterstacks found\n');
     const missing = await run('clusterstack', 'status', 'e2e-stack');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/not found/);
+    expect(missing.stderr).toBe('error: ClusterStack "e2e-stack" not found\n');
   });
 });
 
