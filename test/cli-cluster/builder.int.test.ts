@@ -137,6 +137,15 @@ describe('builder', () => {
     expect(run.stderr).toMatch(/^error: Builder "broken" not ready: Builder has no latestImage: .*test\/nope/);
     const status = await world.run(['builder', 'status', 'broken', '-n', 'team']);
     expect(status.stdout).toMatch(/^Status: {4}Not Ready\nReason: {4}Builder has no latestImage: .*test\/nope/);
+    expect(run.stderr).not.toContain('no --store was given');
+  });
+
+  it('without --store, an unknown id comes with a hint that ids then resolve only from Buildpack resources', async () => {
+    const run = await world.run(['builder', 'create', 'storeless', '-n', 'team', '--tag', `${tag}-storeless`, '-b', 'test/ruby']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("could not find buildpack with id 'test/ruby'");
+    expect(run.stderr).toContain('no --store was given: buildpack ids are looked up only in Buildpack and ClusterBuildpack resources; add --store <ClusterStore>');
+    await world.kubectl(['delete', 'builder', 'storeless', '-n', 'team']);
   });
 
   it('a patch the controller cannot build succeeds as in kp, with a warning, and status says why', async () => {

@@ -97,7 +97,9 @@ async function create(run: Run, fields: BuilderFields, orderFlags: OrderFlags): 
   const { placement, tag } = await placementOf(run, fields);
   const order = await readOrderInput(orderFlags, readersFor(run.context.session));
   const object = newBuilderObject(run.scope, placement, { ...fields, tag, order });
-  const created = await createResource(run.context, run.scope.kind, object, { recordApplied: true });
+  const created = await createResource(run.context, run.scope.kind, object, { recordApplied: true }).catch((error: unknown) => {
+    throw withStoreHint(error, fields);
+  });
   warnIfNotUpToDate(run, created);
   run.context.reporter.result(`${run.scope.kind} "${run.name}" created`);
 }
@@ -108,6 +110,13 @@ async function patch(run: Run, current: KubeObject, fields: BuilderFields, order
   const { object, changed } = await patchResource(run.context, run.scope.kind, current, wanted);
   if (changed) warnIfNotUpToDate(run, object);
   run.context.reporter.result(`${run.scope.kind} "${run.name}" patched`, changed);
+}
+
+// Without a store, ids resolve only from Buildpack and ClusterBuildpack resources (as in kpack),
+// which surprises users coming from kp's examples that always pass --store.
+function withStoreHint(error: unknown, fields: BuilderFields): unknown {
+  if (fields.store !== undefined || !(error instanceof CliError) || !error.message.includes('could not find buildpack')) return error;
+  return new CliError(`${error.message}\n(no --store was given: buildpack ids are looked up only in Buildpack and ClusterBuildpack resources; add --store <ClusterStore>)`, error.exitCode, { cause: error });
 }
 
 interface Condition {
