@@ -2,8 +2,7 @@
 // kube-apiserver, docker-registry and the running controller (world.ts): a store from a registry
 // image, a stack, a builder that becomes Ready (its image read back by the real
 // `pack builder inspect`), a newer buildpack from a local .cnb added to the store and a patch
-// rebuild the builder,
-// removing a buildpackage, and deleting everything (store with --force).
+// rebuild the builder, removing a buildpackage, and deleting everything (store with --force).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
