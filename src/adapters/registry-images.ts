@@ -6,7 +6,7 @@
  */
 import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
 import type { Digest, Image, IoOptions, Keychain, Layer, TransportOptions } from '../oci/index.ts';
-import { RegistryTransport, fetchBlob, headManifest, layerFromDescriptor, mediaTypes, parseReference, pushImage, remoteImage, repositoryOf } from '../oci/index.ts';
+import { RegistryTransport, fetchBlob, layerFromDescriptor, mediaTypes, parseReference, pushImage, remoteImage, repositoryOf } from '../oci/index.ts';
 
 /** Registry settings shared by every transport (insecure hosts, CAs, logger, request hook). */
 export type RegistrySettings = Omit<TransportOptions, 'keychain'>;
@@ -41,12 +41,13 @@ export class RegistryImages {
   async write(image: Image, reference: string, options: IoOptions & { keychain: Keychain; tags?: readonly string[]; onProgress?: ProgressCallback }): Promise<WriteResult> {
     const ref = parseReference(reference);
     const transport = this.transport(options.keychain);
-    const digest = await image.digest(options);
-    const identifier = `${reference}@${digest}`;
-    const current = await headManifest(ref, { transport, signal: options.signal }).catch(() => undefined);
-    if (current === digest) return { identifier, digest, pushed: false };
-    await pushImage(image, ref, { transport, tags: options.tags, onProgress: options.onProgress, signal: options.signal });
-    return { identifier, digest, pushed: true };
+    // pushImage checks the tag first (one HEAD) and sends nothing when it already names the digest;
+    // the extra tags are written only after a real push, so an unchanged image gets no new tags.
+    const result = await pushImage(image, ref, { transport, onProgress: options.onProgress, signal: options.signal });
+    if (result.changed && options.tags !== undefined && options.tags.length > 0) {
+      await pushImage(image, ref, { transport, tags: options.tags, signal: options.signal });
+    }
+    return { identifier: `${reference}@${result.digest}`, digest: result.digest, pushed: result.changed };
   }
 
   /** A layer known by digest: mountable from its repository, fetched with the supplier's keychain only when read. */

@@ -4,7 +4,6 @@
  * copy's tag is derived from the digest, so relocating the same image again writes nothing, and
  * blobs the repository already has (or can mount from the same registry) are never uploaded.
  */
-import { copyImage } from '../../app/index.ts';
 import type { ClusterSession } from './session.ts';
 import type { Reporter } from './reporter.ts';
 import { terminalProgress } from '../progress.ts';
@@ -30,6 +29,7 @@ export async function relocateImage(request: RelocateRequest, session: ClusterSe
   context.reporter.progress(`\tUploading '${reference}'`);
   const progress = terminalProgress(context.io);
   const tag = `${request.repository}:${digest.replace(':', '-')}`;
-  const copied = await copyImage(request.source, tag, { images: session.images, keychain: session.keychain, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
-  return { reference: `${request.repository}@${copied.digest}`, digest: copied.digest, labels };
+  // The image already read is written as it is: its manifest, config and blobs are fetched once.
+  const written = await session.images.writeImage(image, tag, { keychain: session.keychain, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+  return { reference: `${request.repository}@${written.digest}`, digest: written.digest, labels };
 }
