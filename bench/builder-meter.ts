@@ -5,7 +5,8 @@
  * bytes served, mounts, uploads) for a slice of it.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { AccessLogEntry } from '../test/harness/index.ts';
+import { readFile } from 'node:fs/promises';
+import { runCommand, type AccessLogEntry } from '../test/harness/index.ts';
 
 /** Bytes that crossed the relay so far. */
 export interface WireTotals {
@@ -105,4 +106,22 @@ export function summarizeLog(entries: readonly AccessLogEntry[]): LogSummary {
     manifestPuts: entries.filter((e) => e.method === 'PUT' && isManifest(e) && e.status === 201).length,
     errors: entries.filter((e) => e.status >= 400).length,
   };
+}
+
+/** Wall, CPU and peak RSS of one process, from GNU time, with its output. */
+export interface ProcessCost {
+  code: number;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMiB: number;
+  output: string;
+}
+
+/** Runs `command` under GNU time (`/usr/bin/time`), which writes its figures to `timeFile`. */
+export async function runTimed(command: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd: string; timeFile: string; timeoutMs: number }): Promise<ProcessCost> {
+  const started = performance.now();
+  const result = await runCommand('/usr/bin/time', ['-f', '%e %U %S %M', '-o', options.timeFile, command, ...args], { env: options.env, cwd: options.cwd, timeoutMs: options.timeoutMs });
+  const seconds = (performance.now() - started) / 1000;
+  const [, user, sys, rss] = (await readFile(options.timeFile, 'utf8')).trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number, number];
+  return { code: result.code, seconds, cpuSeconds: user + sys, maxRssMiB: rss / 1024, output: `${result.stdout}${result.stderr}` };
 }

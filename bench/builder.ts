@@ -19,7 +19,7 @@
  * by bare reference, since v0.35.1 rejects `docker://` URIs whose registry has a port.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RegistryTransport, pushImage, remoteImage } from '../src/oci/index.ts';
@@ -36,7 +36,7 @@ import {
   type BenchRefs,
   type LifecycleBinaries,
 } from './builder-inputs.ts';
-import { startRelay, summarizeLog, wireDelta, type ByteRelay, type LogSummary, type WireTotals } from './builder-meter.ts';
+import { runTimed as runProcessTimed, startRelay, summarizeLog, wireDelta, type ByteRelay, type LogSummary, type ProcessCost, type WireTotals } from './builder-meter.ts';
 import { printReport, type Measurement, type Scenario, type Tool } from './builder-report.ts';
 
 const BUILDPACKS = 20;
@@ -103,22 +103,8 @@ async function prepareRound(): Promise<Round> {
   return { work, registry, relay, refs, lifecycleTarball, notes };
 }
 
-/** Wall, CPU and peak RSS of one process, from GNU time. */
-interface ProcessCost {
-  code: number;
-  seconds: number;
-  cpuSeconds: number;
-  maxRssMiB: number;
-  output: string;
-}
-
-async function runTimed(command: string, args: readonly string[], env: NodeJS.ProcessEnv, work: string): Promise<ProcessCost> {
-  const timeFile = join(work, 'time.out');
-  const started = performance.now();
-  const result = await runCommand('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, command, ...args], { env, cwd: repoRoot, timeoutMs: 900_000 });
-  const seconds = (performance.now() - started) / 1000;
-  const [, user, sys, rss] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number, number];
-  return { code: result.code, seconds, cpuSeconds: user + sys, maxRssMiB: rss / 1024, output: `${result.stdout}${result.stderr}` };
+function runTimed(command: string, args: readonly string[], env: NodeJS.ProcessEnv, work: string): Promise<ProcessCost> {
+  return runProcessTimed(command, args, { env, cwd: repoRoot, timeFile: join(work, 'time.out'), timeoutMs: 900_000 });
 }
 
 /** A private HOME with an empty Docker config (the registry needs no credentials). */

@@ -22,15 +22,15 @@
  * bench/out/relocate-<date>.json.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeCnbFile } from '../src/oci/index.ts';
-import { runCommand, type AccessLogEntry } from '../test/harness/index.ts';
+import type { AccessLogEntry } from '../test/harness/index.ts';
 import { startCliWorld, type CliWorld } from '../test/cli-cluster/world.ts';
 import { conditionOf } from '../test/controller/world.ts';
 import { benchBuildpackage, buildpackId, payloadSize } from './builder-inputs.ts';
-import { startRelay, summarizeLog, wireDelta, type ByteRelay } from './builder-meter.ts';
+import { runTimed as runProcessTimed, startRelay, summarizeLog, wireDelta, type ByteRelay, type ProcessCost } from './builder-meter.ts';
 import { printReport, scenarioText, type Measurement, type Scenario } from './relocate-report.ts';
 
 const BUILDPACKS = 20;
@@ -93,22 +93,9 @@ async function newCnbFiles(bench: Bench, round: number): Promise<string[]> {
   return files;
 }
 
-interface ProcessCost {
-  code: number;
-  seconds: number;
-  cpuSeconds: number;
-  maxRssMiB: number;
-  output: string;
-}
-
-async function runTimed(args: readonly string[], bench: Bench): Promise<ProcessCost> {
-  const timeFile = join(bench.world.work, 'time.out');
-  const started = performance.now();
-  const command = ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, join(repoRoot, 'bin/packsmith.js'), ...args];
-  const result = await runCommand('/usr/bin/time', command, { env: bench.env, cwd: repoRoot, timeoutMs: 600_000 });
-  const seconds = (performance.now() - started) / 1000;
-  const [, user, sys, rss] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number, number];
-  return { code: result.code, seconds, cpuSeconds: user + sys, maxRssMiB: rss / 1024, output: `${result.stdout}${result.stderr}` };
+function runTimed(args: readonly string[], bench: Bench): Promise<ProcessCost> {
+  const command = [join(repoRoot, 'bin/packsmith.js'), ...args];
+  return runProcessTimed(process.execPath, command, { env: bench.env, cwd: repoRoot, timeFile: join(bench.world.work, 'time.out'), timeoutMs: 600_000 });
 }
 
 /** Not measured: the controller reconciles the store (reading it through the relay) before the next run starts. */

@@ -43,10 +43,7 @@ export class RegistryImages {
     const transport = this.transport(options.keychain);
     // pushImage checks the tag first (one HEAD) and sends nothing when it already names the digest;
     // the extra tags are written only after a real push, so an unchanged image gets no new tags.
-    const result = await pushImage(image, ref, { transport, onProgress: options.onProgress, signal: options.signal });
-    if (result.changed && options.tags !== undefined && options.tags.length > 0) {
-      await pushImage(image, ref, { transport, tags: options.tags, signal: options.signal });
-    }
+    const result = await pushImage(image, ref, { transport, tags: options.tags, tagsOnlyWhenPushed: true, onProgress: options.onProgress, signal: options.signal });
     return { identifier: `${reference}@${result.digest}`, digest: result.digest, pushed: result.changed };
   }
 

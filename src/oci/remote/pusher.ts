@@ -31,6 +31,8 @@ export interface PushOptions extends IoOptions {
   transport: RegistryTransport;
   /** More tags to point at the pushed manifest, in the same repository. */
   tags?: readonly string[];
+  /** Write `tags` only when the main reference did not already name the image (kpack's rule: an unchanged image gets no new tags). */
+  tagsOnlyWhenPushed?: boolean;
   /** Blobs uploaded at once (default 4, as go-containerregistry). */
   jobs?: number;
   /** Blobs of at least this many bytes go up in PATCH chunks (default 5 MiB); smaller ones in one streamed PUT. */
@@ -55,7 +57,10 @@ export async function pushImage(image: Image, ref: Reference | string, options: 
   const target = asReference(ref);
   const digest = await image.digest(options);
   const mediaType = await image.mediaType(options);
-  if (await alreadyThere(target, digest, options)) return finishTags(target, { digest, mediaType, raw: () => image.rawManifest(options) }, options, { blobs: {}, changed: false });
+  if (await alreadyThere(target, digest, options)) {
+    if (options.tagsOnlyWhenPushed === true) return { ref: target, digest, changed: false, blobs: {} };
+    return finishTags(target, { digest, mediaType, raw: () => image.rawManifest(options) }, options, { blobs: {}, changed: false });
+  }
   const plan = await imageBlobs(image, options);
   const blobs = await pushBlobs(target, plan, options);
   await putManifest(target, identifierFor(target, digest), { mediaType, raw: await image.rawManifest(options), scopes: pushScopes(target, plan) }, options);

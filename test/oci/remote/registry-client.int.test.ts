@@ -96,6 +96,21 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     expect((await listTags(parseReference(ref('test/img')), { transport: client })).sort()).toEqual(['extra', 'v1']);
   });
 
+  it('with tagsOnlyWhenPushed, an image the tag already names gets no new tags (one HEAD, nothing written)', async () => {
+    const client = transport();
+    const image = randomImage(12, { layers: 1 });
+    await pushImage(image, ref('test/once:v1'), { transport: client, tags: ['first'], tagsOnlyWhenPushed: true });
+    const before = events.length;
+    const again = await pushImage(image, ref('test/once:v1'), { transport: client, tags: ['second'], tagsOnlyWhenPushed: true });
+    expect(again.changed).toBe(false);
+    expect(events.slice(before).map((e) => e.method)).toEqual(['HEAD']);
+    expect((await listTags(parseReference(ref('test/once')), { transport: client })).sort()).toEqual(['first', 'v1']);
+    // Without the option the extra tag is written to the unchanged image.
+    const tagged = await pushImage(image, ref('test/once:v1'), { transport: client, tags: ['second'] });
+    expect(tagged.changed).toBe(true);
+    expect((await listTags(parseReference(ref('test/once')), { transport: client })).sort()).toEqual(['first', 'second', 'v1']);
+  });
+
   it('reads an image that skopeo pushed', async () => {
     const fixture = await makeOciFixture({ files: { 'hello.txt': `hello ${mode}` }, labels: { mode } });
     try {
