@@ -10,6 +10,7 @@ export * from './session.ts';
 export * from './kp-config.ts';
 export * from './relocate.ts';
 export * from './wait-ready.ts';
+export * from './conditions.ts';
 export * from './write-resource.ts';
 export { alignColumns } from './tabwriter.ts';
 export { mergePatchOf } from './merge-patch.ts';

@@ -6,6 +6,7 @@
 import type { KubeObject, ObjectClient } from '../../compose.ts';
 import { sleep } from '../../shared/index.ts';
 import { CliError } from '../errors.ts';
+import { conditionOf, readyCondition, type Condition } from './conditions.ts';
 
 /** Which object to wait for and for how long. */
 export interface WaitRequest {
@@ -17,24 +18,11 @@ export interface WaitRequest {
   intervalMs?: number;
 }
 
-interface Condition {
-  type?: string;
-  status?: string;
-  message?: string;
-}
-
-/** The Ready condition of an object's status, if any. */
-export function readyCondition(object: KubeObject): Condition | undefined {
-  const status = object.status as { conditions?: Condition[] } | undefined;
-  return status?.conditions?.find((c) => c.type === 'Ready');
-}
-
 // A builder without an image says only "Builder has no latestImage" in Ready; the reason is in
 // UpToDate, so it is added.
 function notReadyMessage(object: KubeObject, ready: Condition): string {
   const message = ready.message ?? 'no message';
-  const status = object.status as { conditions?: Condition[] } | undefined;
-  const upToDate = status?.conditions?.find((c) => c.type === 'UpToDate');
+  const upToDate = conditionOf(object, 'UpToDate');
   return upToDate?.status === 'False' && upToDate.message && upToDate.message !== message ? `${message}: ${upToDate.message}` : message;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { KubeObject, ObjectClient } from '../../../compose.ts';
 import { isAppError } from '../../../shared/index.ts';
-import { formatKpTable, readKubeFlags, readyCondition, withClusterSession } from '../../cluster/index.ts';
+import { formatKpTable, readKubeFlags, readyCondition, readyFlag, sortedByName, withClusterSession } from '../../cluster/index.ts';
 import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
 import { buildOrderTree, type SourceObjects } from './order-tree.ts';
@@ -46,20 +46,12 @@ export async function runBuilderStatus(io: CliIo, scope: BuilderScope, name: str
   });
 }
 
-/** kp's READY column: `true`, `false` or `unknown`. */
-function readyText(object: KubeObject): string {
-  const status = readyCondition(object)?.status;
-  if (status === 'True') return 'true';
-  if (status === 'False') return 'false';
-  return 'unknown';
-}
-
 /** The `list` table: NAME, READY, STACK (status stack id), IMAGE (latest image), sorted by name. */
 export function renderBuilderList(builders: readonly KubeObject[]): string {
-  const sorted = [...builders].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  const sorted = sortedByName(builders);
   const rows = sorted.map((b) => {
     const status = (b.status ?? {}) as { stack?: { id?: string }; latestImage?: string };
-    return [b.metadata.name, readyText(b), status.stack?.id ?? '', status.latestImage ?? ''];
+    return [b.metadata.name, readyFlag(b), status.stack?.id ?? '', status.latestImage ?? ''];
   });
   return formatKpTable(['Name', 'Ready', 'Stack', 'Image'], rows);
 }

@@ -8,6 +8,7 @@ import type { KubeObject } from '../../../compose.ts';
 import { NotFoundError } from '../../../shared/index.ts';
 import {
   Reporter,
+  conditionOf,
   createResource,
   patchResource,
   readKpConfig,
@@ -119,18 +120,11 @@ function withStoreHint(error: unknown, fields: BuilderFields): unknown {
   return new CliError(`${error.message}\n(no --store was given: buildpack ids are looked up only in Buildpack and ClusterBuildpack resources; add --store <ClusterStore>)`, error.exitCode, { cause: error });
 }
 
-interface Condition {
-  type?: string;
-  status?: string;
-  message?: string;
-}
-
 // kpack keeps a builder Ready while an earlier image exists, even when the new spec cannot be
 // built; kp then reports success. Saying so on stderr keeps stdout as kp prints it.
 function warnIfNotUpToDate(run: Run, object: KubeObject): void {
   if (run.context.reporter.dryRun || !run.context.flags.wait) return;
-  const conditions = ((object.status as { conditions?: Condition[] } | undefined)?.conditions ?? []);
-  const upToDate = conditions.find((c) => c.type === 'UpToDate');
+  const upToDate = conditionOf(object, 'UpToDate');
   if (upToDate?.status !== 'False') return;
   run.io.stderr(`warning: ${run.scope.kind} "${run.name}" is not up to date (it keeps its previous image): ${upToDate.message ?? 'no message'}\n`);
 }

@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../../compose.ts';
 import type { StoreStatus } from '../../../api/index.ts';
-import { formatKpTable, formatStatusBlock, readyCondition } from '../../cluster/index.ts';
+import { formatKpTable, formatStatusBlock, readyCondition, readyFlag, sortedByName } from '../../cluster/index.ts';
 import { specImage } from './scope.ts';
 
 type BuildpackEntry = NonNullable<StoreStatus['buildpacks']>[number];
@@ -42,16 +42,7 @@ function buildpackEntries(object: KubeObject): BuildpackEntry[] {
   return ((object.status as StoreStatus | undefined)?.buildpacks ?? []).slice();
 }
 
-/** kp's READY column: `true`, `false` or `unknown`. */
-function readyColumn(object: KubeObject): string {
-  const status = readyCondition(object)?.status;
-  if (status === 'True') return 'true';
-  if (status === 'False') return 'false';
-  return 'unknown';
-}
-
 /** The `list` table: NAME, READY, IMAGE (spec.image), sorted by name. Callers report an empty list themselves. */
 export function renderBuildpackList(objects: readonly KubeObject[]): string {
-  const sorted = [...objects].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
-  return formatKpTable(['name', 'ready', 'image'], sorted.map((o) => [o.metadata.name, readyColumn(o), specImage(o) ?? '']));
+  return formatKpTable(['name', 'ready', 'image'], sortedByName(objects).map((o) => [o.metadata.name, readyFlag(o), specImage(o) ?? '']));
 }

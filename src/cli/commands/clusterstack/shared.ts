@@ -1,6 +1,6 @@
 /**
  * What the clusterstack, clusterlifecycle and config commands share: running a write command in a
- * cluster session with its reporter, kp's status texts, progress lines that carry the dry-run
+ * cluster session with its reporter, progress lines that carry the dry-run
  * suffix, and the local-file rule for image arguments.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -10,7 +10,6 @@ import {
   readKubeFlags,
   readRegistryFlags,
   readWriteFlags,
-  readyCondition,
   resultSuffix,
   withClusterSession,
   type ClusterSession,
@@ -39,19 +38,6 @@ export async function runRead<T>(io: CliIo, options: Record<string, unknown>, bo
 /** A progress line that, like kp's, names a dry run (`Creating ClusterStack... (dry run)`). */
 export function announce(reporter: Reporter, line: string): void {
   reporter.progress(reporter.mode === 'apply' ? line : `${line}${resultSuffix(reporter.mode)}`);
-}
-
-/** The `Status:` value of kp's status blocks: `Ready`, `Not Ready - <message>` or `Unknown`. */
-export function statusText(object: KubeObject): string {
-  const ready = readyCondition(object);
-  if (ready?.status === 'True') return 'Ready';
-  if (ready?.status === 'False') return `Not Ready - ${ready.message ?? ''}`;
-  return 'Unknown';
-}
-
-/** The READY column of kp's lists: the Ready condition's status, or `Unknown` without one. */
-export function readyText(object: KubeObject): string {
-  return readyCondition(object)?.status ?? 'Unknown';
 }
 
 /**

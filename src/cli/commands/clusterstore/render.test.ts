@@ -2,7 +2,8 @@
 // byte as kp prints them (tabwriter padding included, so some lines end in spaces).
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../compose.ts';
-import { renderStoreList, renderStoreStatus, renderStoreStatusVerbose, storeStatusText } from './render.ts';
+import { readySummary } from '../../cluster/index.ts';
+import { renderStoreList, renderStoreStatus, renderStoreStatusVerbose } from './render.ts';
 
 const meta = { id: 'meta', version: '1', homepage: 'meta-1-buildpackage-homepage' };
 const simple = { id: 'simple-buildpack', version: '3', homepage: 'simple-3-buildpackage-homepage' };
@@ -41,8 +42,8 @@ simple-buildpack    3          simple-3-buildpackage-homepage
   it('shows the condition message when not ready, and no table without buildpackages', () => {
     const failed = store('s', { conditions: [ready('False', 'could not find label io.buildpacks.buildpack.layers')] });
     expect(renderStoreStatus(failed)).toBe('Status:    Not Ready - could not find label io.buildpacks.buildpack.layers\n\n');
-    expect(storeStatusText(store('s', { conditions: [ready('True')] }))).toBe('Ready');
-    expect(storeStatusText(store('s', { conditions: [ready('Unknown')] }))).toBe('Unknown');
+    expect(readySummary(store('s', { conditions: [ready('True')] }))).toBe('Ready');
+    expect(readySummary(store('s', { conditions: [ready('Unknown')] }))).toBe('Unknown');
   });
 
   it('leaves out buildpacks without buildpackage metadata (builder images as sources)', () => {

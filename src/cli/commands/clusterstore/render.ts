@@ -5,7 +5,7 @@
  */
 import type { ClusterStoreSpec, StoreStatus } from '../../../api/index.ts';
 import type { KubeObject } from '../../../compose.ts';
-import { formatKpTable, formatStatusBlock, readyCondition } from '../../cluster/index.ts';
+import { formatKpTable, formatStatusBlock, readyStatus, readySummary } from '../../cluster/index.ts';
 
 /** One buildpack entry of a store's status. */
 export type StoreBuildpack = NonNullable<StoreStatus['buildpacks']>[number];
@@ -22,14 +22,6 @@ export function viewStore(object: KubeObject): StoreView {
   return { name: object.metadata.name, spec: object.spec ?? {}, status: object.status ?? {} };
 }
 
-/** `Ready`, `Not Ready - <message>` or `Unknown`, from the Ready condition. */
-export function storeStatusText(object: KubeObject): string {
-  const ready = readyCondition(object);
-  if (ready?.status === 'True') return 'Ready';
-  if (ready?.status === 'False') return `Not Ready - ${ready.message ?? ''}`;
-  return 'Unknown';
-}
-
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const packageKey = (entry: StoreBuildpack): string | undefined => {
   const id = entry.buildpackage?.id ?? '';
@@ -40,7 +32,7 @@ const packageKey = (entry: StoreBuildpack): string | undefined => {
 
 /** `clusterstore status` without `--verbose`: the status block and the distinct buildpackages sorted by id. */
 export function renderStoreStatus(object: KubeObject): string {
-  const status = formatStatusBlock([['Status', storeStatusText(object)]]);
+  const status = formatStatusBlock([['Status', readySummary(object)]]);
   const packages = new Map<string, NonNullable<StoreBuildpack['buildpackage']>>();
   for (const entry of viewStore(object).status.buildpacks ?? []) {
     const key = packageKey(entry);
@@ -64,7 +56,7 @@ export function renderStoreStatusVerbose(object: KubeObject): string {
     else children.set(key, [...(children.get(key) ?? []), entry]);
   }
   const sections = [...tops.keys()].sort(byString).map((key) => renderPackage(key, tops.get(key) ?? {}, children.get(key) ?? []));
-  return formatStatusBlock([['Status', storeStatusText(object)]]) + sections.join('\n');
+  return formatStatusBlock([['Status', readySummary(object)]]) + sections.join('\n');
 }
 
 function renderPackage(key: string, top: StoreBuildpack, buildpacks: readonly StoreBuildpack[]): string {
@@ -83,5 +75,5 @@ function renderPackage(key: string, top: StoreBuildpack, buildpacks: readonly St
 
 /** `clusterstore list`: NAME and READY (the Ready condition's status, or `Unknown`), in the given order. */
 export function renderStoreList(objects: readonly KubeObject[]): string {
-  return formatKpTable(['Name', 'Ready'], objects.map((o) => [o.metadata.name, readyCondition(o)?.status ?? 'Unknown']));
+  return formatKpTable(['Name', 'Ready'], objects.map((o) => [o.metadata.name, readyStatus(o)]));
 }
