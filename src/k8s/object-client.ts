@@ -36,6 +36,8 @@ export interface ObjectClient {
   /** The server URL of the connection, for messages. */
   readonly server: string;
   get(request: GetRequest & IoOptions): Promise<KubeObject>;
+  /** One object, or undefined when it does not exist (for create-or-update commands). */
+  find(request: GetRequest & IoOptions): Promise<KubeObject | undefined>;
   /** The objects of a kind, in the server's order (by namespace then name). */
   list(request: ListRequest): Promise<KubeObject[]>;
   create(request: CreateRequest): Promise<KubeObject>;
@@ -50,6 +52,14 @@ export function createObjectClient(connection: KubeConnection, fieldManager = 'p
   const writeQuery = (options: WriteOptions): Record<string, string | undefined> => ({ fieldManager, dryRun: options.dryRun === true ? 'All' : undefined });
   return {
     server: connection.server,
+    async find(request) {
+      try {
+        return await requestJson<KubeObject>(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request) });
+      } catch (error) {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      }
+    },
     get: (request) => plainNotFound(request, requestJson<KubeObject>(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request) })),
     async list(request) {
       const body = await requestJson<{ items?: KubeObject[] }>(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: `list ${describeObject(request)}` });

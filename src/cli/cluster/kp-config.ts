@@ -20,13 +20,8 @@ export interface KpConfig {
 
 /** Reads `kp-config`; a missing ConfigMap gives the defaults. */
 export async function readKpConfig(objects: ObjectClient): Promise<KpConfig> {
-  let data: Record<string, string> = {};
-  try {
-    const configMap = await objects.get({ kind: 'ConfigMap', namespace: kpConfigMap.namespace, name: kpConfigMap.name });
-    data = (configMap.data ?? {}) as Record<string, string>;
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  const configMap = await objects.find({ kind: 'ConfigMap', namespace: kpConfigMap.namespace, name: kpConfigMap.name });
+  const data = (configMap?.data ?? {}) as Record<string, string>;
   const pick = (key: string): string | undefined => data[`default.${key}`] || data[`canonical.${key}`] || undefined;
   return {
     defaultRepository: pick('repository'),

@@ -5,7 +5,6 @@
  * create records kubectl's last-applied configuration; every write waits for the controller.
  */
 import type { KubeObject } from '../../../compose.ts';
-import { NotFoundError } from '../../../shared/index.ts';
 import {
   Reporter,
   conditionOf,
@@ -77,13 +76,8 @@ function getBuilder(run: Run): Promise<KubeObject> {
   return run.context.session.objects.get(where(run));
 }
 
-async function findBuilder(run: Run): Promise<KubeObject | undefined> {
-  try {
-    return await getBuilder(run);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+function findBuilder(run: Run): Promise<KubeObject | undefined> {
+  return run.context.session.objects.find(where(run));
 }
 
 async function placementOf(run: Run, fields: BuilderFields): Promise<{ placement: BuilderPlacement; tag: string | undefined }> {

@@ -4,7 +4,7 @@
  * and the resource refers to it there by digest; then the write waits for the controller's verdict.
  */
 import type { KubeObject } from '../../../compose.ts';
-import { InternalError, NotFoundError, isAppError } from '../../../shared/index.ts';
+import { InternalError, isAppError } from '../../../shared/index.ts';
 import { CliError, exitCodes } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
 import {
@@ -72,15 +72,8 @@ export async function patchBuildpack(scope: BuildpackScope, name: string, option
 export async function saveBuildpack(scope: BuildpackScope, name: string, options: ParsedOptions, io: CliIo): Promise<void> {
   const input = readBuildpackInput(options);
   await withWriteContext(io, options, async (context) => {
-    let current: KubeObject;
-    try {
-      current = await context.session.objects.get(objectRef(scope, name, context.session));
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      await create({ scope, name, input, context, io });
-      return;
-    }
-    await patch({ scope, name, input, context, io }, current);
+    const current = await context.session.objects.find(objectRef(scope, name, context.session));
+    await (current === undefined ? create({ scope, name, input, context, io }) : patch({ scope, name, input, context, io }, current));
   });
 }
 

@@ -16,7 +16,6 @@ import {
   type WriteContext,
 } from '../../cluster/index.ts';
 import type { CliIo } from '../../io.ts';
-import { NotFoundError } from '../../../shared/index.ts';
 
 /** A write command's inputs: the session, its reporter and flags, and the terminal. */
 export interface WriteRun extends WriteContext {
@@ -76,11 +75,6 @@ export function specOf<T>(object: KubeObject): Partial<T> {
 }
 
 /** The cluster-scoped object `name` of `kind`, or undefined when there is none (for `save`). */
-export async function findObject(session: ClusterSession, kind: 'ClusterStack' | 'ClusterLifecycle', name: string): Promise<KubeObject | undefined> {
-  try {
-    return await session.objects.get({ kind, name });
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+export function findObject(session: ClusterSession, kind: 'ClusterStack' | 'ClusterLifecycle', name: string): Promise<KubeObject | undefined> {
+  return session.objects.find({ kind, name });
 }

@@ -4,7 +4,6 @@
  * command waits until the controller has read the new sources.
  */
 import type { KubeObject } from '../../../compose.ts';
-import { NotFoundError } from '../../../shared/index.ts';
 import {
   Reporter,
   createResource,
@@ -108,13 +107,8 @@ function withSources(store: KubeObject, sources: readonly { image?: string }[]):
   return { ...store, spec: { ...(store.spec as Record<string, unknown> | undefined), sources } };
 }
 
-async function getStore(session: ClusterSession, name: string): Promise<KubeObject | undefined> {
-  try {
-    return await session.objects.get({ kind: 'ClusterStore', name });
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+function getStore(session: ClusterSession, name: string): Promise<KubeObject | undefined> {
+  return session.objects.find({ kind: 'ClusterStore', name });
 }
 
 async function getExisting(session: ClusterSession, name: string): Promise<KubeObject> {
