@@ -4,10 +4,11 @@
  * write then waits until the controller has reconciled it; `-o` prints the resulting object.
  */
 import type { KubeObject } from '../../compose.ts';
-import type { WriteFlags } from './flags.ts';
+import type { CliIo } from '../io.ts';
+import { readKubeFlags, readRegistryFlags, readWriteFlags, type WriteFlags } from './flags.ts';
 import { mergePatchOf } from './merge-patch.ts';
-import type { Reporter } from './reporter.ts';
-import type { ClusterSession } from './session.ts';
+import { Reporter } from './reporter.ts';
+import { withClusterSession, type ClusterSession } from './session.ts';
 import { waitUntilReconciled } from './wait-ready.ts';
 
 type Kind = Parameters<ClusterSession['objects']['create']>[0]['kind'];
@@ -17,6 +18,13 @@ export interface WriteContext {
   session: ClusterSession;
   reporter: Reporter;
   flags: WriteFlags;
+}
+
+/** Parses a write command's connection, registry and write flags from commander's options and runs `body` in a session with its reporter. */
+export async function withWriteSession<T>(io: CliIo, options: Record<string, unknown>, body: (context: WriteContext) => Promise<T>): Promise<T> {
+  const flags = readWriteFlags(options);
+  const reporter = new Reporter(io, { mode: flags.mode, format: flags.format });
+  return withClusterSession(io, { kube: readKubeFlags(options), registry: readRegistryFlags(options) }, (session) => body({ session, reporter, flags }));
 }
 
 const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -6,16 +6,12 @@
  */
 import type { KubeObject } from '../../../compose.ts';
 import {
-  Reporter,
   conditionOf,
   createResource,
   patchResource,
   readKpConfig,
-  readKubeFlags,
-  readRegistryFlags,
-  readWriteFlags,
   requireDefaultRepository,
-  withClusterSession,
+  withWriteSession,
   type ClusterSession,
   type WriteContext,
 } from '../../cluster/index.ts';
@@ -56,9 +52,8 @@ export async function runBuilderWrite(io: CliIo, target: { scope: BuilderScope; 
   const { scope, verb, name } = target;
   const orderFlags = readOrderFlags(options);
   checkOneOrderSource(orderFlags);
-  const flags = readWriteFlags(options);
-  await withClusterSession(io, { kube: readKubeFlags(options), registry: readRegistryFlags(options) }, async (session) => {
-    const run: Run = { context: { session, reporter: new Reporter(io, { mode: flags.mode, format: flags.format }), flags }, io, scope, name };
+  await withWriteSession(io, options, async (context) => {
+    const run: Run = { context, io, scope, name };
     const fields = givenFields(options);
     if (verb === 'create') return create(run, fields, orderFlags);
     const current = verb === 'patch' ? await getBuilder(run) : await findBuilder(run);

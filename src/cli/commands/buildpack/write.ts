@@ -8,16 +8,12 @@ import { InternalError, isAppError } from '../../../shared/index.ts';
 import { CliError, exitCodes } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
 import {
-  Reporter,
   createResource,
   patchResource,
   readKpConfig,
-  readKubeFlags,
-  readRegistryFlags,
-  readWriteFlags,
   relocateImage,
   requireDefaultRepository,
-  withClusterSession,
+  withWriteSession,
   type ClusterSession,
   type WriteContext,
 } from '../../cluster/index.ts';
@@ -46,23 +42,16 @@ export function readBuildpackInput(options: ParsedOptions): BuildpackInput {
   return { image: text(options.image), serviceAccount: text(options.serviceAccount) };
 }
 
-async function withWriteContext(io: CliIo, options: ParsedOptions, body: (context: WriteContext) => Promise<void>): Promise<void> {
-  const flags = readWriteFlags(options);
-  await withClusterSession(io, { kube: readKubeFlags(options), registry: readRegistryFlags(options) }, (session) =>
-    body({ session, flags, reporter: new Reporter(io, { mode: flags.mode, format: flags.format }) }),
-  );
-}
-
 /** `create <name> -i <image>`: relocates the image and creates the resource. */
 export async function createBuildpack(scope: BuildpackScope, name: string, options: ParsedOptions, io: CliIo): Promise<void> {
   const input = readBuildpackInput(options);
-  await withWriteContext(io, options, (context) => create({ scope, name, input, context, io }));
+  await withWriteSession(io, options, (context) => create({ scope, name, input, context, io }));
 }
 
 /** `patch <name> [-i <image>] [--service-account <sa>]`: changes only what is given. */
 export async function patchBuildpack(scope: BuildpackScope, name: string, options: ParsedOptions, io: CliIo): Promise<void> {
   const input = readBuildpackInput(options);
-  await withWriteContext(io, options, async (context) => {
+  await withWriteSession(io, options, async (context) => {
     const current = await context.session.objects.get(objectRef(scope, name, context.session));
     await patch({ scope, name, input, context, io }, current);
   });
@@ -71,7 +60,7 @@ export async function patchBuildpack(scope: BuildpackScope, name: string, option
 /** `save <name>`: creates the resource when absent (then `-i` is required), otherwise patches it. */
 export async function saveBuildpack(scope: BuildpackScope, name: string, options: ParsedOptions, io: CliIo): Promise<void> {
   const input = readBuildpackInput(options);
-  await withWriteContext(io, options, async (context) => {
+  await withWriteSession(io, options, async (context) => {
     const current = await context.session.objects.find(objectRef(scope, name, context.session));
     await (current === undefined ? create({ scope, name, input, context, io }) : patch({ scope, name, input, context, io }, current));
   });

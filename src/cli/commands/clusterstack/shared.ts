@@ -6,13 +6,12 @@
 import { existsSync, statSync } from 'node:fs';
 import type { KubeObject } from '../../../compose.ts';
 import {
-  Reporter,
   readKubeFlags,
-  readRegistryFlags,
-  readWriteFlags,
   resultSuffix,
   withClusterSession,
+  withWriteSession,
   type ClusterSession,
+  type Reporter,
   type WriteContext,
 } from '../../cluster/index.ts';
 import type { CliIo } from '../../io.ts';
@@ -24,9 +23,7 @@ export interface WriteRun extends WriteContext {
 
 /** Parses the connection, registry and write flags and runs `body` in a cluster session. */
 export async function runWrite(io: CliIo, options: Record<string, unknown>, body: (run: WriteRun) => Promise<void>): Promise<void> {
-  const flags = readWriteFlags(options);
-  const reporter = new Reporter(io, { mode: flags.mode, format: flags.format });
-  await withClusterSession(io, { kube: readKubeFlags(options), registry: readRegistryFlags(options) }, (session) => body({ session, reporter, flags, io }));
+  await withWriteSession(io, options, (context) => body({ ...context, io }));
 }
 
 /** Runs `body` in a cluster session that never touches images (status, list, delete, config). */
