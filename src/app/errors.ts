@@ -2,7 +2,7 @@
  * Errors of the use cases: a read of several images where some failed (each failure kept, not only
  * the first), and a builder that cannot be created from what its dependencies offer.
  */
-import { AppError, isAppError, messageOf } from '../shared/index.ts';
+import { AppError, combineKinds, errorKindOf, messageOf } from '../shared/index.ts';
 
 /** One image that could not be read, located by the spec path that named it. */
 export interface SourceFailure {
@@ -14,16 +14,15 @@ export interface SourceFailure {
 }
 
 /**
- * Some source images could not be read. Lists every failure, one per line; retryable only when
- * every failure is (a permanent problem will not go away by trying again).
+ * Some source images could not be read. Lists every failure, one per line; its kind is the most
+ * permanent of theirs (a wrong password will not go away by trying again, even if another source timed out).
  */
 export class SourceReadError extends AppError {
   readonly failures: readonly SourceFailure[];
 
   constructor(failures: readonly SourceFailure[]) {
     const lines = failures.map((f) => `${f.path} (${f.image}): ${messageOf(f.error)}`);
-    const retryable = failures.length > 0 && failures.every((f) => isAppError(f.error) && f.error.retryable);
-    super('SOURCE_READ', lines.join('\n'), { cause: failures[0]?.error, retryable });
+    super('SOURCE_READ', lines.join('\n'), { cause: failures[0]?.error, kind: combineKinds(failures.map((f) => errorKindOf(f.error))) });
     this.failures = failures;
   }
 }

@@ -24,11 +24,11 @@ describe('readStore', () => {
     expect(records[0]).toMatchObject({ api: '0.10', homepage: 'https://io.test.a.example', stacks: [{ id: 'io.test.stack' }] });
   });
 
-  it('reports every failing source with its path, retryable only if all failures are', async () => {
+  it('reports every failing source with its path, permanent when any failure is', async () => {
     const images = new FakeImageAccess()
       .add('r.test/ok:1', await buildpackage([buildpackTree('io.test.b', '1.0.0')]))
       .add('r.test/plain:1', stackImage('x'))
-      .fail('r.test/flaky:1', new AppError('REGISTRY', 'HTTP 503', { retryable: true }));
+      .fail('r.test/flaky:1', new AppError('REGISTRY', 'HTTP 503', { kind: 'transient' }));
     const error = await readStore({ sources: [{ image: 'r.test/ok:1' }, { image: 'r.test/plain:1' }, { image: 'r.test/flaky:1' }], keychain }, { images }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceReadError);
     const failure = error as SourceReadError;

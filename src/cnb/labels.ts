@@ -34,7 +34,7 @@ export class CnbFormatError extends AppError {
   readonly label: string | undefined;
 
   constructor(message: string, options: AppErrorOptions & { label?: string } = {}) {
-    super('CNB_FORMAT', message, { ...options, retryable: false });
+    super('CNB_FORMAT', message, { kind: 'permanent', ...options });
     this.label = options.label;
   }
 }

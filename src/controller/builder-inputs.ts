@@ -59,11 +59,13 @@ export function declaredDependencies(object: KpackResource): { objects: Dependen
   return { objects, buildpackIds };
 }
 
-/** A dependency that is missing or has never resolved: the message says which and how. */
+/** A dependency that is missing (`exists` false) or has never resolved: the message says which and how. */
 export class MissingDependency {
   readonly message: string;
-  constructor(message: string) {
+  readonly exists: boolean;
+  constructor(message: string, exists: boolean) {
     this.message = message;
+    this.exists = exists;
   }
 }
 
@@ -76,10 +78,10 @@ interface Needed {
 
 function resolved(cache: ObjectCache, { kind, name, field }: Needed, clusterBuilder: boolean): KpackResource | MissingDependency {
   const object = cache.get(kind, name);
-  if (!object) return new MissingDependency(`${kind.toLowerCase()}.kpack.io "${name}" not found`);
+  if (!object) return new MissingDependency(`${kind.toLowerCase()}.kpack.io "${name}" not found`, false);
   if (statusOf(object)[field] !== undefined) return object;
   const lead = clusterBuilder && kind === 'ClusterStack' ? `stack ${name} is not ready` : `Error: ${kind.toLowerCase()} '${name}' is not ready`;
-  return new MissingDependency(`${lead}: it has no resolved status yet`);
+  return new MissingDependency(`${lead}: it has no resolved status yet`, true);
 }
 
 /** The resolved dependency objects, or the first reason one cannot be used (kpack's order: store, stack, lifecycle). */

@@ -7,10 +7,10 @@
  */
 import type { KindName, KpackResource } from '../api/index.ts';
 import { builderFailure, builderSuccess, createBuilder, readyStatus, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
-import { messageOf } from '../shared/index.ts';
+import { messageOf, MissingDependencyError } from '../shared/index.ts';
 import { builderInput, builderKeychains, catalogFor, declaredDependencies, gatherDependencies, MissingDependency } from './builder-inputs.ts';
 import type { ReconcilerDeps } from './ports.ts';
-import { classifyError, resultFor, results, type Reconciler, type Result } from './reconciler.ts';
+import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
 
 /** How long a builder waits before looking again at a dependency without a resolved status (its own change also enqueues it). */
@@ -46,8 +46,9 @@ function track(deps: ReconcilerDeps, kind: KindName, object: KpackResource, outc
 async function attempt(kind: KindName, object: KpackResource, deps: ReconcilerDeps, signal?: AbortSignal): Promise<Attempt> {
   const found = gatherDependencies(deps.cache, object, kind === 'ClusterBuilder');
   if (found instanceof MissingDependency) {
-    const missing: Result = { ...(found.message.endsWith('not found') ? results.done : results.after(dependencyWaitMs)), failure: 'dependency' };
-    return { status: failure(object, deps, found.message), result: missing, failure: found.message };
+    // A dependency that does not exist enqueues this builder when it is created; one without a resolved status is polled.
+    const missing = new MissingDependencyError([found.message], found.exists ? { requeueAfterMs: dependencyWaitMs } : {});
+    return { status: failure(object, deps, found.message), result: resultForError(missing), failure: found.message };
   }
   try {
     const catalog = catalogFor(deps.cache, object, found.store);
@@ -56,7 +57,7 @@ async function attempt(kind: KindName, object: KpackResource, deps: ReconcilerDe
     const outcome = await createBuilder(input, { images: deps.images, clock: deps.clock, signal, createdBy: { name: 'packsmith' } });
     return { status: builderSuccess(object.metadata, deps.clock, outcome.record), result: results.done, outcome };
   } catch (error) {
-    return { status: failure(object, deps, messageOf(error)), result: resultFor(classifyError(error)), failure: messageOf(error) };
+    return { status: failure(object, deps, messageOf(error)), result: resultForError(error), failure: messageOf(error) };
   }
 }
 
@@ -91,7 +92,7 @@ export function builderReconciler(scope: 'namespaced' | 'cluster', deps: Reconci
         }
       } catch (error) {
         logger.warn('status write failed', { error: messageOf(error) });
-        return resultFor(classifyError(error));
+        return resultForError(error);
       }
       return done.result;
     },

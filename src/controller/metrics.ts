@@ -4,7 +4,7 @@
  * the registry transports' counters when scraped.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { FailureKind } from './reconciler.ts';
+import type { ErrorKind } from '../shared/index.ts';
 
 /** Registry traffic so far, summed over every transport. */
 export interface TransferTotals {
@@ -25,8 +25,8 @@ export interface MetricsOptions {
 export interface ControllerMetrics {
   /** Counts one reconcile of `kind` and its duration; `outcome` is `done`, `requeue`, `backoff` or `error`. */
   reconciled(kind: string, outcome: string, seconds: number): void;
-  /** Counts one failure by class. */
-  failed(kind: string, failure: FailureKind | 'unexpected'): void;
+  /** Counts one failure of a reconcile of `kind` by the error's kind (label `class`: transient, permanent, missing-dependency, conflict, cancelled). */
+  failed(kind: string, failure: ErrorKind): void;
   /** The scrape body and its content type. */
   render(): Promise<{ body: string; contentType: string }>;
 }
@@ -56,7 +56,7 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [registry],
   });
-  const errors = new Counter({ name: 'packsmith_reconcile_errors_total', help: 'Reconcile failures by kind and class', labelNames: ['kind', 'class'] as const, registers: [registry] });
+  const errors = new Counter({ name: 'packsmith_reconcile_errors_total', help: 'Reconcile failures by resource kind and error kind (class)', labelNames: ['kind', 'class'] as const, registers: [registry] });
   const depth = new Gauge({
     name: 'packsmith_workqueue_depth',
     help: 'Keys waiting in the work queue',

@@ -54,7 +54,7 @@ describe('ClusterStore reconciler', () => {
     await clusterStoreReconciler(deps).reconcile('default');
     images.fail('r.test/store/a:1', new RegistryError('manifest unknown', { status: 404 }));
     const result = await clusterStoreReconciler(deps).reconcile('default');
-    expect(result).toEqual({ type: 'requeueAfter', delayMs: missingImageDelayMs, failure: 'missing-image' });
+    expect(result).toEqual({ type: 'requeueAfter', delayMs: missingImageDelayMs, failure: 'missing-dependency' });
     const status = cluster.status('ClusterStore', 'default');
     expect((status.buildpacks as unknown[]).length).toBe(1);
     const ready = (status.conditions as Array<{ status: string; message: string }>)[0]!;
@@ -65,8 +65,8 @@ describe('ClusterStore reconciler', () => {
   });
 
   it.each([
-    [503, { type: 'backoff', failure: 'retry' }],
-    [429, { type: 'backoff', failure: 'retry' }],
+    [503, { type: 'backoff', failure: 'transient' }],
+    [429, { type: 'backoff', failure: 'transient' }],
     [401, { type: 'done', failure: 'permanent' }],
     [403, { type: 'done', failure: 'permanent' }],
   ])('a %i from the registry gives %o', async (status, expected) => {
@@ -120,7 +120,7 @@ describe('Builder reconciler', () => {
   it('keeps building from a stack that fails after an earlier success (D-b gate: resolved status, not Ready)', async () => {
     await resolveDependencies();
     images.fail('r.test/stack/run:1', new RegistryError('unavailable', { status: 503 }));
-    expect(await clusterStackReconciler(deps).reconcile('base')).toEqual({ type: 'backoff', failure: 'retry' });
+    expect(await clusterStackReconciler(deps).reconcile('base')).toEqual({ type: 'backoff', failure: 'transient' });
     expect(cluster.status('ClusterStack', 'base')).toMatchObject({ conditions: [{ status: 'False' }], buildImage: { image: 'r.test/stack/build:1' } });
     images.fail('r.test/stack/run:1', undefined as never);
     expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'done' });
@@ -130,7 +130,7 @@ describe('Builder reconciler', () => {
   it('waits for a stack that never resolved, and reports a missing one (kpack messages)', async () => {
     await clusterStoreReconciler(deps).reconcile('default');
     await clusterLifecycleReconciler(deps).reconcile('default-lifecycle');
-    expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'requeueAfter', delayMs: dependencyWaitMs, failure: 'dependency' });
+    expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'requeueAfter', delayMs: dependencyWaitMs, failure: 'missing-dependency' });
     expect(cluster.status('Builder', 'team/web')).toMatchObject({
       conditions: [
         { type: 'Ready', status: 'False', reason: 'NoLatestImage', message: 'Builder has no latestImage' },
@@ -138,7 +138,7 @@ describe('Builder reconciler', () => {
       ],
     });
     cluster.objects.delete('ClusterStack:base');
-    expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'done', failure: 'dependency' });
+    expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'done', failure: 'missing-dependency' });
     expect(cluster.status('Builder', 'team/web')).toMatchObject({ conditions: [{}, { message: 'clusterstack.kpack.io "base" not found' }] });
     // Dependencies are recorded even when the build cannot start, so the stack's creation enqueues the builder.
     expect(cluster.tracked.get('Builder:team/web')?.objects).toContainEqual({ kind: 'ClusterStack', name: 'base' });

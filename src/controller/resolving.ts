@@ -9,7 +9,7 @@ import { failedStatus, readyStatus, type LocalStatus } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import { messageOf } from '../shared/index.ts';
 import type { ReconcilerDeps, ServiceAccountRef } from './ports.ts';
-import { classifyError, resultFor, results, type Reconciler, type Result } from './reconciler.ts';
+import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
 
 /** What differs between the resolving kinds. */
@@ -50,7 +50,7 @@ export function resolvingReconciler(kind: ResolvingKind, deps: ReconcilerDeps): 
       const kept = Object.keys(previous).length > 0;
       // D-b: dependents keep working from the retained fields; the message makes the staleness visible.
       const message = kept ? `${messageOf(error)}\n(the last resolved status is kept until a read succeeds)` : messageOf(error);
-      return { status: { ...previous, ...failedStatus(object.metadata, deps.clock, message) }, result: resultFor(classifyError(error)), failure: messageOf(error) };
+      return { status: { ...previous, ...failedStatus(object.metadata, deps.clock, message) }, result: resultForError(error), failure: messageOf(error) };
     }
   };
 
@@ -68,7 +68,7 @@ export function resolvingReconciler(kind: ResolvingKind, deps: ReconcilerDeps): 
         if (written) logger.info(outcome.failure === undefined ? 'resolved' : 'read failed', outcome.failure === undefined ? {} : { error: outcome.failure });
       } catch (error) {
         logger.warn('status write failed', { error: messageOf(error) });
-        return resultFor(classifyError(error));
+        return resultForError(error);
       }
       return outcome.result;
     },

@@ -5,7 +5,7 @@
  */
 import { carryTransitionTimes, sameStatus, type Condition, type KindName, type KpackResource, resourceKey } from '../api/index.ts';
 import type { LocalStatus } from '../app/index.ts';
-import { classifyError } from './reconciler.ts';
+import { errorKindOf } from '../shared/index.ts';
 import type { StatusWriter } from './ports.ts';
 
 const conflictAttempts = 3;
@@ -33,7 +33,7 @@ export async function commitStatus(writer: StatusWriter, kind: KindName, object:
       await writer.writeStatus(kind, current, status);
       return true;
     } catch (error) {
-      if (classifyError(error) !== 'conflict' || attempt >= conflictAttempts) throw error;
+      if (errorKindOf(error) !== 'conflict' || attempt >= conflictAttempts) throw error;
       const fresh = await writer.fetch(kind, resourceKey(current));
       if (!fresh) return false;
       current = fresh;

@@ -6,10 +6,10 @@
  */
 import type { KindName } from '../api/index.ts';
 import type { WorkQueue } from '../k8s/index.ts';
-import { messageOf, sleep, type Logger } from '../shared/index.ts';
+import { errorKindOf, messageOf, sleep, type Logger } from '../shared/index.ts';
 import { parseQueueKey } from './enqueue.ts';
 import type { ControllerMetrics } from './metrics.ts';
-import { classifyError, type Reconciler, type Result } from './reconciler.ts';
+import type { Reconciler, Result } from './reconciler.ts';
 
 /** Options of `runWorkers`. */
 export interface WorkerOptions {
@@ -49,7 +49,7 @@ async function processItem(options: WorkerOptions, item: string, signal: AbortSi
     if (result.failure) options.metrics?.failed(kind, result.failure);
   } catch (error) {
     outcome = 'error';
-    options.metrics?.failed(kind, signal.aborted ? 'unexpected' : classifyError(error));
+    options.metrics?.failed(kind, signal.aborted ? 'cancelled' : errorKindOf(error));
     options.logger.error('reconcile threw', { kind, key, error: messageOf(error) });
     if (!signal.aborted) options.queue.addRateLimited(item);
   }

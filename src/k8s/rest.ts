@@ -55,7 +55,7 @@ export async function sendRequest(config: KubeConfig, request: RestRequest): Pro
 
 function requestUrl(config: KubeConfig, request: RestRequest): URL {
   const cluster = config.getCurrentCluster();
-  if (cluster === null) throw new KubeApiError('the kubeconfig has no current cluster', { retryable: false });
+  if (cluster === null) throw new KubeApiError('the kubeconfig has no current cluster', { kind: 'permanent' });
   const url = new URL(cluster.server.replace(/\/$/, '') + request.path);
   for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
   return url;

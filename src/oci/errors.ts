@@ -3,7 +3,7 @@ import { AppError, type AppErrorOptions } from '../shared/index.ts';
 /** Bytes that do not form what they claim to be: a malformed manifest, config, digest or reference. */
 export class OciFormatError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
-    super('OCI_FORMAT', message, { ...options, retryable: false });
+    super('OCI_FORMAT', message, { kind: 'permanent', ...options });
   }
 }
 
@@ -12,7 +12,7 @@ export class DigestMismatchError extends AppError {
   readonly expected: string;
   readonly actual: string;
   constructor(what: string, expected: string, actual: string, options: AppErrorOptions = {}) {
-    super('DIGEST_MISMATCH', `${what}: expected ${expected}, got ${actual}`, { retryable: true, ...options });
+    super('DIGEST_MISMATCH', `${what}: expected ${expected}, got ${actual}`, { kind: 'transient', ...options });
     this.expected = expected;
     this.actual = actual;
   }
@@ -21,6 +21,6 @@ export class DigestMismatchError extends AppError {
 /** Content over one of packsmith's size or count limits (manifest and config sizes, layer counts). */
 export class LimitExceededError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
-    super('LIMIT_EXCEEDED', message, { ...options, retryable: false });
+    super('LIMIT_EXCEEDED', message, { kind: 'permanent', ...options });
   }
 }

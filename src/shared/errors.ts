@@ -1,8 +1,9 @@
 /**
- * The error hierarchy every module throws. One base class with a stable string `code`, a `retryable`
- * flag and the standard `cause`; a symbol brand lets `isAppError` recognise errors from another copy
- * of this module, where `instanceof` would fail.
+ * The error hierarchy every module throws. One base class with a stable string `code`, a `kind`
+ * (error-kind.ts: what a caller may do about it) and the standard `cause`; a symbol brand lets
+ * `isAppError` recognise errors from another copy of this module, where `instanceof` would fail.
  */
+import { errorKindOf, markKind, type ErrorKind } from './error-kind.ts';
 
 const appErrorBrand = Symbol.for('packsmith.AppError');
 
@@ -10,21 +11,27 @@ const appErrorBrand = Symbol.for('packsmith.AppError');
 export interface AppErrorOptions {
   /** The error that led to this one. */
   cause?: unknown;
-  /** Whether trying the same operation again may succeed (network faults, 429, 5xx). */
-  retryable?: boolean;
+  /** What the failure means; by default the kind of `cause`, or `permanent` without one. */
+  kind?: ErrorKind;
 }
 
-/** Base class: a stable machine-readable `code`, a human message, and whether a retry may help. */
+/** Base class: a stable machine-readable `code`, a human message, and the failure's kind. */
 export class AppError extends Error {
   readonly code: string;
-  readonly retryable: boolean;
+  readonly kind: ErrorKind;
 
   constructor(code: string, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.retryable = options.retryable ?? false;
+    this.kind = options.kind ?? (options.cause === undefined ? 'permanent' : errorKindOf(options.cause));
     Object.defineProperty(this, appErrorBrand, { value: true });
+    markKind(this, this.kind);
+  }
+
+  /** True when the same operation may succeed on a later try (`kind` is `transient`). */
+  get retryable(): boolean {
+    return this.kind === 'transient';
   }
 }
 
@@ -44,7 +51,7 @@ export class ValidationError extends AppError {
   readonly issues: readonly ValidationIssue[];
 
   constructor(issues: readonly ValidationIssue[], options: AppErrorOptions = {}) {
-    super('VALIDATION', formatIssues(issues), { ...options, retryable: false });
+    super('VALIDATION', formatIssues(issues), { ...options, kind: 'permanent' });
     this.issues = issues;
   }
 }
@@ -56,10 +63,25 @@ export class NotFoundError extends AppError {
   }
 }
 
-/** A dependency (a store, stack or lifecycle) has not produced usable state yet. */
-export class DependencyNotReadyError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('DEPENDENCY_NOT_READY', message, { ...options, retryable: true });
+/** Options of `MissingDependencyError`. */
+export interface MissingDependencyOptions {
+  cause?: unknown;
+  /** When to look again; undefined: only when an event says a dependency changed (its creation enqueues the dependant). */
+  requeueAfterMs?: number;
+}
+
+/**
+ * What a resource depends on is missing or has not resolved yet (a store, stack or lifecycle without
+ * status, a Buildpack that failed): every problem at once, one per line, the first as kpack words it.
+ */
+export class MissingDependencyError extends AppError {
+  readonly problems: readonly string[];
+  readonly requeueAfterMs: number | undefined;
+
+  constructor(problems: readonly string[], options: MissingDependencyOptions = {}) {
+    super('MISSING_DEPENDENCY', problems.join('\n'), { cause: options.cause, kind: 'missing-dependency' });
+    this.problems = problems;
+    this.requeueAfterMs = options.requeueAfterMs;
   }
 }
 

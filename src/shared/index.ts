@@ -3,5 +3,6 @@
  * Must not import anything else from packsmith.
  */
 export * from './errors.ts';
+export * from './error-kind.ts';
 export * from './log.ts';
 export * from './async.ts';

@@ -42,7 +42,7 @@ export function defaultCaBundleTargets(): CaBundleTargets {
 export class CaBundlePublishError extends AppError {
   readonly failures: readonly string[];
   constructor(failures: readonly string[], options: { cause?: unknown } = {}) {
-    super('WEBHOOK_CA_BUNDLE', `could not publish the webhook CA bundle to: ${failures.join('; ')}`, { ...options, retryable: true });
+    super('WEBHOOK_CA_BUNDLE', `could not publish the webhook CA bundle to: ${failures.join('; ')}`, { kind: 'transient', ...options });
     this.failures = failures;
   }
 }

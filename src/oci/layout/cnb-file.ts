@@ -123,7 +123,7 @@ async function addBlob(pack: tar.Pack, blob: PlannedBlob, options: IoOptions): P
   const source = await blob.open(options);
   const actual = await copyHashing(source, sink, blob.digest.slice(0, blob.digest.indexOf(':')));
   if (actual !== blob.digest) {
-    const mismatch = new DigestMismatchError('blob written to .cnb', blob.digest, actual, { retryable: false });
+    const mismatch = new DigestMismatchError('blob written to .cnb', blob.digest, actual, { kind: 'permanent' });
     sink.destroy(mismatch);
     throw mismatch;
   }

@@ -74,7 +74,7 @@ function inMemoryBlob(digest: Digest, bytes: Uint8Array): PlannedBlob {
 
 function checkDigest(what: string, expected: Digest, bytes: Uint8Array): void {
   const actual = sha256Digest(bytes);
-  if (actual !== expected) throw new DigestMismatchError(what, expected, actual, { retryable: false });
+  if (actual !== expected) throw new DigestMismatchError(what, expected, actual, { kind: 'permanent' });
 }
 
 function dedupe(blobs: PlannedBlob[]): PlannedBlob[] {

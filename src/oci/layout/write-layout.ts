@@ -77,7 +77,7 @@ async function writeBlob(dir: string, blob: PlannedBlob, options: IoOptions): Pr
     await pipeline(await blob.open(options), digesting, createWriteStream(temp), { signal: options.signal });
     if (digesting.digest() !== blob.digest || digesting.size !== blob.size) {
       throw new DigestMismatchError(`blob written to ${dir}`, `${blob.digest} (${blob.size} bytes)`, `${digesting.digest()} (${digesting.size} bytes)`, {
-        retryable: false,
+        kind: 'permanent',
       });
     }
     await rename(temp, target);

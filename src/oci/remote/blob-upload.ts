@@ -100,7 +100,7 @@ async function startSession(target: UploadTarget, digest: Digest, from: string |
 
 /** The next upload URL: `Location` may be absolute or relative; `_state` and other parameters are kept. */
 function sessionUrl(location: string | null, requestUrl: URL): URL {
-  if (location === null) throw new RegistryError(`${redactUrl(requestUrl)} answered without a Location header`, { retryable: false });
+  if (location === null) throw new RegistryError(`${redactUrl(requestUrl)} answered without a Location header`, { kind: 'permanent' });
   return new URL(location, requestUrl);
 }
 

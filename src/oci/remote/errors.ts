@@ -1,10 +1,11 @@
 /**
  * Typed registry failures and the redaction every message goes through. A RegistryError carries the
  * HTTP status (absent for connection-level failures), the OCI error codes from the response body and
- * a retryable flag: connection-level faults, 408, 429 and 5xx may succeed on a later try; 401, 403,
- * 404 and other 4xx will not (packsmith's difference D-a from kpack).
+ * its kind (shared/error-kind.ts): connection-level faults, 408, 429 and 5xx are transient; a 404 is a
+ * missing dependency (the image may be pushed later); 401, 403 and other 4xx are permanent
+ * (packsmith's difference D-a from kpack).
  */
-import { AppError, isAppError, type AppErrorOptions } from '../../shared/index.ts';
+import { AppError, isAppError, isTransientNetworkError, kindOfHttpStatus, networkErrorCode, type AppErrorOptions, type ErrorKind } from '../../shared/index.ts';
 
 /** One entry of the `errors` array of a distribution error body. */
 export interface OciErrorEntry {
@@ -46,7 +47,7 @@ export class RegistryError extends AppError {
   constructor(message: string, options: RegistryErrorOptions = {}) {
     super(codeFor(options.status), redactText(message), {
       cause: options.cause,
-      retryable: options.retryable ?? isRetryableStatus(options.status),
+      kind: options.kind ?? kindOfRegistryStatus(options.status),
     });
     this.status = options.status;
     this.errors = options.errors ?? [];
@@ -74,47 +75,10 @@ function codeFor(status: number | undefined): string {
   return registryErrorCodes.http;
 }
 
-/** True for the statuses a retry may cure: 408, 429 and every 5xx; undefined (no response) counts too. */
-export function isRetryableStatus(status: number | undefined): boolean {
-  return status === undefined || status === 408 || status === 429 || (status >= 500 && status <= 599);
-}
-
-/** Codes of socket and DNS failures that are worth retrying; certificate problems are not among them. */
-const transientNetworkCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ERR_TLS_HANDSHAKE_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'IDLE_TIMEOUT',
-]);
-
-/** The first `code` found along an error's cause chain (undici wraps socket errors in `fetch failed`). */
-export function networkErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** True when a request failed below HTTP in a way that may pass on a later try (refused, reset, DNS, timeouts). */
-export function isTransientNetworkError(error: unknown): boolean {
-  const code = networkErrorCode(error);
-  return code !== undefined && transientNetworkCodes.has(code);
+/** The kind of a registry answer: a 404 is a missing dependency, otherwise the general HTTP rule. */
+export function kindOfRegistryStatus(status: number | undefined): ErrorKind {
+  if (status === 404) return 'missing-dependency';
+  return kindOfHttpStatus(status) ?? 'permanent';
 }
 
 /** Wraps a failure that produced no HTTP response; certificate and protocol errors are permanent. */
@@ -125,7 +89,7 @@ export function connectionError(method: string, url: string, cause: unknown): Re
     method,
     url,
     cause,
-    retryable: isTransientNetworkError(cause),
+    kind: isTransientNetworkError(cause) ? 'transient' : 'permanent',
   });
 }
 

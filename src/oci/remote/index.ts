@@ -14,8 +14,7 @@ export { defaultConnectTimeoutMs, defaultIdleTimeoutMs, type ConnectionOptions, 
 export { TransferCounters, type RequestEvent, type RequestKind, type TransferTotals } from './counters.ts';
 export {
   RegistryError,
-  isRetryableStatus,
-  isTransientNetworkError,
+  kindOfRegistryStatus,
   redactHeaders,
   redactText,
   redactUrl,

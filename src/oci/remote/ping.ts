@@ -49,7 +49,7 @@ async function pingError(base: URL, response: Response, httpsFailure: unknown): 
   if (!(httpsFailure instanceof RegistryError)) return error;
   return new RegistryError(`${httpsFailure.message}; plain HTTP answered ${error.status ?? ''} instead`, {
     status: httpsFailure.status,
-    retryable: httpsFailure.retryable,
+    kind: httpsFailure.kind,
     cause: httpsFailure,
     method: 'GET',
     url: base.href,

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/index.ts';
 import { defaultRetryPolicy, retryBodyFailures, type RetryPolicy } from './retry.ts';
 
 const instant: RetryPolicy = { ...defaultRetryPolicy, sleep: () => Promise.resolve(), maxAttempts: 3 };
-const transient = (): AppError => new AppError('REGISTRY_CONNECTION', 'terminated', { retryable: true });
+const transient = (): AppError => new AppError('REGISTRY_CONNECTION', 'terminated', { kind: 'transient' });
 
 describe('retryBodyFailures', () => {
   it('repeats an attempt whose body failed, until it succeeds', async () => {

@@ -1,9 +1,9 @@
 /**
  * The retry policy of registry calls: bounded attempts, exponential backoff with jitter, and the
- * registry's own `Retry-After` honoured (up to a cap). Only errors flagged retryable are tried
+ * registry's own `Retry-After` honoured (up to a cap). Only transient errors (shared/error-kind.ts) are tried
  * again; 401/403/404 and format errors fail at once. Delays go through an injectable sleep.
  */
-import { backoffDelay, defaultBackoff, isAppError, sleep, type BackoffOptions } from '../../shared/index.ts';
+import { backoffDelay, defaultBackoff, errorKindOf, sleep, type BackoffOptions } from '../../shared/index.ts';
 
 /** How a call is retried. */
 export interface RetryPolicy {
@@ -35,9 +35,9 @@ export interface RetryNotice {
   error: unknown;
 }
 
-/** True when `error` says a later try may succeed (an AppError with `retryable`). */
+/** True when `error` says a later try may succeed (its kind is `transient`). */
 export function isRetryable(error: unknown): boolean {
-  return isAppError(error) && error.retryable;
+  return errorKindOf(error) === 'transient';
 }
 
 /** The delay before retry number `attempt` (0-based): the registry's `Retry-After` if it named one, else backoff. */

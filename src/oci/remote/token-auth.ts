@@ -67,7 +67,7 @@ export function parseTokenResponse(body: unknown, now: number, realm: string): I
   const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const token = typeof fields.token === 'string' && fields.token ? fields.token : fields.access_token;
   if (typeof token !== 'string' || token === '') {
-    throw new RegistryError(`token endpoint ${realm} answered without a token`, { retryable: false });
+    throw new RegistryError(`token endpoint ${realm} answered without a token`, { kind: 'permanent' });
   }
   const expiresIn = typeof fields.expires_in === 'number' && fields.expires_in > 0 ? fields.expires_in : defaultExpiresInSeconds;
   const start = issueTime(fields.issued_at, now);

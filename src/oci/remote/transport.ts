@@ -205,7 +205,7 @@ export class RegistryTransport {
 
   async #fetchToken(ask: { registry: string; challenge: Challenge; scopes: string[]; credentials: Credentials; key: string }): Promise<string> {
     const realm = ask.challenge.params.realm;
-    if (realm === undefined) throw new RegistryError(`${ask.registry} sent a Bearer challenge without a realm`, { retryable: false });
+    if (realm === undefined) throw new RegistryError(`${ask.registry} sent a Bearer challenge without a realm`, { kind: 'permanent' });
     const http = tokenHttpRequest({ realm, service: ask.challenge.params.service, scopes: ask.scopes, credentials: ask.credentials });
     const request: RegistryRequest = { registry: ask.registry, method: http.method, path: http.url, scopes: ask.scopes, expect: [200], headers: http.headers, body: http.body };
     const response = await this.#send(request, http.url, undefined, 'token');
