@@ -3,14 +3,16 @@
 // sources through Node's type stripping). When started by an older Node, re-run the same command
 // with the Node 24 that the project brings as its `node` devDependency.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import * as nodeModule from 'node:module'; // not named: Node 20 has no enableCompileCache
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const major = Number(process.versions.node.split('.')[0]);
-const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const sources = join(root, 'src/cli/main.ts');
 
 /** Node keeps compiled code of every module it loads here, so later runs skip most compiling. */
 function compileCacheDir() {
@@ -18,9 +20,28 @@ function compileCacheDir() {
   return join(base, 'packsmith', 'node-compile-cache');
 }
 
+/**
+ * The bundle that scripts/bundle.ts wrote to dist/cli/, if every source it was built from still has
+ * the content it had then (its stamp lists their hashes); otherwise undefined, and the sources run,
+ * so a bundle older than the sources never runs. PACKSMITH_SOURCES=1 skips the bundle.
+ */
+function upToDateBundle() {
+  if (process.env.PACKSMITH_SOURCES === '1') return undefined;
+  try {
+    const stamp = JSON.parse(readFileSync(join(root, 'dist/cli/inputs.json'), 'utf8'));
+    for (const [path, hash] of Object.entries(stamp.files)) {
+      if (createHash('sha256').update(readFileSync(join(root, path))).digest('hex') !== hash) return undefined;
+    }
+    return join(root, 'dist/cli/main.js');
+  } catch {
+    return undefined; // no bundle, or a source it names is gone
+  }
+}
+
 if (major >= 24) {
   // NODE_DISABLE_COMPILE_CACHE=1 turns it off, as for any Node program; a failure only costs speed.
-  enableCompileCache(compileCacheDir());
+  nodeModule.enableCompileCache(compileCacheDir());
+  const entry = upToDateBundle() ?? sources;
   process.argv[1] = entry;
   await import(entry);
 } else {
