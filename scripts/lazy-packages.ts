@@ -42,7 +42,7 @@ const proxies = {};
 const identifier = /^[A-Za-z_$][\w$]*$/;
 
 /** The stand-in module's source for `name`, from the kinds of its real exports. */
-function standIn(name: string, root: string): string {
+export function standIn(name: string, root: string): string {
   const exports = createRequire(`${root}/package.json`)(name) as Record<string, unknown>;
   const lines = [runtime.replace('PACKAGE', JSON.stringify(name))];
   for (const key of Object.keys(exports).filter((k) => identifier.test(k) || k === 'default')) {
