@@ -21,18 +21,18 @@ function compileCacheDir() {
 }
 
 /**
- * The bundle that scripts/bundle.ts wrote to dist/cli/, if every source it was built from still has
+ * The bundle that scripts/bundle.ts wrote to dist/bundle/, if every source it was built from still has
  * the content it had then (its stamp lists their hashes); otherwise undefined, and the sources run,
  * so a bundle older than the sources never runs. PACKSMITH_SOURCES=1 skips the bundle.
  */
 function upToDateBundle() {
   if (process.env.PACKSMITH_SOURCES === '1') return undefined;
   try {
-    const stamp = JSON.parse(readFileSync(join(root, 'dist/cli/inputs.json'), 'utf8'));
+    const stamp = JSON.parse(readFileSync(join(root, 'dist/bundle/inputs.json'), 'utf8'));
     for (const [path, hash] of Object.entries(stamp.files)) {
       if (createHash('sha256').update(readFileSync(join(root, path))).digest('hex') !== hash) return undefined;
     }
-    return join(root, 'dist/cli/main.js');
+    return join(root, 'dist/bundle/main.js');
   } catch {
     return undefined; // no bundle, or a source it names is gone
   }

@@ -1,10 +1,10 @@
 /**
- * Builds dist/cli/: the CLI's sources bundled by esbuild into plain JavaScript (one entry chunk plus
+ * Builds dist/bundle/: the CLI's sources bundled by esbuild into plain JavaScript (one entry chunk plus
  * one chunk per lazily loaded command module), which bin/packsmith.js runs instead of the sources
  * while it is up to date. Dependencies in node_modules stay external: Node loads them as usual.
  *
  * Up to date means: every source file that went into the bundle still has the content it had.
- * The plugin below hashes each file as esbuild reads it, so the stamp (dist/cli/inputs.json,
+ * The plugin below hashes each file as esbuild reads it, so the stamp (dist/bundle/inputs.json,
  * written last) describes exactly the code that was compiled. Run by `npm ci` (prepare) or
  * `npm run bundle`; without esbuild (a production install) it does nothing and the launcher runs
  * the sources.
@@ -17,7 +17,7 @@ import type * as Esbuild from 'esbuild';
 import { lazyPackagesPlugin } from './lazy-packages.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = `${root}dist/cli`;
+const outDir = `${root}dist/bundle`;
 
 /** Loads every TypeScript source itself, to record the hash of exactly what esbuild compiles. */
 function hashingLoader(hashes: Map<string, string>): Esbuild.Plugin {
@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     return;
   }
   const hashes = new Map<string, string>();
-  // Built beside the old bundle and swapped in whole, so a launcher never sees half of one.
+  // Built beside the old bundle and swapped in whole, so a launcher never sees half of one. Not dist/cli/:
+  // `npm run build` (tsc) writes there.
   const staging = `${outDir}.${process.pid}`;
   await esbuild.build({
     entryPoints: [`${root}src/cli/main.ts`],
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
   await writeFile(`${staging}/inputs.json`, `${JSON.stringify(stamp, null, 1)}\n`);
   await rm(outDir, { recursive: true, force: true });
   await rename(staging, outDir);
-  console.log(`bundle: dist/cli/ from ${hashes.size - 2} source files`);
+  console.log(`bundle: dist/bundle/ from ${hashes.size - 2} source files`);
 }
 
 await main();

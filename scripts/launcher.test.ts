@@ -1,4 +1,4 @@
-// bin/packsmith.js runs dist/cli/main.js only while every source listed in its stamp has the
+// bin/packsmith.js runs dist/bundle/main.js only while every source listed in its stamp has the
 // recorded content; otherwise it runs the sources. Checked on a copy of the launcher in a scratch
 // tree whose "bundle" and "sources" each print which one ran.
 import { execFileSync } from 'node:child_process';
@@ -31,8 +31,8 @@ beforeEach(() => {
   write('package.json', '{"type":"module"}\n');
   write('src/cli/main.ts', "process.stdout.write('sources');\n");
   write('src/cli/other.ts', source);
-  write('dist/cli/main.js', "process.stdout.write('bundle');\n");
-  write('dist/cli/inputs.json', JSON.stringify({ files: { 'src/cli/other.ts': sha256(source) } }));
+  write('dist/bundle/main.js', "process.stdout.write('bundle');\n");
+  write('dist/bundle/inputs.json', JSON.stringify({ files: { 'src/cli/other.ts': sha256(source) } }));
 });
 
 afterEach(() => rmSync(tree, { recursive: true, force: true }));
@@ -52,9 +52,9 @@ describe('the launcher', () => {
     rmSync(join(tree, 'src/cli/other.ts'));
     expect(run()).toBe('sources');
     write('src/cli/other.ts', source);
-    write('dist/cli/inputs.json', '{"files": ');
+    write('dist/bundle/inputs.json', '{"files": ');
     expect(run()).toBe('sources');
-    rmSync(join(tree, 'dist/cli/inputs.json'));
+    rmSync(join(tree, 'dist/bundle/inputs.json'));
     expect(run()).toBe('sources');
   });
 });
