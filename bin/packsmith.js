@@ -3,13 +3,45 @@
 // sources through Node's type stripping). When started by an older Node, re-run the same command
 // with the Node 24 that the project brings as its `node` devDependency.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import * as nodeModule from 'node:module'; // not named: Node 20 has no enableCompileCache
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const major = Number(process.versions.node.split('.')[0]);
-const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const sources = join(root, 'src/cli/main.ts');
+
+/** Node keeps compiled code of every module it loads here, so later runs skip most compiling. */
+function compileCacheDir() {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'packsmith', 'node-compile-cache');
+}
+
+/**
+ * The bundle that scripts/bundle.ts wrote to dist/bundle/, if every source it was built from still has
+ * the content it had then (its stamp lists their hashes); otherwise undefined, and the sources run,
+ * so a bundle older than the sources never runs. PACKSMITH_SOURCES=1 skips the bundle.
+ */
+function upToDateBundle() {
+  if (process.env.PACKSMITH_SOURCES === '1') return undefined;
+  try {
+    const stamp = JSON.parse(readFileSync(join(root, 'dist/bundle/inputs.json'), 'utf8'));
+    for (const [path, hash] of Object.entries(stamp.files)) {
+      if (createHash('sha256').update(readFileSync(join(root, path))).digest('hex') !== hash) return undefined;
+    }
+    return join(root, 'dist/bundle/main.js');
+  } catch {
+    return undefined; // no bundle, or a source it names is gone
+  }
+}
 
 if (major >= 24) {
+  // NODE_DISABLE_COMPILE_CACHE=1 turns it off, as for any Node program; a failure only costs speed.
+  nodeModule.enableCompileCache(compileCacheDir());
+  const entry = upToDateBundle() ?? sources;
   process.argv[1] = entry;
   await import(entry);
 } else {
@@ -18,6 +50,6 @@ if (major >= 24) {
     process.stderr.write(`packsmith needs Node.js 24 or newer (this is ${process.version}); run "npm ci" in the packsmith directory to install it.\n`);
     process.exit(1);
   }
-  const result = spawnSync(bundled, [entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const result = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }

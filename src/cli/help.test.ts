@@ -10,9 +10,9 @@ function leaves(command: CommandUnknownOpts, path: string[] = []): Array<{ path:
   return visible.flatMap((c) => leaves(c, [...path, c.name()]));
 }
 
-describe('help', () => {
-  const all = leaves(buildProgram(io));
+const all = leaves(await buildProgram(io));
 
+describe('help', () => {
   it('covers the kp resource groups', () => {
     const paths = all.map((l) => l.path);
     for (const path of ['clusterstore create', 'clusterstack create', 'clusterlifecycle create', 'buildpack create', 'clusterbuildpack create', 'builder create', 'clusterbuilder create', 'completion']) {

@@ -9,8 +9,9 @@ import { describeFailure, exitCodes } from './errors.ts';
 
 /** Runs the CLI with `argv` (without the node and script entries) and resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
   try {
+    // Inside the boundary: a command module that fails to load is reported like any other failure.
+    const program = await buildProgram(io, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCodes.ok;
   } catch (error) {

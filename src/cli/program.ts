@@ -1,20 +1,36 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import type { CliIo } from './io.ts';
 import { packsmithVersion } from './version.ts';
-import { registerVersionCommand } from './commands/version.ts';
-import { registerBuildCommand } from './commands/build.ts';
-import { registerStoreCommand } from './commands/store.ts';
-import { registerImageCommand } from './commands/image.ts';
-import { registerInspectCommand } from './commands/inspect.ts';
-import { registerInstallCommand } from './commands/install.ts';
-import { registerWebhookCommand } from './commands/webhook.ts';
-import { registerControllerCommand } from './commands/controller.ts';
-import { registerSamplesCommand } from './commands/samples.ts';
-import { registerClusterStoreCommand } from './commands/clusterstore.ts';
-import { registerClusterStackCommands } from './commands/clusterstack.ts';
-import { registerBuildpackCommands } from './commands/buildpack.ts';
-import { registerBuilderCommands } from './commands/builder.ts';
-import { registerCompletionCommand } from './commands/completion.ts';
+
+/** Adds one or more top-level commands (with their subcommands) to the program. */
+type Register = (program: Command, io: CliIo) => void;
+
+/** A module that registers top-level commands: their names, and how to load it. */
+interface CommandModule {
+  names: readonly string[];
+  load: () => Promise<Register>;
+}
+
+// In the order `--help` lists them. Each module is imported only when one of its commands runs (or
+// for the full tree: help, completion, an unknown command), so a command pays only for its own code
+// and dependencies. program.test.ts checks these names against the tree.
+const commandModules: readonly CommandModule[] = [
+  { names: ['version'], load: async () => (await import('./commands/version.ts')).registerVersionCommand },
+  { names: ['samples'], load: async () => (await import('./commands/samples.ts')).registerSamplesCommand },
+  { names: ['build'], load: async () => (await import('./commands/build.ts')).registerBuildCommand },
+  { names: ['store'], load: async () => (await import('./commands/store.ts')).registerStoreCommand },
+  { names: ['image'], load: async () => (await import('./commands/image.ts')).registerImageCommand },
+  { names: ['inspect'], load: async () => (await import('./commands/inspect.ts')).registerInspectCommand },
+  { names: ['install'], load: async () => (await import('./commands/install.ts')).registerInstallCommand },
+  { names: ['webhook'], load: async () => (await import('./commands/webhook.ts')).registerWebhookCommand },
+  { names: ['controller'], load: async () => (await import('./commands/controller.ts')).registerControllerCommand },
+  { names: ['clusterstore'], load: async () => (await import('./commands/clusterstore.ts')).registerClusterStoreCommand },
+  { names: ['clusterstack', 'clusterlifecycle', 'config'], load: async () => (await import('./commands/clusterstack.ts')).registerClusterStackCommands },
+  { names: ['buildpack', 'clusterbuildpack'], load: async () => (await import('./commands/buildpack.ts')).registerBuildpackCommands },
+  { names: ['builder', 'clusterbuilder'], load: async () => (await import('./commands/builder.ts')).registerBuilderCommands },
+  // Completion walks the whole tree, so asking for it loads every module (see modulesFor).
+  { names: ['completion', '__complete'], load: async () => (await import('./commands/completion.ts')).registerCompletionCommand },
+];
 
 const description =
   'Keeps Cloud Native Buildpacks builder images up to date from kpack-style resources: ' +
@@ -27,8 +43,24 @@ Exit codes:
   2   wrong usage (unknown command or flag, missing argument)
   70  internal error (a bug in packsmith: please report it)`;
 
-/** Builds the command tree, writing through `io`; commander's own exits become CommanderErrors. */
-export function buildProgram(io: CliIo): Command {
+/**
+ * The modules `argv` needs: the one that owns its command, or all of them when there is no command
+ * (help, the version flag), it is unknown (commander suggests a near name) or it is completion.
+ * Program options only come before the command (positional options), so the command is the first
+ * word that is not a flag.
+ */
+function modulesFor(argv: readonly string[] | undefined): readonly CommandModule[] {
+  const command = argv?.find((word) => !word.startsWith('-'));
+  const owner = commandModules.find((m) => command !== undefined && m.names.includes(command));
+  if (owner === undefined || owner.names.includes('__complete')) return commandModules;
+  return [owner];
+}
+
+/**
+ * Builds the command tree, writing through `io`; commander's own exits become CommanderErrors. With
+ * `argv`, only the command modules that `argv` can reach are loaded; without it, every one.
+ */
+export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise<Command> {
   const program = new Command()
     .name('packsmith')
     .description(description)
@@ -39,21 +71,12 @@ export function buildProgram(io: CliIo): Command {
     .addHelpText('after', exitCodeHelp)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  registerVersionCommand(program, io);
-  registerSamplesCommand(program, io);
-  registerBuildCommand(program, io);
-  registerStoreCommand(program, io);
-  registerImageCommand(program, io);
-  registerInspectCommand(program, io);
-  registerInstallCommand(program, io);
-  registerWebhookCommand(program, io);
-  registerControllerCommand(program, io);
-  registerClusterStoreCommand(program, io);
-  registerClusterStackCommands(program, io);
-  registerBuildpackCommands(program, io);
-  registerBuilderCommands(program, io);
-  registerCompletionCommand(program, io);
+  const registers = await Promise.all(modulesFor(argv).map((m) => m.load()));
+  for (const register of registers) register(program, io);
   return program;
 }
+
+/** The names of the top-level commands each lazily loaded module registers, for checking the table. */
+export const lazyCommandNames: readonly (readonly string[])[] = commandModules.map((m) => m.names);
 
 export { CommanderError };
