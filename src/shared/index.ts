@@ -5,3 +5,4 @@
 export * from './errors.ts';
 export * from './log.ts';
 export * from './async.ts';
+export * from './clock.ts';
