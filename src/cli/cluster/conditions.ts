@@ -3,7 +3,7 @@
  * READY column of lists (kp writes it two ways), and the order kp sorts lists in.
  */
 import { findCondition, type Condition } from '../../api/index.ts';
-import type { KubeObject } from '../../compose.ts';
+import type { KubeObject } from './port.ts';
 
 /** The condition of `type` in an object's status, if any. */
 export function conditionOf(object: KubeObject, type: string): Condition | undefined {

@@ -4,7 +4,7 @@
  * detection order is a tree: meta-buildpacks are followed by their own order, indented, and a
  * SOURCE column names the resource each buildpack came from whenever that is known.
  */
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { alignColumns, conditionOf, formatKpTable, formatStatusBlock, readyCondition, type StatusRow } from '../../cluster/index.ts';
 import type { OrderTreeNode } from './order-tree.ts';
 import type { BuilderScope } from './scope.ts';

@@ -1,6 +1,6 @@
 /** kp's text views of ClusterLifecycles: the `status` block and the `list` table (pure, for golden tests). */
 import type { ClusterLifecycleStatus } from '../../../api/index.ts';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { formatKpTable, formatStatusBlock, readyColumn, readySummary, type StatusRow } from '../../cluster/index.ts';
 import { statusOf } from './shared.ts';
 

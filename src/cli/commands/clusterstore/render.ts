@@ -4,7 +4,7 @@
  * one section per buildpackage (its buildpacks and detection order).
  */
 import type { ClusterStoreSpec, StoreStatus } from '../../../api/index.ts';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { formatKpTable, formatStatusBlock, readyColumn, readySummary } from '../../cluster/index.ts';
 
 /** One buildpack entry of a store's status. */
