@@ -1,41 +1,23 @@
 /**
  * Composition root: the one place that picks concrete implementations from several modules and
- * hands them to the ones that only know interfaces. Grows with the controller; today it supplies
- * the image-reference checks the api module's validation takes and the structured JSON logger.
+ * hands them to the ones that only know interfaces: the local, controller and CLI environments, the
+ * reference rules (from app and adapters) api's validation takes, and the structured JSON logger.
+ * Wiring only: rules live in their modules.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { OciImageAccess, findLifecycleBinary, parseLocalReference, type LifecycleSearch } from './adapters/index.ts';
+import { OciImageAccess, findLifecycleBinary, localReferenceChecks, type LifecycleSearch } from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
-import { systemClock, type Clock } from './app/index.ts';
+import { imageReferenceChecks, systemClock, type Clock } from './app/index.ts';
 import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from './controller/index.ts';
 import { createClusterObjectPatcher, createKeychainFactory, createKubeClient, createLeaseClient, createObjectClient, loadKubeConfig, type ObjectClient } from './k8s/index.ts';
-import { defaultDockerKeychain, dockerConfigPath, parseReference, type Keychain, type RequestEvent } from './oci/index.ts';
-
-export type { KubeObject, ObjectClient } from './k8s/index.ts';
-import { messageOf, type Logger } from './shared/index.ts';
+import { defaultDockerKeychain, dockerConfigPath, type Keychain, type RequestEvent } from './oci/index.ts';
+import type { Logger } from './shared/index.ts';
 import { publishCaBundle } from './webhook/index.ts';
 
-function problemOf(check: () => string | undefined): string | undefined {
-  try {
-    return check();
-  } catch (error) {
-    return messageOf(error);
-  }
-}
-
-/**
- * Reference checks backed by the OCI reference grammar (Docker's rules: tag and digest syntax,
- * 128-character tags, registry detection). A builder tag must not carry a digest.
- */
-export const imageReferenceChecks: ReferenceChecks = {
-  image: (reference) => problemOf(() => void parseReference(reference)),
-  tag: (reference) =>
-    problemOf(() =>
-      parseReference(reference).digest === undefined ? undefined : 'must be a tag such as registry.example.com/team/builder:tag, not a digest; the builder is pushed to it',
-    ),
-};
+/** The reference rules, re-exported for the callers that hand them to api's validation (webhook, tests). */
+export { imageReferenceChecks, localReferenceChecks };
 
 function adaptPino(logger: PinoLogger): Logger {
   return {
@@ -52,21 +34,6 @@ export function jsonLogger(options: { level?: string; name?: string } = {}): Log
   const logger = pino({ level: options.level ?? 'info', name: options.name, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd: 2, sync: true }));
   return adaptPino(logger);
 }
-
-/**
- * Reference checks for local mode: registry references as above, plus local images (`oci:PATH[:TAG]`,
- * `oci:PATH@DIGEST`, `PATH.cnb`); a builder tag may be `oci:PATH[:TAG]` but not a digest or a `.cnb`.
- */
-export const localReferenceChecks: ReferenceChecks = {
-  image: (reference) => (problemOf(() => (parseLocalReference(reference) ? undefined : imageReferenceChecks.image(reference))) ?? undefined),
-  tag: (reference) =>
-    problemOf(() => {
-      const local = parseLocalReference(reference);
-      if (!local) return imageReferenceChecks.tag(reference);
-      if (local.kind === 'cnb-file') return 'builders are written to a registry or to oci:PATH[:TAG], not to a .cnb file';
-      return local.digest === undefined ? undefined : 'must be oci:PATH[:TAG], not a digest; the builder is written to it';
-    }),
-};
 
 /** Options of `createLocalEnvironment`. */
 export interface LocalEnvironmentOptions {

@@ -6,3 +6,4 @@ export * from './image-access.ts';
 export { RegistryImages, type RegistrySettings } from './registry-images.ts';
 export { parseLocalReference, type LocalReference } from './local-images.ts';
 export { findLifecycleBinary, probeLifecycleBinary, type LifecycleSearch } from './lifecycle-binary.ts';
+export { localReferenceChecks } from './local-reference-checks.ts';

@@ -1,31 +1,12 @@
 /**
- * Status conditions: building Ready/UpToDate conditions, reading them, and comparing statuses while
+ * Status conditions: finding one by type, carrying transition times, and comparing statuses while
  * ignoring transition times (so a status is written only when it changed in substance).
  */
 import type { Condition } from './common.ts';
 
-/** Condition types used by these kinds. */
-export const conditionTypes = { ready: 'Ready', upToDate: 'UpToDate' } as const;
-
-/** Builds a condition; `now` is an RFC 3339 time supplied by the caller's clock. */
-export function makeCondition(type: string, ok: boolean, now: string, details: { reason?: string; message?: string } = {}): Condition {
-  return {
-    type,
-    status: ok ? 'True' : 'False',
-    lastTransitionTime: now,
-    ...(details.reason ? { reason: details.reason } : {}),
-    ...(details.message ? { message: details.message } : {}),
-  };
-}
-
 /** The condition of `type`, or undefined. */
 export function findCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
   return conditions?.find((c) => c.type === type);
-}
-
-/** True when the condition exists and is True. */
-export function isConditionTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
-  return findCondition(conditions, type)?.status === 'True';
 }
 
 /**

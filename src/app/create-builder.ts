@@ -114,7 +114,7 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
   );
   const pushed = await deps.images.writeImage(image, tag, {
     keychain: keychains.builder,
-    tags: [timestampTag(deps.clock.now())],
+    tags: [timestampTag(new Date(deps.clock.now()))],
     onProgress: deps.onProgress,
     ...io,
   });

@@ -16,3 +16,4 @@ export * from './local-build.ts';
 export * from './inspect-image.ts';
 export * from './inspect-builder.ts';
 export * from './write-samples.ts';
+export * from './reference-checks.ts';

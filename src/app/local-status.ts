@@ -20,7 +20,7 @@ export type LocalStatus = { observedGeneration: number; conditions: LocalConditi
 
 function condition(clock: Clock, type: string, ok: boolean, details: { reason?: string; message?: string } = {}): LocalCondition {
   // Kubernetes times have whole seconds.
-  const time = clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const time = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return { type, status: ok ? 'True' : 'False', lastTransitionTime: time, ...details };
 }
 

@@ -80,10 +80,5 @@ export interface ImageAccess {
   lazyLayer(blob: StoredBlob): Layer;
 }
 
-/** The time source; injected so tests are deterministic. */
-export interface Clock {
-  now(): Date;
-}
-
-/** The system clock. */
-export const systemClock: Clock = { now: () => new Date() };
+/** The time source is shared's one Clock (`now()` in epoch ms, timers); re-exported for the use cases' callers. */
+export { systemClock, type Clock } from '../shared/index.ts';

@@ -6,7 +6,6 @@
  */
 export * from './types.ts';
 export * from './errors.ts';
-export * from './clock.ts';
 export * from './config.ts';
 export * from './client.ts';
 export * from './kube-client.ts';

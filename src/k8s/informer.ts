@@ -5,9 +5,8 @@
  * read-only cache, so they always act on the latest state (level-triggered). Cached objects drop
  * `metadata.managedFields` to keep memory down and always carry `kind` and `apiVersion`.
  */
-import { backoffDelay, messageOf, silentLogger, type BackoffOptions, type Logger } from '../shared/index.ts';
+import { backoffDelay, clockSleep, messageOf, silentLogger, systemClock, type BackoffOptions, type CancelTimer, type Clock, type Logger } from '../shared/index.ts';
 import type { KubeClient } from './client.ts';
-import { clockSleep, systemClock, type CancelTimer, type Clock } from './clock.ts';
 import { GoneError } from './errors.ts';
 import { apiVersionOf } from './paths.ts';
 import { keyOf, type KubeObject, type ResourceKind, type WatchEvent } from './types.ts';

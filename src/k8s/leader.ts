@@ -5,8 +5,7 @@
  * replace means another candidate won the race. On shutdown the leader releases the Lease (empty
  * holder) so a standby takes over at once.
  */
-import { messageOf, silentLogger, type Logger } from '../shared/index.ts';
-import { clockSleep, systemClock, type Clock } from './clock.ts';
+import { clockSleep, messageOf, silentLogger, systemClock, type Clock, type Logger } from '../shared/index.ts';
 import { ConflictError } from './errors.ts';
 
 /** The fields of a Lease the election uses (spec plus the object's resourceVersion). */

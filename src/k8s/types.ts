@@ -55,12 +55,6 @@ export function objectKey(ref: { namespace?: string | undefined; name: string })
   return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
 }
 
-/** Splits a key made by `objectKey` back into namespace (absent for cluster scope) and name. */
-export function splitKey(key: string): { namespace?: string; name: string } {
-  const slash = key.indexOf('/');
-  return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
-}
-
 /** The key of an object's own metadata. */
 export function keyOf(object: KubeObject): string {
   return objectKey({ namespace: object.metadata.namespace, name: object.metadata.name });

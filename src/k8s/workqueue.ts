@@ -3,7 +3,7 @@
  * processed is never handed to a second worker, and if it is added meanwhile it is queued again when
  * the worker calls `done`. Failures back off per key exponentially, capped by a global token bucket.
  */
-import { systemClock, type CancelTimer, type Clock } from './clock.ts';
+import { systemClock, type CancelTimer, type Clock } from '../shared/index.ts';
 
 /** Per-key exponential backoff (`addRateLimited`): baseMs × 2^failures, at most maxMs. */
 export interface ItemBackoff {

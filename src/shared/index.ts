@@ -6,3 +6,4 @@ export * from './errors.ts';
 export * from './error-kind.ts';
 export * from './log.ts';
 export * from './async.ts';
+export * from './clock.ts';

@@ -17,6 +17,7 @@ import {
   withLabels,
 } from '../../oci/index.ts';
 import { NotFoundError } from '../../shared/index.ts';
+import { createManualClock } from '../../shared/testing/index.ts';
 import type { Clock, FetchedImage, ImageAccess, ReadImageOptions, StoredBlob, WriteImageOptions, WriteResult } from '../ports.ts';
 
 /** A keychain with a name, so tests can say which one was used. */
@@ -115,9 +116,9 @@ async function identifierOf(reference: string, image: Image): Promise<string> {
   return `${repositoryOf(parseReference(name))}@${await image.digest()}`;
 }
 
-/** A clock stopped at `date`. */
+/** A clock stopped at `date` (it is a manual clock nobody advances). */
 export function fixedClock(date: Date): Clock {
-  return { now: () => date };
+  return createManualClock(date.getTime());
 }
 
 /** A build or run image of stack `id`. */

@@ -2,19 +2,14 @@
  * Reading a resource's conditions the way kp shows them: the status line of status blocks, the
  * READY column of lists (kp writes it two ways), and the order kp sorts lists in.
  */
-import type { KubeObject } from '../../compose.ts';
-
-/** One status condition as the server returns it. */
-export interface Condition {
-  type?: string;
-  status?: string;
-  message?: string;
-}
+import { findCondition, type Condition } from '../../api/index.ts';
+import type { KubeObject } from './port.ts';
 
 /** The condition of `type` in an object's status, if any. */
 export function conditionOf(object: KubeObject, type: string): Condition | undefined {
+  // The server's status follows the CRD schema, whose conditions are api's Condition.
   const status = object.status as { conditions?: Condition[] } | undefined;
-  return status?.conditions?.find((c) => c.type === type);
+  return findCondition(status?.conditions, type);
 }
 
 /** The Ready condition of an object's status, if any. */
@@ -31,7 +26,7 @@ export function readySummary(object: KubeObject): string {
 }
 
 /** kp's READY column for stores, stacks and lifecycles: the condition's status, `Unknown` without one. */
-export function readyStatus(object: KubeObject): string {
+export function readyColumn(object: KubeObject): string {
   return readyCondition(object)?.status ?? 'Unknown';
 }
 

@@ -14,3 +14,4 @@ export * from './conditions.ts';
 export * from './write-resource.ts';
 export { alignColumns } from './tabwriter.ts';
 export { mergePatchOf } from './merge-patch.ts';
+export * from './port.ts';

@@ -3,7 +3,7 @@
  * `kp-config` in namespace `kpack`, with the default repository images are relocated to and the
  * service account that reads them (the older `canonical.*` keys are honoured too).
  */
-import type { ObjectClient } from '../../compose.ts';
+import type { ObjectClient } from './port.ts';
 import { NotFoundError } from '../../shared/index.ts';
 import { CliError } from '../errors.ts';
 

@@ -4,7 +4,7 @@
  * JSON with kp's apiVersion.
  */
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../compose.ts';
+import type { KubeObject } from './port.ts';
 import type { CliIo } from '../io.ts';
 import { resultSuffix, type WriteMode } from './kp-format.ts';
 

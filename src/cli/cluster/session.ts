@@ -4,14 +4,25 @@
  * connections afterwards whatever happens.
  */
 import { readFile } from 'node:fs/promises';
-import { createClusterCliEnvironment, type ClusterCliEnvironment } from '../../compose.ts';
+import { createClusterCliEnvironment, type LocalEnvironment } from '../../compose.ts';
 import { isAppError, messageOf } from '../../shared/index.ts';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import type { KubeFlags, RegistryFlags } from './flags.ts';
+import type { ObjectClient } from './port.ts';
+
+/**
+ * What compose provides to the cluster commands: the API server through the CLI's port, the
+ * kubeconfig context's namespace, and local mode's registry access with Docker credentials.
+ */
+export interface ClusterEnvironment extends LocalEnvironment {
+  objects: ObjectClient;
+  /** The kubeconfig context's namespace (`default` when it sets none). */
+  namespace: string;
+}
 
 /** What a command body gets: the environment plus the namespace namespaced kinds use. */
-export interface ClusterSession extends ClusterCliEnvironment {
+export interface ClusterSession extends ClusterEnvironment {
   /** `-n` when given, else the kubeconfig context's namespace. */
   targetNamespace: string;
 }
@@ -26,7 +37,7 @@ export interface SessionFlags {
 export async function withClusterSession<T>(io: CliIo, flags: SessionFlags, body: (session: ClusterSession) => Promise<T>): Promise<T> {
   const registryCa = flags.registry?.caCertPath === undefined ? [] : [await readCa(flags.registry.caCertPath)];
   const insecureRegistries = [...(flags.registry?.insecureRegistries ?? []), ...(flags.registry?.verifyCerts === false ? ['*'] : [])];
-  let environment: ClusterCliEnvironment;
+  let environment: ClusterEnvironment;
   try {
     environment = createClusterCliEnvironment({ kubeconfig: flags.kube.kubeconfig, context: flags.kube.context, insecureRegistries, registryCa, env: io.env });
   } catch (error) {

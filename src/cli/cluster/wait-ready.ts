@@ -3,10 +3,11 @@
  * current generation and decided whether it is Ready: `status.observedGeneration` has caught up
  * with `metadata.generation` and the Ready condition is True or False.
  */
-import type { KubeObject, ObjectClient } from '../../compose.ts';
+import type { KubeObject, ObjectClient } from './port.ts';
+import type { Condition } from '../../api/index.ts';
 import { sleep } from '../../shared/index.ts';
 import { CliError } from '../errors.ts';
-import { conditionOf, readyCondition, type Condition } from './conditions.ts';
+import { conditionOf, readyCondition } from './conditions.ts';
 
 /** Which object to wait for and for how long. */
 export interface WaitRequest {

@@ -3,7 +3,7 @@
  * dry-run mode (so validation and defaults still apply) and prints what would be stored; a real
  * write then waits until the controller has reconciled it; `-o` prints the resulting object.
  */
-import type { KubeObject } from '../../compose.ts';
+import type { KubeObject } from './port.ts';
 import type { CliIo } from '../io.ts';
 import { readKubeFlags, readRegistryFlags, readWriteFlags, type WriteFlags } from './flags.ts';
 import { mergePatchOf } from './merge-patch.ts';

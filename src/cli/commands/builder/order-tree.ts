@@ -5,7 +5,7 @@
  * picks it: order entries naming a Buildpack/ClusterBuildpack first, then namespaced Buildpacks,
  * ClusterBuildpacks and the ClusterStore, first exact id@version match; children likewise.
  */
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 
 /** The resources that may have supplied the builder's buildpacks, as read from the cluster. */
 export interface SourceObjects {

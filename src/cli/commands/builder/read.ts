@@ -2,7 +2,7 @@
  * The read-only commands and delete: `status` (kp's view plus the detection order tree with
  * sources), `list` (kp's table, sorted by name) and `delete`.
  */
-import type { KubeObject, ObjectClient } from '../../../compose.ts';
+import type { KubeObject, ObjectClient } from '../../cluster/port.ts';
 import { isAppError } from '../../../shared/index.ts';
 import { formatKpTable, readKubeFlags, readyCondition, readyFlag, sortedByName, withClusterSession } from '../../cluster/index.ts';
 import { CliError } from '../../errors.ts';

@@ -1,6 +1,6 @@
 // The objects builder/clusterbuilder create and patch write, and the list table.
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { renderBuilderList } from './read.ts';
 import { newBuilderObject, patchedBuilderObject } from './resource.ts';
 import { builderScope, clusterBuilderScope } from './scope.ts';

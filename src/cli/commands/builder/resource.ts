@@ -4,7 +4,7 @@
  * service account (Builder: `serviceAccountName`; ClusterBuilder: kp-config's `serviceAccountRef`);
  * on patch only the fields given. The lifecycle is left out, as kp does: `default-lifecycle` applies.
  */
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import type { BuilderOrder } from './order-input.ts';
 import type { BuilderScope } from './scope.ts';
 

@@ -2,7 +2,7 @@
 // output byte for byte (trailing spaces included); the tree fixtures show meta-buildpacks expanded
 // and the resource each buildpack came from.
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { buildOrderTree, type SourceObjects } from './order-tree.ts';
 import { builderScope, clusterBuilderScope } from './scope.ts';
 import { renderBuilderStatus, renderDetectionOrder } from './status-view.ts';

@@ -4,8 +4,8 @@
  * detection order is a tree: meta-buildpacks are followed by their own order, indented, and a
  * SOURCE column names the resource each buildpack came from whenever that is known.
  */
-import type { KubeObject } from '../../../compose.ts';
-import { alignColumns, formatKpTable, formatStatusBlock, readyCondition, type StatusRow } from '../../cluster/index.ts';
+import type { KubeObject } from '../../cluster/port.ts';
+import { alignColumns, conditionOf, formatKpTable, formatStatusBlock, readyCondition, type StatusRow } from '../../cluster/index.ts';
 import type { OrderTreeNode } from './order-tree.ts';
 import type { BuilderScope } from './scope.ts';
 
@@ -35,12 +35,9 @@ export function renderBuilderStatus(scope: BuilderScope, builder: KubeObject, tr
   ].join('');
 }
 
-type Condition = { type?: string; status?: string; message?: string };
-
 /** The message of a False UpToDate condition (why the current spec could not be built), if any. */
 function upToDateFailure(builder: KubeObject): string | undefined {
-  const conditions = (builder.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
-  const upToDate = conditions.find((c) => c.type === 'UpToDate');
+  const upToDate = conditionOf(builder, 'UpToDate');
   return upToDate?.status === 'False' ? (upToDate.message ?? '') : undefined;
 }
 

@@ -4,7 +4,7 @@
  * `<default repository>:clusterbuilder-<name>` and its credentials to kp-config's service account;
  * create records kubectl's last-applied configuration; every write waits for the controller.
  */
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import {
   conditionOf,
   createResource,

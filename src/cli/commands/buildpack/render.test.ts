@@ -2,7 +2,7 @@
 // own expected texts for the shapes kp has, and packsmith's detection-order sections for
 // meta-buildpacks. Trailing spaces are part of the expected text (Go tabwriter pads every cell).
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { renderBuildpackList, renderBuildpackStatus } from './render.ts';
 
 const ready = [{ type: 'Ready', status: 'True' }];

@@ -3,7 +3,7 @@
  * read: kp's status block and tables, plus the detection order of each meta-buildpack the
  * buildpackage provides, laid out like kp's `clusterstore status -v`.
  */
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import type { StoreStatus } from '../../../api/index.ts';
 import { formatKpTable, formatStatusBlock, readyCondition, readyFlag, sortedByName } from '../../cluster/index.ts';
 import { specImage } from './scope.ts';

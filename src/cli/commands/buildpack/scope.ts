@@ -3,7 +3,7 @@
  * in its own namespace) and a cluster-wide ClusterBuildpack (credentials from kp-config's service
  * account). Every command is written once over this description.
  */
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import type { KpConfig } from '../../cluster/index.ts';
 
 /** What differs between `packsmith buildpack` and `packsmith clusterbuildpack`. */

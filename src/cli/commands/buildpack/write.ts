@@ -3,7 +3,7 @@
  * reference, `oci:` layout or local `.cnb` file) is relocated into kp-config's default repository
  * and the resource refers to it there by digest; then the write waits for the controller's verdict.
  */
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { InternalError, isAppError } from '../../../shared/index.ts';
 import { CliError, exitCodes } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';

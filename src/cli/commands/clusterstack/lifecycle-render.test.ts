@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { renderLifecycleList, renderLifecycleStatus } from './lifecycle-render.ts';
 
 const lifecycle = (conditions: object[] = []): KubeObject => ({

@@ -1,7 +1,7 @@
 /** kp's text views of ClusterLifecycles: the `status` block and the `list` table (pure, for golden tests). */
 import type { ClusterLifecycleStatus } from '../../../api/index.ts';
-import type { KubeObject } from '../../../compose.ts';
-import { formatKpTable, formatStatusBlock, readyStatus, readySummary, type StatusRow } from '../../cluster/index.ts';
+import type { KubeObject } from '../../cluster/port.ts';
+import { formatKpTable, formatStatusBlock, readyColumn, readySummary, type StatusRow } from '../../cluster/index.ts';
 import { statusOf } from './shared.ts';
 
 /** `clusterlifecycle status`: Status, Image (resolved digest) and Version; the buildpack APIs with `verbose`. */
@@ -23,7 +23,7 @@ export function renderLifecycleStatus(lifecycle: KubeObject, verbose: boolean): 
 export function renderLifecycleList(lifecycles: readonly KubeObject[]): string {
   const rows = lifecycles.map((l) => {
     const status = statusOf<ClusterLifecycleStatus>(l);
-    return [l.metadata.name, readyStatus(l), status.version ?? '', status.image?.latestImage ?? ''];
+    return [l.metadata.name, readyColumn(l), status.version ?? '', status.image?.latestImage ?? ''];
   });
   return formatKpTable(['Name', 'Ready', 'Version', 'Image'], rows);
 }

@@ -1,6 +1,6 @@
 /** `status`, `list` and `delete` of the cluster-scoped stacks and lifecycles: the same commands over two kinds. */
 import type { Command } from '@commander-js/extra-typings';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { addKubeFlags } from '../../cluster/index.ts';
 import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';

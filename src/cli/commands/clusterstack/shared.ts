@@ -4,7 +4,7 @@
  * suffix, and the local-file rule for image arguments.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import {
   readKubeFlags,
   resultSuffix,

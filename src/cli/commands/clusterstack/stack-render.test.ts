@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { renderStackList, renderStackStatus } from './stack-render.ts';
 
 const ready = (status: string, message?: string): { conditions: object[] } => ({ conditions: [{ type: 'Ready', status, ...(message ? { message } : {}) }] });

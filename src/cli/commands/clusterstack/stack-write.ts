@@ -4,7 +4,7 @@
  * stack's spec by digest, with kp-config's service account.
  */
 import type { ClusterStackSpec } from '../../../api/index.ts';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { createResource, patchResource, readKpConfig, relocateImage, requireDefaultRepository, type KpConfig } from '../../cluster/index.ts';
 import { CliError } from '../../errors.ts';
 import { announce, imageSource, readLabels, specOf, type WriteRun } from './shared.ts';

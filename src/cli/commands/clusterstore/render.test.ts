@@ -1,7 +1,7 @@
 // Golden output of `clusterstore status` (plain and --verbose) and `clusterstore list`, byte for
 // byte as kp prints them (tabwriter padding included, so some lines end in spaces).
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { readySummary } from '../../cluster/index.ts';
 import { renderStoreList, renderStoreStatus, renderStoreStatusVerbose } from './render.ts';
 

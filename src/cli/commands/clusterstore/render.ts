@@ -4,8 +4,8 @@
  * one section per buildpackage (its buildpacks and detection order).
  */
 import type { ClusterStoreSpec, StoreStatus } from '../../../api/index.ts';
-import type { KubeObject } from '../../../compose.ts';
-import { formatKpTable, formatStatusBlock, readyStatus, readySummary } from '../../cluster/index.ts';
+import type { KubeObject } from '../../cluster/port.ts';
+import { formatKpTable, formatStatusBlock, readyColumn, readySummary } from '../../cluster/index.ts';
 
 /** One buildpack entry of a store's status. */
 export type StoreBuildpack = NonNullable<StoreStatus['buildpacks']>[number];
@@ -75,5 +75,5 @@ function renderPackage(key: string, top: StoreBuildpack, buildpacks: readonly St
 
 /** `clusterstore list`: NAME and READY (the Ready condition's status, or `Unknown`), in the given order. */
 export function renderStoreList(objects: readonly KubeObject[]): string {
-  return formatKpTable(['Name', 'Ready'], objects.map((o) => [o.metadata.name, readyStatus(o)]));
+  return formatKpTable(['Name', 'Ready'], objects.map((o) => [o.metadata.name, readyColumn(o)]));
 }

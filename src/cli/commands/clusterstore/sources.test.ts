@@ -1,6 +1,6 @@
 // The store edits of create, add and remove, and the lines kp prints while making them.
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { addSources, newStoreObject, removeSources, requireBuildpackages } from './sources.ts';
 
 const repo = 'registry.test/kp-default';

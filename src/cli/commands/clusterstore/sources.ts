@@ -5,7 +5,7 @@
  * dropping the source image they came from.
  */
 import type { ImageSource } from '../../../api/index.ts';
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import { CliError } from '../../errors.ts';
 import { viewStore } from './render.ts';
 

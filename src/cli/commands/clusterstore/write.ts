@@ -3,7 +3,7 @@
  * relocated one by one into the default repository, the store is created or merge-patched, and the
  * command waits until the controller has read the new sources.
  */
-import type { KubeObject } from '../../../compose.ts';
+import type { KubeObject } from '../../cluster/port.ts';
 import {
   Reporter,
   createResource,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageReferenceChecks } from './compose.ts';
+import { imageReferenceChecks } from './reference-checks.ts';
 
 describe('imageReferenceChecks', () => {
   it('accepts tag and digest references and explains bad ones', () => {

@@ -1,8 +1,9 @@
 /**
- * Time as the adapter sees it: the current instant and one-shot timers. Informers, the work queue and
- * leader election take a Clock so unit tests drive time by hand instead of sleeping.
+ * The one time source: the current instant and one-shot timers. Use cases (timestamps), informers,
+ * the work queue and leader election take a Clock so unit tests drive time by hand
+ * (shared/testing's manual clock) instead of sleeping.
  */
-import { sleepOn } from '../shared/index.ts';
+import { sleepOn } from './async.ts';
 
 /** Cancels a scheduled callback; calling it after the callback ran does nothing. */
 export type CancelTimer = () => void;
