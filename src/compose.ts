@@ -10,7 +10,7 @@ import { OciImageAccess, findLifecycleBinary, parseLocalReference, type Lifecycl
 import type { ReferenceChecks } from './api/index.ts';
 import { systemClock, type Clock } from './app/index.ts';
 import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from './controller/index.ts';
-import { createClusterObjectPatcher, createKeychainFactory, createKubeClient, createLeaseClient, createObjectClient, loadKubeConfig, type ObjectClient } from './k8s/index.ts';
+import { createClusterObjectPatcher, createKeychainCache, createKeychainFactory, createKubeClient, createLeaseClient, createObjectClient, loadKubeConfig, type ObjectClient } from './k8s/index.ts';
 import { defaultDockerKeychain, dockerConfigPath, parseReference, type Keychain, type RequestEvent } from './oci/index.ts';
 
 export type { KubeObject, ObjectClient } from './k8s/index.ts';
@@ -141,17 +141,16 @@ export interface ControllerEnvironment {
 export function createControllerEnvironment(options: ControllerEnvironmentOptions): ControllerEnvironment {
   const connection = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
   const client = createKubeClient(connection);
-  const images = new OciImageAccess({ insecureRegistries: options.insecureRegistries, userAgent: 'packsmith-controller' });
   const controllerKeychain = defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) });
-  const keychains = serviceAccountKeychains(createKeychainFactory({ client, controllerKeychain, logger: options.logger }));
+  // One keychain per credential key, one transport per keychain; a dropped keychain closes its transport.
+  const factory = createKeychainFactory({ client, controllerKeychain, logger: options.logger });
+  const cache = createKeychainCache({ build: (ref, io) => factory.build(ref, io), onEvict: (key) => images.registry.release(key) });
+  const images = new OciImageAccess({ insecureRegistries: options.insecureRegistries, userAgent: 'packsmith-controller' }, { keyOf: (keychain) => cache.transportKeyOf(keychain) });
+  const keychains = serviceAccountKeychains(cache);
   const metrics = createControllerMetrics({
     // Read at scrape time, after the manager below exists.
     queueDepth: () => manager.queueDepth(),
-    transfers: () =>
-      images.registry
-        .totals()
-        .map((c) => c.totals())
-        .reduce((sum, t) => ({ requests: sum.requests + t.requests, bytesSent: sum.bytesSent + t.bytesSent, bytesReceived: sum.bytesReceived + t.bytesReceived }), { requests: 0, bytesSent: 0, bytesReceived: 0 }),
+    transfers: () => images.registry.totals(),
   });
   const identity = options.identity ?? `${hostname()}-${randomBytes(4).toString('hex')}`;
   const manager = createManager({
