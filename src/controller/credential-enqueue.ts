@@ -1,8 +1,10 @@
 /**
  * Which work-queue keys a change to a ServiceAccount or Secret produces: every kpack resource whose
- * credentials come from that account (or from an account that names that Secret). Credentials are
- * read per reconcile, so re-enqueueing the users is what makes a fixed password take effect at once
- * rather than at the next spec change or resync. Only names are compared; Secret data is never read.
+ * credentials come from that account (or from an account that names that Secret), by the one
+ * credential rule (`credentialRefOf`) that reading uses too. The manager drops the cached keychains
+ * read from the changed object first, so re-enqueueing the users is what makes a fixed password take
+ * effect at once rather than at the next spec change or resync. Only names are compared; Secret data
+ * is never read.
  */
 import { credentialRefOf, type KindName } from '../api/index.ts';
 import type { InformerEvent, KubeObject } from '../k8s/index.ts';
