@@ -41,7 +41,7 @@ export class RegistryImages {
     return this.#pool.get(this.#keyOf(keychain) ?? this.#identityOf(keychain), () => ({ ...this.#settings, keychain }));
   }
 
-  /** Closes the transport under `key` (the keychain cache calls this when it drops a keychain). */
+  /** Stops reusing the transport under `key`, which closes once quiet (the keychain cache calls this when it drops a keychain). */
   release(key: string): void {
     this.#pool.evict(key);
   }

@@ -1,16 +1,19 @@
 /**
  * Registry transports by a stable key (the credential key of the keychain they carry), bounded and
- * with idle eviction: an evicted transport is closed, and its request totals are kept so that
- * counters read from `totals()` never go backwards.
+ * with idle eviction. An evicted transport is not reused; it is closed once it has sent no request
+ * for `graceMs`, so a reconcile still holding it (an image read earlier, a long push) finishes on it.
+ * Closed transports' request totals are kept, so counters read from `totals()` never go backwards.
  */
 import { RegistryTransport, type TransferTotals, type TransportOptions } from '../oci/index.ts';
 
 /** Limits of a TransportPool. */
 export interface TransportPoolOptions {
-  /** Most transports kept open (default 64). */
+  /** Most reusable transports kept (default 64). */
   maxTransports?: number;
-  /** A transport unused this long (ms) is closed (default 10 minutes). */
+  /** A transport not handed out this long (ms) is evicted (default 10 minutes). */
   idleMs?: number;
+  /** An evicted transport is closed after this long (ms) without a request (default 1 minute). */
+  graceMs?: number;
   /** Milliseconds clock (default `Date.now`). */
   now?: () => number;
 }
@@ -20,25 +23,33 @@ interface Slot {
   lastUsed: number;
 }
 
+interface Retiring {
+  requests: number;
+  quietSince: number;
+}
+
 /** Keyed, bounded transports; `close()` when done. */
 export class TransportPool {
   readonly #slots = new Map<string, Slot>();
+  readonly #retiring = new Map<RegistryTransport, Retiring>();
   readonly #max: number;
   readonly #idleMs: number;
+  readonly #graceMs: number;
   readonly #now: () => number;
-  readonly #retired: TransferTotals = emptyTotals();
+  readonly #closed: TransferTotals = emptyTotals();
   readonly #closing = new Set<Promise<void>>();
 
   constructor(options: TransportPoolOptions = {}) {
     this.#max = options.maxTransports ?? 64;
     this.#idleMs = options.idleMs ?? 600_000;
+    this.#graceMs = options.graceMs ?? 60_000;
     this.#now = options.now ?? Date.now;
   }
 
   /** The transport under `key`, created with `options` on first use (or after eviction). */
   get(key: string, options: () => TransportOptions): RegistryTransport {
     const now = this.#now();
-    this.#evictIdle(now);
+    this.#sweep(now);
     let slot = this.#slots.get(key);
     if (slot) {
       this.#slots.delete(key);
@@ -52,39 +63,51 @@ export class TransportPool {
     return slot.transport;
   }
 
-  /** Closes and forgets the transport under `key` (pending requests finish first). */
+  /** Stops handing out the transport under `key`; it closes once quiet for `graceMs`. */
   evict(key: string): void {
     const slot = this.#slots.get(key);
     if (!slot) return;
     this.#slots.delete(key);
-    addTotals(this.#retired, slot.transport.counters.totals());
-    const closing = slot.transport.close().catch(() => undefined);
-    this.#closing.add(closing);
-    void closing.finally(() => this.#closing.delete(closing));
+    this.#retiring.set(slot.transport, { requests: slot.transport.counters.totals().requests, quietSince: this.#now() });
   }
 
-  /** Transports open now. */
+  /** Transports open now (reusable ones and evicted ones not closed yet). */
   size(): number {
-    return this.#slots.size;
+    return this.#slots.size + this.#retiring.size;
   }
 
-  /** Request totals over every transport, evicted ones included. */
+  /** Request totals over every transport, closed ones included. */
   totals(): TransferTotals {
-    const sum = addTotals(emptyTotals(), this.#retired);
+    const sum = addTotals(emptyTotals(), this.#closed);
     for (const { transport } of this.#slots.values()) addTotals(sum, transport.counters.totals());
+    for (const transport of this.#retiring.keys()) addTotals(sum, transport.counters.totals());
     return sum;
   }
 
-  /** Closes every transport. */
+  /** Closes every transport at once. */
   async close(): Promise<void> {
     for (const key of [...this.#slots.keys()]) this.evict(key);
+    for (const transport of [...this.#retiring.keys()]) this.#close(transport);
     await Promise.all([...this.#closing]);
   }
 
-  #evictIdle(now: number): void {
+  #sweep(now: number): void {
     for (const [key, slot] of [...this.#slots]) {
       if (now - slot.lastUsed >= this.#idleMs) this.evict(key);
     }
+    for (const [transport, retiring] of [...this.#retiring]) {
+      const requests = transport.counters.totals().requests;
+      if (requests !== retiring.requests) this.#retiring.set(transport, { requests, quietSince: now });
+      else if (now - retiring.quietSince >= this.#graceMs) this.#close(transport);
+    }
+  }
+
+  #close(transport: RegistryTransport): void {
+    this.#retiring.delete(transport);
+    addTotals(this.#closed, transport.counters.totals());
+    const closing = transport.close().catch(() => undefined);
+    this.#closing.add(closing);
+    void closing.finally(() => this.#closing.delete(closing));
   }
 }
 
