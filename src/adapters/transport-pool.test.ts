@@ -66,6 +66,22 @@ describe('TransportPool', () => {
     await pool.close();
   });
 
+  it('gives a holder of an evicted key the retiring transport instead of opening another', async () => {
+    const { pool, at } = manual({ graceMs: 100 });
+    const a = pool.get('a', options);
+    pool.evict('a');
+    at(90);
+    expect(pool.get('a', options)).toBe(a);
+    at(150);
+    pool.get('b', options);
+    expect(pool.size()).toBe(2);
+    at(190);
+    pool.get('b', options);
+    expect(pool.size()).toBe(1);
+    expect(pool.get('a', options)).not.toBe(a);
+    await pool.close();
+  });
+
   it('keeps the totals of closed transports', async () => {
     const { pool, at } = manual({ graceMs: 0 });
     pool.get('a', options).counters.record(request('token'));
@@ -83,11 +99,15 @@ describe('RegistryImages transports', () => {
   it('shares one transport between keychains with the same key, and keys others by identity', async () => {
     const first = { resolve: (registry: string) => anonymousKeychain.resolve(registry) };
     const second = { resolve: (registry: string) => anonymousKeychain.resolve(registry) };
-    const keyed = new RegistryImages({}, { keyOf: () => 'team/sa#1' });
+    let generation = 1;
+    const keyed = new RegistryImages({}, { keyOf: () => `team/sa#${generation}` });
     const shared = keyed.transport(first);
     expect(keyed.transport(second)).toBe(shared);
+    // The keychain cache rebuilt the keychain: a new key, a new transport; the old one retires.
     keyed.release('team/sa#1');
+    generation = 2;
     expect(keyed.transport(first)).not.toBe(shared);
+    expect(keyed.transportCount()).toBe(2);
     const local = new RegistryImages();
     expect(local.transport(first)).toBe(local.transport(first));
     expect(local.transport(second)).not.toBe(local.transport(first));

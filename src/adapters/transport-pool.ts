@@ -1,7 +1,8 @@
 /**
  * Registry transports by a stable key (the credential key of the keychain they carry), bounded and
- * with idle eviction. An evicted transport is not reused; it is closed once it has sent no request
- * for `graceMs`, so a reconcile still holding it (an image read earlier, a long push) finishes on it.
+ * with idle eviction. An evicted transport is not handed out for new keys; it is closed once it has
+ * sent no request and not been asked for for `graceMs`, so a reconcile still holding it or its old
+ * keychain (an image read earlier, a long push) finishes on it instead of opening another.
  * Closed transports' request totals are kept, so counters read from `totals()` never go backwards.
  */
 import { RegistryTransport, type TransferTotals, type TransportOptions } from '../oci/index.ts';
@@ -24,6 +25,7 @@ interface Slot {
 }
 
 interface Retiring {
+  key: string;
   requests: number;
   quietSince: number;
 }
@@ -32,6 +34,8 @@ interface Retiring {
 export class TransportPool {
   readonly #slots = new Map<string, Slot>();
   readonly #retiring = new Map<RegistryTransport, Retiring>();
+  /** Evicted transports by key, for callers that still hold the old keychain. */
+  readonly #retiredKeys = new Map<string, RegistryTransport>();
   readonly #max: number;
   readonly #idleMs: number;
   readonly #graceMs: number;
@@ -50,6 +54,8 @@ export class TransportPool {
   get(key: string, options: () => TransportOptions): RegistryTransport {
     const now = this.#now();
     this.#sweep(now);
+    const retired = this.#retiredKeys.get(key);
+    if (retired) return this.#stillUsed(retired, now);
     let slot = this.#slots.get(key);
     if (slot) {
       this.#slots.delete(key);
@@ -68,7 +74,8 @@ export class TransportPool {
     const slot = this.#slots.get(key);
     if (!slot) return;
     this.#slots.delete(key);
-    this.#retiring.set(slot.transport, { requests: slot.transport.counters.totals().requests, quietSince: this.#now() });
+    this.#retiring.set(slot.transport, { key, requests: slot.transport.counters.totals().requests, quietSince: this.#now() });
+    this.#retiredKeys.set(key, slot.transport);
   }
 
   /** Transports open now (reusable ones and evicted ones not closed yet). */
@@ -97,12 +104,21 @@ export class TransportPool {
     }
     for (const [transport, retiring] of [...this.#retiring]) {
       const requests = transport.counters.totals().requests;
-      if (requests !== retiring.requests) this.#retiring.set(transport, { requests, quietSince: now });
+      if (requests !== retiring.requests) this.#retiring.set(transport, { ...retiring, requests, quietSince: now });
       else if (now - retiring.quietSince >= this.#graceMs) this.#close(transport);
     }
   }
 
+  /** A retiring transport asked for again (by a holder of the old keychain) stays open a grace period longer. */
+  #stillUsed(transport: RegistryTransport, now: number): RegistryTransport {
+    const retiring = this.#retiring.get(transport);
+    if (retiring) retiring.quietSince = now;
+    return transport;
+  }
+
   #close(transport: RegistryTransport): void {
+    const key = this.#retiring.get(transport)?.key;
+    if (key !== undefined && this.#retiredKeys.get(key) === transport) this.#retiredKeys.delete(key);
     this.#retiring.delete(transport);
     addTotals(this.#closed, transport.counters.totals());
     const closing = transport.close().catch(() => undefined);
