@@ -10,10 +10,10 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import { OciImageAccess, findLifecycleBinary, localReferenceChecks, type LifecycleSearch } from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
 import { imageReferenceChecks, systemClock, type Clock } from './app/index.ts';
-import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type Manager } from './controller/index.ts';
-import { createClusterObjectPatcher, createKeychainFactory, createKubeClient, createLeaseClient, createObjectClient, loadKubeConfig, type ObjectClient } from './k8s/index.ts';
-import { defaultDockerKeychain, dockerConfigPath, type Keychain, type RequestEvent } from './oci/index.ts';
-import type { Logger } from './shared/index.ts';
+import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type KeychainSource, type Manager } from './controller/index.ts';
+import { createClusterObjectPatcher, createKeychainCache, createKeychainFactory, createKubeClient, createLeaseClient, createObjectClient, loadKubeConfig, type KubeClient, type ObjectClient } from './k8s/index.ts';
+import { defaultDockerKeychain, dockerConfigPath, parseReference, type Keychain, type RequestEvent } from './oci/index.ts';
+import { messageOf, type Logger } from './shared/index.ts';
 import { publishCaBundle } from './webhook/index.ts';
 
 /** The reference rules, re-exported for the callers that hand them to api's validation (webhook, tests). */
@@ -108,17 +108,13 @@ export interface ControllerEnvironment {
 export function createControllerEnvironment(options: ControllerEnvironmentOptions): ControllerEnvironment {
   const connection = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
   const client = createKubeClient(connection);
-  const images = new OciImageAccess({ insecureRegistries: options.insecureRegistries, userAgent: 'packsmith-controller' });
   const controllerKeychain = defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) });
-  const keychains = serviceAccountKeychains(createKeychainFactory({ client, controllerKeychain, logger: options.logger }));
+  const { images, keychains } = controllerRegistryAccess({ client, controllerKeychain, logger: options.logger, settings: { insecureRegistries: options.insecureRegistries, userAgent: 'packsmith-controller' } });
   const metrics = createControllerMetrics({
     // Read at scrape time, after the manager below exists.
     queueDepth: () => manager.queueDepth(),
-    transfers: () =>
-      images.registry
-        .totals()
-        .map((c) => c.totals())
-        .reduce((sum, t) => ({ requests: sum.requests + t.requests, bytesSent: sum.bytesSent + t.bytesSent, bytesReceived: sum.bytesReceived + t.bytesReceived }), { requests: 0, bytesSent: 0, bytesReceived: 0 }),
+    transfers: () => images.registry.totals(),
+    transports: () => images.registry.transportCount(),
   });
   const identity = options.identity ?? `${hostname()}-${randomBytes(4).toString('hex')}`;
   const manager = createManager({
@@ -134,6 +130,29 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     ...(options.leaseNamespace ? { leader: { leases: createLeaseClient(connection), namespace: options.leaseNamespace, name: 'packsmith-controller', identity } } : {}),
   });
   return { manager, metrics, server: connection.server, close: () => images.close() };
+}
+
+/** Options of `controllerRegistryAccess`. */
+export interface ControllerRegistryOptions {
+  client: Pick<KubeClient, 'get'>;
+  /** Controller-wide credentials (default: anonymous). */
+  controllerKeychain?: Keychain;
+  logger?: Logger;
+  settings?: ConstructorParameters<typeof OciImageAccess>[0];
+  /** Keychain cache lifetime in ms (default 10 minutes). */
+  ttlMs?: number;
+}
+
+/**
+ * The controller's credentials and registry access, wired so that they share one key: keychains
+ * cached by credential key (dropped when a Secret or ServiceAccount they were read from changes),
+ * and one registry transport per cached keychain, closed when the keychain is dropped.
+ */
+export function controllerRegistryAccess(options: ControllerRegistryOptions): { images: OciImageAccess; keychains: KeychainSource } {
+  const factory = createKeychainFactory({ client: options.client, ...(options.controllerKeychain ? { controllerKeychain: options.controllerKeychain } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+  const cache = createKeychainCache({ build: (ref, io) => factory.build(ref, io), onEvict: (key) => images.registry.release(key), ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}) });
+  const images = new OciImageAccess(options.settings ?? {}, { keyOf: (keychain) => cache.transportKeyOf(keychain) });
+  return { images, keychains: serviceAccountKeychains(cache) };
 }
 
 /**

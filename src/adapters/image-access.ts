@@ -5,15 +5,15 @@
 import type { FetchedImage, ImageAccess, ReadImageOptions, StoredBlob, WriteImageOptions, WriteResult } from '../app/index.ts';
 import type { Image, Layer } from '../oci/index.ts';
 import { LayoutLocks, localLazyLayer, parseLocalReference, readLocalImage, writeLocalImage } from './local-images.ts';
-import { RegistryImages, type RegistrySettings } from './registry-images.ts';
+import { RegistryImages, type RegistrySettings, type TransportKeying } from './registry-images.ts';
 
 /** ImageAccess over registries and local layouts; `close()` releases registry connections. */
 export class OciImageAccess implements ImageAccess {
   readonly registry: RegistryImages;
   readonly #locks = new LayoutLocks();
 
-  constructor(settings: RegistrySettings = {}) {
-    this.registry = new RegistryImages(settings);
+  constructor(settings: RegistrySettings = {}, keying: TransportKeying = {}) {
+    this.registry = new RegistryImages(settings, keying);
   }
 
   readImage(reference: string, options: ReadImageOptions): Promise<FetchedImage> {

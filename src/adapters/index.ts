@@ -3,7 +3,8 @@
  * layouts). Only the composition root (`src/compose.ts`) imports this module.
  */
 export * from './image-access.ts';
-export { RegistryImages, type RegistrySettings } from './registry-images.ts';
+export { RegistryImages, type RegistrySettings, type TransportKeying } from './registry-images.ts';
+export { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
 export { parseLocalReference, type LocalReference } from './local-images.ts';
 export { findLifecycleBinary, probeLifecycleBinary, type LifecycleSearch } from './lifecycle-binary.ts';
 export { localReferenceChecks } from './local-reference-checks.ts';

@@ -1,33 +1,54 @@
 /**
- * Images in registries, through the oci registry client: one RegistryTransport per keychain (so
- * every image travels with the credentials of whoever owns it), reads by reference, idempotent
+ * Images in registries, through the oci registry client: one RegistryTransport per credential key
+ * (so every image travels with the credentials of whoever owns it, and resources sharing a
+ * ServiceAccount share connections, tokens and ping results), bounded with idle eviction; reads by reference, idempotent
  * writes (skipped when the tag already names the digest; extra tags only when pushed), and lazy
  * buildpack layers that a push to the same registry mounts and any other push streams on demand.
  */
 import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
-import type { Digest, Image, IoOptions, Keychain, Layer, TransportOptions } from '../oci/index.ts';
-import { RegistryTransport, fetchBlob, layerFromDescriptor, mediaTypes, parseReference, pushImage, remoteImage, repositoryOf } from '../oci/index.ts';
+import type { Digest, Image, IoOptions, Keychain, Layer, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
+import { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
+import { fetchBlob, layerFromDescriptor, mediaTypes, parseReference, pushImage, remoteImage, repositoryOf } from '../oci/index.ts';
 
 /** Registry settings shared by every transport (insecure hosts, CAs, logger, request hook). */
 export type RegistrySettings = Omit<TransportOptions, 'keychain'>;
 
-/** Registry access with per-keychain transports; `close()` when done. */
+/** How transports are keyed and bounded. */
+export interface TransportKeying extends TransportPoolOptions {
+  /**
+   * The stable key of a keychain (the controller's keychain cache gives its credential key); keychains
+   * without one are keyed by identity, which suits local mode's single Docker-config keychain.
+   */
+  keyOf?: (keychain: Keychain) => string | undefined;
+}
+
+/** Registry access with keyed, bounded transports; `close()` when done. */
 export class RegistryImages {
   readonly #settings: RegistrySettings;
-  readonly #transports = new Map<Keychain, RegistryTransport>();
+  readonly #pool: TransportPool;
+  readonly #keyOf: (keychain: Keychain) => string | undefined;
+  readonly #identities = new WeakMap<Keychain, string>();
+  #nextIdentity = 0;
 
-  constructor(settings: RegistrySettings = {}) {
+  constructor(settings: RegistrySettings = {}, keying: TransportKeying = {}) {
     this.#settings = settings;
+    this.#pool = new TransportPool(keying);
+    this.#keyOf = keying.keyOf ?? ((): undefined => undefined);
   }
 
-  /** The transport that carries `keychain`'s credentials (created on first use). */
+  /** The transport that carries `keychain`'s credentials (created on first use, or again after eviction). */
   transport(keychain: Keychain): RegistryTransport {
-    let transport = this.#transports.get(keychain);
-    if (!transport) {
-      transport = new RegistryTransport({ ...this.#settings, keychain });
-      this.#transports.set(keychain, transport);
-    }
-    return transport;
+    return this.#pool.get(this.#keyOf(keychain) ?? this.#identityOf(keychain), () => ({ ...this.#settings, keychain }));
+  }
+
+  /** Stops reusing the transport under `key`, which closes once quiet (the keychain cache calls this when it drops a keychain). */
+  release(key: string): void {
+    this.#pool.evict(key);
+  }
+
+  /** Transports open now. */
+  transportCount(): number {
+    return this.#pool.size();
   }
 
   /** The image (linux/amd64 out of an index) and `<repository>@<digest>`. */
@@ -59,13 +80,22 @@ export class RegistryImages {
     });
   }
 
-  /** Request totals over every transport (requests made, bytes up and down). */
-  totals(): RegistryTransport['counters'][] {
-    return [...this.#transports.values()].map((t) => t.counters);
+  /** Request totals over every transport, closed ones included (requests made, bytes up and down). */
+  totals(): TransferTotals {
+    return this.#pool.totals();
   }
 
   /** Closes every transport's connections. */
-  async close(): Promise<void> {
-    await Promise.all([...this.#transports.values()].map((t) => t.close()));
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+
+  #identityOf(keychain: Keychain): string {
+    let id = this.#identities.get(keychain);
+    if (id === undefined) {
+      id = `keychain-${++this.#nextIdentity}`;
+      this.#identities.set(keychain, id);
+    }
+    return id;
   }
 }

@@ -15,3 +15,4 @@ export * from './crd.ts';
 export * from './convert.ts';
 export * from './documents.ts';
 export * from './conditions.ts';
+export * from './credentials.ts';

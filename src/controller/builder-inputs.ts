@@ -4,13 +4,12 @@
  * keeps its last resolved fields and the builder keeps building from them); the catalog of
  * Buildpacks (own namespace only), ClusterBuildpacks and the store; and each party's keychain.
  */
-import type { KindName, KpackResource } from '../api/index.ts';
+import { credentialKey, credentialRefOf, type CredentialRef, type KindName, type KpackResource } from '../api/index.ts';
 import type { BuilderKeychains, CreateBuilderInput } from '../app/index.ts';
 import type { BuildpackCatalog, BuildpackSource, LifecycleRecord, OrderSpec, SourceRef, StackRecord } from '../cnb/index.ts';
 import type { Keychain } from '../oci/index.ts';
-import { buildpackServiceAccount } from './cluster-store.ts';
-import type { DependencyRef, ObjectCache, KeychainSource, ServiceAccountRef } from './ports.ts';
-import { serviceAccountRefOf, specOf } from './resolving.ts';
+import type { DependencyRef, ObjectCache, KeychainSource } from './ports.ts';
+import { specOf } from './resolving.ts';
 import { resolvedFields, statusOf } from './status.ts';
 
 const observedGeneration = (object: KpackResource): number => {
@@ -112,19 +111,9 @@ export function catalogFor(cache: ObjectCache, object: KpackResource, store: Kpa
   };
 }
 
-/** The builder's own service account: Builder `serviceAccountName` (or legacy `serviceAccount`) in its namespace; ClusterBuilder `serviceAccountRef`. */
-export function builderServiceAccount(object: KpackResource): ServiceAccountRef {
-  if (object.kind === 'ClusterBuilder') return serviceAccountRefOf(object);
-  const spec = specOf(object);
-  return { namespace: object.metadata.namespace ?? 'default', name: text(spec.serviceAccountName) || text(spec.serviceAccount) || 'default' };
-}
-
-const refId = (ref: ServiceAccountRef): string => `${ref.namespace ?? ''}/${ref.name ?? ''}`;
-
-function sourceOwnerRef(cache: ObjectCache, source: SourceRef): ServiceAccountRef | undefined {
+function sourceOwnerRef(cache: ObjectCache, source: SourceRef): CredentialRef | undefined {
   const owner = cache.get(source.kind, source.namespace ? `${source.namespace}/${source.name}` : source.name);
-  if (!owner) return undefined;
-  return source.kind === 'Buildpack' ? buildpackServiceAccount(owner) : serviceAccountRefOf(owner);
+  return owner ? credentialRefOf(owner) : undefined;
 }
 
 /**
@@ -132,11 +121,15 @@ function sourceOwnerRef(cache: ObjectCache, source: SourceRef): ServiceAccountRe
  * each buildpack source uses its owner's. Every distinct service account is resolved once, up front.
  */
 export async function builderKeychains(source: KeychainSource, cache: ObjectCache, object: KpackResource, found: { stack: KpackResource; lifecycle: KpackResource; catalog: BuildpackCatalog }): Promise<BuilderKeychains> {
-  const wanted = new Map<string, ServiceAccountRef>();
-  const want = (ref: ServiceAccountRef | undefined): void => void (ref && wanted.set(refId(ref), ref));
-  const builderRef = builderServiceAccount(object);
+  const wanted = new Map<string, CredentialRef>();
+  const want = (ref: CredentialRef | undefined): void => void (ref && wanted.set(credentialKey(ref), ref));
+  const builderRef = credentialRefOf(object);
   want(builderRef);
-  const own = (dependency: KpackResource): ServiceAccountRef => (serviceAccountRefOf(dependency).name ? serviceAccountRefOf(dependency) : builderRef);
+  // A stack or lifecycle without serviceAccountRef (no account named) reads with the builder's credentials.
+  const own = (dependency: KpackResource): CredentialRef => {
+    const ref = credentialRefOf(dependency);
+    return ref.serviceAccount ? ref : builderRef;
+  };
   want(own(found.stack));
   want(own(found.lifecycle));
   const { catalog } = found;
@@ -144,7 +137,7 @@ export async function builderKeychains(source: KeychainSource, cache: ObjectCach
   for (const s of sources) want(sourceOwnerRef(cache, s));
   const resolved = new Map<string, Keychain>();
   await Promise.all([...wanted].map(async ([id, ref]) => resolved.set(id, await source.keychainFor(ref))));
-  const of = (ref: ServiceAccountRef): Keychain => resolved.get(refId(ref)) as Keychain;
+  const of = (ref: CredentialRef): Keychain => resolved.get(credentialKey(ref)) as Keychain;
   return {
     builder: of(builderRef),
     stack: of(own(found.stack)),

@@ -5,14 +5,13 @@
 import { readLifecycle } from '../app/index.ts';
 import type { ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
-import { resolvingReconciler, serviceAccountRefOf, specOf } from './resolving.ts';
+import { resolvingReconciler, specOf } from './resolving.ts';
 
 /** Reconciles ClusterLifecycles. */
 export function clusterLifecycleReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterLifecycle',
-      serviceAccount: serviceAccountRefOf,
       resolve: async (object, keychain, signal) => {
         const image = specOf(object).image;
         const lifecycle = await readLifecycle({ image: typeof image === 'string' ? image : '', keychain }, { images: deps.images, signal });

@@ -5,7 +5,7 @@
  * keychains.
  */
 import type { KindName, KpackResource } from '../api/index.ts';
-import type { Informer, KeychainFactory, KubeClient, KubeObject } from '../k8s/index.ts';
+import type { Informer, KeychainCache, KeychainFactory, KubeClient, KubeObject } from '../k8s/index.ts';
 import { isAppError, messageOf, type Logger } from '../shared/index.ts';
 import type { EventSink, KeychainSource, ObjectCache, StatusWriter } from './ports.ts';
 
@@ -61,7 +61,7 @@ export function apiEventSink(client: KubeClient, logger: Logger): EventSink {
   };
 }
 
-/** Service-account keychains from the adapter's factory (kpack's SecretRef: `name` is the service account). */
-export function serviceAccountKeychains(factory: KeychainFactory): KeychainSource {
-  return { keychainFor: (ref) => factory.keychainFor({ ...(ref.namespace ? { namespace: ref.namespace } : {}), ...(ref.name ? { serviceAccount: ref.name } : {}) }) };
+/** Service-account keychains from the adapter's factory; a caching factory also gets the invalidations. */
+export function serviceAccountKeychains(factory: KeychainFactory & Partial<Pick<KeychainCache, 'invalidate'>>): KeychainSource {
+  return { keychainFor: (ref) => factory.keychainFor(ref), ...(factory.invalidate ? { invalidate: (change) => factory.invalidate?.(change) } : {}) };
 }

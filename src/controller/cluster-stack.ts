@@ -5,7 +5,7 @@
 import { resolveStack } from '../app/index.ts';
 import type { ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
-import { resolvingReconciler, serviceAccountRefOf, specOf } from './resolving.ts';
+import { resolvingReconciler, specOf } from './resolving.ts';
 
 const imageOf = (value: unknown): string => {
   const image = (value as { image?: unknown } | undefined)?.image;
@@ -17,7 +17,6 @@ export function clusterStackReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterStack',
-      serviceAccount: serviceAccountRefOf,
       resolve: async (object, keychain, signal) => {
         const spec = specOf(object);
         const id = typeof spec.id === 'string' ? spec.id : '';

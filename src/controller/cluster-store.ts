@@ -5,9 +5,9 @@
  */
 import type { KpackResource } from '../api/index.ts';
 import { readStore, type StoreSource } from '../app/index.ts';
-import type { ReconcilerDeps, ServiceAccountRef } from './ports.ts';
+import type { ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
-import { resolvingReconciler, serviceAccountRefOf, specOf } from './resolving.ts';
+import { resolvingReconciler, specOf } from './resolving.ts';
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -17,18 +17,11 @@ export function storeSources(object: KpackResource): StoreSource[] {
   return sources.map((s, i) => ({ image: text(s.image), path: `spec.sources[${i}]` }));
 }
 
-/** A Buildpack's credentials: its `serviceAccountName` (kpack: `default` when empty) in its namespace. */
-export function buildpackServiceAccount(object: KpackResource): ServiceAccountRef {
-  const name = text(specOf(object).serviceAccountName);
-  return { namespace: object.metadata.namespace ?? 'default', name: name || 'default' };
-}
-
 /** Reconciles ClusterStores. */
 export function clusterStoreReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterStore',
-      serviceAccount: serviceAccountRefOf,
       resolve: async (object, keychain, signal) => ({ buildpacks: await readStore({ sources: storeSources(object), keychain }, { images: deps.images, signal }) }),
     },
     deps,
@@ -40,7 +33,6 @@ export function buildpackReconciler(scope: 'namespaced' | 'cluster', deps: Recon
   return resolvingReconciler(
     {
       kind: scope === 'namespaced' ? 'Buildpack' : 'ClusterBuildpack',
-      serviceAccount: scope === 'namespaced' ? buildpackServiceAccount : serviceAccountRefOf,
       resolve: async (object, keychain, signal) => {
         const sources = [{ image: text(specOf(object).image), path: 'spec.image' }];
         return { buildpacks: await readStore({ sources, keychain }, { images: deps.images, signal }) };

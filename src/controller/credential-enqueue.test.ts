@@ -33,7 +33,12 @@ describe('keysForCredentialEvent', () => {
     },
     { title: 'a Secret in another namespace matches nothing', kind: 'Secret', event: event('update', 'registry', 'other'), keys: [] },
     { title: 'a Secret no account names matches nothing', kind: 'Secret', event: event('add', 'unused', 'team'), keys: [] },
-    { title: "the default account is a Builder's when it names none", kind: 'Secret', event: event('delete', 'other', 'team'), keys: ['Builder:team/web', 'ClusterBuilder:shared'] },
+    {
+      title: "the default account is a Builder's and a Buildpack's when they name none (kpack reads both with default)",
+      kind: 'Secret',
+      event: event('delete', 'other', 'team'),
+      keys: ['Builder:team/web', 'Buildpack:team/bp-anon', 'ClusterBuilder:shared'],
+    },
     { title: 'a ServiceAccount change enqueues its users in its namespace only', kind: 'ServiceAccount', event: event('add', 'pusher', 'other'), keys: ['ClusterStack:base'] },
     { title: 'periodic sync events enqueue nothing', kind: 'ServiceAccount', event: event('sync', 'pusher', 'team'), keys: [] },
   ];

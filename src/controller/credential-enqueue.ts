@@ -1,11 +1,13 @@
 /**
  * Which work-queue keys a change to a ServiceAccount or Secret produces: every kpack resource whose
- * credentials come from that account (or from an account that names that Secret). Credentials are
- * read per reconcile, so re-enqueueing the users is what makes a fixed password take effect at once
- * rather than at the next spec change or resync. Only names are compared; Secret data is never read.
+ * credentials come from that account (or from an account that names that Secret), by the one
+ * credential rule (`credentialRefOf`) that reading uses too. The manager drops the cached keychains
+ * read from the changed object first, so re-enqueueing the users is what makes a fixed password take
+ * effect at once rather than at the next spec change or resync. Only names are compared; Secret data
+ * is never read.
  */
-import type { KindName } from '../api/index.ts';
-import { secretRefOf, type InformerEvent, type KubeObject } from '../k8s/index.ts';
+import { credentialRefOf, type KindName } from '../api/index.ts';
+import type { InformerEvent, KubeObject } from '../k8s/index.ts';
 import { queueKey } from './enqueue.ts';
 
 /** The credential kinds the controller watches. */
@@ -50,7 +52,7 @@ export function keysForCredentialEvent(kind: CredentialKind, event: InformerEven
   const keys: string[] = [];
   for (const resourceKind of kinds) {
     for (const object of view.resources(resourceKind)) {
-      const ref = secretRefOf({ ...object, kind: resourceKind });
+      const ref = credentialRefOf({ ...object, kind: resourceKind });
       if (ref.namespace !== namespace || !accounts.has(ref.serviceAccount || 'default')) continue;
       const { name, namespace: ns } = object.metadata;
       keys.push(queueKey(resourceKind, ns ? `${ns}/${name}` : name));

@@ -150,6 +150,7 @@ export function createManager(options: ManagerOptions): Manager {
     }
     for (const kind of credentialKinds) {
       informers.get(kind)?.subscribe((event) => {
+        if (event.type !== 'sync') options.keychains.invalidate?.({ kind, ...event.object.metadata });
         for (const key of keysForCredentialEvent(kind, event, credentials, controllerKinds)) q.add(key);
       });
     }

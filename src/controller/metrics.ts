@@ -19,6 +19,8 @@ export interface MetricsOptions {
   queueDepth?: () => number;
   /** Read at scrape time. */
   transfers?: () => TransferTotals;
+  /** Read at scrape time: registry transports open now (bounded by the transport pool). */
+  transports?: () => number;
 }
 
 /** What the manager records; `render` gives the text exposition format. */
@@ -63,6 +65,14 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
     registers: [registry],
     collect() {
       if (options.queueDepth) depth.set(options.queueDepth());
+    },
+  });
+  const transports = new Gauge({
+    name: 'packsmith_registry_transports',
+    help: 'Registry transports (connection pools with their token caches) open now',
+    registers: [registry],
+    collect() {
+      if (options.transports) transports.set(options.transports());
     },
   });
   totalCounter(registry, 'packsmith_registry_requests_total', 'Registry HTTP requests', () => options.transfers?.().requests);

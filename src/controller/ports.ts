@@ -3,7 +3,7 @@
  * status writer, an event sink, service-account keychains and a dependency recorder. The manager
  * implements them over the Kubernetes adapter (src/k8s); unit tests pass hand-written fakes.
  */
-import type { KindName, KpackResource } from '../api/index.ts';
+import type { CredentialRef, KindName, KpackResource } from '../api/index.ts';
 import type { ImageAccess, Clock } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import type { Logger } from '../shared/index.ts';
@@ -36,15 +36,11 @@ export interface EventSink {
   record(kind: KindName, object: KpackResource, event: ObjectEvent): Promise<void>;
 }
 
-/** A service account to take credentials from: namespaced, or none (controller-wide credentials only). */
-export interface ServiceAccountRef {
-  namespace?: string;
-  name?: string;
-}
-
 /** Credentials for images, from a service account's secrets (kpack's rules) plus controller-wide ones. */
 export interface KeychainSource {
-  keychainFor(ref: ServiceAccountRef): Promise<Keychain>;
+  keychainFor(ref: CredentialRef): Promise<Keychain>;
+  /** Forgets credentials read from a changed Secret or ServiceAccount (a caching source implements it). */
+  invalidate?(change: { kind: 'Secret' | 'ServiceAccount'; namespace?: string; name: string }): void;
 }
 
 /** Names one object: `namespace` absent for cluster-scoped kinds (the Kubernetes adapter's ObjectRef shape). */

@@ -4,19 +4,17 @@
  * Ready with `observedGeneration`, and on failure keep the last resolved fields (D-b) with Ready
  * False and a message that says so. Events only when the outcome changes, not on every retry.
  */
-import type { KindName, KpackResource } from '../api/index.ts';
+import { credentialRefOf, type KindName, type KpackResource } from '../api/index.ts';
 import { failedStatus, readyStatus, type LocalStatus } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import { messageOf } from '../shared/index.ts';
-import type { ReconcilerDeps, ServiceAccountRef } from './ports.ts';
+import type { ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
 
 /** What differs between the resolving kinds. */
 export interface ResolvingKind {
   kind: KindName;
-  /** Whose credentials read the images. */
-  serviceAccount(object: KpackResource): ServiceAccountRef;
   /** Reads the images; resolves to the status fields on success (e.g. `{ buildpacks }`). */
   resolve(object: KpackResource, keychain: Keychain, signal?: AbortSignal): Promise<Record<string, unknown>>;
 }
@@ -24,12 +22,6 @@ export interface ResolvingKind {
 /** The spec as a plain record (validated by the webhook before it was stored). */
 export function specOf(object: KpackResource): Record<string, unknown> {
   return object.spec !== null && typeof object.spec === 'object' ? (object.spec as Record<string, unknown>) : {};
-}
-
-/** A `serviceAccountRef` (cluster-scoped resources): namespaced credentials, or none. */
-export function serviceAccountRefOf(object: KpackResource): ServiceAccountRef {
-  const ref = specOf(object).serviceAccountRef as { name?: string; namespace?: string } | undefined;
-  return ref?.name ? { name: ref.name, namespace: ref.namespace } : {};
 }
 
 interface Attempt {
@@ -42,7 +34,7 @@ interface Attempt {
 export function resolvingReconciler(kind: ResolvingKind, deps: ReconcilerDeps): Reconciler {
   const attempt = async (object: KpackResource, signal?: AbortSignal): Promise<Attempt> => {
     try {
-      const keychain = await deps.keychains.keychainFor(kind.serviceAccount(object));
+      const keychain = await deps.keychains.keychainFor(credentialRefOf(object));
       const fields = await kind.resolve(object, keychain, signal);
       return { status: readyStatus(object.metadata, deps.clock, fields), result: results.done };
     } catch (error) {

@@ -12,6 +12,7 @@ export * from './kube-client.ts';
 export * from './informer.ts';
 export * from './workqueue.ts';
 export * from './keychain.ts';
+export * from './keychain-cache.ts';
 export * from './tracker.ts';
 export * from './leader.ts';
 export * from './object-client.ts';

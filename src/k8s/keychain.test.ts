@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Credentials, staticKeychain } from '../oci/index.ts';
 import { NotFoundError, ValidationError } from '../shared/index.ts';
 import type { GetRequest } from './client.ts';
-import { createKeychainFactory, secretRefOf } from './keychain.ts';
+import { createKeychainFactory } from './keychain.ts';
 import type { KubeObject } from './types.ts';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
@@ -86,18 +86,5 @@ describe('createKeychainFactory', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain('secret ns/broken data..dockerconfigjson');
     expect((error as Error).message).not.toContain('s3cr3t');
-  });
-});
-
-describe('secretRefOf', () => {
-  it('derives refs as kpack does', () => {
-    const meta = { name: 'x', namespace: 'team' };
-    expect(secretRefOf({ kind: 'Builder', metadata: meta, spec: {} })).toEqual({ namespace: 'team', serviceAccount: 'default' });
-    expect(secretRefOf({ kind: 'Builder', metadata: meta, spec: { serviceAccount: 'legacy' } })).toEqual({ namespace: 'team', serviceAccount: 'legacy' });
-    expect(secretRefOf({ kind: 'Builder', metadata: meta, spec: { serviceAccountName: 'sa', serviceAccount: 'legacy' } })).toEqual({ namespace: 'team', serviceAccount: 'sa' });
-    expect(secretRefOf({ kind: 'Buildpack', metadata: meta, spec: {} })).toEqual({});
-    expect(secretRefOf({ kind: 'Buildpack', metadata: meta, spec: { serviceAccountName: 'sa' } })).toEqual({ namespace: 'team', serviceAccount: 'sa' });
-    expect(secretRefOf({ kind: 'ClusterBuilder', metadata: { name: 'cb' }, spec: { serviceAccountRef: { name: 'sa', namespace: 'ops' } } })).toEqual({ namespace: 'ops', serviceAccount: 'sa' });
-    expect(secretRefOf({ kind: 'ClusterStore', metadata: { name: 's' }, spec: {} })).toEqual({});
   });
 });

@@ -15,18 +15,10 @@ import {
   type IoOptions,
   type Keychain,
 } from '../oci/index.ts';
+import type { CredentialRef } from '../api/index.ts';
 import type { KubeClient } from './client.ts';
 import { credentialsOfSecrets } from './secret-credentials.ts';
 import type { KubeObject } from './types.ts';
-
-/** Where a resource's credentials come from; namespaced iff `namespace` is non-empty. */
-export interface SecretRef {
-  namespace?: string;
-  /** ServiceAccount name; empty means `default`. */
-  serviceAccount?: string;
-  /** Extra pull-secret names in `namespace`. */
-  imagePullSecrets?: readonly string[];
-}
 
 /** Builds keychains for resources. */
 export interface KeychainFactory {
@@ -34,7 +26,7 @@ export interface KeychainFactory {
    * The keychain for `ref`. Namespaced: service-account secrets, controller-wide, pull secrets (first
    * non-anonymous answer wins; a missing ServiceAccount or Secret is skipped). Otherwise: controller-wide only.
    */
-  keychainFor(ref: SecretRef, options?: IoOptions): Promise<Keychain>;
+  keychainFor(ref: CredentialRef, options?: IoOptions): Promise<Keychain>;
 }
 
 /** Options of `createKeychainFactory`. */
@@ -46,45 +38,38 @@ export interface KeychainFactoryOptions {
   logger?: Logger;
 }
 
-/** Creates a factory; each `keychainFor` call reads the ServiceAccount and its Secrets once, eagerly. */
-export function createKeychainFactory(options: KeychainFactoryOptions): KeychainFactory {
-  const controller = options.controllerKeychain ?? anonymousKeychain;
-  const logger = options.logger ?? silentLogger;
-  return {
-    async keychainFor(ref, io = {}) {
-      if (!ref.namespace) return controller;
-      const read = new SecretReader(options.client, ref.namespace, logger, io.signal);
-      const account = await read.serviceAccount(ref.serviceAccount || 'default');
-      const saSecrets = await read.secrets(namesOf(account?.secrets));
-      const pullSecrets = await read.secrets([...(ref.imagePullSecrets ?? []), ...namesOf(account?.imagePullSecrets)]);
-      // kpack's order: the service account's own secrets, the controller-wide (volume) credentials,
-      // then pull secrets (go-containerregistry's k8schain).
-      return multiKeychain([
-        authMapKeychain(credentialsOfSecrets(saSecrets, { basicAuth: true })),
-        controller,
-        authMapKeychain(credentialsOfSecrets(pullSecrets, { basicAuth: false })),
-      ]);
-    },
-  };
+/** A built keychain and the objects it was read from (the keychain cache evicts it when one changes). */
+export interface BuiltKeychain {
+  keychain: Keychain;
+  /** The ServiceAccount's name (read even when missing: its creation changes the answer). */
+  serviceAccount?: string;
+  /** Names of the Secrets it looked for, found or not. */
+  secrets: readonly string[];
 }
 
-/**
- * The SecretRef of a kpack resource, as kpack derives it: Builder → its own namespace and
- * `spec.serviceAccountName` (legacy `serviceAccount`, default `default`); Buildpack → its namespace
- * and `spec.serviceAccountName` (none: non-namespaced); cluster kinds → `spec.serviceAccountRef`
- * (none, or no namespace: non-namespaced).
- */
-export function secretRefOf(resource: KubeObject): SecretRef {
-  const spec = (resource.spec ?? {}) as { serviceAccountName?: string; serviceAccount?: string; serviceAccountRef?: { name?: string; namespace?: string } };
-  const namespace = resource.metadata.namespace;
-  if (resource.kind === 'Builder') {
-    return { namespace, serviceAccount: spec.serviceAccountName || spec.serviceAccount || 'default' };
-  }
-  if (resource.kind === 'Buildpack') {
-    return spec.serviceAccountName ? { namespace, serviceAccount: spec.serviceAccountName } : {};
-  }
-  const ref = spec.serviceAccountRef;
-  return ref?.namespace ? { namespace: ref.namespace, serviceAccount: ref.name || 'default' } : {};
+/** Creates a factory; each `keychainFor` call reads the ServiceAccount and its Secrets once, eagerly. */
+export function createKeychainFactory(options: KeychainFactoryOptions): KeychainFactory & { build(ref: CredentialRef, io?: IoOptions): Promise<BuiltKeychain> } {
+  const controller = options.controllerKeychain ?? anonymousKeychain;
+  const logger = options.logger ?? silentLogger;
+  const build = async (ref: CredentialRef, io: IoOptions = {}): Promise<BuiltKeychain> => {
+    if (!ref.namespace) return { keychain: controller, secrets: [] };
+    const read = new SecretReader(options.client, ref.namespace, logger, io.signal);
+    const serviceAccount = ref.serviceAccount || 'default';
+    const account = await read.serviceAccount(serviceAccount);
+    const saNames = namesOf(account?.secrets);
+    const pullNames = [...(ref.imagePullSecrets ?? []), ...namesOf(account?.imagePullSecrets)];
+    const saSecrets = await read.secrets(saNames);
+    const pullSecrets = await read.secrets(pullNames);
+    // kpack's order: the service account's own secrets, the controller-wide (volume) credentials,
+    // then pull secrets (go-containerregistry's k8schain).
+    const keychain = multiKeychain([
+      authMapKeychain(credentialsOfSecrets(saSecrets, { basicAuth: true })),
+      controller,
+      authMapKeychain(credentialsOfSecrets(pullSecrets, { basicAuth: false })),
+    ]);
+    return { keychain, serviceAccount, secrets: [...new Set([...saNames, ...pullNames])] };
+  };
+  return { build, keychainFor: async (ref, io) => (await build(ref, io)).keychain };
 }
 
 function namesOf(refs: unknown): string[] {

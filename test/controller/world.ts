@@ -41,10 +41,10 @@ export interface World {
 export const conditionOf = (status: Record<string, unknown> | undefined, type: string): { status?: string; message?: string } | undefined =>
   (status?.conditions as Array<{ type: string; status: string; message?: string }> | undefined)?.find((c) => c.type === type);
 
-/** Starts the servers, applies the CRDs and publishes the inputs. */
-export async function startWorld(name: string): Promise<World> {
+/** Starts the servers (registry with Basic auth, or token auth for benchmarks that count token requests), applies the CRDs and publishes the inputs. */
+export async function startWorld(name: string, options: { registryMode?: 'basic' | 'token' } = {}): Promise<World> {
   const work = await scratchDir(name);
-  const [kube, registry] = await Promise.all([startKube(), startRegistry({ mode: 'basic' })]);
+  const [kube, registry] = await Promise.all([startKube(), startRegistry({ mode: options.registryMode ?? 'basic' })]);
   const kubectl = async (args: string[], input?: string): Promise<string> => {
     const result = await kube.kubectl(args, input === undefined ? {} : { input });
     if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);

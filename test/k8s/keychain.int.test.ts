@@ -2,7 +2,8 @@
 // docker-registry with htpasswd Basic auth: the service account's annotated basic-auth Secret
 // pushes, a dockerconfigjson pull secret pushes, and a wrong password is refused with 401.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeychainFactory, createKubeClient, secretRefOf, type KeychainFactory } from '../../src/k8s/index.ts';
+import { credentialRefOf } from '../../src/api/index.ts';
+import { createKeychainFactory, createKubeClient, type KeychainFactory } from '../../src/k8s/index.ts';
 import { RegistryError, RegistryTransport, pushImage, type Keychain } from '../../src/oci/index.ts';
 import { randomImage } from '../../src/oci/testing/index.ts';
 import { startRegistry, type RegistryHandle } from '../harness/index.ts';
@@ -58,7 +59,7 @@ async function push(keychain: Keychain, repository: string): Promise<string> {
 describe('keychains from ServiceAccounts against the real registry', () => {
   it('a Builder with serviceAccountName pushes with the annotated basic-auth Secret (first secret wins)', async () => {
     const builder = { kind: 'Builder', metadata: { name: 'b', namespace: ns }, spec: { serviceAccountName: 'builder-sa' } };
-    const keychain = await factory.keychainFor(secretRefOf(builder));
+    const keychain = await factory.keychainFor(credentialRefOf(builder));
     const credentials = await keychain.resolve(registry.host);
     expect(credentials.username).toBe(registry.username);
     expect(String(credentials)).not.toContain(registry.password ?? '?');
@@ -67,7 +68,7 @@ describe('keychains from ServiceAccounts against the real registry', () => {
 
   it('a ClusterBuilder serviceAccountRef reaches pull secrets (dockerconfigjson) of that account', async () => {
     const clusterBuilder = { kind: 'ClusterBuilder', metadata: { name: 'cb' }, spec: { serviceAccountRef: { name: 'pull-sa', namespace: ns } } };
-    const keychain = await factory.keychainFor(secretRefOf(clusterBuilder));
+    const keychain = await factory.keychainFor(credentialRefOf(clusterBuilder));
     expect(await push(keychain, 'k8s/pull')).toMatch(/^sha256:/);
   });
 

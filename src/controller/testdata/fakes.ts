@@ -60,7 +60,7 @@ export class FakeCluster {
           return Promise.resolve();
         },
       },
-      keychains: { keychainFor: (ref) => Promise.resolve(namedKeychain(ref.name ? `${ref.namespace ?? ''}/${ref.name}` : 'controller')) },
+      keychains: { keychainFor: (ref) => Promise.resolve(namedKeychain(ref.namespace ? `${ref.namespace}/${ref.serviceAccount ?? 'default'}` : 'controller')) },
       images,
       clock: fixedClock(now),
       logger: silentLogger,
