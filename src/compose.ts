@@ -12,8 +12,8 @@ import type { ReferenceChecks } from './api/index.ts';
 import { imageReferenceChecks, systemClock, type Clock } from './app/index.ts';
 import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type KeychainSource, type Manager } from './controller/index.ts';
 import { createClusterObjectPatcher, createKeychainCache, createKeychainFactory, createKubeClient, createLeaseClient, createObjectClient, loadKubeConfig, type KubeClient, type ObjectClient } from './k8s/index.ts';
-import { defaultDockerKeychain, dockerConfigPath, parseReference, type Keychain, type RequestEvent } from './oci/index.ts';
-import { messageOf, type Logger } from './shared/index.ts';
+import { defaultDockerKeychain, dockerConfigPath, type Keychain, type RequestEvent } from './oci/index.ts';
+import type { Logger } from './shared/index.ts';
 import { publishCaBundle } from './webhook/index.ts';
 
 /** The reference rules, re-exported for the callers that hand them to api's validation (webhook, tests). */
