@@ -4,7 +4,8 @@ const layers = {
   shared: [],
   oci: ['shared'],
   cnb: ['oci', 'shared'],
-  app: ['cnb', 'oci', 'shared'],
+  // app reads kpack's typed resources and the one credential rule from api (pure data and functions, no I/O).
+  app: ['api', 'cnb', 'oci', 'shared'],
   api: ['cnb', 'shared'],
   k8s: ['api', 'oci', 'shared'],
   controller: ['app', 'api', 'k8s', 'oci', 'cnb', 'shared'],

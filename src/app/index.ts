@@ -11,6 +11,7 @@ export * from './read-lifecycle.ts';
 export * from './builder-tag.ts';
 export type * from './builder-record.ts';
 export * from './create-builder.ts';
+export * from './builder-inputs.ts';
 export * from './local-status.ts';
 export * from './local-build.ts';
 export * from './inspect-image.ts';

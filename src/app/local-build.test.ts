@@ -67,14 +67,14 @@ describe('localBuild', () => {
     expect(access.calls.filter((c) => c.keychain !== 'docker-config')).toEqual([]);
   });
 
-  it('names missing dependencies the way kpack does', async () => {
+  it('names every missing dependency at once, in kpack\'s order and words', async () => {
     const access = await images();
     const [outcome] = await localBuild(
       [{ kind: 'Builder', name: 'x', namespace: 'default', spec: { tag: 'r.test/x', stack: { name: 'nope' }, store: { name: 'gone' }, lifecycle: { name: 'default-lifecycle' }, order: [] } }],
       { images: access, keychain, clock },
     );
     expect(outcome!.summary).toBe(
-      ['clusterstack.kpack.io "nope" not found', 'clusterlifecycle.kpack.io "default-lifecycle" not found', 'clusterstore.kpack.io "gone" not found'].join('\n'),
+      ['clusterstore.kpack.io "gone" not found', 'clusterstack.kpack.io "nope" not found', 'clusterlifecycle.kpack.io "default-lifecycle" not found'].join('\n'),
     );
   });
 });

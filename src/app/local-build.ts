@@ -2,12 +2,14 @@
  * Local mode: resolves a set of kpack resources without a cluster, in dependency order (stores,
  * buildpacks, stacks and lifecycles first, then builders), and returns for each one the status the
  * controller would write. A failing resource does not stop unrelated ones; a builder whose stack,
- * lifecycle, store or named buildpack failed fails with a message that names it.
+ * lifecycle, store or named buildpack failed fails with a message that names every one of them
+ * (through the same inputs path as the controller, `gatherBuilderInputs`).
  */
-import type { BuildpackCatalog, BuildpackSource, LifecycleRecord, OrderSpec, StackRecord } from '../cnb/index.ts';
+import type { BuilderSpec } from '../api/index.ts';
 import type { IoOptions, Keychain } from '../oci/index.ts';
 import { createLimiter, messageOf } from '../shared/index.ts';
-import { createBuilder, type CreateBuilderInput } from './create-builder.ts';
+import { gatherBuilderInputs, type BuilderLookup, type BuilderResource, type Supplier } from './builder-inputs.ts';
+import { createBuilder } from './create-builder.ts';
 import { builderFailure, builderSuccess, failedStatus, readyStatus, type LocalStatus } from './local-status.ts';
 import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
 import { readLifecycle } from './read-lifecycle.ts';
@@ -56,10 +58,6 @@ export interface LocalBuildDeps extends IoOptions {
 
 type Spec = Record<string, unknown>;
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
-const ref = (value: unknown): { kind: string; name: string } => {
-  const object = (value ?? {}) as Spec;
-  return { kind: str(object.kind), name: str(object.name) };
-};
 
 /** Reads one dependency resource; throws what its use case throws. */
 async function resolveDependency(resource: LocalResource, deps: LocalBuildDeps): Promise<{ status: LocalStatus; summary: string; value: unknown }> {
@@ -117,90 +115,43 @@ export async function localBuild(resources: readonly LocalResource[], deps: Loca
   return resources.map((r) => (results.get(r) as Resolved).outcome);
 }
 
-function findDependency(all: readonly Resolved[], kind: string, name: string): Resolved | undefined {
-  return all.find((d) => d.outcome.resource.kind === kind && d.outcome.resource.name === name);
-}
+const builderKinds = new Set<LocalResource['kind']>(['Builder', 'ClusterBuilder']);
 
-const notFound = (kind: string, name: string): string => `${kind.toLowerCase()}.kpack.io "${name}" not found`;
-
-function notReady(builder: LocalResource, kind: string, dependency: Resolved): string {
-  const { name } = dependency.outcome.resource;
-  const lead = builder.kind === 'ClusterBuilder' && kind === 'ClusterStack' ? `stack ${name} is not ready` : `Error: ${kind.toLowerCase()} '${name}' is not ready`;
-  return `${lead}: ${dependency.outcome.summary}`;
-}
-
-/** The dependency's value, or the message saying why the builder cannot use it. */
-function need(builder: LocalResource, all: readonly Resolved[], kind: string, name: string): Resolved | string {
-  const found = findDependency(all, kind, name);
-  if (!found) return notFound(kind, name);
-  return found.outcome.ok ? found : notReady(builder, kind, found);
-}
-
-function asSource(resolved: Resolved): BuildpackSource {
-  const { kind, name, namespace } = resolved.outcome.resource;
-  const buildpacks = resolved.outcome.ok ? (resolved.value as BuildpackSource['buildpacks']) : [];
-  return { kind: kind as BuildpackSource['kind'], name, ...(namespace ? { namespace } : {}), buildpacks };
-}
-
-function catalogFor(builder: LocalResource, all: readonly Resolved[], store: Resolved | undefined): BuildpackCatalog {
-  const namespace = builder.namespace ?? 'default';
-  const ofKind = (kind: string): Resolved[] => all.filter((d) => d.outcome.resource.kind === kind);
+/** The lookup of `gatherBuilderInputs` over the outcomes of this run: a failed resource is one whose reason is its failure. */
+function outcomeLookup(all: readonly Resolved[], keychain: Keychain): BuilderLookup {
+  const suppliers = all.filter((d) => !builderKinds.has(d.outcome.resource.kind)).map(supplierOf);
+  const inNamespace = (supplier: Supplier, namespace: string | undefined): boolean => supplier.kind !== 'Buildpack' || (supplier.metadata.namespace ?? 'default') === (namespace ?? 'default');
   return {
-    buildpacks: builder.kind === 'Builder' ? ofKind('Buildpack').filter((d) => (d.outcome.resource.namespace ?? 'default') === namespace).map(asSource) : [],
-    clusterBuildpacks: ofKind('ClusterBuildpack').map(asSource),
-    ...(store ? { store: asSource(store) } : {}),
+    get: (kind, name, namespace) => suppliers.find((s) => s.kind === kind && s.metadata.name === name && inNamespace(s, namespace)),
+    list: (kind, namespace) => suppliers.filter((s) => s.kind === kind && inNamespace(s, namespace)),
+    keychainFor: () => Promise.resolve(keychain),
   };
 }
 
-/** Failed Buildpack/ClusterBuildpack objects the order names by kind and name. */
-function failedNamedBuildpacks(builder: LocalResource, all: readonly Resolved[]): string[] {
-  const refs = ((builder.spec.order ?? []) as Spec[]).flatMap((entry) => ((entry.group ?? []) as Spec[]).map(ref));
-  return refs
-    .map((r) => findDependency(all, r.kind, r.name))
-    .filter((d): d is Resolved => d !== undefined && !d.outcome.ok)
-    .map((d) => notReady(builder, d.outcome.resource.kind, d));
-}
-
-interface BuilderDependencies {
-  stack: Resolved;
-  lifecycle: Resolved;
-  store?: Resolved;
-}
-
-/** The builder's dependencies, or every message saying why it cannot be built. */
-function gatherDependencies(builder: LocalResource, all: readonly Resolved[]): BuilderDependencies | string[] {
-  const spec = builder.spec;
-  const stack = need(builder, all, 'ClusterStack', ref(spec.stack).name);
-  const lifecycle = need(builder, all, 'ClusterLifecycle', ref(spec.lifecycle).name || 'default-lifecycle');
-  const storeName = ref(spec.store).name;
-  const store = storeName ? need(builder, all, 'ClusterStore', storeName) : undefined;
-  const problems = [stack, lifecycle, store].filter((p): p is string => typeof p === 'string');
-  problems.push(...failedNamedBuildpacks(builder, all));
-  if (problems.length > 0) return problems;
-  return { stack: stack as Resolved, lifecycle: lifecycle as Resolved, store: store as Resolved | undefined };
-}
-
-function builderInput(builder: LocalResource, found: BuilderDependencies, all: readonly Resolved[], keychain: Keychain): CreateBuilderInput {
-  const spec = builder.spec;
-  const order = ((spec.order ?? []) as Spec[]).map((e) => ({ group: (e.group ?? []) as OrderSpec[number]['group'] }));
+function supplierOf({ outcome, value }: Resolved): Supplier {
+  const { kind, name, namespace, spec } = outcome.resource;
   return {
-    builder: { kind: builder.kind as 'Builder' | 'ClusterBuilder', name: builder.name, namespace: builder.namespace ?? 'default' },
-    spec: { tag: str(spec.tag), order, additionalLabels: spec.additionalLabels as Record<string, string> | undefined },
-    stack: found.stack.value as StackRecord,
-    lifecycle: found.lifecycle.value as LifecycleRecord,
-    catalog: catalogFor(builder, all, found.store),
-    keychains: { builder: keychain, stack: keychain, lifecycle: keychain, source: () => keychain },
-    observed: { stackGeneration: found.stack.outcome.status.observedGeneration, storeGeneration: found.store?.outcome.status.observedGeneration ?? 0 },
+    kind: kind as Supplier['kind'],
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    spec,
+    observedGeneration: outcome.status.observedGeneration,
+    resolved: outcome.ok ? { ok: true, value } : { ok: false, reason: outcome.summary },
   };
+}
+
+function builderResourceOf(builder: LocalResource): BuilderResource {
+  // The file reader validated and defaulted the spec (src/cli/local-resources.ts).
+  const spec = builder.spec as BuilderSpec;
+  return { kind: builder.kind as BuilderResource['kind'], metadata: { name: builder.name, ...(builder.namespace ? { namespace: builder.namespace } : {}) }, spec };
 }
 
 async function runBuilder(builder: LocalResource, all: readonly Resolved[], deps: LocalBuildDeps): Promise<LocalOutcome> {
   const fail = (message: string): LocalOutcome => ({ resource: builder, ok: false, status: builderFailure(builder, deps.clock, message), summary: message });
-  const found = gatherDependencies(builder, all);
-  if (Array.isArray(found)) return fail(found.join('\n'));
+  const gathered = await gatherBuilderInputs(builderResourceOf(builder), outcomeLookup(all, deps.keychain));
+  if (!gathered.ok) return fail(gathered.problems.join('\n'));
   deps.onResource?.({ resource: builder, phase: 'started' });
   try {
-    const outcome = await createBuilder(builderInput(builder, found, all, deps.keychain), {
+    const outcome = await createBuilder(gathered.input, {
       images: deps.images,
       clock: deps.clock,
       onProgress: deps.onProgress,

@@ -6,9 +6,9 @@
  * announces each new image digest; a Warning each new failure.
  */
 import type { KindName, KpackResource } from '../api/index.ts';
-import { builderFailure, builderSuccess, createBuilder, readyStatus, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
+import { builderFailure, builderSuccess, createBuilder, gatherBuilderInputs, readyStatus, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
 import { messageOf, MissingDependencyError } from '../shared/index.ts';
-import { builderInput, builderKeychains, catalogFor, declaredDependencies, gatherDependencies, MissingDependency } from './builder-inputs.ts';
+import { builderResource, cacheLookup, declaredDependencies } from './builder-inputs.ts';
 import type { ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
@@ -43,18 +43,14 @@ function track(deps: ReconcilerDeps, kind: KindName, object: KpackResource, outc
   deps.tracker.setDependencies({ kind, name, ...(namespace ? { namespace } : {}) }, { objects: [...declared.objects, ...used], buildpackIds: [...ids] });
 }
 
-async function attempt(kind: KindName, object: KpackResource, deps: ReconcilerDeps, signal?: AbortSignal): Promise<Attempt> {
-  const found = gatherDependencies(deps.cache, object, kind === 'ClusterBuilder');
-  if (found instanceof MissingDependency) {
-    // A dependency that does not exist enqueues this builder when it is created; one without a resolved status is polled.
-    const missing = new MissingDependencyError([found.message], found.exists ? { requeueAfterMs: dependencyWaitMs } : {});
-    return { status: failure(object, deps, found.message), result: resultForError(missing), failure: found.message };
-  }
+async function attempt(kind: 'Builder' | 'ClusterBuilder', object: KpackResource, deps: ReconcilerDeps, signal?: AbortSignal): Promise<Attempt> {
   try {
-    const catalog = catalogFor(deps.cache, object, found.store);
-    const keychains = await builderKeychains(deps.keychains, deps.cache, object, { ...found, catalog });
-    const input = builderInput(object, found, catalog, keychains);
-    const outcome = await createBuilder(input, { images: deps.images, clock: deps.clock, signal, createdBy: { name: 'packsmith' } });
+    const gathered = await gatherBuilderInputs(builderResource(kind, object), cacheLookup(deps.cache, deps.keychains));
+    if (!gathered.ok) {
+      // A dependency that does not exist enqueues this builder when it is created; one without a resolved status is polled.
+      throw new MissingDependencyError(gathered.problems, gathered.waitForEvent ? {} : { requeueAfterMs: dependencyWaitMs });
+    }
+    const outcome = await createBuilder(gathered.input, { images: deps.images, clock: deps.clock, signal, createdBy: { name: 'packsmith' } });
     return { status: builderSuccess(object.metadata, deps.clock, outcome.record), result: results.done, outcome };
   } catch (error) {
     return { status: failure(object, deps, messageOf(error)), result: resultForError(error), failure: messageOf(error) };
@@ -74,7 +70,7 @@ async function announce(kind: KindName, object: KpackResource, deps: ReconcilerD
 
 /** Reconciles Builders (`scope: 'namespaced'`) or ClusterBuilders (`scope: 'cluster'`). */
 export function builderReconciler(scope: 'namespaced' | 'cluster', deps: ReconcilerDeps): Reconciler {
-  const kind: KindName = scope === 'namespaced' ? 'Builder' : 'ClusterBuilder';
+  const kind = scope === 'namespaced' ? 'Builder' : 'ClusterBuilder';
   return {
     async reconcile(key, signal) {
       const cached = deps.cache.get(kind, key);

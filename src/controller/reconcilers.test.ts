@@ -144,6 +144,16 @@ describe('Builder reconciler', () => {
     expect(cluster.tracked.get('Builder:team/web')?.objects).toContainEqual({ kind: 'ClusterStack', name: 'base' });
   });
 
+  it('reports every missing or unready dependency at once, kpack\'s first line first (the same path as local mode)', async () => {
+    await clusterLifecycleReconciler(deps).reconcile('default-lifecycle');
+    cluster.objects.delete('ClusterStack:base');
+    // The store exists but has never resolved; the stack does not exist: both are named, so polling continues.
+    expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'requeueAfter', delayMs: dependencyWaitMs, failure: 'missing-dependency' });
+    expect(cluster.status('Builder', 'team/web')).toMatchObject({
+      conditions: [{ message: 'Builder has no latestImage' }, { message: ["Error: clusterstore 'default' is not ready: it has no resolved status yet", 'clusterstack.kpack.io "base" not found'].join('\n') }],
+    });
+  });
+
   it('keeps the last image after a failure: Ready True, UpToDate False with the reason, a Warning event', async () => {
     await resolveDependencies();
     await builderReconciler('namespaced', deps).reconcile('team/web');

@@ -1,0 +1,180 @@
+/**
+ * The one path that gathers a builder's inputs, for the controller and local mode alike (kpack's
+ * §4.1 with D-b's gate): the store, stack and lifecycle it names, the buildpack catalog (Buildpacks
+ * of its own namespace, every ClusterBuildpack, the store) and each party's keychain, all through
+ * one lookup port. Every missing or unresolved dependency is reported at once, in kpack's order
+ * (store, stack, lifecycle, then Buildpack objects the order names), each in kpack's words.
+ */
+import { credentialKey, credentialRefOf, type BuilderSpec, type ClusterBuilderSpec, type CredentialRef } from '../api/index.ts';
+import type { BuildpackCatalog, BuildpackRecord, BuildpackSource, LifecycleRecord, OrderSpec, SourceRef, StackRecord } from '../cnb/index.ts';
+import type { Keychain } from '../oci/index.ts';
+import type { BuilderKeychains, CreateBuilderInput } from './create-builder.ts';
+
+/** The kinds a builder takes its inputs from. */
+export type SupplierKind = 'ClusterStore' | 'Buildpack' | 'ClusterBuildpack' | 'ClusterStack' | 'ClusterLifecycle';
+
+/**
+ * A resource a builder may use, as the lookup sees it: its identity, the spec fields the credential
+ * rule reads, and what it resolved to (a StackRecord, a LifecycleRecord or the BuildpackRecords of a
+ * store or buildpack), or why it has not (the words after kpack's "is not ready: ").
+ */
+export interface Supplier {
+  kind: SupplierKind;
+  metadata: { name: string; namespace?: string };
+  spec?: unknown;
+  /** The generation its resolved value was observed at. */
+  observedGeneration: number;
+  resolved: { ok: true; value: unknown } | { ok: false; reason: string };
+}
+
+/** The builder whose inputs are gathered (a valid, defaulted v1alpha2 object). */
+export interface BuilderResource {
+  kind: 'Builder' | 'ClusterBuilder';
+  metadata: { name: string; namespace?: string };
+  spec: BuilderSpec | ClusterBuilderSpec;
+}
+
+/** Where the inputs come from: the informer cache in the controller, the resolved files in local mode. */
+export interface BuilderLookup {
+  /** The supplier of `kind` named `name` (in `namespace` for Buildpacks), or undefined when none exists. */
+  get(kind: SupplierKind, name: string, namespace?: string): Supplier | undefined;
+  /** Every Buildpack of `namespace`, or every ClusterBuildpack. */
+  list(kind: 'Buildpack' | 'ClusterBuildpack', namespace?: string): readonly Supplier[];
+  /** Credentials of one credential reference (the one rule: `credentialRefOf`). */
+  keychainFor(ref: CredentialRef): Promise<Keychain>;
+}
+
+/** The inputs, or every reason they cannot be gathered; `waitForEvent` when every reason is an object that does not exist yet. */
+export type GatheredInputs = { ok: true; input: CreateBuilderInput } | { ok: false; problems: string[]; waitForEvent: boolean };
+
+/** The stack, lifecycle (default `default-lifecycle`) and store names a builder spec refers to. */
+export function builderRefs(spec: BuilderSpec | ClusterBuilderSpec): { stack: string; lifecycle: string; store?: string } {
+  const store = spec.store?.name;
+  return { stack: spec.stack?.name ?? '', lifecycle: spec.lifecycle?.name || 'default-lifecycle', ...(store ? { store } : {}) };
+}
+
+/** The order as the spec writes it. */
+export function orderOf(spec: BuilderSpec | ClusterBuilderSpec): OrderSpec {
+  return (spec.order ?? []).map((entry) => ({ group: entry.group ?? [] }));
+}
+
+interface Problem {
+  message: string;
+  missing: boolean;
+}
+
+function notFound(kind: SupplierKind, name: string): Problem {
+  return { message: `${kind.toLowerCase()}.kpack.io "${name}" not found`, missing: true };
+}
+
+function notReady(builder: BuilderResource, supplier: Supplier, reason: string): Problem {
+  const { kind, metadata } = supplier;
+  // kpack's ClusterBuilder words a stack problem differently from every other dependency.
+  const lead = builder.kind === 'ClusterBuilder' && kind === 'ClusterStack' ? `stack ${metadata.name} is not ready` : `Error: ${kind.toLowerCase()} '${metadata.name}' is not ready`;
+  return { message: `${lead}: ${reason}`, missing: false };
+}
+
+function need(builder: BuilderResource, lookup: BuilderLookup, kind: SupplierKind, name: string): Supplier | Problem {
+  const found = lookup.get(kind, name, kind === 'Buildpack' ? builder.metadata.namespace : undefined);
+  if (!found) return notFound(kind, name);
+  return found.resolved.ok ? found : notReady(builder, found, found.resolved.reason);
+}
+
+/** Buildpack and ClusterBuildpack objects the order names by kind and name that exist but have not resolved. */
+function unresolvedNamedBuildpacks(builder: BuilderResource, lookup: BuilderLookup): Problem[] {
+  const problems: Problem[] = [];
+  for (const ref of orderOf(builder.spec).flatMap((entry) => entry.group)) {
+    if ((ref.kind !== 'Buildpack' && ref.kind !== 'ClusterBuildpack') || !ref.name) continue;
+    const found = lookup.get(ref.kind, ref.name, ref.kind === 'Buildpack' ? builder.metadata.namespace : undefined);
+    if (found && !found.resolved.ok) problems.push(notReady(builder, found, found.resolved.reason));
+  }
+  return problems;
+}
+
+const isSupplier = (value: Supplier | Problem | undefined): value is Supplier => value !== undefined && 'kind' in value;
+
+function asSource(supplier: Supplier): BuildpackSource {
+  const { kind, metadata } = supplier;
+  const buildpacks = supplier.resolved.ok ? (supplier.resolved.value as readonly BuildpackRecord[]) : [];
+  return { kind: kind as BuildpackSource['kind'], name: metadata.name, ...(kind === 'Buildpack' && metadata.namespace ? { namespace: metadata.namespace } : {}), buildpacks };
+}
+
+/** Buildpacks in the builder's namespace (Builder only), every ClusterBuildpack, and the store. */
+function catalogFor(builder: BuilderResource, lookup: BuilderLookup, store: Supplier | undefined): BuildpackCatalog {
+  const namespaced = builder.kind === 'Builder' ? lookup.list('Buildpack', builder.metadata.namespace ?? 'default') : [];
+  return {
+    buildpacks: namespaced.map(asSource),
+    clusterBuildpacks: lookup.list('ClusterBuildpack').map(asSource),
+    ...(store ? { store: asSource(store) } : {}),
+  };
+}
+
+/**
+ * kpack's routing: stack and lifecycle use their own service account or fall back to the builder's;
+ * each buildpack source uses its owner's. Every distinct credential reference is resolved once, up front.
+ */
+async function keychainsFor(builder: BuilderResource, lookup: BuilderLookup, found: { stack: Supplier; lifecycle: Supplier; catalog: BuildpackCatalog }): Promise<BuilderKeychains> {
+  const wanted = new Map<string, CredentialRef>();
+  const want = (ref: CredentialRef): CredentialRef => (wanted.set(credentialKey(ref), ref), ref);
+  const builderRef = want(credentialRefOf(builder));
+  const own = (supplier: Supplier): CredentialRef => {
+    const ref = credentialRefOf(supplier);
+    return want(ref.serviceAccount ? ref : builderRef);
+  };
+  const stackRef = own(found.stack);
+  const lifecycleRef = own(found.lifecycle);
+  const ownerRef = (source: SourceRef): CredentialRef => {
+    const owner = lookup.get(source.kind, source.name, source.namespace);
+    return owner ? credentialRefOf(owner) : builderRef;
+  };
+  const { catalog } = found;
+  for (const source of [...catalog.buildpacks, ...catalog.clusterBuildpacks, ...(catalog.store ? [catalog.store] : [])]) want(ownerRef(source));
+  const keychains = new Map<string, Keychain>();
+  await Promise.all([...wanted].map(async ([key, ref]) => keychains.set(key, await lookup.keychainFor(ref))));
+  // Every key asked for below was resolved above.
+  const of = (ref: CredentialRef): Keychain => keychains.get(credentialKey(ref)) as Keychain;
+  return { builder: of(builderRef), stack: of(stackRef), lifecycle: of(lifecycleRef), source: (ref) => of(ownerRef(ref)) };
+}
+
+// A supplier's value has the record type of its kind: the lookup built it from that kind's status or reader.
+const valueOf = (supplier: Supplier): unknown => (supplier.resolved.ok ? supplier.resolved.value : undefined);
+
+interface Dependencies {
+  stack: Supplier;
+  lifecycle: Supplier;
+  store?: Supplier;
+}
+
+/** The store, stack and lifecycle, or every problem with them and with the Buildpack objects the order names. */
+function dependenciesOf(builder: BuilderResource, lookup: BuilderLookup): Dependencies | Problem[] {
+  const refs = builderRefs(builder.spec);
+  const store = refs.store === undefined ? undefined : need(builder, lookup, 'ClusterStore', refs.store);
+  const stack = need(builder, lookup, 'ClusterStack', refs.stack);
+  const lifecycle = need(builder, lookup, 'ClusterLifecycle', refs.lifecycle);
+  const problems = [store, stack, lifecycle].filter((p): p is Problem => p !== undefined && !isSupplier(p));
+  problems.push(...unresolvedNamedBuildpacks(builder, lookup));
+  if (problems.length > 0 || !isSupplier(stack) || !isSupplier(lifecycle)) return problems;
+  return { stack, lifecycle, ...(isSupplier(store) ? { store } : {}) };
+}
+
+/** Gathers every input of `builder` through `lookup`, or reports every missing or unresolved dependency. */
+export async function gatherBuilderInputs(builder: BuilderResource, lookup: BuilderLookup): Promise<GatheredInputs> {
+  const found = dependenciesOf(builder, lookup);
+  if (Array.isArray(found)) return { ok: false, problems: found.map((p) => p.message), waitForEvent: found.every((p) => p.missing) };
+  const { stack, lifecycle, store } = found;
+  const catalog = catalogFor(builder, lookup, store);
+  const keychains = await keychainsFor(builder, lookup, { stack, lifecycle, catalog });
+  const { spec } = builder;
+  return {
+    ok: true,
+    input: {
+      builder: { kind: builder.kind, name: builder.metadata.name, namespace: builder.kind === 'Builder' ? (builder.metadata.namespace ?? 'default') : '' },
+      spec: { tag: spec.tag ?? '', order: orderOf(spec), ...(spec.additionalLabels ? { additionalLabels: spec.additionalLabels } : {}) },
+      stack: valueOf(stack) as StackRecord,
+      lifecycle: valueOf(lifecycle) as LifecycleRecord,
+      catalog,
+      keychains,
+      observed: { stackGeneration: stack.observedGeneration, storeGeneration: store?.observedGeneration ?? 0 },
+    },
+  };
+}
