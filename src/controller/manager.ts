@@ -150,7 +150,8 @@ export function createManager(options: ManagerOptions): Manager {
     }
     for (const kind of credentialKinds) {
       informers.get(kind)?.subscribe((event) => {
-        if (event.type !== 'sync') options.keychains.invalidate?.({ kind, ...event.object.metadata });
+        // Cached keychains read from this object go first, so the re-enqueued users read the new data.
+        if (event.type !== 'sync') options.keychains.invalidate?.({ kind, name: event.object.metadata.name, ...(event.object.metadata.namespace ? { namespace: event.object.metadata.namespace } : {}) });
         for (const key of keysForCredentialEvent(kind, event, credentials, controllerKinds)) q.add(key);
       });
     }

@@ -66,8 +66,9 @@ export function createKeychainCache(options: KeychainCacheOptions): KeychainCach
     entries.delete(key);
     options.onEvict?.(entry.transportKey);
   };
-  const add = (key: string, ref: CredentialRef, io: IoOptions | undefined): Entry => {
-    const entry: Entry = { namespace: ref.namespace || undefined, transportKey: `${key}#${++generation}`, expiresAt: now() + ttlMs, built: options.build(ref, io) };
+  // The build is shared by concurrent callers, so no caller's AbortSignal may cancel it.
+  const add = (key: string, ref: CredentialRef): Entry => {
+    const entry: Entry = { namespace: ref.namespace || undefined, transportKey: `${key}#${++generation}`, expiresAt: now() + ttlMs, built: options.build(ref) };
     entry.built.then(
       (built) => {
         entry.sources = built;
@@ -82,7 +83,7 @@ export function createKeychainCache(options: KeychainCacheOptions): KeychainCach
   };
 
   return {
-    async keychainFor(ref, io) {
+    async keychainFor(ref) {
       const key = credentialKey(ref);
       let entry = entries.get(key);
       if (entry && entry.expiresAt <= now()) {
@@ -94,7 +95,7 @@ export function createKeychainCache(options: KeychainCacheOptions): KeychainCach
         entries.delete(key);
         entries.set(key, entry);
       }
-      return (await (entry ?? add(key, ref, io)).built).keychain;
+      return (await (entry ?? add(key, ref)).built).keychain;
     },
     invalidate(change) {
       for (const [key, entry] of [...entries]) {
