@@ -25,17 +25,13 @@ export interface InformerEvent {
 /** Receives informer events; it must not mutate the objects (they are the cache's own). */
 export type InformerHandler = (event: InformerEvent) => void;
 
-/** Read-only view of the cache. */
-export interface ObjectCache {
+/** A running list+watch cache of one kind (the controller's kind-indexed ObjectCache is built over these). */
+export interface Informer {
+  readonly kind: ResourceKind;
   /** The cached object for a key, or undefined. */
   get(key: string): KubeObject | undefined;
   /** Every cached object (order unspecified). */
   list(): readonly KubeObject[];
-}
-
-/** A running list+watch cache. */
-export interface Informer extends ObjectCache {
-  readonly kind: ResourceKind;
   /** Starts listing and watching; idempotent. */
   start(): void;
   /** Stops the watch and timers; resolves once the loop has ended. */
