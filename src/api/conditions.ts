@@ -13,7 +13,7 @@ export function findCondition(conditions: readonly Condition[] | undefined, type
  * Keeps the previous transition time of every condition whose status did not change, as Kubernetes
  * conventions ask; conditions that changed keep their new time.
  */
-export function carryTransitionTimes(next: readonly Condition[], previous: readonly Condition[] | undefined): Condition[] {
+export function carryTransitionTimes<C extends Condition>(next: readonly C[], previous: readonly Condition[] | undefined): C[] {
   return next.map((condition) => {
     const before = findCondition(previous, condition.type);
     return before && before.status === condition.status && before.lastTransitionTime

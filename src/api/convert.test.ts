@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conversionAnnotation, convertResource } from './convert.ts';
-import type { KpackResource } from './resource.ts';
+import type { KubeObject } from './resource.ts';
 
-const builderV2: KpackResource = {
+const builderV2: KubeObject = {
   apiVersion: 'kpack.io/v1alpha2',
   kind: 'Builder',
   metadata: { name: 'b', namespace: 'ns', annotations: { team: 'x' } },
@@ -34,7 +34,7 @@ describe('convertResource', () => {
   });
 
   it('round-trips every kind without loss', () => {
-    const storeV2: KpackResource = {
+    const storeV2: KubeObject = {
       apiVersion: 'kpack.io/v1alpha2',
       kind: 'ClusterStore',
       metadata: { name: 's' },
@@ -47,7 +47,7 @@ describe('convertResource', () => {
   });
 
   it('maps a v1alpha1 Builder written by hand to v1alpha2', () => {
-    const v1: KpackResource = {
+    const v1: KubeObject = {
       apiVersion: 'kpack.io/v1alpha1',
       kind: 'Builder',
       metadata: { name: 'b' },
@@ -81,7 +81,7 @@ describe('convertResource', () => {
     );
     fc.assert(
       fc.property(spec, (s) => {
-        const original: KpackResource = { apiVersion: 'kpack.io/v1alpha2', kind: 'Builder', metadata: { name: 'b' }, spec: s };
+        const original: KubeObject = { apiVersion: 'kpack.io/v1alpha2', kind: 'Builder', metadata: { name: 'b' }, spec: s };
         expect(convertResource(convertResource(original, 'kpack.io/v1alpha1'), 'kpack.io/v1alpha2')).toEqual(original);
       }),
       { numRuns: 300 },

@@ -4,7 +4,7 @@
  * service account name and order references by object) travels in an annotation and is restored on
  * the way back. Status has the same shape in both versions here and passes unchanged.
  */
-import type { KpackResource } from './resource.ts';
+import type { KubeObject } from './resource.ts';
 
 /** Annotation holding the v1alpha2-only fields of an object served as v1alpha1. */
 export const conversionAnnotation = 'packsmith.kpack.io/v1alpha2-fields';
@@ -41,22 +41,23 @@ function toV1Spec(kind: string, spec: Spec): Spec {
   return out;
 }
 
-function withoutAnnotation(metadata: KpackResource['metadata']): KpackResource['metadata'] {
+function withoutAnnotation(metadata: KubeObject['metadata']): KubeObject['metadata'] {
   const { annotations: current, ...rest } = metadata;
   const annotations = { ...(current ?? {}) };
   delete annotations[conversionAnnotation];
   return Object.keys(annotations).length === 0 ? rest : { ...rest, annotations };
 }
 
-function toV1(resource: KpackResource): KpackResource {
+function toV1(resource: KubeObject): KubeObject {
+  const kind = resource.kind ?? '';
   const spec = (resource.spec ?? {}) as Spec;
-  const saved = Object.fromEntries((extraFields[resource.kind] ?? []).filter((f) => spec[f] !== undefined).map((f) => [f, spec[f]]));
+  const saved = Object.fromEntries((extraFields[kind] ?? []).filter((f) => spec[f] !== undefined).map((f) => [f, spec[f]]));
   const metadata = withoutAnnotation(resource.metadata);
   if (Object.keys(saved).length > 0) metadata.annotations = { ...metadata.annotations, [conversionAnnotation]: JSON.stringify(saved) };
-  return { ...resource, apiVersion: 'kpack.io/v1alpha1', metadata, spec: toV1Spec(resource.kind, spec) };
+  return { ...resource, apiVersion: 'kpack.io/v1alpha1', metadata, spec: toV1Spec(kind, spec) };
 }
 
-function readSaved(resource: KpackResource): Spec {
+function readSaved(resource: KubeObject): Spec {
   const text = resource.metadata.annotations?.[conversionAnnotation];
   if (!text) return {};
   try {
@@ -67,7 +68,7 @@ function readSaved(resource: KpackResource): Spec {
   }
 }
 
-function toV2(resource: KpackResource): KpackResource {
+function toV2(resource: KubeObject): KubeObject {
   const spec: Spec = { ...((resource.spec ?? {}) as Spec) };
   const saved = readSaved(resource);
   // A saved order wins only while the v1alpha1 order is still what it was when the annotation was written.
@@ -83,7 +84,7 @@ function toV2(resource: KpackResource): KpackResource {
 }
 
 /** Converts `resource` to `targetVersion` (`kpack.io/v1alpha1` or `kpack.io/v1alpha2`); same version → unchanged. */
-export function convertResource(resource: KpackResource, targetVersion: string): KpackResource {
+export function convertResource(resource: KubeObject, targetVersion: string): KubeObject {
   if (resource.apiVersion === targetVersion) return resource;
   if (targetVersion === 'kpack.io/v1alpha1') return toV1(resource);
   if (targetVersion === 'kpack.io/v1alpha2') return toV2(resource);

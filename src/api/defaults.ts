@@ -3,7 +3,7 @@
  * `stack.kind` ClusterStack, `store.kind` ClusterStore, lifecycle `default-lifecycle`, and Buildpack
  * service account `default`. Unlike kpack, a ClusterBuilder also gets the stack and store kinds.
  */
-import type { KpackResource } from './resource.ts';
+import type { KubeObject } from './resource.ts';
 
 /** The ClusterLifecycle a builder uses when it names none. */
 export const defaultLifecycleName = 'default-lifecycle';
@@ -28,7 +28,7 @@ function builderDefaults(spec: Spec, namespaced: boolean): Spec {
 }
 
 /** Returns `resource` with defaults filled in; the input is not modified. Only v1alpha2 is defaulted. */
-export function applyDefaults(resource: KpackResource): KpackResource {
+export function applyDefaults(resource: KubeObject): KubeObject {
   if (resource.apiVersion !== 'kpack.io/v1alpha2' || !resource.spec || typeof resource.spec !== 'object') return resource;
   const spec = resource.spec as Spec;
   switch (resource.kind) {

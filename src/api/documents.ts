@@ -4,11 +4,11 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { messageOf } from '../shared/index.ts';
-import type { KpackResource } from './resource.ts';
+import { metadataOf, type KubeObject } from './resource.ts';
 
 /** A resource and its origin, such as `stores.yaml#2` (the third document). */
 export interface SourcedResource {
-  resource: KpackResource;
+  resource: KubeObject;
   origin: string;
 }
 
@@ -56,6 +56,5 @@ function collect(value: unknown, origin: string, resources: SourcedResource[], p
     problems.push({ origin, message: 'missing apiVersion or kind' });
     return;
   }
-  const metadata = (object.metadata && typeof object.metadata === 'object' ? object.metadata : {}) as KpackResource['metadata'];
-  resources.push({ resource: { ...object, apiVersion: object.apiVersion, kind: object.kind, metadata }, origin });
+  resources.push({ resource: { ...object, apiVersion: object.apiVersion, kind: object.kind, metadata: metadataOf(object.metadata) }, origin });
 }

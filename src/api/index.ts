@@ -8,6 +8,7 @@ export * from './v1alpha2.ts';
 export * from './v1alpha1.ts';
 export * from './kinds.ts';
 export * from './resource.ts';
+export * from './parse-resource.ts';
 export * from './field-issues.ts';
 export * from './defaults.ts';
 export * from './validate.ts';

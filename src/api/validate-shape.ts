@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { issue, type FieldIssue } from './field-issues.ts';
 import { apiGroup, kindInfo, type KindInfo } from './kinds.ts';
-import type { KpackResource } from './resource.ts';
+import type { KubeObject } from './resource.ts';
 
 /** Renders a zod path such as ['order', 0, 'group'] as `spec.order[0].group`. */
 export function formatPath(base: string, path: ReadonlyArray<PropertyKey>): string {
@@ -22,22 +22,26 @@ function zodIssueToField(base: string, zi: z.core.$ZodIssue): FieldIssue[] {
   return [issue.invalid(path, '', zi.message.replace(/^Invalid input: /, ''))];
 }
 
+function versionIssues(apiVersion: string, info: KindInfo | undefined): { version?: 'v1alpha1' | 'v1alpha2'; issues: FieldIssue[] } {
+  const [group, version] = apiVersion.split('/');
+  const known = version === 'v1alpha1' || version === 'v1alpha2' ? version : undefined;
+  if (group !== apiGroup || !known) return { issues: [issue.invalid('apiVersion', apiVersion, 'use kpack.io/v1alpha2 (or kpack.io/v1alpha1 for the kinds that had it)')] };
+  if (info && !info.versions[known]) return { version: known, issues: [issue.invalid('apiVersion', apiVersion, `${info.kind} exists only in kpack.io/v1alpha2`)] };
+  return { version: known, issues: [] };
+}
+
 /** Envelope problems (apiVersion, kind, name); returns the kind's info when it is usable. */
-export function checkEnvelope(resource: KpackResource): { info?: KindInfo; version?: 'v1alpha1' | 'v1alpha2'; issues: FieldIssue[] } {
+export function checkEnvelope(resource: KubeObject): { info?: KindInfo; version?: 'v1alpha1' | 'v1alpha2'; issues: FieldIssue[] } {
+  const kind = resource.kind ?? '';
+  const info = kindInfo(kind);
   const issues: FieldIssue[] = [];
-  const info = kindInfo(resource.kind);
   if (!info) {
-    issues.push(issue.invalid('kind', resource.kind, 'packsmith handles ClusterStore, ClusterStack, ClusterLifecycle, Buildpack, ClusterBuildpack, Builder and ClusterBuilder'));
+    issues.push(issue.invalid('kind', kind, 'packsmith handles ClusterStore, ClusterStack, ClusterLifecycle, Buildpack, ClusterBuildpack, Builder and ClusterBuilder'));
   }
-  const [group, version] = String(resource.apiVersion).split('/');
-  const knownVersion = version === 'v1alpha1' || version === 'v1alpha2' ? version : undefined;
-  if (group !== apiGroup || !knownVersion) {
-    issues.push(issue.invalid('apiVersion', resource.apiVersion, 'use kpack.io/v1alpha2 (or kpack.io/v1alpha1 for the kinds that had it)'));
-  } else if (info && !info.versions[knownVersion]) {
-    issues.push(issue.invalid('apiVersion', resource.apiVersion, `${info.kind} exists only in kpack.io/v1alpha2`));
-  }
+  const version = versionIssues(resource.apiVersion ?? '', info);
+  issues.push(...version.issues);
   if (!resource.metadata?.name) issues.push(issue.missing('metadata.name', 'give the resource a name'));
-  return { info, version: knownVersion, issues };
+  return { info, version: version.version, issues };
 }
 
 /** Shape problems of `spec` for the kind's schema in `version`. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { applyDefaults } from './defaults.ts';
 import { formatFieldIssues } from './field-issues.ts';
-import type { KpackResource } from './resource.ts';
+import type { KubeObject } from './resource.ts';
 import { validateResource } from './validate.ts';
 
 const seedsDir = new URL('../../../shared/seeds/', import.meta.url);
@@ -12,18 +12,18 @@ const seedsDir = new URL('../../../shared/seeds/', import.meta.url);
  * The complete kpack resources among the YAML blocks of the seed documents (the store and builder
  * docs in Markdown; the third seed is the builder doc again as plain text with its indentation lost).
  */
-function seedExamples(): KpackResource[] {
+function seedExamples(): KubeObject[] {
   const files = ['000_b2b5bbfafae59edd.txt', '002_d5986d9c4f3d46f8.txt'];
   return files.flatMap((file) => {
     const text = readFileSync(new URL(file, seedsDir), 'utf8');
     const blocks = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
     return blocks
-      .flatMap((block) => parseAllDocuments(block).map((d) => d.toJS() as KpackResource | null))
-      .filter((r): r is KpackResource => Boolean(r?.apiVersion && r.kind));
+      .flatMap((block) => parseAllDocuments(block).map((d) => d.toJS() as KubeObject | null))
+      .filter((r): r is KubeObject => Boolean(r?.apiVersion && r.kind));
   });
 }
 
-const valid = (resource: KpackResource): ReturnType<typeof validateResource> => validateResource(applyDefaults(resource));
+const valid = (resource: KubeObject): ReturnType<typeof validateResource> => validateResource(applyDefaults(resource));
 
 describe('seed examples', () => {
   const examples = seedExamples();
@@ -93,7 +93,7 @@ describe('validateResource', () => {
   });
 
   it('refuses unknown kinds, versions and kinds absent from v1alpha1', () => {
-    expect(valid({ apiVersion: 'kpack.io/v1', kind: 'Thing', metadata: {} }).map((i) => i.path)).toEqual(['kind', 'apiVersion', 'metadata.name']);
+    expect(valid({ apiVersion: 'kpack.io/v1', kind: 'Thing', metadata: { name: '' } }).map((i) => i.path)).toEqual(['kind', 'apiVersion', 'metadata.name']);
     expect(valid({ apiVersion: 'kpack.io/v1alpha1', kind: 'ClusterLifecycle', metadata: { name: 'l' }, spec: { image: 'x' } })).toEqual([
       expect.objectContaining({ path: 'apiVersion', message: 'ClusterLifecycle exists only in kpack.io/v1alpha2' }),
     ]);
@@ -102,7 +102,7 @@ describe('validateResource', () => {
 
 describe('applyDefaults', () => {
   it('fills kpack defaults for a Builder without touching the input', () => {
-    const input: KpackResource = { apiVersion: 'kpack.io/v1alpha2', kind: 'Builder', metadata: { name: 'b' }, spec: { tag: 't', stack: { name: 's' } } };
+    const input: KubeObject = { apiVersion: 'kpack.io/v1alpha2', kind: 'Builder', metadata: { name: 'b' }, spec: { tag: 't', stack: { name: 's' } } };
     const out = applyDefaults(input);
     expect(out.spec).toEqual({
       tag: 't',

@@ -4,7 +4,7 @@
  * store sources, one id twice in an order group, and tags the registry would refuse.
  */
 import { issue, type FieldIssue } from './field-issues.ts';
-import type { KpackResource } from './resource.ts';
+import type { KubeObject } from './resource.ts';
 import { builderRules } from './validate-builder.ts';
 import { basicReferenceChecks, checkImage, checkServiceAccountRef, str, type ReferenceChecks, type Spec } from './validate-common.ts';
 import { checkEnvelope, checkSpecShape } from './validate-shape.ts';
@@ -45,12 +45,13 @@ const kindRules: Record<string, (spec: Spec, checks: ReferenceChecks) => FieldIs
  * Every problem with `resource` (defaults should be applied first, as the API server does). An empty
  * list means the resource is valid.
  */
-export function validateResource(resource: KpackResource, checks: ReferenceChecks = basicReferenceChecks): FieldIssue[] {
+export function validateResource(resource: KubeObject, checks: ReferenceChecks = basicReferenceChecks): FieldIssue[] {
   const envelope = checkEnvelope(resource);
   if (!envelope.info || !envelope.version) return envelope.issues;
   const shape = checkSpecShape(envelope.info, envelope.version, resource.spec);
   if (shape.length > 0) return [...envelope.issues, ...shape];
   const spec = resource.spec as Spec;
-  const rules = kindRules[resource.kind] ?? ((s: Spec, c: ReferenceChecks) => builderRules(resource.kind, s, c));
+  const kind = envelope.info.kind;
+  const rules = kindRules[kind] ?? ((s: Spec, c: ReferenceChecks) => builderRules(kind, s, c));
   return [...envelope.issues, ...rules(spec, checks)];
 }

@@ -5,7 +5,7 @@
  * one lookup port. Every missing or unresolved dependency is reported at once, in kpack's order
  * (store, stack, lifecycle, then Buildpack objects the order names), each in kpack's words.
  */
-import { credentialKey, credentialRefOf, type BuilderSpec, type ClusterBuilderSpec, type CredentialRef } from '../api/index.ts';
+import { credentialKey, credentialRefOf, type BuilderSpec, type ClusterBuilderSpec, type CredentialRef, type SpecOf } from '../api/index.ts';
 import type { BuildpackCatalog, BuildpackRecord, BuildpackSource, LifecycleRecord, OrderSpec, SourceRef, StackRecord } from '../cnb/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import type { BuilderKeychains, CreateBuilderInput } from './create-builder.ts';
@@ -13,18 +13,26 @@ import type { BuilderKeychains, CreateBuilderInput } from './create-builder.ts';
 /** The kinds a builder takes its inputs from. */
 export type SupplierKind = 'ClusterStore' | 'Buildpack' | 'ClusterBuildpack' | 'ClusterStack' | 'ClusterLifecycle';
 
+/** What a supplier of each kind resolves to. */
+export interface SupplierValues {
+  ClusterStore: readonly BuildpackRecord[];
+  Buildpack: readonly BuildpackRecord[];
+  ClusterBuildpack: readonly BuildpackRecord[];
+  ClusterStack: StackRecord;
+  ClusterLifecycle: LifecycleRecord;
+}
+
 /**
  * A resource a builder may use, as the lookup sees it: its identity, the spec fields the credential
- * rule reads, and what it resolved to (a StackRecord, a LifecycleRecord or the BuildpackRecords of a
- * store or buildpack), or why it has not (the words after kpack's "is not ready: ").
+ * rule reads, and what it resolved to, or why it has not (the words after kpack's "is not ready: ").
  */
-export interface Supplier {
-  kind: SupplierKind;
+export interface Supplier<K extends SupplierKind = SupplierKind> {
+  kind: K;
   metadata: { name: string; namespace?: string };
-  spec?: unknown;
+  spec?: SpecOf<K>;
   /** The generation its resolved value was observed at. */
   observedGeneration: number;
-  resolved: { ok: true; value: unknown } | { ok: false; reason: string };
+  resolved: { ok: true; value: SupplierValues[K] } | { ok: false; reason: string };
 }
 
 /** The builder whose inputs are gathered (a valid, defaulted v1alpha2 object). */
@@ -37,9 +45,9 @@ export interface BuilderResource {
 /** Where the inputs come from: the informer cache in the controller, the resolved files in local mode. */
 export interface BuilderLookup {
   /** The supplier of `kind` named `name` (in `namespace` for Buildpacks), or undefined when none exists. */
-  get(kind: SupplierKind, name: string, namespace?: string): Supplier | undefined;
+  get<K extends SupplierKind>(kind: K, name: string, namespace?: string): Supplier<K> | undefined;
   /** Every Buildpack of `namespace`, or every ClusterBuildpack. */
-  list(kind: 'Buildpack' | 'ClusterBuildpack', namespace?: string): readonly Supplier[];
+  list<K extends 'Buildpack' | 'ClusterBuildpack'>(kind: K, namespace?: string): readonly Supplier<K>[];
   /** Credentials of one credential reference (the one rule: `credentialRefOf`). */
   keychainFor(ref: CredentialRef): Promise<Keychain>;
 }
@@ -67,17 +75,23 @@ function notFound(kind: SupplierKind, name: string): Problem {
   return { message: `${kind.toLowerCase()}.kpack.io "${name}" not found`, missing: true };
 }
 
-function notReady(builder: BuilderResource, supplier: Supplier, reason: string): Problem {
+function notReady(builder: BuilderResource, supplier: { kind: SupplierKind; metadata: { name: string } }, reason: string): Problem {
   const { kind, metadata } = supplier;
   // kpack's ClusterBuilder words a stack problem differently from every other dependency.
   const lead = builder.kind === 'ClusterBuilder' && kind === 'ClusterStack' ? `stack ${metadata.name} is not ready` : `Error: ${kind.toLowerCase()} '${metadata.name}' is not ready`;
   return { message: `${lead}: ${reason}`, missing: false };
 }
 
-function need(builder: BuilderResource, lookup: BuilderLookup, kind: SupplierKind, name: string): Supplier | Problem {
+/** A supplier that has resolved, with its value. */
+interface Found<K extends SupplierKind> {
+  supplier: Supplier<K>;
+  value: SupplierValues[K];
+}
+
+function need<K extends SupplierKind>(builder: BuilderResource, lookup: BuilderLookup, kind: K, name: string): Found<K> | Problem {
   const found = lookup.get(kind, name, kind === 'Buildpack' ? builder.metadata.namespace : undefined);
   if (!found) return notFound(kind, name);
-  return found.resolved.ok ? found : notReady(builder, found, found.resolved.reason);
+  return found.resolved.ok ? { supplier: found, value: found.resolved.value } : notReady(builder, found, found.resolved.reason);
 }
 
 /** Buildpack and ClusterBuildpack objects the order names by kind and name that exist but have not resolved. */
@@ -91,16 +105,16 @@ function unresolvedNamedBuildpacks(builder: BuilderResource, lookup: BuilderLook
   return problems;
 }
 
-const isSupplier = (value: Supplier | Problem | undefined): value is Supplier => value !== undefined && 'kind' in value;
+const isFound = <K extends SupplierKind>(value: Found<K> | Problem | undefined): value is Found<K> => value !== undefined && 'supplier' in value;
 
-function asSource(supplier: Supplier): BuildpackSource {
+function asSource(supplier: Supplier<BuildpackSource['kind']>): BuildpackSource {
   const { kind, metadata } = supplier;
-  const buildpacks = supplier.resolved.ok ? (supplier.resolved.value as readonly BuildpackRecord[]) : [];
-  return { kind: kind as BuildpackSource['kind'], name: metadata.name, ...(kind === 'Buildpack' && metadata.namespace ? { namespace: metadata.namespace } : {}), buildpacks };
+  const buildpacks = supplier.resolved.ok ? supplier.resolved.value : [];
+  return { kind, name: metadata.name, ...(kind === 'Buildpack' && metadata.namespace ? { namespace: metadata.namespace } : {}), buildpacks };
 }
 
 /** Buildpacks in the builder's namespace (Builder only), every ClusterBuildpack, and the store. */
-function catalogFor(builder: BuilderResource, lookup: BuilderLookup, store: Supplier | undefined): BuildpackCatalog {
+function catalogFor(builder: BuilderResource, lookup: BuilderLookup, store: Supplier<'ClusterStore'> | undefined): BuildpackCatalog {
   const namespaced = builder.kind === 'Builder' ? lookup.list('Buildpack', builder.metadata.namespace ?? 'default') : [];
   return {
     buildpacks: namespaced.map(asSource),
@@ -113,7 +127,7 @@ function catalogFor(builder: BuilderResource, lookup: BuilderLookup, store: Supp
  * kpack's routing: stack and lifecycle use their own service account or fall back to the builder's;
  * each buildpack source uses its owner's. Every distinct credential reference is resolved once, up front.
  */
-async function keychainsFor(builder: BuilderResource, lookup: BuilderLookup, found: { stack: Supplier; lifecycle: Supplier; catalog: BuildpackCatalog }): Promise<BuilderKeychains> {
+async function keychainsFor(builder: BuilderResource, lookup: BuilderLookup, found: { stack: Supplier<'ClusterStack'>; lifecycle: Supplier<'ClusterLifecycle'>; catalog: BuildpackCatalog }): Promise<BuilderKeychains> {
   const wanted = new Map<string, CredentialRef>();
   const want = (ref: CredentialRef): CredentialRef => (wanted.set(credentialKey(ref), ref), ref);
   const builderRef = want(credentialRefOf(builder));
@@ -131,18 +145,19 @@ async function keychainsFor(builder: BuilderResource, lookup: BuilderLookup, fou
   for (const source of [...catalog.buildpacks, ...catalog.clusterBuildpacks, ...(catalog.store ? [catalog.store] : [])]) want(ownerRef(source));
   const keychains = new Map<string, Keychain>();
   await Promise.all([...wanted].map(async ([key, ref]) => keychains.set(key, await lookup.keychainFor(ref))));
-  // Every key asked for below was resolved above.
-  const of = (ref: CredentialRef): Keychain => keychains.get(credentialKey(ref)) as Keychain;
+  const of = (ref: CredentialRef): Keychain => {
+    const keychain = keychains.get(credentialKey(ref));
+    // Every reference the catalog's sources and the builder's dependencies give was resolved above.
+    if (!keychain) throw new Error(`no keychain was resolved for credentials ${credentialKey(ref)}`);
+    return keychain;
+  };
   return { builder: of(builderRef), stack: of(stackRef), lifecycle: of(lifecycleRef), source: (ref) => of(ownerRef(ref)) };
 }
 
-// A supplier's value has the record type of its kind: the lookup built it from that kind's status or reader.
-const valueOf = (supplier: Supplier): unknown => (supplier.resolved.ok ? supplier.resolved.value : undefined);
-
 interface Dependencies {
-  stack: Supplier;
-  lifecycle: Supplier;
-  store?: Supplier;
+  stack: Found<'ClusterStack'>;
+  lifecycle: Found<'ClusterLifecycle'>;
+  store?: Found<'ClusterStore'>;
 }
 
 /** The store, stack and lifecycle, or every problem with them and with the Buildpack objects the order names. */
@@ -151,10 +166,10 @@ function dependenciesOf(builder: BuilderResource, lookup: BuilderLookup): Depend
   const store = refs.store === undefined ? undefined : need(builder, lookup, 'ClusterStore', refs.store);
   const stack = need(builder, lookup, 'ClusterStack', refs.stack);
   const lifecycle = need(builder, lookup, 'ClusterLifecycle', refs.lifecycle);
-  const problems = [store, stack, lifecycle].filter((p): p is Problem => p !== undefined && !isSupplier(p));
+  const problems = [store, stack, lifecycle].filter((p): p is Problem => p !== undefined && !isFound(p));
   problems.push(...unresolvedNamedBuildpacks(builder, lookup));
-  if (problems.length > 0 || !isSupplier(stack) || !isSupplier(lifecycle)) return problems;
-  return { stack, lifecycle, ...(isSupplier(store) ? { store } : {}) };
+  if (problems.length > 0 || !isFound(stack) || !isFound(lifecycle)) return problems;
+  return { stack, lifecycle, ...(isFound(store) ? { store } : {}) };
 }
 
 /** Gathers every input of `builder` through `lookup`, or reports every missing or unresolved dependency. */
@@ -162,19 +177,19 @@ export async function gatherBuilderInputs(builder: BuilderResource, lookup: Buil
   const found = dependenciesOf(builder, lookup);
   if (Array.isArray(found)) return { ok: false, problems: found.map((p) => p.message), waitForEvent: found.every((p) => p.missing) };
   const { stack, lifecycle, store } = found;
-  const catalog = catalogFor(builder, lookup, store);
-  const keychains = await keychainsFor(builder, lookup, { stack, lifecycle, catalog });
+  const catalog = catalogFor(builder, lookup, store?.supplier);
+  const keychains = await keychainsFor(builder, lookup, { stack: stack.supplier, lifecycle: lifecycle.supplier, catalog });
   const { spec } = builder;
   return {
     ok: true,
     input: {
       builder: { kind: builder.kind, name: builder.metadata.name, namespace: builder.kind === 'Builder' ? (builder.metadata.namespace ?? 'default') : '' },
       spec: { tag: spec.tag ?? '', order: orderOf(spec), ...(spec.additionalLabels ? { additionalLabels: spec.additionalLabels } : {}) },
-      stack: valueOf(stack) as StackRecord,
-      lifecycle: valueOf(lifecycle) as LifecycleRecord,
+      stack: stack.value,
+      lifecycle: lifecycle.value,
       catalog,
       keychains,
-      observed: { stackGeneration: stack.observedGeneration, storeGeneration: store?.observedGeneration ?? 0 },
+      observed: { stackGeneration: stack.supplier.observedGeneration, storeGeneration: store?.supplier.observedGeneration ?? 0 },
     },
   };
 }

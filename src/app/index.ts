@@ -18,3 +18,4 @@ export * from './inspect-image.ts';
 export * from './inspect-builder.ts';
 export * from './write-samples.ts';
 export * from './reference-checks.ts';
+export * from './status-records.ts';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { localBuild, type LocalResource } from './local-build.ts';
 import { FakeImageAccess, buildpackTree, buildpackage, fixedClock, lifecycleImage, namedKeychain, stackImage } from './testdata/fakes.ts';
 
+const apiVersion = 'kpack.io/v1alpha2';
 const clock = fixedClock(new Date('2024-05-06T07:08:09.123Z'));
 const keychain = namedKeychain('docker-config');
 
@@ -16,22 +17,22 @@ async function images(): Promise<FakeImageAccess> {
 }
 
 const resources: LocalResource[] = [
-  { kind: 'ClusterBuilder', name: 'good', spec: { tag: 'r.test/builders/good', stack: { kind: 'ClusterStack', name: 'base' }, store: { kind: 'ClusterStore', name: 'default' }, lifecycle: { name: 'default-lifecycle' }, order: [{ group: [{ id: 'io.test.a' }] }] } },
-  { kind: 'Builder', name: 'broken', namespace: 'team', spec: { tag: 'r.test/builders/broken', stack: { name: 'mismatch' }, lifecycle: { name: 'default-lifecycle' }, order: [{ group: [{ kind: 'Buildpack', name: 'b' }] }] } },
-  { kind: 'Builder', name: 'local-bp', namespace: 'team', spec: { tag: 'r.test/builders/local', stack: { name: 'base' }, lifecycle: { name: 'default-lifecycle' }, order: [{ group: [{ kind: 'Buildpack', name: 'b' }] }] } },
-  { kind: 'ClusterStore', name: 'default', spec: { sources: [{ image: 'r.test/bp/a:1' }] } },
-  { kind: 'Buildpack', name: 'b', namespace: 'team', spec: { image: 'r.test/bp/b:1' } },
-  { kind: 'ClusterStack', name: 'base', spec: { id: 'io.test.stack', buildImage: { image: 'r.test/build:1' }, runImage: { image: 'r.test/run:1' } } },
-  { kind: 'ClusterStack', name: 'mismatch', spec: { id: 'io.test.stack', buildImage: { image: 'r.test/build:1' }, runImage: { image: 'r.test/other-run:1' } } },
-  { kind: 'ClusterLifecycle', name: 'default-lifecycle', spec: { image: 'r.test/lifecycle:1' } },
+  { apiVersion, kind: 'ClusterBuilder', metadata: { name: 'good' }, spec: { tag: 'r.test/builders/good', stack: { kind: 'ClusterStack', name: 'base' }, store: { kind: 'ClusterStore', name: 'default' }, lifecycle: { name: 'default-lifecycle' }, order: [{ group: [{ id: 'io.test.a' }] }] } },
+  { apiVersion, kind: 'Builder', metadata: { name: 'broken', namespace: 'team' }, spec: { tag: 'r.test/builders/broken', stack: { name: 'mismatch' }, lifecycle: { name: 'default-lifecycle' }, order: [{ group: [{ kind: 'Buildpack', name: 'b' }] }] } },
+  { apiVersion, kind: 'Builder', metadata: { name: 'local-bp', namespace: 'team' }, spec: { tag: 'r.test/builders/local', stack: { name: 'base' }, lifecycle: { name: 'default-lifecycle' }, order: [{ group: [{ kind: 'Buildpack', name: 'b' }] }] } },
+  { apiVersion, kind: 'ClusterStore', metadata: { name: 'default' }, spec: { sources: [{ image: 'r.test/bp/a:1' }] } },
+  { apiVersion, kind: 'Buildpack', metadata: { name: 'b', namespace: 'team' }, spec: { image: 'r.test/bp/b:1' } },
+  { apiVersion, kind: 'ClusterStack', metadata: { name: 'base' }, spec: { id: 'io.test.stack', buildImage: { image: 'r.test/build:1' }, runImage: { image: 'r.test/run:1' } } },
+  { apiVersion, kind: 'ClusterStack', metadata: { name: 'mismatch' }, spec: { id: 'io.test.stack', buildImage: { image: 'r.test/build:1' }, runImage: { image: 'r.test/other-run:1' } } },
+  { apiVersion, kind: 'ClusterLifecycle', metadata: { name: 'default-lifecycle' }, spec: { image: 'r.test/lifecycle:1' } },
 ];
 
 describe('localBuild', () => {
   it('resolves dependencies first, builds every builder it can and explains the others', async () => {
     const access = await images();
     const events: string[] = [];
-    const outcomes = await localBuild(resources, { images: access, keychain, clock, onResource: (e) => events.push(`${e.phase} ${e.resource.kind}/${e.resource.name}`) });
-    expect(outcomes.map((o) => `${o.resource.kind}/${o.resource.name} ${o.ok}`)).toEqual([
+    const outcomes = await localBuild(resources, { images: access, keychain, clock, onResource: (e) => events.push(`${e.phase} ${e.resource.kind}/${e.resource.metadata.name}`) });
+    expect(outcomes.map((o) => `${o.resource.kind}/${o.resource.metadata.name} ${o.ok}`)).toEqual([
       'ClusterBuilder/good true',
       'Builder/broken false',
       'Builder/local-bp true',
@@ -70,7 +71,7 @@ describe('localBuild', () => {
   it('names every missing dependency at once, in kpack\'s order and words', async () => {
     const access = await images();
     const [outcome] = await localBuild(
-      [{ kind: 'Builder', name: 'x', namespace: 'default', spec: { tag: 'r.test/x', stack: { name: 'nope' }, store: { name: 'gone' }, lifecycle: { name: 'default-lifecycle' }, order: [] } }],
+      [{ apiVersion, kind: 'Builder', metadata: { name: 'x', namespace: 'default' }, spec: { tag: 'r.test/x', stack: { name: 'nope' }, store: { name: 'gone' }, lifecycle: { name: 'default-lifecycle' }, order: [] } }],
       { images: access, keychain, clock },
     );
     expect(outcome!.summary).toBe(

@@ -5,27 +5,19 @@
  * lifecycle, store or named buildpack failed fails with a message that names every one of them
  * (through the same inputs path as the controller, `gatherBuilderInputs`).
  */
-import type { BuilderSpec } from '../api/index.ts';
+import type { AnyResource, Resource } from '../api/index.ts';
 import type { IoOptions, Keychain } from '../oci/index.ts';
 import { createLimiter, messageOf } from '../shared/index.ts';
-import { gatherBuilderInputs, type BuilderLookup, type BuilderResource, type Supplier } from './builder-inputs.ts';
+import { gatherBuilderInputs, type BuilderLookup, type Supplier, type SupplierKind, type SupplierValues } from './builder-inputs.ts';
 import { createBuilder } from './create-builder.ts';
 import { builderFailure, builderSuccess, failedStatus, readyStatus, type LocalStatus } from './local-status.ts';
 import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
 import { readLifecycle } from './read-lifecycle.ts';
-import { readStore, type StoreSource } from './read-store.ts';
-import { resolveStack } from './resolve-stack.ts';
+import { readStore, storeSourcesOf } from './read-store.ts';
+import { resolveStack, stackImagesOf } from './resolve-stack.ts';
 
-/** A valid, defaulted v1alpha2 resource reduced to what local mode needs. */
-export interface LocalResource {
-  kind: 'ClusterStore' | 'Buildpack' | 'ClusterBuildpack' | 'ClusterStack' | 'ClusterLifecycle' | 'Builder' | 'ClusterBuilder';
-  name: string;
-  /** Buildpack and Builder only. */
-  namespace?: string;
-  generation?: number;
-  /** The v1alpha2 spec, already validated. */
-  spec: Record<string, unknown>;
-}
+/** A valid, defaulted v1alpha2 resource (namespaced kinds with their namespace filled in). */
+export type LocalResource = AnyResource;
 
 /** The result for one resource. */
 export interface LocalOutcome {
@@ -56,98 +48,106 @@ export interface LocalBuildDeps extends IoOptions {
   concurrency?: number;
 }
 
-type Spec = Record<string, unknown>;
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+type LocalBuilder = Resource<'Builder'> | Resource<'ClusterBuilder'>;
+type DependencyResource = Exclude<LocalResource, LocalBuilder>;
+
+/** What reading one dependency gave: its status and one-line summary, and its record. */
+interface Read<K extends SupplierKind> {
+  status: LocalStatus;
+  summary: string;
+  value: SupplierValues[K];
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Reads one dependency resource; throws what its use case throws. */
-async function resolveDependency(resource: LocalResource, deps: LocalBuildDeps): Promise<{ status: LocalStatus; summary: string; value: unknown }> {
+async function resolveDependency(resource: DependencyResource, deps: LocalBuildDeps): Promise<Read<SupplierKind>> {
   const io = { images: deps.images, signal: deps.signal };
-  const spec = resource.spec;
-  const keychain = deps.keychain;
+  const { keychain, clock } = deps;
+  const { metadata } = resource;
   switch (resource.kind) {
     case 'ClusterStore':
     case 'Buildpack':
     case 'ClusterBuildpack': {
-      const sources: StoreSource[] =
-        resource.kind === 'ClusterStore'
-          ? ((spec.sources ?? []) as Spec[]).map((s, i) => ({ image: str(s.image), path: `spec.sources[${i}]` }))
-          : [{ image: str(spec.image), path: 'spec.image' }];
-      const buildpacks = await readStore({ sources, keychain }, io);
-      return { status: readyStatus(resource, deps.clock, { buildpacks }), summary: `${buildpacks.length} buildpack${buildpacks.length === 1 ? '' : 's'}`, value: buildpacks };
+      const buildpacks = await readStore({ sources: storeSourcesOf(resource), keychain }, io);
+      return { status: readyStatus(metadata, clock, { buildpacks }), summary: plural(buildpacks.length, 'buildpack'), value: buildpacks };
     }
     case 'ClusterStack': {
-      const stack = await resolveStack({ id: str(spec.id), buildImage: str((spec.buildImage as Spec).image), runImage: str((spec.runImage as Spec).image), keychain }, io);
-      return { status: readyStatus(resource, deps.clock, { ...stack }), summary: `stack ${stack.id}, run image ${stack.runImage.latestImage}`, value: stack };
+      const stack = await resolveStack({ ...stackImagesOf(resource), keychain }, io);
+      return { status: readyStatus(metadata, clock, { ...stack }), summary: `stack ${stack.id}, run image ${stack.runImage.latestImage}`, value: stack };
     }
-    default: {
-      const lifecycle = await readLifecycle({ image: str(spec.image), keychain }, io);
-      return { status: readyStatus(resource, deps.clock, { ...lifecycle }), summary: `lifecycle ${lifecycle.version}`, value: lifecycle };
+    case 'ClusterLifecycle': {
+      const lifecycle = await readLifecycle({ image: resource.spec.image ?? '', keychain }, io);
+      return { status: readyStatus(metadata, clock, { ...lifecycle }), summary: `lifecycle ${lifecycle.version}`, value: lifecycle };
     }
   }
 }
 
 interface Resolved {
   outcome: LocalOutcome;
-  value?: unknown;
+  supplier?: Supplier;
 }
 
-async function runDependency(resource: LocalResource, deps: LocalBuildDeps): Promise<Resolved> {
+function supplierOf(resource: DependencyResource, outcome: LocalOutcome, value: SupplierValues[SupplierKind] | undefined): Supplier {
+  const { name, namespace } = resource.metadata;
+  return {
+    kind: resource.kind,
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    spec: resource.spec,
+    observedGeneration: outcome.status.observedGeneration,
+    resolved: outcome.ok && value !== undefined ? { ok: true, value } : { ok: false, reason: outcome.summary },
+  };
+}
+
+async function runDependency(resource: DependencyResource, deps: LocalBuildDeps): Promise<Resolved> {
   deps.onResource?.({ resource, phase: 'started' });
   try {
     const { status, summary, value } = await resolveDependency(resource, deps);
-    return { outcome: { resource, ok: true, status, summary }, value };
+    const outcome: LocalOutcome = { resource, ok: true, status, summary };
+    return { outcome, supplier: supplierOf(resource, outcome, value) };
   } catch (error) {
     const message = messageOf(error);
-    return { outcome: { resource, ok: false, status: failedStatus(resource, deps.clock, message), summary: message } };
+    const outcome: LocalOutcome = { resource, ok: false, status: failedStatus(resource.metadata, deps.clock, message), summary: message };
+    return { outcome, supplier: supplierOf(resource, outcome, undefined) };
   } finally {
     deps.onResource?.({ resource, phase: 'finished' });
   }
 }
 
+const isBuilder = (r: LocalResource): r is LocalBuilder => r.kind === 'Builder' || r.kind === 'ClusterBuilder';
+const isDependency = (r: LocalResource): r is DependencyResource => !isBuilder(r);
+
 /** Every resource's outcome, in the order given. */
 export async function localBuild(resources: readonly LocalResource[], deps: LocalBuildDeps): Promise<LocalOutcome[]> {
   const limit = createLimiter(deps.concurrency ?? 4);
-  const isBuilder = (r: LocalResource): boolean => r.kind === 'Builder' || r.kind === 'ClusterBuilder';
-  const dependencies = await Promise.all(resources.filter((r) => !isBuilder(r)).map((r) => limit(() => runDependency(r, deps))));
-  const results = new Map<LocalResource, Resolved>(dependencies.map((d) => [d.outcome.resource, d]));
+  const dependencies = await Promise.all(resources.filter(isDependency).map((r) => limit(() => runDependency(r, deps))));
+  const outcomes = new Map<LocalResource, LocalOutcome>(dependencies.map((d) => [d.outcome.resource, d.outcome]));
+  const suppliers = dependencies.flatMap((d) => (d.supplier ? [d.supplier] : []));
   // Builders run one at a time: their progress stays readable and writes to one layout never race.
-  for (const builder of resources.filter(isBuilder)) results.set(builder, { outcome: await runBuilder(builder, dependencies, deps) });
-  return resources.map((r) => (results.get(r) as Resolved).outcome);
+  for (const builder of resources.filter(isBuilder)) outcomes.set(builder, await runBuilder(builder, suppliers, deps));
+  return resources.flatMap((r) => outcomes.get(r) ?? []);
 }
 
-const builderKinds = new Set<LocalResource['kind']>(['Builder', 'ClusterBuilder']);
+const ofKind =
+  <K extends SupplierKind>(kind: K) =>
+  (supplier: Supplier): supplier is Supplier<K> =>
+    supplier.kind === kind;
 
 /** The lookup of `gatherBuilderInputs` over the outcomes of this run: a failed resource is one whose reason is its failure. */
-function outcomeLookup(all: readonly Resolved[], keychain: Keychain): BuilderLookup {
-  const suppliers = all.filter((d) => !builderKinds.has(d.outcome.resource.kind)).map(supplierOf);
+function outcomeLookup(suppliers: readonly Supplier[], keychain: Keychain): BuilderLookup {
   const inNamespace = (supplier: Supplier, namespace: string | undefined): boolean => supplier.kind !== 'Buildpack' || (supplier.metadata.namespace ?? 'default') === (namespace ?? 'default');
   return {
-    get: (kind, name, namespace) => suppliers.find((s) => s.kind === kind && s.metadata.name === name && inNamespace(s, namespace)),
-    list: (kind, namespace) => suppliers.filter((s) => s.kind === kind && inNamespace(s, namespace)),
+    get: (kind, name, namespace) => suppliers.filter(ofKind(kind)).find((s) => s.metadata.name === name && inNamespace(s, namespace)),
+    list: (kind, namespace) => suppliers.filter(ofKind(kind)).filter((s) => inNamespace(s, namespace)),
     keychainFor: () => Promise.resolve(keychain),
   };
 }
 
-function supplierOf({ outcome, value }: Resolved): Supplier {
-  const { kind, name, namespace, spec } = outcome.resource;
-  return {
-    kind: kind as Supplier['kind'],
-    metadata: { name, ...(namespace ? { namespace } : {}) },
-    spec,
-    observedGeneration: outcome.status.observedGeneration,
-    resolved: outcome.ok ? { ok: true, value } : { ok: false, reason: outcome.summary },
-  };
-}
-
-function builderResourceOf(builder: LocalResource): BuilderResource {
-  // The file reader validated and defaulted the spec (src/cli/local-resources.ts).
-  const spec = builder.spec as BuilderSpec;
-  return { kind: builder.kind as BuilderResource['kind'], metadata: { name: builder.name, ...(builder.namespace ? { namespace: builder.namespace } : {}) }, spec };
-}
-
-async function runBuilder(builder: LocalResource, all: readonly Resolved[], deps: LocalBuildDeps): Promise<LocalOutcome> {
-  const fail = (message: string): LocalOutcome => ({ resource: builder, ok: false, status: builderFailure(builder, deps.clock, message), summary: message });
-  const gathered = await gatherBuilderInputs(builderResourceOf(builder), outcomeLookup(all, deps.keychain));
+async function runBuilder(builder: LocalBuilder, suppliers: readonly Supplier[], deps: LocalBuildDeps): Promise<LocalOutcome> {
+  const { metadata } = builder;
+  const fail = (message: string): LocalOutcome => ({ resource: builder, ok: false, status: builderFailure(metadata, deps.clock, message), summary: message });
+  const identity = { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
+  const gathered = await gatherBuilderInputs({ kind: builder.kind, metadata: identity, spec: builder.spec }, outcomeLookup(suppliers, deps.keychain));
   if (!gathered.ok) return fail(gathered.problems.join('\n'));
   deps.onResource?.({ resource: builder, phase: 'started' });
   try {
@@ -158,7 +158,7 @@ async function runBuilder(builder: LocalResource, all: readonly Resolved[], deps
       signal: deps.signal,
     });
     const summary = `${outcome.record.latestImage} (${outcome.pushed ? 'pushed' : 'unchanged, nothing pushed'})`;
-    return { resource: builder, ok: true, status: builderSuccess(builder, deps.clock, outcome.record), summary, pushed: outcome.pushed };
+    return { resource: builder, ok: true, status: builderSuccess(metadata, deps.clock, outcome.record), summary, pushed: outcome.pushed };
   } catch (error) {
     return fail(messageOf(error));
   } finally {

@@ -4,6 +4,7 @@
  * records of all sources are merged in kpack's deterministic store order. Every failing source is
  * reported, not only the first.
  */
+import type { Resource } from '../api/index.ts';
 import type { BuildpackRecord } from '../cnb/index.ts';
 import { readBuildpackRecords, sortBuildpackRecords } from '../cnb/index.ts';
 import type { IoOptions, Keychain } from '../oci/index.ts';
@@ -16,6 +17,12 @@ export interface StoreSource {
   image: string;
   /** e.g. `spec.sources[0]` (default) or `spec.image`. */
   path?: string;
+}
+
+/** The images a ClusterStore (`spec.sources`), Buildpack or ClusterBuildpack (`spec.image`) names, with their spec paths. */
+export function storeSourcesOf(resource: Resource<'ClusterStore'> | Resource<'Buildpack'> | Resource<'ClusterBuildpack'>): StoreSource[] {
+  if (resource.kind === 'ClusterStore') return (resource.spec.sources ?? []).map((s, i) => ({ image: s.image ?? '', path: `spec.sources[${i}]` }));
+  return [{ image: resource.spec.image ?? '', path: 'spec.image' }];
 }
 
 /** What `readStore` reads. */

@@ -2,6 +2,7 @@
  * Resolves a ClusterStack: fetches its build and run images with the stack's keychain, pins each
  * by `<repository>@<digest>`, and checks them with kpack's stack rules (every problem at once).
  */
+import type { Resource } from '../api/index.ts';
 import type { StackRecord } from '../cnb/index.ts';
 import { readStackRecord } from '../cnb/index.ts';
 import type { IoOptions, Keychain } from '../oci/index.ts';
@@ -14,6 +15,12 @@ export interface ResolveStackInput {
   buildImage: string;
   runImage: string;
   keychain: Keychain;
+}
+
+/** The stack id and images a ClusterStack names ('' where the spec leaves one out: validation names it). */
+export function stackImagesOf(stack: Resource<'ClusterStack'>): Omit<ResolveStackInput, 'keychain'> {
+  const { id = '', buildImage, runImage } = stack.spec;
+  return { id, buildImage: buildImage?.image ?? '', runImage: runImage?.image ?? '' };
 }
 
 /** What `resolveStack` needs. */

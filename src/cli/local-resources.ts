@@ -7,8 +7,8 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import type { DocumentProblem, KpackResource, ReferenceChecks, SourcedResource } from '../api/index.ts';
-import { applyDefaults, convertResource, formatFieldIssues, kindInfo, parseResourceDocuments, validateResource } from '../api/index.ts';
+import type { DocumentProblem, KubeObject, ReferenceChecks, SourcedResource } from '../api/index.ts';
+import { applyDefaults, convertResource, formatFieldIssues, isInvalid, kindInfo, parseAnyResource, parseResourceDocuments, validateResource } from '../api/index.ts';
 import type { LocalResource } from '../app/index.ts';
 import { CliError } from './errors.ts';
 import { resolveSpecImagePaths } from './relative-images.ts';
@@ -60,29 +60,25 @@ export async function readResourceFiles(files: readonly string[]): Promise<{ res
 
 /** A resource ready for local mode, or one rejected with the reason. */
 export type PreparedResource =
-  | { ok: true; origin: string; resource: KpackResource; local: LocalResource }
-  | { ok: false; origin: string; resource: KpackResource; message: string };
+  | { ok: true; origin: string; resource: KubeObject; local: LocalResource }
+  | { ok: false; origin: string; resource: KubeObject; message: string };
 
-function identity(resource: KpackResource): string {
-  return `${resource.kind}/${resource.metadata.namespace ?? ''}/${resource.metadata.name ?? ''}`;
+function identity(resource: KubeObject): string {
+  return `${resource.kind}/${resource.metadata.namespace ?? ''}/${resource.metadata.name}`;
 }
 
 function prepareOne(sourced: SourcedResource, checks: ReferenceChecks): PreparedResource {
   const { origin, resource } = sourced;
   const original = applyDefaults(resource);
   const issues = validateResource(original, checks);
-  if (issues.length > 0) return { ok: false, origin, resource, message: `invalid ${resource.kind}:\n${formatFieldIssues(issues)}` };
-  const namespaced = kindInfo(resource.kind)?.scope === 'Namespaced';
+  const info = kindInfo(resource.kind ?? '');
+  if (issues.length > 0 || !info) return { ok: false, origin, resource, message: `invalid ${resource.kind}:\n${formatFieldIssues(issues)}` };
   const converted = applyDefaults(convertResource(original, 'kpack.io/v1alpha2'));
-  const metadata = namespaced ? { ...converted.metadata, namespace: converted.metadata.namespace ?? 'default' } : converted.metadata;
-  const v2 = { ...converted, metadata };
-  const local: LocalResource = {
-    kind: v2.kind as LocalResource['kind'],
-    name: metadata.name ?? '',
-    ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
-    generation: metadata.generation ?? 1,
-    spec: (v2.spec ?? {}) as Record<string, unknown>,
-  };
+  const { metadata } = converted;
+  const v2 = { ...converted, metadata: { ...metadata, generation: metadata.generation ?? 1, ...(info.scope === 'Namespaced' ? { namespace: metadata.namespace ?? 'default' } : {}) } };
+  // Validation above used the same schemas, so this parse succeeds; it gives the typed resource.
+  const local = parseAnyResource(info.kind, v2);
+  if (isInvalid(local)) return { ok: false, origin, resource, message: `invalid ${resource.kind}:\n${local.problems.join('\n')}` };
   return { ok: true, origin, resource: v2, local };
 }
 

@@ -4,23 +4,33 @@
  * (not necessarily Ready True: D-b, a failing dependency keeps its last resolved fields and the
  * builder keeps building from them). Also the objects a builder spec names, for dependency tracking.
  */
-import type { BuilderSpec, KpackResource } from '../api/index.ts';
-import { builderRefs, orderOf, type BuilderLookup, type BuilderResource, type Supplier, type SupplierKind } from '../app/index.ts';
+import { isInvalid, type ParsedResource, type Resource } from '../api/index.ts';
+import {
+  buildpacksOfStatus,
+  builderRefs,
+  lifecycleOfStatus,
+  orderOf,
+  stackOfStatus,
+  type BuilderLookup,
+  type BuilderResource,
+  type StatusRead,
+  type Supplier,
+  type SupplierKind,
+  type SupplierValues,
+} from '../app/index.ts';
 import type { DependencyRef, KeychainSource, ObjectCache } from './ports.ts';
-import { resolvedFields, statusOf } from './status.ts';
 
-// The webhook validated and defaulted the spec before the API server stored it.
-const builderSpecOf = (object: KpackResource): BuilderSpec => (object.spec ?? {});
+type BuilderKind = 'Builder' | 'ClusterBuilder';
 
 /** The builder as the inputs path reads it. */
-export function builderResource(kind: 'Builder' | 'ClusterBuilder', object: KpackResource): BuilderResource {
-  const { name = '', namespace } = object.metadata;
-  return { kind, metadata: { name, ...(namespace ? { namespace } : {}) }, spec: builderSpecOf(object) };
+export function builderResource<K extends BuilderKind>(object: Resource<K>): BuilderResource {
+  const { name, namespace } = object.metadata;
+  return { kind: object.kind, metadata: { name, ...(namespace ? { namespace } : {}) }, spec: object.spec };
 }
 
 /** Objects the spec names directly (stack, lifecycle, store, Buildpack/ClusterBuildpack refs) and ids of id-only refs. */
-export function declaredDependencies(object: KpackResource): { objects: DependencyRef[]; buildpackIds: string[] } {
-  const spec = builderSpecOf(object);
+export function declaredDependencies(object: Resource<BuilderKind>): { objects: DependencyRef[]; buildpackIds: string[] } {
+  const { spec } = object;
   const refs = builderRefs(spec);
   const objects: DependencyRef[] = [
     { kind: 'ClusterStack', name: refs.stack },
@@ -36,23 +46,21 @@ export function declaredDependencies(object: KpackResource): { objects: Dependen
   return { objects, buildpackIds };
 }
 
-/** The status field that exists once a supplier of each kind has resolved at least once. */
-const resolvedField: Record<SupplierKind, string> = {
-  ClusterStore: 'buildpacks',
-  Buildpack: 'buildpacks',
-  ClusterBuildpack: 'buildpacks',
-  ClusterStack: 'buildImage',
-  ClusterLifecycle: 'image',
+/** Each supplier kind's record, read from its typed status. */
+const readers: { [K in SupplierKind]: (resource: Resource<K>) => StatusRead<SupplierValues[K]> } = {
+  ClusterStore: (r) => buildpacksOfStatus(r.status),
+  Buildpack: (r) => buildpacksOfStatus(r.status),
+  ClusterBuildpack: (r) => buildpacksOfStatus(r.status),
+  ClusterStack: (r) => stackOfStatus(r.status),
+  ClusterLifecycle: (r) => lifecycleOfStatus(r.status),
 };
 
-function supplierOf(kind: SupplierKind, object: KpackResource): Supplier {
-  const status = statusOf(object);
-  const generation = typeof status.observedGeneration === 'number' ? status.observedGeneration : 0;
-  const { name = '', namespace } = object.metadata;
-  const field = resolvedField[kind];
-  const value = field === 'buildpacks' ? status.buildpacks : resolvedFields(status);
-  const resolved = status[field] === undefined ? ({ ok: false, reason: 'it has no resolved status yet' } as const) : ({ ok: true, value } as const);
-  return { kind, metadata: { name, ...(namespace ? { namespace } : {}) }, spec: object.spec, observedGeneration: generation, resolved };
+function supplierOf<K extends SupplierKind>(kind: K, parsed: ParsedResource<K>): Supplier<K> {
+  const { name, namespace } = parsed.metadata;
+  const metadata = { name, ...(namespace ? { namespace } : {}) };
+  if (isInvalid(parsed)) return { kind, metadata, observedGeneration: 0, resolved: { ok: false, reason: `its spec is invalid: ${parsed.problems.join('; ')}` } };
+  const read = readers[kind](parsed);
+  return { kind, metadata, spec: parsed.spec, observedGeneration: parsed.status?.observedGeneration ?? 0, resolved: read };
 }
 
 /** The lookup of `gatherBuilderInputs` over the informer cache and the controller's keychains. */

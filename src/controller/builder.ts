@@ -5,13 +5,16 @@
  * fields (Ready stays True when an image exists, UpToDate False with the reason). A Normal event
  * announces each new image digest; a Warning each new failure.
  */
-import type { KindName, KpackResource } from '../api/index.ts';
+import { isInvalid, type Resource } from '../api/index.ts';
 import { builderFailure, builderSuccess, createBuilder, gatherBuilderInputs, readyStatus, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
 import { messageOf, MissingDependencyError } from '../shared/index.ts';
 import { builderResource, cacheLookup, declaredDependencies } from './builder-inputs.ts';
-import type { ReconcilerDeps } from './ports.ts';
+import type { ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
+import { invalidMessage } from './resolving.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
+
+type BuilderKind = 'Builder' | 'ClusterBuilder';
 
 /** How long a builder waits before looking again at a dependency without a resolved status (its own change also enqueues it). */
 export const dependencyWaitMs = 60_000;
@@ -24,7 +27,7 @@ interface Attempt {
 }
 
 /** kpack's failed-builder status: earlier fields kept; Ready True while an image exists. */
-function failure(object: KpackResource, deps: ReconcilerDeps, message: string): LocalStatus {
+function failure(object: ObjectOfRecord, deps: ReconcilerDeps, message: string): LocalStatus {
   const previous = resolvedFields(statusOf(object));
   const failed = builderFailure(object.metadata, deps.clock, message);
   if (typeof previous.latestImage !== 'string' || previous.latestImage === '') return { ...previous, ...failed };
@@ -33,19 +36,19 @@ function failure(object: KpackResource, deps: ReconcilerDeps, message: string): 
   return { ...previous, ...failed, conditions: [ready!, failed.conditions[1]!] };
 }
 
-function track(deps: ReconcilerDeps, kind: KindName, object: KpackResource, outcome?: BuilderOutcome): void {
+function track(deps: ReconcilerDeps, object: Resource<BuilderKind>, outcome?: BuilderOutcome): void {
   if (!deps.tracker) return;
   const declared = declaredDependencies(object);
   const used = (outcome?.sources ?? []).filter((s) => s.kind !== 'ClusterStore').map((s) => ({ kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }));
   // Every id in the built image: a new version of a child of a meta-buildpack must rebuild too.
   const ids = new Set([...declared.buildpackIds, ...(outcome?.record.builderMetadata.map((b) => b.id) ?? [])]);
-  const { name = '', namespace } = object.metadata;
-  deps.tracker.setDependencies({ kind, name, ...(namespace ? { namespace } : {}) }, { objects: [...declared.objects, ...used], buildpackIds: [...ids] });
+  const { name, namespace } = object.metadata;
+  deps.tracker.setDependencies({ kind: object.kind, name, ...(namespace ? { namespace } : {}) }, { objects: [...declared.objects, ...used], buildpackIds: [...ids] });
 }
 
-async function attempt(kind: 'Builder' | 'ClusterBuilder', object: KpackResource, deps: ReconcilerDeps, signal?: AbortSignal): Promise<Attempt> {
+async function attempt(object: Resource<BuilderKind>, deps: ReconcilerDeps, signal?: AbortSignal): Promise<Attempt> {
   try {
-    const gathered = await gatherBuilderInputs(builderResource(kind, object), cacheLookup(deps.cache, deps.keychains));
+    const gathered = await gatherBuilderInputs(builderResource(object), cacheLookup(deps.cache, deps.keychains));
     if (!gathered.ok) {
       // A dependency that does not exist enqueues this builder when it is created; one without a resolved status is polled.
       throw new MissingDependencyError(gathered.problems, gathered.waitForEvent ? {} : { requeueAfterMs: dependencyWaitMs });
@@ -57,7 +60,7 @@ async function attempt(kind: 'Builder' | 'ClusterBuilder', object: KpackResource
   }
 }
 
-async function announce(kind: KindName, object: KpackResource, deps: ReconcilerDeps, done: Attempt): Promise<void> {
+async function announce(kind: BuilderKind, object: ObjectOfRecord, deps: ReconcilerDeps, done: Attempt): Promise<void> {
   if (done.failure !== undefined) {
     await deps.events.record(kind, object, { type: 'Warning', reason: 'ReconcileFailed', message: done.failure });
     return;
@@ -73,14 +76,17 @@ export function builderReconciler(scope: 'namespaced' | 'cluster', deps: Reconci
   const kind = scope === 'namespaced' ? 'Builder' : 'ClusterBuilder';
   return {
     async reconcile(key, signal) {
-      const cached = deps.cache.get(kind, key);
-      if (!cached || cached.metadata.deletionTimestamp) return results.done;
-      // Objects from a list carry no kind; the inputs below need it.
-      const object = { ...cached, kind };
+      const object = deps.cache.get(kind, key);
+      if (!object || object.metadata.deletionTimestamp) return results.done;
       const logger = deps.logger.child({ kind, key });
-      track(deps, kind, object);
-      const done = await attempt(kind, object, deps, signal);
-      if (done.outcome) track(deps, kind, object, done.outcome);
+      let done: Attempt;
+      if (isInvalid(object)) {
+        done = { status: failure(object, deps, invalidMessage(kind, object.problems)), result: results.done, failure: invalidMessage(kind, object.problems) };
+      } else {
+        track(deps, object);
+        done = await attempt(object, deps, signal);
+        if (done.outcome) track(deps, object, done.outcome);
+      }
       try {
         if (await commitStatus(deps.status, kind, object, done.status)) {
           await announce(kind, object, deps, done);

@@ -5,18 +5,14 @@
 import { readLifecycle } from '../app/index.ts';
 import type { ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
-import { resolvingReconciler, specOf } from './resolving.ts';
+import { resolvingReconciler } from './resolving.ts';
 
 /** Reconciles ClusterLifecycles. */
 export function clusterLifecycleReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterLifecycle',
-      resolve: async (object, keychain, signal) => {
-        const image = specOf(object).image;
-        const lifecycle = await readLifecycle({ image: typeof image === 'string' ? image : '', keychain }, { images: deps.images, signal });
-        return { ...lifecycle };
-      },
+      resolve: async (object, keychain, signal) => ({ ...(await readLifecycle({ image: object.spec.image ?? '', keychain }, { images: deps.images, signal })) }),
     },
     deps,
   );

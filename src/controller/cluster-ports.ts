@@ -4,26 +4,38 @@
  * so the result equals a full replace), Events that never fail a reconcile, and service-account
  * keychains.
  */
-import type { KindName, KpackResource } from '../api/index.ts';
-import type { Informer, KeychainCache, KeychainFactory, KubeClient, KubeObject } from '../k8s/index.ts';
+import { isInvalid, parseResource, type KindName, type KubeObject, type ParsedResource } from '../api/index.ts';
+import type { Informer, KeychainCache, KeychainFactory, KubeClient } from '../k8s/index.ts';
 import { isAppError, messageOf, type Logger } from '../shared/index.ts';
 import type { EventSink, KeychainSource, ObjectCache, StatusWriter } from './ports.ts';
-
-const asResource = (object: KubeObject | undefined): KpackResource | undefined => object as unknown as KpackResource | undefined;
 
 function split(key: string): { namespace?: string; name: string } {
   const slash = key.indexOf('/');
   return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-/** The cache over one informer per kind; a kind without an informer reads as empty. */
+/**
+ * The cache over one informer per kind; a kind without an informer reads as empty. Each object the
+ * informer holds is parsed once (the informer replaces an object on every change, so its identity
+ * is its version).
+ */
 export function informerCache(informers: ReadonlyMap<string, Informer>): ObjectCache {
+  const parsed = new WeakMap<KubeObject, ParsedResource>();
+  const parse = <K extends KindName>(kind: K, object: KubeObject): ParsedResource<K> => {
+    const known = parsed.get(object);
+    // Stored under the kind it was parsed as: an informer holds one kind.
+    if (known?.kind === kind) return known as ParsedResource<K>;
+    const fresh = parseResource(kind, object);
+    parsed.set(object, fresh);
+    return fresh;
+  };
   return {
-    get: (kind, key) => asResource(informers.get(kind)?.get(key)),
+    get: (kind, key) => {
+      const object = informers.get(kind)?.get(key);
+      return object ? parse(kind, object) : undefined;
+    },
     list: (kind, namespace) =>
-      (informers.get(kind)?.list() ?? [])
-        .filter((o) => namespace === undefined || o.metadata.namespace === namespace)
-        .map((o) => o as unknown as KpackResource),
+      (informers.get(kind)?.list() ?? []).filter((o) => namespace === undefined || o.metadata.namespace === namespace).map((o) => parse(kind, o)),
   };
 }
 
@@ -31,15 +43,16 @@ export function informerCache(informers: ReadonlyMap<string, Informer>): ObjectC
 export function apiStatusWriter(client: KubeClient): StatusWriter {
   return {
     async writeStatus(kind: KindName, object, status) {
-      const previous = (object.status ?? {}) as Record<string, unknown>;
+      const previous = object.status ?? {};
       const removed = Object.keys(previous).filter((key) => !(key in status));
       const patch = { ...status, ...Object.fromEntries(removed.map((key) => [key, null])) };
-      const { name = '', namespace, resourceVersion } = object.metadata;
+      const { name, namespace, resourceVersion } = object.metadata;
       await client.patchStatus({ kind, name, ...(namespace ? { namespace } : {}), status: patch, ...(resourceVersion ? { resourceVersion } : {}) });
     },
     async fetch(kind, key) {
       try {
-        return asResource(await client.get({ kind, ...split(key) }));
+        const fresh = parseResource(kind, await client.get({ kind, ...split(key) }));
+        return isInvalid(fresh) ? undefined : fresh;
       } catch (error) {
         if (isAppError(error) && error.code === 'NOT_FOUND') return undefined;
         throw error;
@@ -53,7 +66,7 @@ export function apiEventSink(client: KubeClient, logger: Logger): EventSink {
   return {
     async record(kind, object, event) {
       try {
-        await client.createEvent({ regarding: { ...(object as unknown as KubeObject), kind }, ...event });
+        await client.createEvent({ regarding: { ...object, kind }, ...event });
       } catch (error) {
         logger.warn('event not recorded', { kind, name: object.metadata.name, reason: event.reason, error: messageOf(error) });
       }

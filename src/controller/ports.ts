@@ -3,25 +3,31 @@
  * status writer, an event sink, service-account keychains and a dependency recorder. The manager
  * implements them over the Kubernetes adapter (src/k8s); unit tests pass hand-written fakes.
  */
-import type { CredentialRef, KindName, KpackResource } from '../api/index.ts';
+import type { CredentialRef, KindName, ObjectMeta, ParsedResource, Resource } from '../api/index.ts';
 import type { ImageAccess, Clock } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import type { Logger } from '../shared/index.ts';
 
-/** Reads objects the informers hold; never does I/O. */
+/** Reads objects the informers hold, each parsed once into a typed resource (or its problems); never does I/O. */
 export interface ObjectCache {
   /** The cached object, or undefined when it does not exist (or was deleted). */
-  get(kind: KindName, key: string): KpackResource | undefined;
+  get<K extends KindName>(kind: K, key: string): ParsedResource<K> | undefined;
   /** Every cached object of a kind, optionally in one namespace. */
-  list(kind: KindName, namespace?: string): KpackResource[];
+  list<K extends KindName>(kind: K, namespace?: string): ParsedResource<K>[];
+}
+
+/** The parts of a resource a status write and an Event need. */
+export interface ObjectOfRecord {
+  metadata: ObjectMeta;
+  status?: object | undefined;
 }
 
 /** Writes the status subresource. Errors carry the HTTP `status` (409 on a conflict). */
 export interface StatusWriter {
   /** Replaces `status` of the object (identified by kind, namespace and name; resourceVersion if set). */
-  writeStatus(kind: KindName, object: KpackResource, status: Record<string, unknown>): Promise<void>;
-  /** The object as the API server has it now (bypassing the cache), or undefined. */
-  fetch(kind: KindName, key: string): Promise<KpackResource | undefined>;
+  writeStatus(kind: KindName, object: ObjectOfRecord, status: Record<string, unknown>): Promise<void>;
+  /** The object as the API server has it now (bypassing the cache), parsed, or undefined. */
+  fetch<K extends KindName>(kind: K, key: string): Promise<Resource<K> | undefined>;
 }
 
 /** A Kubernetes Event about an object. */
@@ -33,7 +39,7 @@ export interface ObjectEvent {
 
 /** Records Events; failures are logged by the implementation, never thrown. */
 export interface EventSink {
-  record(kind: KindName, object: KpackResource, event: ObjectEvent): Promise<void>;
+  record(kind: KindName, object: ObjectOfRecord, event: ObjectEvent): Promise<void>;
 }
 
 /** Credentials for images, from a service account's secrets (kpack's rules) plus controller-wide ones. */

@@ -154,6 +154,23 @@ describe('Builder reconciler', () => {
     });
   });
 
+  it('an invalid spec is parsed once into its problems: Ready False on the stack, and the builder names it', async () => {
+    await clusterStoreReconciler(deps).reconcile('default');
+    await clusterLifecycleReconciler(deps).reconcile('default-lifecycle');
+    cluster.put('ClusterStack', { name: 'base', spec: { id: 'io.test.stack', buildImage: { image: 7 }, runImage: { image: 'r.test/stack/run:1' } } });
+    expect(await clusterStackReconciler(deps).reconcile('base')).toEqual({ type: 'done' });
+    const stackMessage = (cluster.status('ClusterStack', 'base').conditions as Array<{ message?: string }>)[0]?.message;
+    expect(stackMessage).toMatch(/^invalid ClusterStack: spec\.buildImage\.image: /);
+    // A second reconcile of the unchanged object writes nothing.
+    const writes = cluster.writes.length;
+    await clusterStackReconciler(deps).reconcile('base');
+    expect(cluster.writes.length).toBe(writes);
+    await builderReconciler('namespaced', deps).reconcile('team/web');
+    const [ready, upToDate] = cluster.status('Builder', 'team/web').conditions as Array<{ message?: string }>;
+    expect(ready?.message).toBe('Builder has no latestImage');
+    expect(upToDate?.message).toMatch(/^Error: clusterstack 'base' is not ready: its spec is invalid: spec\.buildImage\.image: /);
+  });
+
   it('keeps the last image after a failure: Ready True, UpToDate False with the reason, a Warning event', async () => {
     await resolveDependencies();
     await builderReconciler('namespaced', deps).reconcile('team/web');

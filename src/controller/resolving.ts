@@ -4,7 +4,7 @@
  * Ready with `observedGeneration`, and on failure keep the last resolved fields (D-b) with Ready
  * False and a message that says so. Events only when the outcome changes, not on every retry.
  */
-import { credentialRefOf, type KindName, type KpackResource } from '../api/index.ts';
+import { credentialRefOf, isInvalid, type KindName, type Resource } from '../api/index.ts';
 import { failedStatus, readyStatus, type LocalStatus } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import { messageOf } from '../shared/index.ts';
@@ -13,16 +13,14 @@ import { resultForError, results, type Reconciler, type Result } from './reconci
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
 
 /** What differs between the resolving kinds. */
-export interface ResolvingKind {
-  kind: KindName;
+export interface ResolvingKind<K extends KindName> {
+  kind: K;
   /** Reads the images; resolves to the status fields on success (e.g. `{ buildpacks }`). */
-  resolve(object: KpackResource, keychain: Keychain, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  resolve(object: Resource<K>, keychain: Keychain, signal?: AbortSignal): Promise<Record<string, unknown>>;
 }
 
-/** The spec as a plain record (validated by the webhook before it was stored). */
-export function specOf(object: KpackResource): Record<string, unknown> {
-  return object.spec !== null && typeof object.spec === 'object' ? (object.spec as Record<string, unknown>) : {};
-}
+/** The message of an object whose spec does not fit its schema (a permanent failure until it changes). */
+export const invalidMessage = (kind: KindName, problems: readonly string[]): string => `invalid ${kind}: ${problems.join('; ')}`;
 
 interface Attempt {
   status: LocalStatus;
@@ -31,8 +29,8 @@ interface Attempt {
 }
 
 /** Builds the reconciler for one resolving kind. */
-export function resolvingReconciler(kind: ResolvingKind, deps: ReconcilerDeps): Reconciler {
-  const attempt = async (object: KpackResource, signal?: AbortSignal): Promise<Attempt> => {
+export function resolvingReconciler<K extends KindName>(kind: ResolvingKind<K>, deps: ReconcilerDeps): Reconciler {
+  const attempt = async (object: Resource<K>, signal?: AbortSignal): Promise<Attempt> => {
     try {
       const keychain = await deps.keychains.keychainFor(credentialRefOf(object));
       const fields = await kind.resolve(object, keychain, signal);
@@ -51,7 +49,9 @@ export function resolvingReconciler(kind: ResolvingKind, deps: ReconcilerDeps): 
       const object = deps.cache.get(kind.kind, key);
       if (!object || object.metadata.deletionTimestamp) return results.done;
       const logger = deps.logger.child({ kind: kind.kind, key });
-      const outcome = await attempt(object, signal);
+      const outcome: Attempt = isInvalid(object)
+        ? { status: failedStatus(object.metadata, deps.clock, invalidMessage(kind.kind, object.problems)), result: results.done, failure: invalidMessage(kind.kind, object.problems) }
+        : await attempt(object, signal);
       try {
         const written = await commitStatus(deps.status, kind.kind, object, outcome.status);
         if (written && outcome.failure !== undefined) {

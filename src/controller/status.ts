@@ -3,20 +3,23 @@
  * conditions, nothing written when the status is semantically the same, and a 409 on the write
  * answered by re-reading the object from the API server and writing again at once.
  */
-import { carryTransitionTimes, sameStatus, type Condition, type KindName, type KpackResource, resourceKey } from '../api/index.ts';
+import { carryTransitionTimes, sameStatus, type Condition, type KindName, resourceKey } from '../api/index.ts';
 import type { LocalStatus } from '../app/index.ts';
 import { errorKindOf } from '../shared/index.ts';
-import type { StatusWriter } from './ports.ts';
+import type { ObjectOfRecord, StatusWriter } from './ports.ts';
 
 const conflictAttempts = 3;
 
-/** The object's current status as a plain record (empty when it has none). */
-export function statusOf(object: KpackResource): Record<string, unknown> {
-  return object.status !== null && typeof object.status === 'object' ? (object.status as Record<string, unknown>) : {};
+/** A status as the comparison and the D-b retention read it: any kind's status fields. */
+type AnyStatus = { conditions?: Condition[] } & Record<string, unknown>;
+
+/** The object's current status (empty when it has none). */
+export function statusOf(object: { status?: object | undefined }): AnyStatus {
+  return { ...object.status };
 }
 
-function withCarriedTimes(next: LocalStatus, previous: Record<string, unknown>): LocalStatus {
-  return { ...next, conditions: carryTransitionTimes(next.conditions, previous.conditions as Condition[] | undefined) as LocalStatus['conditions'] };
+function withCarriedTimes(next: LocalStatus, previous: AnyStatus): LocalStatus {
+  return { ...next, conditions: carryTransitionTimes(next.conditions, previous.conditions) };
 }
 
 /**
@@ -24,8 +27,8 @@ function withCarriedTimes(next: LocalStatus, previous: Record<string, unknown>):
  * true when a write happened. On a conflict the object is fetched again and the write repeated (a
  * few times); a vanished object ends quietly. Other write errors are thrown to the caller.
  */
-export async function commitStatus(writer: StatusWriter, kind: KindName, object: KpackResource, next: LocalStatus): Promise<boolean> {
-  let current = object;
+export async function commitStatus(writer: StatusWriter, kind: KindName, object: ObjectOfRecord, next: LocalStatus): Promise<boolean> {
+  let current: ObjectOfRecord = object;
   for (let attempt = 1; ; attempt++) {
     const status = withCarriedTimes(next, statusOf(current));
     if (sameStatus(statusOf(current), status)) return false;

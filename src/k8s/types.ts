@@ -2,31 +2,12 @@
  * Plain shapes the Kubernetes adapter hands out: objects as parsed JSON, references, lists and
  * watch events. No client-library types leak through them, so reconcilers and fakes stay simple.
  */
-import type { KindName } from '../api/index.ts';
+import type { KindName, KubeObject } from '../api/index.ts';
+
+export type { KubeObject, ObjectMeta } from '../api/index.ts';
 
 /** Every kind the adapter reads or watches: the seven kpack.io kinds plus the core kinds credentials and CLI settings come from. */
 export type ResourceKind = KindName | 'Secret' | 'ServiceAccount' | 'ConfigMap';
-
-/** The metadata fields the adapter relies on; anything else the server sends is kept as it is. */
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-/** Any Kubernetes object as the API server returned it (JSON, not validated beyond `metadata.name`). */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-  [field: string]: unknown;
-}
 
 /** Names one object: `namespace` is absent (or empty) for cluster-scoped kinds. */
 export interface ObjectRef {

@@ -3,7 +3,7 @@
  * refuses a resource with every problem listed in kpack's (knative) wording, each with its path
  * and the fix. Pure functions of the review; the server does the HTTP.
  */
-import { applyDefaults, formatFieldIssues, validateResource, type KpackResource, type ReferenceChecks } from '../api/index.ts';
+import { applyDefaults, formatFieldIssues, metadataOf, validateResource, type KubeObject, type ReferenceChecks } from '../api/index.ts';
 import { AppError } from '../shared/index.ts';
 import { createJsonPatch } from './json-patch.ts';
 import type { AdmissionRequest, AdmissionResponse, AdmissionReview } from './review-types.ts';
@@ -34,9 +34,9 @@ export function admissionReview(response: AdmissionResponse): AdmissionReview {
   return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
 }
 
-function kpackObject(value: unknown): KpackResource | undefined {
+function kpackObject(value: unknown): KubeObject | undefined {
   if (!isObject(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return undefined;
-  return { ...value, apiVersion: value.apiVersion, kind: value.kind, metadata: isObject(value.metadata) ? value.metadata : {} };
+  return { ...value, apiVersion: value.apiVersion, kind: value.kind, metadata: metadataOf(value.metadata) };
 }
 
 // JSON.stringify drops keys whose value is undefined, which is what "absent" means in JSON.
@@ -51,7 +51,7 @@ export function defaultAdmission(request: AdmissionRequest): AdmissionResponse {
   return { uid: request.uid, allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(operations)).toString('base64') };
 }
 
-function beingDeleted(resource: KpackResource): boolean {
+function beingDeleted(resource: KubeObject): boolean {
   return typeof resource.metadata.deletionTimestamp === 'string';
 }
 

@@ -3,7 +3,7 @@
  * with the api module's lossless conversion. Metadata other than annotations is never touched, as
  * the API server requires.
  */
-import { convertResource, type KpackResource } from '../api/index.ts';
+import { convertResource, type KubeObject } from '../api/index.ts';
 import { messageOf } from '../shared/index.ts';
 import { ReviewFormatError } from './admission.ts';
 import type { ConversionRequest, ConversionResponse, ConversionReview } from './review-types.ts';
@@ -24,11 +24,11 @@ export function readConversionRequest(body: unknown): ConversionRequest {
   return request as unknown as ConversionRequest;
 }
 
-function asResource(value: unknown, index: number): KpackResource {
+function asResource(value: unknown, index: number): KubeObject {
   if (!isObject(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string' || !isObject(value.metadata)) {
     throw new ReviewFormatError(`object ${index} has no apiVersion, kind or metadata`);
   }
-  return value as unknown as KpackResource;
+  return value as unknown as KubeObject;
 }
 
 /** Converts every object of the request, or reports why the whole batch failed. */

@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { KpackResource } from '../../src/api/index.ts';
+import type { KubeObject } from '../../src/api/index.ts';
 
 /** One example: the YAML as written and what it parses to. */
 export interface SeedExample {
   yaml: string;
-  resource: KpackResource;
+  resource: KubeObject;
 }
 
 const seedsDir = new URL('../../../shared/seeds/', import.meta.url);
@@ -21,8 +21,8 @@ export function seedExamples(): SeedExample[] {
     const text = readFileSync(new URL(file, seedsDir), 'utf8');
     return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].flatMap((match) => {
       const yaml = match[1] ?? '';
-      const documents = parseAllDocuments(yaml).map((d) => d.toJS() as KpackResource | null);
-      const resources = documents.filter((r): r is KpackResource => Boolean(r?.apiVersion && r.kind));
+      const documents = parseAllDocuments(yaml).map((d) => d.toJS() as KubeObject | null);
+      const resources = documents.filter((r): r is KubeObject => Boolean(r?.apiVersion && r.kind));
       return resources.length === 1 && documents.length === 1 ? [{ yaml, resource: resources[0]! }] : [];
     });
   });

@@ -4,7 +4,7 @@
 import { request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertResource, type KpackResource } from '../../src/api/index.ts';
+import { convertResource, type KubeObject } from '../../src/api/index.ts';
 import type { WebhookServer } from '../../src/webhook/index.ts';
 import { startKube, type KubeHandle } from '../harness/index.ts';
 import { registerWebhook } from './register-webhook.ts';
@@ -38,15 +38,15 @@ async function kubectlOk(args: readonly string[], input?: string): Promise<strin
 
 const plural: Record<string, string> = { ClusterStore: 'clusterstores', ClusterStack: 'clusterstacks', Builder: 'builders', ClusterBuilder: 'clusterbuilders' };
 
-async function getAs(resource: KpackResource, version: 'v1alpha1' | 'v1alpha2'): Promise<KpackResource> {
-  const args = ['get', `${plural[resource.kind]}.${version}.kpack.io`, resource.metadata.name!, '-o', 'json'];
+async function getAs(resource: KubeObject, version: 'v1alpha1' | 'v1alpha2'): Promise<KubeObject> {
+  const args = ['get', `${plural[resource.kind ?? '']}.${version}.kpack.io`, resource.metadata.name, '-o', 'json'];
   if (resource.kind === 'Builder') args.push('-n', resource.metadata.namespace ?? 'default');
-  return JSON.parse(await kubectlOk(args)) as KpackResource;
+  return JSON.parse(await kubectlOk(args)) as KubeObject;
 }
 
-function objectPath(resource: KpackResource): string {
+function objectPath(resource: KubeObject): string {
   const namespace = resource.kind === 'Builder' ? `namespaces/${resource.metadata.namespace ?? 'default'}/` : '';
-  return `/apis/${resource.apiVersion}/${namespace}${plural[resource.kind]}/${resource.metadata.name}`;
+  return `/apis/${resource.apiVersion}/${namespace}${plural[resource.kind ?? '']}/${resource.metadata.name}`;
 }
 
 const seeds = seedExamples();
@@ -63,7 +63,7 @@ describe('seed examples against the real API server', () => {
   it('kubectl apply accepts every seed example verbatim', async () => {
     for (const seed of seeds) {
       const out = await kubectlOk(['apply', '-f', '-'], seed.yaml);
-      expect(out).toMatch(new RegExp(`${seed.resource.kind.toLowerCase()}\\.kpack\\.io/${seed.resource.metadata.name} created`));
+      expect(out).toMatch(new RegExp(`${(seed.resource.kind ?? '').toLowerCase()}\\.kpack\\.io/${seed.resource.metadata.name} created`));
     }
   });
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseResourceDocuments, validateResource, type KpackResource } from '../../src/api/index.ts';
+import { parseResourceDocuments, validateResource, type KubeObject } from '../../src/api/index.ts';
 import { localReferenceChecks } from '../../src/compose.ts';
 import { resourcesYaml } from '../app/fixtures.ts';
 import { mutatedDocument } from './mutate-json.ts';
@@ -55,7 +55,7 @@ describe('parseResourceDocuments + validateResource on hostile input', () => {
         else outcomes.invalid++;
         // The same object handed over directly (no YAML round trip), as the controller would.
         if (typeof resource === 'object' && resource !== null && !Array.isArray(resource)) {
-          expect(Array.isArray(validateResource(resource as KpackResource, localReferenceChecks))).toBe(true);
+          expect(Array.isArray(validateResource(resource as KubeObject, localReferenceChecks))).toBe(true);
         }
       }),
       { numRuns: 2000 },

@@ -23,17 +23,19 @@ interface Row {
   resource: Record<string, unknown>;
 }
 
-function displayName(resource: { metadata: { name?: string; namespace?: string } }): string {
-  const { name = '(unnamed)', namespace } = resource.metadata;
-  return namespace ? `${namespace}/${name}` : name;
+function displayName(resource: { metadata: { name: string; namespace?: string } }): string {
+  const { name, namespace } = resource.metadata;
+  return namespace ? `${namespace}/${name || '(unnamed)'}` : name || '(unnamed)';
 }
 
 function rowsOf(prepared: readonly PreparedResource[], outcomes: readonly LocalOutcome[]): Row[] {
   let next = 0;
   return prepared.map((item) => {
-    const base = { origin: item.origin, kind: item.resource.kind, name: displayName(item.resource) };
+    const base = { origin: item.origin, kind: item.resource.kind ?? '', name: displayName(item.resource) };
     if (!item.ok) return { ...base, ok: false, summary: item.message, resource: { ...item.resource } };
-    const outcome = outcomes[next++] as LocalOutcome;
+    const outcome = outcomes[next++];
+    // localBuild returns one outcome per valid resource, in order.
+    if (!outcome) throw new Error(`no outcome for ${item.origin}`);
     return { ...base, ok: outcome.ok, summary: outcome.summary, resource: { ...item.resource, status: outcome.status } };
   });
 }
