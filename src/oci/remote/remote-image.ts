@@ -9,7 +9,7 @@ import type { Digest } from '../digest.ts';
 import { OciFormatError } from '../errors.ts';
 import type { ConfigFile, Descriptor, Image, ImageIndex, IndexManifest, IoOptions, Layer, Manifest } from '../image.ts';
 import { layerFromDescriptor } from '../layers.ts';
-import { checkLayerCount, manifestLimits, parseAnyManifest, parseConfigFile } from '../manifest.ts';
+import { layersWithDiffIds, manifestLimits, parseAnyManifest, parseConfigFile } from '../manifest.ts';
 import { mediaTypes, type MediaType } from '../media-types.ts';
 import { memoizeIo } from '../partial.ts';
 import { openBlob, readBlob } from './blob-reader.ts';
@@ -73,12 +73,11 @@ export class RemoteImage implements Image {
   }
 
   #makeLayers(config: ConfigFile): Layer[] {
-    checkLayerCount(this.#manifest, config);
     const location = { registry: this.#source.registry, repository: this.#source.repository };
-    return this.#manifest.layers.map((descriptor, i) =>
+    return layersWithDiffIds(this.#manifest, config).map(({ descriptor, diffId }) =>
       layerFromDescriptor({
         descriptor,
-        diffId: config.rootfs.diff_ids[i] as Digest,
+        diffId,
         locations: [location],
         // The layer verifies digest and size itself, so the blob stream only resumes dropped connections.
         open: (options: IoOptions): Promise<Readable> =>
