@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asError, errorCode, isArray, isJsonObject, isNotFoundError } from './guards.ts';
+import { asError, byteChunk, errorCode, isArray, isJsonObject, isNotFoundError } from './guards.ts';
 import { isErrorKind } from './error-kind.ts';
 
 describe('guards', () => {
@@ -22,6 +22,13 @@ describe('guards', () => {
     const error = new TypeError('t');
     expect(asError(error)).toBe(error);
     expect(asError('boom').message).toBe('boom');
+  });
+  it('byteChunk passes bytes through uncopied and refuses text', () => {
+    const buffer = Buffer.from('ab');
+    expect(byteChunk(buffer)).toBe(buffer);
+    const bytes = new Uint8Array([1]);
+    expect(byteChunk(bytes)).toBe(bytes);
+    expect(() => byteChunk('ab')).toThrow('expected a chunk of bytes from the stream, got string');
   });
   it('isErrorKind knows exactly the kind names', () => {
     expect(['transient', 'permanent', 'cancelled'].every(isErrorKind)).toBe(true);

@@ -31,3 +31,12 @@ export function asError(error: unknown): Error {
 export function isArray(value: unknown): value is readonly unknown[] {
   return Array.isArray(value);
 }
+
+/**
+ * A chunk of a byte stream, checked: Node's Readable and undici's bodies type their chunks as `any`.
+ * Buffers are Uint8Arrays, so nothing is copied; a string chunk (a stream with an encoding) is a bug.
+ */
+export function byteChunk(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  throw new TypeError(`expected a chunk of bytes from the stream, got ${typeof chunk}`);
+}

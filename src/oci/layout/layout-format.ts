@@ -2,6 +2,7 @@
  * The small files of an OCI image layout (`oci-layout`, `index.json`): names, parsing with
  * clear errors, and the deterministic serialisation packsmith writes.
  */
+import { isJsonObject, type JsonObject } from '../../shared/index.ts';
 import { OciFormatError } from '../errors.ts';
 import type { Descriptor, IndexManifest } from '../image.ts';
 import { parseIndexManifest } from '../manifest.ts';
@@ -22,7 +23,7 @@ export const ociLayoutFileContent = `{"imageLayoutVersion":"${imageLayoutVersion
 /** Checks the `oci-layout` marker file; throws OciFormatError naming `where` on a bad or unknown version. */
 export function checkOciLayoutFile(bytes: Uint8Array, where: string): void {
   const parsed = parseJson(bytes, `${where}/oci-layout`);
-  const version = (parsed as { imageLayoutVersion?: unknown } | null)?.imageLayoutVersion;
+  const version = isJsonObject(parsed) ? parsed.imageLayoutVersion : undefined;
   if (version !== imageLayoutVersion) {
     throw new OciFormatError(
       `${where}/oci-layout: unsupported imageLayoutVersion ${JSON.stringify(version)}; expected "${imageLayoutVersion}"`,
@@ -89,22 +90,24 @@ const indexKeyOrder = ['schemaVersion', 'mediaType', 'artifactType', 'manifests'
  * sorted, annotation maps sorted, no whitespace. Equal indexes give equal bytes.
  */
 export function serializeLayoutIndex(index: IndexManifest): string {
-  const ordered = orderKeys(index as unknown as Record<string, unknown>, indexKeyOrder);
+  const ordered = orderKeys(index, indexKeyOrder);
   ordered.manifests = index.manifests.map((d) => orderDescriptor(d));
   return JSON.stringify(ordered);
 }
 
-function orderDescriptor(descriptor: Descriptor): Record<string, unknown> {
-  const ordered = orderKeys(descriptor as unknown as Record<string, unknown>, descriptorKeyOrder);
+function orderDescriptor(descriptor: Descriptor): JsonObject {
+  const ordered = orderKeys(descriptor, descriptorKeyOrder);
   if (descriptor.annotations) ordered.annotations = orderKeys(descriptor.annotations, []);
   return ordered;
 }
 
-function orderKeys(value: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
+// Takes `unknown` so typed documents need no index signature; they are always objects here.
+function orderKeys(document: unknown, known: readonly string[]): JsonObject {
+  const value = isJsonObject(document) ? document : {};
   const rest = Object.keys(value)
     .filter((k) => !known.includes(k))
     .sort();
-  const out: Record<string, unknown> = {};
+  const out: JsonObject = {};
   for (const key of [...known, ...rest]) {
     if (value[key] !== undefined) out[key] = value[key];
   }

@@ -4,6 +4,7 @@
  * returned is lazy: only the manifest is fetched before the value is handed back.
  */
 import type { Readable } from 'node:stream';
+import { isArray, isJsonObject } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
 import { OciFormatError } from '../errors.ts';
 import type { Descriptor, Image, ImageIndex, IoOptions, Platform } from '../image.ts';
@@ -99,8 +100,9 @@ export async function listTags(repository: RepositoryName, options: RemoteOption
       expect: [200],
       signal: options.signal,
     });
-    const body = (await response.json()) as { tags?: unknown };
-    if (Array.isArray(body.tags)) tags.push(...body.tags.filter((t): t is string => typeof t === 'string'));
+    const body: unknown = await response.json();
+    const listed = isJsonObject(body) ? body.tags : undefined;
+    if (isArray(listed)) tags.push(...listed.filter((t) => typeof t === 'string'));
     const next = nextPage(response.headers.get('link'));
     if (next === undefined) break;
     path = new URL(next, await options.transport.baseUrl(repository.registry));
