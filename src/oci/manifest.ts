@@ -70,7 +70,7 @@ export function parseIndexManifest(bytes: Uint8Array, options: ParseManifestOpti
 export function parseConfigFile(bytes: Uint8Array, options: Omit<ParseManifestOptions, 'mediaType'> = {}): ConfigFile {
   const fields = new Fields('image config');
   const doc = decode(bytes, fields, options.maxBytes ?? manifestLimits.maxConfigBytes, options.expectedDigest);
-  checkConfigFile(doc, fields, options.maxLayers ?? manifestLimits.maxLayers);
+  assertConfigFile(doc, fields, options.maxLayers ?? manifestLimits.maxLayers);
   return doc;
 }
 
@@ -187,7 +187,7 @@ function kindFromShape(doc: Json, fields: Fields): 'image' | 'index' {
   return fields.fail('', 'neither an image manifest (no config or layers) nor an index (no manifests)');
 }
 
-function checkConfigFile(doc: Json, fields: Fields, maxLayers: number): asserts doc is Json & ConfigFile {
+function assertConfigFile(doc: Json, fields: Fields, maxLayers: number): asserts doc is Json & ConfigFile {
   fields.string(doc.architecture, 'architecture');
   fields.string(doc.os, 'os');
   for (const key of ['variant', 'os.version', 'created', 'author']) fields.optional(doc, key, (v, p) => fields.string(v, p));
