@@ -5,6 +5,7 @@
 import { isJsonObject, type JsonObject } from '../../shared/index.ts';
 import { OciFormatError } from '../errors.ts';
 import type { Descriptor, IndexManifest } from '../image.ts';
+import { inLocation } from '../format-location.ts';
 import { parseIndexManifest } from '../manifest.ts';
 import { mediaTypes } from '../media-types.ts';
 
@@ -34,19 +35,6 @@ export function checkOciLayoutFile(bytes: Uint8Array, where: string): void {
 /** Parses `index.json` with the shared index validation; errors name the file. */
 export function parseLayoutIndex(bytes: Uint8Array, where: string): IndexManifest {
   return inLocation(`${where}/index.json`, () => parseIndexManifest(bytes, { maxBytes: smallFileLimit }));
-}
-
-/**
- * Runs a parse and prefixes the location to an OciFormatError's message, so a bad document in one of
- * many layouts says which file it was; the original error stays as `cause`.
- */
-export function inLocation<T>(where: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof OciFormatError) throw new OciFormatError(`${where}: ${error.message}`, { cause: error });
-    throw error;
-  }
 }
 
 function parseJson(bytes: Uint8Array, what: string): unknown {

@@ -12,7 +12,7 @@ import { layersWithDiffIds, manifestLimits, parseConfigFile, parseIndexManifest,
 import { isImageMediaType, isIndexMediaType, type MediaType } from '../media-types.ts';
 import { chainStreams, createVerifyingStream, layerFromCompressed } from '../partial.ts';
 import { readBounded } from './blob-stream.ts';
-import { inLocation } from './layout-format.ts';
+import { inLocation } from '../format-location.ts';
 import type { LayoutSource } from './layout-source.ts';
 
 /** Reads a small blob (manifest, index or config) into memory, verified, refusing one over `limit` bytes. */

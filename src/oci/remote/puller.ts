@@ -8,13 +8,12 @@ import { isArray, isJsonObject } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
 import { OciFormatError } from '../errors.ts';
 import type { Descriptor, Image, ImageIndex, IoOptions, Platform } from '../image.ts';
-import { parseAnyManifest } from '../manifest.ts';
 import { defaultPlatform, selectManifest } from '../platform.ts';
 import { identifierOf, parseReference, type Reference, type RepositoryName } from '../reference.ts';
 import { openBlob } from './blob-reader.ts';
 import { pullScope } from './challenge.ts';
 import { getManifest, headManifestDescriptor, type FetchedManifest } from './manifest-fetch.ts';
-import { remoteValue, type RemoteSource } from './remote-image.ts';
+import { parseRemoteManifest, remoteValue, type RemoteSource } from './remote-image.ts';
 import type { RegistryTransport } from './transport.ts';
 
 /** Options of every read. */
@@ -48,7 +47,7 @@ async function fetchFor(ref: Reference, options: RemoteOptions): Promise<Fetched
 export async function remoteGet(ref: Reference | string, options: RemoteOptions): Promise<RemoteDescriptor> {
   const reference = asReference(ref);
   const fetched = await fetchFor(reference, options);
-  const parsed = parseAnyManifest(fetched.bytes, fetched.contentType);
+  const parsed = parseRemoteManifest(sourceOf(reference, options), fetched);
   const document = parsed.kind === 'index' ? parsed.index : parsed.manifest;
   const mediaType = document.mediaType ?? fetched.contentType ?? '';
   return {
