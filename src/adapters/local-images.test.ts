@@ -61,3 +61,12 @@ describe('OciImageAccess over local files', () => {
     })()).rejects.toThrow();
   });
 });
+
+describe('lazy layers of stored blobs', () => {
+  it('refuses a blob whose digest is not a digest, naming the image and field', () => {
+    const access = new OciImageAccess();
+    const blob = { image: 'oci:/x/y:v1', digest, diffId: 'sha256:short', size: 1, keychain: anonymousKeychain };
+    expect(() => access.lazyLayer(blob)).toThrow('layer of oci:/x/y:v1: diffId "sha256:short" is not a digest');
+    expect(() => access.lazyLayer({ ...blob, image: 'r.test/x:1' })).toThrow('layer of r.test/x:1: diffId "sha256:short"');
+  });
+});

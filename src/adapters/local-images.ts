@@ -10,6 +10,8 @@ import type { Readable } from 'node:stream';
 import type { FetchedImage, StoredBlob, WriteResult } from '../app/index.ts';
 import type { Digest, Image, IoOptions, Layer } from '../oci/index.ts';
 import {
+  digestAlgorithm,
+  digestHex,
   findLayerByDigest,
   isDigest,
   layerFromDescriptor,
@@ -20,7 +22,8 @@ import {
   refNameAnnotation,
   writeLayout,
 } from '../oci/index.ts';
-import { NotFoundError, ValidationError, createLimiter } from '../shared/index.ts';
+import { NotFoundError, ValidationError, createLimiter, isNotFoundError } from '../shared/index.ts';
+import { storedBlobDigests } from './stored-blob.ts';
 
 /** A parsed local reference. */
 export type LocalReference = { kind: 'oci-layout'; path: string; tag?: string; digest?: Digest } | { kind: 'cnb-file'; path: string; digest?: Digest };
@@ -68,7 +71,7 @@ async function taggedDigest(path: string, tag: string, io: IoOptions): Promise<s
     const layout = await readLayout(path, io);
     return layout.index().manifests.find((d) => d.annotations?.[refNameAnnotation] === tag)?.digest;
   } catch (error) {
-    if (error instanceof NotFoundError || (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof NotFoundError || isNotFoundError(error)) return undefined;
     throw error;
   }
 }
@@ -90,19 +93,19 @@ export async function writeLocalImage(image: Image, local: LocalReference, optio
 
 /** A lazy layer for a blob of a local image: metadata from `blob`, bytes from the layout's blob file or the `.cnb`. */
 export function localLazyLayer(blob: StoredBlob, local: LocalReference): Layer {
+  const { digest, diffId } = storedBlobDigests(blob);
   const open = async (io: IoOptions): Promise<Readable> => {
     if (local.kind === 'oci-layout') {
-      const [algorithm, hex] = blob.digest.split(':') as [string, string];
-      return createReadStream(join(local.path, 'blobs', algorithm, hex), { signal: io.signal });
+      return createReadStream(join(local.path, 'blobs', digestAlgorithm(digest), digestHex(digest)), { signal: io.signal });
     }
     const { image } = await readLocalImage(local, io);
-    const layer = await findLayerByDigest(image, blob.digest as Digest, io);
-    if (!layer) throw new NotFoundError(`${local.path} has no layer ${blob.digest}`);
+    const layer = await findLayerByDigest(image, digest, io);
+    if (!layer) throw new NotFoundError(`${local.path} has no layer ${digest}`);
     return layer.compressed(io);
   };
   return layerFromDescriptor({
-    descriptor: { mediaType: mediaTypes.ociLayerGzip, digest: blob.digest as Digest, size: blob.size },
-    diffId: blob.diffId as Digest,
+    descriptor: { mediaType: mediaTypes.ociLayerGzip, digest, size: blob.size },
+    diffId,
     open,
   });
 }

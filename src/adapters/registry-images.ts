@@ -6,7 +6,8 @@
  * buildpack layers that a push to the same registry mounts and any other push streams on demand.
  */
 import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
-import type { Digest, Image, IoOptions, Keychain, Layer, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
+import type { Image, IoOptions, Keychain, Layer, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
+import { storedBlobDigests } from './stored-blob.ts';
 import { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
 import { fetchBlob, layerFromDescriptor, mediaTypes, parseReference, pushImage, remoteImage, repositoryOf } from '../oci/index.ts';
 
@@ -71,10 +72,11 @@ export class RegistryImages {
   /** A layer known by digest: mountable from its repository, fetched with the supplier's keychain only when read. */
   lazyLayer(blob: StoredBlob): Layer {
     const ref = parseReference(blob.image);
-    const descriptor = { mediaType: mediaTypes.ociLayerGzip, digest: blob.digest as Digest, size: blob.size };
+    const { digest, diffId } = storedBlobDigests(blob);
+    const descriptor = { mediaType: mediaTypes.ociLayerGzip, digest, size: blob.size };
     return layerFromDescriptor({
       descriptor,
-      diffId: blob.diffId as Digest,
+      diffId,
       locations: [{ registry: ref.registry, repository: ref.repository }],
       open: (io) => fetchBlob(ref, descriptor, { transport: this.transport(blob.keychain), signal: io.signal }),
     });

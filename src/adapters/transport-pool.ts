@@ -65,7 +65,10 @@ export class TransportPool {
     slot.lastUsed = now;
     // Map order is use order: the first entry is the least recently used.
     this.#slots.set(key, slot);
-    while (this.#slots.size > this.#max) this.evict(this.#slots.keys().next().value as string);
+    for (const oldest of this.#slots.keys()) {
+      if (this.#slots.size <= this.#max) break;
+      this.evict(oldest);
+    }
     return slot.transport;
   }
 

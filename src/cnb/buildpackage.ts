@@ -5,7 +5,7 @@
  */
 import type { ConfigFile, Descriptor, Image, IoOptions, Manifest } from '../oci/index.ts';
 import { parseDigest } from '../oci/index.ts';
-import { messageOf } from '../shared/index.ts';
+import { isArray, messageOf } from '../shared/index.ts';
 import {
   CnbFormatError,
   dropUndefined,
@@ -45,7 +45,7 @@ export async function readBuildpackRecords(image: Image, source: string, options
 /** The manifest descriptor of each layer, keyed by the diffID the config lists at the same position. */
 function layersByDiffId(config: ConfigFile, manifest: Manifest): Map<string, Descriptor> {
   const diffIds: unknown = config.rootfs?.diff_ids;
-  const list = Array.isArray(diffIds) ? (diffIds as unknown[]) : [];
+  const list = isArray(diffIds) ? diffIds : [];
   if (list.length !== manifest.layers.length) {
     throw new CnbFormatError(`image config lists ${list.length} diff_ids but the manifest has ${manifest.layers.length} layers`);
   }

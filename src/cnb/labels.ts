@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ConfigFile } from '../oci/index.ts';
-import { AppError, type AppErrorOptions } from '../shared/index.ts';
+import { AppError, isJsonObject, messageOf, type AppErrorOptions, type JsonObject } from '../shared/index.ts';
 import type { ApiVersions, BuildpackageInfo, OrderEntry, StackSupport, TargetSupport } from './records.ts';
 
 /** Label keys that CNB tools read and write on buildpackages, builders, stacks and lifecycles. */
@@ -42,8 +42,8 @@ export class CnbFormatError extends AppError {
 /** The value of label `key` in an image config, or undefined when the image has no such label. */
 export function readLabel(config: ConfigFile, key: string): string | undefined {
   const labels: unknown = config.config?.Labels;
-  if (typeof labels !== 'object' || labels === null || !Object.hasOwn(labels, key)) return undefined;
-  const value: unknown = (labels as Record<string, unknown>)[key];
+  if (!isJsonObject(labels) || !Object.hasOwn(labels, key)) return undefined;
+  const value = labels[key];
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -61,9 +61,10 @@ export function parseJsonLabel(label: string, text: string): unknown {
     throw new CnbFormatError(`label ${label} is ${bytes} bytes; packsmith reads at most ${maxLabelBytes} bytes per label`, { label });
   }
   try {
-    return JSON.parse(text) as unknown;
+    const value: unknown = JSON.parse(text);
+    return value;
   } catch (cause) {
-    throw new CnbFormatError(`label ${label} is not valid JSON: ${(cause as Error).message}`, { label, cause });
+    throw new CnbFormatError(`label ${label} is not valid JSON: ${messageOf(cause)}`, { label, cause });
   }
 }
 
@@ -136,8 +137,8 @@ export interface BuildpackLayerEntry {
 }
 
 /** `value` as a JSON object; not via zod, whose records silently drop keys such as `__proto__`. */
-function asObject(value: unknown, label: string, where: string): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+function asObject(value: unknown, label: string, where: string): JsonObject {
+  if (isJsonObject(value)) return value;
   const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
   const place = where === '' ? '' : `${where}: `;
   throw new CnbFormatError(`label ${label}: ${place}expected an object, received ${kind}`, { label });
@@ -233,8 +234,13 @@ function compactApis(apis: ApiVersions | undefined): ApiVersions {
  * and compare equal however they were built. Only for plain JSON-like data.
  */
 export function dropUndefined<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((item: unknown) => dropUndefined(item)) as T;
+  // The copy has T's shape minus keys whose value was undefined, which TypeScript cannot express.
+  return withoutUndefined(value) as T;
+}
+
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item: unknown) => withoutUndefined(item));
   if (typeof value !== 'object' || value === null) return value;
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return Object.fromEntries(entries.map(([k, v]) => [k, dropUndefined(v)])) as T;
+  return Object.fromEntries(entries.map(([k, v]: [string, unknown]) => [k, withoutUndefined(v)]));
 }

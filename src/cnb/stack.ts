@@ -4,7 +4,7 @@
  * which stops at the first problem, every problem is collected and thrown at once (D-f).
  */
 import type { ConfigFile, Image, IoOptions } from '../oci/index.ts';
-import { ValidationError, messageOf, type ValidationIssue } from '../shared/index.ts';
+import { ValidationError, isArray, messageOf, type ValidationIssue } from '../shared/index.ts';
 import { labelKeys, parseStackMixins, readLabel } from './labels.ts';
 import type { StackRecord, StackTarget } from './records.ts';
 
@@ -68,9 +68,9 @@ function checkStackIds(id: string, build: ConfigFile, run: ConfigFile): Validati
  */
 export function envValue(config: ConfigFile, name: string): string | undefined {
   const env: unknown = config.config?.Env;
-  if (!Array.isArray(env)) return undefined;
+  if (!isArray(env)) return undefined;
   let value: string | undefined;
-  for (const entry of env as unknown[]) {
+  for (const entry of env) {
     if (typeof entry === 'string' && entry.startsWith(`${name}=`)) value = entry.slice(name.length + 1);
   }
   return value;

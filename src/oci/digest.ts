@@ -9,10 +9,10 @@ const digestPattern = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
 /** Validates `value` as a sha256 or sha512 digest; throws OciFormatError otherwise. */
 export function parseDigest(value: string): Digest {
-  if (!digestPattern.test(value)) {
+  if (!isDigest(value)) {
     throw new OciFormatError(`invalid digest "${truncate(value)}": expected sha256:<64 lowercase hex characters>`);
   }
-  return value as Digest;
+  return value;
 }
 
 /** True when `value` is a well-formed digest. */

@@ -57,13 +57,13 @@ export interface IndexManifest {
 /** The runtime part of an image configuration. Unknown fields are kept when re-serialised. */
 export interface ContainerConfig {
   User?: string;
-  Env?: string[];
+  Env?: string[] | null;
   Entrypoint?: string[] | null;
   Cmd?: string[] | null;
   WorkingDir?: string;
-  Labels?: Record<string, string>;
-  ExposedPorts?: Record<string, object>;
-  Volumes?: Record<string, object>;
+  Labels?: Record<string, string> | null;
+  ExposedPorts?: Record<string, object> | null;
+  Volumes?: Record<string, object> | null;
   StopSignal?: string;
   [field: string]: unknown;
 }
@@ -85,9 +85,9 @@ export interface ConfigFile {
   'os.version'?: string;
   created?: string;
   author?: string;
-  config?: ContainerConfig;
+  config?: ContainerConfig | null;
   rootfs: { type: 'layers'; diff_ids: Digest[] };
-  history?: HistoryEntry[];
+  history?: HistoryEntry[] | null;
   [field: string]: unknown;
 }
 

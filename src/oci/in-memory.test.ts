@@ -77,6 +77,11 @@ describe('canonical encoding', () => {
     expect(text(encodeManifest(manifest))).toBe(`{"schemaVersion":2,"mediaType":"mt","config":{"mediaType":"c","digest":"${digest}","size":2},"layers":[{"mediaType":"m","digest":"${digest}","size":1}]}`);
   });
 
+  it('keeps the nulls Docker writes for empty Labels, Env and history', () => {
+    const config: ConfigFile = { architecture: 'amd64', os: 'linux', config: { Labels: null, Env: null }, rootfs: { type: 'layers', diff_ids: [] }, history: null };
+    expect(text(encodeConfigFile(config))).toBe('{"architecture":"amd64","os":"linux","config":{"Env":null,"Labels":null},"rootfs":{"type":"layers","diff_ids":[]},"history":null}');
+  });
+
   it('gives the same digest for the same objects built in another key order', async () => {
     const a = imageFromData({ manifest: { schemaVersion: 2, mediaType: mediaTypes.ociManifest, config: { mediaType: mediaTypes.ociConfig }, layers: [] }, config: { os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [] } }, layers: [] });
     const b = imageFromData({ manifest: { layers: [], config: { mediaType: mediaTypes.ociConfig }, mediaType: mediaTypes.ociManifest, schemaVersion: 2 }, config: { rootfs: { diff_ids: [], type: 'layers' }, architecture: 'amd64', os: 'linux' }, layers: [] });

@@ -3,9 +3,11 @@
  * mutations, the empty image and tests). Objects are encoded canonically here, so that the same
  * manifest and config always give the same bytes and digest. Also: layer lookup over any Image.
  */
-import { isDigest, sha256Digest, type Digest } from './digest.ts';
+import { isArray, isJsonObject } from '../shared/index.ts';
+import { sha256Digest, type Digest } from './digest.ts';
 import { DigestMismatchError, OciFormatError } from './errors.ts';
 import type { ConfigFile, Descriptor, Image, IoOptions, Layer, Manifest } from './image.ts';
+import { parseConfigFile, parseManifest } from './manifest.ts';
 import { mediaTypes, type MediaType } from './media-types.ts';
 
 /** The parts of an image: exact manifest and config bytes and one Layer per manifest layer, bottom first. */
@@ -16,9 +18,9 @@ export interface ImageParts {
 }
 
 /**
- * An Image over `parts`. Checks now, without reading any layer, that the manifest and config parse,
- * that the manifest's config descriptor names `rawConfig` (DigestMismatchError otherwise) and that
- * the manifest, `rootfs.diff_ids` and `layers` have the same length (OciFormatError otherwise).
+ * An Image over `parts`. Checks now, without reading any layer, that the manifest and config parse
+ * (manifest.ts: its checks and limits), that the manifest's config descriptor names `rawConfig`
+ * (DigestMismatchError otherwise) and that the manifest, `rootfs.diff_ids` and `layers` have the same length (OciFormatError otherwise).
  * Every read returns a fresh copy, so callers cannot change the image.
  */
 export function imageFromParts(parts: ImageParts): Image {
@@ -67,67 +69,29 @@ export function imageFromData(data: ImageData): Image {
   return imageFromParts({ rawManifest, rawConfig, layers: data.layers });
 }
 
-/** Reads and checks the shape of manifest bytes; throws OciFormatError. */
-function parseManifest(bytes: Uint8Array): Manifest {
-  const value = parseJson(bytes, 'manifest');
-  if (value.schemaVersion !== 2) throw new OciFormatError('manifest: schemaVersion must be 2');
-  if (!Array.isArray(value.layers)) throw new OciFormatError('manifest: layers must be an array');
-  checkDescriptor(value.config, 'manifest.config');
-  value.layers.forEach((layer, i) => checkDescriptor(layer, `manifest.layers[${i}]`));
-  return value as unknown as Manifest;
-}
+type Encoder = (value: unknown) => unknown;
 
-/** Reads and checks the shape of config bytes (os, architecture, rootfs.diff_ids); throws OciFormatError. */
-function parseConfigFile(bytes: Uint8Array): ConfigFile {
-  const value = parseJson(bytes, 'config');
-  const rootfs = value.rootfs as { diff_ids?: unknown } | undefined;
-  if (typeof rootfs !== 'object' || rootfs === null || !Array.isArray(rootfs.diff_ids)) {
-    throw new OciFormatError('config: rootfs.diff_ids must be an array');
-  }
-  if (!rootfs.diff_ids.every(isDigest)) throw new OciFormatError('config: rootfs.diff_ids must hold digests');
-  if (typeof value.os !== 'string' || typeof value.architecture !== 'string') throw new OciFormatError('config: os and architecture must be strings');
-  return value as unknown as ConfigFile;
-}
-
-function parseJson(bytes: Uint8Array, what: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (error) {
-    throw new OciFormatError(`${what} is not valid UTF-8 JSON`, { cause: error });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new OciFormatError(`${what} must be a JSON object`);
-  return value as Record<string, unknown>;
-}
-
-function checkDescriptor(value: unknown, at: string): void {
-  const d = value as Partial<Descriptor> | null;
-  if (typeof d !== 'object' || d === null) throw new OciFormatError(`${at} must be a descriptor object`);
-  if (typeof d.mediaType !== 'string') throw new OciFormatError(`${at}.mediaType must be a string`);
-  if (!isDigest(d.digest)) throw new OciFormatError(`${at}.digest must be a sha256 or sha512 digest`);
-  if (!Number.isSafeInteger(d.size) || (d.size ?? -1) < 0) throw new OciFormatError(`${at}.size must be a non-negative integer`);
-}
-
-type Json = Record<string, unknown>;
-type Encoders = Record<string, (value: never) => unknown>;
-
-/** Known keys first in `order`, the rest sorted; undefined values dropped; `nested` re-orders inner values. */
-function ordered(value: object, order: readonly string[], nested: Encoders = {}): Json {
-  const source = value as Json;
-  const rest = Object.keys(source).filter((k) => !order.includes(k)).sort();
-  const out: Json = {};
+/**
+ * Known keys first in `order`, the rest sorted; undefined values dropped; `nested` re-orders inner
+ * values. Anything but an object (null, say, where Docker wrote `"Labels": null`) is kept as it is.
+ */
+function ordered(value: unknown, order: readonly string[], nested: Readonly<Record<string, Encoder>> = {}): unknown {
+  if (!isJsonObject(value)) return value;
+  const rest = Object.keys(value).filter((k) => !order.includes(k)).sort();
+  const out: Record<string, unknown> = {};
   for (const key of [...order, ...rest]) {
-    const inner = source[key];
+    const inner = value[key];
     if (inner === undefined) continue;
-    const encode = nested[key] as ((v: unknown) => unknown) | undefined;
+    const encode = nested[key];
     out[key] = encode ? encode(inner) : inner;
   }
   return out;
 }
 
-const sortedMap = (value: object): Json => ordered(value, []);
+const eachOf = (encode: Encoder): Encoder => (value) => (isArray(value) ? value.map(encode) : value);
+const sortedMap: Encoder = (value) => ordered(value, []);
 const descriptorOrder = ['mediaType', 'artifactType', 'digest', 'size', 'urls', 'annotations', 'data', 'platform'];
-const orderDescriptor = (d: Descriptor): Json => ordered(d, descriptorOrder, { annotations: sortedMap });
+const orderDescriptor: Encoder = (d) => ordered(d, descriptorOrder, { annotations: sortedMap });
 const containerOrder = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal'];
 const historyOrder = ['created', 'created_by', 'author', 'comment', 'empty_layer'];
 const configOrder = ['created', 'author', 'architecture', 'os', 'os.version', 'os.features', 'variant', 'config', 'rootfs', 'history'];
@@ -136,7 +100,7 @@ const configOrder = ['created', 'author', 'architecture', 'os', 'os.version', 'o
 export function encodeManifest(manifest: Manifest): Uint8Array {
   const json = ordered(manifest, ['schemaVersion', 'mediaType', 'artifactType', 'config', 'layers', 'subject', 'annotations'], {
     config: orderDescriptor,
-    layers: (layers: Descriptor[]) => layers.map(orderDescriptor),
+    layers: eachOf(orderDescriptor),
     subject: orderDescriptor,
     annotations: sortedMap,
   });
@@ -146,9 +110,9 @@ export function encodeManifest(manifest: Manifest): Uint8Array {
 /** Canonical config bytes: fixed key order for known fields, other keys sorted, Labels/ExposedPorts/Volumes sorted, no whitespace. */
 export function encodeConfigFile(config: ConfigFile): Uint8Array {
   const json = ordered(config, configOrder, {
-    config: (c: object) => ordered(c, containerOrder, { ExposedPorts: sortedMap, Volumes: sortedMap, Labels: sortedMap }),
-    rootfs: (r: object) => ordered(r, ['type', 'diff_ids']),
-    history: (h: object[]) => h.map((entry) => ordered(entry, historyOrder)),
+    config: (c) => ordered(c, containerOrder, { ExposedPorts: sortedMap, Volumes: sortedMap, Labels: sortedMap }),
+    rootfs: (r) => ordered(r, ['type', 'diff_ids']),
+    history: eachOf((entry) => ordered(entry, historyOrder)),
   });
   return new TextEncoder().encode(JSON.stringify(json));
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sha256Digest, type Digest } from './digest.ts';
 import { DigestMismatchError, LimitExceededError, OciFormatError } from './errors.ts';
-import { checkLayerCount, manifestLimits, parseAnyManifest, parseConfigFile, parseIndexManifest, parseManifest } from './manifest.ts';
+import { checkLayerCount, layersWithDiffIds, manifestLimits, parseAnyManifest, parseConfigFile, parseIndexManifest, parseManifest } from './manifest.ts';
 import { mediaTypes } from './media-types.ts';
 
 const digestOf = (n: number): Digest => `sha256:${n.toString(16).padStart(64, '0')}`;
@@ -216,6 +216,11 @@ describe('parseConfigFile', () => {
     ['User', (d) => (cfg(d).User = 1000), /config\.User: expected a string, got 1000/],
     ['config array', (d) => (d.config = []), /^invalid image config: config: expected a JSON object, got an array$/],
     ['history entry', (d) => (d.history = ['x']), /history\[0\]: expected a JSON object/],
+    ['history created_by', (d) => (d.history = [{ created_by: 7 }]), /history\[0\]\.created_by: expected a string, got 7/],
+    ['history empty_layer', (d) => (d.history = [{ empty_layer: 'yes' }]), /history\[0\]\.empty_layer: expected true or false, got "yes"/],
+    ['created', (d) => (d.created = 0), /^invalid image config: created: expected a string, got 0$/],
+    ['ExposedPorts entry', (d) => (cfg(d).ExposedPorts = { '8080/tcp': true }), /config\.ExposedPorts\["8080\/tcp"\]: expected a JSON object, got true/],
+    ['Volumes string', (d) => (cfg(d).Volumes = '/data'), /config\.Volumes: expected a JSON object/],
   ])('%s', (_name, mutate, message) => {
     const doc = config();
     mutate(doc);
@@ -270,6 +275,13 @@ describe('checkLayerCount', () => {
     const error = thrown(() => checkLayerCount(manifest, parseConfigFile(bytes(config(2)))));
     expect(error).toBeInstanceOf(OciFormatError);
     expect(error.message).toBe("image manifest lists 3 layers but its config's rootfs.diff_ids has 2 entries; each layer needs exactly one diff_id");
+  });
+
+  it('layersWithDiffIds pairs each layer with the diff_id at its position, or throws the same error', () => {
+    const manifest = parseManifest(bytes(ociManifest(2)));
+    const pairs = layersWithDiffIds(manifest, parseConfigFile(bytes(config(2))));
+    expect(pairs.map((p) => [p.descriptor.digest, p.diffId])).toEqual([[digestOf(10), digestOf(100)], [digestOf(11), digestOf(101)]]);
+    expect(thrown(() => layersWithDiffIds(manifest, parseConfigFile(bytes(config(3))))).message).toMatch(/lists 2 layers but .* has 3 entries/);
   });
 });
 

@@ -2,12 +2,15 @@
  * Reading manifests, indexes and config blobs from bytes: size limits first, then the digest, then
  * JSON, then the fields packsmith relies on. Errors name the JSON path of the bad field. The
  * validated object is returned exactly as parsed, unknown fields included, so writing it back
- * loses nothing. Pure: no I/O.
+ * loses nothing; the checks (json-fields.ts) are assertion functions, which type it in place.
+ * Pure: no I/O.
  */
 import { createHash } from 'node:crypto';
-import { digestAlgorithm, isDigest, parseDigest, type Digest } from './digest.ts';
+import type { JsonObject } from '../shared/index.ts';
+import { digestAlgorithm, parseDigest, type Digest } from './digest.ts';
 import { DigestMismatchError, LimitExceededError, OciFormatError } from './errors.ts';
-import type { ConfigFile, Descriptor, IndexManifest, Manifest } from './image.ts';
+import type { ConfigFile, ContainerConfig, Descriptor, HistoryEntry, IndexManifest, Manifest } from './image.ts';
+import { Fields, describe } from './json-fields.ts';
 import { isImageMediaType, isIndexMediaType, manifestAcceptList, mediaTypes } from './media-types.ts';
 
 const MiB = 1024 * 1024;
@@ -37,7 +40,7 @@ export interface ParseManifestOptions {
 /** What `parseAnyManifest` found: a single-platform image manifest or a multi-platform index. */
 export type AnyManifest = { kind: 'image'; manifest: Manifest } | { kind: 'index'; index: IndexManifest };
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
 // Docker schema 2 always names its media type; only OCI documents may leave it out.
 const dockerTypes: ReadonlySet<string> = new Set([mediaTypes.dockerManifest, mediaTypes.dockerManifestList]);
@@ -67,14 +70,8 @@ export function parseIndexManifest(bytes: Uint8Array, options: ParseManifestOpti
 export function parseConfigFile(bytes: Uint8Array, options: Omit<ParseManifestOptions, 'mediaType'> = {}): ConfigFile {
   const fields = new Fields('image config');
   const doc = decode(bytes, fields, options.maxBytes ?? manifestLimits.maxConfigBytes, options.expectedDigest);
-  fields.string(doc.architecture, 'architecture');
-  fields.string(doc.os, 'os');
-  fields.optional(doc, 'variant', (v, p) => fields.string(v, p));
-  fields.optional(doc, 'os.version', (v, p) => fields.string(v, p));
-  checkRootfs(fields.object(doc.rootfs, 'rootfs'), fields, options.maxLayers ?? manifestLimits.maxLayers);
-  fields.nullable(doc, 'config', (v, p) => checkContainerConfig(fields.object(v, p), fields, p));
-  fields.nullable(doc, 'history', (v, p) => fields.array(v, p).forEach((entry, i) => fields.object(entry, `${p}[${i}]`)));
-  return doc as unknown as ConfigFile;
+  assertConfigFile(doc, fields, options.maxLayers ?? manifestLimits.maxLayers);
+  return doc;
 }
 
 /**
@@ -94,16 +91,44 @@ export function parseAnyManifest(bytes: Uint8Array, mediaTypeFromHeader?: string
 
 /** Throws OciFormatError unless the manifest has exactly one layer per `rootfs.diff_ids` entry of the config. */
 export function checkLayerCount(manifest: Manifest, config: ConfigFile): void {
+  if (manifest.layers.length !== config.rootfs.diff_ids.length) throw layerCountError(manifest, config);
+}
+
+/** A manifest layer with the `rootfs.diff_ids` entry at its position. */
+export interface LayerWithDiffId {
+  descriptor: Descriptor;
+  diffId: Digest;
+}
+
+/** Each manifest layer paired with its diff_id, bottom first; throws as `checkLayerCount` does. */
+export function layersWithDiffIds(manifest: Manifest, config: ConfigFile): LayerWithDiffId[] {
+  checkLayerCount(manifest, config);
+  return manifest.layers.map((descriptor, i) => {
+    const diffId = config.rootfs.diff_ids[i];
+    if (diffId === undefined) throw layerCountError(manifest, config);
+    return { descriptor, diffId };
+  });
+}
+
+function layerCountError(manifest: Manifest, config: ConfigFile): OciFormatError {
   const layers = manifest.layers.length;
   const diffIds = config.rootfs.diff_ids.length;
-  if (layers !== diffIds) {
-    throw new OciFormatError(
-      `image manifest lists ${layers} layers but its config's rootfs.diff_ids has ${diffIds} entries; each layer needs exactly one diff_id`,
-    );
-  }
+  return new OciFormatError(
+    `image manifest lists ${layers} layers but its config's rootfs.diff_ids has ${diffIds} entries; each layer needs exactly one diff_id`,
+  );
 }
 
 function checkManifest(doc: Json, fields: Fields, options: ParseManifestOptions): Manifest {
+  assertManifest(doc, fields, options);
+  return doc;
+}
+
+function checkIndex(doc: Json, fields: Fields, options: ParseManifestOptions): IndexManifest {
+  assertIndex(doc, fields, options);
+  return doc;
+}
+
+function assertManifest(doc: Json, fields: Fields, options: ParseManifestOptions): asserts doc is Json & Manifest {
   checkEnvelope(doc, fields, { accepts: isImageMediaType, header: options.mediaType });
   fields.descriptor(doc.config, 'config');
   const layers = fields.array(doc.layers, 'layers');
@@ -112,13 +137,11 @@ function checkManifest(doc: Json, fields: Fields, options: ParseManifestOptions)
     throw new LimitExceededError(`image manifest has ${layers.length} layers; the limit is ${maxLayers} layers per image`);
   }
   layers.forEach((layer, i) => fields.descriptor(layer, `layers[${i}]`));
-  return doc as unknown as Manifest;
 }
 
-function checkIndex(doc: Json, fields: Fields, options: ParseManifestOptions): IndexManifest {
+function assertIndex(doc: Json, fields: Fields, options: ParseManifestOptions): asserts doc is Json & IndexManifest {
   checkEnvelope(doc, fields, { accepts: isIndexMediaType, header: options.mediaType });
   fields.array(doc.manifests, 'manifests').forEach((entry, i) => fields.descriptor(entry, `manifests[${i}]`));
-  return doc as unknown as IndexManifest;
 }
 
 // Checks shared by manifests and indexes: schemaVersion, mediaType against the header, and the optional extras.
@@ -164,6 +187,15 @@ function kindFromShape(doc: Json, fields: Fields): 'image' | 'index' {
   return fields.fail('', 'neither an image manifest (no config or layers) nor an index (no manifests)');
 }
 
+function assertConfigFile(doc: Json, fields: Fields, maxLayers: number): asserts doc is Json & ConfigFile {
+  fields.string(doc.architecture, 'architecture');
+  fields.string(doc.os, 'os');
+  for (const key of ['variant', 'os.version', 'created', 'author']) fields.optional(doc, key, (v, p) => fields.string(v, p));
+  checkRootfs(fields.object(doc.rootfs, 'rootfs'), fields, maxLayers);
+  fields.nullable(doc, 'config', (v, p) => checkContainerConfig(fields.object(v, p), fields, p));
+  fields.nullable(doc, 'history', (v, p) => fields.array(v, p).forEach((entry, i) => checkHistoryEntry(fields.object(entry, `${p}[${i}]`), fields, `${p}[${i}]`)));
+}
+
 function checkRootfs(rootfs: Json, fields: Fields, maxLayers: number): void {
   if (rootfs.type !== 'layers') fields.fail('rootfs.type', `expected "layers", got ${describe(rootfs.type)}`);
   const diffIds = fields.array(rootfs.diff_ids, 'rootfs.diff_ids');
@@ -173,10 +205,16 @@ function checkRootfs(rootfs: Json, fields: Fields, maxLayers: number): void {
   diffIds.forEach((id, i) => fields.digest(id, `rootfs.diff_ids[${i}]`));
 }
 
-function checkContainerConfig(config: Json, fields: Fields, path: string): void {
+function checkContainerConfig(config: Json, fields: Fields, path: string): asserts config is Json & ContainerConfig {
   for (const key of ['User', 'WorkingDir', 'StopSignal']) fields.optional(config, key, (v, p) => fields.string(v, p), path);
   for (const key of ['Env', 'Entrypoint', 'Cmd']) fields.nullable(config, key, (v, p) => fields.stringArray(v, p), path);
   fields.nullable(config, 'Labels', (v, p) => fields.stringMap(v, p), path);
+  for (const key of ['ExposedPorts', 'Volumes']) fields.nullable(config, key, (v, p) => fields.objectMap(v, p), path);
+}
+
+function checkHistoryEntry(entry: Json, fields: Fields, path: string): asserts entry is Json & HistoryEntry {
+  for (const key of ['created', 'created_by', 'author', 'comment']) fields.optional(entry, key, (v, p) => fields.string(v, p), path);
+  fields.optional(entry, 'empty_layer', (v, p) => fields.boolean(v, p), path);
 }
 
 function decode(bytes: Uint8Array, fields: Fields, maxBytes: number, expected: Digest | undefined): Json {
@@ -203,103 +241,4 @@ function checkDigest(bytes: Uint8Array, expected: Digest, what: string): void {
 function baseMediaType(header: string | undefined): string | undefined {
   const base = header?.split(';')[0]?.trim().toLowerCase();
   return base === '' ? undefined : base;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return shorten(JSON.stringify(value));
-  return typeof value === 'number' || typeof value === 'boolean' ? shorten(String(value)) : typeof value;
-}
-
-function shorten(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function childPath(parent: string, key: string): string {
-  if (/^[A-Za-z_$][\w$]*$/.test(key)) return parent === '' ? key : `${parent}.${key}`;
-  return `${parent}[${JSON.stringify(shorten(key))}]`;
-}
-
-/** Field checks that report problems as `invalid <what>: <json path>: <problem>`. */
-class Fields {
-  readonly what: string;
-
-  constructor(what: string) {
-    this.what = what;
-  }
-
-  as(what: string): Fields {
-    return new Fields(what);
-  }
-
-  get article(): string {
-    return `an ${this.what}`;
-  }
-
-  fail(path: string, message: string): never {
-    throw new OciFormatError(`invalid ${this.what}: ${path === '' ? '' : `${path}: `}${message}`);
-  }
-
-  object(value: unknown, path: string): Json {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return this.fail(path, `expected a JSON object, got ${describe(value)}`);
-    }
-    return value as Json;
-  }
-
-  array(value: unknown, path: string): unknown[] {
-    return Array.isArray(value) ? value : this.fail(path, `expected an array, got ${describe(value)}`);
-  }
-
-  string(value: unknown, path: string): string {
-    return typeof value === 'string' ? value : this.fail(path, `expected a string, got ${describe(value)}`);
-  }
-
-  stringArray(value: unknown, path: string): void {
-    this.array(value, path).forEach((item, i) => this.string(item, `${path}[${i}]`));
-  }
-
-  stringMap(value: unknown, path: string): void {
-    for (const [key, item] of Object.entries(this.object(value, path))) this.string(item, childPath(path, key));
-  }
-
-  digest(value: unknown, path: string): Digest {
-    if (isDigest(value)) return value;
-    return this.fail(path, `${describe(value)} is not a digest; expected "sha256:" followed by 64 lowercase hex characters`);
-  }
-
-  /** Runs `check` on `object[key]` unless the key is absent. */
-  optional(object: Json, key: string, check: (value: unknown, path: string) => unknown, parent = ''): void {
-    if (object[key] !== undefined) check(object[key], childPath(parent, key));
-  }
-
-  /** Like `optional`, but `null` counts as absent too. */
-  nullable(object: Json, key: string, check: (value: unknown, path: string) => unknown, parent = ''): void {
-    if (object[key] !== undefined && object[key] !== null) check(object[key], childPath(parent, key));
-  }
-
-  descriptor(value: unknown, path: string): Descriptor {
-    const d = this.object(value, path);
-    if (this.string(d.mediaType, `${path}.mediaType`) === '') this.fail(`${path}.mediaType`, 'must not be empty');
-    this.digest(d.digest, `${path}.digest`);
-    if (!Number.isSafeInteger(d.size) || Number(d.size) < 0) {
-      this.fail(`${path}.size`, `expected a non-negative integer number of bytes, got ${describe(d.size)}`);
-    }
-    this.optional(d, 'urls', (v, p) => this.stringArray(v, p), path);
-    this.optional(d, 'annotations', (v, p) => this.stringMap(v, p), path);
-    this.optional(d, 'artifactType', (v, p) => this.string(v, p), path);
-    this.optional(d, 'platform', (v, p) => this.platform(v, p), path);
-    return d as unknown as Descriptor;
-  }
-
-  platform(value: unknown, path: string): void {
-    const p = this.object(value, path);
-    this.string(p.os, `${path}.os`);
-    this.string(p.architecture, `${path}.architecture`);
-    this.optional(p, 'variant', (v, at) => this.string(v, at), path);
-    this.optional(p, 'os.version', (v, at) => this.string(v, at), path);
-    this.optional(p, 'os.features', (v, at) => this.stringArray(v, at), path);
-  }
 }

@@ -8,7 +8,7 @@ import { addAbortSignal, pipeline, Transform, Writable, type Readable, type Tran
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { createHash, type Hash } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import { isAppError, memoize } from '../shared/index.ts';
+import { isAppError, memoize, messageOf } from '../shared/index.ts';
 import { DigestingStream, type Digest } from './digest.ts';
 import { DigestMismatchError, OciFormatError } from './errors.ts';
 import type { BlobLocation, IoOptions, Layer } from './image.ts';
@@ -80,10 +80,11 @@ export function createVerifyingStream(expected: ExpectedContent): Transform {
  * surfaces on the returned stream, so its reader sees every failure.
  */
 export function chainStreams(first: Readable, ...rest: Transform[]): Readable {
-  if (rest.length === 0) return first;
+  const last = rest.at(-1);
+  if (last === undefined) return first;
   // The callback form is used only to connect the streams: the error already reaches the last one.
   pipeline([first, ...rest], () => undefined);
-  return rest[rest.length - 1] as Transform;
+  return last;
 }
 
 /** Digests of a layer: compressed `digest` and `size`, and `diffId` of the tar. */
@@ -105,7 +106,7 @@ export async function digestCompressedStream(source: Readable, compression: Laye
     await pipelineAsync([source, outer, createDecompressor(compression), inner, discard()], { signal: options.signal });
   } catch (error) {
     if (isAppError(error) || options.signal?.aborted) throw error;
-    throw new OciFormatError(`cannot read ${compression} layer: ${(error as Error).message}`, { cause: error });
+    throw new OciFormatError(`cannot read ${compression} layer: ${messageOf(error)}`, { cause: error });
   }
   return { digest: outer.digest(), size: outer.size, diffId: inner.digest() };
 }

@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pack, type Header, type Pack } from 'tar-stream';
-import { ValidationError, type ValidationIssue } from '../shared/index.ts';
+import { ValidationError, asError, byteChunk, type ValidationIssue } from '../shared/index.ts';
 import { DigestMismatchError } from './errors.ts';
 import type { IoOptions, Layer } from './image.ts';
 import { mediaTypes, type MediaType } from './media-types.ts';
@@ -223,19 +223,20 @@ async function streamEntry(tar: Pack, header: TarHeader & { size: number }, sour
   let written = 0;
   const mismatch = (actual: string): DigestMismatchError => new DigestMismatchError(`tar entry "${header.name}" size`, String(header.size), actual);
   try {
-    for await (const chunk of source) {
-      written += (chunk as Buffer).length;
+    for await (const part of source) {
+      const chunk = byteChunk(part);
+      written += chunk.length;
       if (written > header.size) throw mismatch(`more than ${header.size} bytes`);
       // A reader that stops early destroys the pack and this sink, which then closes instead of draining.
       if (sink.destroying) throw new Error(`tar entry "${header.name}": the tar stream was closed`);
-      if (!sink.write(chunk as Buffer) && !sink.destroying) await drainOrClose(sink);
+      if (!sink.write(chunk) && !sink.destroying) await drainOrClose(sink);
     }
     if (written !== header.size) throw mismatch(String(written));
     // streamx's end() takes an optional last chunk; there is none.
     sink.end(undefined);
   } catch (error) {
     source.destroy();
-    sink.destroy(error instanceof Error ? error : new Error(String(error)));
+    sink.destroy(asError(error));
   }
   await finished;
 }

@@ -59,9 +59,8 @@ const transientNetworkCodes = new Set([
 export function networkErrorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
+    if ('code' in current && typeof current.code === 'string') return current.code;
+    current = 'cause' in current ? current.cause : undefined;
   }
   return undefined;
 }
@@ -72,19 +71,26 @@ export function isTransientNetworkError(error: unknown): boolean {
   return code !== undefined && transientNetworkCodes.has(code);
 }
 
-const kindBrand = Symbol.for('packsmith.ErrorKind');
+const kindBrand: unique symbol = Symbol.for('packsmith.ErrorKind');
 
 /** Marks `error` with its kind (AppError does this itself; use it for errors made elsewhere). */
 export function markKind(error: object, kind: ErrorKind): void {
   Object.defineProperty(error, kindBrand, { value: kind, configurable: true });
 }
 
-function markedKind(error: object): ErrorKind | undefined {
-  const kind = (error as { [kindBrand]?: unknown })[kindBrand];
-  return typeof kind === 'string' ? (kind as ErrorKind) : undefined;
+const kindNames: ReadonlySet<unknown> = new Set(errorKinds);
+
+/** True for one of the `errorKinds` names. */
+export function isErrorKind(value: unknown): value is ErrorKind {
+  return kindNames.has(value);
 }
 
-const isAbort = (error: object): boolean => (error as { name?: unknown }).name === 'AbortError';
+function markedKind(error: object): ErrorKind | undefined {
+  const kind = kindBrand in error ? error[kindBrand] : undefined;
+  return isErrorKind(kind) ? kind : undefined;
+}
+
+const isAbort = (error: object): boolean => 'name' in error && error.name === 'AbortError';
 
 /**
  * The kind of any thrown value: an AppError's own kind; an abort is `cancelled`; a socket or DNS

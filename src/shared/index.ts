@@ -1,5 +1,5 @@
 /**
- * shared: leaf utilities used by every module (errors, logging contract, async helpers).
+ * shared: leaf utilities used by every module (errors, logging contract, async helpers, type guards).
  * Must not import anything else from packsmith.
  */
 export * from './errors.ts';
@@ -7,3 +7,4 @@ export * from './error-kind.ts';
 export * from './log.ts';
 export * from './async.ts';
 export * from './clock.ts';
+export * from './guards.ts';

@@ -92,6 +92,21 @@ describe('parseDockerConfig and loading', () => {
     }
   });
 
+  it('returns the credential parts, keeps hostile keys as data and rejects arrays', () => {
+    const text = '{"auths":{"__proto__":{"auth":"eA=="},"r.example":{"username":"u","password":"p"}},"credsStore":"s","HttpHeaders":{"X":"y"}}';
+    const config = parseDockerConfig(JSON.parse(text));
+    expect(Object.keys(config)).toEqual(['auths', 'credsStore']);
+    expect(Object.keys(config.auths ?? {})).toEqual(['__proto__', 'r.example']);
+    expect(config.auths?.['r.example']).toEqual({ username: 'u', password: 'p' });
+    expect(Object.getPrototypeOf(config.auths)).toBe(Object.prototype);
+    expect(() => parseDockerConfig({ auths: [] })).toThrow('config.json.auths: expected an object');
+  });
+
+  it('reads a credential helper answer that is JSON but not an object as no credentials', async () => {
+    const keychain = dockerConfigKeychain({ credsStore: 'odd' }, { runHelper: () => Promise.resolve('null') });
+    expect((await keychain.resolve('r.example')).isAnonymous).toBe(true);
+  });
+
   it('finds the file through DOCKER_CONFIG or the home directory', () => {
     expect(dockerConfigPath({ DOCKER_CONFIG: '/etc/dc' }, '/home/u')).toBe('/etc/dc/config.json');
     expect(dockerConfigPath({}, '/home/u')).toBe('/home/u/.docker/config.json');

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ValidationError, type ValidationIssue } from '../../shared/index.ts';
+import { ValidationError, isJsonObject, isNotFoundError, messageOf, type ValidationIssue } from '../../shared/index.ts';
 import { Credentials, anonymousCredentials, type Keychain } from './keychain.ts';
 
 /** One `auths` entry as Docker writes it. */
@@ -98,16 +98,17 @@ async function credentialsFromHelper(runHelper: CredentialHelperRunner, helper: 
   const serverUrl = normalizeRegistryKey(registry) === dockerHubHost ? 'https://index.docker.io/v1/' : registry;
   const output = await runHelper(helper, serverUrl);
   if (output === undefined) return anonymousCredentials;
-  let parsed: { Username?: unknown; Secret?: unknown };
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(output) as typeof parsed;
+    parsed = JSON.parse(output);
   } catch (error) {
     throw new ValidationError([{ path: `credHelpers.${helper}`, message: 'credential helper printed something other than JSON' }], {
       cause: error,
     });
   }
-  const username = typeof parsed.Username === 'string' ? parsed.Username : undefined;
-  const secret = typeof parsed.Secret === 'string' ? parsed.Secret : undefined;
+  const answer = isJsonObject(parsed) ? parsed : {};
+  const username = typeof answer.Username === 'string' ? answer.Username : undefined;
+  const secret = typeof answer.Secret === 'string' ? answer.Secret : undefined;
   // Helpers report an OAuth2 refresh token with the placeholder user name `<token>`.
   if (username === '<token>') return Credentials.of({ identityToken: secret });
   return Credentials.of({ username, password: secret });
@@ -126,48 +127,59 @@ export function runCredentialHelper(helper: string, serverUrl: string): Promise<
   });
 }
 
-/** Checks the shape of a parsed config.json (or dockerconfigjson Secret payload); reports every bad field. */
+/**
+ * Checks the shape of a parsed config.json (or dockerconfigjson Secret payload) and returns its
+ * credential parts; reports every bad field at once.
+ */
 export function parseDockerConfig(value: unknown, source = 'config.json'): DockerConfig {
+  if (!isJsonObject(value)) throw new ValidationError([{ path: source, message: 'expected a JSON object' }]);
   const issues: ValidationIssue[] = [];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError([{ path: source, message: 'expected a JSON object' }]);
-  }
-  const config = value as Record<string, unknown>;
-  checkStringMap(config.credHelpers, `${source}.credHelpers`, issues);
-  if (config.credsStore !== undefined && typeof config.credsStore !== 'string') {
-    issues.push({ path: `${source}.credsStore`, message: 'expected a string' });
-  }
-  checkAuths(config.auths, `${source}.auths`, issues);
+  const credHelpers = stringMap(value.credHelpers, `${source}.credHelpers`, issues);
+  const credsStore = value.credsStore;
+  if (credsStore !== undefined && typeof credsStore !== 'string') issues.push({ path: `${source}.credsStore`, message: 'expected a string' });
+  const auths = authEntries(value.auths, `${source}.auths`, issues);
   if (issues.length > 0) throw new ValidationError(issues);
+  const config: DockerConfig = {};
+  if (auths !== undefined) config.auths = auths;
+  if (credHelpers !== undefined) config.credHelpers = credHelpers;
+  if (typeof credsStore === 'string') config.credsStore = credsStore;
   return config;
 }
 
-function checkStringMap(value: unknown, path: string, issues: ValidationIssue[]): void {
-  if (value === undefined) return;
-  if (typeof value !== 'object' || value === null) {
+// Object.fromEntries (not assignment) keeps keys such as `__proto__` as plain data.
+function stringMap(value: unknown, path: string, issues: ValidationIssue[]): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (!isJsonObject(value)) {
     issues.push({ path, message: 'expected an object' });
-    return;
+    return undefined;
   }
-  for (const [key, entry] of Object.entries(value)) {
+  const entries = Object.entries(value);
+  for (const [key, entry] of entries) {
     if (typeof entry !== 'string') issues.push({ path: `${path}.${key}`, message: 'expected a string' });
   }
+  return Object.fromEntries(entries.filter((pair): pair is [string, string] => typeof pair[1] === 'string'));
 }
 
-function checkAuths(value: unknown, path: string, issues: ValidationIssue[]): void {
-  if (value === undefined) return;
-  if (typeof value !== 'object' || value === null) {
+function authEntries(value: unknown, path: string, issues: ValidationIssue[]): Record<string, DockerAuthEntry> | undefined {
+  if (value === undefined) return undefined;
+  if (!isJsonObject(value)) {
     issues.push({ path, message: 'expected an object' });
-    return;
+    return undefined;
   }
-  for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof entry !== 'object' || entry === null) {
+  const entries: [string, DockerAuthEntry][] = [];
+  for (const [key, entry] of Object.entries(value)) {
+    if (!isJsonObject(entry)) {
       issues.push({ path: `${path}["${key}"]`, message: 'expected an object' });
       continue;
     }
-    for (const [field, fieldValue] of Object.entries(entry as Record<string, unknown>)) {
+    // Every field is text (auth, username, password, tokens, email, serveraddress).
+    const fields = Object.entries(entry);
+    for (const [field, fieldValue] of fields) {
       if (typeof fieldValue !== 'string') issues.push({ path: `${path}["${key}"].${field}`, message: 'expected a string' });
     }
+    entries.push([key, Object.fromEntries(fields.filter((pair): pair is [string, string] => typeof pair[1] === 'string'))]);
   }
+  return Object.fromEntries(entries);
 }
 
 /** Where Docker looks for config.json: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
@@ -181,8 +193,8 @@ export async function loadDockerConfig(path: string = dockerConfigPath()): Promi
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new ValidationError([{ path, message: `cannot read: ${(error as Error).message}` }], { cause: error });
+    if (isNotFoundError(error)) return {};
+    throw new ValidationError([{ path, message: `cannot read: ${messageOf(error)}` }], { cause: error });
   }
   try {
     return parseDockerConfig(JSON.parse(text), path);

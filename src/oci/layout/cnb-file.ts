@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import tar from 'tar-stream';
-import { NotFoundError } from '../../shared/index.ts';
+import { NotFoundError, asError, byteChunk } from '../../shared/index.ts';
 import { DigestMismatchError } from '../errors.ts';
 import type { Image, IoOptions } from '../image.ts';
 import { isImageMediaType } from '../media-types.ts';
@@ -80,7 +80,7 @@ export async function writeCnbFile(path: string, image: Image, options: WriteCnb
     await written;
     await rename(temp, path);
   } catch (error) {
-    pack.destroy(error as Error);
+    pack.destroy(asError(error));
     await written.catch(() => undefined);
     throw error;
   } finally {
@@ -136,9 +136,10 @@ type Sink = ReturnType<tar.Pack['entry']>;
 
 async function copyHashing(source: Readable, sink: Sink, algorithm: string): Promise<string> {
   const hash = createHash(algorithm);
-  for await (const chunk of source as AsyncIterable<Buffer>) {
+  for await (const part of source) {
+    const chunk = byteChunk(part);
     hash.update(chunk);
-    if (!sink.write(chunk)) await once(sink as unknown as NodeJS.EventEmitter, 'drain');
+    if (!sink.write(chunk)) await once(sink, 'drain');
   }
   return `${algorithm}:${hash.digest('hex')}`;
 }

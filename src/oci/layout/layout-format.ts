@@ -2,8 +2,10 @@
  * The small files of an OCI image layout (`oci-layout`, `index.json`): names, parsing with
  * clear errors, and the deterministic serialisation packsmith writes.
  */
+import { isJsonObject, type JsonObject } from '../../shared/index.ts';
 import { OciFormatError } from '../errors.ts';
 import type { Descriptor, IndexManifest } from '../image.ts';
+import { inLocation } from '../format-location.ts';
 import { parseIndexManifest } from '../manifest.ts';
 import { mediaTypes } from '../media-types.ts';
 
@@ -22,7 +24,7 @@ export const ociLayoutFileContent = `{"imageLayoutVersion":"${imageLayoutVersion
 /** Checks the `oci-layout` marker file; throws OciFormatError naming `where` on a bad or unknown version. */
 export function checkOciLayoutFile(bytes: Uint8Array, where: string): void {
   const parsed = parseJson(bytes, `${where}/oci-layout`);
-  const version = (parsed as { imageLayoutVersion?: unknown } | null)?.imageLayoutVersion;
+  const version = isJsonObject(parsed) ? parsed.imageLayoutVersion : undefined;
   if (version !== imageLayoutVersion) {
     throw new OciFormatError(
       `${where}/oci-layout: unsupported imageLayoutVersion ${JSON.stringify(version)}; expected "${imageLayoutVersion}"`,
@@ -33,19 +35,6 @@ export function checkOciLayoutFile(bytes: Uint8Array, where: string): void {
 /** Parses `index.json` with the shared index validation; errors name the file. */
 export function parseLayoutIndex(bytes: Uint8Array, where: string): IndexManifest {
   return inLocation(`${where}/index.json`, () => parseIndexManifest(bytes, { maxBytes: smallFileLimit }));
-}
-
-/**
- * Runs a parse and prefixes the location to an OciFormatError's message, so a bad document in one of
- * many layouts says which file it was; the original error stays as `cause`.
- */
-export function inLocation<T>(where: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof OciFormatError) throw new OciFormatError(`${where}: ${error.message}`, { cause: error });
-    throw error;
-  }
 }
 
 function parseJson(bytes: Uint8Array, what: string): unknown {
@@ -89,22 +78,24 @@ const indexKeyOrder = ['schemaVersion', 'mediaType', 'artifactType', 'manifests'
  * sorted, annotation maps sorted, no whitespace. Equal indexes give equal bytes.
  */
 export function serializeLayoutIndex(index: IndexManifest): string {
-  const ordered = orderKeys(index as unknown as Record<string, unknown>, indexKeyOrder);
+  const ordered = orderKeys(index, indexKeyOrder);
   ordered.manifests = index.manifests.map((d) => orderDescriptor(d));
   return JSON.stringify(ordered);
 }
 
-function orderDescriptor(descriptor: Descriptor): Record<string, unknown> {
-  const ordered = orderKeys(descriptor as unknown as Record<string, unknown>, descriptorKeyOrder);
+function orderDescriptor(descriptor: Descriptor): JsonObject {
+  const ordered = orderKeys(descriptor, descriptorKeyOrder);
   if (descriptor.annotations) ordered.annotations = orderKeys(descriptor.annotations, []);
   return ordered;
 }
 
-function orderKeys(value: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
+// Takes `unknown` so typed documents need no index signature; they are always objects here.
+function orderKeys(document: unknown, known: readonly string[]): JsonObject {
+  const value = isJsonObject(document) ? document : {};
   const rest = Object.keys(value)
     .filter((k) => !known.includes(k))
     .sort();
-  const out: Record<string, unknown> = {};
+  const out: JsonObject = {};
   for (const key of [...known, ...rest]) {
     if (value[key] !== undefined) out[key] = value[key];
   }

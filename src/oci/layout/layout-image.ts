@@ -8,11 +8,11 @@ import { memoize, NotFoundError } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
 import { LimitExceededError, OciFormatError } from '../errors.ts';
 import type { ConfigFile, Descriptor, Image, ImageIndex, IndexManifest, Layer, Manifest } from '../image.ts';
-import { checkLayerCount, manifestLimits, parseConfigFile, parseIndexManifest, parseManifest } from '../manifest.ts';
+import { layersWithDiffIds, manifestLimits, parseConfigFile, parseIndexManifest, parseManifest } from '../manifest.ts';
 import { isImageMediaType, isIndexMediaType, type MediaType } from '../media-types.ts';
 import { chainStreams, createVerifyingStream, layerFromCompressed } from '../partial.ts';
 import { readBounded } from './blob-stream.ts';
-import { inLocation } from './layout-format.ts';
+import { inLocation } from '../format-location.ts';
 import type { LayoutSource } from './layout-source.ts';
 
 /** Reads a small blob (manifest, index or config) into memory, verified, refusing one over `limit` bytes. */
@@ -94,8 +94,8 @@ export class LayoutImage implements Image {
   async layers(): Promise<Layer[]> {
     const manifest = await this.#manifest();
     const config = await this.#config();
-    inLocation(this.#source.description, () => checkLayerCount(manifest, config));
-    return manifest.layers.map((descriptor, i) => layoutLayer(this.#source, descriptor, config.rootfs.diff_ids[i] as Digest));
+    const layers = inLocation(this.#source.description, () => layersWithDiffIds(manifest, config));
+    return layers.map(({ descriptor, diffId }) => layoutLayer(this.#source, descriptor, diffId));
   }
 }
 

@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { NotFoundError } from '../../shared/index.ts';
+import { NotFoundError, isNotFoundError } from '../../shared/index.ts';
 import { digestAlgorithm, digestHex, type Digest } from '../digest.ts';
 import type { IoOptions } from '../image.ts';
 import { readBounded } from './blob-stream.ts';
@@ -57,7 +57,7 @@ async function openIfPresent(path: string): Promise<FileHandle | undefined> {
   try {
     return await open(path, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (isNotFoundError(error)) return undefined;
     throw error;
   }
 }

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { NotFoundError } from '../../shared/index.ts';
+import { NotFoundError, isNotFoundError } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
 import type { IoOptions } from '../image.ts';
 import { readBounded } from './blob-stream.ts';
@@ -52,7 +52,7 @@ export async function openTarLayoutSource(path: string): Promise<TarLayoutSource
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`no such file: ${path}`, { cause: error });
+    if (isNotFoundError(error)) throw new NotFoundError(`no such file: ${path}`, { cause: error });
     throw error;
   }
   try {

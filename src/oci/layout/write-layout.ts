@@ -10,7 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createLimiter } from '../../shared/index.ts';
+import { createLimiter, isNotFoundError } from '../../shared/index.ts';
 import { DigestingStream } from '../digest.ts';
 import { DigestMismatchError } from '../errors.ts';
 import type { Descriptor, Image, ImageIndex, IoOptions } from '../image.ts';
@@ -107,7 +107,7 @@ async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
   try {
     return await readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (isNotFoundError(error)) return undefined;
     throw error;
   }
 }
@@ -116,7 +116,7 @@ async function sizeIfPresent(path: string): Promise<number | undefined> {
   try {
     return (await stat(path)).size;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (isNotFoundError(error)) return undefined;
     throw error;
   }
 }

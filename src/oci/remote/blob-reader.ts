@@ -6,7 +6,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Response } from 'undici';
-import { isAppError } from '../../shared/index.ts';
+import { byteChunk, isAppError } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
 import { DigestMismatchError, LimitExceededError } from '../errors.ts';
 import { pullScope } from './challenge.ts';
@@ -43,7 +43,8 @@ export async function readLimited(response: Response, limit: number, what: strin
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
-    for await (const chunk of chunksOf(response)) {
+    for await (const part of chunksOf(response)) {
+      const chunk = byteChunk(part);
       total += chunk.byteLength;
       if (total > limit) throw new LimitExceededError(`${what} is over the ${limit}-byte limit`);
       chunks.push(chunk);
@@ -136,7 +137,8 @@ async function resume(request: BlobRequest, progress: Progress, error: unknown, 
 /** The body from `offset` on: a 206 starts there; a 200 (server ignored Range) starts at 0, so the prefix is skipped. */
 async function* bodyFrom(response: Response, offset: number): AsyncGenerator<Uint8Array> {
   let skip = response.status === 200 ? offset : 0;
-  for await (const chunk of chunksOf(response)) {
+  for await (const part of chunksOf(response)) {
+    const chunk = byteChunk(part);
     if (skip >= chunk.byteLength) {
       skip -= chunk.byteLength;
       continue;
@@ -146,9 +148,9 @@ async function* bodyFrom(response: Response, offset: number): AsyncGenerator<Uin
   }
 }
 
-/** The body's chunks; undici types them loosely, but fetch bodies always yield Uint8Array. */
-function chunksOf(response: Response): AsyncIterable<Uint8Array> {
-  return (response.body ?? []) as AsyncIterable<Uint8Array>;
+/** The body's chunks, untyped as undici types them; readers check each with `byteChunk` (fetch bodies yield Uint8Array). */
+function chunksOf(response: Response): AsyncIterable<unknown> | readonly unknown[] {
+  return response.body ?? [];
 }
 
 function isResumable(error: unknown, signal: AbortSignal | undefined): boolean {

@@ -5,7 +5,7 @@
  * missing dependency (the image may be pushed later); 401, 403 and other 4xx are permanent
  * (packsmith's difference D-a from kpack).
  */
-import { AppError, isAppError, isTransientNetworkError, kindOfHttpStatus, networkErrorCode, type AppErrorOptions, type ErrorKind } from '../../shared/index.ts';
+import { AppError, isAppError, isArray, isJsonObject, isTransientNetworkError, kindOfHttpStatus, networkErrorCode, type AppErrorOptions, type ErrorKind } from '../../shared/index.ts';
 
 /** One entry of the `errors` array of a distribution error body. */
 export interface OciErrorEntry {
@@ -154,10 +154,11 @@ export function parseErrorBody(text: string): OciErrorEntry[] {
   } catch {
     return [];
   }
-  const list = (body as { errors?: unknown } | null)?.errors;
-  if (!Array.isArray(list)) return [];
-  return list.slice(0, 10).flatMap((entry: unknown) => {
-    const { code, message } = (entry ?? {}) as { code?: unknown; message?: unknown };
+  const list = isJsonObject(body) ? body.errors : undefined;
+  if (!isArray(list)) return [];
+  return list.slice(0, 10).flatMap((entry) => {
+    if (!isJsonObject(entry)) return [];
+    const { code, message } = entry;
     if (typeof code !== 'string') return [];
     return [{ code: code.slice(0, 64), message: typeof message === 'string' ? redactText(message.slice(0, 200)) : '' }];
   });

@@ -140,4 +140,24 @@ describe('puller against broken responses', () => {
     expect(server.seen.filter((s) => s.url.includes(layerDigest))).toHaveLength(0);
     await expect(drain(await layer!.compressed())).rejects.toBeInstanceOf(DigestMismatchError);
   });
+
+  it('names the registry manifest or config that is malformed', async () => {
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: ['nope'] } });
+    const good = { mediaType: mediaTypes.ociConfig, digest: sha(config), size: config.length };
+    const badLayer = JSON.stringify({ schemaVersion: 2, config: good, layers: [{ mediaType: mediaTypes.ociLayerGzip, digest: 5, size: 1 }] });
+    const badConfig = JSON.stringify({ schemaVersion: 2, config: good, layers: [] });
+    server.handler = (req, res) => {
+      if (req.url === '/v2/') return res.end();
+      if (req.url?.endsWith('/manifests/layer')) return res.writeHead(200, { 'Content-Type': mediaTypes.ociManifest }).end(badLayer);
+      if (req.url?.includes('/manifests/')) return res.writeHead(200, { 'Content-Type': mediaTypes.ociManifest }).end(badConfig);
+      res.end(config);
+    };
+    await expect(remoteGet(`${server.host}/bad/img:layer`, { transport })).rejects.toThrow(
+      `${server.host}/bad/img@${sha(badLayer)}: invalid image manifest: layers[0].digest: 5 is not a digest`,
+    );
+    const image = await remoteImage(`${server.host}/bad/img:config`, { transport });
+    await expect(image.configFile()).rejects.toThrow(
+      `config ${sha(config)} of ${server.host}/bad/img@${sha(badConfig)}: invalid image config: rootfs.diff_ids[0]: "nope" is not a digest`,
+    );
+  });
 });

@@ -4,16 +4,16 @@
  * returned is lazy: only the manifest is fetched before the value is handed back.
  */
 import type { Readable } from 'node:stream';
+import { isArray, isJsonObject } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
 import { OciFormatError } from '../errors.ts';
 import type { Descriptor, Image, ImageIndex, IoOptions, Platform } from '../image.ts';
-import { parseAnyManifest } from '../manifest.ts';
 import { defaultPlatform, selectManifest } from '../platform.ts';
 import { identifierOf, parseReference, type Reference, type RepositoryName } from '../reference.ts';
 import { openBlob } from './blob-reader.ts';
 import { pullScope } from './challenge.ts';
 import { getManifest, headManifestDescriptor, type FetchedManifest } from './manifest-fetch.ts';
-import { remoteValue, type RemoteSource } from './remote-image.ts';
+import { parseRemoteManifest, remoteValue, type RemoteSource } from './remote-image.ts';
 import type { RegistryTransport } from './transport.ts';
 
 /** Options of every read. */
@@ -47,7 +47,7 @@ async function fetchFor(ref: Reference, options: RemoteOptions): Promise<Fetched
 export async function remoteGet(ref: Reference | string, options: RemoteOptions): Promise<RemoteDescriptor> {
   const reference = asReference(ref);
   const fetched = await fetchFor(reference, options);
-  const parsed = parseAnyManifest(fetched.bytes, fetched.contentType);
+  const parsed = parseRemoteManifest(sourceOf(reference, options), fetched);
   const document = parsed.kind === 'index' ? parsed.index : parsed.manifest;
   const mediaType = document.mediaType ?? fetched.contentType ?? '';
   return {
@@ -99,8 +99,9 @@ export async function listTags(repository: RepositoryName, options: RemoteOption
       expect: [200],
       signal: options.signal,
     });
-    const body = (await response.json()) as { tags?: unknown };
-    if (Array.isArray(body.tags)) tags.push(...body.tags.filter((t): t is string => typeof t === 'string'));
+    const body: unknown = await response.json();
+    const listed = isJsonObject(body) ? body.tags : undefined;
+    if (isArray(listed)) tags.push(...listed.filter((t) => typeof t === 'string'));
     const next = nextPage(response.headers.get('link'));
     if (next === undefined) break;
     path = new URL(next, await options.transport.baseUrl(repository.registry));

@@ -9,7 +9,8 @@ import type { Digest } from '../digest.ts';
 import { OciFormatError } from '../errors.ts';
 import type { ConfigFile, Descriptor, Image, ImageIndex, IndexManifest, IoOptions, Layer, Manifest } from '../image.ts';
 import { layerFromDescriptor } from '../layers.ts';
-import { checkLayerCount, manifestLimits, parseAnyManifest, parseConfigFile } from '../manifest.ts';
+import { inLocation } from '../format-location.ts';
+import { layersWithDiffIds, manifestLimits, parseAnyManifest, parseConfigFile, type AnyManifest } from '../manifest.ts';
 import { mediaTypes, type MediaType } from '../media-types.ts';
 import { memoizeIo } from '../partial.ts';
 import { openBlob, readBlob } from './blob-reader.ts';
@@ -20,9 +21,18 @@ export type RemoteSource = Omit<RepositoryContext, 'signal'>;
 
 /** Builds the Image or ImageIndex that a fetched manifest describes. */
 export function remoteValue(source: RemoteSource, fetched: FetchedManifest): { kind: 'image'; image: Image } | { kind: 'index'; index: ImageIndex } {
-  const parsed = parseAnyManifest(fetched.bytes, fetched.contentType);
+  const parsed = parseRemoteManifest(source, fetched);
   if (parsed.kind === 'index') return { kind: 'index', index: new RemoteIndex(source, fetched, parsed.index) };
   return { kind: 'image', image: new RemoteImage(source, fetched, parsed.manifest) };
+}
+
+/** Parses a fetched manifest; format errors name the manifest (`registry/repository@digest: …`). */
+export function parseRemoteManifest(source: RemoteSource, fetched: FetchedManifest): AnyManifest {
+  return inLocation(manifestName(source, fetched), () => parseAnyManifest(fetched.bytes, fetched.contentType));
+}
+
+function manifestName(source: RemoteSource, fetched: FetchedManifest): string {
+  return `${source.registry}/${source.repository}@${fetched.digest}`;
 }
 
 /** An image whose manifest came from a registry. */
@@ -40,7 +50,11 @@ export class RemoteImage implements Image {
     this.#manifest = manifest;
     const { digest, size } = manifest.config;
     this.#rawConfig = memoizeIo((io) => readBlob({ ...source, digest, size, signal: io.signal }, manifestLimits.maxConfigBytes));
-    this.#config = memoizeIo(async (io) => parseConfigFile(await this.#rawConfig(io)));
+    const where = manifestName(source, fetched);
+    this.#config = memoizeIo(async (io) => {
+      const raw = await this.#rawConfig(io);
+      return inLocation(`config ${digest} of ${where}`, () => parseConfigFile(raw));
+    });
     this.#layers = memoizeIo(async (io) => this.#makeLayers(await this.#config(io)));
   }
 
@@ -73,12 +87,12 @@ export class RemoteImage implements Image {
   }
 
   #makeLayers(config: ConfigFile): Layer[] {
-    checkLayerCount(this.#manifest, config);
     const location = { registry: this.#source.registry, repository: this.#source.repository };
-    return this.#manifest.layers.map((descriptor, i) =>
+    const layers = inLocation(manifestName(this.#source, this.#fetched), () => layersWithDiffIds(this.#manifest, config));
+    return layers.map(({ descriptor, diffId }) =>
       layerFromDescriptor({
         descriptor,
-        diffId: config.rootfs.diff_ids[i] as Digest,
+        diffId,
         locations: [location],
         // The layer verifies digest and size itself, so the blob stream only resumes dropped connections.
         open: (options: IoOptions): Promise<Readable> =>

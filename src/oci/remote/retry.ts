@@ -42,7 +42,7 @@ export function isRetryable(error: unknown): boolean {
 
 /** The delay before retry number `attempt` (0-based): the registry's `Retry-After` if it named one, else backoff. */
 export function retryDelay(policy: RetryPolicy, attempt: number, error: unknown): number {
-  const asked = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  const asked = typeof error === 'object' && error !== null && 'retryAfterMs' in error ? error.retryAfterMs : undefined;
   if (typeof asked === 'number' && asked >= 0) return Math.min(asked, policy.maxRetryAfterMs);
   return backoffDelay(attempt, policy.backoff, policy.random);
 }

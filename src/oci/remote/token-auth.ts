@@ -3,6 +3,7 @@
  * request for a Bearer challenge (GET with Basic credentials, or the OAuth2 refresh-token POST for
  * an identity token), parsing of the token answer, and a cache of tokens per registry and scope set.
  */
+import { isJsonObject } from '../../shared/index.ts';
 import type { Credentials } from '../auth/index.ts';
 import { RegistryError } from './errors.ts';
 
@@ -64,7 +65,7 @@ const expiryMarginMs = 10_000;
 
 /** Reads `{ token | access_token, expires_in?, issued_at? }`; throws RegistryError when no token is present. */
 export function parseTokenResponse(body: unknown, now: number, realm: string): IssuedToken {
-  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const fields = isJsonObject(body) ? body : {};
   const token = typeof fields.token === 'string' && fields.token ? fields.token : fields.access_token;
   if (typeof token !== 'string' || token === '') {
     throw new RegistryError(`token endpoint ${realm} answered without a token`, { kind: 'permanent' });

@@ -5,7 +5,7 @@
  * transient failures with backoff, bounds concurrent requests per registry, follows blob redirects
  * without the Authorization header, and reports each exchange to an optional hook.
  */
-import { fetch, type Dispatcher, type Response } from 'undici';
+import { fetch, type RequestInit, type Response } from 'undici';
 import { createLimiter, memoize, silentLogger, type Logger } from '../../shared/index.ts';
 import { anonymousKeychain, type Credentials, type Keychain } from '../auth/index.ts';
 import { mergeScopes, pickChallenge, type Challenge } from './challenge.ts';
@@ -219,8 +219,8 @@ export class RegistryTransport {
     const headers: Record<string, string> = { 'User-Agent': this.#userAgent, ...request.headers };
     if (authorization !== undefined) headers.Authorization = authorization;
     const body = request.body === undefined ? undefined : this.counters.countSent(request.body);
-    const init = { method: request.method, headers, body, redirect: 'manual', duplex: 'half', signal: request.signal, dispatcher: this.#pool.dispatcherFor(url) as Dispatcher };
-    const send = (): ReturnType<typeof fetch> => fetch(url, init as Parameters<typeof fetch>[1]);
+    const init: RequestInit = { method: request.method, headers, body, redirect: 'manual', duplex: 'half', signal: request.signal, dispatcher: this.#pool.dispatcherFor(url) };
+    const send = (): ReturnType<typeof fetch> => fetch(url, init);
     const started = this.#now();
     const event = { registry: request.registry, kind, method: request.method, url: redactUrl(url), scopes: kind === 'token' ? request.scopes : undefined };
     try {
