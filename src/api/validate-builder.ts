@@ -3,7 +3,10 @@
  * credentials. Paths always start with `spec.` (kpack omits it for ClusterBuilder).
  */
 import { issue, type FieldIssue } from './field-issues.ts';
-import { checkServiceAccountRef, str, type ReferenceChecks, type Ref, type Spec } from './validate-common.ts';
+import type { BuilderBuildpackRef, BuilderSpec, ClusterBuilderSpec } from './v1alpha2.ts';
+import { checkServiceAccountRef, str, type ReferenceChecks, type Ref } from './validate-common.ts';
+
+type Spec = BuilderSpec | ClusterBuilderSpec;
 
 function checkTag(spec: Spec, checks: ReferenceChecks): FieldIssue[] {
   const tag = str(spec.tag);
@@ -20,9 +23,7 @@ function checkObjectRef(path: string, ref: Ref | undefined, allowed: readonly st
   return issues;
 }
 
-type OrderRef = Ref & { id?: string; image?: string };
-
-function checkOrderRef(path: string, ref: OrderRef): FieldIssue[] {
+function checkOrderRef(path: string, ref: BuilderBuildpackRef): FieldIssue[] {
   if (ref.image) return [issue.disallowed(`${path}.image`, 'image references in an order are not supported; add the buildpackage to a store, Buildpack or ClusterBuildpack and refer to it by id')];
   if (ref.name || ref.kind) return checkObjectRef(path, ref, ['Buildpack', 'ClusterBuildpack'], true);
   if (!ref.id) return [issue.oneOf(`${path}.id, ${path}.image, ${path}.name + kind`, 'give a buildpack id, or kind and name of a Buildpack or ClusterBuildpack')];
@@ -30,8 +31,7 @@ function checkOrderRef(path: string, ref: OrderRef): FieldIssue[] {
 }
 
 function checkOrder(spec: Spec): FieldIssue[] {
-  const order = Array.isArray(spec.order) ? (spec.order as Array<{ group?: OrderRef[] }>) : [];
-  return order.flatMap((entry, i) => {
+  return (spec.order ?? []).flatMap((entry, i) => {
     const seen = new Map<string, number>();
     return (entry.group ?? []).flatMap((ref, j) => {
       const path = `spec.order[${i}].group[${j}]`;
@@ -46,13 +46,16 @@ function checkOrder(spec: Spec): FieldIssue[] {
 }
 
 /** Every problem of a Builder (`kind` Builder) or ClusterBuilder spec. */
-export function builderRules(kind: string, spec: Spec, checks: ReferenceChecks): FieldIssue[] {
-  const issues = [
+export function builderRules(spec: Spec, checks: ReferenceChecks): FieldIssue[] {
+  return [
     ...checkTag(spec, checks),
-    ...checkObjectRef('spec.stack', spec.stack as Ref | undefined, ['ClusterStack'], true),
-    ...checkObjectRef('spec.store', spec.store as Ref | undefined, ['ClusterStore'], false),
+    ...checkObjectRef('spec.stack', spec.stack, ['ClusterStack'], true),
+    ...checkObjectRef('spec.store', spec.store, ['ClusterStore'], false),
     ...checkOrder(spec),
   ];
-  if (kind === 'ClusterBuilder') issues.unshift(...checkServiceAccountRef(spec, true));
-  return issues;
+}
+
+/** ClusterBuilder: its credentials come only from `serviceAccountRef`, so it is required. */
+export function clusterBuilderRules(spec: ClusterBuilderSpec, checks: ReferenceChecks): FieldIssue[] {
+  return [...checkServiceAccountRef(spec, true), ...builderRules(spec, checks)];
 }

@@ -1,4 +1,5 @@
 /** Helpers shared by the per-kind validation rules. */
+import type { ObjectReference } from './common.ts';
 import { issue, type FieldIssue } from './field-issues.ts';
 
 /** Reference checks supplied by the caller (the API layer does not parse image references itself). */
@@ -15,10 +16,8 @@ export const basicReferenceChecks: ReferenceChecks = {
   tag: (r) => (/^\S+$/.test(r) && !r.includes('@') ? undefined : 'must be a tag reference such as registry.example.com/team/builder:tag'),
 };
 
-/** A spec as plain JSON. */
-export type Spec = Record<string, unknown>;
-/** An object reference as plain JSON. */
-export type Ref = { kind?: string; name?: string; namespace?: string };
+/** An object reference as the schemas type it. */
+export type Ref = ObjectReference;
 
 /** The value when it is a non-empty string. */
 export function str(value: unknown): string | undefined {
@@ -34,8 +33,8 @@ export function checkImage(path: string, value: unknown, checks: ReferenceChecks
 }
 
 /** `serviceAccountRef`: name and namespace when present (or when required). */
-export function checkServiceAccountRef(spec: Spec, required: boolean): FieldIssue[] {
-  const ref = spec.serviceAccountRef as Ref | undefined;
+export function checkServiceAccountRef(spec: { serviceAccountRef?: Ref | undefined }, required: boolean): FieldIssue[] {
+  const ref = spec.serviceAccountRef;
   if (!ref) return required ? [issue.missing('spec.serviceAccountRef', 'name a service account: { name, namespace }')] : [];
   const issues: FieldIssue[] = [];
   if (!ref.name) issues.push(issue.missing('spec.serviceAccountRef.name', 'name the service account whose secrets hold the registry credentials'));
