@@ -20,7 +20,8 @@ import {
 } from '../app/index.ts';
 import type { DependencyRef, KeychainSource, ObjectCache } from './ports.ts';
 
-type BuilderKind = 'Builder' | 'ClusterBuilder';
+/** The two builder kinds the controller reconciles. */
+export type BuilderKind = 'Builder' | 'ClusterBuilder';
 
 /** The builder as the inputs path reads it. */
 export function builderResource<K extends BuilderKind>(object: Resource<K>): BuilderResource {

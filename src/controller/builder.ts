@@ -8,13 +8,11 @@
 import { isInvalid, type Resource } from '../api/index.ts';
 import { builderFailure, builderSuccess, createBuilder, gatherBuilderInputs, readyStatus, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
 import { messageOf, MissingDependencyError } from '../shared/index.ts';
-import { builderResource, cacheLookup, declaredDependencies } from './builder-inputs.ts';
+import { builderResource, cacheLookup, declaredDependencies, type BuilderKind } from './builder-inputs.ts';
 import type { ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { invalidMessage } from './resolving.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
-
-type BuilderKind = 'Builder' | 'ClusterBuilder';
 
 /** How long a builder waits before looking again at a dependency without a resolved status (its own change also enqueues it). */
 export const dependencyWaitMs = 60_000;
@@ -81,7 +79,8 @@ export function builderReconciler(scope: 'namespaced' | 'cluster', deps: Reconci
       const logger = deps.logger.child({ kind, key });
       let done: Attempt;
       if (isInvalid(object)) {
-        done = { status: failure(object, deps, invalidMessage(kind, object.problems)), result: results.done, failure: invalidMessage(kind, object.problems) };
+        const message = invalidMessage(kind, object.problems);
+        done = { status: failure(object, deps, message), result: results.done, failure: message };
       } else {
         track(deps, object);
         done = await attempt(object, deps, signal);

@@ -44,14 +44,15 @@ export function resolvingReconciler<K extends KindName>(kind: ResolvingKind<K>, 
     }
   };
 
+  // Permanent until the object changes: no retry, and the status says what to fix.
+  const invalidAttempt = (message: string, metadata: { generation?: number }): Attempt => ({ status: failedStatus(metadata, deps.clock, message), result: results.done, failure: message });
+
   return {
     async reconcile(key, signal) {
       const object = deps.cache.get(kind.kind, key);
       if (!object || object.metadata.deletionTimestamp) return results.done;
       const logger = deps.logger.child({ kind: kind.kind, key });
-      const outcome: Attempt = isInvalid(object)
-        ? { status: failedStatus(object.metadata, deps.clock, invalidMessage(kind.kind, object.problems)), result: results.done, failure: invalidMessage(kind.kind, object.problems) }
-        : await attempt(object, signal);
+      const outcome = isInvalid(object) ? invalidAttempt(invalidMessage(kind.kind, object.problems), object.metadata) : await attempt(object, signal);
       try {
         const written = await commitStatus(deps.status, kind.kind, object, outcome.status);
         if (written && outcome.failure !== undefined) {

@@ -1,28 +1,16 @@
 /**
- * The port the CLI's cluster commands reach the API server through, in plain types the CLI owns.
+ * The port the CLI's cluster commands reach the API server through, in plain types (objects in api's
+ * one envelope).
  * compose.ts provides it from the Kubernetes adapter (src/k8s), which the CLI may not import; the
  * adapter's object client fits these shapes as it is.
  */
-import type { KindName } from '../../api/index.ts';
+import type { KindName, KubeObject } from '../../api/index.ts';
+
+/** Objects come back in the one envelope (src/api/resource.ts), which the adapter's objects already are. */
+export type { KubeObject };
 
 /** The kinds the CLI reads and writes: the kpack.io kinds and the ConfigMap kp-config lives in. */
 export type ClusterKind = KindName | 'ConfigMap';
-
-/** A Kubernetes object as the API server returned it (JSON, checked no further than `metadata.name`). */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    generation?: number;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [field: string]: unknown;
-  };
-  [field: string]: unknown;
-}
 
 /** Names one object; `namespace` is absent for cluster-scoped kinds. `signal` cancels the request. */
 export interface ObjectName {
