@@ -80,3 +80,4 @@ export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise
 export const lazyCommandNames: readonly (readonly string[])[] = commandModules.map((m) => m.names);
 
 export { CommanderError };
+export type { Command };

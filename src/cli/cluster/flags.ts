@@ -6,14 +6,13 @@
 import { Option } from '@commander-js/extra-typings';
 import { parseDuration } from '../duration.ts';
 import { CliError, exitCodes } from '../errors.ts';
+import { insecureRegistryOption } from '../repeatable-flags.ts';
 import type { WriteMode } from './kp-format.ts';
 import type { OutputFormat } from './reporter.ts';
 
 interface OptionTarget {
   addOption(option: Option): unknown;
 }
-
-const repeatable = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Adds `--kubeconfig`, `--context` and, for namespaced kinds, `-n/--namespace`. */
 export function addKubeFlags<T extends OptionTarget>(command: T, options: { namespaced: boolean }): T {
@@ -27,7 +26,7 @@ export function addKubeFlags<T extends OptionTarget>(command: T, options: { name
 export function addRegistryFlags<T extends OptionTarget>(command: T): T {
   command.addOption(new Option('--registry-ca-cert-path <file>', 'PEM file of a CA to trust for registries, besides the system roots'));
   command.addOption(new Option('--registry-verify-certs <bool>', 'verify registry TLS certificates (false: like --insecure-registry for every registry)').default('true'));
-  command.addOption(new Option('--insecure-registry <host>', 'registry reachable over plain HTTP or unverified TLS (repeatable; loopback always is)').argParser(repeatable).default([] as string[]));
+  command.addOption(insecureRegistryOption());
   return command;
 }
 

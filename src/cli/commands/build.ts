@@ -13,6 +13,7 @@ import { expandPaths, prepareResources, readResourceFiles, type PreparedResource
 import { formatJson, formatTable, formatYamlDocuments } from '../output.ts';
 import { terminalProgress } from '../progress.ts';
 import { examples } from '../help.ts';
+import { insecureRegistryOption } from '../repeatable-flags.ts';
 
 interface Row {
   origin: string;
@@ -57,7 +58,7 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
     .addHelpText('after', examples('packsmith build -f kpack/', 'packsmith build -f store.yaml -f builders.yaml -o yaml', 'packsmith build -f resources.yaml --insecure-registry registry.internal:5000'))
     .requiredOption('-f, --file <path...>', 'YAML/JSON files or directories of kpack resources (multi-document, v1alpha1 or v1alpha2); local image paths in them are relative to their file')
     .addOption(new Option('-o, --output <format>', 'print the resources with their status instead of a summary').choices(['yaml', 'json'] as const))
-    .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS (loopback always may)')
+    .addOption(insecureRegistryOption())
     .action(async (options) => {
       const files = await expandPaths(options.file);
       const { resources, problems } = await readResourceFiles(files);

@@ -8,10 +8,10 @@ import { addKubeFlags, addRegistryFlags, addWriteFlags, readKubeFlags, readRegis
 import type { CliIo } from '../io.ts';
 import { deleteStore, deleteWarning, listStores, showStoreStatus } from './clusterstore/read.ts';
 import { addToStore, createStore, removeFromStore, saveStore, type StoreWriteRequest } from './clusterstore/write.ts';
+import { repeatable } from '../repeatable-flags.ts';
 
 type Parsed = Record<string, unknown>;
 
-const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 const buildpackageOption = (description: string): Option => new Option('-b, --buildpackage <buildpackage>', description).argParser(repeatable);
 
 const relocationHelp =

@@ -6,6 +6,7 @@ import type { CliIo } from '../io.ts';
 import { formatJson } from '../output.ts';
 import { terminalProgress } from '../progress.ts';
 import { examples } from '../help.ts';
+import { insecureRegistryOption } from '../repeatable-flags.ts';
 
 /** A layout destination without a tag is written under `latest`, as a registry would default. */
 function destinationOf(reference: string): string {
@@ -21,7 +22,7 @@ export function registerImageCommand(program: Command, io: CliIo): void {
     .description('print the manifest, config and labels of an image as JSON (an index resolves to linux/amd64)')
     .addHelpText('after', examples('packsmith image inspect registry.example.com/team/builder:latest', 'packsmith image inspect ./buildpack.cnb'))
     .argument('<reference>', 'the image')
-    .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')
+    .addOption(insecureRegistryOption())
     .action(async (reference, options) => {
       const description = await withEnvironment(io, options.insecureRegistry, (environment) =>
         inspectImage(reference, { images: environment.images, keychain: environment.keychain }),
@@ -34,7 +35,7 @@ export function registerImageCommand(program: Command, io: CliIo): void {
     .addHelpText('after', examples('packsmith image copy registry.example.com/a/builder:1 registry.example.com/b/builder:1', 'packsmith image copy ./buildpack.cnb oci:./layouts/buildpack:1'))
     .argument('<source>', 'the image to copy')
     .argument('<destination>', 'a tag to write it to (oci:PATH without a tag means :latest)')
-    .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')
+    .addOption(insecureRegistryOption())
     .action(async (source, destination, options) => {
       const { onProgress } = terminalProgress(io);
       const result = await withEnvironment(io, options.insecureRegistry, (environment) =>

@@ -5,6 +5,7 @@ import { withEnvironment } from '../environment.ts';
 import type { CliIo } from '../io.ts';
 import { formatJson, formatTable } from '../output.ts';
 import { examples } from '../help.ts';
+import { insecureRegistryOption } from '../repeatable-flags.ts';
 
 function apiLines(name: string, apis: ApiVersionList): string[] {
   const list = (values: readonly string[] | undefined): string => (values?.length ? values.join(', ') : '(none)');
@@ -68,7 +69,7 @@ export function registerInspectCommand(program: Command, io: CliIo): void {
     .addHelpText('after', examples('packsmith inspect builder registry.example.com/team/builder:latest', 'packsmith inspect builder oci:.packsmith-samples/out/builder -o json'))
     .argument('<reference>', 'the builder image: registry reference, oci:PATH[:TAG] or PATH.cnb')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
-    .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')
+    .addOption(insecureRegistryOption())
     .action(async (reference, options) => {
       const description = await withEnvironment(io, options.insecureRegistry, (environment) =>
         inspectBuilder(reference, { images: environment.images, keychain: environment.keychain }),

@@ -5,6 +5,7 @@ import { withEnvironment } from '../environment.ts';
 import type { CliIo } from '../io.ts';
 import { formatJson, formatTable } from '../output.ts';
 import { examples } from '../help.ts';
+import { insecureRegistryOption } from '../repeatable-flags.ts';
 
 /** Registers `store read`. */
 export function registerStoreCommand(program: Command, io: CliIo): void {
@@ -15,7 +16,7 @@ export function registerStoreCommand(program: Command, io: CliIo): void {
     .addHelpText('after', examples('packsmith store read gcr.io/paketo-buildpacks/nodejs:latest', 'packsmith store read ./nodejs.cnb oci:./layouts/ruby -o json'))
     .argument('<image...>', 'buildpackage or builder images: registry references, oci:PATH[:TAG] or PATH.cnb')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json'] as const).default('table' as const))
-    .option('--insecure-registry <host...>', 'registry hosts to reach over plain HTTP or unverified TLS')
+    .addOption(insecureRegistryOption())
     .action(async (images, options) => {
       const records = await withEnvironment(io, options.insecureRegistry, (environment) =>
         readStore({ sources: images.map((image, i) => ({ image, path: `image[${i}]` })), keychain: environment.keychain }, { images: environment.images }),

@@ -8,10 +8,10 @@ import type { CliIo } from '../../io.ts';
 import { runBuilderDelete, runBuilderList, runBuilderStatus } from './read.ts';
 import type { BuilderScope } from './scope.ts';
 import { runBuilderWrite } from './write.ts';
+import { repeatable } from '../../repeatable-flags.ts';
 
 type Verb = 'create' | 'patch' | 'save';
 
-const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function examples(lines: readonly string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
