@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseResourceDocuments } from './documents.ts';
+import { maxProblemsPerText, parseResourceDocuments } from './documents.ts';
 
 describe('parseResourceDocuments', () => {
   it('reads multi-document YAML and List wrappers, skipping empty documents', () => {
@@ -11,14 +11,14 @@ describe('parseResourceDocuments', () => {
     const { resources, problems } = parseResourceDocuments(text, 'all.yaml');
     expect(problems).toEqual([]);
     expect(resources.map((r) => [r.resource.kind, r.resource.metadata.name, r.origin])).toEqual([
-      ['ClusterStore', 'a', 'all.yaml#0'],
-      ['ClusterStack', 's', 'all.yaml#2.items[0]'],
+      ['ClusterStore', 'a', 'all.yaml#1'],
+      ['ClusterStack', 's', 'all.yaml#3.items[0]'],
     ]);
   });
 
   it('reports bad YAML and non-objects with their origin and keeps the rest', () => {
     const { resources, problems } = parseResourceDocuments('a: [\n---\n- 1\n---\napiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: b}', 'x.yaml');
-    expect(problems.map((p) => p.origin)).toEqual(['x.yaml#0', 'x.yaml#1']);
+    expect(problems.map((p) => p.origin)).toEqual(['x.yaml#1', 'x.yaml#2']);
     expect(problems[0]?.message).toMatch(/not valid YAML/);
     expect(resources).toHaveLength(1);
   });
@@ -27,4 +27,28 @@ describe('parseResourceDocuments', () => {
     const { resources } = parseResourceDocuments('apiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: b, labels: {x: "yes"}}', 'y');
     expect(resources[0]?.resource.metadata.labels).toEqual({ x: 'yes' });
   });
+
+  it('says which envelope field is missing, and where a YAML error is', () => {
+    const { problems } = parseResourceDocuments('kind: Builder\nmetadata: {name: a}\n---\napiVersion: kpack.io/v1alpha2\n---\nmetadata: {}\n---\na: 1\nb: [1,\n', 'm.yaml');
+    expect(problems.map((p) => `${p.origin} ${p.message}`)).toEqual([
+      'm.yaml#1 missing apiVersion',
+      'm.yaml#2 missing kind',
+      'm.yaml#3 missing apiVersion and kind',
+      expect.stringMatching(/^m\.yaml#4 not valid YAML at line \d+: [^\n]+$/) as unknown,
+    ]);
+  });
+
+  it('reports binary content in one line, never its bytes', () => {
+    const { resources, problems } = parseResourceDocuments('PK\u0003\u0004\u0000\u0000\u0008garbage', 'app.zip');
+    expect(resources).toEqual([]);
+    expect(problems).toEqual([{ origin: 'app.zip', message: 'not YAML: binary content' }]);
+  });
+
+  it('lists at most maxProblemsPerText problems of one text and counts the rest', () => {
+    const text = Array.from({ length: maxProblemsPerText + 5 }, () => '- not an object').join('\n---\n');
+    const { problems } = parseResourceDocuments(text, 'many.yaml');
+    expect(problems).toHaveLength(maxProblemsPerText + 1);
+    expect(problems.at(-1)).toEqual({ origin: 'many.yaml', message: 'and 5 more problems in this file' });
+  });
 });
+

@@ -3,10 +3,10 @@
  * keeping where each one came from so that problems can point at the file and document.
  */
 import { parseAllDocuments } from 'yaml';
-import { messageOf } from '../shared/index.ts';
+import { isJsonObject, messageOf } from '../shared/index.ts';
 import { metadataOf, type KubeObject } from './resource.ts';
 
-/** A resource and its origin, such as `stores.yaml#2` (the third document). */
+/** A resource and its origin, such as `stores.yaml#3` (the third document; documents count from 1). */
 export interface SourcedResource {
   resource: KubeObject;
   origin: string;
@@ -18,14 +18,21 @@ export interface DocumentProblem {
   message: string;
 }
 
+/** At most this many problems are listed per text; the rest are counted, so output stays bounded. */
+export const maxProblemsPerText = 20;
+
 /** The resources of one text, plus documents that could not be read. Empty documents are skipped. */
 export function parseResourceDocuments(text: string, source: string): { resources: SourcedResource[]; problems: DocumentProblem[] } {
+  // NUL bytes never occur in YAML or JSON text: the file is binary (an image, an archive, a `.cnb`).
+  if (text.includes('\u0000')) return { resources: [], problems: [{ origin: source, message: 'not YAML: binary content' }] };
   const resources: SourcedResource[] = [];
   const problems: DocumentProblem[] = [];
   parseAllDocuments(text, { version: '1.1' }).forEach((document, index) => {
-    const origin = `${source}#${index}`;
-    if (document.errors.length > 0) {
-      problems.push({ origin, message: `not valid YAML: ${document.errors.map((e) => e.message).join('; ')}` });
+    const origin = `${source}#${index + 1}`;
+    const [firstError] = document.errors;
+    if (firstError !== undefined) {
+      const line = firstError.linePos?.[0].line;
+      problems.push({ origin, message: `not valid YAML${line === undefined ? '' : ` at line ${line}`}: ${document.errors.map((e) => firstLine(e.message)).join('; ')}` });
       return;
     }
     let value: unknown;
@@ -39,22 +46,39 @@ export function parseResourceDocuments(text: string, source: string): { resource
     if (value === null || value === undefined) return;
     collect(value, origin, resources, problems);
   });
-  return { resources, problems };
+  return { resources, problems: bounded(problems, source) };
+}
+
+// yaml's messages carry a code excerpt after the first line; the line number says where instead.
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0] ?? message;
+}
+
+function bounded(problems: DocumentProblem[], source: string): DocumentProblem[] {
+  if (problems.length <= maxProblemsPerText) return problems;
+  const rest = problems.length - maxProblemsPerText;
+  return [...problems.slice(0, maxProblemsPerText), { origin: source, message: `and ${rest} more problem${rest === 1 ? '' : 's'} in this file` }];
+}
+
+function missingEnvelopeFields(object: Record<string, unknown>): string | undefined {
+  const missing = (['apiVersion', 'kind'] as const).filter((field) => typeof object[field] !== 'string');
+  return missing.length === 0 ? undefined : `missing ${missing.join(' and ')}`;
 }
 
 function collect(value: unknown, origin: string, resources: SourcedResource[], problems: DocumentProblem[]): void {
-  if (typeof value !== 'object' || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     problems.push({ origin, message: 'expected a Kubernetes object with apiVersion, kind, metadata and spec' });
     return;
   }
-  const object = value as Record<string, unknown>;
-  if (object.kind === 'List' && Array.isArray(object.items)) {
-    object.items.forEach((item, i) => collect(item, `${origin}.items[${i}]`, resources, problems));
+  const { apiVersion, kind, items } = value;
+  if (kind === 'List' && Array.isArray(items)) {
+    items.forEach((item, i) => collect(item, `${origin}.items[${i}]`, resources, problems));
     return;
   }
-  if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
-    problems.push({ origin, message: 'missing apiVersion or kind' });
+  const missing = missingEnvelopeFields(value);
+  if (missing !== undefined || typeof apiVersion !== 'string' || typeof kind !== 'string') {
+    problems.push({ origin, message: missing ?? 'missing apiVersion or kind' });
     return;
   }
-  resources.push({ resource: { ...object, apiVersion: object.apiVersion, kind: object.kind, metadata: metadataOf(object.metadata) }, origin });
+  resources.push({ resource: { ...value, apiVersion, kind, metadata: metadataOf(value.metadata) }, origin });
 }

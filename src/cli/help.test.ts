@@ -2,7 +2,7 @@ import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from './program.ts';
 
-const io = { stdout: () => undefined, stderr: () => undefined, isTty: false, env: {}, ask: () => Promise.resolve('') };
+const io = { stdout: () => undefined, stderr: () => undefined, isTty: false, env: {}, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve('') };
 
 function leaves(command: CommandUnknownOpts, path: string[] = []): Array<{ path: string; command: CommandUnknownOpts }> {
   const visible = command.commands.filter((c) => !(c as { _hidden?: boolean })._hidden);

@@ -8,6 +8,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Shows `question` and resolves with the line the user types (empty at end of input). */
   ask: (question: string) => Promise<string>;
+  /** All of standard input as text (`-f -`). */
+  readStdin: () => Promise<string>;
 }
 
 /** The real process streams. */
@@ -18,7 +20,14 @@ export function processIo(): CliIo {
     isTty: process.stdout.isTTY === true,
     env: process.env,
     ask: askOnTerminal,
+    readStdin: readAllStdin,
   };
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function askOnTerminal(question: string): Promise<string> {

@@ -15,6 +15,12 @@ import { resolveSpecImagePaths } from './relative-images.ts';
 
 const resourceFile = /\.(ya?ml|json)$/i;
 
+/** `-f -` reads the resources from standard input, as kubectl does. */
+export const standardInput = '-';
+
+/** Reads all of standard input as text (injected, so tests need no process streams). */
+export type ReadStandardInput = () => Promise<string>;
+
 /** True when `file` lies inside one of `layouts` (directories holding an `oci-layout` file). */
 function insideLayout(file: string, layouts: readonly string[]): boolean {
   return layouts.some((layout) => !relative(layout, file).startsWith(`..${sep}`));
@@ -27,6 +33,10 @@ function insideLayout(file: string, layouts: readonly string[]): boolean {
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
+    if (path === standardInput) {
+      files.push(path);
+      continue;
+    }
     const info = await stat(path).catch((cause: unknown) => {
       throw new CliError(`cannot read ${path}: no such file or directory`, undefined, { cause });
     });
@@ -46,16 +56,34 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
  * Every resource in `files`, with its origin, plus documents that could not be read. Relative
  * local image paths (`oci:`, `file:`, `.cnb`) in specs are resolved against the file's directory.
  */
-export async function readResourceFiles(files: readonly string[]): Promise<{ resources: SourcedResource[]; problems: DocumentProblem[] }> {
+export async function readResourceFiles(files: readonly string[], readStandardInput: ReadStandardInput): Promise<{ resources: SourcedResource[]; problems: DocumentProblem[] }> {
   const resources: SourcedResource[] = [];
   const problems: DocumentProblem[] = [];
   for (const file of files) {
-    const parsed = parseResourceDocuments(await readFile(file, 'utf8'), file);
-    const baseDir = dirname(file);
+    const fromStdin = file === standardInput;
+    const parsed = parseResourceDocuments(fromStdin ? await readStandardInput() : await readFile(file, 'utf8'), fromStdin ? 'stdin' : file);
+    // Local image paths in standard input are relative to the working directory.
+    const baseDir = fromStdin ? process.cwd() : dirname(file);
     resources.push(...parsed.resources.map((r) => (r.resource.spec === undefined ? r : { ...r, resource: { ...r.resource, spec: resolveSpecImagePaths(r.resource.spec, baseDir) } })));
     problems.push(...parsed.problems);
   }
   return { resources, problems };
+}
+
+/**
+ * Splits the packsmith kinds (the seven kpack.io kinds it builds) from everything else a directory
+ * of mixed manifests holds (Image, Deployment, Secret…), which local mode leaves alone.
+ */
+export function packsmithKinds(sourced: readonly SourcedResource[]): { kept: SourcedResource[]; skipped: SourcedResource[] } {
+  const isOurs = (r: SourcedResource): boolean => (r.resource.apiVersion ?? '').startsWith('kpack.io/') && kindInfo(r.resource.kind ?? '') !== undefined;
+  return { kept: sourced.filter(isOurs), skipped: sourced.filter((r) => !isOurs(r)) };
+}
+
+/** One line that says what was skipped: `skipped 3 documents that packsmith does not build: Deployment, Image (kpack.io/v1alpha2)`. */
+export function skippedNotice(skipped: readonly SourcedResource[]): string | undefined {
+  if (skipped.length === 0) return undefined;
+  const kinds = [...new Set(skipped.map((r) => `${r.resource.kind ?? '?'}${(r.resource.apiVersion ?? '').startsWith('kpack.io/') ? ` (${r.resource.apiVersion})` : ''}`))].sort();
+  return `skipped ${skipped.length} document${skipped.length === 1 ? '' : 's'} that packsmith does not build: ${kinds.join(', ')}`;
 }
 
 /** A resource ready for local mode, or one rejected with the reason. */

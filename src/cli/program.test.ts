@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram, lazyCommandNames } from './program.ts';
 
-const io = { stdout: () => undefined, stderr: () => undefined, isTty: false, env: {}, ask: () => Promise.resolve('') };
+const io = { stdout: () => undefined, stderr: () => undefined, isTty: false, env: {}, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve('') };
 
 const topLevel = async (argv?: readonly string[]): Promise<string[]> => (await buildProgram(io, argv)).commands.map((c) => c.name());
 

@@ -33,7 +33,7 @@ let at: Locations;
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), env };
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env };
   const code = await runCli(args, io);
   return { code, out: out.join(''), err: err.join('') };
 }
@@ -129,7 +129,7 @@ describe('packsmith build -f against a real registry', () => {
     const result = await cli('build', '-f', join(work, 'resources.yaml'), join(work, 'broken.yaml'));
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/Builder\s+default\/broken\s+Failed\s+spec\.order\[0\]\.group\[1\]: could not find buildpack with id 'test\/missing'/);
-    expect(result.err).toMatch(/broken\.yaml#0 Builder default\/broken: spec\.order\[0\]\.group\[1\]: could not find buildpack with id 'test\/missing'/);
+    expect(result.err).toMatch(/broken\.yaml#1 Builder default\/broken: spec\.order\[0\]\.group\[1\]: could not find buildpack with id 'test\/missing'/);
     const repositories = (await registry.accessLog()).map((e) => e.repository);
     expect(repositories).not.toContain('builders/broken');
   });

@@ -15,7 +15,7 @@ let io: CliIo;
 
 beforeAll(async () => {
   world = await startCliWorld('cli-foundation');
-  io = { stdout: (t) => void printed.push(t), stderr: (t) => void printed.push(t), isTty: false, env: world.env, ask: () => Promise.resolve('') };
+  io = { stdout: (t) => void printed.push(t), stderr: (t) => void printed.push(t), isTty: false, env: world.env, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve('') };
 }, 300_000);
 
 afterAll(async () => {

@@ -76,6 +76,7 @@ export async function startCliWorld(name: string): Promise<CliWorld> {
         out.push(question);
         return Promise.resolve(options.answer ?? '');
       },
+      readStdin: () => Promise.resolve(''),
     };
     const code = await runCli(args, io);
     return { code, stdout: out.join(''), stderr: err.join('') };

@@ -25,7 +25,7 @@ beforeAll(async () => {
   await writeFile(launcher, `#!/bin/sh\nexec node ${resolve('bin/packsmith.js')} "$@"\n`);
   await chmod(launcher, 0o755);
   const out: string[] = [];
-  const code = await runCli(['completion', 'bash'], { stdout: (t) => void out.push(t), stderr: () => undefined, isTty: false, env: {}, ask: () => Promise.resolve('') });
+  const code = await runCli(['completion', 'bash'], { stdout: (t) => void out.push(t), stderr: () => undefined, isTty: false, env: {}, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve('') });
   expect(code).toBe(0);
   script = join(work, 'packsmith.bash');
   await writeFile(script, out.join(''));
@@ -51,7 +51,7 @@ describe('bash completion', () => {
 
   it('prints scripts for zsh and fish and rejects other shells', async () => {
     const out: string[] = [];
-    const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), isTty: false, env: {}, ask: () => Promise.resolve('') };
+    const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), isTty: false, env: {}, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve('') };
     expect(await runCli(['completion', 'zsh'], io)).toBe(0);
     expect(out.join('')).toContain('compdef _packsmith packsmith');
     expect(await runCli(['completion', 'fish'], io)).toBe(0);

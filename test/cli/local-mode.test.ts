@@ -1,7 +1,7 @@
 // packsmith's CLI in local mode, end to end through runCli with every input in local OCI layouts:
 // `build -f` resolves the YAML and writes builders into a layout, `inspect builder`, `store read`,
 // `image inspect` and `image copy` read them back. No registry and no cluster involved.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.ts';
@@ -10,16 +10,20 @@ import { readLayout, writeLayout } from '../../src/oci/index.ts';
 import { removeDir, scratchDir } from '../harness/process.ts';
 import { brokenBuilderYaml, buildpackages, lifecycleImage, resourcesYaml, stackImage, type Locations } from '../app/fixtures.ts';
 
-function captureIo(): CliIo & { out: () => string; err: () => string } {
+function captureIo(stdin = ''): CliIo & { out: () => string; err: () => string } {
   const out: string[] = [];
   const err: string[] = [];
-  return { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), env: { DOCKER_CONFIG: '/nonexistent' }, out: () => out.join(''), err: () => err.join('') };
+  return { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(stdin), env: { DOCKER_CONFIG: '/nonexistent' }, out: () => out.join(''), err: () => err.join('') };
+}
+
+async function cliWithStdin(stdin: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = captureIo(stdin);
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
 }
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await runCli(args, io);
-  return { code, out: io.out(), err: io.err() };
+  return cliWithStdin('', ...args);
 }
 
 let dir = '';
@@ -78,7 +82,7 @@ describe('packsmith build (local layouts)', () => {
     const result = await cli('build', '-f', join(dir, 'yaml'), join(dir, 'broken.yaml'));
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/Builder\s+default\/broken\s+Failed\s+spec\.order\[0\]\.group\[1\]: could not find buildpack with id 'test\/missing'/);
-    expect(result.err).toMatch(/1 of 7 resources failed\n.*broken\.yaml#0 Builder default\/broken: spec\.order\[0\]\.group\[1\]/);
+    expect(result.err).toMatch(/1 of 7 resources failed\n.*broken\.yaml#1 Builder default\/broken: spec\.order\[0\]\.group\[1\]/);
     expect((await readLayout(join(dir, 'out'))).tags()).not.toContain('broken-run-image');
   });
 
@@ -86,9 +90,46 @@ describe('packsmith build (local layouts)', () => {
     await writeFile(join(dir, 'invalid.yaml'), 'apiVersion: kpack.io/v1alpha2\nkind: ClusterStack\nmetadata: {name: x}\nspec: {id: s, buildImage: {image: "Bad Name"}}\n');
     const result = await cli('build', '-f', join(dir, 'invalid.yaml'));
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/invalid\.yaml#0 ClusterStack x: invalid ClusterStack:/);
+    expect(result.err).toMatch(/invalid\.yaml#1 ClusterStack x: invalid ClusterStack:/);
     expect(result.err).toMatch(/invalid value: Bad Name: spec\.buildImage\.image/);
     expect(result.err).toMatch(/missing field\(s\): spec\.runImage\.image/);
+  });
+});
+
+describe('packsmith build with the inputs users have', () => {
+  const others = [
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec: {}',
+    'apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\nstringData: {a: b}',
+    'apiVersion: kpack.io/v1alpha2\nkind: Image\nmetadata: {name: app}\nspec: {tag: r/app}',
+  ].join('\n---\n');
+
+  it('skips kinds it does not build with one notice line and builds the rest', async () => {
+    await writeFile(join(dir, 'yaml', 'others.yaml'), others);
+    try {
+      const result = await cli('build', '-f', join(dir, 'yaml'));
+      expect(result.code).toBe(0);
+      expect(result.err).toBe('skipped 3 documents that packsmith does not build: Deployment, Image (kpack.io/v1alpha2), Secret\n');
+      expect(result.out).not.toMatch(/Deployment|Secret/);
+      expect(result.out).toMatch(/ClusterBuilder\s+python\s+Ready/);
+    } finally {
+      await rm(join(dir, 'yaml', 'others.yaml'));
+    }
+  });
+
+  it('reads the resources from standard input with -f -', async () => {
+    const result = await cliWithStdin(resourcesYaml(at), 'build', '-f', '-', '-o', 'json');
+    expect(result.code).toBe(0);
+    const list = JSON.parse(result.out) as { items: Array<{ kind: string; status: { conditions?: Array<{ type: string; status: string }> } }> };
+    expect(list.items.map((i) => i.kind)).toContain('ClusterBuilder');
+    expect(list.items.every((i) => i.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
+  });
+
+  it('says a binary file is not YAML in one line', async () => {
+    await writeFile(join(dir, 'binary.yaml'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe]));
+    const result = await cli('build', '-f', join(dir, 'binary.yaml'));
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(new RegExp(`^${dir}/binary\\.yaml: not YAML: binary content$`, 'm'));
+    expect(result.err).not.toContain('\u0000');
   });
 });
 

@@ -17,7 +17,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   const out: string[] = [];
   const err: string[] = [];
   const env = { DOCKER_CONFIG: '/nonexistent', PACKSMITH_LIFECYCLE: lifecycleBin(), PATH: process.env.PATH };
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), env };
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env };
   const code = await runCli(args, io);
   return { code, out: out.join(''), err: err.join('') };
 }

@@ -15,7 +15,7 @@ const noLifecycle = { DOCKER_CONFIG: '/nonexistent', XDG_CACHE_HOME: '/nonexiste
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), env: noLifecycle };
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env: noLifecycle };
   const code = await runCli(args, io);
   return { code, out: out.join(''), err: err.join('') };
 }

@@ -70,13 +70,13 @@ describe('parseResourceDocuments + validateResource on hostile input', () => {
     const started = performance.now();
     const { resources, problems } = parseResourceDocuments(`apiVersion: kpack.io/v1alpha2\nkind: Builder\n${levels.join('\n')}\n`, 'bomb.yaml');
     expect(resources).toEqual([]);
-    expect(problems).toEqual([{ origin: 'bomb.yaml#0', message: expect.stringMatching(/^not valid YAML: .*alias/i) as unknown }]);
+    expect(problems).toEqual([{ origin: 'bomb.yaml#1', message: expect.stringMatching(/^not valid YAML: .*alias/i) as unknown }]);
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('an unresolved alias is a document problem, and later documents are still read', () => {
     const { resources, problems } = parseResourceDocuments(`kind: List\nitems: *nowhere\n---\n${validText}`, 'alias.yaml');
-    expect(problems.map((p) => p.origin)).toEqual(['alias.yaml#0']);
+    expect(problems.map((p) => p.origin)).toEqual(['alias.yaml#1']);
     expect(problems[0]?.message).toMatch(/^not valid YAML: .*alias/i);
     expect(resources.length).toBe(validResources.length);
   });

@@ -53,7 +53,7 @@ afterAll(async () => {
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), env: { DOCKER_CONFIG: join(work, 'docker') } };
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env: { DOCKER_CONFIG: join(work, 'docker') } };
   const code = await runCli(args, io);
   return { code, out: out.join(''), err: err.join('') };
 }

@@ -29,7 +29,7 @@ interface Outputs {
 async function cli(args: string[], dockerConfig: string): Promise<Outputs> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), env: { DOCKER_CONFIG: dockerConfig } };
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env: { DOCKER_CONFIG: dockerConfig } };
   const code = await runCli(args, io);
   return { code, streams: [out.join(''), err.join('')] };
 }

@@ -13,7 +13,7 @@ async function run(args: readonly string[]): Promise<{ code: number; stdout: str
     isTty: false,
     // No kubeconfig anywhere: a command that reached the cluster would fail differently.
     env: { KUBECONFIG: '/nonexistent/kubeconfig', HOME: '/nonexistent' },
-    ask: () => Promise.resolve(''),
+    ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''),
   };
   const code = await runCli(args, io);
   return { code, stdout: out.join(''), stderr: err.join('') };

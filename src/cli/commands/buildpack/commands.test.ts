@@ -13,7 +13,7 @@ function captureIo(): CliIo & { out: () => string; err: () => string } {
     stdout: (t) => void out.push(t),
     stderr: (t) => void err.push(t),
     isTty: false,
-    ask: () => Promise.resolve(''),
+    ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''),
     env: { KUBECONFIG: '/nonexistent/kubeconfig' },
   };
 }
