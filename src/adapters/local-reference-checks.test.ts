@@ -15,4 +15,11 @@ describe('localReferenceChecks', () => {
     expect(localReferenceChecks.tag(`oci:/tmp/layout@sha256:${'a'.repeat(64)}`)).toMatch(/not a digest/);
     expect(localReferenceChecks.tag(`r.test/a@sha256:${'a'.repeat(64)}`)).toMatch(/not a digest/);
   });
+
+  it('suggests oci: for a path given without it', () => {
+    expect(localReferenceChecks.image('/srv/images/store')).toBe('/srv/images/store is a path, not an image reference: did you mean oci:/srv/images/store?');
+    expect(localReferenceChecks.image('./images/store:v1')).toMatch(/did you mean oci:\.\/images\/store:v1\?/);
+    expect(localReferenceChecks.tag('../out')).toMatch(/did you mean oci:\.\.\/out\?/);
+    expect(localReferenceChecks.image('registry.test/team/store')).toBeUndefined();
+  });
 });
