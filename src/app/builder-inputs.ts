@@ -58,7 +58,7 @@ export type GatheredInputs = { ok: true; input: CreateBuilderInput } | { ok: fal
 /** The stack, lifecycle (default `default-lifecycle`) and store names a builder spec refers to. */
 export function builderRefs(spec: BuilderSpec | ClusterBuilderSpec): { stack: string; lifecycle: string; store?: string } {
   const store = spec.store?.name;
-  return { stack: spec.stack?.name ?? '', lifecycle: spec.lifecycle?.name || 'default-lifecycle', ...(store ? { store } : {}) };
+  return { stack: spec.stack?.name ?? '', lifecycle: spec.lifecycle?.name || defaultLifecycleName, ...(store ? { store } : {}) };
 }
 
 /** The order as the spec writes it. */
@@ -71,8 +71,18 @@ interface Problem {
   missing: boolean;
 }
 
+/** The lifecycle a builder uses when its spec names none (kpack's rule). */
+export const defaultLifecycleName = 'default-lifecycle';
+
+// kpack's docs YAML names no lifecycle, so a missing default is the first thing a new user meets.
+const defaultLifecycleHint =
+  `: a builder without spec.lifecycle uses the ClusterLifecycle "${defaultLifecycleName}"; ` +
+  `add one (packsmith clusterlifecycle create ${defaultLifecycleName} --image LIFECYCLE_IMAGE) or set spec.lifecycle`;
+
 function notFound(kind: SupplierKind, name: string): Problem {
-  return { message: `${kind.toLowerCase()}.kpack.io "${name}" not found`, missing: true };
+  // kpack's words (the API server's NotFound), so kp users recognise them; the hint follows.
+  const hint = kind === 'ClusterLifecycle' && name === defaultLifecycleName ? defaultLifecycleHint : '';
+  return { message: `${kind.toLowerCase()}.kpack.io "${name}" not found${hint}`, missing: true };
 }
 
 function notReady(builder: BuilderResource, supplier: { kind: SupplierKind; metadata: { name: string } }, reason: string): Problem {

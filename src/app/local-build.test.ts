@@ -75,7 +75,19 @@ describe('localBuild', () => {
       { images: access, keychain, clock },
     );
     expect(outcome!.summary).toBe(
-      ['clusterstore.kpack.io "gone" not found', 'clusterstack.kpack.io "nope" not found', 'clusterlifecycle.kpack.io "default-lifecycle" not found'].join('\n'),
+      ['clusterstore.kpack.io "gone" not found', 'clusterstack.kpack.io "nope" not found', `clusterlifecycle.kpack.io "default-lifecycle" not found: a builder without spec.lifecycle uses the ClusterLifecycle "default-lifecycle"; add one (packsmith clusterlifecycle create default-lifecycle --image LIFECYCLE_IMAGE) or set spec.lifecycle`].join('\n'),
+    );
+  });
+
+  it('names a rejected dependency and its reason instead of calling it missing', async () => {
+    const access = await images();
+    const [outcome] = await localBuild(
+      [{ apiVersion, kind: 'Builder', metadata: { name: 'x', namespace: 'default' }, spec: { tag: 'r.test/x', stack: { name: 'bad' }, lifecycle: { name: 'l' }, order: [] } }],
+      { images: access, keychain, clock, rejected: [{ kind: 'ClusterStack', metadata: { name: 'bad' }, reason: 'its spec in s.yaml#1 is invalid: missing field(s): spec.runImage.image' }] },
+    );
+    expect(outcome!.summary).toBe(
+      ["Error: clusterstack 'bad' is not ready: its spec in s.yaml#1 is invalid: missing field(s): spec.runImage.image", 'clusterlifecycle.kpack.io "l" not found'].join('\n'),
     );
   });
 });
+

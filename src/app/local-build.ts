@@ -46,6 +46,22 @@ export interface LocalBuildDeps extends IoOptions {
   onProgress?: ProgressCallback;
   /** Dependency reads at once (default 4). */
   concurrency?: number;
+  /**
+   * Resources that were rejected before this run (their document did not validate), so a builder that
+   * uses one names it and its problem instead of calling it missing.
+   */
+  rejected?: readonly RejectedDependency[];
+}
+
+/** A dependency resource that could not be used at all, and why (one line). */
+export interface RejectedDependency {
+  kind: SupplierKind;
+  metadata: { name: string; namespace?: string };
+  reason: string;
+}
+
+function rejectedSupplier(rejected: RejectedDependency): Supplier {
+  return { kind: rejected.kind, metadata: rejected.metadata, observedGeneration: 0, resolved: { ok: false, reason: rejected.reason } };
 }
 
 type LocalBuilder = Resource<'Builder'> | Resource<'ClusterBuilder'>;
@@ -122,7 +138,7 @@ export async function localBuild(resources: readonly LocalResource[], deps: Loca
   const limit = createLimiter(deps.concurrency ?? 4);
   const dependencies = await Promise.all(resources.filter(isDependency).map((r) => limit(() => runDependency(r, deps))));
   const outcomes = new Map<LocalResource, LocalOutcome>(dependencies.map((d) => [d.outcome.resource, d.outcome]));
-  const suppliers = dependencies.flatMap((d) => (d.supplier ? [d.supplier] : []));
+  const suppliers = [...dependencies.flatMap((d) => (d.supplier ? [d.supplier] : [])), ...(deps.rejected ?? []).map(rejectedSupplier)];
   // Builders run one at a time: their progress stays readable and writes to one layout never race.
   for (const builder of resources.filter(isBuilder)) outcomes.set(builder, await runBuilder(builder, suppliers, deps));
   return resources.flatMap((r) => outcomes.get(r) ?? []);

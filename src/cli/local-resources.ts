@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { DocumentProblem, KubeObject, ReferenceChecks, SourcedResource } from '../api/index.ts';
 import { applyDefaults, convertResource, formatFieldIssues, isInvalid, kindInfo, parseAnyResource, parseResourceDocuments, validateResource } from '../api/index.ts';
-import type { LocalResource } from '../app/index.ts';
+import type { LocalResource, RejectedDependency, SupplierKind } from '../app/index.ts';
 import { CliError } from './errors.ts';
 import { resolveSpecImagePaths } from './relative-images.ts';
 
@@ -123,3 +123,29 @@ export function prepareResources(sourced: readonly SourcedResource[], checks: Re
     return prepared;
   });
 }
+
+const supplierKinds: readonly string[] = ['ClusterStore', 'Buildpack', 'ClusterBuildpack', 'ClusterStack', 'ClusterLifecycle'] satisfies readonly SupplierKind[];
+const isSupplierKind = (kind: string): kind is SupplierKind => supplierKinds.includes(kind);
+
+/** The problem lines of a rejection, without its `invalid Kind:` lead and hint lines, on one line. */
+function problemLine(message: string): string {
+  const lines = message.split('\n');
+  const problems = lines.slice(lines[0]?.startsWith('invalid ') === true ? 1 : 0).filter((line) => line !== '' && !/^\s/.test(line));
+  return problems.join('; ');
+}
+
+/**
+ * The dependencies that were rejected, for local mode's lookup: a builder that uses one then says
+ * `… is not ready: its spec in stack.yaml#2 is invalid: …` instead of calling it missing.
+ * Duplicates are left out: the first resource of that name is the one builders use.
+ */
+export function rejectedDependencies(prepared: readonly PreparedResource[]): RejectedDependency[] {
+  return prepared.flatMap((item) => {
+    const kind = item.resource.kind ?? '';
+    if (item.ok || !isSupplierKind(kind) || item.message.startsWith('duplicate of')) return [];
+    const { name, namespace } = item.resource.metadata;
+    const metadata = { name, ...(kind === 'Buildpack' ? { namespace: namespace ?? 'default' } : {}) };
+    return [{ kind, metadata, reason: `its spec in ${item.origin} is invalid: ${problemLine(item.message)}` }];
+  });
+}
+

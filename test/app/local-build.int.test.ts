@@ -129,7 +129,7 @@ describe('packsmith build -f against a real registry', () => {
     const result = await cli('build', '-f', join(work, 'resources.yaml'), join(work, 'broken.yaml'));
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/Builder\s+default\/broken\s+Failed\s+spec\.order\[0\]\.group\[1\]: could not find buildpack with id 'test\/missing'/);
-    expect(result.err).toMatch(/broken\.yaml#1 Builder default\/broken: spec\.order\[0\]\.group\[1\]: could not find buildpack with id 'test\/missing'/);
+    expect(result.err).toMatch(/resources failed \(the table says why\): .*broken\.yaml#1 Builder default\/broken$/m);
     const repositories = (await registry.accessLog()).map((e) => e.repository);
     expect(repositories).not.toContain('builders/broken');
   });

@@ -82,7 +82,9 @@ describe('packsmith build (local layouts)', () => {
     const result = await cli('build', '-f', join(dir, 'yaml'), join(dir, 'broken.yaml'));
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/Builder\s+default\/broken\s+Failed\s+spec\.order\[0\]\.group\[1\]: could not find buildpack with id 'test\/missing'/);
-    expect(result.err).toMatch(/1 of 7 resources failed\n.*broken\.yaml#1 Builder default\/broken: spec\.order\[0\]\.group\[1\]/);
+    // Each cause is printed once: in the table; the summary names the failed resources and where they are.
+    expect(result.err).toMatch(/^error: 1 of 7 resources failed \(the table says why\): .*broken\.yaml#1 Builder default\/broken$/m);
+    expect(result.err).not.toMatch(/could not find buildpack/);
     expect((await readLayout(join(dir, 'out'))).tags()).not.toContain('broken-run-image');
   });
 
@@ -90,9 +92,21 @@ describe('packsmith build (local layouts)', () => {
     await writeFile(join(dir, 'invalid.yaml'), 'apiVersion: kpack.io/v1alpha2\nkind: ClusterStack\nmetadata: {name: x}\nspec: {id: s, buildImage: {image: "Bad Name"}}\n');
     const result = await cli('build', '-f', join(dir, 'invalid.yaml'));
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/invalid\.yaml#1 ClusterStack x: invalid ClusterStack:/);
-    expect(result.err).toMatch(/invalid value: Bad Name: spec\.buildImage\.image/);
-    expect(result.err).toMatch(/missing field\(s\): spec\.runImage\.image/);
+    expect(result.err).toMatch(/invalid\.yaml#1 ClusterStack x$/m);
+    expect(result.out).toMatch(/ClusterStack\s+x\s+Failed\s+invalid ClusterStack:/);
+    expect(result.out).toMatch(/invalid value: Bad Name: spec\.buildImage\.image/);
+    expect(result.out).toMatch(/missing field\(s\): spec\.runImage\.image/);
+  });
+
+  it('names an invalid dependency and its problem in the builders that use it, and says how to add the default lifecycle', async () => {
+    const stack = 'apiVersion: kpack.io/v1alpha2\nkind: ClusterStack\nmetadata: {name: broken-stack}\nspec: {id: s, buildImage: {image: r.test/build}}\n';
+    const builder = `apiVersion: kpack.io/v1alpha2\nkind: ClusterBuilder\nmetadata: {name: uses-broken}\nspec: {tag: "oci:${join(dir, 'out')}:b", serviceAccountRef: {name: d, namespace: d}, stack: {kind: ClusterStack, name: broken-stack}, order: [{group: [{id: test/ruby}]}]}\n`;
+    await writeFile(join(dir, 'dependent.yaml'), `${stack}---\n${builder}`);
+    const result = await cli('build', '-f', join(dir, 'dependent.yaml'));
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`stack broken-stack is not ready: its spec in ${join(dir, 'dependent.yaml')}#1 is invalid: missing field(s): spec.runImage.image`);
+    expect(result.out).not.toMatch(/clusterstack\.kpack\.io "broken-stack" not found/);
+    expect(result.out).toContain('clusterlifecycle.kpack.io "default-lifecycle" not found: a builder without spec.lifecycle uses the ClusterLifecycle "default-lifecycle"; add one (packsmith clusterlifecycle create default-lifecycle --image LIFECYCLE_IMAGE) or set spec.lifecycle');
   });
 });
 

@@ -9,7 +9,7 @@ import { localBuild, type LocalOutcome } from '../../app/index.ts';
 import { createLocalEnvironment } from '../../compose.ts';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
-import { expandPaths, packsmithKinds, prepareResources, readResourceFiles, skippedNotice, type PreparedResource } from '../local-resources.ts';
+import { expandPaths, packsmithKinds, prepareResources, readResourceFiles, rejectedDependencies, skippedNotice, type PreparedResource } from '../local-resources.ts';
 import { formatJson, formatTable, formatYamlDocuments } from '../output.ts';
 import { terminalProgress } from '../progress.ts';
 import { examples } from '../help.ts';
@@ -71,7 +71,8 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
       let outcomes: LocalOutcome[];
       try {
         const valid = prepared.flatMap((p) => (p.ok ? [p.local] : []));
-        outcomes = await localBuild(valid, { images: environment.images, keychain: environment.keychain, clock: environment.clock, ...terminalProgress(io) });
+        const rejected = rejectedDependencies(prepared);
+        outcomes = await localBuild(valid, { images: environment.images, keychain: environment.keychain, clock: environment.clock, rejected, ...terminalProgress(io) });
       } finally {
         await environment.close();
       }
@@ -86,8 +87,9 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
       }
       const failed = rows.filter((r) => !r.ok);
       if (failed.length > 0 || problems.length > 0) {
-        const reasons = failed.map((r) => `${r.origin} ${r.kind} ${r.name}: ${r.summary}`);
-        throw new CliError([`${failed.length + problems.length} of ${rows.length + problems.length} resources failed`, ...reasons].join('\n'));
+        // The table (and the problems above it) say why; naming each failure once keeps every cause printed once.
+        const where = [...failed.map((r) => `${r.origin} ${r.kind} ${r.name}`), ...problems.map((p) => p.origin)];
+        throw new CliError(`${failed.length + problems.length} of ${rows.length + problems.length} resources failed (the table says why): ${where.join(', ')}`);
       }
       if (rows.length === 0) throw new CliError(`no kpack resources found in ${options.file.join(', ')}`);
     });
