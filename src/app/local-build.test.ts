@@ -57,7 +57,7 @@ describe('localBuild', () => {
     expect((good!.status.stack as { runImage: string }).runImage).toMatch(/^r\.test\/builders\/good:clusterbuilder-good-run-image@sha256:/);
     expect(broken!.summary).toMatch(/^Error: clusterstack 'mismatch' is not ready: id: invalid stack images\. expected stack: io\.test\.stack/);
     expect(broken!.status.conditions).toEqual([
-      { type: 'Ready', status: 'False', reason: 'NoLatestImage', message: 'Builder has no latestImage', lastTransitionTime: '2024-05-06T07:08:09Z' },
+      { type: 'Ready', status: 'False', reason: 'NoLatestImage', message: `Builder has no latestImage: ${broken!.summary}`, lastTransitionTime: '2024-05-06T07:08:09Z' },
       { type: 'UpToDate', status: 'False', reason: 'ReconcileFailed', message: broken!.summary, lastTransitionTime: '2024-05-06T07:08:09Z' },
     ]);
     expect(local!.status).toMatchObject({ builderMetadata: [{ id: 'io.test.b', version: '1.0.0' }], observedStoreGeneration: 0 });

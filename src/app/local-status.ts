@@ -41,12 +41,15 @@ export function builderSuccess(resource: { generation?: number }, clock: Clock, 
   return { observedGeneration: generationOf(resource), conditions: [condition(clock, 'Ready', true), condition(clock, 'UpToDate', true)], ...record };
 }
 
-/** A failed builder without an earlier image: kpack's NoLatestImage and ReconcileFailed conditions. */
+/**
+ * A failed builder without an earlier image: kpack's NoLatestImage and ReconcileFailed conditions.
+ * Ready's message keeps kpack's words first and adds the cause, so `kubectl get` and kp show why.
+ */
 export function builderFailure(resource: { generation?: number }, clock: Clock, message: string): LocalStatus {
   return {
     observedGeneration: generationOf(resource),
     conditions: [
-      condition(clock, 'Ready', false, { reason: 'NoLatestImage', message: 'Builder has no latestImage' }),
+      condition(clock, 'Ready', false, { reason: 'NoLatestImage', message: `Builder has no latestImage: ${message}` }),
       condition(clock, 'UpToDate', false, { reason: 'ReconcileFailed', message }),
     ],
   };

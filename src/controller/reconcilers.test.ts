@@ -133,7 +133,7 @@ describe('Builder reconciler', () => {
     expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'requeueAfter', delayMs: dependencyWaitMs, failure: 'missing-dependency' });
     expect(cluster.status('Builder', 'team/web')).toMatchObject({
       conditions: [
-        { type: 'Ready', status: 'False', reason: 'NoLatestImage', message: 'Builder has no latestImage' },
+        { type: 'Ready', status: 'False', reason: 'NoLatestImage', message: "Builder has no latestImage: Error: clusterstack 'base' is not ready: it has no resolved status yet" },
         { type: 'UpToDate', status: 'False', reason: 'ReconcileFailed', message: "Error: clusterstack 'base' is not ready: it has no resolved status yet" },
       ],
     });
@@ -150,7 +150,10 @@ describe('Builder reconciler', () => {
     // The store exists but has never resolved; the stack does not exist: both are named, so polling continues.
     expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'requeueAfter', delayMs: dependencyWaitMs, failure: 'missing-dependency' });
     expect(cluster.status('Builder', 'team/web')).toMatchObject({
-      conditions: [{ message: 'Builder has no latestImage' }, { message: ["Error: clusterstore 'default' is not ready: it has no resolved status yet", 'clusterstack.kpack.io "base" not found'].join('\n') }],
+      conditions: [
+        { message: "Builder has no latestImage: Error: clusterstore 'default' is not ready: it has no resolved status yet\nclusterstack.kpack.io \"base\" not found" },
+        { message: ["Error: clusterstore 'default' is not ready: it has no resolved status yet", 'clusterstack.kpack.io "base" not found'].join('\n') },
+      ],
     });
   });
 
@@ -167,7 +170,7 @@ describe('Builder reconciler', () => {
     expect(cluster.writes.length).toBe(writes);
     await builderReconciler('namespaced', deps).reconcile('team/web');
     const [ready, upToDate] = cluster.status('Builder', 'team/web').conditions as Array<{ message?: string }>;
-    expect(ready?.message).toBe('Builder has no latestImage');
+    expect(ready?.message).toBe(`Builder has no latestImage: ${upToDate?.message}`);
     expect(upToDate?.message).toMatch(/^Error: clusterstack 'base' is not ready: its spec is invalid: spec\.buildImage\.image: /);
   });
 

@@ -19,12 +19,12 @@ export interface WaitRequest {
   intervalMs?: number;
 }
 
-// A builder without an image says only "Builder has no latestImage" in Ready; the reason is in
-// UpToDate, so it is added.
+// kpack's builder without an image says only "Builder has no latestImage" in Ready; the reason is in
+// UpToDate, so it is added (packsmith's Ready message already ends with it).
 function notReadyMessage(object: KubeObject, ready: Condition): string {
   const message = ready.message ?? 'no message';
   const upToDate = conditionOf(object, 'UpToDate');
-  return upToDate?.status === 'False' && upToDate.message && upToDate.message !== message ? `${message}: ${upToDate.message}` : message;
+  return upToDate?.status === 'False' && upToDate.message && !message.endsWith(upToDate.message) ? `${message}: ${upToDate.message}` : message;
 }
 
 function reconciled(object: KubeObject): boolean {

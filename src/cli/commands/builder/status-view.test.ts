@@ -115,6 +115,15 @@ describe('builder status, as kp prints it', () => {
     expect(render({ metadata: { name: 'b' }, status: { conditions } })).toBe(text(['Status:    Not Ready', "Reason:    Builder has no latestImage: could not find buildpack with id 'test/nope'", '', '']));
   });
 
+  it('prints the cause once when Ready already carries it (packsmith\'s own status)', () => {
+    const cause = "could not find buildpack with id 'test/nope'";
+    const conditions = [
+      { type: 'Ready', status: 'False', reason: 'NoLatestImage', message: `Builder has no latestImage: ${cause}` },
+      { type: 'UpToDate', status: 'False', reason: 'ReconcileFailed', message: cause },
+    ];
+    expect(render({ metadata: { name: 'b' }, status: { conditions } })).toBe(text(['Status:    Not Ready', `Reason:    Builder has no latestImage: ${cause}`, '', '']));
+  });
+
   it('prints Unknown without a Ready condition', () => {
     expect(render({ metadata: { name: 'b' }, status: {} })).toBe(text(['Status:    Unknown', '', '']));
   });

@@ -41,9 +41,10 @@ function upToDateFailure(builder: KubeObject): string | undefined {
   return upToDate?.status === 'False' ? (upToDate.message ?? '') : undefined;
 }
 
-// kpack's Ready message of a builder without image is a placeholder; the cause is in UpToDate.
+// kpack's Ready message of a builder without image is a placeholder and the cause is in UpToDate;
+// packsmith's own Ready message already ends with it.
 function notReadyReason(message: string | undefined, failure: string | undefined): string | undefined {
-  return failure !== undefined && failure !== message ? `${message ?? ''}: ${failure}` : message;
+  return failure !== undefined && failure !== '' && !(message ?? '').endsWith(failure) ? `${message ?? ''}: ${failure}` : message;
 }
 
 // kpack keeps a builder Ready on its previous image when the current spec fails; a Reason row says why.
