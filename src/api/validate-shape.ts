@@ -2,9 +2,10 @@
  * Checks a resource's envelope and the shape of its spec against the kind's schema: known
  * apiVersion and kind, a name, and no misspelt or mistyped fields.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
+import { closestMatch, isJsonObject } from '../shared/index.ts';
 import { issue, type FieldIssue } from './field-issues.ts';
-import { apiGroup, kindInfo, type KindInfo } from './kinds.ts';
+import { apiGroup, kindInfo, kinds, type KindInfo } from './kinds.ts';
 import type { KubeObject } from './resource.ts';
 
 /** Renders a zod path such as ['order', 0, 'group'] as `spec.order[0].group`. */
@@ -12,15 +13,45 @@ export function formatPath(base: string, path: ReadonlyArray<PropertyKey>): stri
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : `${out}.${String(part)}`), base);
 }
 
-function zodIssueToField(base: string, zi: z.core.$ZodIssue): FieldIssue[] {
+/** The property names the JSON schema of `schema` allows at `path` (array indexes step into items). */
+function knownKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+  let node: unknown = jsonSchemaOf(schema);
+  for (const part of path) {
+    if (!isJsonObject(node)) return [];
+    node = typeof part === 'number' ? node.items : isJsonObject(node.properties) ? node.properties[String(part)] : undefined;
+  }
+  return isJsonObject(node) && isJsonObject(node.properties) ? Object.keys(node.properties) : [];
+}
+
+const jsonSchemas = new WeakMap<z.ZodType, unknown>();
+function jsonSchemaOf(schema: z.ZodType): unknown {
+  if (!jsonSchemas.has(schema)) jsonSchemas.set(schema, z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
+  return jsonSchemas.get(schema);
+}
+
+/** The value at `path` in `root`, as kpack's `invalid value: <value>` prints it (short). */
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): string {
+  let node = root;
+  for (const part of path) node = Array.isArray(node) && typeof part === 'number' ? node[part] : isJsonObject(node) ? node[String(part)] : undefined;
+  if (node === undefined) return '';
+  const text = typeof node === 'string' ? node : JSON.stringify(node);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function zodIssueToField(base: string, zi: z.core.$ZodIssue, schema: z.ZodType, spec: unknown): FieldIssue[] {
   if (zi.code === 'unrecognized_keys') {
-    return zi.keys.map((key) =>
-      issue.unknown(formatPath(base, [...zi.path, key]), `"${key}" is not a field here; check its spelling and indentation`),
-    );
+    const known = knownKeysAt(schema, zi.path);
+    return zi.keys.map((key) => {
+      const near = closestMatch(key, known);
+      const hint = near === undefined ? 'check its spelling and indentation' : `did you mean "${near}"?`;
+      return issue.unknown(formatPath(base, [...zi.path, key]), `"${key}" is not a field here; ${hint}`);
+    });
   }
   const path = formatPath(base, zi.path);
-  return [issue.invalid(path, '', zi.message.replace(/^Invalid input: /, ''))];
+  return [issue.invalid(path, valueAt(spec, zi.path), zi.message.replace(/^Invalid input: /, ''))];
 }
+
+const kindNames: readonly string[] = kinds.map((k) => k.kind);
 
 function versionIssues(apiVersion: string, info: KindInfo | undefined): { version?: 'v1alpha1' | 'v1alpha2'; issues: FieldIssue[] } {
   const [group, version] = apiVersion.split('/');
@@ -36,7 +67,9 @@ export function checkEnvelope(resource: KubeObject): { info?: KindInfo; version?
   const info = kindInfo(kind);
   const issues: FieldIssue[] = [];
   if (!info) {
-    issues.push(issue.invalid('kind', kind, 'packsmith handles ClusterStore, ClusterStack, ClusterLifecycle, Buildpack, ClusterBuildpack, Builder and ClusterBuilder'));
+    const near = closestMatch(kind, kindNames);
+    const lead = near === undefined ? '' : `did you mean ${near}? `;
+    issues.push(issue.invalid('kind', kind, `${lead}packsmith handles ClusterStore, ClusterStack, ClusterLifecycle, Buildpack, ClusterBuildpack, Builder and ClusterBuilder`));
   }
   const version = versionIssues(resource.apiVersion ?? '', info);
   issues.push(...version.issues);
@@ -50,5 +83,33 @@ export function checkSpecShape(info: KindInfo, version: 'v1alpha1' | 'v1alpha2',
   if (!schemas) return [];
   if (spec === undefined || spec === null) return [issue.missing('spec', `a ${info.kind} needs a spec`)];
   const result = schemas.spec.safeParse(spec);
-  return result.success ? [] : result.error.issues.flatMap((zi) => zodIssueToField('spec', zi));
+  return result.success ? [] : result.error.issues.flatMap((zi) => zodIssueToField('spec', zi, schemas.spec, spec));
+}
+
+/**
+ * `spec` without the fields its schema rejects (misspelt keys, values of the wrong type), so the
+ * kind's rules can still run and every problem is reported in one round; undefined when a rejected
+ * value sits in a list (removing it would shift the paths of the rest).
+ */
+export function specWithoutShapeProblems(info: KindInfo, version: 'v1alpha1' | 'v1alpha2', spec: unknown): unknown {
+  const schemas = info.versions[version];
+  if (!schemas || !isJsonObject(spec)) return undefined;
+  const result = schemas.spec.safeParse(spec);
+  if (result.success) return spec;
+  const cleaned = structuredClone(spec);
+  for (const zi of result.error.issues) {
+    const paths = zi.code === 'unrecognized_keys' ? zi.keys.map((key) => [...zi.path, key]) : [zi.path];
+    for (const path of paths) if (!removeAt(cleaned, path)) return undefined;
+  }
+  return cleaned;
+}
+
+function removeAt(root: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  const last = path.at(-1);
+  if (last === undefined || typeof last === 'number') return false;
+  let node = root;
+  for (const part of path.slice(0, -1)) node = Array.isArray(node) && typeof part === 'number' ? node[part] : isJsonObject(node) ? node[String(part)] : undefined;
+  if (!isJsonObject(node)) return false;
+  delete node[String(last)];
+  return true;
 }

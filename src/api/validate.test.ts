@@ -51,12 +51,24 @@ describe('validateResource', () => {
     ]);
   });
 
-  it('names misspelt and mistyped fields', () => {
+  it('names misspelt and mistyped fields, and the missing ones, in one round', () => {
     const issues = valid({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStack', metadata: { name: 's' }, spec: { id: 5, biuldImage: {} } });
     expect(issues).toEqual([
-      expect.objectContaining({ kind: 'invalid', path: 'spec.id' }),
-      expect.objectContaining({ kind: 'unknown', path: 'spec.biuldImage' }),
+      { kind: 'invalid', path: 'spec.id', value: '5', message: 'expected string, received number' },
+      { kind: 'unknown', path: 'spec.biuldImage', message: '"biuldImage" is not a field here; did you mean "buildImage"?' },
+      expect.objectContaining({ kind: 'missing', path: 'spec.buildImage.image' }),
+      expect.objectContaining({ kind: 'missing', path: 'spec.runImage.image' }),
     ]);
+  });
+
+  it('suggests the kind a typo meant', () => {
+    const issues = valid({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStak', metadata: { name: 's' }, spec: {} });
+    expect(issues[0]).toMatchObject({ kind: 'invalid', path: 'kind', value: 'ClusterStak', message: expect.stringMatching(/^did you mean ClusterStack\? packsmith handles/) as unknown });
+  });
+
+  it('keeps to the shape problems when a rejected value sits in a list', () => {
+    const issues = valid({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStore', metadata: { name: 's' }, spec: { sources: ['r.test/a'] } });
+    expect(issues).toEqual([expect.objectContaining({ kind: 'invalid', path: 'spec.sources[0]', value: 'r.test/a' })]);
   });
 
   it('checks builders: tag, stack, store kind, order references and duplicate ids', () => {

@@ -8,10 +8,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { DocumentProblem, KubeObject, ReferenceChecks, SourcedResource } from '../api/index.ts';
-import { applyDefaults, convertResource, formatFieldIssues, isInvalid, kindInfo, parseAnyResource, parseResourceDocuments, validateResource } from '../api/index.ts';
+import { applyDefaults, convertResource, formatFieldIssues, isInvalid, kindInfo, kinds, parseAnyResource, parseResourceDocuments, validateResource } from '../api/index.ts';
 import type { LocalResource, RejectedDependency, SupplierKind } from '../app/index.ts';
+import { closestMatch } from '../shared/index.ts';
 import { CliError } from './errors.ts';
 import { resolveSpecImagePaths } from './relative-images.ts';
+
+const kindNames = kinds.map((k) => k.kind);
 
 const resourceFile = /\.(ya?ml|json)$/i;
 
@@ -75,7 +78,11 @@ export async function readResourceFiles(files: readonly string[], readStandardIn
  * of mixed manifests holds (Image, Deployment, Secret…), which local mode leaves alone.
  */
 export function packsmithKinds(sourced: readonly SourcedResource[]): { kept: SourcedResource[]; skipped: SourcedResource[] } {
-  const isOurs = (r: SourcedResource): boolean => (r.resource.apiVersion ?? '').startsWith('kpack.io/') && kindInfo(r.resource.kind ?? '') !== undefined;
+  // A near miss of one of the seven (`ClusterStak`) is kept, so validation says what it should be.
+  const isOurs = (r: SourcedResource): boolean => {
+    const kind = r.resource.kind ?? '';
+    return (r.resource.apiVersion ?? '').startsWith('kpack.io/') && (kindInfo(kind) !== undefined || closestMatch(kind, kindNames) !== undefined);
+  };
   return { kept: sourced.filter(isOurs), skipped: sourced.filter((r) => !isOurs(r)) };
 }
 

@@ -8,3 +8,4 @@ export * from './log.ts';
 export * from './async.ts';
 export * from './clock.ts';
 export * from './guards.ts';
+export * from './did-you-mean.ts';
