@@ -85,12 +85,33 @@ export function kindOfRegistryStatus(status: number | undefined): ErrorKind {
 export function connectionError(method: string, url: string, cause: unknown): RegistryError {
   const code = networkErrorCode(cause);
   const detail = describeCause(cause);
-  return new RegistryError(`${method} ${redactUrl(url)}: ${detail}${code && !detail.includes(code) ? ` (${code})` : ''}`, {
+  const hint = connectionHint(code, detail, url);
+  return new RegistryError(`${method} ${redactUrl(url)}: ${detail}${code && !detail.includes(code) ? ` (${code})` : ''}${hint ? `; ${hint}` : ''}`, {
     method,
     url,
     cause,
     kind: isTransientNetworkError(cause) ? 'transient' : 'permanent',
   });
+}
+
+const certificateCodes = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID'];
+
+/** What to try next for each kind of failure below HTTP, by the error codes that signal it. */
+const connectionHints: ReadonlyArray<{ codes: readonly string[]; hint: (host: string) => string }> = [
+  { codes: ['ENOTFOUND', 'EAI_AGAIN'], hint: (host) => `cannot resolve ${host}: check the name, DNS and proxy settings (HTTPS_PROXY), or use a mirror` },
+  { codes: ['ECONNREFUSED'], hint: (host) => `nothing accepts connections at ${host}: is the registry running there? (a plain-HTTP registry also needs --insecure-registry ${host})` },
+  { codes: ['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT'], hint: (host) => `no answer from ${host}: check the network, a firewall or proxy (HTTPS_PROXY), or use a mirror` },
+  { codes: certificateCodes, hint: (host) => `the TLS certificate of ${host} is not trusted: add its CA (NODE_EXTRA_CA_CERTS, or --registry-ca-cert-path), or use --insecure-registry ${host}` },
+  { codes: ['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER'], hint: (host) => `${host} does not speak TLS there: a plain-HTTP registry needs --insecure-registry ${host}` },
+];
+
+/** What to try next for a failure below HTTP, naming the host (the URL's host only: never credentials). */
+function connectionHint(code: string | undefined, detail: string, url: string): string | undefined {
+  const host = URL.canParse(url) ? new URL(url).host : undefined;
+  if (host === undefined) return undefined;
+  // OpenSSL reports a plain-HTTP answer to a TLS hello in its message, under varying codes.
+  const effective = /wrong version number|packet length too long/i.test(detail) ? 'EPROTO' : code;
+  return connectionHints.find((entry) => effective !== undefined && entry.codes.includes(effective))?.hint(host);
 }
 
 function describeCause(cause: unknown): string {
