@@ -7,7 +7,7 @@ import { Option } from '@commander-js/extra-typings';
 import { parseDuration } from '../duration.ts';
 import { CliError, exitCodes } from '../errors.ts';
 import type { WriteMode } from './kp-format.ts';
-import type { OutputFormat } from './reporter.ts';
+import { outputFormat, type OutputFormat } from './reporter.ts';
 
 interface OptionTarget {
   addOption(option: Option): unknown;
@@ -27,7 +27,7 @@ export function addKubeFlags<T extends OptionTarget>(command: T, options: { name
 export function addRegistryFlags<T extends OptionTarget>(command: T): T {
   command.addOption(new Option('--registry-ca-cert-path <file>', 'PEM file of a CA to trust for registries, besides the system roots'));
   command.addOption(new Option('--registry-verify-certs <bool>', 'verify registry TLS certificates (false: like --insecure-registry for every registry)').default('true'));
-  command.addOption(new Option('--insecure-registry <host>', 'registry reachable over plain HTTP or unverified TLS (repeatable; loopback always is)').argParser(repeatable).default([] as string[]));
+  command.addOption(new Option('--insecure-registry <host>', 'registry reachable over plain HTTP or unverified TLS (repeatable; loopback always is)').argParser(repeatable).default([]));
   return command;
 }
 
@@ -87,6 +87,6 @@ export function readWriteFlags(options: Parsed): WriteFlags {
     throw new CliError('only one of --dry-run and --dry-run-with-image-upload can be specified', exitCodes.usage);
   }
   const mode: WriteMode = options.dryRun === true ? 'dry-run' : options.dryRunWithImageUpload === true ? 'dry-run-with-image-upload' : 'apply';
-  const format = text(options.output) as OutputFormat | undefined;
+  const format = outputFormat(text(options.output));
   return { mode, format, wait: options.wait !== false, waitTimeoutMs: parseDuration('--wait-timeout', text(options.waitTimeout) ?? '10m') };
 }

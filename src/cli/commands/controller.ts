@@ -110,7 +110,7 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--leader-elect', 'run workers only while holding the controller Lease').default(true))
     .addOption(new Option('--no-leader-elect', 'always run workers (a single replica)'))
     .addOption(new Option('--lease-namespace <name>', 'namespace of the controller Lease').default(installDefaults.namespace).env('POD_NAMESPACE'))
-    .addOption(new Option('--insecure-registry <host>', 'registry reachable over plain HTTP or unverified TLS (repeatable; loopback always is)').argParser((v: string, prev: string[]) => [...prev, v]).default([] as string[]))
+    .addOption(new Option('--insecure-registry <host>', 'registry reachable over plain HTTP or unverified TLS (repeatable; loopback always is)').argParser((v: string, prev: string[]) => [...prev, v]).default<string[]>([]))
     .addOption(new Option('--resync-period <duration>', 'reconcile every object again this often (e.g. 10h, 5m, 30s)').default('10h'))
     .addOption(new Option('--shutdown-grace <duration>', 'how long in-flight reconciles may finish after SIGTERM').default('20s'))
     .addHelpText('after', help)

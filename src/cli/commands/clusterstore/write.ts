@@ -8,10 +8,12 @@ import {
   Reporter,
   createResource,
   patchResource,
+  readAs,
   readKpConfig,
   relocateImage,
   requireDefaultRepository,
   resultSuffix,
+  specFields,
   withClusterSession,
   type ClusterSession,
   type KubeFlags,
@@ -19,6 +21,7 @@ import {
   type WriteContext,
   type WriteFlags,
 } from '../../cluster/index.ts';
+import { clusterStoreSpec } from '../../../api/index.ts';
 import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
 import { addSources, newStoreObject, removeSources, requireBuildpackages } from './sources.ts';
@@ -88,7 +91,7 @@ async function create(run: Run, request: StoreWriteRequest): Promise<void> {
 async function add(run: Run, request: StoreWriteRequest, current: KubeObject): Promise<void> {
   run.reporter.progress(`Adding to ClusterStore...${resultSuffix(run.reporter.mode)}`);
   const repository = requireDefaultRepository(await readKpConfig(run.session.objects));
-  let sources = ((current.spec ?? {}) as { sources?: { image?: string }[] }).sources ?? [];
+  let sources: readonly { image?: string }[] = readAs(clusterStoreSpec, current.spec)?.sources ?? [];
   for (const source of request.buildpackages) {
     const edit = addSources(sources, [await relocate(run, source, repository)]);
     for (const line of edit.lines) run.reporter.progress(line);
@@ -104,7 +107,7 @@ async function relocate(run: Run, source: string, repository: string): Promise<s
 }
 
 function withSources(store: KubeObject, sources: readonly { image?: string }[]): KubeObject {
-  return { ...store, spec: { ...(store.spec as Record<string, unknown> | undefined), sources } };
+  return { ...store, spec: { ...specFields(store), sources } };
 }
 
 function getStore(session: ClusterSession, name: string): Promise<KubeObject | undefined> {
