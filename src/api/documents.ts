@@ -3,7 +3,7 @@
  * keeping where each one came from so that problems can point at the file and document.
  */
 import { parseAllDocuments } from 'yaml';
-import { messageOf } from '../shared/index.ts';
+import { isJsonObject, messageOf } from '../shared/index.ts';
 import { metadataOf, type KubeObject } from './resource.ts';
 
 /** A resource and its origin, such as `stores.yaml#2` (the third document). */
@@ -43,11 +43,11 @@ export function parseResourceDocuments(text: string, source: string): { resource
 }
 
 function collect(value: unknown, origin: string, resources: SourcedResource[], problems: DocumentProblem[]): void {
-  if (typeof value !== 'object' || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     problems.push({ origin, message: 'expected a Kubernetes object with apiVersion, kind, metadata and spec' });
     return;
   }
-  const object = value as Record<string, unknown>;
+  const object = value;
   if (object.kind === 'List' && Array.isArray(object.items)) {
     object.items.forEach((item, i) => collect(item, `${origin}.items[${i}]`, resources, problems));
     return;
