@@ -45,3 +45,11 @@ export function builderStatusOf(object: KubeObject): BuilderStatus {
 export function storeStatusOf(object: KubeObject): StoreStatus {
   return readAs(storeStatus, object.status) ?? {};
 }
+
+/** A ClusterStore's sources, each kept whole (other fields included) since a patch writes the list back. */
+const storeSources = z.object({ sources: z.array(z.looseObject({ image: z.string().optional() })).optional() });
+
+/** The `spec.sources` of a ClusterStore; none when it has none. */
+export function storeSourcesOf(object: KubeObject): ReadonlyArray<{ image?: string | undefined }> {
+  return readAs(storeSources, object.spec)?.sources ?? [];
+}

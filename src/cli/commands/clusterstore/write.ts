@@ -8,12 +8,12 @@ import {
   Reporter,
   createResource,
   patchResource,
-  readAs,
   readKpConfig,
   relocateImage,
   requireDefaultRepository,
   resultSuffix,
   specFields,
+  storeSourcesOf,
   withClusterSession,
   type ClusterSession,
   type KubeFlags,
@@ -21,7 +21,6 @@ import {
   type WriteContext,
   type WriteFlags,
 } from '../../cluster/index.ts';
-import { clusterStoreSpec } from '../../../api/index.ts';
 import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
 import { addSources, newStoreObject, removeSources, requireBuildpackages } from './sources.ts';
@@ -91,7 +90,7 @@ async function create(run: Run, request: StoreWriteRequest): Promise<void> {
 async function add(run: Run, request: StoreWriteRequest, current: KubeObject): Promise<void> {
   run.reporter.progress(`Adding to ClusterStore...${resultSuffix(run.reporter.mode)}`);
   const repository = requireDefaultRepository(await readKpConfig(run.session.objects));
-  let sources: readonly { image?: string }[] = readAs(clusterStoreSpec, current.spec)?.sources ?? [];
+  let sources = storeSourcesOf(current);
   for (const source of request.buildpackages) {
     const edit = addSources(sources, [await relocate(run, source, repository)]);
     for (const line of edit.lines) run.reporter.progress(line);
