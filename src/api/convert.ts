@@ -4,14 +4,14 @@
  * service account name and order references by object) travels in an annotation and is restored on
  * the way back. Status has the same shape in both versions here and passes unchanged.
  */
+import { isArray, isJsonObject, type JsonObject } from '../shared/index.ts';
 import type { KubeObject } from './resource.ts';
 
 /** Annotation holding the v1alpha2-only fields of an object served as v1alpha1. */
 export const conversionAnnotation = 'packsmith.kpack.io/v1alpha2-fields';
 
-type Spec = Record<string, unknown>;
-type OrderGroupRef = { id?: string; version?: string; optional?: boolean; [field: string]: unknown };
-type Order = Array<{ group?: OrderGroupRef[] }>;
+type Spec = JsonObject;
+type Order = Array<{ group: JsonObject[] }>;
 
 const extraFields: Record<string, readonly string[]> = {
   ClusterStore: ['serviceAccountRef'],
@@ -22,19 +22,22 @@ const extraFields: Record<string, readonly string[]> = {
 
 /** The order as v1alpha1 sees it: references with an id, reduced to id, version and optional. */
 function orderV1(order: unknown): Order | undefined {
-  if (!Array.isArray(order)) return undefined;
-  return (order as Order).map((entry) => ({
-    group: (entry.group ?? [])
+  if (!isArray(order)) return undefined;
+  return order.map((entry) => ({
+    group: (isJsonObject(entry) && isArray(entry.group) ? entry.group : [])
+      .filter(isJsonObject)
       .filter((ref) => ref.id)
       .map((ref) => ({ id: ref.id, ...(ref.version ? { version: ref.version } : {}), ...(ref.optional ? { optional: true } : {}) })),
   }));
 }
 
+const specOf = (resource: KubeObject): Spec => (isJsonObject(resource.spec) ? resource.spec : {});
+
 function toV1Spec(kind: string, spec: Spec): Spec {
   const out: Spec = { ...spec };
   for (const field of extraFields[kind] ?? []) delete out[field];
   if (kind === 'Builder') {
-    const serviceAccount = (spec.serviceAccountName as string | undefined) || (spec.serviceAccount as string | undefined);
+    const serviceAccount = spec.serviceAccountName || spec.serviceAccount;
     if (serviceAccount) out.serviceAccount = serviceAccount;
   }
   if (spec.order !== undefined && (kind === 'Builder' || kind === 'ClusterBuilder')) out.order = orderV1(spec.order);
@@ -50,7 +53,7 @@ function withoutAnnotation(metadata: KubeObject['metadata']): KubeObject['metada
 
 function toV1(resource: KubeObject): KubeObject {
   const kind = resource.kind ?? '';
-  const spec = (resource.spec ?? {}) as Spec;
+  const spec = specOf(resource);
   const saved = Object.fromEntries((extraFields[kind] ?? []).filter((f) => spec[f] !== undefined).map((f) => [f, spec[f]]));
   const metadata = withoutAnnotation(resource.metadata);
   if (Object.keys(saved).length > 0) metadata.annotations = { ...metadata.annotations, [conversionAnnotation]: JSON.stringify(saved) };
@@ -62,14 +65,14 @@ function readSaved(resource: KubeObject): Spec {
   if (!text) return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === 'object' ? (parsed as Spec) : {};
+    return isJsonObject(parsed) ? parsed : {};
   } catch {
     return {};
   }
 }
 
 function toV2(resource: KubeObject): KubeObject {
-  const spec: Spec = { ...((resource.spec ?? {}) as Spec) };
+  const spec: Spec = { ...specOf(resource) };
   const saved = readSaved(resource);
   // A saved order wins only while the v1alpha1 order is still what it was when the annotation was written.
   const orderUnchanged = JSON.stringify(orderV1(saved.order)) === JSON.stringify(spec.order);

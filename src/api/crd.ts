@@ -4,6 +4,7 @@
  * rejects or handles badly (`additionalProperties: false`, `$ref`, safe-integer bounds) is removed.
  */
 import { z } from 'zod';
+import { isJsonObject } from '../shared/index.ts';
 import { apiGroup, kinds, storageVersion, type KindInfo } from './kinds.ts';
 
 /** A JSON schema node as plain data. */
@@ -25,7 +26,7 @@ export function toStructural(node: unknown): unknown {
   const out: SchemaNode = {};
   for (const [key, value] of Object.entries(node)) {
     if (!keepKey(key, value)) continue;
-    out[key] = key === 'properties' ? mapValues(value as SchemaNode, toStructural) : toStructural(value);
+    out[key] = key === 'properties' && isJsonObject(value) ? mapValues(value, toStructural) : toStructural(value);
   }
   if (out.type === 'integer') out.format = 'int64';
   return out;

@@ -4,6 +4,7 @@
  * ServiceAccount changes, and as the key of the keychain and transport caches, so the three never
  * disagree.
  */
+import { isJsonObject, type JsonObject } from '../shared/index.ts';
 
 /** Where a resource's credentials come from; no `namespace` means controller-wide credentials only. */
 export interface CredentialRef {
@@ -21,12 +22,6 @@ export interface CredentialSubject {
   spec?: unknown;
 }
 
-interface CredentialSpec {
-  serviceAccountName?: unknown;
-  serviceAccount?: unknown;
-  serviceAccountRef?: { name?: unknown; namespace?: unknown } | null;
-}
-
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /**
@@ -37,7 +32,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
  * (the name is kept so callers can tell "set" from "unset", e.g. the stack's fallback to the builder).
  */
 export function credentialRefOf(resource: CredentialSubject): CredentialRef {
-  const spec = (resource.spec !== null && typeof resource.spec === 'object' ? resource.spec : {}) as CredentialSpec;
+  const spec = isJsonObject(resource.spec) ? resource.spec : {};
   if (resource.kind === 'Builder' || resource.kind === 'Buildpack') {
     return { namespace: resource.metadata.namespace ?? 'default', serviceAccount: namespacedAccount(resource.kind, spec) };
   }
@@ -45,14 +40,14 @@ export function credentialRefOf(resource: CredentialSubject): CredentialRef {
 }
 
 /** Builder: `serviceAccountName`, then the legacy `serviceAccount`; Buildpack: `serviceAccountName`; else `default`. */
-function namespacedAccount(kind: 'Builder' | 'Buildpack', spec: CredentialSpec): string {
+function namespacedAccount(kind: 'Builder' | 'Buildpack', spec: JsonObject): string {
   const legacy = kind === 'Builder' ? text(spec.serviceAccount) : '';
   return text(spec.serviceAccountName) || legacy || 'default';
 }
 
-function clusterRef(spec: CredentialSpec): CredentialRef {
+function clusterRef(spec: JsonObject): CredentialRef {
   const ref = spec.serviceAccountRef;
-  if (!ref) return {};
+  if (!isJsonObject(ref)) return {};
   const name = text(ref.name);
   const namespace = text(ref.namespace);
   if (!namespace) return name ? { serviceAccount: name } : {};

@@ -3,25 +3,25 @@
  * `stack.kind` ClusterStack, `store.kind` ClusterStore, lifecycle `default-lifecycle`, and Buildpack
  * service account `default`. Unlike kpack, a ClusterBuilder also gets the stack and store kinds.
  */
+import { isJsonObject, type JsonObject } from '../shared/index.ts';
 import type { KubeObject } from './resource.ts';
 
 /** The ClusterLifecycle a builder uses when it names none. */
 export const defaultLifecycleName = 'default-lifecycle';
 
-type Spec = Record<string, unknown>;
-type Ref = { kind?: string; name?: string } | undefined;
+type Spec = JsonObject;
 
-function withKind(ref: Ref, kind: string, onlyWhenNamed: boolean): Ref {
-  if (!ref || typeof ref !== 'object') return onlyWhenNamed ? ref : { kind };
-  if (ref.kind || (onlyWhenNamed && !ref.name)) return ref;
+/** A named reference with its kind filled in; anything else (absent, unnamed, already kinded) as it is. */
+function withKind(ref: unknown, kind: string): unknown {
+  if (!isJsonObject(ref) || ref.kind || !ref.name) return ref;
   return { ...ref, kind };
 }
 
 function builderDefaults(spec: Spec, namespaced: boolean): Spec {
   const out: Spec = { ...spec };
-  out.stack = withKind(spec.stack as Ref, 'ClusterStack', true);
-  out.store = withKind(spec.store as Ref, 'ClusterStore', true);
-  const lifecycle = (spec.lifecycle ?? {}) as { kind?: string; name?: string };
+  out.stack = withKind(spec.stack, 'ClusterStack');
+  out.store = withKind(spec.store, 'ClusterStore');
+  const lifecycle = isJsonObject(spec.lifecycle) ? spec.lifecycle : {};
   out.lifecycle = { ...lifecycle, name: lifecycle.name || defaultLifecycleName, kind: lifecycle.kind || 'ClusterLifecycle' };
   if (namespaced && !spec.serviceAccountName && !spec.serviceAccount) out.serviceAccountName = 'default';
   return out;
@@ -29,8 +29,8 @@ function builderDefaults(spec: Spec, namespaced: boolean): Spec {
 
 /** Returns `resource` with defaults filled in; the input is not modified. Only v1alpha2 is defaulted. */
 export function applyDefaults(resource: KubeObject): KubeObject {
-  if (resource.apiVersion !== 'kpack.io/v1alpha2' || !resource.spec || typeof resource.spec !== 'object') return resource;
-  const spec = resource.spec as Spec;
+  const spec = resource.spec;
+  if (resource.apiVersion !== 'kpack.io/v1alpha2' || !isJsonObject(spec)) return resource;
   switch (resource.kind) {
     case 'Builder':
       return { ...resource, spec: builderDefaults(spec, true) };

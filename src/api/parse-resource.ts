@@ -40,6 +40,14 @@ export function parseResource<K extends KindName>(kind: K, object: KubeObject): 
 
 /** Parses an object whose kind is known only at run time into the union that `kind` narrows. */
 export function parseAnyResource(kind: KindName, object: KubeObject): AnyResource | InvalidResource {
-  // The same value either way: TypeScript does not distribute a generic function's result over a union argument.
-  return parseResource(kind, object) as AnyResource | InvalidResource;
+  // One case per kind: TypeScript does not distribute a generic function's result over a union argument.
+  switch (kind) {
+    case 'ClusterStore': return parseResource(kind, object);
+    case 'ClusterStack': return parseResource(kind, object);
+    case 'ClusterLifecycle': return parseResource(kind, object);
+    case 'Buildpack': return parseResource(kind, object);
+    case 'ClusterBuildpack': return parseResource(kind, object);
+    case 'Builder': return parseResource(kind, object);
+    case 'ClusterBuilder': return parseResource(kind, object);
+  }
 }

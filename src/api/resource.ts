@@ -4,6 +4,7 @@
  * kpack.io object whose spec and status were parsed once, where it entered, with the kind's
  * v1alpha2 schemas; everything past that boundary reads typed fields.
  */
+import { isJsonObject } from '../shared/index.ts';
 import type { KindName } from './kinds.ts';
 import type * as v2 from './v1alpha2.ts';
 
@@ -33,9 +34,22 @@ export interface KubeObject {
 
 /** The metadata of a raw JSON object: `name` is '' when absent (validation reports it), other fields kept. */
 export function metadataOf(value: unknown): ObjectMeta {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { name: '' };
-  const fields = value as Record<string, unknown>; // a JSON object: its keys are plain strings
-  return { ...fields, name: typeof fields.name === 'string' ? fields.name : '' };
+  if (!isJsonObject(value)) return { name: '' };
+  return { ...value, name: typeof value.name === 'string' ? value.name : '' };
+}
+
+const isOptionalString = (value: unknown): value is string | undefined => value === undefined || typeof value === 'string';
+
+/**
+ * A JSON value (an API server response, a watch event's object) in the envelope: undefined when it
+ * is not an object or its apiVersion or kind is not a string; metadata is read with `metadataOf`.
+ */
+export function kubeObjectOf(value: unknown): KubeObject | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const { apiVersion, kind } = value;
+  if (!isOptionalString(apiVersion) || !isOptionalString(kind)) return undefined;
+  // Spread in again only so the type says they are strings: the keys and their order stay as sent.
+  return { ...value, ...(apiVersion === undefined ? {} : { apiVersion }), ...(kind === undefined ? {} : { kind }), metadata: metadataOf(value.metadata) };
 }
 
 /** Spec and status of each kind in the storage version. */

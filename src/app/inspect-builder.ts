@@ -3,13 +3,17 @@
  * run images, lifecycle version and APIs, the buildpacks it contains, and its detection order
  * with meta-buildpacks expanded into their own orders.
  */
-import type { ApiVersions, BuildpackLayerEntry, OrderEntry } from '../cnb/index.ts';
-import { CnbFormatError, labelKeys, parseBuildpackLayers, parseBuildpackOrder, parseJsonLabel, readLabel } from '../cnb/index.ts';
+import { z } from 'zod';
+import type { BuildpackLayerEntry, OrderEntry } from '../cnb/index.ts';
+import { checkShape, CnbFormatError, labelKeys, parseBuildpackLayers, parseBuildpackOrder, parseJsonLabel, readLabel } from '../cnb/index.ts';
 import type { ConfigFile } from '../oci/index.ts';
 import type { ImageDeps } from './inspect-image.ts';
 
-/** Deprecated and supported API versions, as a builder label lists them. */
-export type ApiVersionList = ApiVersions;
+/** Deprecated and supported API versions, as a builder label lists them (Go writers give `null` for none). */
+export interface ApiVersionList {
+  deprecated?: string[] | null | undefined;
+  supported?: string[] | null | undefined;
+}
 
 /** One node of the detection order tree. */
 export interface OrderNode {
@@ -33,19 +37,32 @@ export interface BuilderDescription {
   order: OrderNode[][];
 }
 
-interface MetadataLabel {
-  description?: string;
-  createdBy?: { name?: string; version?: string };
-  stack?: { runImage?: { image?: string; mirrors?: string[] | null } };
-  images?: Array<{ image?: string; mirrors?: string[] | null }>;
-  lifecycle?: { version?: string; apis?: { buildpack?: ApiVersions; platform?: ApiVersions } };
-  buildpacks?: Array<{ id: string; version: string; homepage?: string }>;
+// The fields read, checked; objects may have other fields (the description passes them on) and
+// nulls stay as written, so `-o json` shows the label as it is.
+const runImage = z.looseObject({ image: z.string().optional(), mirrors: z.array(z.string()).nullish() });
+const apiVersions = z.looseObject({ deprecated: z.array(z.string()).nullish(), supported: z.array(z.string()).nullish() });
+const metadataLabel = z.looseObject({
+  description: z.string().optional(),
+  createdBy: z.looseObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
+  stack: z.looseObject({ runImage: runImage.optional() }).optional(),
+  images: z.array(runImage).nullish(),
+  lifecycle: z.looseObject({ version: z.string().optional(), apis: z.looseObject({ buildpack: apiVersions.optional(), platform: apiVersions.optional() }).optional() }).optional(),
+  buildpacks: z.array(z.looseObject({ id: z.string(), version: z.string(), homepage: z.string().optional() })).nullish(),
+});
+type MetadataLabel = z.infer<typeof metadataLabel>;
+
+// The label itself is kept rather than zod's copy, which would reorder keys: the schema has no
+// transforms or defaults, so a value that passes is a MetadataLabel as it is.
+function assertMetadataLabel(value: unknown): asserts value is MetadataLabel {
+  checkShape(metadataLabel, value, labelKeys.builderMetadata);
 }
 
 function metadataOf(config: ConfigFile): MetadataLabel {
   const text = readLabel(config, labelKeys.builderMetadata);
   if (text === undefined) throw new CnbFormatError(`not a builder: the image has no ${labelKeys.builderMetadata} label`, { label: labelKeys.builderMetadata });
-  return parseJsonLabel(labelKeys.builderMetadata, text) as MetadataLabel;
+  const label = parseJsonLabel(labelKeys.builderMetadata, text);
+  assertMetadataLabel(label);
+  return label;
 }
 
 function runImagesOf(metadata: MetadataLabel): string[] {

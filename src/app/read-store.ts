@@ -46,21 +46,24 @@ export interface ReadStoreDeps extends IoOptions {
 export async function readStore(input: ReadStoreInput, deps: ReadStoreDeps): Promise<BuildpackRecord[]> {
   const limit = createLimiter(deps.concurrency ?? 4);
   const io = { signal: deps.signal };
-  const settled = await Promise.allSettled(
-    input.sources.map((source) =>
+  // Every source is read (none stops the others); each outcome keeps its source for the failure.
+  const outcomes = await Promise.all(
+    input.sources.map((source, i) =>
       limit(async () => {
         const { image } = await deps.images.readImage(source.image, { keychain: input.keychain, ...io });
         return readBuildpackRecords(image, source.image, io);
-      }),
+      }).then(
+        (value): { records: BuildpackRecord[] } => ({ records: value }),
+        (error: unknown): { failure: SourceFailure } => ({ failure: { path: source.path ?? `spec.sources[${i}]`, image: source.image, error } }),
+      ),
     ),
   );
   const failures: SourceFailure[] = [];
   const records: BuildpackRecord[] = [];
-  settled.forEach((outcome, i) => {
-    const source = input.sources[i] as StoreSource;
-    if (outcome.status === 'fulfilled') records.push(...outcome.value);
-    else failures.push({ path: source.path ?? `spec.sources[${i}]`, image: source.image, error: outcome.reason });
-  });
+  for (const outcome of outcomes) {
+    if ('records' in outcome) records.push(...outcome.records);
+    else failures.push(outcome.failure);
+  }
   if (failures.length > 0) throw new SourceReadError(failures);
   return sortBuildpackRecords(records);
 }

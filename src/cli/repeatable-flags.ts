@@ -12,5 +12,5 @@ export const repeatable = (value: string, previous: string[] | undefined): strin
 export function insecureRegistryOption(): Option<'--insecure-registry <host>', undefined, string[], string[], false, undefined> {
   return new Option('--insecure-registry <host>', 'registry host to reach over plain HTTP or unverified TLS (repeatable; loopback always may)')
     .argParser(repeatable)
-    .default([] as string[]);
+    .default<string[]>([]);
 }

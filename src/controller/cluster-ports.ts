@@ -23,7 +23,8 @@ export function informerCache(informers: ReadonlyMap<string, Informer>): ObjectC
   const parsed = new WeakMap<KubeObject, ParsedResource>();
   const parse = <K extends KindName>(kind: K, object: KubeObject): ParsedResource<K> => {
     const known = parsed.get(object);
-    // Stored under the kind it was parsed as: an informer holds one kind.
+    // Cast: one WeakMap holds every kind, so TypeScript cannot tie an entry to K; the kind check
+    // (an informer holds one kind) is what makes it the K parse.
     if (known?.kind === kind) return known as ParsedResource<K>;
     const fresh = parseResource(kind, object);
     parsed.set(object, fresh);

@@ -7,6 +7,7 @@
  * is never read.
  */
 import { credentialRefOf, type KindName } from '../api/index.ts';
+import { isArray, isJsonObject } from '../shared/index.ts';
 import type { InformerEvent, KubeObject } from '../k8s/index.ts';
 import { queueKey } from './enqueue.ts';
 
@@ -22,16 +23,15 @@ export interface CredentialView {
 }
 
 function namesOf(refs: unknown): string[] {
-  if (!Array.isArray(refs)) return [];
-  return refs.map((r) => (r as { name?: unknown }).name).filter((n): n is string => typeof n === 'string');
+  if (!isArray(refs)) return [];
+  return refs.map((r) => (isJsonObject(r) ? r.name : undefined)).filter((n): n is string => typeof n === 'string');
 }
 
 /** Names of the ServiceAccounts in `namespace` whose `secrets` or `imagePullSecrets` list `secret`. */
 function accountsNaming(view: CredentialView, namespace: string, secret: string): Set<string> {
   const found = new Set<string>();
   for (const account of view.serviceAccounts(namespace)) {
-    const raw = account as unknown as { secrets?: unknown; imagePullSecrets?: unknown };
-    if ([...namesOf(raw.secrets), ...namesOf(raw.imagePullSecrets)].includes(secret)) found.add(account.metadata.name);
+    if ([...namesOf(account.secrets), ...namesOf(account.imagePullSecrets)].includes(secret)) found.add(account.metadata.name);
   }
   return found;
 }

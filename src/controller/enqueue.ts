@@ -3,7 +3,8 @@
  * only its status, which is the controller's own write), and, for resources builders depend on,
  * the builders that use them, but only when the dependency's status changed semantically (D-e).
  */
-import { sameStatus, type KindName } from '../api/index.ts';
+import { kindInfo, sameStatus, type KindName } from '../api/index.ts';
+import { isArray, isJsonObject } from '../shared/index.ts';
 import type { InformerEvent, ObjectRef, Tracker } from '../k8s/index.ts';
 
 /** A queue key: `Kind:namespace/name` or `Kind:name`. */
@@ -11,10 +12,11 @@ export function queueKey(kind: string, key: string): string {
   return `${kind}:${key}`;
 }
 
-/** Splits a queue key into kind and object key. */
-export function parseQueueKey(item: string): { kind: KindName; key: string } {
+/** Splits a queue key into kind and object key; undefined for a kind packsmith does not serve (none is ever queued). */
+export function parseQueueKey(item: string): { kind: KindName; key: string } | undefined {
   const colon = item.indexOf(':');
-  return { kind: item.slice(0, colon) as KindName, key: item.slice(colon + 1) };
+  const kind = kindInfo(item.slice(0, colon))?.kind;
+  return kind === undefined ? undefined : { kind, key: item.slice(colon + 1) };
 }
 
 const generationOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.generation;
@@ -26,8 +28,9 @@ function selfChanged(event: InformerEvent): boolean {
 }
 
 function buildpackIds(object: InformerEvent['object'] | undefined): string[] {
-  const status = object?.status as { buildpacks?: Array<{ id?: string }> } | undefined;
-  return (status?.buildpacks ?? []).map((b) => b.id ?? '').filter((id) => id !== '');
+  const status = object?.status;
+  const buildpacks = isJsonObject(status) && isArray(status.buildpacks) ? status.buildpacks : [];
+  return buildpacks.map((b) => (isJsonObject(b) && typeof b.id === 'string' ? b.id : '')).filter((id) => id !== '');
 }
 
 function dependents(kind: KindName, event: InformerEvent, tracker: Tracker): ObjectRef[] {

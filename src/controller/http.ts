@@ -4,8 +4,7 @@
  * Health and metrics may share a port or use two.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AppError, messageOf } from '../shared/index.ts';
+import { AppError, listeningPort, messageOf } from '../shared/index.ts';
 import type { ControllerMetrics } from './metrics.ts';
 
 /** What the endpoints report. */
@@ -48,7 +47,7 @@ async function answer(state: EndpointState, routes: ReadonlySet<Route>, request:
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error) => reject(new AppError('LISTEN', `cannot listen on ${host}:${port}: ${messageOf(error)}`, { cause: error })));
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+    server.listen(port, host, () => resolve(listeningPort(server.address())));
   });
 }
 

@@ -28,9 +28,9 @@ export interface Reconciler {
 export const missingImageDelayMs = 5 * 60_000;
 
 /** Results, named. */
-export const results = {
-  done: { type: 'done' } as Result,
-  backoff: { type: 'backoff' } as Result,
+export const results: { done: Result; backoff: Result; after: (delayMs: number) => Result } = {
+  done: { type: 'done' },
+  backoff: { type: 'backoff' },
   after: (delayMs: number): Result => ({ type: 'requeueAfter', delayMs }),
 };
 

@@ -37,10 +37,17 @@ function apply(queue: WorkQueue, item: string, result: Result): string {
   }
 }
 
+// The reconciler of a queue key's kind, with the kind and object key; undefined when none serves it.
+function routed(options: WorkerOptions, item: string): { kind: KindName; key: string; reconciler: Reconciler } | undefined {
+  const parsed = parseQueueKey(item);
+  const reconciler = parsed && options.reconcilers.get(parsed.kind);
+  return parsed && reconciler ? { ...parsed, reconciler } : undefined;
+}
+
 async function processItem(options: WorkerOptions, item: string, signal: AbortSignal): Promise<void> {
-  const { kind, key } = parseQueueKey(item);
-  const reconciler = options.reconcilers.get(kind);
-  if (!reconciler) return;
+  const route = routed(options, item);
+  if (!route) return;
+  const { kind, key, reconciler } = route;
   const started = performance.now();
   let outcome: string;
   try {

@@ -12,6 +12,7 @@ import { conversionClientConfig, mutatingWebhookConfiguration, serviceEndpoint, 
 import { commonLabels, installDefaults, installNames, type InstallOptions } from './options.ts';
 import { rbacManifests } from './rbac.ts';
 import { controllerDeployment, webhookDeployment, webhookService } from './workloads.ts';
+import { isJsonObject } from '../shared/index.ts';
 
 type Manifest = Record<string, unknown>;
 
@@ -42,7 +43,7 @@ export function installCrds(options: Pick<InstallOptions, 'namespace'>): Manifes
   const endpoint = serviceEndpoint({ namespace: options.namespace, name: installNames.webhook });
   return allCustomResourceDefinitions({ conversionClientConfig: conversionClientConfig(endpoint) }).map((crd) => ({
     ...crd,
-    metadata: { ...(crd.metadata as Manifest), labels: commonLabels() },
+    metadata: { ...(isJsonObject(crd.metadata) ? crd.metadata : {}), labels: commonLabels() },
   }));
 }
 

@@ -6,7 +6,7 @@
 import { HttpMethod, type KubeConfig } from '@kubernetes/client-node';
 import { NotFoundError } from '../shared/index.ts';
 import type { EventRequest } from './client.ts';
-import { requestJson } from './rest.ts';
+import { requestJson, requestObject } from './rest.ts';
 
 interface Recorded {
   name: string;
@@ -66,7 +66,7 @@ export class EventWriter {
     const { regarding } = request;
     const namespace = regarding.metadata.namespace || 'default';
     const time = new Date(now).toISOString();
-    const created = await requestJson<{ metadata: { name: string } }>(this.#config, {
+    const created = await requestObject(this.#config, {
       method: HttpMethod.POST,
       path: eventsPath(namespace),
       query: { fieldManager: this.#fieldManager },

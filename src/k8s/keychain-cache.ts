@@ -78,7 +78,11 @@ export function createKeychainCache(options: KeychainCacheOptions): KeychainCach
       () => entries.get(key) === entry && entries.delete(key),
     );
     entries.set(key, entry);
-    while (entries.size > maxEntries) drop(entries.keys().next().value as string);
+    // Map order is insertion order: the first key is the oldest entry.
+    for (const oldest of entries.keys()) {
+      if (entries.size <= maxEntries) break;
+      drop(oldest);
+    }
     return entry;
   };
 

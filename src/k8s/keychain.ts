@@ -5,7 +5,7 @@
  * volume keychain), then pull secrets (the ref's and the account's `imagePullSecrets`). Within each
  * group the first Secret naming a registry wins. Secret values never reach logs or error messages.
  */
-import { NotFoundError, silentLogger, type Logger } from '../shared/index.ts';
+import { isJsonObject, NotFoundError, silentLogger, type Logger } from '../shared/index.ts';
 import {
   anonymousCredentials,
   anonymousKeychain,
@@ -74,7 +74,7 @@ export function createKeychainFactory(options: KeychainFactoryOptions): Keychain
 
 function namesOf(refs: unknown): string[] {
   if (!Array.isArray(refs)) return [];
-  return refs.map((r) => (r as { name?: unknown }).name).filter((n): n is string => typeof n === 'string' && n !== '');
+  return refs.map((r) => (isJsonObject(r) ? r.name : undefined)).filter((n): n is string => typeof n === 'string' && n !== '');
 }
 
 /** Reads ServiceAccounts and Secrets of one namespace; missing objects are skipped, as kpack does. */

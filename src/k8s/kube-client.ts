@@ -8,7 +8,8 @@ import type { KubeConnection } from './config.ts';
 import { EventWriter } from './events.ts';
 import type { LeaseClient, LeaseRecord } from './leader.ts';
 import { describeObject, resourcePath } from './paths.ts';
-import { requestJson } from './rest.ts';
+import { requestJson, requestList, requestObject } from './rest.ts';
+import { errorCode, isJsonObject } from '../shared/index.ts';
 import type { IoOptions } from '../oci/index.ts';
 import type { KubeObject, ObjectList } from './types.ts';
 import { openWatch } from './watch-stream.ts';
@@ -38,16 +39,15 @@ class RestKubeClient implements KubeClient {
   }
 
   get(request: GetRequest & IoOptions): Promise<KubeObject> {
-    return requestJson<KubeObject>(this.#connection.config, {
+    return requestObject(this.#connection.config, {
       method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request),
     });
   }
 
   async list(request: ListRequest): Promise<ObjectList> {
-    const body = await requestJson<{ items?: KubeObject[]; metadata?: { resourceVersion?: string } }>(this.#connection.config, {
+    return requestList(this.#connection.config, {
       method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: `list ${describeObject(request)}`,
     });
-    return { items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion ?? '' };
   }
 
   watch(request: WatchRequest): Promise<WatchHandle> {
@@ -56,7 +56,7 @@ class RestKubeClient implements KubeClient {
 
   patchStatus(request: PatchStatusRequest): Promise<KubeObject> {
     const metadata = request.resourceVersion === undefined ? undefined : { resourceVersion: request.resourceVersion };
-    return requestJson<KubeObject>(this.#connection.config, {
+    return requestObject(this.#connection.config, {
       method: HttpMethod.PATCH,
       path: resourcePath({ ...request, subresource: 'status' }),
       query: { fieldManager: this.#fieldManager },
@@ -73,9 +73,18 @@ class RestKubeClient implements KubeClient {
   }
 }
 
-interface LeaseObject {
-  metadata: { name: string; namespace: string; resourceVersion?: string };
-  spec?: Omit<LeaseRecord, 'resourceVersion'>;
+const leaseStrings = ['holderIdentity', 'acquireTime', 'renewTime'] as const;
+const leaseNumbers = ['leaseDurationSeconds', 'leaseTransitions'] as const;
+
+/** The record of a Lease object the server sent: the spec fields packsmith uses, when they have their types. */
+function leaseRecordOf(body: unknown): LeaseRecord {
+  const object = isJsonObject(body) ? body : {};
+  const spec = isJsonObject(object.spec) ? object.spec : {};
+  const record: LeaseRecord = {};
+  for (const key of leaseStrings) if (typeof spec[key] === 'string') record[key] = spec[key];
+  for (const key of leaseNumbers) if (typeof spec[key] === 'number') record[key] = spec[key];
+  const resourceVersion = isJsonObject(object.metadata) ? object.metadata.resourceVersion : undefined;
+  return { ...record, resourceVersion: typeof resourceVersion === 'string' ? resourceVersion : undefined };
 }
 
 /** A LeaseClient over coordination.k8s.io/v1 on the server of `connection`. */
@@ -87,24 +96,23 @@ export function createLeaseClient(connection: KubeConnection): LeaseClient {
     const { resourceVersion, ...spec } = lease;
     return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace, resourceVersion }, spec };
   };
-  const toRecord = (object: LeaseObject): LeaseRecord => ({ ...object.spec, resourceVersion: object.metadata.resourceVersion });
   const what = (namespace: string, name: string): string => `leases "${name}" in namespace "${namespace}"`;
   return {
     async read(namespace, name) {
       try {
-        return toRecord(await requestJson<LeaseObject>(config, { method: HttpMethod.GET, path: path(namespace, name), what: what(namespace, name) }));
+        return leaseRecordOf(await requestJson(config, { method: HttpMethod.GET, path: path(namespace, name), what: what(namespace, name) }));
       } catch (error) {
-        if ((error as { code?: unknown }).code === 'NOT_FOUND') return undefined;
+        if (errorCode(error) === 'NOT_FOUND') return undefined;
         throw error;
       }
     },
     async create(namespace, name, lease) {
       const body = toObject(namespace, name, { ...lease, resourceVersion: undefined });
-      return toRecord(await requestJson<LeaseObject>(config, { method: HttpMethod.POST, path: path(namespace), body, what: what(namespace, name) }));
+      return leaseRecordOf(await requestJson(config, { method: HttpMethod.POST, path: path(namespace), body, what: what(namespace, name) }));
     },
     async replace(namespace, name, lease) {
       const body = toObject(namespace, name, lease);
-      return toRecord(await requestJson<LeaseObject>(config, { method: HttpMethod.PUT, path: path(namespace, name), body, what: what(namespace, name) }));
+      return leaseRecordOf(await requestJson(config, { method: HttpMethod.PUT, path: path(namespace, name), body, what: what(namespace, name) }));
     },
   };
 }

@@ -80,7 +80,7 @@ class LeaseElector implements LeaderElector {
   readonly #durationMs: number;
   #leading = false;
   /** The last record seen and when it was first seen locally (expiry is judged on our clock, as client-go does). */
-  #observed: { record: string; at: number } | undefined;
+  #observed: { record: string; lease: LeaseRecord; at: number } | undefined;
   #current: LeaseRecord | undefined;
 
   constructor(options: LeaderElectorOptions) {
@@ -175,11 +175,11 @@ class LeaseElector implements LeaderElector {
 
   #observe(record: LeaseRecord, now: number): void {
     const text = JSON.stringify(record);
-    if (this.#observed?.record !== text) this.#observed = { record: text, at: now };
+    if (this.#observed?.record !== text) this.#observed = { record: text, lease: { ...record }, at: now };
   }
 
   #expired(now: number): boolean {
-    const record = JSON.parse(this.#observed?.record ?? '{}') as LeaseRecord;
+    const record = this.#observed?.lease ?? {};
     const durationMs = (record.leaseDurationSeconds ?? Math.ceil(this.#durationMs / 1000)) * 1000;
     return (this.#observed?.at ?? now) + durationMs <= now;
   }

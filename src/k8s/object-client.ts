@@ -8,7 +8,7 @@ import type { IoOptions } from '../oci/index.ts';
 import type { GetRequest, ListRequest } from './client.ts';
 import type { KubeConnection } from './config.ts';
 import { apiVersionOf, describeObject, resourcePath } from './paths.ts';
-import { requestJson, sendRequest } from './rest.ts';
+import { requestList, requestObject, sendRequest } from './rest.ts';
 import { NotFoundError } from '../shared/index.ts';
 import type { KubeObject, ResourceKind } from './types.ts';
 
@@ -54,27 +54,27 @@ export function createObjectClient(connection: KubeConnection, fieldManager = 'p
     server: connection.server,
     async find(request) {
       try {
-        return await requestJson<KubeObject>(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request) });
+        return await requestObject(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request) });
       } catch (error) {
         if (error instanceof NotFoundError) return undefined;
         throw error;
       }
     },
-    get: (request) => plainNotFound(request, requestJson<KubeObject>(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request) })),
+    get: (request) => plainNotFound(request, requestObject(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request) })),
     async list(request) {
-      const body = await requestJson<{ items?: KubeObject[] }>(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: `list ${describeObject(request)}` });
-      return body.items ?? [];
+      const { items } = await requestList(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: `list ${describeObject(request)}` });
+      return items;
     },
     create(request) {
       const { metadata } = request.object;
       const where = { kind: request.kind, namespace: metadata.namespace };
       const body = { apiVersion: apiVersionOf(request.kind), kind: request.kind, ...request.object };
-      return requestJson<KubeObject>(config, {
+      return requestObject(config, {
         method: HttpMethod.POST, path: resourcePath(where), query: writeQuery(request), body, signal: request.signal, what: describeObject({ ...where, name: metadata.name }),
       });
     },
     patch(request) {
-      return plainNotFound(request, requestJson<KubeObject>(config, {
+      return plainNotFound(request, requestObject(config, {
         method: HttpMethod.PATCH, path: resourcePath(request), query: writeQuery(request), body: request.patch,
         contentType: 'application/merge-patch+json', signal: request.signal, what: describeObject(request),
       }));

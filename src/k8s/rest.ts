@@ -5,8 +5,10 @@
  */
 import { RequestContext, type HttpMethod, type KubeConfig } from '@kubernetes/client-node';
 import { fetch, type Dispatcher, type Response } from 'undici';
-import { NotFoundError, type AppError } from '../shared/index.ts';
+import { kubeObjectOf } from '../api/index.ts';
+import { isArray, isJsonObject, NotFoundError, type AppError } from '../shared/index.ts';
 import { ConflictError, ForbiddenError, GoneError, KubeApiError } from './errors.ts';
+import type { KubeObject, ObjectList } from './types.ts';
 
 /**
  * One connection pool per configuration: client-node builds a new undici Agent for every request,
@@ -61,11 +63,36 @@ function requestUrl(config: KubeConfig, request: RestRequest): URL {
   return url;
 }
 
-/** Sends `request` and parses the JSON response body. */
-export async function requestJson<T>(config: KubeConfig, request: RestRequest): Promise<T> {
+/** Sends `request` and parses the JSON response body, for the caller to check. */
+export async function requestJson(config: KubeConfig, request: RestRequest): Promise<unknown> {
   const response = await sendRequest(config, request);
-  return (await response.json()) as T;
+  return response.json();
 }
+
+function notAnObject(request: RestRequest, part: string): KubeApiError {
+  return new KubeApiError(`${request.method} ${request.what}: the API server sent ${part} that is not a Kubernetes object`);
+}
+
+/** Sends `request` and reads the response as one object. */
+export async function requestObject(config: KubeConfig, request: RestRequest): Promise<KubeObject> {
+  return kubeObjectOf(await requestJson(config, request)) ?? throwError(notAnObject(request, 'a response'));
+}
+
+/** Sends a list `request`: the items (none when `items` is null) and the list's resourceVersion. */
+export async function requestList(config: KubeConfig, request: RestRequest): Promise<ObjectList> {
+  const body = await requestJson(config, request);
+  if (!isJsonObject(body)) throw notAnObject(request, 'a list');
+  const items = body.items ?? [];
+  if (!isArray(items)) throw notAnObject(request, 'a list');
+  return {
+    items: items.map((item, i) => kubeObjectOf(item) ?? throwError(notAnObject(request, `items[${i}]`))),
+    resourceVersion: isJsonObject(body.metadata) && typeof body.metadata.resourceVersion === 'string' ? body.metadata.resourceVersion : '',
+  };
+}
+
+const throwError = (error: Error): never => {
+  throw error;
+};
 
 /** The AppError for an HTTP status from the API server (or a watch ERROR event's Status code). */
 export function errorForStatus(status: number, what: string, message: string): AppError {
@@ -80,8 +107,8 @@ export function errorForStatus(status: number, what: string, message: string): A
 // Only the Status object's message is kept; a body that is not a Status is dropped unread.
 async function statusMessage(response: Response): Promise<string> {
   try {
-    const body = (await response.json()) as { kind?: unknown; message?: unknown };
-    return body.kind === 'Status' && typeof body.message === 'string' ? body.message : '';
+    const body: unknown = await response.json();
+    return isJsonObject(body) && body.kind === 'Status' && typeof body.message === 'string' ? body.message : '';
   } catch {
     return '';
   }

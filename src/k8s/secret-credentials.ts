@@ -4,7 +4,7 @@
  * (every `auths` entry) and `kubernetes.io/dockercfg` (the top-level map). Errors name the Secret and
  * the field, never a value.
  */
-import { ValidationError } from '../shared/index.ts';
+import { asError, isJsonObject, ValidationError } from '../shared/index.ts';
 import { credentialsFromEntry, normalizeRegistryKey, parseDockerConfig, type Credentials, type DockerAuthEntry } from '../oci/index.ts';
 import type { KubeObject } from './types.ts';
 
@@ -57,8 +57,7 @@ function secretName(secret: KubeObject): string {
 }
 
 function decodeField(secret: KubeObject, field: string): string | undefined {
-  const data = secret.data as Record<string, unknown> | undefined;
-  const value = data?.[field];
+  const value = isJsonObject(secret.data) ? secret.data[field] : undefined;
   return typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : undefined;
 }
 
@@ -66,9 +65,10 @@ function decodeJson(secret: KubeObject, field: string): unknown {
   const text = decodeField(secret, field);
   if (text === undefined) throw new ValidationError([{ path: `${secretName(secret)} data.${field}`, message: 'missing' }]);
   try {
-    return JSON.parse(text) as unknown;
+    const parsed: unknown = JSON.parse(text);
+    return parsed;
   } catch (error) {
     // The parser's message quotes the input; only the location is reported.
-    throw new ValidationError([{ path: `${secretName(secret)} data.${field}`, message: 'is not valid JSON' }], { cause: new Error(String((error as Error).name)) });
+    throw new ValidationError([{ path: `${secretName(secret)} data.${field}`, message: 'is not valid JSON' }], { cause: new Error(asError(error).name) });
   }
 }

@@ -7,14 +7,16 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Response } from 'undici';
-import { isAppError } from '../shared/index.ts';
+import { kubeObjectOf } from '../api/index.ts';
+import { isAppError, isJsonObject } from '../shared/index.ts';
 import { KubeApiError } from './errors.ts';
 import type { WatchHandle, WatchRequest } from './client.ts';
 import { describeObject, resourcePath } from './paths.ts';
 import { errorForStatus, sendRequest } from './rest.ts';
-import type { KubeObject, WatchEventType } from './types.ts';
+import type { WatchEventType } from './types.ts';
 
-const eventTypes = new Set<string>(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK']);
+const eventTypes: readonly WatchEventType[] = ['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK'];
+const isEventType = (value: unknown): value is WatchEventType => eventTypes.some((type) => type === value);
 
 /**
  * Server-side lifetime of one watch: 4 to almost 5 minutes, spread so informers do not restart
@@ -73,12 +75,14 @@ export async function openWatch(config: KubeConfig, request: WatchRequest): Prom
 
 function handleLine(line: string, request: WatchRequest, what: string): void {
   if (line.trim() === '') return;
-  const event = JSON.parse(line) as { type?: string; object?: Record<string, unknown> };
+  const event: unknown = JSON.parse(line);
+  if (!isJsonObject(event)) return;
   if (event.type === 'ERROR') {
-    const status = event.object ?? {};
+    const status = isJsonObject(event.object) ? event.object : {};
     const code = typeof status.code === 'number' ? status.code : 500;
     throw errorForStatus(code, `watch ${what}`, typeof status.message === 'string' ? status.message : '');
   }
-  if (event.type === undefined || !eventTypes.has(event.type) || event.object === undefined) return;
-  request.onEvent({ type: event.type as WatchEventType, object: event.object as unknown as KubeObject });
+  const object = kubeObjectOf(event.object);
+  if (!isEventType(event.type) || object === undefined) return;
+  request.onEvent({ type: event.type, object });
 }

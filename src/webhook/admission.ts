@@ -3,8 +3,8 @@
  * refuses a resource with every problem listed in kpack's (knative) wording, each with its path
  * and the fix. Pure functions of the review; the server does the HTTP.
  */
-import { applyDefaults, formatFieldIssues, metadataOf, validateResource, type KubeObject, type ReferenceChecks } from '../api/index.ts';
-import { AppError } from '../shared/index.ts';
+import { applyDefaults, formatFieldIssues, kubeObjectOf, validateResource, type KubeObject, type ReferenceChecks } from '../api/index.ts';
+import { AppError, isJsonObject, type JsonObject } from '../shared/index.ts';
 import { createJsonPatch } from './json-patch.ts';
 import type { AdmissionRequest, AdmissionResponse, AdmissionReview } from './review-types.ts';
 
@@ -15,18 +15,26 @@ export class ReviewFormatError extends AppError {
   }
 }
 
-type JsonObject = Record<string, unknown>;
-
-const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
+const operations = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'] as const;
 
 /** The request of an AdmissionReview v1; throws ReviewFormatError when the body is not one. */
 export function readAdmissionRequest(body: unknown): AdmissionRequest {
-  if (!isObject(body) || body.apiVersion !== 'admission.k8s.io/v1' || body.kind !== 'AdmissionReview') {
+  if (!isJsonObject(body) || body.apiVersion !== 'admission.k8s.io/v1' || body.kind !== 'AdmissionReview') {
     throw new ReviewFormatError('expected an admission.k8s.io/v1 AdmissionReview');
   }
   const request = body.request;
-  if (!isObject(request) || typeof request.uid !== 'string') throw new ReviewFormatError('the AdmissionReview has no request.uid');
-  return request as unknown as AdmissionRequest;
+  if (!isJsonObject(request) || typeof request.uid !== 'string') throw new ReviewFormatError('the AdmissionReview has no request.uid');
+  const { uid, name, namespace, object, oldObject, dryRun } = request;
+  const operation = operations.find((o) => o === request.operation);
+  return {
+    uid,
+    ...(operation === undefined ? {} : { operation }),
+    ...(typeof name === 'string' ? { name } : {}),
+    ...(typeof namespace === 'string' ? { namespace } : {}),
+    object,
+    oldObject,
+    ...(typeof dryRun === 'boolean' ? { dryRun } : {}),
+  };
 }
 
 /** Wraps a response into the AdmissionReview the API server expects back. */
@@ -35,12 +43,15 @@ export function admissionReview(response: AdmissionResponse): AdmissionReview {
 }
 
 function kpackObject(value: unknown): KubeObject | undefined {
-  if (!isObject(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return undefined;
-  return { ...value, apiVersion: value.apiVersion, kind: value.kind, metadata: metadataOf(value.metadata) };
+  const object = kubeObjectOf(value);
+  return object?.apiVersion === undefined || object.kind === undefined ? undefined : object;
 }
 
 // JSON.stringify drops keys whose value is undefined, which is what "absent" means in JSON.
-const plainJson = (value: unknown): JsonObject => JSON.parse(JSON.stringify(value)) as JsonObject;
+function plainJson(value: KubeObject): JsonObject {
+  const copy: unknown = JSON.parse(JSON.stringify(value));
+  return isJsonObject(copy) ? copy : {};
+}
 
 /** `/defaults`: allowed, with a base64 JSON Patch when kpack's defaults change the object. */
 export function defaultAdmission(request: AdmissionRequest): AdmissionResponse {

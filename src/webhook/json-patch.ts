@@ -3,13 +3,10 @@
  * are compared key by key; an array that differs is replaced whole (defaults never reorder lists,
  * and a whole replacement cannot be misapplied).
  */
+import { isJsonObject, type JsonObject } from '../shared/index.ts';
 
 /** One JSON Patch operation. */
 export type JsonPatchOperation = { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
-
-type JsonObject = Record<string, unknown>;
-
-const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A JSON Pointer segment with `~` and `/` escaped (RFC 6901). */
 export function escapePointer(segment: string): string {
@@ -29,7 +26,7 @@ function diffObjects(before: JsonObject, after: JsonObject, path: string, out: J
     const childPath = `${path}/${escapePointer(key)}`;
     const old = before[key];
     if (old === undefined) out.push({ op: 'add', path: childPath, value });
-    else if (isObject(old) && isObject(value)) diffObjects(old, value, childPath, out);
+    else if (isJsonObject(old) && isJsonObject(value)) diffObjects(old, value, childPath, out);
     else if (!sameJson(old, value)) out.push({ op: 'replace', path: childPath, value });
   }
 }

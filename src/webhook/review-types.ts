@@ -38,7 +38,7 @@ export interface AdmissionReview {
 export interface ConversionRequest {
   uid: string;
   desiredAPIVersion: string;
-  objects: unknown[];
+  objects: readonly unknown[];
 }
 
 /** The response half of a ConversionReview. */

@@ -5,9 +5,8 @@
  */
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ReferenceChecks } from '../api/index.ts';
-import { messageOf, silentLogger, type Logger } from '../shared/index.ts';
+import { byteChunk, listeningPort, messageOf, silentLogger, type Logger } from '../shared/index.ts';
 import type { CertificateSource } from './certificate-source.ts';
 import { CertificateKeeper } from './certificate-keeper.ts';
 import { routeWebhookRequest, type RouteContext } from './routes.ts';
@@ -48,14 +47,17 @@ export interface WebhookServer {
 const maxBodyBytes = 64 * 1024 * 1024;
 
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
+  for await (const data of request) {
+    const chunk = byteChunk(data);
     size += chunk.length;
     if (size > maxBodyBytes) throw new RangeError(`request body over ${maxBodyBytes} bytes`);
     chunks.push(chunk);
   }
-  return size === 0 ? undefined : (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+  if (size === 0) return undefined;
+  const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  return body;
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
@@ -103,7 +105,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     keeper.refresh().catch((error: unknown) => logger.error('certificate refresh failed', { error: messageOf(error) }));
   }, options.refreshIntervalMs ?? 600_000);
   timer.unref();
-  const port = (server.address() as AddressInfo).port;
+  const port = listeningPort(server.address());
   return {
     port,
     url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,

@@ -3,13 +3,12 @@
  * READY column of lists (kp writes it two ways), and the order kp sorts lists in.
  */
 import { findCondition, type Condition } from '../../api/index.ts';
+import { commonStatus } from './object-fields.ts';
 import type { KubeObject } from './port.ts';
 
 /** The condition of `type` in an object's status, if any. */
 export function conditionOf(object: KubeObject, type: string): Condition | undefined {
-  // The server's status follows the CRD schema, whose conditions are api's Condition.
-  const status = object.status as { conditions?: Condition[] } | undefined;
-  return findCondition(status?.conditions, type);
+  return findCondition(commonStatus(object)?.conditions, type);
 }
 
 /** The Ready condition of an object's status, if any. */

@@ -8,7 +8,7 @@ import { parseDuration } from '../duration.ts';
 import { CliError, exitCodes } from '../errors.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
 import type { WriteMode } from './kp-format.ts';
-import type { OutputFormat } from './reporter.ts';
+import { outputFormat, type OutputFormat } from './reporter.ts';
 
 interface OptionTarget {
   addOption(option: Option): unknown;
@@ -86,6 +86,6 @@ export function readWriteFlags(options: Parsed): WriteFlags {
     throw new CliError('only one of --dry-run and --dry-run-with-image-upload can be specified', exitCodes.usage);
   }
   const mode: WriteMode = options.dryRun === true ? 'dry-run' : options.dryRunWithImageUpload === true ? 'dry-run-with-image-upload' : 'apply';
-  const format = text(options.output) as OutputFormat | undefined;
+  const format = outputFormat(text(options.output));
   return { mode, format, wait: options.wait !== false, waitTimeoutMs: parseDuration('--wait-timeout', text(options.waitTimeout) ?? '10m') };
 }

@@ -15,3 +15,4 @@ export * from './write-resource.ts';
 export { alignColumns } from './tabwriter.ts';
 export { mergePatchOf } from './merge-patch.ts';
 export * from './port.ts';
+export * from './object-fields.ts';

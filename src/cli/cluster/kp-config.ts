@@ -4,7 +4,7 @@
  * service account that reads them (the older `canonical.*` keys are honoured too).
  */
 import type { ObjectClient } from './port.ts';
-import { NotFoundError } from '../../shared/index.ts';
+import { isJsonObject, NotFoundError } from '../../shared/index.ts';
 import { CliError } from '../errors.ts';
 
 /** Where the settings live. */
@@ -21,8 +21,9 @@ export interface KpConfig {
 /** Reads `kp-config`; a missing ConfigMap gives the defaults. */
 export async function readKpConfig(objects: ObjectClient): Promise<KpConfig> {
   const configMap = await objects.find({ kind: 'ConfigMap', namespace: kpConfigMap.namespace, name: kpConfigMap.name });
-  const data = (configMap?.data ?? {}) as Record<string, string>;
-  const pick = (key: string): string | undefined => data[`default.${key}`] || data[`canonical.${key}`] || undefined;
+  const data = isJsonObject(configMap?.data) ? configMap.data : {};
+  const entry = (key: string): string | undefined => (typeof data[key] === 'string' ? data[key] : undefined);
+  const pick = (key: string): string | undefined => entry(`default.${key}`) || entry(`canonical.${key}`) || undefined;
   return {
     defaultRepository: pick('repository'),
     serviceAccount: { name: pick('repository.serviceaccount') ?? 'default', namespace: pick('repository.serviceaccount.namespace') ?? kpConfigMap.namespace },

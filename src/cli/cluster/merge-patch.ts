@@ -3,14 +3,19 @@
  * patch sends only what changed and removes what the user dropped (as null).
  */
 
-type Json = unknown;
+import { isJsonObject, type JsonObject } from '../../shared/index.ts';
 
-const isObject = (value: Json): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
+type Json = unknown;
 
 /** The merge patch that turns `before` into `after`; undefined when they are equal. */
 export function mergePatchOf(before: Json, after: Json): Json {
-  if (!isObject(before) || !isObject(after)) return JSON.stringify(before) === JSON.stringify(after) ? undefined : after;
-  const patch: Record<string, Json> = {};
+  if (!isJsonObject(before) || !isJsonObject(after)) return JSON.stringify(before) === JSON.stringify(after) ? undefined : after;
+  return objectPatchOf(before, after);
+}
+
+/** The merge patch between two objects, itself an object; undefined when they are equal. */
+export function objectPatchOf(before: JsonObject, after: JsonObject): JsonObject | undefined {
+  const patch: JsonObject = {};
   for (const key of Object.keys(before)) if (!(key in after)) patch[key] = null;
   for (const [key, value] of Object.entries(after)) {
     const change = changeOf(before, key, value);
@@ -19,7 +24,7 @@ export function mergePatchOf(before: Json, after: Json): Json {
   return Object.keys(patch).length === 0 ? undefined : patch;
 }
 
-function changeOf(before: Record<string, Json>, key: string, value: Json): Json {
+function changeOf(before: JsonObject, key: string, value: Json): Json {
   if (value === undefined) return undefined;
   return key in before ? mergePatchOf(before[key], value) : value;
 }

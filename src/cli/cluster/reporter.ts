@@ -8,8 +8,15 @@ import type { KubeObject } from './port.ts';
 import type { CliIo } from '../io.ts';
 import { resultSuffix, type WriteMode } from './kp-format.ts';
 
+const outputFormats = ['yaml', 'json'] as const;
+
 /** `-o` formats. */
-export type OutputFormat = 'yaml' | 'json';
+export type OutputFormat = (typeof outputFormats)[number];
+
+/** The `-o` value as a format; undefined when absent (commander's `choices` rejects any other value first). */
+export function outputFormat(value: string | undefined): OutputFormat | undefined {
+  return outputFormats.find((format) => format === value);
+}
 
 /** Prints a command's progress, result and resources in kp's manner. */
 export class Reporter {

@@ -3,7 +3,8 @@
  * current generation and decided whether it is Ready: `status.observedGeneration` has caught up
  * with `metadata.generation` and the Ready condition is True or False.
  */
-import type { KubeObject, ObjectClient } from './port.ts';
+import { commonStatus } from './object-fields.ts';
+import type { ClusterKind, KubeObject, ObjectClient } from './port.ts';
 import type { Condition } from '../../api/index.ts';
 import { sleep } from '../../shared/index.ts';
 import { CliError } from '../errors.ts';
@@ -11,7 +12,7 @@ import { conditionOf, readyCondition } from './conditions.ts';
 
 /** Which object to wait for and for how long. */
 export interface WaitRequest {
-  kind: string;
+  kind: ClusterKind;
   name: string;
   namespace?: string | undefined;
   timeoutMs: number;
@@ -28,7 +29,7 @@ function notReadyMessage(object: KubeObject, ready: Condition): string {
 }
 
 function reconciled(object: KubeObject): boolean {
-  const observed = (object.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
+  const observed = commonStatus(object)?.observedGeneration ?? 0;
   const ready = readyCondition(object)?.status;
   return observed >= (object.metadata.generation ?? 0) && (ready === 'True' || ready === 'False');
 }
@@ -36,7 +37,7 @@ function reconciled(object: KubeObject): boolean {
 /** Resolves with the reconciled object when Ready is True; a CliError when it is False or time runs out. */
 export async function waitUntilReconciled(objects: ObjectClient, request: WaitRequest): Promise<KubeObject> {
   const deadline = Date.now() + request.timeoutMs;
-  const kind = request.kind as Parameters<ObjectClient['get']>[0]['kind'];
+  const { kind } = request;
   for (;;) {
     const object = await objects.get({ kind, name: request.name, ...(request.namespace ? { namespace: request.namespace } : {}) });
     if (reconciled(object)) {

@@ -6,7 +6,7 @@
 import type { KubeObject } from './port.ts';
 import type { CliIo } from '../io.ts';
 import { readKubeFlags, readRegistryFlags, readWriteFlags, type WriteFlags } from './flags.ts';
-import { mergePatchOf } from './merge-patch.ts';
+import { objectPatchOf } from './merge-patch.ts';
 import { Reporter } from './reporter.ts';
 import { withClusterSession, type ClusterSession } from './session.ts';
 import { waitUntilReconciled } from './wait-ready.ts';
@@ -41,7 +41,7 @@ export async function createResource(context: WriteContext, kind: Kind, object: 
  * with the object and whether anything changed. Nothing is sent when nothing changed.
  */
 export async function patchResource(context: WriteContext, kind: Kind, current: KubeObject, wanted: KubeObject): Promise<{ object: KubeObject; changed: boolean }> {
-  const patch = mergePatchOf({ metadata: { labels: current.metadata.labels, annotations: current.metadata.annotations }, spec: current.spec }, {
+  const patch = objectPatchOf({ metadata: { labels: current.metadata.labels, annotations: current.metadata.annotations }, spec: current.spec }, {
     metadata: { labels: wanted.metadata.labels, annotations: wanted.metadata.annotations },
     spec: wanted.spec,
   });
@@ -50,7 +50,7 @@ export async function patchResource(context: WriteContext, kind: Kind, current: 
     return { object: current, changed: false };
   }
   const { name, namespace } = current.metadata;
-  const patched = await context.session.objects.patch({ kind, name, namespace, patch: patch as Record<string, unknown>, dryRun: context.reporter.dryRun });
+  const patched = await context.session.objects.patch({ kind, name, namespace, patch, dryRun: context.reporter.dryRun });
   return { object: await settle(context, kind, patched), changed: true };
 }
 

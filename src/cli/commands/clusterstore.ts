@@ -102,7 +102,7 @@ function registerStatus(group: Command, io: CliIo): void {
   addKubeFlags(command, { namespaced: false });
   command.addHelpText('after', examples('status my-store', 'status my-store --verbose'));
   command.action(async (name, _options, cmd) => {
-    const options = cmd.opts() as Parsed;
+    const options: Parsed = cmd.opts();
     await showStoreStatus(io, { name, verbose: options.verbose === true, kube: readKubeFlags(options) });
   });
 }
@@ -126,7 +126,7 @@ function registerDelete(group: Command, io: CliIo): void {
   addKubeFlags(command, { namespaced: false });
   command.addHelpText('after', examples('delete my-store', 'delete my-store --force'));
   command.action(async (name, _options, cmd) => {
-    const options = cmd.opts() as Parsed;
+    const options: Parsed = cmd.opts();
     await deleteStore(io, { name, force: options.force === true, kube: readKubeFlags(options) });
   });
 }

@@ -8,7 +8,7 @@ import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
 
 function apiLines(name: string, apis: ApiVersionList): string[] {
-  const list = (values: readonly string[] | undefined): string => (values?.length ? values.join(', ') : '(none)');
+  const list = (values: readonly string[] | null | undefined): string => (values?.length ? values.join(', ') : '(none)');
   return [`  ${name}:`, `    Deprecated: ${list(apis.deprecated)}`, `    Supported: ${list(apis.supported)}`];
 }
 

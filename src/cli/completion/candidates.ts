@@ -57,6 +57,9 @@ function locate(program: Command, words: readonly string[]): Position {
   return position;
 }
 
+// commander keeps `hidden: true` of `.command(name, { hidden })` only in its private `_hidden`.
+const isHidden = (command: Command): boolean => '_hidden' in command && command._hidden === true;
+
 function optionWords(command: Command): string[] {
   const words = command.options.filter((o) => !o.hidden).flatMap((o) => [o.long, o.short].filter((w): w is string => w !== undefined));
   return [...words, '--help'];
@@ -68,7 +71,7 @@ export async function completionCandidates(program: Command, words: readonly str
   const { command } = position;
   let candidates: string[];
   if (current.startsWith('-')) candidates = optionWords(command);
-  else if (command.commands.length > 0) candidates = command.commands.filter((c) => !(c as { _hidden?: boolean })._hidden).map((c) => c.name());
+  else if (command.commands.length > 0) candidates = command.commands.filter((c) => !isHidden(c)).map((c) => c.name());
   else if (position.positionals === 0 && actsOnExisting.has(command.name()) && position.path.length === 2) {
     candidates = await listNames(position.path[0] ?? '', position.flags).catch(() => []);
   } else candidates = [];

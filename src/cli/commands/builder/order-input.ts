@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { builderSpec, type BuilderBuildpackRef } from '../../../api/index.ts';
-import { messageOf } from '../../../shared/index.ts';
+import { byteChunk, messageOf } from '../../../shared/index.ts';
 import { CliError, exitCodes } from '../../errors.ts';
 
 /** A builder's order as the spec stores it. */
@@ -105,7 +105,7 @@ async function readTextFile(path: string): Promise<string> {
   try {
     if (path !== '-') return await readFile(path, 'utf8');
     const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(byteChunk(chunk)));
     return Buffer.concat(chunks).toString('utf8');
   } catch (error) {
     throw new CliError(`--order: cannot read ${path}: ${messageOf(error)}`, exitCodes.failure, { cause: error });

@@ -5,6 +5,7 @@
  * picks it: order entries naming a Buildpack/ClusterBuildpack first, then namespaced Buildpacks,
  * ClusterBuildpacks and the ClusterStore, first exact id@version match; children likewise.
  */
+import { builderRefsOf, builderStatusOf, storeStatusOf } from '../../cluster/index.ts';
 import type { KubeObject } from '../../cluster/port.ts';
 
 /** The resources that may have supplied the builder's buildpacks, as read from the cluster. */
@@ -49,7 +50,7 @@ type Spec = { order?: Array<{ group?: Array<OrderRef & { kind?: string; name?: s
 type Status = { order?: Array<{ group?: OrderRef[] }>; builderMetadata?: Array<{ id: string; version: string }> };
 
 function supplierOf(kind: string, object: KubeObject): Supplier {
-  const entries = ((object.status as { buildpacks?: BuildpackEntry[] } | undefined)?.buildpacks ?? []);
+  const entries: readonly BuildpackEntry[] = storeStatusOf(object).buildpacks ?? [];
   return { kind, name: object.metadata.name, entries };
 }
 
@@ -98,8 +99,8 @@ function nodeOf(ref: OrderRef, lookup: Lookup, preferred: readonly Supplier[], t
 
 /** The tree of `builder`'s resolved order (`status.order`), sources taken from `sources`. */
 export function buildOrderTree(builder: KubeObject, sources: SourceObjects): OrderTreeNode[][] {
-  const spec = (builder.spec ?? {}) as Spec;
-  const status = (builder.status ?? {}) as Status;
+  const spec: Spec = builderRefsOf(builder);
+  const status: Status = builderStatusOf(builder);
   const lookup = new Lookup(sources, status.builderMetadata);
   return (status.order ?? []).map((entry, i) => {
     const preferred = lookup.named(spec.order?.[i]?.group ?? []);

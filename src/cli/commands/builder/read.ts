@@ -4,7 +4,7 @@
  */
 import type { KubeObject, ObjectClient } from '../../cluster/port.ts';
 import { isAppError } from '../../../shared/index.ts';
-import { formatKpTable, readKubeFlags, readyCondition, readyFlag, sortedByName, withClusterSession } from '../../cluster/index.ts';
+import { builderRefsOf, builderStatusOf, formatKpTable, readKubeFlags, readyCondition, readyFlag, sortedByName, withClusterSession } from '../../cluster/index.ts';
 import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
 import { buildOrderTree, type SourceObjects } from './order-tree.ts';
@@ -25,7 +25,7 @@ async function tolerant<T>(read: () => Promise<T>, fallback: T): Promise<T> {
 
 /** The resources `builder` may have taken buildpacks from. */
 export async function readSourceObjects(objects: ObjectClient, builder: KubeObject): Promise<SourceObjects> {
-  const storeName = ((builder.spec ?? {}) as { store?: { name?: string } }).store?.name;
+  const storeName = builderRefsOf(builder).store?.name;
   const namespace = builder.metadata.namespace;
   const [buildpacks, clusterBuildpacks, store] = await Promise.all([
     builder.kind === 'ClusterBuilder' || !namespace ? [] : tolerant(() => objects.list({ kind: 'Buildpack', namespace }), []),
@@ -50,7 +50,7 @@ export async function runBuilderStatus(io: CliIo, scope: BuilderScope, name: str
 export function renderBuilderList(builders: readonly KubeObject[]): string {
   const sorted = sortedByName(builders);
   const rows = sorted.map((b) => {
-    const status = (b.status ?? {}) as { stack?: { id?: string }; latestImage?: string };
+    const status = builderStatusOf(b);
     return [b.metadata.name, readyFlag(b), status.stack?.id ?? '', status.latestImage ?? ''];
   });
   return formatKpTable(['Name', 'Ready', 'Stack', 'Image'], rows);

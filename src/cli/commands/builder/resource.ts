@@ -4,7 +4,9 @@
  * service account (Builder: `serviceAccountName`; ClusterBuilder: kp-config's `serviceAccountRef`);
  * on patch only the fields given. The lifecycle is left out, as kp does: `default-lifecycle` applies.
  */
+import { specFields } from '../../cluster/index.ts';
 import type { KubeObject } from '../../cluster/port.ts';
+import { isJsonObject } from '../../../shared/index.ts';
 import type { BuilderOrder } from './order-input.ts';
 import type { BuilderScope } from './scope.ts';
 
@@ -44,13 +46,13 @@ export function newBuilderObject(scope: BuilderScope, placement: BuilderPlacemen
 // kp only renames a reference on patch; the kind is filled in when the object has none yet (no
 // webhook may be there to default it).
 function renamed(ref: unknown, name: string, kind: string): Ref {
-  const current = (ref !== null && typeof ref === 'object' ? ref : {}) as Ref;
-  return { ...current, name, kind: current.kind || kind };
+  const current = isJsonObject(ref) ? ref : {};
+  return { ...current, name, kind: (typeof current.kind === 'string' && current.kind) || kind };
 }
 
 /** `current` with the given fields replaced (the order as a whole); everything else kept. */
 export function patchedBuilderObject(current: KubeObject, fields: BuilderFields): KubeObject {
-  const spec: Spec = { ...((current.spec ?? {}) as Spec) };
+  const spec: Spec = { ...specFields(current) };
   if (fields.tag !== undefined) spec.tag = fields.tag;
   if (fields.stack !== undefined) spec.stack = renamed(spec.stack, fields.stack, 'ClusterStack');
   if (fields.store !== undefined) spec.store = renamed(spec.store, fields.store, 'ClusterStore');

@@ -5,7 +5,7 @@
  * SOURCE column names the resource each buildpack came from whenever that is known.
  */
 import type { KubeObject } from '../../cluster/port.ts';
-import { alignColumns, conditionOf, formatKpTable, formatStatusBlock, readyCondition, type StatusRow } from '../../cluster/index.ts';
+import { alignColumns, builderRefsOf, builderStatusOf, conditionOf, formatKpTable, formatStatusBlock, readyCondition, type StatusRow } from '../../cluster/index.ts';
 import type { OrderTreeNode } from './order-tree.ts';
 import type { BuilderScope } from './scope.ts';
 
@@ -23,8 +23,8 @@ export function renderBuilderStatus(scope: BuilderScope, builder: KubeObject, tr
   if (ready === undefined) return formatStatusBlock([['Status', 'Unknown']]);
   const failure = upToDateFailure(builder);
   if (ready.status !== 'True') return formatStatusBlock([['Status', 'Not Ready'], ['Reason', notReadyReason(ready.message, failure)]]);
-  const spec = (builder.spec ?? {}) as Spec;
-  const status = (builder.status ?? {}) as Status;
+  const spec: Spec = builderRefsOf(builder);
+  const status: Status = builderStatusOf(builder);
   return [
     renderReadyBlock(status, failure),
     renderRefs(spec),

@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../cluster/port.ts';
 import type { StoreStatus } from '../../../api/index.ts';
-import { formatKpTable, formatStatusBlock, readyCondition, readyFlag, sortedByName } from '../../cluster/index.ts';
+import { formatKpTable, formatStatusBlock, readyCondition, readyFlag, sortedByName, storeStatusOf } from '../../cluster/index.ts';
 import { specImage } from './scope.ts';
 
 type BuildpackEntry = NonNullable<StoreStatus['buildpacks']>[number];
@@ -39,7 +39,7 @@ function withVersion(id: string, version: string | undefined): string {
 }
 
 function buildpackEntries(object: KubeObject): BuildpackEntry[] {
-  return ((object.status as StoreStatus | undefined)?.buildpacks ?? []).slice();
+  return (storeStatusOf(object).buildpacks ?? []).slice();
 }
 
 /** The `list` table: NAME, READY, IMAGE (spec.image), sorted by name. Callers report an empty list themselves. */

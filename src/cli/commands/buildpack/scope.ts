@@ -4,7 +4,7 @@
  * account). Every command is written once over this description.
  */
 import type { KubeObject } from '../../cluster/port.ts';
-import type { KpConfig } from '../../cluster/index.ts';
+import { specFields, type KpConfig } from '../../cluster/index.ts';
 
 /** What differs between `packsmith buildpack` and `packsmith clusterbuildpack`. */
 export interface BuildpackScope {
@@ -66,6 +66,6 @@ export function newBuildpackObject(scope: BuildpackScope, input: NewBuildpack): 
 
 /** The object's `spec.image`, if any. */
 export function specImage(object: KubeObject): string | undefined {
-  const spec = object.spec as { image?: unknown } | undefined;
-  return typeof spec?.image === 'string' ? spec.image : undefined;
+  const { image } = specFields(object);
+  return typeof image === 'string' ? image : undefined;
 }

@@ -13,6 +13,7 @@ import {
   readKpConfig,
   relocateImage,
   requireDefaultRepository,
+  specFields,
   withWriteSession,
   type ClusterSession,
   type WriteContext,
@@ -91,7 +92,7 @@ async function create(run: Run): Promise<void> {
 
 async function patch(run: Run, current: KubeObject): Promise<void> {
   const { scope, name, input, context } = run;
-  const spec: Record<string, unknown> = { ...(current.spec as Record<string, unknown> | undefined) };
+  const spec: Record<string, unknown> = { ...specFields(current) };
   if (input.image !== undefined) {
     const repository = requireDefaultRepository(await readKpConfig(context.session.objects));
     context.reporter.progress(`Patching ${scope.title}...`);

@@ -49,7 +49,7 @@ Examples:
   packsmith config default-repository my-registry.com/my-default-repo
   packsmith config default-repository my-registry.com/my-default-repo --default-service-account kp-sa`)
     .action(async (repository, _o, command) => {
-      const options = command.opts() as Options;
+      const options: Options = command.opts();
       const update = repositoryUpdate(repository, options);
       await runRead(io, options, async (session) => {
         if (update === undefined) {
@@ -80,7 +80,7 @@ Examples:
   packsmith config default-service-account my-service-account
   packsmith config default-service-account my-service-account --namespace default`)
     .action(async (name, _o, command) => {
-      const options = command.opts() as Options;
+      const options: Options = command.opts();
       const namespace = text(options.namespace) ?? text(options.serviceAccountNamespace) ?? 'kpack';
       await runRead(io, { kubeconfig: options.kubeconfig, context: options.context }, async (session) => {
         if (name === undefined) {

@@ -30,7 +30,7 @@ function registerWrites(group: Command, io: CliIo): void {
     .argument('<name>', 'ClusterLifecycle name')
     .addHelpText('after', `${uploadHelp}\n\nExamples:\n  packsmith clusterlifecycle create my-lifecycle --image buildpacksio/lifecycle:0.21.17`)
     .action(async (name, _o, command) => {
-      const options = command.opts() as Options;
+      const options: Options = command.opts();
       await runWrite(io, options, (run) => createLifecycle(run, name, String(options.image)));
     });
   addImageWriteFlags(create);
@@ -42,7 +42,7 @@ function registerWrites(group: Command, io: CliIo): void {
     .argument('<name>', 'ClusterLifecycle name')
     .addHelpText('after', `${uploadHelp}\n\nExamples:\n  packsmith clusterlifecycle patch my-lifecycle --image buildpacksio/lifecycle:0.21.17\n  packsmith clusterlifecycle patch my-lifecycle --image oci:./lifecycle-layout --dry-run`)
     .action(async (name, _o, command) => {
-      const options = command.opts() as Options;
+      const options: Options = command.opts();
       await runWrite(io, options, async (run) => patchLifecycle(run, await run.session.objects.get({ kind: 'ClusterLifecycle', name }), String(options.image)));
     });
   addImageWriteFlags(patch);
@@ -53,7 +53,7 @@ function registerWrites(group: Command, io: CliIo): void {
     .argument('<name>', 'ClusterLifecycle name')
     .addHelpText('after', `${uploadHelp}\n\nExamples:\n  packsmith clusterlifecycle save my-lifecycle --image buildpacksio/lifecycle:0.21.17`)
     .action(async (name, _o, command) => {
-      const options = command.opts() as Options;
+      const options: Options = command.opts();
       await runWrite(io, options, async (run) => {
         const current = await findObject(run.session, 'ClusterLifecycle', name);
         const image = String(options.image);

@@ -31,7 +31,7 @@ export function registerClusterReads(group: Command, io: CliIo, spec: ReadComman
     .option('-v, --verbose', spec.verboseDescription)
     .addHelpText('after', `\nExamples:\n  packsmith ${spec.group} status ${spec.example}\n  packsmith ${spec.group} status ${spec.example} -v`)
     .action(async (name, _o, command) => {
-      const options = command.opts() as Record<string, unknown>;
+      const options = command.opts();
       const object = await runRead(io, options, (session) => session.objects.get({ kind, name }));
       io.stdout(spec.renderStatus(object, options.verbose === true));
     });
@@ -42,7 +42,7 @@ export function registerClusterReads(group: Command, io: CliIo, spec: ReadComman
     .description(spec.listDescription)
     .addHelpText('after', `\nExamples:\n  packsmith ${spec.group} list`)
     .action(async (_o, command) => {
-      const objects = await runRead(io, command.opts() as Record<string, unknown>, (session) => session.objects.list({ kind }));
+      const objects = await runRead(io, command.opts(), (session) => session.objects.list({ kind }));
       if (objects.length === 0) throw new CliError(`no ${spec.group}s found`);
       io.stdout(spec.renderList(objects));
     });
@@ -54,7 +54,7 @@ export function registerClusterReads(group: Command, io: CliIo, spec: ReadComman
     .argument('<name>', `${kind} name`)
     .addHelpText('after', `\nExamples:\n  packsmith ${spec.group} delete ${spec.example}`)
     .action(async (name, _o, command) => {
-      await runRead(io, command.opts() as Record<string, unknown>, (session) => session.objects.delete({ kind, name }));
+      await runRead(io, command.opts(), (session) => session.objects.delete({ kind, name }));
       io.stdout(`${kind} "${name}" deleted\n`);
     });
   addKubeFlags(remove, { namespaced: false });

@@ -36,7 +36,7 @@ function registerWrites(group: Command, io: CliIo): void {
     .argument('<name>', 'ClusterStack name')
     .addHelpText('after', `${uploadHelp}\n\nExamples:\n  packsmith clusterstack create my-stack --build-image my-registry.com/build --run-image my-registry.com/run\n  packsmith clusterstack create my-stack --build-image ../path/to/build.tar --run-image ../path/to/run.tar`)
     .action(async (name, _o, command) => {
-      const options = command.opts() as Options;
+      const options: Options = command.opts();
       await runWrite(io, options, (run) => createStack(run, name, imagesOf(options)));
     });
   addImageWriteFlags(create);
@@ -48,7 +48,7 @@ function registerWrites(group: Command, io: CliIo): void {
     .argument('<name>', 'ClusterStack name')
     .addHelpText('after', `${uploadHelp}\n\nExamples:\n  packsmith clusterstack patch my-stack --build-image my-registry.com/build --run-image my-registry.com/run\n  packsmith clusterstack patch my-stack --build-image oci:./build-layout --run-image oci:./run-layout --dry-run`)
     .action(async (name, _o, command) => {
-      const options = command.opts() as Options;
+      const options: Options = command.opts();
       await runWrite(io, options, async (run) => patchStack(run, await run.session.objects.get({ kind: 'ClusterStack', name }), imagesOf(options)));
     });
   addImageWriteFlags(patch);
@@ -59,7 +59,7 @@ function registerWrites(group: Command, io: CliIo): void {
     .argument('<name>', 'ClusterStack name')
     .addHelpText('after', `${uploadHelp}\n\nExamples:\n  packsmith clusterstack save my-stack --build-image my-registry.com/build --run-image my-registry.com/run\n  packsmith clusterstack save my-stack --build-image my-registry.com/build --run-image my-registry.com/run -o yaml`)
     .action(async (name, _o, command) => {
-      const options = command.opts() as Options;
+      const options: Options = command.opts();
       await runWrite(io, options, async (run) => {
         const current = await findObject(run.session, 'ClusterStack', name);
         await (current === undefined ? createStack(run, name, imagesOf(options)) : patchStack(run, current, imagesOf(options)));

@@ -12,6 +12,8 @@ import {
   relocateImage,
   requireDefaultRepository,
   resultSuffix,
+  specFields,
+  storeSourcesOf,
   withClusterSession,
   type ClusterSession,
   type KubeFlags,
@@ -88,7 +90,7 @@ async function create(run: Run, request: StoreWriteRequest): Promise<void> {
 async function add(run: Run, request: StoreWriteRequest, current: KubeObject): Promise<void> {
   run.reporter.progress(`Adding to ClusterStore...${resultSuffix(run.reporter.mode)}`);
   const repository = requireDefaultRepository(await readKpConfig(run.session.objects));
-  let sources = ((current.spec ?? {}) as { sources?: { image?: string }[] }).sources ?? [];
+  let sources = storeSourcesOf(current);
   for (const source of request.buildpackages) {
     const edit = addSources(sources, [await relocate(run, source, repository)]);
     for (const line of edit.lines) run.reporter.progress(line);
@@ -104,7 +106,7 @@ async function relocate(run: Run, source: string, repository: string): Promise<s
 }
 
 function withSources(store: KubeObject, sources: readonly { image?: string }[]): KubeObject {
-  return { ...store, spec: { ...(store.spec as Record<string, unknown> | undefined), sources } };
+  return { ...store, spec: { ...specFields(store), sources } };
 }
 
 function getStore(session: ClusterSession, name: string): Promise<KubeObject | undefined> {
