@@ -10,7 +10,7 @@
 import type { BuildpackCatalog, BuildpackRecord, LifecycleRecord, OrderSpec, ResolvedOrder, SourceRef, StackRecord } from '../cnb/index.ts';
 import { assembleBuilderImage, checkCompatibility, lifecyclePlatform, planBuilder, resolveOrder } from '../cnb/index.ts';
 import type { Image, IoOptions, Keychain } from '../oci/index.ts';
-import { ValidationError } from '../shared/index.ts';
+import { packsmithVersion, ValidationError } from '../shared/index.ts';
 import type { BuilderOutcome } from './builder-record.ts';
 import { resolveBuilderTag, runImageTag, timestampTag, type BuilderIdentity } from './builder-tag.ts';
 import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
@@ -44,7 +44,7 @@ export interface CreateBuilderDeps extends IoOptions {
   images: ImageAccess;
   clock: Clock;
   onProgress?: ProgressCallback;
-  /** `createdBy` of the builder metadata label. */
+  /** `createdBy` of the builder metadata label (default: packsmith and its version). */
   createdBy?: { name?: string; version?: string };
 }
 
@@ -99,7 +99,7 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
     resolved,
     runImage: relocated.identifier,
     additionalLabels: input.spec.additionalLabels,
-    createdBy: deps.createdBy,
+    createdBy: deps.createdBy ?? { name: 'packsmith', version: packsmithVersion },
   });
   const keychainOf = keychainLookup(resolved, keychains);
   const image = await assembleBuilderImage(

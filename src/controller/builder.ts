@@ -51,7 +51,7 @@ async function attempt(object: Resource<BuilderKind>, deps: ReconcilerDeps, sign
       // A dependency that does not exist enqueues this builder when it is created; one without a resolved status is polled.
       throw new MissingDependencyError(gathered.problems, gathered.waitForEvent ? {} : { requeueAfterMs: dependencyWaitMs });
     }
-    const outcome = await createBuilder(gathered.input, { images: deps.images, clock: deps.clock, signal, createdBy: { name: 'packsmith' } });
+    const outcome = await createBuilder(gathered.input, { images: deps.images, clock: deps.clock, signal });
     return { status: builderSuccess(object.metadata, deps.clock, outcome.record), result: results.done, outcome };
   } catch (error) {
     return { status: failure(object, deps, messageOf(error)), result: resultForError(error), failure: messageOf(error) };

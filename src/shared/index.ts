@@ -9,3 +9,4 @@ export * from './async.ts';
 export * from './clock.ts';
 export * from './guards.ts';
 export * from './did-you-mean.ts';
+export * from './version.ts';
