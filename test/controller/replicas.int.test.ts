@@ -47,7 +47,16 @@ describe('packsmith controller run as two processes', () => {
       expect(await (await fetch(`${base}/metrics`)).text()).toContain('packsmith_workqueue_depth');
     }
     await until(async () => (await leads(a)) || (await leads(b)), 30_000, 'a leader');
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // A few renewals of the Lease later (the standby retries as often as the leader renews), the standby still waits.
+    const renewals = new Set<string>();
+    await until(
+      async () => {
+        renewals.add(await kubectl(['get', 'leases', '-n', 'packsmith', '-o', 'jsonpath={range .items[*]}{.spec.holderIdentity} {.spec.renewTime}{"\\n"}{end}']));
+        return renewals.size >= 3;
+      },
+      30_000,
+      'three Lease renewals',
+    );
     const [leader, standby] = (await leads(a)) ? [a, b] : [b, a];
     expect(await leads(standby)).toBe(false);
     // The leader builds a new builder.
