@@ -174,7 +174,7 @@ export function createManager(options: ManagerOptions): Manager {
         return await lead(signal, (stop) => {
           working = true;
           logger.info('starting workers', { workers: options.workers ?? 2 });
-          return runWorkers({ queue: q, reconcilers: byKind, workers: options.workers ?? 2, graceMs: options.shutdownGraceMs ?? 20_000, logger, metrics: options.metrics, stop }).finally(() => {
+          return runWorkers({ queue: q, reconcilers: byKind, workers: options.workers ?? 2, graceMs: options.shutdownGraceMs ?? 20_000, logger, metrics: options.metrics, stop, clock: options.clock }).finally(() => {
             working = false;
           });
         });

@@ -6,7 +6,7 @@
  */
 import type { KindName } from '../api/index.ts';
 import type { WorkQueue } from '../k8s/index.ts';
-import { errorKindOf, messageOf, sleep, type Logger } from '../shared/index.ts';
+import { clockSleep, errorKindOf, messageOf, systemClock, type Clock, type Logger } from '../shared/index.ts';
 import { parseQueueKey } from './enqueue.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { Reconciler, Result } from './reconciler.ts';
@@ -20,6 +20,8 @@ export interface WorkerOptions {
   logger: Logger;
   metrics?: ControllerMetrics;
   stop: AbortSignal;
+  /** Times the grace period and the waits after it (default: the real clock). */
+  clock?: Clock;
 }
 
 function apply(queue: WorkQueue, item: string, result: Result): string {
@@ -82,7 +84,8 @@ export async function runWorkers(options: WorkerOptions): Promise<void> {
   // Stop handing out keys: waiting workers get undefined at once; busy ones finish their key.
   const shutdown = options.queue.shutDown({ drain: false });
   const timers = new AbortController();
-  const later = (ms: number): Promise<boolean> => sleep(ms, timers.signal).then(() => false, () => false);
+  const clock = options.clock ?? systemClock;
+  const later = (ms: number): Promise<boolean> => clockSleep(clock, ms, timers.signal).then(() => false, () => false);
   try {
     const finished = await Promise.race([pool.then(() => true), later(options.graceMs)]);
     if (!finished) {

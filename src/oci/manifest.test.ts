@@ -335,24 +335,24 @@ describe('robustness', () => {
     );
   });
 
-  it('deeply nested JSON neither crashes nor hangs', () => {
+  // How long these take is measured in bench/hostile-inputs.ts; here: what comes out.
+  it('deeply nested JSON is a typed format error, not a crash', () => {
     const depth = 500_000;
-    const started = performance.now();
-    for (const text of [`${'['.repeat(depth)}${']'.repeat(depth)}`, `{"schemaVersion":2,"x":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)},"layers":[]}`]) {
-      try {
-        parseAnyManifest(bytes(text));
-      } catch (error) {
-        expect(allowed(error)).toBe(true);
-      }
+    const cases: Array<[string, RegExp]> = [
+      [`${'['.repeat(depth)}${']'.repeat(depth)}`, /^invalid manifest: expected a JSON object, got an array$/],
+      [`{"schemaVersion":2,"x":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)},"layers":[]}`, /^invalid image manifest: config: /],
+    ];
+    for (const [text, reason] of cases) {
+      expect(() => parseAnyManifest(bytes(text))).toThrow(OciFormatError);
+      expect(() => parseAnyManifest(bytes(text))).toThrow(reason);
     }
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
-  it('parses a 1000-layer manifest quickly', () => {
+  it('parses a 1000-layer manifest', () => {
     const doc = bytes(ociManifest(1000));
-    const started = performance.now();
-    for (let i = 0; i < 20; i += 1) parseManifest(doc, { expectedDigest: sha256Digest(doc) });
-    expect((performance.now() - started) / 20).toBeLessThan(50);
+    const manifest = parseManifest(doc, { expectedDigest: sha256Digest(doc) });
+    expect(manifest.layers).toHaveLength(1000);
+    expect(new Set(manifest.layers.map((l) => l.digest)).size).toBe(1000);
   });
 });
 

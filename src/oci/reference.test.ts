@@ -325,11 +325,27 @@ describe('properties', () => {
     );
   });
 
-  it('parses a megabyte of junk quickly', () => {
-    const started = performance.now();
-    for (const junk of ['a'.repeat(1 << 20), `${'a-'.repeat(1 << 19)}!`, `${'a.'.repeat(1 << 19)}/x`, `x:${'a'.repeat(1 << 20)}`]) {
-      expect(() => parseReference(junk)).toThrow(InvalidReferenceError);
+  // How fast these fail is measured in bench/hostile-inputs.ts; here: each fails for its own reason, with a short message.
+  it('refuses a megabyte of junk, naming the part at fault in a short message', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['a'.repeat(1 << 20), /the repository name is \d+ characters long; the limit is 255$/],
+      [`${'a-'.repeat(1 << 19)}!`, /path component "a-a-/],
+      [`${'a.'.repeat(1 << 19)}/x`, /registry "a\.a\./],
+      [`x:${'a'.repeat(1 << 20)}`, /the tag is 1048576 characters long; tags may have at most 128/],
+    ];
+    for (const [junk, reason] of cases) {
+      const error = (() => {
+        try {
+          parseReference(junk);
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(InvalidReferenceError);
+      const message = (error as InvalidReferenceError).message;
+      expect(message).toMatch(reason);
+      expect(message.length).toBeLessThan(500);
     }
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

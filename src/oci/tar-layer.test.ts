@@ -154,21 +154,23 @@ describe('createTarLayer', () => {
 
 describe('writeTar when the reader stops early', () => {
   it('destroys the streamed source and settles', async () => {
-    let destroyed = false;
+    let destroyed!: () => void;
+    const destroyedSource = new Promise<void>((resolve) => (destroyed = resolve));
     const chunk = Buffer.alloc(64 * 1024, 1);
     const source = new Readable({
       read() {
         this.push(chunk);
       },
       destroy(error, callback) {
-        destroyed = true;
+        destroyed();
         callback(error);
       },
     });
     const tar = writeTar(planTarEntries([{ path: 'endless', type: 'file', mode: 0o644, size: 1024 * chunk.length, open: () => Promise.resolve(source) }]));
     for await (const _piece of tar) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(destroyed).toBe(true);
+    // Settles once the source is destroyed; a source left open would end this test at its timeout.
+    await destroyedSource;
+    expect(tar.destroyed).toBe(true);
   });
 });
 

@@ -23,7 +23,8 @@ describe('createLimiter', () => {
         limit(async () => {
           active++;
           peak = Math.max(peak, active);
-          await sleep(2);
+          // Give the other queued tasks a turn while this one holds its slot.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           active--;
           return i;
         }),

@@ -108,8 +108,9 @@ describe('packsmith controller against a real apiserver and registry', () => {
     const writesBefore = (await registry.accessLog()).filter((e) => e.repository === 'builders/app' && e.method !== 'GET' && e.method !== 'HEAD').length;
     await kubectl(['apply', '-f', '-'], `apiVersion: kpack.io/v1alpha2\nkind: ClusterStore\nmetadata: {name: unrelated}\nspec:\n  serviceAccountRef: {name: builder, namespace: team}\n  sources: [{image: ${at.ruby}}]\n`);
     await until(async () => conditionOf((await getJson('clusterstores.kpack.io', 'unrelated')).status, 'Ready')?.status === 'True', 60_000, 'unrelated store Ready');
-    // Two resync periods: the builder is reconciled again but nothing changes.
-    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    // The builder is reconciled again (resyncs, every 3 s) but nothing changes: wait for two more finished Builder
+    // reconciles, then look.
+    await until(async () => (await sample('packsmith_reconciles_total{kind="Builder"')) - reconcilesBefore >= 2, 60_000, 'two more Builder reconciles');
     const after = await getJson('builders.kpack.io', 'web', 'team');
     expect(after.status?.latestImage).toBe(first);
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
@@ -189,8 +190,10 @@ spec:
     expect(conditionOf(failed, 'Ready')?.message).toMatch(/spec\.runImage\.image .*stack\/run:missing.*\n\(the last resolved status is kept/s);
     expect(failed.runImage).toEqual(stack.status?.runImage);
     expect(failed.observedGeneration).toBe(2);
-    // The builder was reconciled for the stack's status change and still builds from the kept stack.
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    // The builder is reconciled for the stack's status change (and by resyncs): wait for a Builder reconcile that
+    // finished after the failed stack status was seen, then check it still builds from the kept stack.
+    const reconcilesAtFailure = await sample('packsmith_reconciles_total{kind="Builder"');
+    await until(async () => (await sample('packsmith_reconciles_total{kind="Builder"')) > reconcilesAtFailure, 60_000, 'a Builder reconcile after the stack failed');
     const after = (await getJson('builders.kpack.io', 'web', 'team')).status;
     expect(conditionOf(after, 'Ready')?.status).toBe('True');
     expect(conditionOf(after, 'UpToDate')?.status).toBe('True');

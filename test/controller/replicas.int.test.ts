@@ -47,7 +47,16 @@ describe('packsmith controller run as two processes', () => {
       expect(await (await fetch(`${base}/metrics`)).text()).toContain('packsmith_workqueue_depth');
     }
     await until(async () => (await leads(a)) || (await leads(b)), 30_000, 'a leader');
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // A few renewals of the Lease later (the standby retries as often as the leader renews), the standby still waits.
+    const renewals = new Set<string>();
+    await until(
+      async () => {
+        renewals.add(await kubectl(['get', 'leases', '-n', 'packsmith', '-o', 'jsonpath={range .items[*]}{.spec.holderIdentity} {.spec.renewTime}{"\\n"}{end}']));
+        return renewals.size >= 3;
+      },
+      30_000,
+      'three Lease renewals',
+    );
     const [leader, standby] = (await leads(a)) ? [a, b] : [b, a];
     expect(await leads(standby)).toBe(false);
     // The leader builds a new builder.
@@ -58,9 +67,9 @@ describe('packsmith controller run as two processes', () => {
     console.log(`[e2e] leader peak RSS after building 2 builders: ${Math.round(Number(peak) / 1024)} MiB`);
     // SIGTERM: the leader stops gracefully (well within the 15 s before SIGKILL) and releases the Lease.
     const stopped = Date.now();
-    await leader.stop(15_000);
+    const exit = await leader.stop(15_000);
     const exitMs = Date.now() - stopped;
-    expect(exitMs).toBeLessThan(14_000);
+    expect(exit).toEqual({ killed: false });
     expect(await leader.log()).toMatch(/"outcome":"stopped","signal":"SIGTERM","msg":"controller stopped"/);
     await until(() => leads(standby), 30_000, 'the standby leads');
     // Never two leaders: the standby started leading only after the leader had stopped.

@@ -112,12 +112,11 @@ describe('hostile labels on lifecycle images', () => {
 });
 
 describe('label size limit on whole images', () => {
-  it('refuses a label over 1 MiB with a typed error naming the limit, within a second', async () => {
+  // How fast the refusal comes is measured in bench/hostile-inputs.ts.
+  it('refuses a label over 1 MiB with a typed error naming the limit', async () => {
     const huge = JSON.stringify({ 'org.x': { '1.0.0': { api: '0.10', layerDiffID: diff, homepage: 'x'.repeat(maxLabelBytes) } } });
-    const started = performance.now();
     const error = await readBuildpackRecords(withLabels(base, { [labelKeys.buildpackLayers]: huge }), 's').catch((e: unknown) => e);
     expect(isAppError(error)).toBe(true);
     expect((error as Error).message).toMatch(new RegExp(`${labelKeys.buildpackLayers.replaceAll('.', '\\.')} is \\d+ bytes; packsmith reads at most ${maxLabelBytes}`));
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -70,12 +70,10 @@ async function layoutImage(options: { config: Buffer; layers?: number; manifestP
 }
 
 async function failure(run: () => Promise<unknown>): Promise<Error> {
-  const started = performance.now();
   const error = await run().then(
     () => new Error('expected a failure'),
     (e: unknown) => e as Error,
   );
-  expect(performance.now() - started).toBeLessThan(5000);
   expect(isAppError(error), String(error)).toBe(true);
   return error;
 }

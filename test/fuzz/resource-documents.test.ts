@@ -64,14 +64,13 @@ describe('parseResourceDocuments + validateResource on hostile input', () => {
     expect(outcomes.invalid).toBeGreaterThan(0);
   });
 
-  it('an alias bomb (billion laughs) is a document problem, found quickly', () => {
+  // How long these inputs take is measured in bench/hostile-inputs.ts; here: what comes out of them.
+  it('an alias bomb (billion laughs) is a document problem', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array.from({ length: 10 }, () => (i === 1 ? '*a' : `*l${i - 1}`)).join(',')}]`);
-    const started = performance.now();
     const { resources, problems } = parseResourceDocuments(`apiVersion: kpack.io/v1alpha2\nkind: Builder\n${levels.join('\n')}\n`, 'bomb.yaml');
     expect(resources).toEqual([]);
     expect(problems).toEqual([{ origin: 'bomb.yaml#1', message: expect.stringMatching(/^not valid YAML: .*alias/i) as unknown }]);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('an unresolved alias is a document problem, and later documents are still read', () => {
@@ -81,18 +80,17 @@ describe('parseResourceDocuments + validateResource on hostile input', () => {
     expect(resources.length).toBe(validResources.length);
   });
 
-  it('deep nesting, many documents and huge scalars end quickly without a throw', () => {
-    const inputs = [
-      `spec: ${'['.repeat(20_000)}${']'.repeat(20_000)}`,
-      `spec:\n${Array.from({ length: 2000 }, (_v, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n')} x`,
-      '---\n'.repeat(20_000),
-      `apiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: ${'n'.repeat(1 << 20)}}\nspec: {tag: ${'t'.repeat(1 << 20)}}`,
-      `kind: List\nitems:\n${'- {apiVersion: kpack.io/v1alpha2, kind: ClusterStore, metadata: {name: s}, spec: {sources: [{image: x}]}}\n'.repeat(5000)}`,
+  it('deep nesting, many documents and huge scalars give problems or resources, without a throw', () => {
+    const cases: Array<[string, { resources: number; problems: number; issues: number }]> = [
+      // Too deep for the YAML parser: one document problem each.
+      [`spec: ${'['.repeat(20_000)}${']'.repeat(20_000)}`, { resources: 0, problems: 1, issues: 0 }],
+      [`spec:\n${Array.from({ length: 2000 }, (_v, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n')} x`, { resources: 0, problems: 1, issues: 0 }],
+      // Empty documents are skipped.
+      ['---\n'.repeat(20_000), { resources: 0, problems: 0, issues: 0 }],
+      // A Builder with a megabyte name and tag: read, with two validation issues.
+      [`apiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: ${'n'.repeat(1 << 20)}}\nspec: {tag: ${'t'.repeat(1 << 20)}}`, { resources: 1, problems: 0, issues: 2 }],
+      [`kind: List\nitems:\n${'- {apiVersion: kpack.io/v1alpha2, kind: ClusterStore, metadata: {name: s}, spec: {sources: [{image: x}]}}\n'.repeat(5000)}`, { resources: 5000, problems: 0, issues: 0 }],
     ];
-    for (const text of inputs) {
-      const started = performance.now();
-      readAll(text);
-      expect(performance.now() - started, text.slice(0, 40)).toBeLessThan(10_000);
-    }
+    for (const [text, outcome] of cases) expect(readAll(text), text.slice(0, 40)).toEqual(outcome);
   }, 60_000);
 });

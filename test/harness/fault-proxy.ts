@@ -12,6 +12,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo, Socket } from 'node:net';
 import { Transform, type TransformCallback } from 'node:stream';
 import { seededRandom } from '../../src/oci/testing/index.ts';
+import { systemClock, type CancelTimer, type Clock } from '../../src/shared/index.ts';
 import { HarnessError } from './harness-error.ts';
 
 /** One kind of fault. Byte counts are body bytes (headers excluded). */
@@ -52,6 +53,8 @@ export interface FaultProxyOptions {
   activeForMs?: number;
   /** Faults are injected only into the first this many requests (default unbounded). */
   activeForRequests?: number;
+  /** Times stalls and the active window (default: the real clock); a manual clock lets a test release a stall by hand. */
+  clock?: Clock;
 }
 
 /** A request the proxy saw. */
@@ -95,7 +98,8 @@ interface ProxyState {
   injected: InjectedFault[];
   sockets: Set<Socket>;
   /** Stalled requests waiting to be forwarded; cleared on stop so no timer outlives the proxy. */
-  timers: Set<NodeJS.Timeout>;
+  timers: Set<CancelTimer>;
+  clock: Clock;
 }
 
 /** Starts the proxy on a free loopback port. */
@@ -103,13 +107,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const state: ProxyState = {
     options,
     random: seededRandom(options.seed ?? 1),
-    started: Date.now(),
+    started: (options.clock ?? systemClock).now(),
     matches: new Map(),
     hits: new Map(),
     requests: [],
     injected: [],
     sockets: new Set(),
     timers: new Set(),
+    clock: options.clock ?? systemClock,
   };
   const server = createServer((req, res) => handle(state, req, res));
   server.on('connection', (socket) => {
@@ -125,7 +130,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     injected: state.injected,
     summary: () => countKinds(state.injected),
     stop: () => {
-      for (const timer of state.timers) clearTimeout(timer);
+      for (const cancel of state.timers) cancel();
       return closeServer(server, state.sockets);
     },
   };
@@ -146,7 +151,7 @@ async function closeServer(server: Server, sockets: Set<Socket>): Promise<void> 
 function pickFault(state: ProxyState, method: string, path: string): FaultRule | undefined {
   const { options } = state;
   const active =
-    Date.now() - state.started < (options.activeForMs ?? 300_000) &&
+    state.clock.now() - state.started < (options.activeForMs ?? 300_000) &&
     state.injected.length < (options.maxFaults ?? 50) &&
     state.requests.length <= (options.activeForRequests ?? Number.POSITIVE_INFINITY);
   let chosen: FaultRule | undefined;
@@ -175,7 +180,7 @@ function handle(state: ProxyState, req: IncomingMessage, res: ServerResponse): v
   const record: ProxiedRequest = { index: state.requests.length, method, path, status: undefined };
   state.requests.push(record);
   const rule = pickFault(state, method, path);
-  if (rule) state.injected.push({ rule: rule.name, kind: rule.fault.kind, method, path, requestIndex: record.index, atMs: Date.now() - state.started });
+  if (rule) state.injected.push({ rule: rule.name, kind: rule.fault.kind, method, path, requestIndex: record.index, atMs: state.clock.now() - state.started });
   const fault = rule?.fault;
   if (fault?.kind === 'status') {
     answerStatus(req, res, record, fault);
@@ -185,12 +190,12 @@ function handle(state: ProxyState, req: IncomingMessage, res: ServerResponse): v
     forward(state, { req, res, record, fault });
     return;
   }
-  const timer = setTimeout(() => {
-    state.timers.delete(timer);
+  const cancel = state.clock.schedule(() => {
+    state.timers.delete(cancel);
     // The client may have given up during the stall (its idle timeout); then there is nothing to forward.
     if (!req.socket.destroyed) forward(state, { req, res, record, fault });
   }, fault.ms);
-  state.timers.add(timer);
+  state.timers.add(cancel);
 }
 
 function answerStatus(req: IncomingMessage, res: ServerResponse, record: ProxiedRequest, fault: Extract<Fault, { kind: 'status' }>): void {

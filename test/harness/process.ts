@@ -43,8 +43,8 @@ export interface ManagedProcess {
   readonly logFile: string;
   /** The log so far (for assertions and for failure messages). */
   log(): Promise<string>;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
-  stop(graceMs?: number): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited, with whether the SIGKILL was needed. */
+  stop(graceMs?: number): Promise<{ killed: boolean }>;
   /** True while the process has not exited. */
   alive(): boolean;
 }
@@ -92,11 +92,16 @@ export function startProcess(options: StartOptions): ManagedProcess {
     log: async () => readFile(options.logFile, 'utf8').catch(() => ''),
     alive: () => !exited,
     stop: async (graceMs = 5000) => {
-      if (exited) return;
+      if (exited) return { killed: false };
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      let killed = false;
+      const timer = setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, graceMs);
       await exit;
       clearTimeout(timer);
+      return { killed };
     },
   };
 }

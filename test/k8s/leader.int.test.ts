@@ -22,7 +22,8 @@ afterAll(async () => {
 function candidate(identity: string, events: string[]): { run: (s: AbortSignal) => Promise<void>; isLeader: () => boolean } {
   const elector = createLeaderElector({
     leases, namespace: 'leader-test', name: 'packsmith-controller', identity,
-    leaseDurationMs: 8_000, renewDeadlineMs: 6_000, retryPeriodMs: 300,
+    // A lease far longer than any wait below: a takeover within a wait comes from a release, never from expiry.
+    leaseDurationMs: 120_000, renewDeadlineMs: 6_000, retryPeriodMs: 300,
     onStartedLeading: () => events.push(`${identity} started`),
     onStoppedLeading: () => events.push(`${identity} stopped`),
   });
@@ -49,19 +50,30 @@ describe('leader election against the real apiserver', () => {
     const runB = b.run(stopB.signal);
     try {
       await waitUntil(() => Promise.resolve(a.isLeader() || b.isLeader()), { timeoutMs: 10_000, intervalMs: 50, describe: () => events.join(', ') });
-      // Several renew periods later there is still exactly one leader.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Several renewals (new renewTimes on the Lease) later there is still exactly one leader.
+      const renewals = new Set<string>();
+      await waitUntil(
+        async () => {
+          const renewTime = (await leases.read('leader-test', 'packsmith-controller'))?.renewTime;
+          if (renewTime !== undefined) renewals.add(renewTime);
+          return renewals.size >= 4;
+        },
+        { timeoutMs: 10_000, intervalMs: 50, describe: () => `${renewals.size} renewTimes seen; ${events.join(', ')}` },
+      );
       expect(Number(a.isLeader()) + Number(b.isLeader())).toBe(1);
+      expect(events.filter((e) => e.endsWith('started'))).toHaveLength(1);
       const [leader, standby, stopLeader, leaderRun] = a.isLeader() ? [a, b, stopA, runA] : [b, a, stopB, runB];
       const out = await kubectlOk(setup.kube, ['get', 'lease', '-n', 'leader-test', 'packsmith-controller', '-o', 'jsonpath={.spec.holderIdentity}']);
       expect(out).toBe(leader === a ? 'replica-a' : 'replica-b');
-      const releasedAt = Date.now();
+      const transitions = (await leases.read('leader-test', 'packsmith-controller'))?.leaseTransitions ?? 0;
       stopLeader.abort();
       await leaderRun;
       expect(leader.isLeader()).toBe(false);
+      // Released, not expired: the lease lasts 120 s, so only the release lets the standby in within this wait.
       await waitUntil(() => Promise.resolve(standby.isLeader()), { timeoutMs: 10_000, intervalMs: 50, describe: () => events.join(', ') });
-      // Released, not expired: the standby took over within a couple of retry periods, not the 8 s lease duration.
-      expect(Date.now() - releasedAt).toBeLessThan(4_000);
+      const taken = await leases.read('leader-test', 'packsmith-controller');
+      expect(taken?.holderIdentity).toBe(standby === a ? 'replica-a' : 'replica-b');
+      expect(taken?.leaseTransitions).toBe(transitions + 1);
       expect(events.filter((e) => e.endsWith('started'))).toHaveLength(2);
     } finally {
       stopA.abort();

@@ -146,8 +146,10 @@ describe('controller through API-server faults', () => {
         expect(next).not.toBe(latest);
         latest = next;
       }
-      // Keep writing a little longer: reconciles caused by label changes must not break the status.
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      // Keep writing a little longer: the label writes (and whatever reconciles they cause) must not break the status.
+      // Wait for 20 more of them.
+      const bumpsNow = bumps;
+      await world.until(() => Promise.resolve(bumps >= bumpsNow + 20), 60_000, 'more label writes');
     } finally {
       bumping = false;
       await bumper;
@@ -155,7 +157,9 @@ describe('controller through API-server faults', () => {
     expect(bumps).toBeGreaterThan(20);
     expect(await converged(1)).toBe(true);
     expect(await expectTagIsLatest()).toBe(latest);
-    // No error loop: once the writer stops, reconciles and errors settle.
+    // No error loop: once the writer stops, reconciles and errors settle. This is a quiet window, kept as a fixed wait on
+    // purpose: what it checks is that no event comes (the resync is 10 min, so any reconcile in it would be a loop),
+    // and no event marks "no more reconciles". First 2 s for the last label writes' reconciles to finish.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const [reconciles, errors] = [await sample('packsmith_reconciles_total{kind="Builder"'), await sample('packsmith_reconcile_errors_total')];
     await new Promise((resolve) => setTimeout(resolve, 6_000));
@@ -173,8 +177,11 @@ describe('controller through API-server faults', () => {
     await proxy.down();
     const cut = Date.now();
     await setOrder(['test/web', 'test/ruby']);
-    // The informers fail for a while (connections refused) before the apiserver is back.
-    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    // The informers fail for a while (connections refused) before the apiserver is back: wait until they have logged
+    // a dozen failed list/watch attempts (several informers, several backoff rounds).
+    const failedWatches = (): number => warnings.filter((w) => w.startsWith('list/watch failed')).length;
+    const failedBefore = failedWatches();
+    await world.until(() => Promise.resolve(failedWatches() >= failedBefore + 12), 60_000, 'the informers retrying list/watch');
     expect(await converged(2)).toBe(false);
     await proxy.up();
     const restored = Date.now();

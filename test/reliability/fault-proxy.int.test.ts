@@ -4,7 +4,8 @@
 // the given number of bytes, and requests without a fault pass through unchanged.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, stopAllRegistries, type RegistryHandle } from '../harness/index.ts';
+import { createManualClock } from '../../src/shared/testing/index.ts';
+import { startRegistry, stopAllRegistries, waitUntil, type RegistryHandle } from '../harness/index.ts';
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from '../harness/fault-proxy.ts';
 
 let registry: RegistryHandle;
@@ -103,11 +104,18 @@ describe('fault proxy', () => {
     });
   });
 
-  it('holds a stalled request for the given time', async () => {
-    await withProxy({ rules: [{ name: 'stall', fault: { kind: 'stall', ms: 600 } }] }, async (proxy) => {
-      const started = performance.now();
-      expect((await get(proxy, '/v2/')).status).toBe(200);
-      expect(performance.now() - started).toBeGreaterThanOrEqual(550);
+  it('holds a stalled request until the stall time has passed on its clock', async () => {
+    const clock = createManualClock();
+    await withProxy({ clock, rules: [{ name: 'stall', fault: { kind: 'stall', ms: 600 } }] }, async (proxy) => {
+      const answer = get(proxy, '/v2/');
+      await waitUntil(() => Promise.resolve(clock.pending === 1), { timeoutMs: 10_000, intervalMs: 10, describe: () => `${proxy.requests.length} requests seen` });
+      await clock.advance(599);
+      expect(clock.pending).toBe(1);
+      expect(proxy.requests[0]?.status).toBeUndefined();
+      await clock.advance(1);
+      expect(clock.pending).toBe(0);
+      expect((await answer).status).toBe(200);
+      expect(proxy.injected).toMatchObject([{ kind: 'stall', atMs: 0 }]);
     });
   });
 });

@@ -223,7 +223,6 @@ describe('registry client through injected faults', () => {
       rules: [{ name: 'first manifest stalls', method: /^GET$/, path: /\/manifests\//, nth: [1], fault: { kind: 'stall', ms: 3000 } }],
     });
     const transport = new RegistryTransport({ idleTimeoutMs: 1000 });
-    const started = performance.now();
     try {
       const pulled = await remoteImage(parseReference(`${proxy.host}/${repository}:src`), { transport });
       expect(await pulled.digest()).toBe(await image.digest());
@@ -232,8 +231,10 @@ describe('registry client through injected faults', () => {
       await proxy.stop();
     }
     expect(proxy.summary()).toEqual({ stall: 1 });
-    expect(proxy.requests.filter((r) => r.path.includes('/manifests/')).length).toBe(2);
-    expect(performance.now() - started).toBeLessThan(2900);
+    // The client gave up on the stalled request (no answer was sent to it) and the second one answered: the pull did
+    // not wait out the 3 s stall.
+    const manifestRequests = proxy.requests.filter((r) => r.path.includes('/manifests/'));
+    expect(manifestRequests.map((r) => r.status)).toEqual([undefined, 200]);
   });
 
   it('never accepts corrupted bytes: a flipped bit in a manifest is fetched again; one in a layer blob is a typed retryable error, and a fresh attempt succeeds', async () => {

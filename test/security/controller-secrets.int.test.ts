@@ -113,8 +113,18 @@ spec:
     const wrongMessages = await Promise.all(['wrong-config', 'wrong-basic'].map(async (name) => conditionOf((await getJson('builders.kpack.io', name, 'team')).status, 'UpToDate')?.message ?? ''));
     for (const message of wrongMessages) expect(message).toMatch(/401 Unauthorized/);
     const wrongMessage = wrongMessages.join(' | ').replaceAll('\n', ' ');
-    // Let a resync retry the failing builders, so their errors are logged more than once.
-    await new Promise((resolve) => setTimeout(resolve, 22_000));
+    // Let a resync (20 s) retry the failing builders, so their errors go through logs, events and metrics more than
+    // once: wait until the controller has counted two more Builder failures than now.
+    const builderFailures = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${await metricsPort()}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith('packsmith_reconcile_errors_total{') && line.includes('kind="Builder"'))
+        .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    };
+    const failuresBefore = await builderFailures();
+    expect(failuresBefore).toBeGreaterThanOrEqual(2);
+    await until(async () => (await builderFailures()) >= failuresBefore + 2, 90_000, 'the failing builders retried by a resync');
 
     const outputs: Record<string, string> = {
       'controller stdout+stderr': await running.log(),
