@@ -4,7 +4,7 @@
 // expected groups (exit 20 when none passes), and the builder's own `cnb/lifecycle/builder` runs
 // the selected buildpacks' bin/build, whose launch.toml files become the app's processes.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.ts';
@@ -91,6 +91,12 @@ describe('the built sample builder, unpacked by umoci', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const readme = await readFile(cnb('lifecycle', 'README'), 'utf8');
     expect(readme).toContain(`lifecycle ${version.stdout.trim()} binary`);
+  });
+
+  it('carries the launcher provisioned beside the lifecycle, so the exporter can use it', async () => {
+    const launcher = await readFile(cnb('lifecycle', 'launcher'));
+    expect(launcher.equals(await readFile(join(dirname(lifecycleBin()), 'launcher')))).toBe(true);
+    expect(await readFile(cnb('lifecycle', 'README'), 'utf8')).toContain('cnb/lifecycle/launcher');
   });
 });
 
