@@ -9,15 +9,18 @@
 #    Installed with apt-get when missing; that needs root.
 # 2. Go-built tools, each from a small committed Go module under test/tools/ whose go.mod and
 #    go.sum pin every dependency (test/tools/README.md has the versions and how to bump them):
-#      lifecycle, launcher      test/tools/lifecycle   github.com/buildpacks/lifecycle/cmd/{lifecycle,launcher}
+#      lifecycle                test/tools/lifecycle   github.com/buildpacks/lifecycle/cmd/lifecycle
+#      launcher                 test/tools/lifecycle   github.com/buildpacks/lifecycle/cmd/launcher
 #      pack                     test/tools/pack        github.com/buildpacks/pack/cmd/pack
 #      kube-apiserver, kubectl  test/tools/kube        k8s.io/kubernetes/cmd/{kube-apiserver,kubectl}
 #      etcd                     test/tools/etcd        go.etcd.io/etcd/server/v3/etcdmain
 #    Each is compiled once into $CACHE/tools/<name>-<version>/ and marked finished only when the
 #    build succeeded, so an interrupted build is redone on the next run; changing the module
 #    (go.mod, go.sum, sources) also triggers a rebuild. Build logs stay in $CACHE/logs/.
-#    The lifecycle group is built with CGO_ENABLED=0: its binaries (the launcher above all) are
-#    copied into images and root filesystems whose C library is not the host's.
+#    The launcher is its own group (same module, own directory) built with CGO_ENABLED=0: the
+#    exporter copies it into app images whose C library is not the host's. Keeping it out of the
+#    lifecycle group leaves that group's fingerprint as it was, so a checkout with an older copy
+#    of this script sharing the cache neither rebuilds the lifecycle nor removes the launcher.
 # 3. A minimal Debian root filesystem for the real-OS tests (test/realos/):
 #      debootstrap --variant=minbase bookworm $CACHE/rootfs/debian-bookworm-minbase <mirror>
 #    from the Debian mirror apt uses here (the first bookworm entry in /etc/apt/sources.list*).
@@ -134,14 +137,19 @@ install_packages() {
 # ldflags and a hash of the module's files); a missing marker or a different fingerprint means
 # "build again".
 
-TOOL_GROUPS=(lifecycle pack kube etcd)
+TOOL_GROUPS=(lifecycle launcher pack kube etcd)
 
-group_module_dir() { echo "$TOOLS_SRC/$1"; }
+group_module_dir() {
+  case $1 in
+    launcher) echo "$TOOLS_SRC/lifecycle" ;;
+    *) echo "$TOOLS_SRC/$1" ;;
+  esac
+}
 
 # The upstream module whose version names the group.
 group_pinned_module() {
   case $1 in
-    lifecycle) echo github.com/buildpacks/lifecycle ;;
+    lifecycle | launcher) echo github.com/buildpacks/lifecycle ;;
     pack) echo github.com/buildpacks/pack ;;
     kube) echo k8s.io/kubernetes ;;
     etcd) echo go.etcd.io/etcd/server/v3 ;;
@@ -150,7 +158,8 @@ group_pinned_module() {
 
 group_packages() {
   case $1 in
-    lifecycle) echo github.com/buildpacks/lifecycle/cmd/lifecycle github.com/buildpacks/lifecycle/cmd/launcher ;;
+    lifecycle) echo github.com/buildpacks/lifecycle/cmd/lifecycle ;;
+    launcher) echo github.com/buildpacks/lifecycle/cmd/launcher ;;
     pack) echo github.com/buildpacks/pack/cmd/pack ;;
     kube) echo k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl ;;
     etcd) echo . ;; # the module's own main package; the binary takes the module's last path element
@@ -159,7 +168,6 @@ group_packages() {
 
 group_binaries() {
   case $1 in
-    lifecycle) echo lifecycle launcher ;;
     kube) echo kube-apiserver kubectl ;;
     *) echo "$1" ;;
   esac
@@ -184,7 +192,7 @@ group_ldflags() {
   local v flags="-s -w" major minor x
   v=$(group_version "$1")
   case $1 in
-    lifecycle) flags+=" -X github.com/buildpacks/lifecycle/cmd.Version=${v#v}" ;;
+    lifecycle | launcher) flags+=" -X github.com/buildpacks/lifecycle/cmd.Version=${v#v}" ;;
     pack) flags+=" -X github.com/buildpacks/pack.Version=${v#v}" ;;
     kube)
       major=${v#v}
@@ -205,7 +213,7 @@ group_ldflags() {
 # Extra build environment of a group (empty for most).
 group_env() {
   case $1 in
-    lifecycle) echo CGO_ENABLED=0 ;;
+    launcher) echo CGO_ENABLED=0 ;;
   esac
 }
 
@@ -215,10 +223,10 @@ group_fingerprint() {
   sources=$(cd "$dir" && find . -type f \( -name go.mod -o -name go.sum -o -name '*.go' \) -print0 |
     LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
   fp="recipe=$RECIPE_REVISION version=$(group_version "$1") sources=$sources ldflags=$(group_ldflags "$1" | sha256sum | cut -c1-8)"
-  # Only groups with an extra environment or more than one package name them, so the other
-  # groups keep their fingerprints (and are not rebuilt) when this was introduced.
+  # Only groups with an extra environment name it, so the others keep the fingerprints they had
+  # before this existed (and are not rebuilt).
   env=$(group_env "$1")
-  [[ -z $env ]] || fp+=" env=$env packages=$(group_packages "$1" | sha256sum | cut -c1-8)"
+  [[ -z $env ]] || fp+=" env=$env"
   echo "$fp"
 }
 
