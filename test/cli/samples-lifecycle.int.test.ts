@@ -23,6 +23,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 let root = '';
+let buildOutput = '';
 let bundle: UnpackedBundle;
 const samples = (): string => join(root, 'samples');
 const cnb = (...parts: string[]): string => join(bundle.rootfs, 'cnb', ...parts);
@@ -33,6 +34,7 @@ beforeAll(async () => {
   if (written.code !== 0) throw new Error(`packsmith samples failed: ${written.err}`);
   const built = await cli('build', '-f', samples());
   if (built.code !== 0) throw new Error(`packsmith build failed: ${built.out}${built.err}`);
+  buildOutput = built.out + built.err;
   bundle = await umociUnpack({ layout: join(samples(), 'out', 'builder'), tag: 'builder-samples-web' });
 }, 300_000);
 
@@ -97,6 +99,14 @@ describe('the built sample builder, unpacked by umoci', () => {
     const launcher = await readFile(cnb('lifecycle', 'launcher'));
     expect(launcher.equals(await readFile(join(dirname(lifecycleBin()), 'launcher')))).toBe(true);
     expect(await readFile(cnb('lifecycle', 'README'), 'utf8')).toContain('cnb/lifecycle/launcher');
+  });
+});
+
+describe('the run image of a builder in a layout', () => {
+  it('is the layout copy, with a warning that the lifecycle cannot pull it (the sample stack is only a layout)', async () => {
+    expect(buildOutput).toMatch(/warning: the run image oci:\S+@sha256:[0-9a-f]{64} is a local layout, which the lifecycle cannot pull/);
+    const runToml = await readFile(cnb('run.toml'), 'utf8');
+    expect(runToml).toMatch(/image = "oci:\S+@sha256:[0-9a-f]{64}"/);
   });
 });
 
