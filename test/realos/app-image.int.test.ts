@@ -37,6 +37,7 @@ const at = {
   web: '',
   procfile: '',
   legacy: '',
+  distro: '',
   lifecycle: '',
   builders: '',
 };
@@ -78,6 +79,23 @@ async function publish(image: Image, repository: string): Promise<string> {
 }
 
 // Buildpack API 0.7: stacks instead of targets, the layers directory as $1, a string command.
+// Buildpack API 0.10 with a target that names a distribution: packsmith checks it against the
+// build image's labels, and the detector against the run image's target in analyzed.toml (os,
+// arch and the io.buildpacks.base.distro.* labels). One naming another distribution would be
+// refused when the builder is made, as pack does, so only the matching one is in the builder.
+function distroBuildpack(distro: { name: string; version: string }): BuildpackTree {
+  const id = `test/distro-${distro.name}`;
+  return {
+    descriptor: { api: '0.10', buildpack: { id, version: '1.0.0' }, targets: [{ os: 'linux', arch: 'amd64', distros: [distro] }] },
+    files: {
+      'bin/detect': { content: `#!/bin/sh\n# ${id}: passes when the app has distro.txt\n[ -f distro.txt ] || exit 100\n` },
+      'bin/build': {
+        content: `#!/bin/sh\nset -eu\nprintf '[[processes]]\\ntype = "distro"\\ncommand = ["cat", "distro.txt"]\\ndefault = true\\n' > "$CNB_LAYERS_DIR/launch.toml"\n`,
+      },
+    },
+  };
+}
+
 const legacy: BuildpackTree = {
   descriptor: {
     api: '0.7',
@@ -111,6 +129,7 @@ spec:
   - image: ${at.web}
   - image: ${at.procfile}
   - image: ${at.legacy}
+  - image: ${at.distro}
 ---
 apiVersion: kpack.io/v1alpha2
 kind: ClusterStack
@@ -136,6 +155,7 @@ spec:
   - group: [{id: samples/web, version: 0.1.0}]
   - group: [{id: samples/procfile}]
   - group: [{id: test/legacy}]
+  - group: [{id: test/distro-debian}]
 ---
 apiVersion: kpack.io/v1alpha2
 kind: Builder
@@ -172,6 +192,8 @@ image = "${at.web}"
 image = "${at.procfile}"
 [[buildpacks]]
 image = "${at.legacy}"
+[[buildpacks]]
+image = "${at.distro}"
 
 [[order]]
 [[order.group]]
@@ -183,6 +205,9 @@ id = "samples/procfile"
 [[order]]
 [[order.group]]
 id = "test/legacy"
+[[order]]
+[[order.group]]
+id = "test/distro-debian"
 
 [stack]
 id = "${stackId}"
@@ -231,6 +256,7 @@ beforeAll(async () => {
   at.web = await publishLayout(join(images, 'web-buildpackage'), '0.1.0', 'store/web');
   at.procfile = await publishLayout(join(images, 'procfile-buildpackage'), '0.1.0', 'store/procfile');
   at.legacy = await publish(await createBuildpackage([legacy]), 'store/legacy');
+  at.distro = await publish(await createBuildpackage([distroBuildpack({ name: 'debian', version: '12' })]), 'store/distro-debian');
   at.lifecycle = await publishLayout(join(images, 'lifecycle'), lifecycleTag, 'lifecycle');
   at.builders = `${registry.host}/builders/realos`;
   await mkdir(join(work, 'resources'));
@@ -269,6 +295,7 @@ const apps = {
   },
   procfile: { Procfile: 'web: echo "Hello from a Procfile on Debian"\n' },
   legacy: { 'legacy.txt': 'Hello from a Buildpack API 0.7 buildpack\n' },
+  distro: { 'distro.txt': 'Hello from a buildpack whose target names Debian 12\n' },
 };
 
 /**
@@ -445,6 +472,18 @@ describe('a packsmith builder on a Debian stack, run by the real lifecycle', () 
     expect(run.output).toContain('Hello from a Buildpack API 0.7 buildpack');
   }, 600_000);
 
+  it("runs a buildpack whose target names the run image's distribution (Debian 12)", async () => {
+    const image = `${registry.host}/apps/distro:latest`;
+    const outcome = await buildApp(builder, apps.distro, image);
+    outcomes.set('distro', outcome);
+    expect(outcome.code, outcome.log).toBe(0);
+    expect(outcome.group.map((g) => `${g.id}@${g.version}`)).toEqual(['test/distro-debian@1.0.0']);
+    const run = await runApp(image, 'distro');
+    unpacked.push(run.image);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('Hello from a buildpack whose target names Debian 12');
+  }, 600_000);
+
   describe('a builder written to an oci: layout from the same registry stack', () => {
     let layoutBuilder: UnpackedImage;
 
@@ -484,7 +523,7 @@ describe('a packsmith builder on a Debian stack, run by the real lifecycle', () 
       unpacked.push(packBuilder);
     }, 600_000);
 
-    for (const name of ['both', 'procfile', 'legacy'] as const) {
+    for (const name of ['both', 'procfile', 'legacy', 'distro'] as const) {
       it(`detects the same group and gives the same process types for the ${name} app`, async () => {
         const image = `${registry.host}/apps/${name}-by-pack:latest`;
         const outcome = await buildApp(packBuilder, apps[name], image);
