@@ -3,11 +3,13 @@
 // and io.buildpacks.base.* labels) and pushed to a real docker-registry with Basic auth.
 // `packsmith build -f` makes a builder from them, the sample buildpackages of `packsmith samples`
 // (a meta-buildpack with an optional member, Buildpack API 0.10 with targets), a Buildpack API
-// 0.7 buildpack that names the stack, and the samples' lifecycle image (the real lifecycle and
-// its launcher). The builder is pulled and unpacked as root, and the REAL lifecycle phases
-// analyzer, detector, restorer, builder and exporter run inside it (chroot, private mount and
-// pid namespaces, uid/gid 1000, the builder's Env and WorkingDir, Platform API 0.14); the
-// exporter pushes the app image, which is pulled, unpacked and run through its launcher.
+// 0.7 buildpack that names the stack, a 0.10 one whose target names Debian 12, and the samples'
+// lifecycle image (the real lifecycle and its launcher); a second Builder goes to an oci: layout
+// and must name the stack's registry run image. Each builder is pulled and unpacked as root,
+// and the REAL lifecycle phases analyzer, detector, restorer, builder and exporter run inside it
+// (chroot, private mount and pid namespaces, uid/gid 1000, the builder's Env and WorkingDir,
+// Platform API 0.14); the exporter pushes the app image, which is pulled, unpacked and run
+// through its launcher.
 // A second build of a changed app reuses layers of the first image, and `pack builder create`
 // on the same inputs gives a builder that detects the same groups and the same process types.
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
