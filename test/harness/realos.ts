@@ -168,20 +168,26 @@ async function applyLayer(rootfs: string, blob: string): Promise<void> {
  */
 export async function pullAndUnpack(reference: string, flags: readonly string[]): Promise<UnpackedImage> {
   const dir = await scratchDir('realos-image');
-  await chmod(dir, 0o755);
-  const layout = join(dir, 'layout');
-  await skopeoCopy({ src: reference, dest: `oci:${layout}:image`, flags });
-  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
-  const manifestDigest = index.manifests[0]?.digest;
-  if (!manifestDigest) throw new HarnessError(`${reference}: the pulled layout has no manifest`);
-  const manifest = JSON.parse(await readFile(blobPath(layout, manifestDigest), 'utf8')) as LayoutManifest;
-  const rootfs = join(dir, 'rootfs');
-  await mkdir(rootfs, { mode: 0o755 });
-  for (const layer of manifest.layers) await applyLayer(rootfs, blobPath(layout, layer.digest));
-  const config = (JSON.parse(await readFile(blobPath(layout, manifest.config.digest), 'utf8')) as { config?: UnpackedImage['config'] }).config ?? {};
-  // The layer blobs are not needed once unpacked; the images are a few hundred MB.
-  await rm(layout, { recursive: true, force: true });
-  return { dir, rootfs, config };
+  try {
+    await chmod(dir, 0o755);
+    const layout = join(dir, 'layout');
+    await skopeoCopy({ src: reference, dest: `oci:${layout}:image`, flags });
+    const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+    const manifestDigest = index.manifests[0]?.digest;
+    if (!manifestDigest) throw new HarnessError(`${reference}: the pulled layout has no manifest`);
+    const manifest = JSON.parse(await readFile(blobPath(layout, manifestDigest), 'utf8')) as LayoutManifest;
+    const rootfs = join(dir, 'rootfs');
+    await mkdir(rootfs, { mode: 0o755 });
+    for (const layer of manifest.layers) await applyLayer(rootfs, blobPath(layout, layer.digest));
+    const config = (JSON.parse(await readFile(blobPath(layout, manifest.config.digest), 'utf8')) as { config?: UnpackedImage['config'] }).config ?? {};
+    // The layer blobs are not needed once unpacked; the images are a few hundred MB.
+    await rm(layout, { recursive: true, force: true });
+    return { dir, rootfs, config };
+  } catch (error) {
+    // The caller never sees the directory, so nobody else would remove it.
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Puts a file into an unpacked root filesystem (e.g. a CA certificate), owned by root, mode 0644. */
