@@ -4,21 +4,34 @@
 #   scripts/provision.sh           install what is missing (idempotent; seconds when nothing is)
 #   scripts/provision.sh --check   only report what is missing (on stdout); exit 1 if anything is
 #
-# 1. Debian packages: docker-registry, skopeo, umoci, openssl and util-linux (setpriv, flock).
+# 1. Debian packages: docker-registry, skopeo, umoci, openssl, util-linux (setpriv, flock, unshare)
+#    and debootstrap.
 #    Installed with apt-get when missing; that needs root.
 # 2. Go-built tools, each from a small committed Go module under test/tools/ whose go.mod and
 #    go.sum pin every dependency (test/tools/README.md has the versions and how to bump them):
 #      lifecycle                test/tools/lifecycle   github.com/buildpacks/lifecycle/cmd/lifecycle
+#      launcher                 test/tools/lifecycle   github.com/buildpacks/lifecycle/cmd/launcher
 #      pack                     test/tools/pack        github.com/buildpacks/pack/cmd/pack
 #      kube-apiserver, kubectl  test/tools/kube        k8s.io/kubernetes/cmd/{kube-apiserver,kubectl}
 #      etcd                     test/tools/etcd        go.etcd.io/etcd/server/v3/etcdmain
 #    Each is compiled once into $CACHE/tools/<name>-<version>/ and marked finished only when the
 #    build succeeded, so an interrupted build is redone on the next run; changing the module
 #    (go.mod, go.sum, sources) also triggers a rebuild. Build logs stay in $CACHE/logs/.
+#    The launcher is its own group (same module, own directory) built with CGO_ENABLED=0: the
+#    exporter copies it into app images whose C library is not the host's. Keeping it out of the
+#    lifecycle group leaves that group's fingerprint as it was, so a checkout with an older copy
+#    of this script sharing the cache neither rebuilds the lifecycle nor removes the launcher.
+# 3. A minimal Debian root filesystem for the real-OS tests (test/realos/):
+#      debootstrap --variant=minbase bookworm $CACHE/rootfs/debian-bookworm-minbase <mirror>
+#    from the Debian mirror apt uses here (the first bookworm entry in /etc/apt/sources.list*).
+#    Needs root and the debootstrap package (installed when missing). Built into a .partial
+#    directory and marked finished only on success, like the Go tools; bump ROOTFS_REVISION
+#    when the recipe changes. Without root it is reported missing and skipped, not fatal.
 #
 # Locations (fixed; in install mode nothing is printed on stdout and there is nothing to eval):
 #   CACHE = ${XDG_CACHE_HOME:-$HOME/.cache}/packsmith
-#   BIN   = $CACHE/bin      symlinks: lifecycle pack kube-apiserver kubectl etcd
+#   BIN   = $CACHE/bin      symlinks: lifecycle launcher pack kube-apiserver kubectl etcd
+#   ROOTFS = $CACHE/rootfs/debian-bookworm-minbase
 #
 # Permissions: everything from $CACHE down is made 0755 (directories and binaries), so any user
 # who can reach $CACHE can run the tools. This script does NOT change $HOME or ~/.cache. When
@@ -34,7 +47,12 @@ set -euo pipefail
 # Bump when the build recipe below changes, to force a rebuild of every Go tool.
 RECIPE_REVISION=2
 
-DEB_PACKAGES=(docker-registry skopeo umoci openssl util-linux)
+# Bump when the root filesystem recipe (debootstrap arguments, post-processing) changes.
+ROOTFS_REVISION=1
+ROOTFS_SUITE=bookworm
+ROOTFS_VARIANT=minbase
+
+DEB_PACKAGES=(docker-registry skopeo umoci openssl util-linux debootstrap)
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS_SRC="$REPO_ROOT/test/tools"
@@ -43,6 +61,7 @@ CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/packsmith"
 TOOLS_DIR="$CACHE_ROOT/tools"
 LOG_DIR="$CACHE_ROOT/logs"
 BIN_DIR="$CACHE_ROOT/bin"
+ROOTFS_DIR="$CACHE_ROOT/rootfs/debian-$ROOTFS_SUITE-$ROOTFS_VARIANT"
 
 # The machines have 2 cores; two package builds at a time also keeps the memory use of the
 # Kubernetes link step within bounds.
@@ -81,7 +100,7 @@ missing_packages() {
   local p
   if ! command -v dpkg >/dev/null 2>&1; then
     # Not a Debian system: look for the commands themselves.
-    local -A cmd=([docker-registry]=docker-registry [skopeo]=skopeo [umoci]=umoci [openssl]=openssl [util-linux]=setpriv)
+    local -A cmd=([docker-registry]=docker-registry [skopeo]=skopeo [umoci]=umoci [openssl]=openssl [util-linux]=setpriv [debootstrap]=debootstrap)
     for p in "${DEB_PACKAGES[@]}"; do command -v "${cmd[$p]}" >/dev/null 2>&1 || echo "$p"; done
     return 0
   fi
@@ -118,14 +137,19 @@ install_packages() {
 # ldflags and a hash of the module's files); a missing marker or a different fingerprint means
 # "build again".
 
-TOOL_GROUPS=(lifecycle pack kube etcd)
+TOOL_GROUPS=(lifecycle launcher pack kube etcd)
 
-group_module_dir() { echo "$TOOLS_SRC/$1"; }
+group_module_dir() {
+  case $1 in
+    launcher) echo "$TOOLS_SRC/lifecycle" ;;
+    *) echo "$TOOLS_SRC/$1" ;;
+  esac
+}
 
 # The upstream module whose version names the group.
 group_pinned_module() {
   case $1 in
-    lifecycle) echo github.com/buildpacks/lifecycle ;;
+    lifecycle | launcher) echo github.com/buildpacks/lifecycle ;;
     pack) echo github.com/buildpacks/pack ;;
     kube) echo k8s.io/kubernetes ;;
     etcd) echo go.etcd.io/etcd/server/v3 ;;
@@ -135,6 +159,7 @@ group_pinned_module() {
 group_packages() {
   case $1 in
     lifecycle) echo github.com/buildpacks/lifecycle/cmd/lifecycle ;;
+    launcher) echo github.com/buildpacks/lifecycle/cmd/launcher ;;
     pack) echo github.com/buildpacks/pack/cmd/pack ;;
     kube) echo k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl ;;
     etcd) echo . ;; # the module's own main package; the binary takes the module's last path element
@@ -167,7 +192,7 @@ group_ldflags() {
   local v flags="-s -w" major minor x
   v=$(group_version "$1")
   case $1 in
-    lifecycle) flags+=" -X github.com/buildpacks/lifecycle/cmd.Version=${v#v}" ;;
+    lifecycle | launcher) flags+=" -X github.com/buildpacks/lifecycle/cmd.Version=${v#v}" ;;
     pack) flags+=" -X github.com/buildpacks/pack.Version=${v#v}" ;;
     kube)
       major=${v#v}
@@ -185,12 +210,24 @@ group_ldflags() {
   echo "$flags"
 }
 
+# Extra build environment of a group (empty for most).
+group_env() {
+  case $1 in
+    launcher) echo CGO_ENABLED=0 ;;
+  esac
+}
+
 group_fingerprint() {
-  local dir sources
+  local dir sources fp env
   dir=$(group_module_dir "$1")
   sources=$(cd "$dir" && find . -type f \( -name go.mod -o -name go.sum -o -name '*.go' \) -print0 |
     LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-  echo "recipe=$RECIPE_REVISION version=$(group_version "$1") sources=$sources ldflags=$(group_ldflags "$1" | sha256sum | cut -c1-8)"
+  fp="recipe=$RECIPE_REVISION version=$(group_version "$1") sources=$sources ldflags=$(group_ldflags "$1" | sha256sum | cut -c1-8)"
+  # Only groups with an extra environment name it, so the others keep the fingerprints they had
+  # before this existed (and are not rebuilt).
+  env=$(group_env "$1")
+  [[ -z $env ]] || fp+=" env=$env"
+  echo "$fp"
 }
 
 group_dir() { echo "$TOOLS_DIR/$1-$(group_version "$1")"; }
@@ -203,7 +240,7 @@ group_ready() {
 }
 
 build_group() {
-  local g=$1 version dir tmp log_file started elapsed pkgs
+  local g=$1 version dir tmp log_file started elapsed pkgs env
   version=$(group_version "$g")
   dir=$(group_dir "$g")
   log_file="$LOG_DIR/$g-$version.log"
@@ -215,10 +252,11 @@ build_group() {
   rm -rf "$tmp"
   mkdir -p "$tmp"
   read -ra pkgs <<<"$(group_packages "$g")"
+  read -ra env <<<"$(group_env "$g")"
   started=$SECONDS
   if ! {
-    echo "# $(date -u +%FT%TZ) building $g $version with $(go version)"
-    go -C "$(group_module_dir "$g")" build -p "$GO_BUILD_PARALLELISM" -trimpath -buildvcs=false \
+    echo "# $(date -u +%FT%TZ) building $g $version with $(go version) ${env[*]}"
+    env "${env[@]}" go -C "$(group_module_dir "$g")" build -p "$GO_BUILD_PARALLELISM" -trimpath -buildvcs=false \
       -mod=readonly -ldflags "$(group_ldflags "$g")" -o "$tmp/" "${pkgs[@]}"
   } >"$log_file" 2>&1; then
     echo "----- last lines of $log_file -----" >&2
@@ -285,6 +323,72 @@ report_unprivileged_access() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Debian root filesystem
+#
+# One directory, $ROOTFS_DIR, made by debootstrap and never changed afterwards: the tests copy or
+# overlay it, they do not write into it. Its marker sits beside it ($ROOTFS_DIR.complete), not in
+# it, so the tree holds only what debootstrap wrote.
+
+# The first mirror apt uses here for the suite (deb822 .sources or one-line .list files).
+debian_mirror() {
+  local f
+  for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [[ -f $f ]] || continue
+    awk -v suite="$ROOTFS_SUITE" '
+      /^[[:space:]]*#/ { next }
+      # one-line form: deb [options] URI SUITE COMPONENTS
+      $1 == "deb" { i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i + 1) == suite) { print $i; exit } next }
+      # deb822 form: one stanza per blank-line-separated block
+      /^[[:space:]]*$/ { if (uri != "" && has) { print uri; exit } uri = ""; has = 0; next }
+      $1 == "URIs:" { uri = $2 }
+      $1 == "Suites:" { for (j = 2; j <= NF; j++) if ($j == suite) has = 1 }
+      END { if (uri != "" && has) print uri }
+    ' "$f" | head -n1
+  done | head -n1
+}
+
+rootfs_fingerprint() {
+  echo "rootfs=$ROOTFS_REVISION suite=$ROOTFS_SUITE variant=$ROOTFS_VARIANT arch=$(dpkg --print-architecture 2>/dev/null || uname -m)"
+}
+
+rootfs_ready() {
+  [[ -f $ROOTFS_DIR.complete && $(head -n1 "$ROOTFS_DIR.complete") == "$(rootfs_fingerprint)" && -x $ROOTFS_DIR/bin/sh ]]
+}
+
+build_rootfs() {
+  local mirror tmp log_file started elapsed
+  mirror=$(debian_mirror)
+  [[ -n $mirror ]] || mirror=http://deb.debian.org/debian
+  log_file="$LOG_DIR/rootfs-debian-$ROOTFS_SUITE-$ROOTFS_VARIANT.log"
+  tmp="$ROOTFS_DIR.partial"
+  log "building the Debian $ROOTFS_SUITE $ROOTFS_VARIANT root filesystem from $mirror (first time only, a few minutes)…"
+  rm -rf "$tmp" "$ROOTFS_DIR.complete"
+  mkdir -p "$(dirname "$ROOTFS_DIR")"
+  started=$SECONDS
+  if ! {
+    echo "# $(date -u +%FT%TZ) debootstrap --variant=$ROOTFS_VARIANT $ROOTFS_SUITE $tmp $mirror"
+    debootstrap --variant="$ROOTFS_VARIANT" "$ROOTFS_SUITE" "$tmp" "$mirror" &&
+      # Downloaded packages and package lists are not part of an OS base; they only make every
+      # layer made from it bigger.
+      rm -rf "$tmp"/var/cache/apt/archives/*.deb "$tmp"/var/lib/apt/lists/* "$tmp"/var/log/bootstrap.log
+  } >"$log_file" 2>&1; then
+    echo "----- last lines of $log_file -----" >&2
+    tail -n 40 "$log_file" >&2
+    die "building the root filesystem failed (full log: $log_file)"
+  fi
+  elapsed=$((SECONDS - started))
+  chmod 755 "$tmp"
+  if [[ -e $ROOTFS_DIR ]]; then mv "$ROOTFS_DIR" "$ROOTFS_DIR.old"; fi
+  mv "$tmp" "$ROOTFS_DIR"
+  rm -rf "$ROOTFS_DIR.old"
+  {
+    rootfs_fingerprint
+    echo "built $(date -u +%FT%TZ) in ${elapsed}s from $mirror"
+  } >"$ROOTFS_DIR.complete"
+  log "built the root filesystem in ${elapsed}s"
+}
+
+# ---------------------------------------------------------------------------------------------
 
 # The whole run is one function, so bash has read all of it before anything executes: editing or
 # checking out this file during a long build cannot change what the running script does.
@@ -310,7 +414,11 @@ main() {
         absent=1
       fi
     done
-    ((absent)) || echo "all test tools present in $BIN_DIR"
+    if ! rootfs_ready; then
+      echo "missing: Debian $ROOTFS_SUITE $ROOTFS_VARIANT root filesystem (no finished build in $ROOTFS_DIR)"
+      absent=1
+    fi
+    ((absent)) || echo "all test tools present in $BIN_DIR (root filesystem in $ROOTFS_DIR)"
     exit "$absent"
   fi
 
@@ -333,7 +441,17 @@ main() {
     prune_group "$g"
   done
 
+  if rootfs_ready; then
+    :
+  elif [[ $(id -u) == 0 ]]; then
+    build_rootfs
+  else
+    # Only the real-OS tests need it, and they need root anyway.
+    log "note: not root, so the Debian root filesystem for test/realos is not built; run this script as root"
+  fi
+
   chmod 755 "$CACHE_ROOT" "$TOOLS_DIR" "$LOG_DIR" "$BIN_DIR"
+  [[ ! -d $ROOTFS_DIR ]] || chmod 755 "$(dirname "$ROOTFS_DIR")" "$ROOTFS_DIR"
   for g in "${TOOL_GROUPS[@]}"; do chmod 755 "$(group_dir "$g")"; done
 
   report_unprivileged_access

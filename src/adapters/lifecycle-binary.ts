@@ -2,13 +2,15 @@
  * Finds the CNB lifecycle binary on this machine for the sample lifecycle image: `PACKSMITH_LIFECYCLE`
  * when set (then it must work), else `lifecycle` in packsmith's tools cache
  * (`${XDG_CACHE_HOME:-$HOME/.cache}/packsmith/bin`, where scripts/provision.sh puts it), else on
- * `PATH`. A candidate counts only when `lifecycle -version` prints a version.
+ * `PATH`. A candidate counts only when `lifecycle -version` prints a version. The CNB launcher is
+ * looked for beside the binary (as named, then where its links lead: the provisioned `bin/launcher`
+ * sits next to `bin/lifecycle`); it is optional, since detect and build work without it.
  */
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { access, constants, realpath, stat } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
-import type { LifecycleBinary } from '../app/index.ts';
+import { delimiter, dirname, join } from 'node:path';
+import type { BinaryFile, LifecycleBinary } from '../app/index.ts';
 import { ValidationError, messageOf } from '../shared/index.ts';
 
 /** The outcome of a search: the binary, if any, and why other candidates were passed over. */
@@ -47,7 +49,19 @@ function reportedVersion(path: string): Promise<{ version: string } | { problem:
   });
 }
 
-/** Checks one candidate: the binary, or the reason it does not count. */
+// An executable `launcher` in the directory of the lifecycle as named, else in its real directory.
+async function launcherBeside(path: string, real: string): Promise<BinaryFile | undefined> {
+  for (const dir of new Set([dirname(path), dirname(real)])) {
+    const candidate = join(dir, 'launcher');
+    if (!(await isExecutableFile(candidate))) continue;
+    const target = await realpath(candidate);
+    const { size } = await stat(target);
+    return { path: candidate, size, open: (io) => Promise.resolve(createReadStream(target, { signal: io.signal })) };
+  }
+  return undefined;
+}
+
+/** Checks one candidate: the binary (with the launcher beside it, if any), or the reason it does not count. */
 export async function probeLifecycleBinary(path: string): Promise<LifecycleBinary | string> {
   if (!(await isExecutableFile(path))) return `${path} is not an executable file`;
   try {
@@ -55,7 +69,14 @@ export async function probeLifecycleBinary(path: string): Promise<LifecycleBinar
     const reported = await reportedVersion(real);
     if ('problem' in reported) return `${path} ${reported.problem}`;
     const { size } = await stat(real);
-    return { path, version: reported.version, size, open: (io) => Promise.resolve(createReadStream(real, { signal: io.signal })) };
+    const launcher = await launcherBeside(path, real);
+    return {
+      path,
+      version: reported.version,
+      size,
+      open: (io) => Promise.resolve(createReadStream(real, { signal: io.signal })),
+      ...(launcher ? { launcher } : {}),
+    };
   } catch (error) {
     return `${path}: ${messageOf(error)}`;
   }

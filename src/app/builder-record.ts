@@ -12,7 +12,11 @@ export interface BuilderRecord {
   builderMetadata: BuilderBuildpack[];
   /** The resolved order: concrete versions, `optional` kept. */
   order: OrderEntry[];
-  /** `runImage` is the relocated run image `<tag>-run-image@<digest>`; `id` the stack id. */
+  /**
+   * `runImage` is the run image the builder names: the relocated copy `<tag>-run-image@<digest>`,
+   * or, for a builder in a local layout, the stack's registry run image (builder-run-image.ts);
+   * `id` the stack id.
+   */
   stack: { runImage: string; id: string };
   /** The lifecycle's version and APIs (its image is left out, as in kpack). */
   lifecycle: Omit<LifecycleRecord, 'image'>;
@@ -31,4 +35,6 @@ export interface BuilderOutcome {
   pushed: boolean;
   /** Every resource a buildpack came from (for dependency tracking). */
   sources: SourceRef[];
+  /** Problems that do not stop the builder but will stop builds with it (e.g. a run image only in a local layout). */
+  warnings: string[];
 }

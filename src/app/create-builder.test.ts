@@ -117,6 +117,21 @@ describe('createBuilder', () => {
     expect((await pushed.manifest()).layers).toHaveLength(9);
   });
 
+  it("names the stack's registry run image, not the layout copy, for a builder written to a layout", async () => {
+    const outcome = await createBuilder(input(w, [{ group: [{ id: 'io.test.a' }] }], 'oci:/out/builder'), { images: w.images, clock });
+    expect(w.images.written('oci:/out/builder:builder-team-my-builder-run-image')).toBeDefined();
+    expect(outcome.record.stack.runImage).toBe(w.stack.runImage.latestImage);
+    expect(outcome.warnings).toEqual([]);
+    const pushed = w.images.written('oci:/out/builder:builder-team-my-builder')!;
+    const metadata = JSON.parse((await pushed.configFile()).config?.Labels?.[labelKeys.builderMetadata] ?? '{}') as { stack?: { runImage?: { image?: string } } };
+    expect(metadata.stack?.runImage?.image).toBe(w.stack.runImage.latestImage);
+  });
+
+  it('has no warnings for a registry builder', async () => {
+    const outcome = await createBuilder(input(w, [{ group: [{ id: 'io.test.a' }] }]), { images: w.images, clock });
+    expect(outcome.warnings).toEqual([]);
+  });
+
   it('gives the same digest for the same inputs and then pushes nothing', async () => {
     const first = await createBuilder(input(w, [{ group: [{ id: 'io.test.a' }] }]), { images: w.images, clock });
     const second = await createBuilder(input(w, [{ group: [{ id: 'io.test.a' }] }]), { images: w.images, clock: fixedClock(new Date(2025, 0, 1)) });

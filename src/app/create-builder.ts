@@ -12,6 +12,7 @@ import { assembleBuilderImage, checkCompatibility, lifecyclePlatform, planBuilde
 import type { Image, IoOptions, Keychain } from '../oci/index.ts';
 import { packsmithVersion, ValidationError } from '../shared/index.ts';
 import type { BuilderOutcome } from './builder-record.ts';
+import { lifecycleRunImage } from './builder-run-image.ts';
 import { resolveBuilderTag, runImageTag, timestampTag, type BuilderIdentity } from './builder-tag.ts';
 import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
 
@@ -93,11 +94,12 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
   const resolved = await resolveAndCheck(input, lifecycle.image, io);
   // Only a valid builder leaves anything in the registry (D-d).
   const relocated = await deps.images.writeImage(run.image, runTag, { keychain: keychains.builder, onProgress: deps.onProgress, ...io });
+  const runImage = lifecycleRunImage({ relocated: relocated.identifier, stackRunImage: input.stack.runImage.latestImage });
   const plan = planBuilder({
     stack: input.stack,
     lifecycle: input.lifecycle,
     resolved,
-    runImage: relocated.identifier,
+    runImage: runImage.image,
     additionalLabels: input.spec.additionalLabels,
     createdBy: deps.createdBy ?? { name: 'packsmith', version: packsmithVersion },
   });
@@ -122,11 +124,12 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
   return {
     pushed: pushed.pushed,
     sources: resolved.sources,
+    warnings: runImage.warning === undefined ? [] : [runImage.warning],
     record: {
       latestImage: pushed.identifier,
       builderMetadata: [...plan.builderMetadata],
       order: resolved.order,
-      stack: { runImage: relocated.identifier, id: input.stack.id },
+      stack: { runImage: runImage.image, id: input.stack.id },
       lifecycle: lifecycleStatus,
       ...(input.observed?.stackGeneration === undefined ? {} : { observedStackGeneration: input.observed.stackGeneration }),
       ...(input.observed?.storeGeneration === undefined ? {} : { observedStoreGeneration: input.observed.storeGeneration }),

@@ -10,6 +10,7 @@ export * from './resolve-stack.ts';
 export * from './read-lifecycle.ts';
 export * from './builder-tag.ts';
 export type * from './builder-record.ts';
+export * from './builder-run-image.ts';
 export * from './create-builder.ts';
 export * from './builder-inputs.ts';
 export * from './local-status.ts';

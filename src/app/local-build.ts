@@ -173,7 +173,8 @@ async function runBuilder(builder: LocalBuilder, suppliers: readonly Supplier[],
       onProgress: deps.onProgress,
       signal: deps.signal,
     });
-    const summary = `${outcome.record.latestImage} (${outcome.pushed ? 'pushed' : 'unchanged, nothing pushed'})`;
+    const pushed = `${outcome.record.latestImage} (${outcome.pushed ? 'pushed' : 'unchanged, nothing pushed'})`;
+    const summary = [pushed, ...outcome.warnings.map((w) => `warning: ${w}`)].join('\n');
     return { resource: builder, ok: true, status: builderSuccess(metadata, deps.clock, outcome.record), summary, pushed: outcome.pushed };
   } catch (error) {
     return fail(messageOf(error));

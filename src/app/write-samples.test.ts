@@ -123,6 +123,19 @@ describe('writeSamples', () => {
     expect(files.get('/s/resources.yaml')).toContain('image: oci:images/lifecycle:0.20.3');
   });
 
+  it('with a launcher beside the binary: cnb/lifecycle/launcher too, named in the README and report', async () => {
+    const launcher = { path: '/opt/launcher', size: 9, open: () => Promise.resolve(Readable.from([Buffer.from('launcher\n')])) };
+    const { images, report } = await run({ ...fakeBinary, launcher });
+    const lifecycle = image(images, 'oci:/s/images/lifecycle:0.20.3');
+    const entries = await lastLayerEntries(lifecycle);
+    expect(entries.get('cnb/lifecycle/launcher')).toEqual({ type: 'file', text: 'launcher\n' });
+    expect(entries.get('cnb/lifecycle/README')?.text).toContain('cnb/lifecycle/launcher');
+    expect((await lifecycle.configFile()).config?.Labels?.['org.opencontainers.image.description']).toContain('with its launcher');
+    expect(report.lifecycle).toEqual({ version: '0.20.3', placeholder: false, binaryPath: '/opt/lifecycle', launcherPath: '/opt/launcher' });
+    const again = await run({ ...fakeBinary, launcher });
+    expect(again.report.images).toEqual(report.images);
+  });
+
   it('refuses a lifecycle older than the API table knows', async () => {
     await expect(run({ ...fakeBinary, version: '0.17.5' })).rejects.toBeInstanceOf(ValidationError);
   });

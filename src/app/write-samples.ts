@@ -14,7 +14,7 @@ import { sampleLifecycleImage, type LifecycleBinary } from './samples/sample-lif
 import { sampleApps, sampleBuilderLayout, sampleBuilders, sampleReadme, sampleResourcesYaml, type SampleImagePaths } from './samples/sample-resources.ts';
 import { sampleStackImage } from './samples/sample-stack.ts';
 
-export type { LifecycleBinary } from './samples/sample-lifecycle.ts';
+export type { BinaryFile, LifecycleBinary } from './samples/sample-lifecycle.ts';
 export { lifecycleApisOf, type LifecycleApis } from './samples/sample-lifecycle.ts';
 export { sampleBuildpackIds, sampleBuildpackVersion } from './samples/sample-buildpacks.ts';
 export { sampleStackId } from './samples/sample-stack.ts';
@@ -51,7 +51,7 @@ export interface SamplesReport {
   images: SampleImage[];
   /** Text files, relative to the samples directory, sorted. */
   files: string[];
-  lifecycle: { version: string; placeholder: boolean; binaryPath?: string };
+  lifecycle: { version: string; placeholder: boolean; binaryPath?: string; launcherPath?: string };
   /** The builders `packsmith build -f <dir>` makes, as `oci:` references relative to the samples directory. */
   builders: Array<{ kind: string; name: string; reference: string }>;
 }
@@ -109,7 +109,9 @@ export async function writeSamples(options: WriteSamplesOptions, ports: WriteSam
   return {
     images,
     files: names,
-    lifecycle: { version: lifecycle.version, placeholder: lifecycle.placeholder, ...(options.lifecycle ? { binaryPath: options.lifecycle.path } : {}) },
+    lifecycle: { version: lifecycle.version, placeholder: lifecycle.placeholder, ...(options.lifecycle ? { binaryPath: options.lifecycle.path } : {}),
+      ...(options.lifecycle?.launcher ? { launcherPath: options.lifecycle.launcher.path } : {}),
+    },
     builders: sampleBuilders.map((b) => ({ kind: b.kind, name: b.name, reference: `oci:${sampleBuilderLayout}:${b.tag}` })),
   };
 }

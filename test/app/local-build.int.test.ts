@@ -140,12 +140,17 @@ describe('packsmith build -f against a real registry', () => {
     const result = await cli('build', '-f', join(work, 'layout.yaml'));
     expect(result.code).toBe(0);
     const inspected = await skopeoInspect(`oci:${layout}:builder-team-web`);
-    // Same inputs, same builder, except the run image it names (a layout instead of the registry).
+    // Same inputs, same builder, except the run image it names: the lifecycle cannot pull a layout,
+    // so it names the stack's registry run image (by the digest the copy was made from).
     const labels = inspected.Labels as Record<string, string>;
     expect(labels['io.buildpacks.buildpack.layers']).toBe(
       ((await skopeoInspect(`docker://${registry.host}/builders/app:builder-team-web`, registry.skopeoArgs())).Labels as Record<string, string>)['io.buildpacks.buildpack.layers'],
     );
-    expect(JSON.parse(labels['io.buildpacks.builder.metadata']!)).toMatchObject({ stack: { runImage: { image: expect.stringMatching(/^oci:.*\/out@sha256:/) as unknown } } });
+    const runDigest = (await skopeoInspectRaw(`docker://${at.run}`, registry.skopeoArgs())).digest;
+    expect(JSON.parse(labels['io.buildpacks.builder.metadata']!)).toMatchObject({ stack: { runImage: { image: `${registry.host}/stack/run@${runDigest}` } } });
+    expect(result.out).not.toContain('warning:');
+    // The layout still holds its own run-image copy.
+    expect((await skopeoInspectRaw(`oci:${layout}:builder-team-web-run-image`)).digest).toBe(runDigest);
     const inspectOut = await cli('inspect', 'builder', `oci:${layout}:builder-team-web`);
     expect(inspectOut.out).toMatch(/└ test\/ruby@1\.0\.0/);
   });

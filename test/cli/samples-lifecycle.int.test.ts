@@ -4,7 +4,7 @@
 // expected groups (exit 20 when none passes), and the builder's own `cnb/lifecycle/builder` runs
 // the selected buildpacks' bin/build, whose launch.toml files become the app's processes.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.ts';
@@ -23,6 +23,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 let root = '';
+let buildOutput = '';
 let bundle: UnpackedBundle;
 const samples = (): string => join(root, 'samples');
 const cnb = (...parts: string[]): string => join(bundle.rootfs, 'cnb', ...parts);
@@ -33,6 +34,7 @@ beforeAll(async () => {
   if (written.code !== 0) throw new Error(`packsmith samples failed: ${written.err}`);
   const built = await cli('build', '-f', samples());
   if (built.code !== 0) throw new Error(`packsmith build failed: ${built.out}${built.err}`);
+  buildOutput = built.out + built.err;
   bundle = await umociUnpack({ layout: join(samples(), 'out', 'builder'), tag: 'builder-samples-web' });
 }, 300_000);
 
@@ -91,6 +93,20 @@ describe('the built sample builder, unpacked by umoci', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const readme = await readFile(cnb('lifecycle', 'README'), 'utf8');
     expect(readme).toContain(`lifecycle ${version.stdout.trim()} binary`);
+  });
+
+  it('carries the launcher provisioned beside the lifecycle, so the exporter can use it', async () => {
+    const launcher = await readFile(cnb('lifecycle', 'launcher'));
+    expect(launcher.equals(await readFile(join(dirname(lifecycleBin()), 'launcher')))).toBe(true);
+    expect(await readFile(cnb('lifecycle', 'README'), 'utf8')).toContain('cnb/lifecycle/launcher');
+  });
+});
+
+describe('the run image of a builder in a layout', () => {
+  it('is the layout copy, with a warning that the lifecycle cannot pull it (the sample stack is only a layout)', async () => {
+    expect(buildOutput).toMatch(/warning: the run image oci:\S+@sha256:[0-9a-f]{64} is a local layout, which the lifecycle cannot pull/);
+    const runToml = await readFile(cnb('run.toml'), 'utf8');
+    expect(runToml).toMatch(/image = "oci:\S+@sha256:[0-9a-f]{64}"/);
   });
 });
 

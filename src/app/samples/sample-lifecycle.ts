@@ -1,9 +1,9 @@
 /**
  * The sample lifecycle image, shaped like `buildpacksio/lifecycle`: everything in its last layer
  * under `cnb/`, and the version and API labels. With a real lifecycle binary it carries that
- * binary and its phase links; without one it carries a placeholder layer (a README saying so)
- * and the labels of lifecycle 0.21.x, which is enough to assemble and inspect builders but not
- * to run builds.
+ * binary, its phase links and (when found beside it) the launcher; without one it carries a
+ * placeholder layer (a README saying so) and the labels of lifecycle 0.21.x, which is enough to
+ * assemble and inspect builders but not to run builds.
  */
 import type { Readable } from 'node:stream';
 import { labelKeys } from '../../cnb/index.ts';
@@ -11,6 +11,14 @@ import type { Image, IoOptions, TarLayerEntry } from '../../oci/index.ts';
 import { appendLayers, createTarLayer, emptyImage, normalizedModTime, withCreated, withLabels } from '../../oci/index.ts';
 import { ValidationError } from '../../shared/index.ts';
 import { descriptionLabel } from './sample-stack.ts';
+
+/** A file to copy into the image: its size and a way to read exactly those bytes, the same on every call. */
+export interface BinaryFile {
+  /** Where it was found, for messages only (never written into the image). */
+  path: string;
+  size: number;
+  open(options: IoOptions): Promise<Readable>;
+}
 
 /** A lifecycle binary found on this machine (see `findLifecycleBinary` in the adapters). */
 export interface LifecycleBinary {
@@ -21,6 +29,12 @@ export interface LifecycleBinary {
   /** Size in bytes; `open` must yield exactly this many, the same bytes on every call. */
   size: number;
   open(options: IoOptions): Promise<Readable>;
+  /**
+   * The CNB launcher found beside it, if any. The exporter copies it into every app image as
+   * the entrypoint behind /cnb/process/<type>; without one it fails, so such a lifecycle image
+   * can detect and build but not export.
+   */
+  launcher?: BinaryFile;
 }
 
 /** Buildpack and Platform API lists, as the `io.buildpacks.lifecycle.apis` label holds them. */
@@ -81,12 +95,16 @@ function descriptorToml(version: string, apis: LifecycleApis): string {
   ].join('\n');
 }
 
-const binaryReadme = (version: string): string =>
+const binaryReadme = (version: string, launcher: boolean): string =>
   [
     `packsmith sample lifecycle image: the CNB lifecycle ${version} binary found on the machine that ran`,
-    '`packsmith samples`, with links for its phases. It has no launcher (the release ships one as a',
-    'separate binary), so the exporter cannot produce runnable app images from builders made with it;',
-    'detect and build work.',
+    '`packsmith samples`, with links for its phases.',
+    ...(launcher
+      ? ['It also carries the launcher found beside that binary (cnb/lifecycle/launcher), so the exporter', 'can make runnable app images: analyze, detect, build and export all work.']
+      : [
+          'It has no launcher (none was found beside the lifecycle binary; scripts/provision.sh builds one),',
+          'so the exporter cannot produce runnable app images from builders made with it; detect and build work.',
+        ]),
     '',
   ].join('\n');
 
@@ -127,7 +145,7 @@ export function sampleLifecycleImage(binary: LifecycleBinary | undefined): Sampl
   }
   const entries = binary ? binaryEntries(binary, apis) : [{ path: 'cnb/lifecycle/README', type: 'file' as const, mode: 0o644, content: placeholderReadme }];
   const description = binary
-    ? `packsmith sample lifecycle image: the CNB lifecycle ${version} binary (no launcher)`
+    ? `packsmith sample lifecycle image: the CNB lifecycle ${version} binary (${binary.launcher ? 'with its launcher' : 'no launcher'})`
     : 'packsmith sample lifecycle image: a PLACEHOLDER without a lifecycle binary; builders made from it cannot run builds';
   const created = normalizedModTime.toISOString().replace('.000Z', 'Z');
   const base = withCreated(emptyImage({ os: 'linux', architecture: 'amd64' }), normalizedModTime);
@@ -141,11 +159,16 @@ export function sampleLifecycleImage(binary: LifecycleBinary | undefined): Sampl
   return { image: labelled, version, tag: binary ? version : 'placeholder', placeholder: !binary };
 }
 
+function launcherEntry(launcher: BinaryFile): TarLayerEntry {
+  return { path: 'cnb/lifecycle/launcher', type: 'file', mode: 0o755, size: launcher.size, open: (io) => launcher.open(io) };
+}
+
 function binaryEntries(binary: LifecycleBinary, apis: LifecycleApis): TarLayerEntry[] {
   return [
     { path: 'cnb/lifecycle/lifecycle', type: 'file', mode: 0o755, size: binary.size, open: (io) => binary.open(io) },
+    ...(binary.launcher ? [launcherEntry(binary.launcher)] : []),
     ...phases.map((name) => ({ path: `cnb/lifecycle/${name}`, type: 'symlink' as const, mode: 0o777, linkTarget: 'lifecycle' })),
-    { path: 'cnb/lifecycle/README', type: 'file', mode: 0o644, content: binaryReadme(binary.version) },
+    { path: 'cnb/lifecycle/README', type: 'file', mode: 0o644, content: binaryReadme(binary.version, binary.launcher !== undefined) },
     { path: 'cnb/lifecycle.toml', type: 'file', mode: 0o644, content: descriptorToml(binary.version, apis) },
   ];
 }

@@ -62,7 +62,8 @@ function render(report: SamplesReport, shownDir: string): string {
   const images = formatTable([['  IMAGE', 'DIGEST', 'CONTENT'], ...report.images.map((i) => [`  ${i.path}`, short(i.digest), i.about])]);
   const lifecycle = report.lifecycle.placeholder
     ? `Lifecycle: PLACEHOLDER (labels of ${report.lifecycle.version}; no binary, builds cannot run)`
-    : `Lifecycle: ${report.lifecycle.version}, binary from ${report.lifecycle.binaryPath ?? '?'}`;
+    : `Lifecycle: ${report.lifecycle.version}, binary from ${report.lifecycle.binaryPath ?? '?'}, ` +
+      (report.lifecycle.launcherPath ? `launcher from ${report.lifecycle.launcherPath}` : 'no launcher (app images cannot be exported)');
   const builders = report.builders.map((b) => `  ${b.kind} ${b.name} -> ${b.reference}`);
   const lines = [
     `Wrote packsmith samples to ${shownDir} (sample content, not for production):`,
