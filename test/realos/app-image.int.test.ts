@@ -56,7 +56,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     isTty: false,
-    ask: () => Promise.resolve(''),
+    ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''),
     env,
   };
   const code = await runCli(args, io);
