@@ -40,9 +40,15 @@ export function buildpackId(index: number): string {
 export async function benchBuildpackage(index: number, revision = 0): Promise<Image> {
   const id = buildpackId(index);
   const tree: BuildpackTree = {
-    descriptor: { api: '0.10', buildpack: { id, version: `1.0.${revision}`, homepage: `https://example.test/${id}` }, targets: [{ os: 'linux', arch: 'amd64' }] },
+    descriptor: {
+      api: '0.10',
+      buildpack: { id, version: `1.0.${revision}`, homepage: `https://example.test/${id}` },
+      targets: [{ os: 'linux', arch: 'amd64' }],
+    },
     files: {
-      'bin/detect': { content: `#!/bin/sh\n# benchmark buildpack ${id}: passes when the app has ${id.slice(6)}.marker\n[ -f ${id.slice(6)}.marker ] || exit 100\n` },
+      'bin/detect': {
+        content: `#!/bin/sh\n# benchmark buildpack ${id}: passes when the app has ${id.slice(6)}.marker\n[ -f ${id.slice(6)}.marker ] || exit 100\n`,
+      },
       'bin/build': { content: '#!/bin/sh\nexit 0\n' },
       'payload.bin': { content: noise(payloadSize(index), `${id}@${revision}`) },
     },
@@ -52,7 +58,9 @@ export async function benchBuildpackage(index: number, revision = 0): Promise<Im
 
 /** A stack image: one base layer of `baseMiB` pseudo-random MiB, the CNB user's home, the stack id and CNB ids. */
 export function benchStackImage(kind: 'build' | 'run', baseMiB: number): Image {
-  const base = createTarLayer([{ path: `usr/share/bench/${kind}-base.bin`, type: 'file', mode: 0o644, content: noise(baseMiB * MiB, `stack-${kind}`) }], { level: 1 });
+  const base = createTarLayer([{ path: `usr/share/bench/${kind}-base.bin`, type: 'file', mode: 0o644, content: noise(baseMiB * MiB, `stack-${kind}`) }], {
+    level: 1,
+  });
   const user = createTarLayer([
     { path: 'etc/packsmith-bench-stack', type: 'file', mode: 0o644, content: `${kind} image of the packsmith builder benchmark\n` },
     { path: 'home/cnb', type: 'dir', mode: 0o755, uid: 1000, gid: 1000 },
@@ -112,7 +120,10 @@ export async function benchLifecycleImage(binaries: LifecycleBinaries): Promise<
   const layer = createTarLayer(await lifecycleEntries('cnb/', binaries), { level: 1 });
   return withLabels(appendLayers(emptyImage({ os: 'linux', architecture: 'amd64' }), [layer]), {
     [labelKeys.lifecycleVersion]: lifecycleVersion,
-    [labelKeys.lifecycleApis]: JSON.stringify({ buildpack: { deprecated: [], supported: buildpackApis }, platform: { deprecated: [], supported: platformApis } }),
+    [labelKeys.lifecycleApis]: JSON.stringify({
+      buildpack: { deprecated: [], supported: buildpackApis },
+      platform: { deprecated: [], supported: platformApis },
+    }),
     [labelKeys.builderMetadata]: JSON.stringify({ lifecycle: { version: lifecycleVersion }, api: { buildpack: '0.7', platform: '0.7' } }),
   });
 }

@@ -118,9 +118,17 @@ export interface ProcessCost {
 }
 
 /** Runs `command` under GNU time (`/usr/bin/time`), which writes its figures to `timeFile`. */
-export async function runTimed(command: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd: string; timeFile: string; timeoutMs: number }): Promise<ProcessCost> {
+export async function runTimed(
+  command: string,
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string; timeFile: string; timeoutMs: number },
+): Promise<ProcessCost> {
   const started = performance.now();
-  const result = await runCommand('/usr/bin/time', ['-f', '%e %U %S %M', '-o', options.timeFile, command, ...args], { env: options.env, cwd: options.cwd, timeoutMs: options.timeoutMs });
+  const result = await runCommand('/usr/bin/time', ['-f', '%e %U %S %M', '-o', options.timeFile, command, ...args], {
+    env: options.env,
+    cwd: options.cwd,
+    timeoutMs: options.timeoutMs,
+  });
   const seconds = (performance.now() - started) / 1000;
   const [, user, sys, rss] = (await readFile(options.timeFile, 'utf8')).trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number, number];
   return { code: result.code, seconds, cpuSeconds: user + sys, maxRssMiB: rss / 1024, output: `${result.stdout}${result.stderr}` };

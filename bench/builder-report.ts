@@ -69,7 +69,11 @@ function ratio(pack: number, packsmith: number): string {
   return `${(pack / packsmith).toFixed(pack / packsmith >= 10 ? 0 : 1)}×`;
 }
 
-const scenarioNames: Record<Scenario, string> = { first: 'first build', unchanged: 'rebuild, nothing changed', 'one-changed': 'rebuild, one buildpack changed' };
+const scenarioNames: Record<Scenario, string> = {
+  first: 'first build',
+  unchanged: 'rebuild, nothing changed',
+  'one-changed': 'rebuild, one buildpack changed',
+};
 
 /** Medians of every metric per tool and scenario (only successful runs). */
 function summarize(measurements: readonly Measurement[]): Record<string, Record<string, number | undefined>> {
@@ -112,5 +116,13 @@ export function printReport(input: ReportInput): Record<string, unknown> {
   for (const note of input.notes) lines.push(`note: ${note}`);
   for (const failed of input.measurements.filter((m) => !m.ok)) lines.push(`FAILED: ${failed.tool} ${failed.scenario}:\n${failed.output ?? ''}`);
   process.stdout.write(`${lines.join('\n')}\n`);
-  return { rounds: input.rounds, startupSeconds: input.startup, totalPayloadBytes: input.totalPayloadBytes, medians, ratiosPackOverPacksmith: headline, notes: input.notes, measurements: input.measurements };
+  return {
+    rounds: input.rounds,
+    startupSeconds: input.startup,
+    totalPayloadBytes: input.totalPayloadBytes,
+    medians,
+    ratiosPackOverPacksmith: headline,
+    notes: input.notes,
+    measurements: input.measurements,
+  };
 }

@@ -36,7 +36,16 @@ import {
   type BenchRefs,
   type LifecycleBinaries,
 } from './builder-inputs.ts';
-import { runTimed as runProcessTimed, startRelay, summarizeLog, wireDelta, type ByteRelay, type LogSummary, type ProcessCost, type WireTotals } from './builder-meter.ts';
+import {
+  runTimed as runProcessTimed,
+  startRelay,
+  summarizeLog,
+  wireDelta,
+  type ByteRelay,
+  type LogSummary,
+  type ProcessCost,
+  type WireTotals,
+} from './builder-meter.ts';
 import { printReport, type Measurement, type Scenario, type Tool } from './builder-report.ts';
 
 const BUILDPACKS = 20;
@@ -140,9 +149,29 @@ async function measure(round: Round, tool: Tool, scenario: Scenario): Promise<Me
   const log: LogSummary = summarizeLog((await round.registry.accessLog()).slice(logBefore));
   const wire = wireDelta(round.relay.totals(), wireBefore);
   const ok = cost.code === 0;
-  process.stdout.write(`  ${tool.padEnd(9)} ${scenario.padEnd(12)} ${ok ? 'ok    ' : `exit ${cost.code}`} ${cost.seconds.toFixed(2)} s, ${log.requests} requests, up ${mib(wire.up)} MiB, down ${mib(wire.down)} MiB\n`);
-  if (!ok) process.stdout.write(`${cost.output.trim().split('\n').slice(-15).map((l) => `    | ${l}`).join('\n')}\n`);
-  return { tool, scenario, ok, seconds: cost.seconds, cpuSeconds: cost.cpuSeconds, maxRssMiB: cost.maxRssMiB, wire, log, output: ok ? undefined : cost.output.slice(-4000) };
+  process.stdout.write(
+    `  ${tool.padEnd(9)} ${scenario.padEnd(12)} ${ok ? 'ok    ' : `exit ${cost.code}`} ${cost.seconds.toFixed(2)} s, ${log.requests} requests, up ${mib(wire.up)} MiB, down ${mib(wire.down)} MiB\n`,
+  );
+  if (!ok)
+    process.stdout.write(
+      `${cost.output
+        .trim()
+        .split('\n')
+        .slice(-15)
+        .map((l) => `    | ${l}`)
+        .join('\n')}\n`,
+    );
+  return {
+    tool,
+    scenario,
+    ok,
+    seconds: cost.seconds,
+    cpuSeconds: cost.cpuSeconds,
+    maxRssMiB: cost.maxRssMiB,
+    wire,
+    log,
+    output: ok ? undefined : cost.output.slice(-4000),
+  };
 }
 
 const mib = (bytes: number): string => (bytes / 1048576).toFixed(2);
@@ -164,7 +193,9 @@ async function verifyBuilder(reference: string, changedVersion: string, notes: s
   const found = await builderBuildpacks(reference).catch((error: unknown) => [`unreadable: ${String(error)}`]);
   const expected = Array.from({ length: BUILDPACKS }, (_v, i) => `${buildpackId(i)}@${i === CHANGED ? changedVersion : '1.0.0'}`).sort();
   const good = JSON.stringify(found) === JSON.stringify(expected);
-  notes.push(`${reference}: ${good ? `all ${BUILDPACKS} buildpacks, ${buildpackId(CHANGED)}@${changedVersion}` : `UNEXPECTED buildpacks ${JSON.stringify(found)}`}`);
+  notes.push(
+    `${reference}: ${good ? `all ${BUILDPACKS} buildpacks, ${buildpackId(CHANGED)}@${changedVersion}` : `UNEXPECTED buildpacks ${JSON.stringify(found)}`}`,
+  );
 }
 
 async function runRound(index: number): Promise<{ measurements: Measurement[]; notes: string[] }> {
@@ -202,7 +233,8 @@ async function startupSeconds(): Promise<Record<Tool, number>> {
     await runCommand(command, args);
     return (performance.now() - started) / 1000;
   };
-  const best = async (command: string, args: string[]): Promise<number> => Math.min(await time(command, args), await time(command, args), await time(command, args));
+  const best = async (command: string, args: string[]): Promise<number> =>
+    Math.min(await time(command, args), await time(command, args), await time(command, args));
   return { packsmith: await best(process.execPath, [join(repoRoot, 'src/cli/main.ts'), '--version']), pack: await best(packBin(), ['--version']) };
 }
 

@@ -46,13 +46,22 @@ function extraYaml(world: World): string {
 
 async function builderStates(world: World): Promise<BuilderState[]> {
   const list = JSON.parse(await world.kubectl(['get', 'builders.kpack.io', '-n', 'team', '-o', 'json'])) as {
-    items: Array<{ metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string }>; order?: Array<{ group: Array<{ version?: string }> }>; latestImage?: string } }>;
+    items: Array<{
+      metadata: { name: string };
+      status?: { conditions?: Array<{ type: string; status: string }>; order?: Array<{ group: Array<{ version?: string }> }>; latestImage?: string };
+    }>;
   };
   return list.items
     .filter((b) => b.metadata.name.startsWith('b-'))
     .map((b) => {
       const condition = (type: string): boolean => b.status?.conditions?.find((c) => c.type === type)?.status === 'True';
-      return { name: b.metadata.name, ready: condition('Ready'), upToDate: condition('UpToDate'), ruby: b.status?.order?.[1]?.group[0]?.version ?? '', latestImage: b.status?.latestImage ?? '' };
+      return {
+        name: b.metadata.name,
+        ready: condition('Ready'),
+        upToDate: condition('UpToDate'),
+        ruby: b.status?.order?.[1]?.group[0]?.version ?? '',
+        latestImage: b.status?.latestImage ?? '',
+      };
     });
 }
 
@@ -100,17 +109,44 @@ async function main(): Promise<void> {
     await world.kubectl(['delete', 'builders.kpack.io', 'b-unused', '-n', 'team']);
     await world.kubectl(['apply', '-f', '-'], extraYaml(world));
     const cli = join(import.meta.dirname, '../src/cli/main.ts');
-    const args = [cli, 'controller', 'run', '--kubeconfig', world.kube.kubeconfigPath, '--host', '127.0.0.1', '--health-port', '0', '--metrics-port', '0', '--no-leader-elect', '--workers', '2'];
+    const args = [
+      cli,
+      'controller',
+      'run',
+      '--kubeconfig',
+      world.kube.kubeconfigPath,
+      '--host',
+      '127.0.0.1',
+      '--health-port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--no-leader-elect',
+      '--workers',
+      '2',
+    ];
     controller = startProcess({ command: process.execPath, args, logFile: join(world.work, 'controller.log') });
     const setupStarted = Date.now();
-    const initial = await waitForAll(world, controller, { done: (b) => b.ready && b.upToDate && b.ruby === '1.0.0', timeoutMs: 15 * 60_000, what: 'the initial builds' });
+    const initial = await waitForAll(world, controller, {
+      done: (b) => b.ready && b.upToDate && b.ruby === '1.0.0',
+      timeoutMs: 15 * 60_000,
+      what: 'the initial builds',
+    });
     const setupMs = Date.now() - setupStarted;
     const before = new Map(initial.states.map((b) => [b.name, b.latestImage]));
     const settled = await memoryOf(controller.pid);
     const ruby2 = await world.publish((await buildpackages('2.0.0')).ruby, 'store/ruby', '2');
     const requestsBefore = (await controllerRequests(world)).length;
     const changed = Date.now();
-    await world.kubectl(['patch', 'clusterstores.kpack.io', 'default', '--type', 'merge', '-p', JSON.stringify({ spec: { sources: [world.at.web, world.at.ruby, ruby2].map((image) => ({ image })) } })]);
+    await world.kubectl([
+      'patch',
+      'clusterstores.kpack.io',
+      'default',
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ spec: { sources: [world.at.web, world.at.ruby, ruby2].map((image) => ({ image })) } }),
+    ]);
     const rebuilt = await waitForAll(world, controller, {
       done: (b) => b.ready && b.upToDate && b.ruby === '2.0.0' && b.latestImage !== '' && b.latestImage !== before.get(b.name),
       timeoutMs: 10 * 60_000,

@@ -50,14 +50,21 @@ async function main(mib: number): Promise<void> {
   const source = await startRegistry({ mode: 'plain', storage: 'filesystem' });
   const target = await startRegistry({ mode: 'plain', storage: 'filesystem' });
   try {
-    const layer = createTarLayer([{ path: 'blob.bin', type: 'file', mode: 0o644, size, open: () => Promise.resolve(noise(size, 7)) }], { compression: 'gzip', level: 1 });
+    const layer = createTarLayer([{ path: 'blob.bin', type: 'file', mode: 0o644, size, open: () => Promise.resolve(noise(size, 7)) }], {
+      compression: 'gzip',
+      level: 1,
+    });
     const image = appendLayers(emptyImage({ os: 'linux', architecture: 'amd64' }), [layer]);
     const seeded = Date.now();
     await pushImage(image, `${source.host}/bench/src:v1`, { transport: new RegistryTransport({}) });
     process.stdout.write(`seeded ${mib} MiB into the source registry in ${((Date.now() - seeded) / 1000).toFixed(1)} s\n`);
     // Asynchronous on purpose: the registries' logs are piped through this process, and a blocked
     // event loop would stop draining them and stall the registries.
-    const child = await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), '--copy', `${source.host}/bench/src:v1`, `${target.host}/bench/dst:v1`], { encoding: 'utf8' });
+    const child = await promisify(execFile)(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--copy', `${source.host}/bench/src:v1`, `${target.host}/bench/dst:v1`],
+      { encoding: 'utf8' },
+    );
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { seconds: number; bytes: number; maxRssKiB: number; blobs: string[]; totals: unknown };
     const mibCopied = r.bytes / 1048576;
     process.stdout.write(

@@ -8,7 +8,17 @@
 import { parseResourceDocuments, validateResource } from '../src/api/index.ts';
 import { labelKeys, maxLabelBytes, readBuildpackRecords } from '../src/cnb/index.ts';
 import { localReferenceChecks } from '../src/compose.ts';
-import { appendLayers, createTarLayer, emptyImage, mediaTypes, parseAnyManifest, parseManifest, parseReference, sha256Digest, withLabels } from '../src/oci/index.ts';
+import {
+  appendLayers,
+  createTarLayer,
+  emptyImage,
+  mediaTypes,
+  parseAnyManifest,
+  parseManifest,
+  parseReference,
+  sha256Digest,
+  withLabels,
+} from '../src/oci/index.ts';
 
 type Case = { name: string; run: () => unknown };
 
@@ -61,8 +71,14 @@ async function cases(): Promise<Case[]> {
     ['flow sequences nested 20,000 deep', `spec: ${'['.repeat(20_000)}${']'.repeat(20_000)}`],
     ['block mappings nested 2,000 deep', `spec:\n${Array.from({ length: 2000 }, (_v, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n')} x`],
     ['20,000 empty documents', '---\n'.repeat(20_000)],
-    ['Builder with 1 MiB name and tag', `apiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: ${'n'.repeat(1 << 20)}}\nspec: {tag: ${'t'.repeat(1 << 20)}}`],
-    ['List of 5,000 ClusterStores', `kind: List\nitems:\n${'- {apiVersion: kpack.io/v1alpha2, kind: ClusterStore, metadata: {name: s}, spec: {sources: [{image: x}]}}\n'.repeat(5000)}`],
+    [
+      'Builder with 1 MiB name and tag',
+      `apiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: ${'n'.repeat(1 << 20)}}\nspec: {tag: ${'t'.repeat(1 << 20)}}`,
+    ],
+    [
+      'List of 5,000 ClusterStores',
+      `kind: List\nitems:\n${'- {apiVersion: kpack.io/v1alpha2, kind: ClusterStore, metadata: {name: s}, spec: {sources: [{image: x}]}}\n'.repeat(5000)}`,
+    ],
   ];
   for (const [name, text] of yamlCases) {
     list.push({

@@ -80,7 +80,9 @@ async function main(): Promise<void> {
     let t = performance.now();
     await generate(path, sizeMiB * MiB);
     const blobSize = (await stat(path)).size;
-    console.log(`node ${process.version}, zlib ${process.versions.zlib}; blob ${(blobSize / MiB).toFixed(1)} MiB (tar of ${sizeMiB} MiB pseudo-random bytes, gzip level 1), generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `node ${process.version}, zlib ${process.versions.zlib}; blob ${(blobSize / MiB).toFixed(1)} MiB (tar of ${sizeMiB} MiB pseudo-random bytes, gzip level 1), generated in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
     t = performance.now();
     const layer = layerFromFile(path, { mediaType: mediaTypes.ociLayerGzip });
     const known = { digest: await layer.digest(), size: await layer.size(), diffId: await layer.diffId() };

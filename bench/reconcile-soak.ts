@@ -24,11 +24,24 @@ import { startProcess, type ManagedProcess } from '../test/harness/index.ts';
 import { conditionOf, startWorld, type World } from '../test/controller/world.ts';
 
 const { values } = parseArgs({
-  options: { builders: { type: 'string', default: '50' }, reconciles: { type: 'string', default: '5000' }, checkpoints: { type: 'string', default: '1000,5000' }, resync: { type: 'string', default: '2s' } },
+  options: {
+    builders: { type: 'string', default: '50' },
+    reconciles: { type: 'string', default: '5000' },
+    checkpoints: { type: 'string', default: '1000,5000' },
+    resync: { type: 'string', default: '2s' },
+  },
 });
 const builderCount = Number(values.builders);
 const totalReconciles = Number(values.reconciles);
-const checkpoints = [...new Set([...values.checkpoints.split(',').map(Number).filter((n) => n > 0 && n < totalReconciles), totalReconciles])].sort((a, b) => a - b);
+const checkpoints = [
+  ...new Set([
+    ...values.checkpoints
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0 && n < totalReconciles),
+    totalReconciles,
+  ]),
+].sort((a, b) => a - b);
 
 interface Sample {
   builderReconciles: number;
@@ -82,7 +95,8 @@ async function rssMiB(pid: number): Promise<number> {
 async function scrape(port: number): Promise<{ builderReconciles: number; transports: number | undefined }> {
   const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   let builderReconciles = 0;
-  for (const m of body.matchAll(/^packsmith_reconciles_total\{([^}]*)\} (\d+)/gm)) if ((m[1] as string).includes('kind="Builder"')) builderReconciles += Number(m[2]);
+  for (const m of body.matchAll(/^packsmith_reconciles_total\{([^}]*)\} (\d+)/gm))
+    if ((m[1] as string).includes('kind="Builder"')) builderReconciles += Number(m[2]);
   const transports = /^packsmith_registry_transports (\d+)/m.exec(body)?.[1];
   return { builderReconciles, transports: transports === undefined ? undefined : Number(transports) };
 }
@@ -114,7 +128,9 @@ async function until(check: () => Promise<boolean>, controller: ManagedProcess, 
 }
 
 async function allReady(world: World): Promise<boolean> {
-  const list = JSON.parse(await world.kubectl(['get', 'builders.kpack.io', '-n', 'team', '-o', 'json'])) as { items: Array<{ status?: Record<string, unknown> }> };
+  const list = JSON.parse(await world.kubectl(['get', 'builders.kpack.io', '-n', 'team', '-o', 'json'])) as {
+    items: Array<{ status?: Record<string, unknown> }>;
+  };
   return list.items.length === builderCount && list.items.every((b) => conditionOf(b.status, 'Ready')?.status === 'True');
 }
 
@@ -127,7 +143,24 @@ async function main(): Promise<void> {
     await world.kubectl(['apply', '-f', '-'], buildersYaml(world));
     const metricsPort = await freePort();
     const cli = join(import.meta.dirname, '../src/cli/main.ts');
-    const args = [cli, 'controller', 'run', '--kubeconfig', world.kube.kubeconfigPath, '--host', '127.0.0.1', '--health-port', '0', '--metrics-port', String(metricsPort), '--no-leader-elect', '--workers', '2', '--resync-period', values.resync];
+    const args = [
+      cli,
+      'controller',
+      'run',
+      '--kubeconfig',
+      world.kube.kubeconfigPath,
+      '--host',
+      '127.0.0.1',
+      '--health-port',
+      '0',
+      '--metrics-port',
+      String(metricsPort),
+      '--no-leader-elect',
+      '--workers',
+      '2',
+      '--resync-period',
+      values.resync,
+    ];
     controller = startProcess({ command: process.execPath, args, logFile: join(world.work, 'controller.log') });
     const running = controller;
     const setupStarted = Date.now();
@@ -140,7 +173,15 @@ async function main(): Promise<void> {
       samples.push(await sample(world, running, metricsPort, start));
       console.log(`checkpoint ${target}: ${JSON.stringify(samples.at(-1))}`);
     }
-    const result = { date: new Date().toISOString(), builders: builderCount, resync: values.resync, workers: 2, setupS, allReadyAtEnd: await allReady(world), samples };
+    const result = {
+      date: new Date().toISOString(),
+      builders: builderCount,
+      resync: values.resync,
+      workers: 2,
+      setupS,
+      allReadyAtEnd: await allReady(world),
+      samples,
+    };
     printTable(result.samples);
     const out = join(import.meta.dirname, 'out');
     await mkdir(out, { recursive: true });
@@ -157,7 +198,18 @@ function printTable(samples: readonly Sample[]): void {
   const header = ['Builder reconciles', 'elapsed s', 'TCP sockets', 'to registry', 'transports', 'token requests', '/v2/ pings', 'RSS MiB'];
   console.log(header.join(' | '));
   for (const s of samples) {
-    console.log([s.builderReconciles, s.elapsedS.toFixed(0), s.tcpSockets, s.socketsToRegistry, s.transports ?? 'n/a', s.tokenRequests, s.pings, s.rssMiB.toFixed(0)].join(' | '));
+    console.log(
+      [
+        s.builderReconciles,
+        s.elapsedS.toFixed(0),
+        s.tcpSockets,
+        s.socketsToRegistry,
+        s.transports ?? 'n/a',
+        s.tokenRequests,
+        s.pings,
+        s.rssMiB.toFixed(0),
+      ].join(' | '),
+    );
   }
 }
 

@@ -96,7 +96,15 @@ function pad(cells: readonly string[], widths: readonly number[]): string {
 
 /** Prints the table (medians per scenario) and returns the rows. */
 export function printReport(measurements: readonly Measurement[], payloadBytes: number, write: (text: string) => void): Row[] {
-  const rows = scenarios.map((s) => rowOf(s, measurements.filter((m) => m.scenario === s), payloadBytes)).filter((r) => r.rounds > 0);
+  const rows = scenarios
+    .map((s) =>
+      rowOf(
+        s,
+        measurements.filter((m) => m.scenario === s),
+        payloadBytes,
+      ),
+    )
+    .filter((r) => r.rounds > 0);
   const header = ['scenario', 'ok', 'wall s', 'cpu s', 'MiB/s', 'RSS MiB', 'up MiB', 'down MiB', 'requests', 'mounted', 'blob PUT', 'manif PUT', 'by method'];
   const lines = rows.map((r) => [
     r.scenario,
@@ -111,11 +119,15 @@ export function printReport(measurements: readonly Measurement[], payloadBytes: 
     `${r.mounted}${r.mountRefused > 0 ? ` (+${r.mountRefused} refused)` : ''}`,
     String(r.blobUploads),
     String(r.manifestPuts),
-    Object.entries(r.byMethod).map(([method, count]) => `${method} ${count}`).join(', '),
+    Object.entries(r.byMethod)
+      .map(([method, count]) => `${method} ${count}`)
+      .join(', '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   write(`\n${pad(header, widths)}\n${lines.map((l) => pad(l, widths)).join('\n')}\n\n`);
   for (const r of rows) write(`  ${r.scenario.padEnd(17)} ${scenarioText[r.scenario]}\n`);
-  write(`  MiB/s = the ${(payloadBytes / MiB).toFixed(0)} MiB of buildpackage payload ÷ wall time; requests = the CLI's (user agent packsmith-cli); up/down = bytes through the relay\n`);
+  write(
+    `  MiB/s = the ${(payloadBytes / MiB).toFixed(0)} MiB of buildpackage payload ÷ wall time; requests = the CLI's (user agent packsmith-cli); up/down = bytes through the relay\n`,
+  );
   return rows;
 }

@@ -65,7 +65,13 @@ async function prepare(): Promise<Bench> {
   const dockerDir = join(world.work, 'bench-docker');
   await mkdir(dockerDir, { recursive: true });
   await writeFile(join(dockerDir, 'config.json'), config, { mode: 0o600 });
-  const secret = (ns: string): object => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'registry', namespace: ns }, type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': config } });
+  const secret = (ns: string): object => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'registry', namespace: ns },
+    type: 'kubernetes.io/dockerconfigjson',
+    stringData: { '.dockerconfigjson': config },
+  });
   await world.kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [secret('kpack'), secret('team')] }));
   const started = performance.now();
   const images: string[] = [];
@@ -78,7 +84,9 @@ async function prepare(): Promise<Bench> {
     cnb.push(join(world.work, `${name}.cnb`));
     await writeCnbFile(cnb[i]!, image);
   }
-  process.stdout.write(`  inputs published and written in ${((performance.now() - started) / 1000).toFixed(1)} s (registry ${world.registry.host}, relay ${relay.host})\n`);
+  process.stdout.write(
+    `  inputs published and written in ${((performance.now() - started) / 1000).toFixed(1)} s (registry ${world.registry.host}, relay ${relay.host})\n`,
+  );
   const env = { ...world.env, DOCKER_CONFIG: dockerDir, NO_COLOR: '1' };
   return { world, relay, env, images, cnb, notes: [] };
 }
@@ -102,7 +110,11 @@ function runTimed(args: readonly string[], bench: Bench): Promise<ProcessCost> {
 async function settle(bench: Bench, store: string, repository: string): Promise<void> {
   const { world } = bench;
   try {
-    await world.until(async () => conditionOf((await world.getJson('clusterstores.kpack.io', store)).status, 'Ready')?.status === 'True', 180_000, `ClusterStore ${store} Ready`);
+    await world.until(
+      async () => conditionOf((await world.getJson('clusterstores.kpack.io', store)).status, 'Ready')?.status === 'True',
+      180_000,
+      `ClusterStore ${store} Ready`,
+    );
     const sources = ((await world.getJson('clusterstores.kpack.io', store)).spec as { sources: Array<{ image: string }> }).sources;
     const relocated = sources.filter((s) => s.image.startsWith(`${repository}@sha256:`)).length;
     if (relocated !== BUILDPACKS) bench.notes.push(`${store}: only ${relocated}/${BUILDPACKS} sources point at ${repository}`);
@@ -113,13 +125,25 @@ async function settle(bench: Bench, store: string, repository: string): Promise<
 
 /** Requests by method and target: `GET manifest`, `HEAD blob`, `POST upload`, `PUT upload`, `GET ping`, … */
 function requestKinds(entries: readonly AccessLogEntry[]): Record<string, number> {
-  const kind = (path: string): string => (path.includes('/blobs/uploads/') ? 'upload' : path.includes('/blobs/') ? 'blob' : path.includes('/manifests/') ? 'manifest' : path === '/v2/' ? 'ping' : 'other');
+  const kind = (path: string): string =>
+    path.includes('/blobs/uploads/')
+      ? 'upload'
+      : path.includes('/blobs/')
+        ? 'blob'
+        : path.includes('/manifests/')
+          ? 'manifest'
+          : path === '/v2/'
+            ? 'ping'
+            : 'other';
   const counts: Record<string, number> = {};
   for (const e of entries) counts[`${e.method} ${kind(e.path)}`] = (counts[`${e.method} ${kind(e.path)}`] ?? 0) + 1;
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-async function measure(bench: Bench, run: { scenario: Scenario; round: number; store: string; sources: readonly string[]; repository: string }): Promise<Measurement> {
+async function measure(
+  bench: Bench,
+  run: { scenario: Scenario; round: number; store: string; sources: readonly string[]; repository: string },
+): Promise<Measurement> {
   const logBefore = (await bench.world.registry.accessLog()).length;
   const wireBefore = bench.relay.totals();
   const cost = await runTimed(['clusterstore', 'create', run.store, ...run.sources.flatMap((s) => ['-b', s]), '--no-wait'], bench);
@@ -129,16 +153,47 @@ async function measure(bench: Bench, run: { scenario: Scenario; round: number; s
   const log = summarizeLog(entries);
   const ok = cost.code === 0;
   const uploadingLines = cost.output.split('\n').filter((l) => l.includes('Uploading')).length;
-  process.stdout.write(`  ${run.scenario.padEnd(17)} ${ok ? 'ok    ' : `exit ${cost.code}`} ${cost.seconds.toFixed(2)} s, ${log.requests} requests, ${log.mounted} mounted, ${log.blobUploads} blob uploads, up ${mib(wire.up)} MiB, down ${mib(wire.down)} MiB\n`);
-  if (!ok) process.stdout.write(`${cost.output.trim().split('\n').slice(-15).map((l) => `    | ${l}`).join('\n')}\n`);
+  process.stdout.write(
+    `  ${run.scenario.padEnd(17)} ${ok ? 'ok    ' : `exit ${cost.code}`} ${cost.seconds.toFixed(2)} s, ${log.requests} requests, ${log.mounted} mounted, ${log.blobUploads} blob uploads, up ${mib(wire.up)} MiB, down ${mib(wire.down)} MiB\n`,
+  );
+  if (!ok)
+    process.stdout.write(
+      `${cost.output
+        .trim()
+        .split('\n')
+        .slice(-15)
+        .map((l) => `    | ${l}`)
+        .join('\n')}\n`,
+    );
   await settle(bench, run.store, run.repository);
-  return { ...run, ok, requestKinds: requestKinds(entries), seconds: cost.seconds, cpuSeconds: cost.cpuSeconds, maxRssMiB: cost.maxRssMiB, wire, log, uploadingLines, ...(ok ? {} : { output: cost.output.slice(-4000) }) };
+  return {
+    ...run,
+    ok,
+    requestKinds: requestKinds(entries),
+    seconds: cost.seconds,
+    cpuSeconds: cost.cpuSeconds,
+    maxRssMiB: cost.maxRssMiB,
+    wire,
+    log,
+    uploadingLines,
+    ...(ok ? {} : { output: cost.output.slice(-4000) }),
+  };
 }
 
 async function runRound(bench: Bench, round: number): Promise<Measurement[]> {
   process.stdout.write(`round ${round + 1}\n`);
   const repository = `${bench.relay.host}/kp-default-r${round + 1}`;
-  await bench.world.kubectl(['patch', 'configmap', 'kp-config', '-n', 'kpack', '--type', 'merge', '-p', JSON.stringify({ data: { 'default.repository': repository } })]);
+  await bench.world.kubectl([
+    'patch',
+    'configmap',
+    'kp-config',
+    '-n',
+    'kpack',
+    '--type',
+    'merge',
+    '-p',
+    JSON.stringify({ data: { 'default.repository': repository } }),
+  ]);
   const fresh = await newCnbFiles(bench, round);
   const plan: Array<{ scenario: Scenario; store: string; sources: readonly string[] }> = [
     { scenario: 'registry-mount', store: `bench-a-r${round + 1}`, sources: bench.images },
@@ -171,14 +226,26 @@ async function main(): Promise<void> {
     const rows = printReport(measurements, payloadBytes, write);
     write(`  CLI start-up (packsmith --version, best of 3): ${startup.toFixed(2)} s\n`);
     for (const m of measurements) {
-      const kinds = Object.entries(m.requestKinds).map(([k, n]) => `${k} ${n}`).join(', ');
+      const kinds = Object.entries(m.requestKinds)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
       write(`  ${m.scenario} round ${m.round + 1}: ${m.uploadingLines} "Uploading" progress lines; requests: ${kinds}\n`);
     }
     for (const note of bench.notes) write(`  note: ${note}\n`);
     const outDir = join(repoRoot, 'bench/out');
     await mkdir(outDir, { recursive: true });
     const file = join(outDir, `relocate-${new Date().toISOString().slice(0, 10)}.json`);
-    const report = { date: new Date().toISOString(), node: process.version, rounds, payloadBytes, startupSeconds: startup, scenarios: scenarioText, rows, measurements, notes: bench.notes };
+    const report = {
+      date: new Date().toISOString(),
+      node: process.version,
+      rounds,
+      payloadBytes,
+      startupSeconds: startup,
+      scenarios: scenarioText,
+      rows,
+      measurements,
+      notes: bench.notes,
+    };
     await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
     write(`\nwritten to ${file}\n`);
   } finally {

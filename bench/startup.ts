@@ -53,12 +53,15 @@ async function runOnce(cli: string, args: readonly string[], scratch: string): P
 
 function table(rows: readonly Row[]): string {
   const lines = ['| launcher | command | runs | wall ms | CPU ms | peak RSS MiB |', '| --- | --- | ---: | ---: | ---: | ---: |'];
-  for (const r of rows) lines.push(`| ${r.cli} | \`packsmith ${r.scenario}\` | ${r.runs} | ${r.wallMs.toFixed(0)} | ${r.cpuMs.toFixed(0)} | ${r.peakRssMiB.toFixed(0)} |`);
+  for (const r of rows)
+    lines.push(`| ${r.cli} | \`packsmith ${r.scenario}\` | ${r.runs} | ${r.wallMs.toFixed(0)} | ${r.cpuMs.toFixed(0)} | ${r.peakRssMiB.toFixed(0)} |`);
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' }, label: { type: 'string', default: '' }, cli: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '9' }, label: { type: 'string', default: '' }, cli: { type: 'string', multiple: true } },
+  });
   const clis = values.cli ?? [join(root, 'bin/packsmith.js')];
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
@@ -77,7 +80,14 @@ async function main(): Promise<void> {
     }
     const rows: Row[] = pairs.map((pair) => {
       const list = costs.get(pair)!;
-      return { cli: pair.cli, scenario: pair.scenario.name, runs, wallMs: median(list.map((c) => c.seconds * 1000)), cpuMs: median(list.map((c) => c.cpuSeconds * 1000)), peakRssMiB: median(list.map((c) => c.maxRssMiB)) };
+      return {
+        cli: pair.cli,
+        scenario: pair.scenario.name,
+        runs,
+        wallMs: median(list.map((c) => c.seconds * 1000)),
+        cpuMs: median(list.map((c) => c.cpuSeconds * 1000)),
+        peakRssMiB: median(list.map((c) => c.maxRssMiB)),
+      };
     });
     console.log(`packsmith start-up, ${process.version}, median of ${runs} runs${values.label ? ` (${values.label})` : ''}\n`);
     console.log(table(rows));

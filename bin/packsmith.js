@@ -30,7 +30,12 @@ function upToDateBundle() {
   try {
     const stamp = JSON.parse(readFileSync(join(root, 'dist/bundle/inputs.json'), 'utf8'));
     for (const [path, hash] of Object.entries(stamp.files)) {
-      if (createHash('sha256').update(readFileSync(join(root, path))).digest('hex') !== hash) return undefined;
+      if (
+        createHash('sha256')
+          .update(readFileSync(join(root, path)))
+          .digest('hex') !== hash
+      )
+        return undefined;
     }
     return join(root, 'dist/bundle/main.js');
   } catch {

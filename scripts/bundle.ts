@@ -68,7 +68,12 @@ async function main(): Promise<void> {
   });
   // The bundler's own code shapes the output too, so a change to it also makes the bundle stale.
   for (const script of ['scripts/bundle.ts', 'scripts/lazy-packages.ts']) {
-    hashes.set(script, createHash('sha256').update(await readFile(`${root}${script}`)).digest('hex'));
+    hashes.set(
+      script,
+      createHash('sha256')
+        .update(await readFile(`${root}${script}`))
+        .digest('hex'),
+    );
   }
   const stamp = { files: Object.fromEntries([...hashes].sort(([a], [b]) => a.localeCompare(b))) };
   await writeFile(`${staging}/inputs.json`, `${JSON.stringify(stamp, null, 1)}\n`);

@@ -21,7 +21,10 @@ function write(path: string, text: string): void {
 }
 
 function run(env: Record<string, string> = {}): string {
-  return execFileSync(process.execPath, [join(tree, 'bin/packsmith.js')], { env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1', ...env }, encoding: 'utf8' });
+  return execFileSync(process.execPath, [join(tree, 'bin/packsmith.js')], {
+    env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1', ...env },
+    encoding: 'utf8',
+  });
 }
 
 beforeEach(() => {

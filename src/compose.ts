@@ -10,8 +10,25 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import { OciImageAccess, findLifecycleBinary, localReferenceChecks, type LifecycleSearch } from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
 import { imageReferenceChecks, systemClock, type Clock } from './app/index.ts';
-import { createControllerMetrics, createManager, serviceAccountKeychains, type ControllerMetrics, type KeychainSource, type Manager } from './controller/index.ts';
-import { createClusterObjectPatcher, createKeychainCache, createKeychainFactory, createKubeClient, createLeaseClient, createObjectClient, loadKubeConfig, type KubeClient, type ObjectClient } from './k8s/index.ts';
+import {
+  createControllerMetrics,
+  createManager,
+  serviceAccountKeychains,
+  type ControllerMetrics,
+  type KeychainSource,
+  type Manager,
+} from './controller/index.ts';
+import {
+  createClusterObjectPatcher,
+  createKeychainCache,
+  createKeychainFactory,
+  createKubeClient,
+  createLeaseClient,
+  createObjectClient,
+  loadKubeConfig,
+  type KubeClient,
+  type ObjectClient,
+} from './k8s/index.ts';
 import { defaultDockerKeychain, dockerConfigPath, type Keychain, type RequestEvent } from './oci/index.ts';
 import type { Logger } from './shared/index.ts';
 import { publishCaBundle } from './webhook/index.ts';
@@ -31,7 +48,10 @@ function adaptPino(logger: PinoLogger): Logger {
 
 /** A pino-backed Logger writing one JSON object per line to stderr (file descriptor 2). */
 export function jsonLogger(options: { level?: string; name?: string } = {}): Logger {
-  const logger = pino({ level: options.level ?? 'info', name: options.name, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd: 2, sync: true }));
+  const logger = pino(
+    { level: options.level ?? 'info', name: options.name, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ fd: 2, sync: true }),
+  );
   return adaptPino(logger);
 }
 
@@ -109,7 +129,12 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
   const connection = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
   const client = createKubeClient(connection);
   const controllerKeychain = defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) });
-  const { images, keychains } = controllerRegistryAccess({ client, controllerKeychain, logger: options.logger, settings: { insecureRegistries: options.insecureRegistries, userAgent: 'packsmith-controller' } });
+  const { images, keychains } = controllerRegistryAccess({
+    client,
+    controllerKeychain,
+    logger: options.logger,
+    settings: { insecureRegistries: options.insecureRegistries, userAgent: 'packsmith-controller' },
+  });
   const metrics = createControllerMetrics({
     // Read at scrape time, after the manager below exists.
     queueDepth: () => manager.queueDepth(),
@@ -127,7 +152,9 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     resyncMs: options.resyncMs,
     shutdownGraceMs: options.shutdownGraceMs,
     metrics,
-    ...(options.leaseNamespace ? { leader: { leases: createLeaseClient(connection), namespace: options.leaseNamespace, name: 'packsmith-controller', identity } } : {}),
+    ...(options.leaseNamespace
+      ? { leader: { leases: createLeaseClient(connection), namespace: options.leaseNamespace, name: 'packsmith-controller', identity } }
+      : {}),
   });
   return { manager, metrics, server: connection.server, close: () => images.close() };
 }
@@ -149,8 +176,16 @@ export interface ControllerRegistryOptions {
  * and one registry transport per cached keychain, closed when the keychain is dropped.
  */
 export function controllerRegistryAccess(options: ControllerRegistryOptions): { images: OciImageAccess; keychains: KeychainSource } {
-  const factory = createKeychainFactory({ client: options.client, ...(options.controllerKeychain ? { controllerKeychain: options.controllerKeychain } : {}), ...(options.logger ? { logger: options.logger } : {}) });
-  const cache = createKeychainCache({ build: (ref, io) => factory.build(ref, io), onEvict: (key) => images.registry.release(key), ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}) });
+  const factory = createKeychainFactory({
+    client: options.client,
+    ...(options.controllerKeychain ? { controllerKeychain: options.controllerKeychain } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const cache = createKeychainCache({
+    build: (ref, io) => factory.build(ref, io),
+    onEvict: (key) => images.registry.release(key),
+    ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+  });
   const images = new OciImageAccess(options.settings ?? {}, { keyOf: (keychain) => cache.transportKeyOf(keychain) });
   return { images, keychains: serviceAccountKeychains(cache) };
 }
@@ -192,7 +227,12 @@ export interface ClusterCliEnvironment extends LocalEnvironment {
  */
 export function createClusterCliEnvironment(options: ClusterCliOptions = {}): ClusterCliEnvironment {
   const connection = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
-  const images = new OciImageAccess({ insecureRegistries: options.insecureRegistries, onRequest: options.onRequest, userAgent: 'packsmith-cli', ...(options.registryCa?.length ? { ca: options.registryCa } : {}) });
+  const images = new OciImageAccess({
+    insecureRegistries: options.insecureRegistries,
+    onRequest: options.onRequest,
+    userAgent: 'packsmith-cli',
+    ...(options.registryCa?.length ? { ca: options.registryCa } : {}),
+  });
   return {
     objects: createObjectClient(connection, 'packsmith-cli'),
     namespace: connection.namespace,

@@ -24,7 +24,10 @@ export interface LifecycleSearch {
 
 function candidates(env: NodeJS.ProcessEnv): string[] {
   const cache = env.XDG_CACHE_HOME || join(env.HOME ?? '/root', '.cache');
-  const onPath = (env.PATH ?? '').split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, 'lifecycle'));
+  const onPath = (env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => dir !== '')
+    .map((dir) => join(dir, 'lifecycle'));
   return [join(cache, 'packsmith', 'bin', 'lifecycle'), ...onPath];
 }
 

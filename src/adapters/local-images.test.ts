@@ -50,15 +50,23 @@ describe('OciImageAccess over local files', () => {
 
   it('streams a stored blob of a layout lazily, verified against the record', async () => {
     const [layer] = await image.layers();
-    const blob = { image: `oci:${join(dir, 'out')}:v1`, digest: await layer!.digest(), diffId: await layer!.diffId(), size: await layer!.size(), keychain: anonymousKeychain };
+    const blob = {
+      image: `oci:${join(dir, 'out')}:v1`,
+      digest: await layer!.digest(),
+      diffId: await layer!.diffId(),
+      size: await layer!.size(),
+      keychain: anonymousKeychain,
+    };
     const lazy = access.lazyLayer(blob);
     const chunks: Buffer[] = [];
     for await (const chunk of await lazy.compressed()) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).length).toBe(blob.size);
     const wrong = access.lazyLayer({ ...blob, size: blob.size + 1 });
-    await expect((async () => {
-      for await (const _chunk of await wrong.compressed()) void _chunk;
-    })()).rejects.toThrow();
+    await expect(
+      (async () => {
+        for await (const _chunk of await wrong.compressed()) void _chunk;
+      })(),
+    ).rejects.toThrow();
   });
 });
 

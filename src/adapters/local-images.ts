@@ -77,7 +77,11 @@ async function taggedDigest(path: string, tag: string, io: IoOptions): Promise<s
 }
 
 /** Writes `image` into the layout under its tag (and `tags`), unless the tag already names it. */
-export async function writeLocalImage(image: Image, local: LocalReference, options: IoOptions & { tags?: readonly string[]; locks: LayoutLocks }): Promise<WriteResult> {
+export async function writeLocalImage(
+  image: Image,
+  local: LocalReference,
+  options: IoOptions & { tags?: readonly string[]; locks: LayoutLocks },
+): Promise<WriteResult> {
   if (local.kind !== 'oci-layout' || local.tag === undefined) {
     throw new ValidationError([{ path: 'reference', message: 'local images are written to an OCI layout with a tag: oci:PATH:TAG' }]);
   }

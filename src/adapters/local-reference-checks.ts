@@ -19,7 +19,8 @@ function pathHint(reference: string): string | undefined {
  * `oci:PATH@DIGEST`, `PATH.cnb`); a builder tag may be `oci:PATH[:TAG]` but not a digest or a `.cnb`.
  */
 export const localReferenceChecks: ReferenceRules = {
-  image: (reference) => (problemOf(() => (parseLocalReference(reference) ? undefined : (pathHint(reference) ?? imageReferenceChecks.image(reference)))) ?? undefined),
+  image: (reference) =>
+    problemOf(() => (parseLocalReference(reference) ? undefined : (pathHint(reference) ?? imageReferenceChecks.image(reference)))) ?? undefined,
   tag: (reference) =>
     problemOf(() => {
       const local = parseLocalReference(reference);

@@ -60,12 +60,22 @@ export class RegistryImages {
   }
 
   /** Pushes unless `reference` already names the digest (a failed check just means "push"). */
-  async write(image: Image, reference: string, options: IoOptions & { keychain: Keychain; tags?: readonly string[]; onProgress?: ProgressCallback }): Promise<WriteResult> {
+  async write(
+    image: Image,
+    reference: string,
+    options: IoOptions & { keychain: Keychain; tags?: readonly string[]; onProgress?: ProgressCallback },
+  ): Promise<WriteResult> {
     const ref = parseReference(reference);
     const transport = this.transport(options.keychain);
     // pushImage checks the tag first (one HEAD) and sends nothing when it already names the digest;
     // the extra tags are written only after a real push, so an unchanged image gets no new tags.
-    const result = await pushImage(image, ref, { transport, tags: options.tags, tagsOnlyWhenPushed: true, onProgress: options.onProgress, signal: options.signal });
+    const result = await pushImage(image, ref, {
+      transport,
+      tags: options.tags,
+      tagsOnlyWhenPushed: true,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
     return { identifier: `${reference}@${result.digest}`, digest: result.digest, pushed: result.changed };
   }
 

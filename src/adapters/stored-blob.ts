@@ -13,5 +13,7 @@ export function storedBlobDigests(blob: StoredBlob): { digest: Digest; diffId: D
 function checkedDigest(blob: StoredBlob, field: 'digest' | 'diffId'): Digest {
   const value = blob[field];
   if (isDigest(value)) return value;
-  throw new OciFormatError(`layer of ${blob.image}: ${field} ${JSON.stringify(value.slice(0, 80))} is not a digest; expected sha256:<64 lowercase hex characters>`);
+  throw new OciFormatError(
+    `layer of ${blob.image}: ${field} ${JSON.stringify(value.slice(0, 80))} is not a digest; expected sha256:<64 lowercase hex characters>`,
+  );
 }

@@ -14,7 +14,15 @@ const builderV2: KubeObject = {
     lifecycle: { name: 'default-lifecycle', kind: 'ClusterLifecycle' },
     serviceAccountName: 'builder-sa',
     additionalLabels: { team: 'platform' },
-    order: [{ group: [{ id: 'a', version: '1.0.0' }, { kind: 'ClusterBuildpack', name: 'node' }, { id: 'c', optional: true }] }],
+    order: [
+      {
+        group: [
+          { id: 'a', version: '1.0.0' },
+          { kind: 'ClusterBuildpack', name: 'node' },
+          { id: 'c', optional: true },
+        ],
+      },
+    ],
   },
 };
 
@@ -27,7 +35,14 @@ describe('convertResource', () => {
       stack: { name: 'base', kind: 'ClusterStack' },
       store: { name: 'default', kind: 'ClusterStore' },
       serviceAccount: 'builder-sa',
-      order: [{ group: [{ id: 'a', version: '1.0.0' }, { id: 'c', optional: true }] }],
+      order: [
+        {
+          group: [
+            { id: 'a', version: '1.0.0' },
+            { id: 'c', optional: true },
+          ],
+        },
+      ],
     });
     expect(v1.metadata.annotations?.team).toBe('x');
     expect(v1.metadata.annotations?.[conversionAnnotation]).toBeDefined();
@@ -40,7 +55,11 @@ describe('convertResource', () => {
       metadata: { name: 's' },
       spec: { sources: [{ image: 'r/a' }], serviceAccountRef: { name: 'sa', namespace: 'ns' } },
     };
-    for (const original of [builderV2, storeV2, { ...builderV2, kind: 'ClusterBuilder', spec: { ...(builderV2.spec as object), serviceAccountRef: { name: 'sa', namespace: 'n' } } }]) {
+    for (const original of [
+      builderV2,
+      storeV2,
+      { ...builderV2, kind: 'ClusterBuilder', spec: { ...(builderV2.spec as object), serviceAccountRef: { name: 'sa', namespace: 'n' } } },
+    ]) {
       const back = convertResource(convertResource(original, 'kpack.io/v1alpha1'), 'kpack.io/v1alpha2');
       expect(back).toEqual(original);
     }
@@ -66,7 +85,13 @@ describe('convertResource', () => {
 
   it('round-trips arbitrary builder specs', () => {
     const ref = fc.record(
-      { id: fc.string({ minLength: 1, maxLength: 5 }), version: fc.string({ minLength: 1, maxLength: 5 }), optional: fc.constant(true), kind: fc.constantFrom('Buildpack', 'ClusterBuildpack'), name: fc.string({ minLength: 1, maxLength: 5 }) },
+      {
+        id: fc.string({ minLength: 1, maxLength: 5 }),
+        version: fc.string({ minLength: 1, maxLength: 5 }),
+        optional: fc.constant(true),
+        kind: fc.constantFrom('Buildpack', 'ClusterBuildpack'),
+        name: fc.string({ minLength: 1, maxLength: 5 }),
+      },
       { requiredKeys: [] },
     );
     const spec = fc.record(

@@ -29,7 +29,10 @@ describe('parseResourceDocuments', () => {
   });
 
   it('says which envelope field is missing, and where a YAML error is', () => {
-    const { problems } = parseResourceDocuments('kind: Builder\nmetadata: {name: a}\n---\napiVersion: kpack.io/v1alpha2\n---\nmetadata: {}\n---\na: 1\nb: [1,\n', 'm.yaml');
+    const { problems } = parseResourceDocuments(
+      'kind: Builder\nmetadata: {name: a}\n---\napiVersion: kpack.io/v1alpha2\n---\nmetadata: {}\n---\na: 1\nb: [1,\n',
+      'm.yaml',
+    );
     expect(problems.map((p) => `${p.origin} ${p.message}`)).toEqual([
       'm.yaml#1 missing apiVersion',
       'm.yaml#2 missing kind',
@@ -51,4 +54,3 @@ describe('parseResourceDocuments', () => {
     expect(problems.at(-1)).toEqual({ origin: 'many.yaml', message: 'and 5 more problems in this file' });
   });
 });
-

@@ -32,7 +32,10 @@ export function parseResourceDocuments(text: string, source: string): { resource
     const [firstError] = document.errors;
     if (firstError !== undefined) {
       const line = firstError.linePos?.[0].line;
-      problems.push({ origin, message: `not valid YAML${line === undefined ? '' : ` at line ${line}`}: ${document.errors.map((e) => firstLine(e.message)).join('; ')}` });
+      problems.push({
+        origin,
+        message: `not valid YAML${line === undefined ? '' : ` at line ${line}`}: ${document.errors.map((e) => firstLine(e.message)).join('; ')}`,
+      });
       return;
     }
     let value: unknown;

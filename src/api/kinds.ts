@@ -12,14 +12,7 @@ export const apiGroup = 'kpack.io';
 export const storageVersion = 'v1alpha2';
 
 /** The names of the kinds packsmith serves. */
-export type KindName =
-  | 'ClusterStore'
-  | 'ClusterStack'
-  | 'ClusterLifecycle'
-  | 'Buildpack'
-  | 'ClusterBuildpack'
-  | 'Builder'
-  | 'ClusterBuilder';
+export type KindName = 'ClusterStore' | 'ClusterStack' | 'ClusterLifecycle' | 'Buildpack' | 'ClusterBuildpack' | 'Builder' | 'ClusterBuilder';
 
 /** Spec and status schemas of one kind in one version. */
 export interface VersionSchemas {
@@ -54,12 +47,20 @@ const builderColumns = { v1alpha2: [latestImage, ready, upToDate], v1alpha1: [la
 /** Every kind, in the order dependencies are resolved in (stores and stacks before builders). */
 export const kinds: readonly KindInfo[] = [
   {
-    kind: 'ClusterStore', plural: 'clusterstores', singular: 'clusterstore', scope: 'Cluster', shortNames: [],
+    kind: 'ClusterStore',
+    plural: 'clusterstores',
+    singular: 'clusterstore',
+    scope: 'Cluster',
+    shortNames: [],
     versions: { v1alpha2: { spec: v2.clusterStoreSpec, status: v2.storeStatus }, v1alpha1: { spec: v1.clusterStoreSpecV1, status: v2.storeStatus } },
     printerColumns: readyOnly,
   },
   {
-    kind: 'ClusterStack', plural: 'clusterstacks', singular: 'clusterstack', scope: 'Cluster', shortNames: [],
+    kind: 'ClusterStack',
+    plural: 'clusterstacks',
+    singular: 'clusterstack',
+    scope: 'Cluster',
+    shortNames: [],
     versions: {
       v1alpha2: { spec: v2.clusterStackSpec, status: v2.clusterStackStatus },
       v1alpha1: { spec: v1.clusterStackSpecV1, status: v2.clusterStackStatus },
@@ -67,27 +68,47 @@ export const kinds: readonly KindInfo[] = [
     printerColumns: readyOnly,
   },
   {
-    kind: 'ClusterLifecycle', plural: 'clusterlifecycles', singular: 'clusterlifecycle', scope: 'Cluster', shortNames: [],
+    kind: 'ClusterLifecycle',
+    plural: 'clusterlifecycles',
+    singular: 'clusterlifecycle',
+    scope: 'Cluster',
+    shortNames: [],
     versions: { v1alpha2: { spec: v2.clusterLifecycleSpec, status: v2.clusterLifecycleStatus } },
     printerColumns: readyOnly,
   },
   {
-    kind: 'Buildpack', plural: 'buildpacks', singular: 'buildpack', scope: 'Namespaced', shortNames: ['bp', 'bps'],
+    kind: 'Buildpack',
+    plural: 'buildpacks',
+    singular: 'buildpack',
+    scope: 'Namespaced',
+    shortNames: ['bp', 'bps'],
     versions: { v1alpha2: { spec: v2.buildpackSpec, status: v2.storeStatus } },
     printerColumns: readyOnly,
   },
   {
-    kind: 'ClusterBuildpack', plural: 'clusterbuildpacks', singular: 'clusterbuildpack', scope: 'Cluster', shortNames: ['clstbp', 'clstbps'],
+    kind: 'ClusterBuildpack',
+    plural: 'clusterbuildpacks',
+    singular: 'clusterbuildpack',
+    scope: 'Cluster',
+    shortNames: ['clstbp', 'clstbps'],
     versions: { v1alpha2: { spec: v2.clusterBuildpackSpec, status: v2.storeStatus } },
     printerColumns: readyOnly,
   },
   {
-    kind: 'Builder', plural: 'builders', singular: 'builder', scope: 'Namespaced', shortNames: ['bldr', 'bldrs'],
+    kind: 'Builder',
+    plural: 'builders',
+    singular: 'builder',
+    scope: 'Namespaced',
+    shortNames: ['bldr', 'bldrs'],
     versions: { v1alpha2: { spec: v2.builderSpec, status: v2.builderStatus }, v1alpha1: { spec: v1.builderSpecV1, status: v2.builderStatus } },
     printerColumns: builderColumns,
   },
   {
-    kind: 'ClusterBuilder', plural: 'clusterbuilders', singular: 'clusterbuilder', scope: 'Cluster', shortNames: ['clstbldr', 'clstbldrs'],
+    kind: 'ClusterBuilder',
+    plural: 'clusterbuilders',
+    singular: 'clusterbuilder',
+    scope: 'Cluster',
+    shortNames: ['clstbldr', 'clstbldrs'],
     versions: {
       v1alpha2: { spec: v2.clusterBuilderSpec, status: v2.builderStatus },
       v1alpha1: { spec: v1.clusterBuilderSpecV1, status: v2.builderStatus },

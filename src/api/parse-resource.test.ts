@@ -27,7 +27,11 @@ describe('parseResource', () => {
   });
 
   it('an invalid spec gives every problem with its path, and the stored status for comparison', () => {
-    const parsed = parseResource('ClusterStack', { metadata: { name: 's' }, spec: { id: 1, buildImage: { image: 2 }, bogus: true }, status: { observedGeneration: 1 } });
+    const parsed = parseResource('ClusterStack', {
+      metadata: { name: 's' },
+      spec: { id: 1, buildImage: { image: 2 }, bogus: true },
+      status: { observedGeneration: 1 },
+    });
     expect(isInvalid(parsed)).toBe(true);
     if (!isInvalid(parsed)) return;
     expect(parsed.problems).toHaveLength(3);

@@ -18,7 +18,8 @@ const schemas: { [K in KindName]: { spec: z.ZodType<SpecOf<K>>; status: z.ZodTyp
   ClusterBuilder: { spec: v2.clusterBuilderSpec, status: v2.builderStatus },
 };
 
-const pathOf = (path: ReadonlyArray<PropertyKey>): string => path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : `${out}.${String(part)}`), 'spec');
+const pathOf = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : `${out}.${String(part)}`), 'spec');
 
 /**
  * Parses a v1alpha2 object of kind `kind` (as the API server serves it) into a typed resource, with
@@ -32,7 +33,12 @@ export function parseResource<K extends KindName>(kind: K, object: KubeObject): 
   const parsedSpec = spec.safeParse(defaulted.spec ?? {});
   const stored = typeof object.status === 'object' && object.status !== null ? object.status : undefined;
   if (!parsedSpec.success) {
-    return { kind, metadata: object.metadata, ...(stored ? { status: stored } : {}), problems: parsedSpec.error.issues.map((issue) => `${pathOf(issue.path)}: ${issue.message}`) };
+    return {
+      kind,
+      metadata: object.metadata,
+      ...(stored ? { status: stored } : {}),
+      problems: parsedSpec.error.issues.map((issue) => `${pathOf(issue.path)}: ${issue.message}`),
+    };
   }
   const parsedStatus = stored ? status.safeParse(stored) : undefined;
   return { apiVersion, kind, metadata: object.metadata, spec: parsedSpec.data, ...(parsedStatus?.success ? { status: parsedStatus.data } : {}) };
@@ -42,12 +48,19 @@ export function parseResource<K extends KindName>(kind: K, object: KubeObject): 
 export function parseAnyResource(kind: KindName, object: KubeObject): AnyResource | InvalidResource {
   // One case per kind: TypeScript does not distribute a generic function's result over a union argument.
   switch (kind) {
-    case 'ClusterStore': return parseResource(kind, object);
-    case 'ClusterStack': return parseResource(kind, object);
-    case 'ClusterLifecycle': return parseResource(kind, object);
-    case 'Buildpack': return parseResource(kind, object);
-    case 'ClusterBuildpack': return parseResource(kind, object);
-    case 'Builder': return parseResource(kind, object);
-    case 'ClusterBuilder': return parseResource(kind, object);
+    case 'ClusterStore':
+      return parseResource(kind, object);
+    case 'ClusterStack':
+      return parseResource(kind, object);
+    case 'ClusterLifecycle':
+      return parseResource(kind, object);
+    case 'Buildpack':
+      return parseResource(kind, object);
+    case 'ClusterBuildpack':
+      return parseResource(kind, object);
+    case 'Builder':
+      return parseResource(kind, object);
+    case 'ClusterBuilder':
+      return parseResource(kind, object);
   }
 }

@@ -3,14 +3,7 @@
  * and nesting are kpack's, so existing manifests and status readers keep working.
  */
 import { z } from 'zod';
-import {
-  buildpackStatus,
-  imageSource,
-  objectReference,
-  orderEntry,
-  resolvedLifecycle,
-  statusBase,
-} from './common.ts';
+import { buildpackStatus, imageSource, objectReference, orderEntry, resolvedLifecycle, statusBase } from './common.ts';
 
 const resolvedImage = z.strictObject({ latestImage: z.string().optional(), image: z.string().optional() });
 

@@ -24,9 +24,16 @@ function checkObjectRef(path: string, ref: Ref | undefined, allowed: readonly st
 }
 
 function checkOrderRef(path: string, ref: BuilderBuildpackRef): FieldIssue[] {
-  if (ref.image) return [issue.disallowed(`${path}.image`, 'image references in an order are not supported; add the buildpackage to a store, Buildpack or ClusterBuildpack and refer to it by id')];
+  if (ref.image)
+    return [
+      issue.disallowed(
+        `${path}.image`,
+        'image references in an order are not supported; add the buildpackage to a store, Buildpack or ClusterBuildpack and refer to it by id',
+      ),
+    ];
   if (ref.name || ref.kind) return checkObjectRef(path, ref, ['Buildpack', 'ClusterBuildpack'], true);
-  if (!ref.id) return [issue.oneOf(`${path}.id, ${path}.image, ${path}.name + kind`, 'give a buildpack id, or kind and name of a Buildpack or ClusterBuildpack')];
+  if (!ref.id)
+    return [issue.oneOf(`${path}.id, ${path}.image, ${path}.name + kind`, 'give a buildpack id, or kind and name of a Buildpack or ClusterBuildpack')];
   return [];
 }
 

@@ -41,4 +41,3 @@ export function checkServiceAccountRef(spec: { serviceAccountRef?: Ref | undefin
   if (!ref.namespace) issues.push(issue.missing('spec.serviceAccountRef.namespace', 'give the namespace of that service account'));
   return issues;
 }
-

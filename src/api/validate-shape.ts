@@ -56,8 +56,10 @@ const kindNames: readonly string[] = kinds.map((k) => k.kind);
 function versionIssues(apiVersion: string, info: KindInfo | undefined): { version?: 'v1alpha1' | 'v1alpha2'; issues: FieldIssue[] } {
   const [group, version] = apiVersion.split('/');
   const known = version === 'v1alpha1' || version === 'v1alpha2' ? version : undefined;
-  if (group !== apiGroup || !known) return { issues: [issue.invalid('apiVersion', apiVersion, 'use kpack.io/v1alpha2 (or kpack.io/v1alpha1 for the kinds that had it)')] };
-  if (info && !info.versions[known]) return { version: known, issues: [issue.invalid('apiVersion', apiVersion, `${info.kind} exists only in kpack.io/v1alpha2`)] };
+  if (group !== apiGroup || !known)
+    return { issues: [issue.invalid('apiVersion', apiVersion, 'use kpack.io/v1alpha2 (or kpack.io/v1alpha1 for the kinds that had it)')] };
+  if (info && !info.versions[known])
+    return { version: known, issues: [issue.invalid('apiVersion', apiVersion, `${info.kind} exists only in kpack.io/v1alpha2`)] };
   return { version: known, issues: [] };
 }
 
@@ -69,7 +71,13 @@ export function checkEnvelope(resource: KubeObject): { info?: KindInfo; version?
   if (!info) {
     const near = closestMatch(kind, kindNames);
     const lead = near === undefined ? '' : `did you mean ${near}? `;
-    issues.push(issue.invalid('kind', kind, `${lead}packsmith handles ClusterStore, ClusterStack, ClusterLifecycle, Buildpack, ClusterBuildpack, Builder and ClusterBuilder`));
+    issues.push(
+      issue.invalid(
+        'kind',
+        kind,
+        `${lead}packsmith handles ClusterStore, ClusterStack, ClusterLifecycle, Buildpack, ClusterBuildpack, Builder and ClusterBuilder`,
+      ),
+    );
   }
   const version = versionIssues(resource.apiVersion ?? '', info);
   issues.push(...version.issues);
@@ -108,7 +116,8 @@ function removeAt(root: unknown, path: ReadonlyArray<PropertyKey>): boolean {
   const last = path.at(-1);
   if (last === undefined || typeof last === 'number') return false;
   let node = root;
-  for (const part of path.slice(0, -1)) node = Array.isArray(node) && typeof part === 'number' ? node[part] : isJsonObject(node) ? node[String(part)] : undefined;
+  for (const part of path.slice(0, -1))
+    node = Array.isArray(node) && typeof part === 'number' ? node[part] : isJsonObject(node) ? node[String(part)] : undefined;
   if (!isJsonObject(node)) return false;
   delete node[String(last)];
   return true;

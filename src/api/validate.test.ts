@@ -63,7 +63,12 @@ describe('validateResource', () => {
 
   it('suggests the kind a typo meant', () => {
     const issues = valid({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStak', metadata: { name: 's' }, spec: {} });
-    expect(issues[0]).toMatchObject({ kind: 'invalid', path: 'kind', value: 'ClusterStak', message: expect.stringMatching(/^did you mean ClusterStack\? packsmith handles/) as unknown });
+    expect(issues[0]).toMatchObject({
+      kind: 'invalid',
+      path: 'kind',
+      value: 'ClusterStak',
+      message: expect.stringMatching(/^did you mean ClusterStack\? packsmith handles/) as unknown,
+    });
   });
 
   it('keeps to the shape problems when a rejected value sits in a list', () => {

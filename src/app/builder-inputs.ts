@@ -88,7 +88,10 @@ function notFound(kind: SupplierKind, name: string): Problem {
 function notReady(builder: BuilderResource, supplier: { kind: SupplierKind; metadata: { name: string } }, reason: string): Problem {
   const { kind, metadata } = supplier;
   // kpack's ClusterBuilder words a stack problem differently from every other dependency.
-  const lead = builder.kind === 'ClusterBuilder' && kind === 'ClusterStack' ? `stack ${metadata.name} is not ready` : `Error: ${kind.toLowerCase()} '${metadata.name}' is not ready`;
+  const lead =
+    builder.kind === 'ClusterBuilder' && kind === 'ClusterStack'
+      ? `stack ${metadata.name} is not ready`
+      : `Error: ${kind.toLowerCase()} '${metadata.name}' is not ready`;
   return { message: `${lead}: ${reason}`, missing: false };
 }
 
@@ -137,7 +140,11 @@ function catalogFor(builder: BuilderResource, lookup: BuilderLookup, store: Supp
  * kpack's routing: stack and lifecycle use their own service account or fall back to the builder's;
  * each buildpack source uses its owner's. Every distinct credential reference is resolved once, up front.
  */
-async function keychainsFor(builder: BuilderResource, lookup: BuilderLookup, found: { stack: Supplier<'ClusterStack'>; lifecycle: Supplier<'ClusterLifecycle'>; catalog: BuildpackCatalog }): Promise<BuilderKeychains> {
+async function keychainsFor(
+  builder: BuilderResource,
+  lookup: BuilderLookup,
+  found: { stack: Supplier<'ClusterStack'>; lifecycle: Supplier<'ClusterLifecycle'>; catalog: BuildpackCatalog },
+): Promise<BuilderKeychains> {
   const wanted = new Map<string, CredentialRef>();
   const want = (ref: CredentialRef): CredentialRef => (wanted.set(credentialKey(ref), ref), ref);
   const builderRef = want(credentialRefOf(builder));

@@ -5,15 +5,7 @@ import { ValidationError } from '../shared/index.ts';
 import { createBuilder, type BuilderKeychains, type CreateBuilderInput } from './create-builder.ts';
 import { readLifecycle } from './read-lifecycle.ts';
 import { resolveStack } from './resolve-stack.ts';
-import {
-  FakeImageAccess,
-  buildpackTree,
-  buildpackage,
-  fixedClock,
-  lifecycleImage,
-  namedKeychain,
-  stackImage,
-} from './testdata/fakes.ts';
+import { FakeImageAccess, buildpackTree, buildpackage, fixedClock, lifecycleImage, namedKeychain, stackImage } from './testdata/fakes.ts';
 
 const clock = fixedClock(new Date(2024, 0, 2, 3, 4, 5));
 const stackKeychain = namedKeychain('stack');
@@ -36,13 +28,29 @@ async function world(): Promise<World> {
     .add('r.test/stack/build:1', stackImage('io.test.stack'))
     .add('r.test/stack/run:1', stackImage('io.test.stack'))
     .add('r.test/lifecycle:0.20', lifecycleImage())
-    .add('r.test/store/main:1', await buildpackage([
-      buildpackTree('io.test.meta', '1.0.0', { order: [{ group: [{ id: 'io.test.a', version: '1.0.0' }, { id: 'io.test.b', version: '2.0.0', optional: true }] }], stacks: undefined }),
-      buildpackTree('io.test.a', '1.0.0'),
-      buildpackTree('io.test.b', '2.0.0'),
-    ]))
+    .add(
+      'r.test/store/main:1',
+      await buildpackage([
+        buildpackTree('io.test.meta', '1.0.0', {
+          order: [
+            {
+              group: [
+                { id: 'io.test.a', version: '1.0.0' },
+                { id: 'io.test.b', version: '2.0.0', optional: true },
+              ],
+            },
+          ],
+          stacks: undefined,
+        }),
+        buildpackTree('io.test.a', '1.0.0'),
+        buildpackTree('io.test.b', '2.0.0'),
+      ]),
+    )
     .add('r.test/cbp/c:1', await buildpackage([buildpackTree('io.test.c', '3.0.0', { stacks: [{ id: 'other.stack' }] })]));
-  const stack = await resolveStack({ id: 'io.test.stack', buildImage: 'r.test/stack/build:1', runImage: 'r.test/stack/run:1', keychain: stackKeychain }, { images });
+  const stack = await resolveStack(
+    { id: 'io.test.stack', buildImage: 'r.test/stack/build:1', runImage: 'r.test/stack/run:1', keychain: stackKeychain },
+    { images },
+  );
   const lifecycle = await readLifecycle({ image: 'r.test/lifecycle:0.20', keychain: keychains.lifecycle }, { images });
   // Records come from the same images, as a store reconcile would have produced them.
   const storeRecords = await readBuildpackRecords((await images.readImage('r.test/store/main:1', { keychain: stackKeychain })).image, 'r.test/store/main:1');
@@ -80,11 +88,9 @@ describe('createBuilder', () => {
 
   it('reads and writes every image with the keychain kpack routes to it', async () => {
     const outcome = await createBuilder(input(w, [{ group: [{ id: 'io.test.meta' }] }]), { images: w.images, clock });
-    expect(w.images.summary('read').sort()).toEqual([
-      `${w.lifecycle.image.latestImage} lifecycle`,
-      `${w.stack.buildImage.latestImage} stack`,
-      `${w.stack.runImage.latestImage} stack`,
-    ].sort());
+    expect(w.images.summary('read').sort()).toEqual(
+      [`${w.lifecycle.image.latestImage} lifecycle`, `${w.stack.buildImage.latestImage} stack`, `${w.stack.runImage.latestImage} stack`].sort(),
+    );
     expect(w.images.summary('layer').map((s) => s.replace(/@sha256:\w+/, ''))).toEqual([
       'r.test/store/main:1 ClusterStore/default',
       'r.test/store/main:1 ClusterStore/default',
@@ -123,7 +129,9 @@ describe('createBuilder', () => {
     expect(outcome.record.stack.runImage).toBe(w.stack.runImage.latestImage);
     expect(outcome.warnings).toEqual([]);
     const pushed = w.images.written('oci:/out/builder:builder-team-my-builder')!;
-    const metadata = JSON.parse((await pushed.configFile()).config?.Labels?.[labelKeys.builderMetadata] ?? '{}') as { stack?: { runImage?: { image?: string } } };
+    const metadata = JSON.parse((await pushed.configFile()).config?.Labels?.[labelKeys.builderMetadata] ?? '{}') as {
+      stack?: { runImage?: { image?: string } };
+    };
     expect(metadata.stack?.runImage?.image).toBe(w.stack.runImage.latestImage);
   });
 
@@ -140,16 +148,25 @@ describe('createBuilder', () => {
   });
 
   it('uses the supplying resource keychain for a ClusterBuildpack layer', async () => {
-    const stackless = { ...w, catalog: { ...w.catalog, clusterBuildpacks: w.catalog.clusterBuildpacks.map((s) => ({ ...s, buildpacks: s.buildpacks.map((r) => ({ ...r, stacks: undefined })) })) } };
+    const stackless = {
+      ...w,
+      catalog: {
+        ...w.catalog,
+        clusterBuildpacks: w.catalog.clusterBuildpacks.map((s) => ({ ...s, buildpacks: s.buildpacks.map((r) => ({ ...r, stacks: undefined })) })),
+      },
+    };
     await createBuilder(input(stackless, [{ group: [{ kind: 'ClusterBuildpack', name: 'c' }] }]), { images: w.images, clock });
     expect(w.images.summary('layer').map((s) => s.replace(/@sha256:\w+/, ''))).toEqual(['r.test/cbp/c:1 ClusterBuildpack/c']);
   });
 
   it('reports every resolution problem and writes nothing (not even the run image)', async () => {
-    const error = await createBuilder(input(w, [{ group: [{ id: 'io.test.a' }, { id: 'io.test.missing' }] }, { group: [{ kind: 'Buildpack', name: 'nope' }] }]), {
-      images: w.images,
-      clock,
-    }).catch((e: unknown) => e);
+    const error = await createBuilder(
+      input(w, [{ group: [{ id: 'io.test.a' }, { id: 'io.test.missing' }] }, { group: [{ kind: 'Buildpack', name: 'nope' }] }]),
+      {
+        images: w.images,
+        clock,
+      },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues).toEqual([
       { path: 'spec.order[0].group[1]', message: "could not find buildpack with id 'io.test.missing'" },
@@ -159,7 +176,9 @@ describe('createBuilder', () => {
   });
 
   it('reports every incompatible buildpack with its supplier, and writes nothing', async () => {
-    const error = await createBuilder(input(w, [{ group: [{ id: 'io.test.c' }] }, { group: [{ id: 'io.test.a' }] }]), { images: w.images, clock }).catch((e: unknown) => e);
+    const error = await createBuilder(input(w, [{ group: [{ id: 'io.test.c' }] }, { group: [{ id: 'io.test.a' }] }]), { images: w.images, clock }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ValidationError);
     const messages = (error as ValidationError).issues.map((i) => i.message);
     expect(messages).toHaveLength(1);

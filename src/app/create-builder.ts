@@ -110,7 +110,13 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
       lifecycleImage: lifecycle.image,
       plan,
       buildpackLayer: (record) =>
-        deps.images.lazyLayer({ image: record.storeImage.image, digest: record.digest, diffId: record.diffId, size: record.size, keychain: keychainOf(record) }),
+        deps.images.lazyLayer({
+          image: record.storeImage.image,
+          digest: record.digest,
+          diffId: record.diffId,
+          size: record.size,
+          keychain: keychainOf(record),
+        }),
     },
     io,
   );

@@ -46,7 +46,9 @@ const metadataLabel = z.looseObject({
   createdBy: z.looseObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
   stack: z.looseObject({ runImage: runImage.optional() }).optional(),
   images: z.array(runImage).nullish(),
-  lifecycle: z.looseObject({ version: z.string().optional(), apis: z.looseObject({ buildpack: apiVersions.optional(), platform: apiVersions.optional() }).optional() }).optional(),
+  lifecycle: z
+    .looseObject({ version: z.string().optional(), apis: z.looseObject({ buildpack: apiVersions.optional(), platform: apiVersions.optional() }).optional() })
+    .optional(),
   buildpacks: z.array(z.looseObject({ id: z.string(), version: z.string(), homepage: z.string().optional() })).nullish(),
 });
 type MetadataLabel = z.infer<typeof metadataLabel>;

@@ -151,7 +151,8 @@ const ofKind =
 
 /** The lookup of `gatherBuilderInputs` over the outcomes of this run: a failed resource is one whose reason is its failure. */
 function outcomeLookup(suppliers: readonly Supplier[], keychain: Keychain): BuilderLookup {
-  const inNamespace = (supplier: Supplier, namespace: string | undefined): boolean => supplier.kind !== 'Buildpack' || (supplier.metadata.namespace ?? 'default') === (namespace ?? 'default');
+  const inNamespace = (supplier: Supplier, namespace: string | undefined): boolean =>
+    supplier.kind !== 'Buildpack' || (supplier.metadata.namespace ?? 'default') === (namespace ?? 'default');
   return {
     get: (kind, name, namespace) => suppliers.filter(ofKind(kind)).find((s) => s.metadata.name === name && inNamespace(s, namespace)),
     list: (kind, namespace) => suppliers.filter(ofKind(kind)).filter((s) => inNamespace(s, namespace)),

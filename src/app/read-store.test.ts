@@ -14,7 +14,10 @@ describe('readStore', () => {
       .add('r.test/b:1', await buildpackage([buildpackTree('io.test.b', '1.0.0')]))
       .add('r.test/a:1', await buildpackage([buildpackTree('io.test.a', '2.0.0')]))
       .add('r.test/dup:1', await buildpackage([buildpackTree('io.test.b', '1.0.0')]));
-    const records = await readStore({ sources: [{ image: 'r.test/dup:1' }, { image: 'r.test/b:1' }, { image: 'r.test/a:1' }], keychain }, { images, concurrency: 2 });
+    const records = await readStore(
+      { sources: [{ image: 'r.test/dup:1' }, { image: 'r.test/b:1' }, { image: 'r.test/a:1' }], keychain },
+      { images, concurrency: 2 },
+    );
     expect(records.map((r) => `${r.id}@${r.version} ${r.storeImage.image}`)).toEqual([
       'io.test.a@2.0.0 r.test/a:1',
       'io.test.b@1.0.0 r.test/b:1',
@@ -29,10 +32,15 @@ describe('readStore', () => {
       .add('r.test/ok:1', await buildpackage([buildpackTree('io.test.b', '1.0.0')]))
       .add('r.test/plain:1', stackImage('x'))
       .fail('r.test/flaky:1', new AppError('REGISTRY', 'HTTP 503', { kind: 'transient' }));
-    const error = await readStore({ sources: [{ image: 'r.test/ok:1' }, { image: 'r.test/plain:1' }, { image: 'r.test/flaky:1' }], keychain }, { images }).catch((e: unknown) => e);
+    const error = await readStore(
+      { sources: [{ image: 'r.test/ok:1' }, { image: 'r.test/plain:1' }, { image: 'r.test/flaky:1' }], keychain },
+      { images },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceReadError);
     const failure = error as SourceReadError;
-    expect(failure.message).toMatch(/^spec\.sources\[1\] \(r\.test\/plain:1\): could not find label io\.buildpacks\.buildpack\.layers\nspec\.sources\[2\] \(r\.test\/flaky:1\): HTTP 503$/);
+    expect(failure.message).toMatch(
+      /^spec\.sources\[1\] \(r\.test\/plain:1\): could not find label io\.buildpacks\.buildpack\.layers\nspec\.sources\[2\] \(r\.test\/flaky:1\): HTTP 503$/,
+    );
     expect(failure.retryable).toBe(false);
   });
 });
@@ -41,7 +49,10 @@ describe('resolveStack and readLifecycle', () => {
   it('pins both stack images by repository@digest using the stack keychain', async () => {
     const build = stackImage('io.test.stack', { mixins: ['shared', 'build:b'] });
     const images = new FakeImageAccess().add('r.test/build:1', build).add('r.test/run:1', stackImage('io.test.stack', { mixins: ['shared'] }));
-    const stack = await resolveStack({ id: 'io.test.stack', buildImage: 'r.test/build:1', runImage: 'r.test/run:1', keychain: namedKeychain('stack') }, { images });
+    const stack = await resolveStack(
+      { id: 'io.test.stack', buildImage: 'r.test/build:1', runImage: 'r.test/run:1', keychain: namedKeychain('stack') },
+      { images },
+    );
     expect(stack.buildImage).toEqual({ image: 'r.test/build:1', latestImage: `r.test/build@${await build.digest()}` });
     expect(stack).toMatchObject({ id: 'io.test.stack', mixins: ['shared', 'build:b'], userId: 1000, groupId: 1001, target: { os: 'linux', arch: 'amd64' } });
     expect(images.summary('read').sort()).toEqual(['r.test/build:1 stack', 'r.test/run:1 stack']);

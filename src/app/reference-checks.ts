@@ -31,6 +31,8 @@ export const imageReferenceChecks: ReferenceRules = {
   image: (reference) => problemOf(() => void parseReference(reference)),
   tag: (reference) =>
     problemOf(() =>
-      parseReference(reference).digest === undefined ? undefined : 'must be a tag such as registry.example.com/team/builder:tag, not a digest; the builder is pushed to it',
+      parseReference(reference).digest === undefined
+        ? undefined
+        : 'must be a tag such as registry.example.com/team/builder:tag, not a digest; the builder is pushed to it',
     ),
 };

@@ -13,7 +13,13 @@ const stored = <T>(schema: { parse(value: unknown): T }, fields: unknown): T => 
 describe('records read back from status', () => {
   it('give the records the readers produced (store, stack, lifecycle)', async () => {
     const images = new FakeImageAccess()
-      .add('r.test/bp:1', await buildpackage([buildpackTree('io.test.meta', '1.0.0', { order: [{ group: [{ id: 'io.test.a', version: '2.0.0', optional: true }] }] }), buildpackTree('io.test.a', '2.0.0')]))
+      .add(
+        'r.test/bp:1',
+        await buildpackage([
+          buildpackTree('io.test.meta', '1.0.0', { order: [{ group: [{ id: 'io.test.a', version: '2.0.0', optional: true }] }] }),
+          buildpackTree('io.test.a', '2.0.0'),
+        ]),
+      )
       .add('r.test/build:1', stackImage('io.test.stack', { mixins: ['m1'] }))
       .add('r.test/run:1', stackImage('io.test.stack', { mixins: ['m1'] }))
       .add('r.test/lifecycle:1', lifecycleImage());
@@ -28,8 +34,14 @@ describe('records read back from status', () => {
   it('say what is missing instead of handing an incomplete record on', () => {
     expect(buildpacksOfStatus(undefined)).toEqual({ ok: false, reason: 'it has no resolved status yet' });
     const noLayer = buildpackStatus.parse({ id: 'a', version: '1' });
-    expect(buildpacksOfStatus({ buildpacks: [noLayer] })).toEqual({ ok: false, reason: 'its status lists buildpack a@1 without its layer (diffId, digest, size, storeImage)' });
-    expect(stackOfStatus({ buildImage: { latestImage: 'b@sha256:1' }, runImage: { latestImage: 'r@sha256:1' }, id: 's' })).toEqual({ ok: false, reason: 'its status has no userId and groupId' });
+    expect(buildpacksOfStatus({ buildpacks: [noLayer] })).toEqual({
+      ok: false,
+      reason: 'its status lists buildpack a@1 without its layer (diffId, digest, size, storeImage)',
+    });
+    expect(stackOfStatus({ buildImage: { latestImage: 'b@sha256:1' }, runImage: { latestImage: 'r@sha256:1' }, id: 's' })).toEqual({
+      ok: false,
+      reason: 'its status has no userId and groupId',
+    });
     expect(lifecycleOfStatus({ image: { image: 'l:1' } })).toEqual({ ok: false, reason: 'its status has no pinned image' });
   });
 });

@@ -16,7 +16,11 @@ type OrderStatus = NonNullable<NonNullable<StoreStatus['buildpacks']>[number]['o
 
 function orderOf(order: OrderStatus): OrderEntry[] {
   return order.map((entry) => ({
-    group: (entry.group ?? []).map((ref) => ({ id: ref.id ?? '', ...(ref.version ? { version: ref.version } : {}), ...(ref.optional ? { optional: true } : {}) })),
+    group: (entry.group ?? []).map((ref) => ({
+      id: ref.id ?? '',
+      ...(ref.version ? { version: ref.version } : {}),
+      ...(ref.optional ? { optional: true } : {}),
+    })),
   }));
 }
 
@@ -31,7 +35,9 @@ function descriptorOf(status: BuildpackStatus): Partial<BuildpackRecord> {
     ...(buildpackage ? { buildpackage } : {}),
     ...(order ? { order: orderOf(order) } : {}),
     ...(stacks ? { stacks: stacks.map((s) => ({ id: s.id ?? '', ...(s.mixins ? { mixins: s.mixins } : {}) })) } : {}),
-    ...(targets ? { targets: targets.map(({ distros, ...rest }) => ({ ...rest, ...(distros ? { distros: distros.map((d) => ({ ...d, name: d.name ?? '' })) } : {}) })) } : {}),
+    ...(targets
+      ? { targets: targets.map(({ distros, ...rest }) => ({ ...rest, ...(distros ? { distros: distros.map((d) => ({ ...d, name: d.name ?? '' })) } : {}) })) }
+      : {}),
   };
 }
 
@@ -82,7 +88,12 @@ export function stackOfStatus(status: ClusterStackStatus | undefined): StatusRea
 function targetOf(target: ClusterStackStatus['target']): StackTarget | undefined {
   if (!target?.os || !target.arch) return undefined;
   const { os, arch, variant, distro } = target;
-  return { os, arch, ...(variant ? { variant } : {}), ...(distro?.name ? { distro: { name: distro.name, ...(distro.version ? { version: distro.version } : {}) } } : {}) };
+  return {
+    os,
+    arch,
+    ...(variant ? { variant } : {}),
+    ...(distro?.name ? { distro: { name: distro.name, ...(distro.version ? { version: distro.version } : {}) } } : {}),
+  };
 }
 
 type ApiVersionsStatus = NonNullable<NonNullable<ClusterLifecycleStatus['apis']>['buildpack']>;

@@ -15,7 +15,9 @@ const fakeBinary: LifecycleBinary = {
   open: () => Promise.resolve(Readable.from([Buffer.from('not-an-elf\n')])),
 };
 
-async function run(lifecycle?: LifecycleBinary): Promise<{ images: FakeImageAccess; files: Map<string, string>; report: Awaited<ReturnType<typeof writeSamples>> }> {
+async function run(
+  lifecycle?: LifecycleBinary,
+): Promise<{ images: FakeImageAccess; files: Map<string, string>; report: Awaited<ReturnType<typeof writeSamples>> }> {
   const images = new FakeImageAccess();
   const files = new Map<string, string>();
   const report = await writeSamples({ dir: '/s', lifecycle }, { images, writeFile: (path, content) => Promise.resolve(void files.set(path, content)) });
@@ -61,8 +63,20 @@ describe('writeSamples', () => {
       'oci:/s/images/run:sample (unnamed)',
       'oci:/s/images/lifecycle:placeholder (unnamed)',
     ]);
-    expect([...files.keys()].sort()).toEqual(['/s/README.md', '/s/apps/procfile-app/Procfile', '/s/apps/shell-script/start.sh', '/s/apps/static-site/index.html', '/s/resources.yaml']);
-    expect(report.images.map((i) => i.path)).toEqual(['images/web-buildpackage:0.1.0', 'images/procfile-buildpackage:0.1.0', 'images/build:sample', 'images/run:sample', 'images/lifecycle:placeholder']);
+    expect([...files.keys()].sort()).toEqual([
+      '/s/README.md',
+      '/s/apps/procfile-app/Procfile',
+      '/s/apps/shell-script/start.sh',
+      '/s/apps/static-site/index.html',
+      '/s/resources.yaml',
+    ]);
+    expect(report.images.map((i) => i.path)).toEqual([
+      'images/web-buildpackage:0.1.0',
+      'images/procfile-buildpackage:0.1.0',
+      'images/build:sample',
+      'images/run:sample',
+      'images/lifecycle:placeholder',
+    ]);
     expect(report.builders).toEqual([
       { kind: 'Builder', name: 'samples/web', reference: 'oci:out/builder:builder-samples-web' },
       { kind: 'ClusterBuilder', name: 'static', reference: 'oci:out/builder:clusterbuilder-static' },
@@ -72,19 +86,37 @@ describe('writeSamples', () => {
   it('packages the buildpacks: a meta-buildpack with an optional member, and components with detect and build', async () => {
     const { images } = await run();
     const web = await readBuildpackRecords(image(images, 'oci:/s/images/web-buildpackage:0.1.0'), 'web');
-    expect(web.map((r) => `${r.id}@${r.version} api ${r.api}`)).toEqual(['samples/shell@0.1.0 api 0.10', 'samples/static@0.1.0 api 0.10', 'samples/web@0.1.0 api 0.10']);
+    expect(web.map((r) => `${r.id}@${r.version} api ${r.api}`)).toEqual([
+      'samples/shell@0.1.0 api 0.10',
+      'samples/static@0.1.0 api 0.10',
+      'samples/web@0.1.0 api 0.10',
+    ]);
     expect(web.find((r) => r.id === 'samples/web')?.order).toEqual([
-      { group: [{ id: 'samples/static', version: '0.1.0' }, { id: 'samples/shell', version: '0.1.0', optional: true }] },
+      {
+        group: [
+          { id: 'samples/static', version: '0.1.0' },
+          { id: 'samples/shell', version: '0.1.0', optional: true },
+        ],
+      },
       { group: [{ id: 'samples/shell', version: '0.1.0' }] },
     ]);
     const procfile = await lastLayerEntries(image(images, 'oci:/s/images/procfile-buildpackage:0.1.0'));
-    expect([...procfile.keys()].filter((p) => p.includes('/bin/'))).toEqual(['cnb/buildpacks/samples_procfile/0.1.0/bin/build', 'cnb/buildpacks/samples_procfile/0.1.0/bin/detect']);
+    expect([...procfile.keys()].filter((p) => p.includes('/bin/'))).toEqual([
+      'cnb/buildpacks/samples_procfile/0.1.0/bin/build',
+      'cnb/buildpacks/samples_procfile/0.1.0/bin/detect',
+    ]);
   });
 
   it('labels the stack images as samples, with the stack id and the CNB user', async () => {
     const { images } = await run();
     const build = image(images, 'oci:/s/images/build:sample');
-    const stack = await readStackRecord({ id: 'io.packsmith.samples.stack', buildImage: build, runImage: image(images, 'oci:/s/images/run:sample'), buildRef: 'b', runRef: 'r' });
+    const stack = await readStackRecord({
+      id: 'io.packsmith.samples.stack',
+      buildImage: build,
+      runImage: image(images, 'oci:/s/images/run:sample'),
+      buildRef: 'b',
+      runRef: 'r',
+    });
     expect(stack).toMatchObject({ id: 'io.packsmith.samples.stack', userId: 1000, groupId: 1000 });
     const config = (await build.configFile()).config;
     expect(config?.User).toBe('1000:1000');
@@ -97,7 +129,10 @@ describe('writeSamples', () => {
     const record = await readLifecycleRecord(lifecycle, { image: 'l', latestImage: 'l' });
     expect(record.version).toBe('0.21.17-placeholder');
     // The record leaves out empty lists (here: deprecated).
-    expect(record.apis).toMatchObject({ buildpack: { supported: lifecycleApisOf('0.21.0')?.buildpack.supported }, platform: { supported: lifecycleApisOf('0.21.0')?.platform.supported } });
+    expect(record.apis).toMatchObject({
+      buildpack: { supported: lifecycleApisOf('0.21.0')?.buildpack.supported },
+      platform: { supported: lifecycleApisOf('0.21.0')?.platform.supported },
+    });
     const entries = await lastLayerEntries(lifecycle);
     expect([...entries.keys()]).toEqual(['cnb', 'cnb/lifecycle', 'cnb/lifecycle/README']);
     expect(entries.get('cnb/lifecycle/README')?.text).toMatch(/PLACEHOLDER[\s\S]*cannot run builds/);
@@ -149,7 +184,9 @@ describe('writeSamples', () => {
 
   it('writes v1alpha2 resources with image paths relative to the YAML file', async () => {
     const { files } = await run();
-    const documents = parseAllDocuments(files.get('/s/resources.yaml') ?? '').map((d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string }; spec: Record<string, unknown> });
+    const documents = parseAllDocuments(files.get('/s/resources.yaml') ?? '').map(
+      (d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string }; spec: Record<string, unknown> },
+    );
     expect(documents.map((d) => `${d.apiVersion} ${d.kind} ${d.metadata.name}`)).toEqual([
       'kpack.io/v1alpha2 ClusterStore samples',
       'kpack.io/v1alpha2 ClusterStack samples',
@@ -158,7 +195,10 @@ describe('writeSamples', () => {
       'kpack.io/v1alpha2 Builder web',
     ]);
     expect(documents[0]?.spec.sources).toEqual([{ image: 'oci:images/web-buildpackage:0.1.0' }, { image: 'oci:images/procfile-buildpackage:0.1.0' }]);
-    expect(documents[4]?.spec).toMatchObject({ tag: 'oci:out/builder', order: [{ group: [{ id: 'samples/web', version: '0.1.0' }] }, { group: [{ id: 'samples/procfile' }] }] });
+    expect(documents[4]?.spec).toMatchObject({
+      tag: 'oci:out/builder',
+      order: [{ group: [{ id: 'samples/web', version: '0.1.0' }] }, { group: [{ id: 'samples/procfile' }] }],
+    });
   });
 });
 

@@ -74,8 +74,20 @@ function plannedImages(lifecycle: ReturnType<typeof sampleLifecycleImage>): Plan
   }));
   return [
     ...packages,
-    { role: 'build', name: 'build', tag: 'sample', about: 'sample build image (from scratch, not a usable OS base)', make: () => Promise.resolve(sampleStackImage('build')) },
-    { role: 'run', name: 'run', tag: 'sample', about: 'sample run image (from scratch, not a usable OS base)', make: () => Promise.resolve(sampleStackImage('run')) },
+    {
+      role: 'build',
+      name: 'build',
+      tag: 'sample',
+      about: 'sample build image (from scratch, not a usable OS base)',
+      make: () => Promise.resolve(sampleStackImage('build')),
+    },
+    {
+      role: 'run',
+      name: 'run',
+      tag: 'sample',
+      about: 'sample run image (from scratch, not a usable OS base)',
+      make: () => Promise.resolve(sampleStackImage('run')),
+    },
     {
       role: 'lifecycle',
       name: 'lifecycle',
@@ -102,14 +114,22 @@ export async function writeSamples(options: WriteSamplesOptions, ports: WriteSam
     images.push({ path: pathOf(item), digest: written.digest, about: item.about });
   }
   const paths = (role: PlannedImage['role']): string[] => planned.filter((p) => p.role === role).map(pathOf);
-  const at: SampleImagePaths = { buildpackages: paths('buildpackage'), build: paths('build').join(), run: paths('run').join(), lifecycle: paths('lifecycle').join() };
+  const at: SampleImagePaths = {
+    buildpackages: paths('buildpackage'),
+    build: paths('build').join(),
+    run: paths('run').join(),
+    lifecycle: paths('lifecycle').join(),
+  };
   const files: Record<string, string> = { 'resources.yaml': sampleResourcesYaml(at), 'README.md': sampleReadme(at, lifecycle.placeholder), ...sampleApps };
   const names = Object.keys(files).sort();
   for (const name of names) await ports.writeFile(join(options.dir, name), files[name] ?? '');
   return {
     images,
     files: names,
-    lifecycle: { version: lifecycle.version, placeholder: lifecycle.placeholder, ...(options.lifecycle ? { binaryPath: options.lifecycle.path } : {}),
+    lifecycle: {
+      version: lifecycle.version,
+      placeholder: lifecycle.placeholder,
+      ...(options.lifecycle ? { binaryPath: options.lifecycle.path } : {}),
       ...(options.lifecycle?.launcher ? { launcherPath: options.lifecycle.launcher.path } : {}),
     },
     builders: sampleBuilders.map((b) => ({ kind: b.kind, name: b.name, reference: `oci:${sampleBuilderLayout}:${b.tag}` })),

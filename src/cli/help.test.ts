@@ -15,7 +15,16 @@ const all = leaves(await buildProgram(io));
 describe('help', () => {
   it('covers the kp resource groups', () => {
     const paths = all.map((l) => l.path);
-    for (const path of ['clusterstore create', 'clusterstack create', 'clusterlifecycle create', 'buildpack create', 'clusterbuildpack create', 'builder create', 'clusterbuilder create', 'completion']) {
+    for (const path of [
+      'clusterstore create',
+      'clusterstack create',
+      'clusterlifecycle create',
+      'buildpack create',
+      'clusterbuildpack create',
+      'builder create',
+      'clusterbuilder create',
+      'completion',
+    ]) {
       expect(paths).toContain(path);
     }
   });

@@ -21,13 +21,22 @@ describe('local resources', () => {
   it('hands rejected dependencies on with their origin and problems on one line, but not builders or duplicates', () => {
     const stack = { apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStack', metadata: { name: 's' } };
     const rejected = rejectedDependencies([
-      { ok: false, origin: 's.yaml#1', resource: stack, message: 'invalid ClusterStack:\nmissing field(s): spec.runImage.image\n  name the run image\nunknown field(s): spec.x\n  "x" is not a field here' },
+      {
+        ok: false,
+        origin: 's.yaml#1',
+        resource: stack,
+        message: 'invalid ClusterStack:\nmissing field(s): spec.runImage.image\n  name the run image\nunknown field(s): spec.x\n  "x" is not a field here',
+      },
       { ok: false, origin: 's.yaml#2', resource: stack, message: 'duplicate of s.yaml#1: give each resource its own name' },
       { ok: false, origin: 'b.yaml#1', resource: { ...stack, kind: 'Builder' }, message: 'invalid Builder:\nmissing field(s): spec.tag' },
       { ok: false, origin: 'p.yaml#1', resource: { ...stack, kind: 'Buildpack' }, message: 'invalid Buildpack:\nmissing field(s): spec.image' },
     ]);
     expect(rejected).toEqual([
-      { kind: 'ClusterStack', metadata: { name: 's' }, reason: 'its spec in s.yaml#1 is invalid: missing field(s): spec.runImage.image; unknown field(s): spec.x' },
+      {
+        kind: 'ClusterStack',
+        metadata: { name: 's' },
+        reason: 'its spec in s.yaml#1 is invalid: missing field(s): spec.runImage.image; unknown field(s): spec.x',
+      },
       { kind: 'Buildpack', metadata: { name: 's', namespace: 'default' }, reason: 'its spec in p.yaml#1 is invalid: missing field(s): spec.image' },
     ]);
   });

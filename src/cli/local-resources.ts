@@ -8,7 +8,17 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { DocumentProblem, KubeObject, ReferenceChecks, SourcedResource } from '../api/index.ts';
-import { applyDefaults, convertResource, formatFieldIssues, isInvalid, kindInfo, kinds, parseAnyResource, parseResourceDocuments, validateResource } from '../api/index.ts';
+import {
+  applyDefaults,
+  convertResource,
+  formatFieldIssues,
+  isInvalid,
+  kindInfo,
+  kinds,
+  parseAnyResource,
+  parseResourceDocuments,
+  validateResource,
+} from '../api/index.ts';
 import type { LocalResource, RejectedDependency, SupplierKind } from '../app/index.ts';
 import { closestMatch } from '../shared/index.ts';
 import { CliError } from './errors.ts';
@@ -59,7 +69,10 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
  * Every resource in `files`, with its origin, plus documents that could not be read. Relative
  * local image paths (`oci:`, `file:`, `.cnb`) in specs are resolved against the file's directory.
  */
-export async function readResourceFiles(files: readonly string[], readStandardInput: ReadStandardInput): Promise<{ resources: SourcedResource[]; problems: DocumentProblem[] }> {
+export async function readResourceFiles(
+  files: readonly string[],
+  readStandardInput: ReadStandardInput,
+): Promise<{ resources: SourcedResource[]; problems: DocumentProblem[] }> {
   const resources: SourcedResource[] = [];
   const problems: DocumentProblem[] = [];
   for (const file of files) {
@@ -67,7 +80,11 @@ export async function readResourceFiles(files: readonly string[], readStandardIn
     const parsed = parseResourceDocuments(fromStdin ? await readStandardInput() : await readFile(file, 'utf8'), fromStdin ? 'stdin' : file);
     // Local image paths in standard input are relative to the working directory.
     const baseDir = fromStdin ? process.cwd() : dirname(file);
-    resources.push(...parsed.resources.map((r) => (r.resource.spec === undefined ? r : { ...r, resource: { ...r.resource, spec: resolveSpecImagePaths(r.resource.spec, baseDir) } })));
+    resources.push(
+      ...parsed.resources.map((r) =>
+        r.resource.spec === undefined ? r : { ...r, resource: { ...r.resource, spec: resolveSpecImagePaths(r.resource.spec, baseDir) } },
+      ),
+    );
     problems.push(...parsed.problems);
   }
   return { resources, problems };
@@ -89,14 +106,15 @@ export function packsmithKinds(sourced: readonly SourcedResource[]): { kept: Sou
 /** One line that says what was skipped: `skipped 3 documents that packsmith does not build: Deployment, Image (kpack.io/v1alpha2)`. */
 export function skippedNotice(skipped: readonly SourcedResource[]): string | undefined {
   if (skipped.length === 0) return undefined;
-  const kinds = [...new Set(skipped.map((r) => `${r.resource.kind ?? '?'}${(r.resource.apiVersion ?? '').startsWith('kpack.io/') ? ` (${r.resource.apiVersion})` : ''}`))].sort();
+  const kinds = [
+    ...new Set(skipped.map((r) => `${r.resource.kind ?? '?'}${(r.resource.apiVersion ?? '').startsWith('kpack.io/') ? ` (${r.resource.apiVersion})` : ''}`)),
+  ].sort();
   return `skipped ${skipped.length} document${skipped.length === 1 ? '' : 's'} that packsmith does not build: ${kinds.join(', ')}`;
 }
 
 /** A resource ready for local mode, or one rejected with the reason. */
 export type PreparedResource =
-  | { ok: true; origin: string; resource: KubeObject; local: LocalResource }
-  | { ok: false; origin: string; resource: KubeObject; message: string };
+  { ok: true; origin: string; resource: KubeObject; local: LocalResource } | { ok: false; origin: string; resource: KubeObject; message: string };
 
 function identity(resource: KubeObject): string {
   return `${resource.kind}/${resource.metadata.namespace ?? ''}/${resource.metadata.name}`;
@@ -110,7 +128,10 @@ function prepareOne(sourced: SourcedResource, checks: ReferenceChecks): Prepared
   if (issues.length > 0 || !info) return { ok: false, origin, resource, message: `invalid ${resource.kind}:\n${formatFieldIssues(issues)}` };
   const converted = applyDefaults(convertResource(original, 'kpack.io/v1alpha2'));
   const { metadata } = converted;
-  const v2 = { ...converted, metadata: { ...metadata, generation: metadata.generation ?? 1, ...(info.scope === 'Namespaced' ? { namespace: metadata.namespace ?? 'default' } : {}) } };
+  const v2 = {
+    ...converted,
+    metadata: { ...metadata, generation: metadata.generation ?? 1, ...(info.scope === 'Namespaced' ? { namespace: metadata.namespace ?? 'default' } : {}) },
+  };
   // Validation above used the same schemas, so this parse succeeds; it gives the typed resource.
   const local = parseAnyResource(info.kind, v2);
   if (isInvalid(local)) return { ok: false, origin, resource, message: `invalid ${resource.kind}:\n${local.problems.join('\n')}` };
@@ -125,13 +146,20 @@ export function prepareResources(sourced: readonly SourcedResource[], checks: Re
     if (!prepared.ok) return prepared;
     const key = identity(prepared.resource);
     const earlier = seen.get(key);
-    if (earlier !== undefined) return { ok: false, origin: item.origin, resource: prepared.resource, message: `duplicate of ${earlier}: give each resource its own name` };
+    if (earlier !== undefined)
+      return { ok: false, origin: item.origin, resource: prepared.resource, message: `duplicate of ${earlier}: give each resource its own name` };
     seen.set(key, item.origin);
     return prepared;
   });
 }
 
-const supplierKinds: readonly string[] = ['ClusterStore', 'Buildpack', 'ClusterBuildpack', 'ClusterStack', 'ClusterLifecycle'] satisfies readonly SupplierKind[];
+const supplierKinds: readonly string[] = [
+  'ClusterStore',
+  'Buildpack',
+  'ClusterBuildpack',
+  'ClusterStack',
+  'ClusterLifecycle',
+] satisfies readonly SupplierKind[];
 const isSupplierKind = (kind: string): kind is SupplierKind => supplierKinds.includes(kind);
 
 /** The problem lines of a rejection, without its `invalid Kind:` lead and hint lines, on one line. */
@@ -155,4 +183,3 @@ export function rejectedDependencies(prepared: readonly PreparedResource[]): Rej
     return [{ kind, metadata, reason: `its spec in ${item.origin} is invalid: ${problemLine(item.message)}` }];
   });
 }
-

@@ -7,7 +7,16 @@ import type { CliIo } from './io.ts';
 function captureIo(): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env: {} };
+  return {
+    out,
+    err,
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+    env: {},
+  };
 }
 
 describe('packsmith CLI', () => {

@@ -12,7 +12,10 @@ export function terminalProgress(io: CliIo): { onResource?: (event: ResourceEven
   return {
     onResource: (event) => {
       if (event.phase !== 'started') return;
-      const { kind, metadata: { name, namespace } } = event.resource;
+      const {
+        kind,
+        metadata: { name, namespace },
+      } = event.resource;
       io.stderr(`… ${kind} ${namespace ? `${namespace}/` : ''}${name}\n`);
     },
     onProgress: (progress: BlobProgress) => {

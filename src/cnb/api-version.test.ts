@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  allApiVersions,
-  apiSatisfies,
-  compareApiVersions,
-  formatApiVersion,
-  isApiAtLeast,
-  isSupported,
-  parseApiVersion,
-} from './api-version.ts';
+import { allApiVersions, apiSatisfies, compareApiVersions, formatApiVersion, isApiAtLeast, isSupported, parseApiVersion } from './api-version.ts';
 
 describe('parseApiVersion', () => {
   it.each([

@@ -24,7 +24,11 @@ const dataLayer = (seed: string, bytes: number): Layer => createTarLayer([{ path
 function buildImage(): Image {
   const layers = Array.from({ length: 10 }, (_v, i) => dataLayer(`build-${i}`, 64));
   const image = appendLayers(emptyImage({ os: 'linux', architecture: 'amd64' }), layers);
-  return withEnv(withLabels(image, { [labelKeys.stackId]: 'io.buildpacks.stacks.some-stack' }), { CNB_USER_ID: '4000', CNB_GROUP_ID: '3000', PATH: '/usr/bin' });
+  return withEnv(withLabels(image, { [labelKeys.stackId]: 'io.buildpacks.stacks.some-stack' }), {
+    CNB_USER_ID: '4000',
+    CNB_GROUP_ID: '3000',
+    PATH: '/usr/bin',
+  });
 }
 
 const lifecycleImage = (): Image => appendLayers(emptyImage({ os: 'linux', architecture: 'amd64' }), [dataLayer('lifecycle', 300)]);
@@ -67,16 +71,35 @@ async function fixture(): Promise<Fixture> {
 
 function plan(records: BuildpackRecord[]): BuilderPlan {
   const catalog: BuildpackCatalog = { buildpacks: [], clusterBuildpacks: [], store: { kind: 'ClusterStore', name: 'default', buildpacks: records } };
-  const order = [{ group: [{ id: 'io.buildpack.1', version: 'v1' }, { id: 'io.buildpack.2', version: 'v2', optional: true }, { id: 'io.buildpack.4', version: 'v4' }] }];
+  const order = [
+    {
+      group: [
+        { id: 'io.buildpack.1', version: 'v1' },
+        { id: 'io.buildpack.2', version: 'v2', optional: true },
+        { id: 'io.buildpack.4', version: 'v4' },
+      ],
+    },
+  ];
   const resolved = resolveOrder(order, catalog);
   if (!resolved.ok) throw new Error(JSON.stringify(resolved.issues));
-  return planBuilder({ stack, lifecycle, resolved: resolved.value, runImage: 'custom/example:test-builder-run-image@sha256:01', additionalLabels: { os: 'special', importance: 'high' } });
+  return planBuilder({
+    stack,
+    lifecycle,
+    resolved: resolved.value,
+    runImage: 'custom/example:test-builder-run-image@sha256:01',
+    additionalLabels: { os: 'special', importance: 'high' },
+  });
 }
 
 async function builder(base: Image = buildImage()): Promise<{ image: Image; fx: Fixture; plan: BuilderPlan }> {
   const fx = await fixture();
   const builderPlan = plan(fx.records);
-  const image = await assembleBuilderImage({ buildImage: base, lifecycleImage: lifecycleImage(), plan: builderPlan, buildpackLayer: (r) => fx.layers.get(r.digest)! });
+  const image = await assembleBuilderImage({
+    buildImage: base,
+    lifecycleImage: lifecycleImage(),
+    plan: builderPlan,
+    buildpackLayer: (r) => fx.layers.get(r.digest)!,
+  });
   return { image, fx, plan: builderPlan };
 }
 
@@ -148,7 +171,12 @@ describe('assembleBuilderImage', () => {
 
   it('fails reads when the given buildpack layer does not have the diffID its record promises', async () => {
     const fx = await fixture();
-    const image = await assembleBuilderImage({ buildImage: buildImage(), lifecycleImage: lifecycleImage(), plan: plan(fx.records), buildpackLayer: () => dataLayer('other', 5) });
+    const image = await assembleBuilderImage({
+      buildImage: buildImage(),
+      lifecycleImage: lifecycleImage(),
+      plan: plan(fx.records),
+      buildpackLayer: () => dataLayer('other', 5),
+    });
     await expect(image.digest()).rejects.toThrow(CnbFormatError);
     await expect(image.digest()).rejects.toThrow(/has diffID sha256:[0-9a-f]{64}, but its record says/);
   });
@@ -156,8 +184,13 @@ describe('assembleBuilderImage', () => {
   it('rejects a lifecycle image without layers', async () => {
     const fx = await fixture();
     const lifecycleImageWithout = emptyImage({ os: 'linux', architecture: 'amd64' });
-    await expect(assembleBuilderImage({ buildImage: buildImage(), lifecycleImage: lifecycleImageWithout, plan: plan(fx.records), buildpackLayer: (r) => fx.layers.get(r.digest)! })).rejects.toThrow(
-      /failed to find lifecycle layer/,
-    );
+    await expect(
+      assembleBuilderImage({
+        buildImage: buildImage(),
+        lifecycleImage: lifecycleImageWithout,
+        plan: plan(fx.records),
+        buildpackLayer: (r) => fx.layers.get(r.digest)!,
+      }),
+    ).rejects.toThrow(/failed to find lifecycle layer/);
   });
 });

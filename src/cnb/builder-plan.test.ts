@@ -49,9 +49,21 @@ const bp3 = record(3, layer3, { api: '0.3', stacks: [{ id: 'io.buildpacks.stacks
 const bp4 = record(4, layer3, { api: '0.3', stacks: [{ id: 'io.buildpacks.stacks.some-stack' }] });
 
 function resolved(): ResolvedOrder {
-  const catalog: BuildpackCatalog = { buildpacks: [], clusterBuildpacks: [], store: { kind: 'ClusterStore', name: 'default', buildpacks: [bp1, bp2, bp3, bp4] } };
+  const catalog: BuildpackCatalog = {
+    buildpacks: [],
+    clusterBuildpacks: [],
+    store: { kind: 'ClusterStore', name: 'default', buildpacks: [bp1, bp2, bp3, bp4] },
+  };
   const result = resolveOrder(
-    [{ group: [{ id: 'io.buildpack.1', version: 'v1' }, { id: 'io.buildpack.2', version: 'v2', optional: true }, { id: 'io.buildpack.4', version: 'v4' }] }],
+    [
+      {
+        group: [
+          { id: 'io.buildpack.1', version: 'v1' },
+          { id: 'io.buildpack.2', version: 'v2', optional: true },
+          { id: 'io.buildpack.4', version: 'v4' },
+        ],
+      },
+    ],
     catalog,
   );
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
@@ -59,11 +71,21 @@ function resolved(): ResolvedOrder {
 }
 
 function input(overrides: Partial<BuilderPlanInput> = {}): BuilderPlanInput {
-  return { stack, lifecycle, resolved: resolved(), runImage, additionalLabels: { os: 'special', importance: 'high' }, createdBy: { version: '1.2.3' }, ...overrides };
+  return {
+    stack,
+    lifecycle,
+    resolved: resolved(),
+    runImage,
+    additionalLabels: { os: 'special', importance: 'high' },
+    createdBy: { version: '1.2.3' },
+    ...overrides,
+  };
 }
 
 const layerNames = (plan: BuilderPlan): string[] =>
-  plan.layers.map((l) => (l.kind === 'generated' ? l.name : l.kind === 'buildpack' ? `bp:${l.record.id}@${l.record.version}[${l.buildpacks.join(',')}]` : l.kind));
+  plan.layers.map((l) =>
+    l.kind === 'generated' ? l.name : l.kind === 'buildpack' ? `bp:${l.record.id}@${l.record.version}[${l.buildpacks.join(',')}]` : l.kind,
+  );
 
 describe('planBuilder: layers (kpack create_builder)', () => {
   it('lays out default dirs, lifecycle, buildpack layers largest first with bp3/bp4 deduplicated, then stack, run and order toml', () => {
@@ -131,7 +153,9 @@ describe('planBuilder: layers (kpack create_builder)', () => {
     const a = record(7, fakeLayer('a', 50), { id: 'b.bp', version: '1.0.0' });
     const b = record(8, fakeLayer('b', 50), { id: 'a.bp', version: '2.0.0' });
     const c = record(9, fakeLayer('c', 50), { id: 'b.bp', version: '10.0.0' });
-    const plan = planBuilder(input({ resolved: { order: [], sources: [], buildpacks: [a, b, c].map((r) => ({ record: r, source: { kind: 'ClusterStore', name: 's' } })) } }));
+    const plan = planBuilder(
+      input({ resolved: { order: [], sources: [], buildpacks: [a, b, c].map((r) => ({ record: r, source: { kind: 'ClusterStore', name: 's' } })) } }),
+    );
     expect(plan.builderMetadata.map((m) => `${m.id}@${m.version}`)).toEqual(['b.bp@10.0.0', 'b.bp@1.0.0', 'a.bp@2.0.0']);
   });
 });
@@ -182,7 +206,9 @@ describe('planBuilder: labels (kpack create_builder, D-h)', () => {
   });
 
   it('keeps additional labels, which override the lifecycle version but not the CNB JSON labels', () => {
-    const plan = planBuilder(input({ additionalLabels: { os: 'special', importance: 'high', [labelKeys.lifecycleVersion]: 'mine', [labelKeys.buildpackOrder]: 'mine' } }));
+    const plan = planBuilder(
+      input({ additionalLabels: { os: 'special', importance: 'high', [labelKeys.lifecycleVersion]: 'mine', [labelKeys.buildpackOrder]: 'mine' } }),
+    );
     expect(plan.labels.os).toBe('special');
     expect(plan.labels.importance).toBe('high');
     expect(plan.labels[labelKeys.lifecycleVersion]).toBe('mine');
@@ -220,6 +246,8 @@ describe('label JSON', () => {
     const targeted = { ...bp1, stacks: undefined, targets: [{ os: 'linux', arch: 'amd64', distros: [{ name: 'ubuntu', version: '22.04' }] }] };
     const text = renderBuildpackLayersLabel([targeted]);
     expect(text).toContain('"targets":[{"os":"linux","arch":"amd64","distros":[{"name":"ubuntu","version":"22.04"}]}]');
-    expect(JSON.parse(text)).toEqual({ 'io.buildpack.1': { v1: { api: '0.2', layerDiffID: layer1.diffId, targets: targeted.targets, homepage: 'buildpack.1.com' } } });
+    expect(JSON.parse(text)).toEqual({
+      'io.buildpack.1': { v1: { api: '0.2', layerDiffID: layer1.diffId, targets: targeted.targets, homepage: 'buildpack.1.com' } },
+    });
   });
 });

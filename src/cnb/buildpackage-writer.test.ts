@@ -8,7 +8,11 @@ import { readTarEntries } from '../oci/testing/index.ts';
 
 const detect = { content: '#!/bin/sh\nexit 0\n' };
 const hello: BuildpackTree = {
-  descriptor: { api: '0.10', buildpack: { id: 'example/hello', version: '0.0.1', homepage: 'https://example.com/hello' }, targets: [{ os: 'linux', arch: 'amd64' }] },
+  descriptor: {
+    api: '0.10',
+    buildpack: { id: 'example/hello', version: '0.0.1', homepage: 'https://example.com/hello' },
+    targets: [{ os: 'linux', arch: 'amd64' }],
+  },
   files: { 'bin/detect': detect, 'bin/build': detect, 'README.md': { content: 'hi\n', mode: 0o600 }, 'tools/run.sh': { content: 'x', mode: 0o744 } },
 };
 const stacked: BuildpackTree = {
@@ -19,10 +23,16 @@ const meta: BuildpackTree = {
   descriptor: {
     api: '0.10',
     buildpack: { id: 'example/meta', version: '2.0.0' },
-    order: [{ group: [{ id: 'example/hello', version: '0.0.1' }, { id: 'example/stacked', version: '1.0.0', optional: true }] }],
+    order: [
+      {
+        group: [
+          { id: 'example/hello', version: '0.0.1' },
+          { id: 'example/stacked', version: '1.0.0', optional: true },
+        ],
+      },
+    ],
   },
 };
-
 
 describe('createBuildpackage', () => {
   it("lays out each buildpack under cnb/buildpacks/<escaped id>/<version> with pack's modes and fixed headers", async () => {
@@ -57,7 +67,9 @@ describe('createBuildpackage', () => {
     const config = await image.configFile();
     const diffIds = config.rootfs.diff_ids;
     expect(diffIds).toHaveLength(3);
-    expect(config.config?.Labels?.[labelKeys.buildpackageMetadata]).toBe('{"id":"example/meta","version":"2.0.0","stacks":[{"id":"io.test.stack","mixins":["b","a"]},{"id":"other"}]}');
+    expect(config.config?.Labels?.[labelKeys.buildpackageMetadata]).toBe(
+      '{"id":"example/meta","version":"2.0.0","stacks":[{"id":"io.test.stack","mixins":["b","a"]},{"id":"other"}]}',
+    );
     expect(config.config?.Labels?.[labelKeys.buildpackLayers]).toBe(
       '{' +
         `"example/hello":{"0.0.1":{"api":"0.10","layerDiffID":"${diffIds[1]}","targets":[{"os":"linux","arch":"amd64"}],"homepage":"https://example.com/hello"}},` +
@@ -78,7 +90,11 @@ describe('createBuildpackage', () => {
     const records = await readBuildpackRecords(image, 'oci:/tmp/x:meta');
     const manifest = await image.manifest();
     expect(records.map((r) => `${r.id}@${r.version}`)).toEqual(['example/hello@0.0.1', 'example/meta@2.0.0', 'example/stacked@1.0.0']);
-    expect(records.find((r) => r.id === 'example/meta')).toMatchObject({ digest: manifest.layers[0]?.digest, size: manifest.layers[0]?.size, buildpackage: { id: 'example/meta', version: '2.0.0' } });
+    expect(records.find((r) => r.id === 'example/meta')).toMatchObject({
+      digest: manifest.layers[0]?.digest,
+      size: manifest.layers[0]?.size,
+      buildpackage: { id: 'example/meta', version: '2.0.0' },
+    });
   });
 
   it('gives the same digest every time', async () => {
@@ -88,16 +104,33 @@ describe('createBuildpackage', () => {
   });
 
   it("merges stacks as pack does: '*' for buildpacks without stacks, intersection otherwise", async () => {
-    const metadata = async (trees: BuildpackTree[]): Promise<unknown> => JSON.parse((await (await createBuildpackage(trees)).configFile()).config?.Labels?.[labelKeys.buildpackageMetadata] ?? '');
+    const metadata = async (trees: BuildpackTree[]): Promise<unknown> =>
+      JSON.parse((await (await createBuildpackage(trees)).configFile()).config?.Labels?.[labelKeys.buildpackageMetadata] ?? '');
     expect(await metadata([hello])).toEqual({ id: 'example/hello', version: '0.0.1', homepage: 'https://example.com/hello', stacks: [{ id: '*' }] });
     const other: BuildpackTree = { descriptor: { api: '0.9', buildpack: { id: 'x', version: '1' }, stacks: [{ id: 'other', mixins: ['m'] }] } };
-    const top: BuildpackTree = { descriptor: { api: '0.9', buildpack: { id: 'top', version: '1' }, order: [{ group: [{ id: 'example/stacked', version: '1.0.0' }, { id: 'x', version: '1' }] }] } };
+    const top: BuildpackTree = {
+      descriptor: {
+        api: '0.9',
+        buildpack: { id: 'top', version: '1' },
+        order: [
+          {
+            group: [
+              { id: 'example/stacked', version: '1.0.0' },
+              { id: 'x', version: '1' },
+            ],
+          },
+        ],
+      },
+    };
     expect(await metadata([top, stacked, other])).toMatchObject({ stacks: [{ id: 'other', mixins: ['m'] }] });
   });
 
   it('reports every problem at once', async () => {
     const bad: BuildpackTree[] = [
-      { descriptor: { api: '0.10', buildpack: { id: 'a', version: '1' }, order: [{ group: [{ id: 'missing', version: '1' }, { id: 'b' }] }] }, files: { 'buildpack.toml': { content: '' }, '/abs': { content: '' } } },
+      {
+        descriptor: { api: '0.10', buildpack: { id: 'a', version: '1' }, order: [{ group: [{ id: 'missing', version: '1' }, { id: 'b' }] }] },
+        files: { 'buildpack.toml': { content: '' }, '/abs': { content: '' } },
+      },
       { descriptor: { api: '0.10', buildpack: { id: 'b', version: '1' } }, files: { '../up': { content: '' } } },
       { descriptor: { api: '0.10', buildpack: { id: 'b', version: '1' } } },
     ];
@@ -119,7 +152,9 @@ describe('createBuildpackage', () => {
   it('refuses packages whose stacks do not intersect', async () => {
     const a: BuildpackTree = { descriptor: { api: '0.9', buildpack: { id: 'a', version: '1' }, stacks: [{ id: 's1' }] } };
     const b: BuildpackTree = { descriptor: { api: '0.9', buildpack: { id: 'b', version: '1' }, stacks: [{ id: 's2' }] } };
-    const top: BuildpackTree = { descriptor: { api: '0.9', buildpack: { id: 't', version: '1' }, order: [{ group: [{ id: 'a', version: '1' }] }, { group: [{ id: 'b', version: '1' }] }] } };
+    const top: BuildpackTree = {
+      descriptor: { api: '0.9', buildpack: { id: 't', version: '1' }, order: [{ group: [{ id: 'a', version: '1' }] }, { group: [{ id: 'b', version: '1' }] }] },
+    };
     await expect(createBuildpackage([top, a, b])).rejects.toThrow(/no compatible stacks/);
   });
 });

@@ -56,7 +56,12 @@ async function failure(promise: Promise<unknown>): Promise<CnbFormatError> {
 
 describe('readBuildpackRecords', () => {
   it('returns one record per id/version with digest and size of the layer matching the diffID', async () => {
-    expect(await readAll([[imageA, 'build/package_a'], [imageB, 'build/package_b']])).toStrictEqual([
+    expect(
+      await readAll([
+        [imageA, 'build/package_a'],
+        [imageB, 'build/package_b'],
+      ]),
+    ).toStrictEqual([
       {
         id: 'org.buildpack.meta',
         version: '0.0.2',
@@ -110,7 +115,11 @@ describe('readBuildpackRecords', () => {
   });
 
   it('gives the same order whatever order the sources finish in, keeping duplicates', async () => {
-    const expected = await readAll([[imageA, 'a'], [imageB, 'b'], [imageB, 'c']]);
+    const expected = await readAll([
+      [imageA, 'a'],
+      [imageB, 'b'],
+      [imageB, 'c'],
+    ]);
     expect(expected.map((r) => `${r.id}@${r.version} ${r.storeImage.image}`)).toEqual([
       'org.buildpack.meta@0.0.2 a',
       'org.buildpack.multi@0.0.1 a',
@@ -119,7 +128,11 @@ describe('readBuildpackRecords', () => {
       'org.buildpack.simple@0.0.1 c',
     ]);
     for (let i = 0; i < 50; i++) {
-      const shuffled = [[imageB, 'c'], [imageA, 'a'], [imageB, 'b']] as Array<[ReturnType<typeof fakeImage>, string]>;
+      const shuffled = [
+        [imageB, 'c'],
+        [imageA, 'a'],
+        [imageB, 'b'],
+      ] as Array<[ReturnType<typeof fakeImage>, string]>;
       if (i % 2) shuffled.reverse();
       expect(await readAll(shuffled)).toStrictEqual(expected);
     }

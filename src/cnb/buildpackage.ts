@@ -106,7 +106,5 @@ function compareBytes(a: string, b: string): number {
  * then by `storeImage.image`. Duplicates are kept, adjacent.
  */
 export function sortBuildpackRecords(records: readonly BuildpackRecord[]): BuildpackRecord[] {
-  return [...records].sort(
-    (a, b) => compareBytes(`${a.id}@${a.version}`, `${b.id}@${b.version}`) || compareBytes(a.storeImage.image, b.storeImage.image),
-  );
+  return [...records].sort((a, b) => compareBytes(`${a.id}@${a.version}`, `${b.id}@${b.version}`) || compareBytes(a.storeImage.image, b.storeImage.image));
 }

@@ -190,11 +190,30 @@ describe('checkCompatibility: buildpack targets (D-g)', () => {
     ['os and arch', [{ os: 'linux', arch: 'amd64' }], true],
     ['another arch', [{ os: 'linux', arch: 'arm64' }], false],
     ['another os', [{ os: 'windows' }], false],
-    ['any of several', [{ os: 'linux', arch: 'arm64' }, { os: 'linux', arch: 'amd64' }], true],
+    [
+      'any of several',
+      [
+        { os: 'linux', arch: 'arm64' },
+        { os: 'linux', arch: 'amd64' },
+      ],
+      true,
+    ],
     ['matching distro', [{ os: 'linux', distros: [{ name: 'ubuntu', version: '22.04' }] }], true],
     ['distro name only', [{ os: 'linux', distros: [{ name: 'ubuntu' }] }], true],
     ['other distro version', [{ os: 'linux', distros: [{ name: 'ubuntu', version: '24.04' }] }], false],
-    ['one of the distros', [{ os: 'linux', distros: [{ name: 'debian', version: '12' }, { name: 'ubuntu', version: '22.04' }] }], true],
+    [
+      'one of the distros',
+      [
+        {
+          os: 'linux',
+          distros: [
+            { name: 'debian', version: '12' },
+            { name: 'ubuntu', version: '22.04' },
+          ],
+        },
+      ],
+      true,
+    ],
     ['empty distros', [{ os: 'linux', distros: [] }], true],
     ['variant the image lacks', [{ os: 'linux', arch: 'amd64', variant: 'v3' }], true],
   ])('%s → compatible: %s', (_name, targets, ok) => {
@@ -216,10 +235,13 @@ describe('checkCompatibility: buildpack targets (D-g)', () => {
   });
 
   it('names the build image target and every buildpack target', () => {
-    const issues = check([withTargets([{ os: 'linux', arch: 'arm64', distros: [{ name: 'ubuntu', version: '24.04' }, { name: 'debian' }] }, { os: 'windows' }])], {
-      stack: ubuntuStack,
-      lifecycle: modern,
-    });
+    const issues = check(
+      [withTargets([{ os: 'linux', arch: 'arm64', distros: [{ name: 'ubuntu', version: '24.04' }, { name: 'debian' }] }, { os: 'windows' }])],
+      {
+        stack: ubuntuStack,
+        lifecycle: modern,
+      },
+    );
     expect(issues.map((i) => i.message)).toEqual([
       'validating buildpack t@v4: build image target linux/amd64 (ubuntu 22.04) is not supported (supplied by ClusterStore default, image reg/store/bp:1; the buildpack supports targets: linux/arm64 (ubuntu 24.04 | debian), windows/*)',
     ]);

@@ -7,15 +7,7 @@
 import type { Platform } from '../oci/index.ts';
 import type { ValidationIssue } from '../shared/index.ts';
 import { allApiVersions, apiSatisfies, isApiAtLeast, isSupported } from './api-version.ts';
-import {
-  checkLifecyclePlatform,
-  describeStack,
-  describeStackTarget,
-  describeTarget,
-  matchingStack,
-  missingMixins,
-  targetMatches,
-} from './compat-rules.ts';
+import { checkLifecyclePlatform, describeStack, describeStackTarget, describeTarget, matchingStack, missingMixins, targetMatches } from './compat-rules.ts';
 import type { BuildpackRecord, LifecycleRecord, StackRecord } from './records.ts';
 
 /**
@@ -75,12 +67,18 @@ function checkBase(input: CompatibilityInput): CompatibilityIssue[] {
     const reason = 'windows base images are not supported';
     issues.push({ path: 'stack', problem: 'windows', reason, message: reason });
   }
-  const mismatch = target && input.lifecyclePlatform && checkLifecyclePlatform({ build: target, lifecycle: input.lifecyclePlatform, image: input.lifecycle.image.image });
+  const mismatch =
+    target && input.lifecyclePlatform && checkLifecyclePlatform({ build: target, lifecycle: input.lifecyclePlatform, image: input.lifecycle.image.image });
   if (mismatch) issues.push({ path: 'lifecycle', problem: 'lifecycle-platform', reason: mismatch, message: mismatch });
   const offered = allApiVersions(input.lifecycle.apis.platform);
   if (!offered.some((api) => supportedPlatformApis.some((ours) => apiSatisfies(ours, api)))) {
     const reason = `unsupported platform apis in kpack lifecycle: ${offered.join(', ')}, expecting one of: ${supportedPlatformApis.join(', ')}`;
-    issues.push({ path: 'lifecycle', problem: 'platform-api', reason, message: `${reason} (lifecycle ${input.lifecycle.version}, ${input.lifecycle.image.image})` });
+    issues.push({
+      path: 'lifecycle',
+      problem: 'platform-api',
+      reason,
+      message: `${reason} (lifecycle ${input.lifecycle.version}, ${input.lifecycle.image.image})`,
+    });
   }
   return issues;
 }
@@ -118,13 +116,21 @@ function checkStacks(buildpack: BuildpackRecord, stack: StackRecord, relaxed: bo
   if (stacks.length === 0) return undefined;
   const match = matchingStack(stacks, stack.id, buildpack.api);
   if (!match) {
-    return { problem: 'stack', cause: `stack ${stack.id} is not supported`, context: [`the buildpack supports stacks: ${stacks.map(describeStack).join(', ')}`] };
+    return {
+      problem: 'stack',
+      cause: `stack ${stack.id} is not supported`,
+      context: [`the buildpack supports stacks: ${stacks.map(describeStack).join(', ')}`],
+    };
   }
   const missing = missingMixins(match.mixins ?? [], stack.mixins ?? [], relaxed);
   if (missing.length === 0) return undefined;
   const provides = stack.mixins?.length ? stack.mixins.join(', ') : 'none';
   const contract = relaxed ? 'relaxed' : 'strict';
-  return { problem: 'mixins', cause: `stack missing mixin(s): ${missing.join(', ')}`, context: [`stack ${stack.id} provides mixins: ${provides}`, `${contract} mixin contract`] };
+  return {
+    problem: 'mixins',
+    cause: `stack missing mixin(s): ${missing.join(', ')}`,
+    context: [`stack ${stack.id} provides mixins: ${provides}`, `${contract} mixin contract`],
+  };
 }
 
 /** D-g: a buildpack that declares targets must have one that fits the build image; no targets passes. */

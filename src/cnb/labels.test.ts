@@ -61,9 +61,23 @@ describe('parseBuildpackLayers', () => {
       },
     });
     expect(parseBuildpackLayers(text)).toStrictEqual([
-      { id: 'org.meta', version: '0.0.2', api: '0.2', layerDiffID: diff, order: [{ group: [{ id: 'org.multi', version: '0.0.1', optional: true }] }], homepage: 'h' },
+      {
+        id: 'org.meta',
+        version: '0.0.2',
+        api: '0.2',
+        layerDiffID: diff,
+        order: [{ group: [{ id: 'org.multi', version: '0.0.1', optional: true }] }],
+        homepage: 'h',
+      },
       { id: 'org.multi', version: '0.0.1', api: '0.10', layerDiffID: diff, stacks: [{ id: 'org.stack', mixins: ['m'] }, { id: '*' }] },
-      { id: 'org.multi', version: '0.0.2', api: '0.10', layerDiffID: diff, targets: [{ os: 'linux', arch: 'arm64', distros: [{ name: 'ubuntu', version: '22.04' }] }], name: 'Multi' },
+      {
+        id: 'org.multi',
+        version: '0.0.2',
+        api: '0.10',
+        layerDiffID: diff,
+        targets: [{ os: 'linux', arch: 'arm64', distros: [{ name: 'ubuntu', version: '22.04' }] }],
+        name: 'Multi',
+      },
     ]);
   });
 
@@ -82,9 +96,17 @@ describe('parseBuildpackLayers', () => {
     ['not JSON', '{', /^label io\.buildpacks\.buildpack\.layers is not valid JSON: /],
     ['an array', '[]', /^label io\.buildpacks\.buildpack\.layers: expected an object, received array$/],
     ['versions not an object', '{"a":"x"}', /^label io\.buildpacks\.buildpack\.layers: buildpack a: expected an object, received string$/],
-    ['missing diffID', '{"a":{"1":{"api":"0.2"}}}', /^label io\.buildpacks\.buildpack\.layers: buildpack a@1: layerDiffID: expected string, received undefined$/],
+    [
+      'missing diffID',
+      '{"a":{"1":{"api":"0.2"}}}',
+      /^label io\.buildpacks\.buildpack\.layers: buildpack a@1: layerDiffID: expected string, received undefined$/,
+    ],
     ['bad stack id', '{"a":{"1":{"layerDiffID":"x","stacks":[{"id":3}]}}}', /: buildpack a@1: stacks\[0\]\.id: expected string, received number$/],
-    ['bad group entry', '{"a":{"1":{"layerDiffID":"x","order":[{"group":[{"id":"b","optional":"yes"}]}]}}}', /: buildpack a@1: order\[0\]\.group\[0\]\.optional: expected boolean/],
+    [
+      'bad group entry',
+      '{"a":{"1":{"layerDiffID":"x","order":[{"group":[{"id":"b","optional":"yes"}]}]}}}',
+      /: buildpack a@1: order\[0\]\.group\[0\]\.optional: expected boolean/,
+    ],
     ['empty id', '{"":{"1":{"layerDiffID":"x"}}}', /a buildpack id is empty/],
     ['empty version', '{"a":{"":{"layerDiffID":"x"}}}', /buildpack a has an empty version/],
   ])('rejects %s with a message naming label and field', (_name, text, pattern) => {
@@ -119,7 +141,14 @@ describe('small labels', () => {
 
   it('buildpack order keeps optional only where written', () => {
     const text = '[{"group":[{"id":"a","version":"1"},{"id":"b","version":"2","optional":true}]}]';
-    expect(parseBuildpackOrder(text)).toStrictEqual([{ group: [{ id: 'a', version: '1' }, { id: 'b', version: '2', optional: true }] }]);
+    expect(parseBuildpackOrder(text)).toStrictEqual([
+      {
+        group: [
+          { id: 'a', version: '1' },
+          { id: 'b', version: '2', optional: true },
+        ],
+      },
+    ]);
   });
 
   it('lifecycle metadata reads the version and the top-level api (kpack test fixture)', () => {

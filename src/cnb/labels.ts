@@ -100,7 +100,16 @@ const optionalString = z
 
 const orderSchema = z.array(
   z.object({
-    group: z.array(z.object({ id: z.string(), version: optionalString, optional: z.boolean().nullish().transform((v) => v ?? undefined) })),
+    group: z.array(
+      z.object({
+        id: z.string(),
+        version: optionalString,
+        optional: z
+          .boolean()
+          .nullish()
+          .transform((v) => v ?? undefined),
+      }),
+    ),
   }),
 );
 const stackSchema = z.object({ id: z.string(), mixins: optionalList(z.string()) });

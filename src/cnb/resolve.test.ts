@@ -19,7 +19,14 @@ function record(id: string, version: string, extra: Partial<BuildpackRecord> = {
 const engine = record('io.buildpack.engine', '1.0.0');
 const packageManager = record('io.buildpack.package-manager', '1.0.0');
 const meta = record('io.buildpack.meta', '1.0.0', {
-  order: [{ group: [{ id: 'io.buildpack.engine', version: '1.0.0' }, { id: 'io.buildpack.package-manager', version: '1.0.0', optional: true }] }],
+  order: [
+    {
+      group: [
+        { id: 'io.buildpack.engine', version: '1.0.0' },
+        { id: 'io.buildpack.package-manager', version: '1.0.0', optional: true },
+      ],
+    },
+  ],
 });
 const multi8 = record('io.buildpack.multi', '8.0.0');
 const multi9 = record('io.buildpack.multi', '9.0.0');
@@ -85,7 +92,9 @@ describe.each(['Buildpack', 'ClusterBuildpack'] as const)('lookupBuildpack again
   it('combines an object reference with an id', () => {
     expect(lookupBuildpack(catalog, { kind, name: 'meta', id: 'io.buildpack.engine' })).toMatchObject({ found: { record: engine } });
     expect(lookupBuildpack(catalog, { kind, name: 'multi', id: 'io.buildpack.multi', version: '8.0.0' })).toMatchObject({ found: { record: multi8 } });
-    expect(lookupBuildpack(catalog, { kind, name: 'multi', id: 'io.buildpack.nope' })).toMatchObject({ message: "could not find buildpack with id 'io.buildpack.nope'" });
+    expect(lookupBuildpack(catalog, { kind, name: 'multi', id: 'io.buildpack.nope' })).toMatchObject({
+      message: "could not find buildpack with id 'io.buildpack.nope'",
+    });
   });
   it('refuses an object with several roots', () => {
     expect(lookupBuildpack(catalog, { kind, name: 'multi' })).toMatchObject({ message: 'unexpected number of root buildpacks: 2' });
@@ -99,10 +108,14 @@ describe('source priority', () => {
     store: { kind: 'ClusterStore', name: 'default', buildpacks: [meta, multi8] },
   };
   it('takes an explicit version from the first source in priority order (Buildpack first)', () => {
-    expect(lookupBuildpack(catalog, { id: 'io.buildpack.multi', version: '8.0.0' })).toMatchObject({ found: { source: { kind: 'Buildpack', name: 'ns-multi' } } });
+    expect(lookupBuildpack(catalog, { id: 'io.buildpack.multi', version: '8.0.0' })).toMatchObject({
+      found: { source: { kind: 'Buildpack', name: 'ns-multi' } },
+    });
   });
   it('takes the highest version from wherever it is, and the last source on ties', () => {
-    expect(lookupBuildpack(catalog, { id: 'io.buildpack.multi' })).toMatchObject({ found: { record: multi9, source: { kind: 'ClusterBuildpack', name: 'c9' } } });
+    expect(lookupBuildpack(catalog, { id: 'io.buildpack.multi' })).toMatchObject({
+      found: { record: multi9, source: { kind: 'ClusterBuildpack', name: 'c9' } },
+    });
     const tie: BuildpackCatalog = { ...catalog, clusterBuildpacks: [source('ClusterBuildpack', 'c8', [multi8])] };
     expect(lookupBuildpack(tie, { id: 'io.buildpack.multi' })).toMatchObject({ found: { source: { kind: 'ClusterStore', name: 'default' } } });
   });
@@ -124,7 +137,12 @@ describe('resolveOrder', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.order).toEqual([
-      { group: [{ id: 'io.buildpack.meta', version: '1.0.0' }, { id: 'io.buildpack.multi', version: '9.0.0', optional: true }] },
+      {
+        group: [
+          { id: 'io.buildpack.meta', version: '1.0.0' },
+          { id: 'io.buildpack.multi', version: '9.0.0', optional: true },
+        ],
+      },
     ]);
     expect(result.value.buildpacks.map((c) => `${c.record.id}@${c.record.version}`)).toEqual([
       'io.buildpack.engine@1.0.0',
@@ -142,7 +160,10 @@ describe('resolveOrder', () => {
 
   it('reports every problem at once, each with its path', () => {
     const result = resolveOrder(
-      [{ group: [{ id: 'nope' }, { id: 'io.buildpack.engine' }, { id: 'io.buildpack.engine', version: '1.0.0' }] }, { group: [{ id: 'io.buildpack.multi', version: '7' }] }],
+      [
+        { group: [{ id: 'nope' }, { id: 'io.buildpack.engine' }, { id: 'io.buildpack.engine', version: '1.0.0' }] },
+        { group: [{ id: 'io.buildpack.multi', version: '7' }] },
+      ],
       storeOnly,
     );
     expect(result).toEqual({
@@ -185,6 +206,9 @@ describe('resolveOrder', () => {
       store: { kind: 'ClusterStore', name: 'default', buildpacks: [engine, packageManager] },
     };
     const result = resolveOrder([{ group: [{ kind: 'ClusterBuildpack', name: 'just-meta' }] }], catalog);
-    expect(result.ok && result.value.sources).toEqual([{ kind: 'ClusterStore', name: 'default' }, { kind: 'ClusterBuildpack', name: 'just-meta' }]);
+    expect(result.ok && result.value.sources).toEqual([
+      { kind: 'ClusterStore', name: 'default' },
+      { kind: 'ClusterBuildpack', name: 'just-meta' },
+    ]);
   });
 });

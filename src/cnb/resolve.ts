@@ -69,12 +69,7 @@ function describe(entry: OrderGroupEntry): string {
   return entry.version ? `${entry.id}@${entry.version}` : entry.id;
 }
 
-function resolveGroup(
-  group: readonly BuildpackReference[],
-  groupPath: string,
-  catalog: BuildpackCatalog,
-  expansion: Expansion,
-): OrderGroupEntry[] {
+function resolveGroup(group: readonly BuildpackReference[], groupPath: string, catalog: BuildpackCatalog, expansion: Expansion): OrderGroupEntry[] {
   const resolved: OrderGroupEntry[] = [];
   const seen = new Map<string, number>();
   group.forEach((ref, j) => {

@@ -51,8 +51,18 @@ describe('readStackRecord (kpack remote_stack_reader cases)', () => {
   });
 
   it.each([
-    ['run image id mismatch', stackId, 'other.stack', 'invalid stack images. expected stack: org.some.stack, build image stack: org.some.stack, run image stack: other.stack'],
-    ['build image id mismatch', 'other.stack', stackId, 'invalid stack images. expected stack: org.some.stack, build image stack: other.stack, run image stack: org.some.stack'],
+    [
+      'run image id mismatch',
+      stackId,
+      'other.stack',
+      'invalid stack images. expected stack: org.some.stack, build image stack: org.some.stack, run image stack: other.stack',
+    ],
+    [
+      'build image id mismatch',
+      'other.stack',
+      stackId,
+      'invalid stack images. expected stack: org.some.stack, build image stack: other.stack, run image stack: org.some.stack',
+    ],
   ])('%s', async (_name, buildId, runId, message) => {
     const issues = await issuesOf(read(stackImage({ [labelKeys.stackId]: buildId }), stackImage({ [labelKeys.stackId]: runId })));
     expect(issues).toStrictEqual([{ path: 'id', message }]);
@@ -73,8 +83,18 @@ describe('readStackRecord (kpack remote_stack_reader cases)', () => {
       ['shared'],
       { path: 'runImage', message: 'runImage missing required mixin(s): some-required-mixin, some-required-mixin2' },
     ],
-    ['run image with build: mixins', [], ['build:invalid', 'build:invalid2'], { path: 'runImage', message: 'run image contains build-only mixin(s): build:invalid, build:invalid2' }],
-    ['build image with run: mixins', ['run:invalid', 'run:invalid2'], [], { path: 'buildImage', message: 'build image contains run-only mixin(s): run:invalid, run:invalid2' }],
+    [
+      'run image with build: mixins',
+      [],
+      ['build:invalid', 'build:invalid2'],
+      { path: 'runImage', message: 'run image contains build-only mixin(s): build:invalid, build:invalid2' },
+    ],
+    [
+      'build image with run: mixins',
+      ['run:invalid', 'run:invalid2'],
+      [],
+      { path: 'buildImage', message: 'build image contains run-only mixin(s): run:invalid, run:invalid2' },
+    ],
   ])('%s', async (_name, buildMixins, runMixins, issue) => {
     const build = stackImage({ [labelKeys.stackId]: stackId, [labelKeys.stackMixins]: mixins(buildMixins) });
     const run = stackImage({ [labelKeys.stackId]: stackId, [labelKeys.stackMixins]: mixins(runMixins) });

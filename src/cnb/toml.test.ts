@@ -35,7 +35,9 @@ describe('renderOrderToml', () => {
   it('separates several order entries by a blank line and parses back to the same order', () => {
     const order: OrderEntry[] = [{ group: [{ id: 'a', version: '1' }] }, { group: [{ id: 'b', version: '2', optional: true }, { id: 'c' }] }];
     const text = renderOrderToml(order);
-    expect(text).toBe('[[order]]\n\n  [[order.group]]\n    id = "a"\n    version = "1"\n\n[[order]]\n\n  [[order.group]]\n    id = "b"\n    version = "2"\n    optional = true\n\n  [[order.group]]\n    id = "c"\n');
+    expect(text).toBe(
+      '[[order]]\n\n  [[order.group]]\n    id = "a"\n    version = "1"\n\n[[order]]\n\n  [[order.group]]\n    id = "b"\n    version = "2"\n    optional = true\n\n  [[order.group]]\n    id = "c"\n',
+    );
     expect(parse(text)).toEqual({ order });
   });
 
@@ -76,7 +78,12 @@ describe('renderRunToml', () => {
     expect(text).toBe(
       '[[images]]\n  image = "reg/builder:tag-run-image@sha256:1"\n  mirrors = []\n\n[[images]]\n  image = "other/run"\n  mirrors = ["mirror/run"]\n',
     );
-    expect(parse(text)).toEqual({ images: [{ image: 'reg/builder:tag-run-image@sha256:1', mirrors: [] }, { image: 'other/run', mirrors: ['mirror/run'] }] });
+    expect(parse(text)).toEqual({
+      images: [
+        { image: 'reg/builder:tag-run-image@sha256:1', mirrors: [] },
+        { image: 'other/run', mirrors: ['mirror/run'] },
+      ],
+    });
   });
 
   it('renders no images as an empty list', () => {

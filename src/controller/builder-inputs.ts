@@ -59,7 +59,8 @@ const readers: { [K in SupplierKind]: (resource: Resource<K>) => StatusRead<Supp
 function supplierOf<K extends SupplierKind>(kind: K, parsed: ParsedResource<K>): Supplier<K> {
   const { name, namespace } = parsed.metadata;
   const metadata = { name, ...(namespace ? { namespace } : {}) };
-  if (isInvalid(parsed)) return { kind, metadata, observedGeneration: 0, resolved: { ok: false, reason: `its spec is invalid: ${parsed.problems.join('; ')}` } };
+  if (isInvalid(parsed))
+    return { kind, metadata, observedGeneration: 0, resolved: { ok: false, reason: `its spec is invalid: ${parsed.problems.join('; ')}` } };
   const read = readers[kind](parsed);
   return { kind, metadata, spec: parsed.spec, observedGeneration: parsed.status?.observedGeneration ?? 0, resolved: read };
 }

@@ -37,11 +37,16 @@ function failure(object: ObjectOfRecord, deps: ReconcilerDeps, message: string):
 function track(deps: ReconcilerDeps, object: Resource<BuilderKind>, outcome?: BuilderOutcome): void {
   if (!deps.tracker) return;
   const declared = declaredDependencies(object);
-  const used = (outcome?.sources ?? []).filter((s) => s.kind !== 'ClusterStore').map((s) => ({ kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }));
+  const used = (outcome?.sources ?? [])
+    .filter((s) => s.kind !== 'ClusterStore')
+    .map((s) => ({ kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }));
   // Every id in the built image: a new version of a child of a meta-buildpack must rebuild too.
   const ids = new Set([...declared.buildpackIds, ...(outcome?.record.builderMetadata.map((b) => b.id) ?? [])]);
   const { name, namespace } = object.metadata;
-  deps.tracker.setDependencies({ kind: object.kind, name, ...(namespace ? { namespace } : {}) }, { objects: [...declared.objects, ...used], buildpackIds: [...ids] });
+  deps.tracker.setDependencies(
+    { kind: object.kind, name, ...(namespace ? { namespace } : {}) },
+    { objects: [...declared.objects, ...used], buildpackIds: [...ids] },
+  );
 }
 
 async function attempt(object: Resource<BuilderKind>, deps: ReconcilerDeps, signal?: AbortSignal): Promise<Attempt> {
@@ -89,7 +94,11 @@ export function builderReconciler(scope: 'namespaced' | 'cluster', deps: Reconci
       try {
         if (await commitStatus(deps.status, kind, object, done.status)) {
           await announce(kind, object, deps, done);
-          logger.info(done.failure === undefined ? 'builder up to date' : 'builder failed', { latestImage: done.outcome?.record.latestImage, pushed: done.outcome?.pushed, error: done.failure });
+          logger.info(done.failure === undefined ? 'builder up to date' : 'builder failed', {
+            latestImage: done.outcome?.record.latestImage,
+            pushed: done.outcome?.pushed,
+            error: done.failure,
+          });
         }
       } catch (error) {
         logger.warn('status write failed', { error: messageOf(error) });

@@ -12,7 +12,9 @@ export function clusterLifecycleReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterLifecycle',
-      resolve: async (object, keychain, signal) => ({ ...(await readLifecycle({ image: object.spec.image ?? '', keychain }, { images: deps.images, signal })) }),
+      resolve: async (object, keychain, signal) => ({
+        ...(await readLifecycle({ image: object.spec.image ?? '', keychain }, { images: deps.images, signal })),
+      }),
     },
     deps,
   );

@@ -13,7 +13,9 @@ export function clusterStoreReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterStore',
-      resolve: async (object, keychain, signal) => ({ buildpacks: await readStore({ sources: storeSourcesOf(object), keychain }, { images: deps.images, signal }) }),
+      resolve: async (object, keychain, signal) => ({
+        buildpacks: await readStore({ sources: storeSourcesOf(object), keychain }, { images: deps.images, signal }),
+      }),
     },
     deps,
   );
@@ -25,7 +27,9 @@ export function buildpackReconciler(scope: 'namespaced' | 'cluster', deps: Recon
     resolvingReconciler(
       {
         kind,
-        resolve: async (object, keychain, signal) => ({ buildpacks: await readStore({ sources: storeSourcesOf(object), keychain }, { images: deps.images, signal }) }),
+        resolve: async (object, keychain, signal) => ({
+          buildpacks: await readStore({ sources: storeSourcesOf(object), keychain }, { images: deps.images, signal }),
+        }),
       },
       deps,
     );

@@ -5,8 +5,11 @@ import { keysForCredentialEvent, type CredentialKind, type CredentialView } from
 import { controllerKinds } from './manager.ts';
 
 const meta = (name: string, namespace?: string): KubeObject['metadata'] => ({ name, ...(namespace ? { namespace } : {}) });
-const account = (namespace: string, name: string, secrets: string[], pull: string[] = []): KubeObject =>
-  ({ metadata: meta(name, namespace), secrets: secrets.map((s) => ({ name: s })), imagePullSecrets: pull.map((s) => ({ name: s })) });
+const account = (namespace: string, name: string, secrets: string[], pull: string[] = []): KubeObject => ({
+  metadata: meta(name, namespace),
+  secrets: secrets.map((s) => ({ name: s })),
+  imagePullSecrets: pull.map((s) => ({ name: s })),
+});
 const resource = (name: string, spec: Record<string, unknown>, namespace?: string): KubeObject => ({ metadata: meta(name, namespace), spec });
 
 const resources: Partial<Record<KindName, KubeObject[]>> = {
@@ -17,11 +20,16 @@ const resources: Partial<Record<KindName, KubeObject[]>> = {
   ClusterBuilder: [resource('shared', { serviceAccountRef: { namespace: 'team', name: 'default' } })],
 };
 const view: CredentialView = {
-  serviceAccounts: (ns) => (ns === 'team' ? [account('team', 'pusher', ['registry']), account('team', 'default', ['other']), account('team', 'reader', [], ['registry'])] : []),
+  serviceAccounts: (ns) =>
+    ns === 'team' ? [account('team', 'pusher', ['registry']), account('team', 'default', ['other']), account('team', 'reader', [], ['registry'])] : [],
   resources: (kind) => resources[kind] ?? [],
 };
 
-const event = (type: InformerEvent['type'], name: string, namespace: string): InformerEvent => ({ type, key: `${namespace}/${name}`, object: { metadata: meta(name, namespace) } });
+const event = (type: InformerEvent['type'], name: string, namespace: string): InformerEvent => ({
+  type,
+  key: `${namespace}/${name}`,
+  object: { metadata: meta(name, namespace) },
+});
 
 describe('keysForCredentialEvent', () => {
   const cases: Array<{ title: string; kind: CredentialKind; event: InformerEvent; keys: string[] }> = [
@@ -39,7 +47,12 @@ describe('keysForCredentialEvent', () => {
       event: event('delete', 'other', 'team'),
       keys: ['Builder:team/web', 'Buildpack:team/bp-anon', 'ClusterBuilder:shared'],
     },
-    { title: 'a ServiceAccount change enqueues its users in its namespace only', kind: 'ServiceAccount', event: event('add', 'pusher', 'other'), keys: ['ClusterStack:base'] },
+    {
+      title: 'a ServiceAccount change enqueues its users in its namespace only',
+      kind: 'ServiceAccount',
+      event: event('add', 'pusher', 'other'),
+      keys: ['ClusterStack:base'],
+    },
     { title: 'periodic sync events enqueue nothing', kind: 'ServiceAccount', event: event('sync', 'pusher', 'team'), keys: [] },
   ];
   for (const c of cases) {

@@ -6,7 +6,10 @@ const object = (name: string, extra: { namespace?: string; generation?: number; 
   metadata: { name, generation: extra.generation ?? 1, ...(extra.namespace ? { namespace: extra.namespace } : {}) },
   ...(extra.status ? { status: extra.status } : {}),
 });
-const ready = (time: string, ids: string[]): unknown => ({ conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: time }], buildpacks: ids.map((id) => ({ id })) });
+const ready = (time: string, ids: string[]): unknown => ({
+  conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: time }],
+  buildpacks: ids.map((id) => ({ id })),
+});
 
 function tracker(): ReturnType<typeof createTracker> {
   const t = createTracker();
@@ -17,14 +20,24 @@ function tracker(): ReturnType<typeof createTracker> {
 
 describe('keysForEvent (D-e)', () => {
   it('enqueues the dependents of a store whose status changed, and the store itself only when its spec did', () => {
-    const event: InformerEvent = { type: 'update', key: 'default', object: object('default', { status: ready('t2', ['io.a', 'io.z']) }), oldObject: object('default', { status: ready('t1', ['io.a']) }) };
+    const event: InformerEvent = {
+      type: 'update',
+      key: 'default',
+      object: object('default', { status: ready('t2', ['io.a', 'io.z']) }),
+      oldObject: object('default', { status: ready('t1', ['io.a']) }),
+    };
     expect(keysForEvent('ClusterStore', event, tracker())).toEqual(['Builder:team/web']);
     const specChange = { ...event, object: object('default', { generation: 2, status: ready('t1', ['io.a']) }) };
     expect(keysForEvent('ClusterStore', specChange, tracker())).toEqual(['ClusterStore:default']);
   });
 
   it('ignores a status that differs only in transition times', () => {
-    const event: InformerEvent = { type: 'update', key: 'default', object: object('default', { status: ready('t2', ['io.a']) }), oldObject: object('default', { status: ready('t1', ['io.a']) }) };
+    const event: InformerEvent = {
+      type: 'update',
+      key: 'default',
+      object: object('default', { status: ready('t2', ['io.a']) }),
+      oldObject: object('default', { status: ready('t1', ['io.a']) }),
+    };
     expect(keysForEvent('ClusterStore', event, tracker())).toEqual([]);
   });
 
@@ -41,7 +54,12 @@ describe('keysForEvent (D-e)', () => {
   });
 
   it('a builder is enqueued on resync but not on its own status write', () => {
-    const status = { type: 'update' as const, key: 'team/web', object: object('web', { namespace: 'team', status: { latestImage: 'x' } }), oldObject: object('web', { namespace: 'team' }) };
+    const status = {
+      type: 'update' as const,
+      key: 'team/web',
+      object: object('web', { namespace: 'team', status: { latestImage: 'x' } }),
+      oldObject: object('web', { namespace: 'team' }),
+    };
     expect(keysForEvent('Builder', status, tracker())).toEqual([]);
     expect(keysForEvent('Builder', { ...status, type: 'sync' }, tracker())).toEqual(['Builder:team/web']);
     expect(parseQueueKey('Builder:team/web')).toEqual({ kind: 'Builder', key: 'team/web' });

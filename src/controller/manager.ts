@@ -7,7 +7,18 @@
  */
 import type { KindName } from '../api/index.ts';
 import type { Clock, ImageAccess } from '../app/index.ts';
-import { createInformer, createLeaderElector, createTracker, createWorkQueue, type Informer, type KubeClient, type LeaseClient, type Tracker, type WorkQueue, type WorkQueueOptions } from '../k8s/index.ts';
+import {
+  createInformer,
+  createLeaderElector,
+  createTracker,
+  createWorkQueue,
+  type Informer,
+  type KubeClient,
+  type LeaseClient,
+  type Tracker,
+  type WorkQueue,
+  type WorkQueueOptions,
+} from '../k8s/index.ts';
 import { messageOf, sleep, type Logger } from '../shared/index.ts';
 import { builderReconciler } from './builder.ts';
 import { clusterLifecycleReconciler } from './cluster-lifecycle.ts';
@@ -22,7 +33,15 @@ import type { Reconciler } from './reconciler.ts';
 import { runWorkers } from './workers.ts';
 
 /** The kinds the controller reconciles, dependencies first. */
-export const controllerKinds: readonly KindName[] = ['ClusterStore', 'Buildpack', 'ClusterBuildpack', 'ClusterStack', 'ClusterLifecycle', 'Builder', 'ClusterBuilder'];
+export const controllerKinds: readonly KindName[] = [
+  'ClusterStore',
+  'Buildpack',
+  'ClusterBuildpack',
+  'ClusterStack',
+  'ClusterLifecycle',
+  'Builder',
+  'ClusterBuilder',
+];
 
 /** Leader election settings; without them this replica always works. */
 export interface LeaderSettings {
@@ -95,9 +114,15 @@ const untilAborted = (signal: AbortSignal): Promise<void> =>
 export function createManager(options: ManagerOptions): Manager {
   const tracker = createTracker();
   const logger = options.logger;
-  const informers = new Map<string, Informer>(controllerKinds.map((kind) => [kind, createInformer({ client: options.client, kind, resyncMs: options.resyncMs, logger: logger.child({ informer: kind }) })]));
+  const informers = new Map<string, Informer>(
+    controllerKinds.map((kind) => [
+      kind,
+      createInformer({ client: options.client, kind, resyncMs: options.resyncMs, logger: logger.child({ informer: kind }) }),
+    ]),
+  );
   // Cluster-wide watches of the credential kinds: a changed Secret or ServiceAccount re-enqueues its users.
-  for (const kind of credentialKinds) informers.set(kind, createInformer({ client: options.client, kind, resyncMs: 0, logger: logger.child({ informer: kind }) }));
+  for (const kind of credentialKinds)
+    informers.set(kind, createInformer({ client: options.client, kind, resyncMs: 0, logger: logger.child({ informer: kind }) }));
   const credentials = credentialView(informers);
   const deps: ReconcilerDeps = {
     cache: informerCache(informers),
@@ -151,7 +176,12 @@ export function createManager(options: ManagerOptions): Manager {
     for (const kind of credentialKinds) {
       informers.get(kind)?.subscribe((event) => {
         // Cached keychains read from this object go first, so the re-enqueued users read the new data.
-        if (event.type !== 'sync') options.keychains.invalidate?.({ kind, name: event.object.metadata.name, ...(event.object.metadata.namespace ? { namespace: event.object.metadata.namespace } : {}) });
+        if (event.type !== 'sync')
+          options.keychains.invalidate?.({
+            kind,
+            name: event.object.metadata.name,
+            ...(event.object.metadata.namespace ? { namespace: event.object.metadata.namespace } : {}),
+          });
         for (const key of keysForCredentialEvent(kind, event, credentials, controllerKinds)) q.add(key);
       });
     }
@@ -174,7 +204,16 @@ export function createManager(options: ManagerOptions): Manager {
         return await lead(signal, (stop) => {
           working = true;
           logger.info('starting workers', { workers: options.workers ?? 2 });
-          return runWorkers({ queue: q, reconcilers: byKind, workers: options.workers ?? 2, graceMs: options.shutdownGraceMs ?? 20_000, logger, metrics: options.metrics, stop, clock: options.clock }).finally(() => {
+          return runWorkers({
+            queue: q,
+            reconcilers: byKind,
+            workers: options.workers ?? 2,
+            graceMs: options.shutdownGraceMs ?? 20_000,
+            logger,
+            metrics: options.metrics,
+            stop,
+            clock: options.clock,
+          }).finally(() => {
             working = false;
           });
         });

@@ -50,7 +50,12 @@ function totalCounter(registry: Registry, name: string, help: string, read: () =
 /** Creates the metrics in a fresh registry (with Node process metrics left out: one job per module). */
 export function createControllerMetrics(options: MetricsOptions = {}): ControllerMetrics {
   const registry = new Registry();
-  const reconciles = new Counter({ name: 'packsmith_reconciles_total', help: 'Reconciles by kind and outcome', labelNames: ['kind', 'outcome'] as const, registers: [registry] });
+  const reconciles = new Counter({
+    name: 'packsmith_reconciles_total',
+    help: 'Reconciles by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
   const durations = new Histogram({
     name: 'packsmith_reconcile_duration_seconds',
     help: 'Reconcile durations by kind',
@@ -58,7 +63,12 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [registry],
   });
-  const errors = new Counter({ name: 'packsmith_reconcile_errors_total', help: 'Reconcile failures by resource kind and error kind (class)', labelNames: ['kind', 'class'] as const, registers: [registry] });
+  const errors = new Counter({
+    name: 'packsmith_reconcile_errors_total',
+    help: 'Reconcile failures by resource kind and error kind (class)',
+    labelNames: ['kind', 'class'] as const,
+    registers: [registry],
+  });
   const depth = new Gauge({
     name: 'packsmith_workqueue_depth',
     help: 'Keys waiting in the work queue',

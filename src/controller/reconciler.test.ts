@@ -7,7 +7,8 @@ import { missingImageDelayMs, resultForError } from './reconciler.ts';
 
 const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5000'), { code: 'ECONNREFUSED' });
 const badCertificate = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
-const sourceFailure = (...errors: unknown[]): SourceReadError => new SourceReadError(errors.map((error, i) => ({ path: `spec.sources[${i}]`, image: `r/x${i}`, error })));
+const sourceFailure = (...errors: unknown[]): SourceReadError =>
+  new SourceReadError(errors.map((error, i) => ({ path: `spec.sources[${i}]`, image: `r/x${i}`, error })));
 
 describe('error kinds as the controller sees them (D-a)', () => {
   it.each([
@@ -43,14 +44,22 @@ describe('error kinds as the controller sees them (D-a)', () => {
 
   it('decides from the kind alone: backoff, slow requeue, at once, nothing', () => {
     expect(resultForError(new RegistryError('x', { status: 503 }))).toEqual({ type: 'backoff', failure: 'transient' });
-    expect(resultForError(new RegistryError('x', { status: 404 }))).toEqual({ type: 'requeueAfter', delayMs: missingImageDelayMs, failure: 'missing-dependency' });
+    expect(resultForError(new RegistryError('x', { status: 404 }))).toEqual({
+      type: 'requeueAfter',
+      delayMs: missingImageDelayMs,
+      failure: 'missing-dependency',
+    });
     expect(resultForError(new ConflictError('x'))).toEqual({ type: 'requeueAfter', delayMs: 0, failure: 'conflict' });
     expect(resultForError(new ValidationError([]))).toEqual({ type: 'done', failure: 'permanent' });
     expect(resultForError(new DOMException('aborted', 'AbortError'))).toEqual({ type: 'done', failure: 'cancelled' });
   });
 
   it('lets a missing dependency say when to look again, or wait for an event', () => {
-    expect(resultForError(new MissingDependencyError(['a'], { requeueAfterMs: 60_000 }))).toEqual({ type: 'requeueAfter', delayMs: 60_000, failure: 'missing-dependency' });
+    expect(resultForError(new MissingDependencyError(['a'], { requeueAfterMs: 60_000 }))).toEqual({
+      type: 'requeueAfter',
+      delayMs: 60_000,
+      failure: 'missing-dependency',
+    });
     expect(resultForError(new MissingDependencyError(['a', 'b']))).toEqual({ type: 'done', failure: 'missing-dependency' });
   });
 

@@ -9,14 +9,15 @@
 import { errorKindOf, MissingDependencyError, type ErrorKind } from '../shared/index.ts';
 
 /** What the worker does with a key after a reconcile; `failure` is set when it did not succeed. */
-export type Result = (
+export type Result =
   /** Nothing more until an event (or the periodic resync) enqueues the key again. */
-  | { type: 'done' }
-  /** Enqueue again after a fixed delay (a missing image, a dependency without a resolved status). */
-  | { type: 'requeueAfter'; delayMs: number }
-  /** A transient failure: enqueue again with the queue's per-key exponential backoff. */
-  | { type: 'backoff' }
-) & { failure?: ErrorKind };
+  (
+    | { type: 'done' }
+    /** Enqueue again after a fixed delay (a missing image, a dependency without a resolved status). */
+    | { type: 'requeueAfter'; delayMs: number }
+    /** A transient failure: enqueue again with the queue's per-key exponential backoff. */
+    | { type: 'backoff' }
+  ) & { failure?: ErrorKind };
 
 /** Reconciles one key of one kind; never throws for failures it could report in status. */
 export interface Reconciler {

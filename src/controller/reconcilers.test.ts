@@ -22,9 +22,23 @@ beforeEach(async () => {
     .add('r.test/store/a:1', await buildpackage([buildpackTree('io.test.a', '1.0.0')]));
   cluster = new FakeCluster()
     .put('ClusterStore', { name: 'default', generation: 3, spec: { sources: [{ image: 'r.test/store/a:1' }], serviceAccountRef: sa } })
-    .put('ClusterStack', { name: 'base', spec: { id: 'io.test.stack', buildImage: { image: 'r.test/stack/build:1' }, runImage: { image: 'r.test/stack/run:1' } } })
+    .put('ClusterStack', {
+      name: 'base',
+      spec: { id: 'io.test.stack', buildImage: { image: 'r.test/stack/build:1' }, runImage: { image: 'r.test/stack/run:1' } },
+    })
     .put('ClusterLifecycle', { name: 'default-lifecycle', spec: { image: 'r.test/lifecycle:1' } })
-    .put('Builder', { name: 'web', namespace: 'team', generation: 2, spec: { tag: 'r.test/builders/web', stack: { name: 'base' }, store: { name: 'default' }, serviceAccountName: 'builder-sa', order: [{ group: [{ id: 'io.test.a' }] }] } });
+    .put('Builder', {
+      name: 'web',
+      namespace: 'team',
+      generation: 2,
+      spec: {
+        tag: 'r.test/builders/web',
+        stack: { name: 'base' },
+        store: { name: 'default' },
+        serviceAccountName: 'builder-sa',
+        order: [{ group: [{ id: 'io.test.a' }] }],
+      },
+    });
   deps = cluster.deps(images);
 });
 
@@ -61,7 +75,9 @@ describe('ClusterStore reconciler', () => {
     expect(ready.status).toBe('False');
     expect(ready.message).toMatch(/spec\.sources\[0\] \(r\.test\/store\/a:1\): manifest unknown/);
     expect(ready.message).toMatch(/last resolved status is kept/);
-    expect(cluster.events).toEqual([{ kind: 'ClusterStore', name: 'default', type: 'Warning', reason: 'ReadFailed', message: expect.stringMatching(/manifest unknown/) as unknown }]);
+    expect(cluster.events).toEqual([
+      { kind: 'ClusterStore', name: 'default', type: 'Warning', reason: 'ReadFailed', message: expect.stringMatching(/manifest unknown/) as unknown },
+    ]);
   });
 
   it.each([
@@ -94,10 +110,23 @@ describe('Builder reconciler', () => {
     expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'done' });
     const status = cluster.status('Builder', 'team/web');
     expect(status.latestImage).toMatch(/^r\.test\/builders\/web:builder-team-web@sha256:[0-9a-f]{64}$/);
-    expect(status).toMatchObject({ observedGeneration: 2, conditions: [{ type: 'Ready', status: 'True' }, { type: 'UpToDate', status: 'True' }], order: [{ group: [{ id: 'io.test.a', version: '1.0.0' }] }] });
-    expect(cluster.events.filter((e) => e.kind === 'Builder')).toEqual([{ kind: 'Builder', name: 'web', type: 'Normal', reason: 'Built', message: `builder image ${String(status.latestImage)} pushed` }]);
+    expect(status).toMatchObject({
+      observedGeneration: 2,
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        { type: 'UpToDate', status: 'True' },
+      ],
+      order: [{ group: [{ id: 'io.test.a', version: '1.0.0' }] }],
+    });
+    expect(cluster.events.filter((e) => e.kind === 'Builder')).toEqual([
+      { kind: 'Builder', name: 'web', type: 'Normal', reason: 'Built', message: `builder image ${String(status.latestImage)} pushed` },
+    ]);
     expect(cluster.tracked.get('Builder:team/web')).toEqual({
-      objects: [{ kind: 'ClusterStack', name: 'base' }, { kind: 'ClusterLifecycle', name: 'default-lifecycle' }, { kind: 'ClusterStore', name: 'default' }],
+      objects: [
+        { kind: 'ClusterStack', name: 'base' },
+        { kind: 'ClusterLifecycle', name: 'default-lifecycle' },
+        { kind: 'ClusterStore', name: 'default' },
+      ],
       buildpackIds: ['io.test.a'],
     });
     // The builder tag is written with the builder's own service account; layers with the store's.
@@ -130,10 +159,19 @@ describe('Builder reconciler', () => {
   it('waits for a stack that never resolved, and reports a missing one (kpack messages)', async () => {
     await clusterStoreReconciler(deps).reconcile('default');
     await clusterLifecycleReconciler(deps).reconcile('default-lifecycle');
-    expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'requeueAfter', delayMs: dependencyWaitMs, failure: 'missing-dependency' });
+    expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({
+      type: 'requeueAfter',
+      delayMs: dependencyWaitMs,
+      failure: 'missing-dependency',
+    });
     expect(cluster.status('Builder', 'team/web')).toMatchObject({
       conditions: [
-        { type: 'Ready', status: 'False', reason: 'NoLatestImage', message: "Builder has no latestImage: Error: clusterstack 'base' is not ready: it has no resolved status yet" },
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'NoLatestImage',
+          message: "Builder has no latestImage: Error: clusterstack 'base' is not ready: it has no resolved status yet",
+        },
         { type: 'UpToDate', status: 'False', reason: 'ReconcileFailed', message: "Error: clusterstack 'base' is not ready: it has no resolved status yet" },
       ],
     });
@@ -144,14 +182,21 @@ describe('Builder reconciler', () => {
     expect(cluster.tracked.get('Builder:team/web')?.objects).toContainEqual({ kind: 'ClusterStack', name: 'base' });
   });
 
-  it('reports every missing or unready dependency at once, kpack\'s first line first (the same path as local mode)', async () => {
+  it("reports every missing or unready dependency at once, kpack's first line first (the same path as local mode)", async () => {
     await clusterLifecycleReconciler(deps).reconcile('default-lifecycle');
     cluster.objects.delete('ClusterStack:base');
     // The store exists but has never resolved; the stack does not exist: both are named, so polling continues.
-    expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'requeueAfter', delayMs: dependencyWaitMs, failure: 'missing-dependency' });
+    expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({
+      type: 'requeueAfter',
+      delayMs: dependencyWaitMs,
+      failure: 'missing-dependency',
+    });
     expect(cluster.status('Builder', 'team/web')).toMatchObject({
       conditions: [
-        { message: "Builder has no latestImage: Error: clusterstore 'default' is not ready: it has no resolved status yet\nclusterstack.kpack.io \"base\" not found" },
+        {
+          message:
+            'Builder has no latestImage: Error: clusterstore \'default\' is not ready: it has no resolved status yet\nclusterstack.kpack.io "base" not found',
+        },
         { message: ["Error: clusterstore 'default' is not ready: it has no resolved status yet", 'clusterstack.kpack.io "base" not found'].join('\n') },
       ],
     });
@@ -178,17 +223,38 @@ describe('Builder reconciler', () => {
     await resolveDependencies();
     await builderReconciler('namespaced', deps).reconcile('team/web');
     const latest = cluster.status('Builder', 'team/web').latestImage;
-    cluster.put('Builder', { name: 'web', namespace: 'team', generation: 3, spec: { tag: 'r.test/builders/web', stack: { name: 'base' }, store: { name: 'default' }, order: [{ group: [{ id: 'io.test.missing' }] }] }, status: cluster.status('Builder', 'team/web') });
+    cluster.put('Builder', {
+      name: 'web',
+      namespace: 'team',
+      generation: 3,
+      spec: { tag: 'r.test/builders/web', stack: { name: 'base' }, store: { name: 'default' }, order: [{ group: [{ id: 'io.test.missing' }] }] },
+      status: cluster.status('Builder', 'team/web'),
+    });
     expect(await builderReconciler('namespaced', deps).reconcile('team/web')).toEqual({ type: 'done', failure: 'permanent' });
     const status = cluster.status('Builder', 'team/web');
     expect(status.latestImage).toBe(latest);
-    expect(status).toMatchObject({ observedGeneration: 3, conditions: [{ type: 'Ready', status: 'True' }, { type: 'UpToDate', status: 'False', reason: 'ReconcileFailed' }] });
+    expect(status).toMatchObject({
+      observedGeneration: 3,
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        { type: 'UpToDate', status: 'False', reason: 'ReconcileFailed' },
+      ],
+    });
     expect(cluster.events.at(-1)).toMatchObject({ type: 'Warning', reason: 'ReconcileFailed', message: expect.stringMatching(/io\.test\.missing/) as unknown });
   });
 
   it('a ClusterBuilder uses its serviceAccountRef and the clusterbuilder tag', async () => {
     await resolveDependencies();
-    cluster.put('ClusterBuilder', { name: 'shared', spec: { tag: 'r.test/builders/shared', stack: { name: 'base' }, store: { name: 'default' }, serviceAccountRef: { name: 'cb', namespace: 'ops' }, order: [{ group: [{ id: 'io.test.a' }] }] } });
+    cluster.put('ClusterBuilder', {
+      name: 'shared',
+      spec: {
+        tag: 'r.test/builders/shared',
+        stack: { name: 'base' },
+        store: { name: 'default' },
+        serviceAccountRef: { name: 'cb', namespace: 'ops' },
+        order: [{ group: [{ id: 'io.test.a' }] }],
+      },
+    });
     images.calls.length = 0;
     await builderReconciler('cluster', deps).reconcile('shared');
     expect(cluster.status('ClusterBuilder', 'shared').latestImage).toMatch(/^r\.test\/builders\/shared:clusterbuilder-shared@sha256:/);

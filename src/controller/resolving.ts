@@ -45,7 +45,11 @@ export function resolvingReconciler<K extends KindName>(kind: ResolvingKind<K>, 
   };
 
   // Permanent until the object changes: no retry, and the status says what to fix.
-  const invalidAttempt = (message: string, metadata: { generation?: number }): Attempt => ({ status: failedStatus(metadata, deps.clock, message), result: results.done, failure: message });
+  const invalidAttempt = (message: string, metadata: { generation?: number }): Attempt => ({
+    status: failedStatus(metadata, deps.clock, message),
+    result: results.done,
+    failure: message,
+  });
 
   return {
     async reconcile(key, signal) {

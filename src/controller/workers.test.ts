@@ -58,7 +58,15 @@ describe('runWorkers', () => {
         }),
     };
     const clock = createManualClock();
-    const running = runWorkers({ queue, reconcilers: new Map([['Builder' as const, slow]]), workers: 1, graceMs: 50, logger: silentLogger, stop: stop.signal, clock });
+    const running = runWorkers({
+      queue,
+      reconcilers: new Map([['Builder' as const, slow]]),
+      workers: 1,
+      graceMs: 50,
+      logger: silentLogger,
+      stop: stop.signal,
+      clock,
+    });
     queue.add('Builder:team/a');
     queue.add('Builder:team/b');
     await flushMicrotasks();

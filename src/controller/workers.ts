@@ -85,7 +85,11 @@ export async function runWorkers(options: WorkerOptions): Promise<void> {
   const shutdown = options.queue.shutDown({ drain: false });
   const timers = new AbortController();
   const clock = options.clock ?? systemClock;
-  const later = (ms: number): Promise<boolean> => clockSleep(clock, ms, timers.signal).then(() => false, () => false);
+  const later = (ms: number): Promise<boolean> =>
+    clockSleep(clock, ms, timers.signal).then(
+      () => false,
+      () => false,
+    );
   try {
     const finished = await Promise.race([pool.then(() => true), later(options.graceMs)]);
     if (!finished) {

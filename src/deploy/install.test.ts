@@ -37,10 +37,21 @@ describe('installation manifests', () => {
   it('switch the convertible CRDs to the conversion webhook behind the Service', () => {
     const crds = manifests.filter((m) => m.kind === 'CustomResourceDefinition');
     const conversions = Object.fromEntries(crds.map((m) => [dig(m, 'spec.names.kind') as string, dig(m, 'spec.conversion')]));
-    const webhook = { strategy: 'Webhook', webhook: { clientConfig: { service: { namespace: 'build-system', name: 'packsmith-webhook', path: '/convert', port: 443 } }, conversionReviewVersions: ['v1'] } };
+    const webhook = {
+      strategy: 'Webhook',
+      webhook: {
+        clientConfig: { service: { namespace: 'build-system', name: 'packsmith-webhook', path: '/convert', port: 443 } },
+        conversionReviewVersions: ['v1'],
+      },
+    };
     expect(conversions).toEqual({
-      ClusterStore: webhook, ClusterStack: webhook, Builder: webhook, ClusterBuilder: webhook,
-      ClusterLifecycle: undefined, Buildpack: undefined, ClusterBuildpack: undefined,
+      ClusterStore: webhook,
+      ClusterStack: webhook,
+      Builder: webhook,
+      ClusterBuilder: webhook,
+      ClusterLifecycle: undefined,
+      Buildpack: undefined,
+      ClusterBuildpack: undefined,
     });
   });
 
@@ -53,7 +64,14 @@ describe('installation manifests', () => {
       expect(pod.containers[0]!.image).toBe('registry.test/packsmith:1');
     }
     expect(dig(find('Deployment', 'packsmith-webhook'), 'spec.template.spec.containers.0.args')).toEqual([
-      'webhook', '--port', '8443', '--service', 'packsmith-webhook', '--namespace', '$(POD_NAMESPACE)', '--publish-ca-bundle',
+      'webhook',
+      '--port',
+      '8443',
+      '--service',
+      'packsmith-webhook',
+      '--namespace',
+      '$(POD_NAMESPACE)',
+      '--publish-ca-bundle',
     ]);
     const controller = dig(find('Deployment', 'packsmith-controller'), 'spec.template.spec.containers.0') as Record<string, unknown>;
     expect(controller.args).toEqual(['controller', 'run']);

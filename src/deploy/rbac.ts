@@ -45,7 +45,12 @@ function webhookRules(): Manifest[] {
   const admission = 'admissionregistration.k8s.io';
   return [
     { apiGroups: [admission], resources: ['mutatingwebhookconfigurations'], resourceNames: [registrationNames.mutatingConfiguration], verbs: ['get', 'patch'] },
-    { apiGroups: [admission], resources: ['validatingwebhookconfigurations'], resourceNames: [registrationNames.validatingConfiguration], verbs: ['get', 'patch'] },
+    {
+      apiGroups: [admission],
+      resources: ['validatingwebhookconfigurations'],
+      resourceNames: [registrationNames.validatingConfiguration],
+      verbs: ['get', 'patch'],
+    },
     {
       apiGroups: ['apiextensions.k8s.io'],
       resources: ['customresourcedefinitions'],

@@ -12,10 +12,18 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'k8s-config-'));
   path = join(dir, 'kubeconfig');
   const config = {
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'one',
-    clusters: [{ name: 'c1', cluster: { server: 'https://127.0.0.1:6443' } }, { name: 'c2', cluster: { server: 'https://127.0.0.2:7443' } }],
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'one',
+    clusters: [
+      { name: 'c1', cluster: { server: 'https://127.0.0.1:6443' } },
+      { name: 'c2', cluster: { server: 'https://127.0.0.2:7443' } },
+    ],
     users: [{ name: 'u', user: { token: 't' } }],
-    contexts: [{ name: 'one', context: { cluster: 'c1', user: 'u' } }, { name: 'two', context: { cluster: 'c2', user: 'u', namespace: 'builds' } }],
+    contexts: [
+      { name: 'one', context: { cluster: 'c1', user: 'u' } },
+      { name: 'two', context: { cluster: 'c2', user: 'u', namespace: 'builds' } },
+    ],
   };
   await writeFile(path, JSON.stringify(config));
 });

@@ -48,10 +48,21 @@ class ScriptedSource {
   }
 }
 
-function setUp(resyncMs = 0): { source: ScriptedSource; clock: ReturnType<typeof createManualClock>; events: InformerEvent[]; informer: ReturnType<typeof createInformer> } {
+function setUp(resyncMs = 0): {
+  source: ScriptedSource;
+  clock: ReturnType<typeof createManualClock>;
+  events: InformerEvent[];
+  informer: ReturnType<typeof createInformer>;
+} {
   const source = new ScriptedSource();
   const clock = createManualClock();
-  const informer = createInformer({ client: source.client(), kind: 'ClusterStore', clock, resyncMs, backoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 } });
+  const informer = createInformer({
+    client: source.client(),
+    kind: 'ClusterStore',
+    clock,
+    resyncMs,
+    backoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 },
+  });
   const events: InformerEvent[] = [];
   informer.subscribe((e) => events.push(e));
   return { source, clock, events, informer };
@@ -77,7 +88,12 @@ describe('createInformer', () => {
     expect(events[2]?.oldObject?.metadata.resourceVersion).toBe('5');
     expect(informer.get('a')?.metadata.resourceVersion).toBe('11');
     expect(informer.get('b')).toBeUndefined();
-    expect(informer.list().map((o) => o.metadata.name).sort()).toEqual(['a', 'c']);
+    expect(
+      informer
+        .list()
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'c']);
     // A normal end of a watch that ran a while restarts it at once from the last seen resourceVersion (the bookmark's).
     await clock.advance(60_000);
     source.current.end();

@@ -5,7 +5,17 @@
  * read-only cache, so they always act on the latest state (level-triggered). Cached objects drop
  * `metadata.managedFields` to keep memory down and always carry `kind` and `apiVersion`.
  */
-import { backoffDelay, clockSleep, messageOf, silentLogger, systemClock, type BackoffOptions, type CancelTimer, type Clock, type Logger } from '../shared/index.ts';
+import {
+  backoffDelay,
+  clockSleep,
+  messageOf,
+  silentLogger,
+  systemClock,
+  type BackoffOptions,
+  type CancelTimer,
+  type Clock,
+  type Logger,
+} from '../shared/index.ts';
 import type { KubeClient } from './client.ts';
 import { GoneError } from './errors.ts';
 import { apiVersionOf } from './paths.ts';

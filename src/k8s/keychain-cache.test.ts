@@ -13,7 +13,9 @@ function counting(): { build: KeychainCacheOptions['build']; builds: Map<string,
     builds.set(key, (builds.get(key) ?? 0) + 1);
     if (fail.has(key)) return Promise.reject(new Error('apiserver down'));
     const keychain: Keychain = staticKeychain({});
-    return Promise.resolve(ref.namespace ? { keychain, serviceAccount: ref.serviceAccount ?? 'default', secrets: ['registry-secret'] } : { keychain, secrets: [] });
+    return Promise.resolve(
+      ref.namespace ? { keychain, serviceAccount: ref.serviceAccount ?? 'default', secrets: ['registry-secret'] } : { keychain, secrets: [] },
+    );
   };
   return { build, builds, fail };
 }

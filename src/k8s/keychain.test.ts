@@ -8,7 +8,12 @@ import type { KubeObject } from './types.ts';
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
 function secret(name: string, type: string, data: Record<string, string>, annotations?: Record<string, string>): KubeObject {
-  return { kind: 'Secret', metadata: { name, namespace: 'ns', ...(annotations ? { annotations } : {}) }, type, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])) };
+  return {
+    kind: 'Secret',
+    metadata: { name, namespace: 'ns', ...(annotations ? { annotations } : {}) },
+    type,
+    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])),
+  };
 }
 
 const dockerconfigjson = (auths: Record<string, { username: string; password: string }>): Record<string, string> => ({
@@ -29,7 +34,10 @@ function store(objects: KubeObject[]): { get: (r: GetRequest) => Promise<KubeObj
 }
 
 const sa = (name: string, secrets: string[], pull: string[] = []): KubeObject => ({
-  kind: 'ServiceAccount', metadata: { name, namespace: 'ns' }, secrets: secrets.map((n) => ({ name: n })), imagePullSecrets: pull.map((n) => ({ name: n })),
+  kind: 'ServiceAccount',
+  metadata: { name, namespace: 'ns' },
+  secrets: secrets.map((n) => ({ name: n })),
+  imagePullSecrets: pull.map((n) => ({ name: n })),
 });
 
 const userOf = async (keychain: { resolve(r: string): Promise<Credentials> }, registry: string): Promise<string | undefined> =>
@@ -41,7 +49,11 @@ describe('createKeychainFactory', () => {
       sa('builder-sa', ['basic', 'unannotated', 'json', 'cfg', 'missing']),
       secret('basic', 'kubernetes.io/basic-auth', { username: 'basic-user', password: 'p1' }, { 'kpack.io/docker': 'registry.one:5000' }),
       secret('unannotated', 'kubernetes.io/basic-auth', { username: 'ignored', password: 'x' }),
-      secret('json', 'kubernetes.io/dockerconfigjson', dockerconfigjson({ 'https://registry.one:5000': { username: 'later', password: 'x' }, 'registry.two': { username: 'json-user', password: 'p2' } })),
+      secret(
+        'json',
+        'kubernetes.io/dockerconfigjson',
+        dockerconfigjson({ 'https://registry.one:5000': { username: 'later', password: 'x' }, 'registry.two': { username: 'json-user', password: 'p2' } }),
+      ),
       secret('cfg', 'kubernetes.io/dockercfg', { '.dockercfg': JSON.stringify({ 'https://index.docker.io/v1/': { auth: b64('hub-user:p3') } }) }),
     ];
     const keychain = await createKeychainFactory({ client: store(objects) }).keychainFor({ namespace: 'ns', serviceAccount: 'builder-sa' });
@@ -56,13 +68,20 @@ describe('createKeychainFactory', () => {
     const objects = [
       sa('default', ['own'], ['sa-pull']),
       secret('own', 'kubernetes.io/dockerconfigjson', dockerconfigjson({ 'own.registry': { username: 'own', password: 'x' } })),
-      secret('sa-pull', 'kubernetes.io/dockerconfigjson', dockerconfigjson({ 'pull.registry': { username: 'sa-pull', password: 'x' }, 'shared.registry': { username: 'sa-pull', password: 'x' } })),
+      secret(
+        'sa-pull',
+        'kubernetes.io/dockerconfigjson',
+        dockerconfigjson({ 'pull.registry': { username: 'sa-pull', password: 'x' }, 'shared.registry': { username: 'sa-pull', password: 'x' } }),
+      ),
       secret('explicit', 'kubernetes.io/dockerconfigjson', dockerconfigjson({ 'pull.registry': { username: 'explicit', password: 'x' } })),
       secret('pull-basic', 'kubernetes.io/basic-auth', { username: 'never', password: 'x' }, { 'kpack.io/docker': 'basic.registry' }),
     ];
     const controllerKeychain = staticKeychain({ 'shared.registry': Credentials.of({ username: 'controller', password: 'x' }) });
     const { get, reads } = store(objects);
-    const keychain = await createKeychainFactory({ client: { get }, controllerKeychain }).keychainFor({ namespace: 'ns', imagePullSecrets: ['explicit', 'pull-basic'] });
+    const keychain = await createKeychainFactory({ client: { get }, controllerKeychain }).keychainFor({
+      namespace: 'ns',
+      imagePullSecrets: ['explicit', 'pull-basic'],
+    });
     expect(reads).toContain('ServiceAccount/ns/default');
     expect(await userOf(keychain, 'own.registry')).toBe('own');
     expect(await userOf(keychain, 'pull.registry')).toBe('explicit');
@@ -82,7 +101,9 @@ describe('createKeychainFactory', () => {
 
   it('reports a malformed dockerconfigjson by secret and field, without its contents', async () => {
     const objects = [sa('default', ['broken']), secret('broken', 'kubernetes.io/dockerconfigjson', { '.dockerconfigjson': '{"auths": s3cr3t' })];
-    const error = await createKeychainFactory({ client: store(objects) }).keychainFor({ namespace: 'ns' }).catch((e: unknown) => e);
+    const error = await createKeychainFactory({ client: store(objects) })
+      .keychainFor({ namespace: 'ns' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain('secret ns/broken data..dockerconfigjson');
     expect((error as Error).message).not.toContain('s3cr3t');

@@ -6,15 +6,7 @@
  * group the first Secret naming a registry wins. Secret values never reach logs or error messages.
  */
 import { isJsonObject, NotFoundError, silentLogger, type Logger } from '../shared/index.ts';
-import {
-  anonymousCredentials,
-  anonymousKeychain,
-  multiKeychain,
-  normalizeRegistryKey,
-  type Credentials,
-  type IoOptions,
-  type Keychain,
-} from '../oci/index.ts';
+import { anonymousCredentials, anonymousKeychain, multiKeychain, normalizeRegistryKey, type Credentials, type IoOptions, type Keychain } from '../oci/index.ts';
 import type { CredentialRef } from '../api/index.ts';
 import type { KubeClient } from './client.ts';
 import { credentialsOfSecrets } from './secret-credentials.ts';
@@ -48,7 +40,9 @@ export interface BuiltKeychain {
 }
 
 /** Creates a factory; each `keychainFor` call reads the ServiceAccount and its Secrets once, eagerly. */
-export function createKeychainFactory(options: KeychainFactoryOptions): KeychainFactory & { build(ref: CredentialRef, io?: IoOptions): Promise<BuiltKeychain> } {
+export function createKeychainFactory(
+  options: KeychainFactoryOptions,
+): KeychainFactory & { build(ref: CredentialRef, io?: IoOptions): Promise<BuiltKeychain> } {
   const controller = options.controllerKeychain ?? anonymousKeychain;
   const logger = options.logger ?? silentLogger;
   const build = async (ref: CredentialRef, io: IoOptions = {}): Promise<BuiltKeychain> => {

@@ -40,13 +40,19 @@ class RestKubeClient implements KubeClient {
 
   get(request: GetRequest & IoOptions): Promise<KubeObject> {
     return requestObject(this.#connection.config, {
-      method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request),
+      method: HttpMethod.GET,
+      path: resourcePath(request),
+      signal: request.signal,
+      what: describeObject(request),
     });
   }
 
   async list(request: ListRequest): Promise<ObjectList> {
     return requestList(this.#connection.config, {
-      method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: `list ${describeObject(request)}`,
+      method: HttpMethod.GET,
+      path: resourcePath(request),
+      signal: request.signal,
+      what: `list ${describeObject(request)}`,
     });
   }
 

@@ -31,11 +31,22 @@ class MemoryLeases implements LeaseClient {
   }
 }
 
-function candidate(leases: LeaseClient, clock: ManualClock, identity: string): { log: string[]; run: (signal: AbortSignal) => Promise<void>; isLeader: () => boolean; leadSignal: () => AbortSignal | undefined } {
+function candidate(
+  leases: LeaseClient,
+  clock: ManualClock,
+  identity: string,
+): { log: string[]; run: (signal: AbortSignal) => Promise<void>; isLeader: () => boolean; leadSignal: () => AbortSignal | undefined } {
   const log: string[] = [];
   let leadSignal: AbortSignal | undefined;
   const elector = createLeaderElector({
-    leases, namespace: 'ns', name: 'lock', identity, clock, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000,
+    leases,
+    namespace: 'ns',
+    name: 'lock',
+    identity,
+    clock,
+    leaseDurationMs: 15_000,
+    renewDeadlineMs: 10_000,
+    retryPeriodMs: 2_000,
     onStartedLeading: (signal) => {
       leadSignal = signal;
       log.push('started');
@@ -77,7 +88,12 @@ describe('createLeaderElector', () => {
   it('takes over a Lease whose holder stopped renewing only after the lease duration', async () => {
     const clock = createManualClock();
     const leases = new MemoryLeases();
-    await leases.create('ns', 'lock', { holderIdentity: 'ghost', leaseDurationSeconds: 15, renewTime: new Date(clock.now()).toISOString(), leaseTransitions: 3 });
+    await leases.create('ns', 'lock', {
+      holderIdentity: 'ghost',
+      leaseDurationSeconds: 15,
+      renewTime: new Date(clock.now()).toISOString(),
+      leaseTransitions: 3,
+    });
     const b = candidate(leases, clock, 'b');
     const stop = new AbortController();
     const run = b.run(stop.signal);

@@ -60,9 +60,18 @@ export function createObjectClient(connection: KubeConnection, fieldManager = 'p
         throw error;
       }
     },
-    get: (request) => plainNotFound(request, requestObject(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request) })),
+    get: (request) =>
+      plainNotFound(
+        request,
+        requestObject(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: describeObject(request) }),
+      ),
     async list(request) {
-      const { items } = await requestList(config, { method: HttpMethod.GET, path: resourcePath(request), signal: request.signal, what: `list ${describeObject(request)}` });
+      const { items } = await requestList(config, {
+        method: HttpMethod.GET,
+        path: resourcePath(request),
+        signal: request.signal,
+        what: `list ${describeObject(request)}`,
+      });
       return items;
     },
     create(request) {
@@ -70,17 +79,33 @@ export function createObjectClient(connection: KubeConnection, fieldManager = 'p
       const where = { kind: request.kind, namespace: metadata.namespace };
       const body = { apiVersion: apiVersionOf(request.kind), kind: request.kind, ...request.object };
       return requestObject(config, {
-        method: HttpMethod.POST, path: resourcePath(where), query: writeQuery(request), body, signal: request.signal, what: describeObject({ ...where, name: metadata.name }),
+        method: HttpMethod.POST,
+        path: resourcePath(where),
+        query: writeQuery(request),
+        body,
+        signal: request.signal,
+        what: describeObject({ ...where, name: metadata.name }),
       });
     },
     patch(request) {
-      return plainNotFound(request, requestObject(config, {
-        method: HttpMethod.PATCH, path: resourcePath(request), query: writeQuery(request), body: request.patch,
-        contentType: 'application/merge-patch+json', signal: request.signal, what: describeObject(request),
-      }));
+      return plainNotFound(
+        request,
+        requestObject(config, {
+          method: HttpMethod.PATCH,
+          path: resourcePath(request),
+          query: writeQuery(request),
+          body: request.patch,
+          contentType: 'application/merge-patch+json',
+          signal: request.signal,
+          what: describeObject(request),
+        }),
+      );
     },
     async delete(request) {
-      const response = await plainNotFound(request, sendRequest(config, { method: HttpMethod.DELETE, path: resourcePath(request), signal: request.signal, what: describeObject(request) }));
+      const response = await plainNotFound(
+        request,
+        sendRequest(config, { method: HttpMethod.DELETE, path: resourcePath(request), signal: request.signal, what: describeObject(request) }),
+      );
       await response.arrayBuffer();
     },
   };

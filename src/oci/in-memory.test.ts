@@ -20,7 +20,9 @@ async function partsOf(layers: Layer[]): Promise<{ rawManifest: Uint8Array; rawC
   return { rawManifest: new TextEncoder().encode(JSON.stringify(manifest, null, 3)), rawConfig, layers };
 }
 
-describeImageConformance('imageFromParts over hand-written JSON', async () => imageFromParts(await partsOf([randomLayer(1), randomLayer(2, { compression: 'none' })])));
+describeImageConformance('imageFromParts over hand-written JSON', async () =>
+  imageFromParts(await partsOf([randomLayer(1), randomLayer(2, { compression: 'none' })])),
+);
 
 describe('imageFromParts', () => {
   it('keeps the bytes exactly as given and hands out copies', async () => {
@@ -73,18 +75,41 @@ describe('canonical encoding', () => {
       '{"architecture":"amd64","os":"linux","config":{"User":"cnb","Env":["B=1","A=2"],"Labels":{"a":"2","z":"1"}},"rootfs":{"type":"layers","diff_ids":[]},"alpha":{"b":1,"a":2},"zeta":1}',
     );
     const digest = sha256Digest('x');
-    const manifest = { layers: [{ size: 1, digest, mediaType: 'm' }], config: { size: 2, digest, mediaType: 'c' }, mediaType: 'mt', schemaVersion: 2 } as Manifest;
-    expect(text(encodeManifest(manifest))).toBe(`{"schemaVersion":2,"mediaType":"mt","config":{"mediaType":"c","digest":"${digest}","size":2},"layers":[{"mediaType":"m","digest":"${digest}","size":1}]}`);
+    const manifest = {
+      layers: [{ size: 1, digest, mediaType: 'm' }],
+      config: { size: 2, digest, mediaType: 'c' },
+      mediaType: 'mt',
+      schemaVersion: 2,
+    } as Manifest;
+    expect(text(encodeManifest(manifest))).toBe(
+      `{"schemaVersion":2,"mediaType":"mt","config":{"mediaType":"c","digest":"${digest}","size":2},"layers":[{"mediaType":"m","digest":"${digest}","size":1}]}`,
+    );
   });
 
   it('keeps the nulls Docker writes for empty Labels, Env and history', () => {
-    const config: ConfigFile = { architecture: 'amd64', os: 'linux', config: { Labels: null, Env: null }, rootfs: { type: 'layers', diff_ids: [] }, history: null };
-    expect(text(encodeConfigFile(config))).toBe('{"architecture":"amd64","os":"linux","config":{"Env":null,"Labels":null},"rootfs":{"type":"layers","diff_ids":[]},"history":null}');
+    const config: ConfigFile = {
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Labels: null, Env: null },
+      rootfs: { type: 'layers', diff_ids: [] },
+      history: null,
+    };
+    expect(text(encodeConfigFile(config))).toBe(
+      '{"architecture":"amd64","os":"linux","config":{"Env":null,"Labels":null},"rootfs":{"type":"layers","diff_ids":[]},"history":null}',
+    );
   });
 
   it('gives the same digest for the same objects built in another key order', async () => {
-    const a = imageFromData({ manifest: { schemaVersion: 2, mediaType: mediaTypes.ociManifest, config: { mediaType: mediaTypes.ociConfig }, layers: [] }, config: { os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [] } }, layers: [] });
-    const b = imageFromData({ manifest: { layers: [], config: { mediaType: mediaTypes.ociConfig }, mediaType: mediaTypes.ociManifest, schemaVersion: 2 }, config: { rootfs: { diff_ids: [], type: 'layers' }, architecture: 'amd64', os: 'linux' }, layers: [] });
+    const a = imageFromData({
+      manifest: { schemaVersion: 2, mediaType: mediaTypes.ociManifest, config: { mediaType: mediaTypes.ociConfig }, layers: [] },
+      config: { os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [] } },
+      layers: [],
+    });
+    const b = imageFromData({
+      manifest: { layers: [], config: { mediaType: mediaTypes.ociConfig }, mediaType: mediaTypes.ociManifest, schemaVersion: 2 },
+      config: { rootfs: { diff_ids: [], type: 'layers' }, architecture: 'amd64', os: 'linux' },
+      layers: [],
+    });
     expect(await b.digest()).toBe(await a.digest());
   });
 });

@@ -77,7 +77,9 @@ type Encoder = (value: unknown) => unknown;
  */
 function ordered(value: unknown, order: readonly string[], nested: Readonly<Record<string, Encoder>> = {}): unknown {
   if (!isJsonObject(value)) return value;
-  const rest = Object.keys(value).filter((k) => !order.includes(k)).sort();
+  const rest = Object.keys(value)
+    .filter((k) => !order.includes(k))
+    .sort();
   const out: Record<string, unknown> = {};
   for (const key of [...order, ...rest]) {
     const inner = value[key];
@@ -88,7 +90,10 @@ function ordered(value: unknown, order: readonly string[], nested: Readonly<Reco
   return out;
 }
 
-const eachOf = (encode: Encoder): Encoder => (value) => (isArray(value) ? value.map(encode) : value);
+const eachOf =
+  (encode: Encoder): Encoder =>
+  (value) =>
+    isArray(value) ? value.map(encode) : value;
 const sortedMap: Encoder = (value) => ordered(value, []);
 const descriptorOrder = ['mediaType', 'artifactType', 'digest', 'size', 'urls', 'annotations', 'data', 'platform'];
 const orderDescriptor: Encoder = (d) => ordered(d, descriptorOrder, { annotations: sortedMap });

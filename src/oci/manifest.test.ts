@@ -75,7 +75,11 @@ describe('parseManifest', () => {
   });
 
   it('accepts an empty layer list (artifacts) and descriptor extras', () => {
-    const doc: Record<string, unknown> = { ...ociManifest(0), artifactType: 'application/x', subject: { mediaType: mediaTypes.ociManifest, digest: digestOf(9), size: 0 } };
+    const doc: Record<string, unknown> = {
+      ...ociManifest(0),
+      artifactType: 'application/x',
+      subject: { mediaType: mediaTypes.ociManifest, digest: digestOf(9), size: 0 },
+    };
     cfg(doc).urls = ['https://example.com/blob'];
     expect(parseManifest(bytes(doc)).subject?.size).toBe(0);
   });
@@ -85,7 +89,11 @@ describe('parseManifest', () => {
     ['schemaVersion as a string', (d) => (d.schemaVersion = '2'), /schemaVersion: expected 2, got "2"/],
     ['missing schemaVersion', (d) => delete d.schemaVersion, /schemaVersion: expected 2, got undefined/],
     ['mediaType not a string', (d) => (d.mediaType = 5), /^invalid image manifest: mediaType: expected a string, got 5$/],
-    ['index mediaType', (d) => (d.mediaType = mediaTypes.ociIndex), /mediaType: "application\/vnd.oci.image.index.v1\+json" is not the media type of an image manifest/],
+    [
+      'index mediaType',
+      (d) => (d.mediaType = mediaTypes.ociIndex),
+      /mediaType: "application\/vnd.oci.image.index.v1\+json" is not the media type of an image manifest/,
+    ],
     ['missing config', (d) => delete d.config, /config: expected a JSON object, got undefined/],
     ['missing layers', (d) => delete d.layers, /layers: expected an array, got undefined/],
     ['layers as object', (d) => (d.layers = {}), /layers: expected an array, got an object/],
@@ -179,7 +187,11 @@ describe('parseIndexManifest', () => {
     ['image mediaType', (d) => (d.mediaType = mediaTypes.ociManifest), /^invalid image index: mediaType: .* is not the media type of an image index/],
     ['missing manifests', (d) => delete d.manifests, /manifests: expected an array/],
     ['bad platform', (d) => (entry(d, 1).platform = { os: 'linux' }), /manifests\[1\]\.platform\.architecture: expected a string, got undefined/],
-    ['bad variant', (d) => (entry(d, 0).platform = { os: 'linux', architecture: 'arm', variant: 7 }), /manifests\[0\]\.platform\.variant: expected a string, got 7/],
+    [
+      'bad variant',
+      (d) => (entry(d, 0).platform = { os: 'linux', architecture: 'arm', variant: 7 }),
+      /manifests\[0\]\.platform\.variant: expected a string, got 7/,
+    ],
     ['bad os.version', (d) => (entry(d, 0).platform = { os: 'w', architecture: 'a', 'os.version': 1 }), /manifests\[0\]\.platform\["os\.version"\]/],
     ['bad os.features', (d) => (entry(d, 0).platform = { os: 'w', architecture: 'a', 'os.features': [1] }), /manifests\[0\]\.platform\["os\.features"\]\[0\]/],
     ['bad digest', (d) => (entry(d, 1).digest = 'sha256:'), /manifests\[1\]\.digest/],
@@ -252,7 +264,9 @@ describe('parseAnyManifest', () => {
   });
 
   it('rejects disagreements and unknown types with the kind in the message', () => {
-    expect(thrown(() => parseAnyManifest(bytes(index()), mediaTypes.ociManifest)).message).toMatch(/^invalid image index: mediaType: .*differs from the Content-Type/);
+    expect(thrown(() => parseAnyManifest(bytes(index()), mediaTypes.ociManifest)).message).toMatch(
+      /^invalid image index: mediaType: .*differs from the Content-Type/,
+    );
     expect(thrown(() => parseAnyManifest(bytes({ ...ociManifest(), mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws' }))).message).toMatch(
       /^invalid manifest: mediaType: ".*prettyjws" is not a manifest type packsmith reads/,
     );
@@ -280,14 +294,16 @@ describe('checkLayerCount', () => {
   it('layersWithDiffIds pairs each layer with the diff_id at its position, or throws the same error', () => {
     const manifest = parseManifest(bytes(ociManifest(2)));
     const pairs = layersWithDiffIds(manifest, parseConfigFile(bytes(config(2))));
-    expect(pairs.map((p) => [p.descriptor.digest, p.diffId])).toEqual([[digestOf(10), digestOf(100)], [digestOf(11), digestOf(101)]]);
+    expect(pairs.map((p) => [p.descriptor.digest, p.diffId])).toEqual([
+      [digestOf(10), digestOf(100)],
+      [digestOf(11), digestOf(101)],
+    ]);
     expect(thrown(() => layersWithDiffIds(manifest, parseConfigFile(bytes(config(3))))).message).toMatch(/lists 2 layers but .* has 3 entries/);
   });
 });
 
 describe('robustness', () => {
-  const allowed = (error: unknown): boolean =>
-    error instanceof OciFormatError || error instanceof LimitExceededError || error instanceof DigestMismatchError;
+  const allowed = (error: unknown): boolean => error instanceof OciFormatError || error instanceof LimitExceededError || error instanceof DigestMismatchError;
   const parsers = [
     (b: Uint8Array) => parseManifest(b),
     (b: Uint8Array) => parseIndexManifest(b),
@@ -312,12 +328,25 @@ describe('robustness', () => {
   });
 
   it('arbitrary JSON gives only typed errors', () => {
-    fc.assert(fc.property(fc.json({ maxDepth: 4 }), (text) => onlyTypedErrors(bytes(text))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.json({ maxDepth: 4 }), (text) => onlyTypedErrors(bytes(text))),
+      { numRuns: 1000 },
+    );
   });
 
   it('valid documents with one field replaced by arbitrary JSON give a result equal to the input, or a typed error', () => {
     const base = fc.constantFrom(ociManifest(2), dockerManifest(), index(), config(2));
-    const mutation = fc.tuple(base, fc.array(fc.oneof(fc.constantFrom('layers', 'manifests', 'config', 'rootfs', 'mediaType', 'platform', 'digest', 'size', 'diff_ids', 'Labels', 'schemaVersion', 0, 1), fc.string()), { minLength: 1, maxLength: 4 }), fc.jsonValue({ maxDepth: 3 }));
+    const mutation = fc.tuple(
+      base,
+      fc.array(
+        fc.oneof(
+          fc.constantFrom('layers', 'manifests', 'config', 'rootfs', 'mediaType', 'platform', 'digest', 'size', 'diff_ids', 'Labels', 'schemaVersion', 0, 1),
+          fc.string(),
+        ),
+        { minLength: 1, maxLength: 4 },
+      ),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
     fc.assert(
       fc.property(mutation, ([doc, path, value]) => {
         const copy = structuredClone<Record<string, unknown>>(doc);

@@ -193,7 +193,9 @@ function assertConfigFile(doc: Json, fields: Fields, maxLayers: number): asserts
   for (const key of ['variant', 'os.version', 'created', 'author']) fields.optional(doc, key, (v, p) => fields.string(v, p));
   checkRootfs(fields.object(doc.rootfs, 'rootfs'), fields, maxLayers);
   fields.nullable(doc, 'config', (v, p) => checkContainerConfig(fields.object(v, p), fields, p));
-  fields.nullable(doc, 'history', (v, p) => fields.array(v, p).forEach((entry, i) => checkHistoryEntry(fields.object(entry, `${p}[${i}]`), fields, `${p}[${i}]`)));
+  fields.nullable(doc, 'history', (v, p) =>
+    fields.array(v, p).forEach((entry, i) => checkHistoryEntry(fields.object(entry, `${p}[${i}]`), fields, `${p}[${i}]`)),
+  );
 }
 
 function checkRootfs(rootfs: Json, fields: Fields, maxLayers: number): void {

@@ -18,12 +18,7 @@ export const mediaTypes = {
 export type MediaType = string;
 
 /** Every manifest type packsmith reads, in the order sent in `Accept` (registries 404 an OCI index without it). */
-export const manifestAcceptList: readonly MediaType[] = [
-  mediaTypes.ociIndex,
-  mediaTypes.ociManifest,
-  mediaTypes.dockerManifestList,
-  mediaTypes.dockerManifest,
-];
+export const manifestAcceptList: readonly MediaType[] = [mediaTypes.ociIndex, mediaTypes.ociManifest, mediaTypes.dockerManifestList, mediaTypes.dockerManifest];
 
 /** True for the media types of a multi-platform index (OCI index or Docker manifest list). */
 export function isIndexMediaType(mediaType: MediaType): boolean {

@@ -115,6 +115,8 @@ describe('withMediaTypes', () => {
     const foreign = createTarLayer([{ path: 'f', type: 'file', mode: 0o644 }], { mediaType: mediaTypes.ociLayerNondistributableGzip });
     const docker = withMediaTypes(appendLayers(emptyImage(linux), [foreign]), 'docker');
     expect((await docker.manifest()).layers[0]?.mediaType).toBe(mediaTypes.dockerForeignLayerGzip);
-    await expect(withMediaTypes(appendLayers(emptyImage(linux), [randomLayer(1, { compression: 'none' })]), 'docker').manifest()).rejects.toThrow(/no Docker v2 schema 2 equivalent/);
+    await expect(withMediaTypes(appendLayers(emptyImage(linux), [randomLayer(1, { compression: 'none' })]), 'docker').manifest()).rejects.toThrow(
+      /no Docker v2 schema 2 equivalent/,
+    );
   });
 });

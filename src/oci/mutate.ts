@@ -70,7 +70,11 @@ export function appendLayers(base: Image, layers: readonly Layer[], options: App
   });
 }
 
-async function describeLayer(layer: Layer, family: 'oci' | 'docker', io: IoOptions): Promise<{ descriptor: Manifest['layers'][number]; diffId: ConfigFile['rootfs']['diff_ids'][number]; layer: Layer }> {
+async function describeLayer(
+  layer: Layer,
+  family: 'oci' | 'docker',
+  io: IoOptions,
+): Promise<{ descriptor: Manifest['layers'][number]; diffId: ConfigFile['rootfs']['diff_ids'][number]; layer: Layer }> {
   const [mediaType, digest, size, diffId] = await Promise.all([layer.mediaType(io), layer.digest(io), layer.size(io), layer.diffId(io)]);
   const translated = layerMediaType(mediaType, family);
   return { descriptor: { mediaType: translated, digest, size }, diffId, layer: withLayerMediaType(layer, translated) };
@@ -104,7 +108,8 @@ export function withLabels(base: Image, labels: Readonly<Record<string, string>>
 export function withEnv(base: Image, env: Readonly<Record<string, string>>): Image {
   const updates = Object.entries(env);
   const bad = updates.filter(([name]) => name === '' || name.includes('='));
-  if (bad.length > 0) throw new ValidationError(bad.map(([name]) => ({ path: `env.${name}`, message: 'a variable name must be non-empty and contain no "="' })));
+  if (bad.length > 0)
+    throw new ValidationError(bad.map(([name]) => ({ path: `env.${name}`, message: 'a variable name must be non-empty and contain no "="' })));
   return withContainerConfig(base, (c) => {
     const result = [...(c.Env ?? [])];
     for (const [name, value] of updates) {

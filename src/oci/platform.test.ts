@@ -96,7 +96,14 @@ describe('matchesPlatform', () => {
 });
 
 describe('selectManifest', () => {
-  const multi = indexOf(entry(1, 'linux/arm/v6'), entry(2, 'linux/arm/v7'), entry(3, 'linux/arm64/v8'), entry(4, 'linux/amd64'), entry(5, 'unknown/unknown'), entry(6));
+  const multi = indexOf(
+    entry(1, 'linux/arm/v6'),
+    entry(2, 'linux/arm/v7'),
+    entry(3, 'linux/arm64/v8'),
+    entry(4, 'linux/amd64'),
+    entry(5, 'unknown/unknown'),
+    entry(6),
+  );
 
   it('picks linux/amd64 by default', () => {
     expect(selectManifest(multi).digest).toBe(digestOf(4));

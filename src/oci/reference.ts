@@ -248,7 +248,7 @@ function splitRegistry(name: string): { host?: string; path: string } {
 
 function normaliseRegistry(source: string, registry: string): string {
   if (dockerHubAliases.has(registry)) return dockerHubRegistry;
-  const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.split(':')[0] ?? '';
+  const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : (registry.split(':')[0] ?? '');
   const port = registry.slice(host.length);
   const hostOk = host.startsWith('[') ? ipv6HostPattern.test(host) : host.split('.').every((label) => hostLabelPattern.test(label));
   const portOk = port === '' || (port.startsWith(':') && portPattern.test(port.slice(1)));

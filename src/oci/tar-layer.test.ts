@@ -12,7 +12,6 @@ async function bytesOf(stream: Readable): Promise<Buffer> {
   return Buffer.concat((await stream.toArray()) as Buffer[]);
 }
 
-
 const sample: TarLayerEntry[] = [
   { path: '/cnb/order.toml', type: 'file', mode: 0o644, content: '[[order]]\n' },
   { path: 'cnb/lifecycle/launcher', type: 'file', mode: 0o755, content: new Uint8Array([1, 2, 3]) },
@@ -58,16 +57,26 @@ describe('planTarEntries', () => {
     })();
     expect(error).toBeInstanceOf(ValidationError);
     const paths = (error as ValidationError).issues.map((i) => i.path);
-    expect(paths).toEqual(['entries[0].path', 'entries[1].path', 'entries[3].path', 'entries[4].uid', 'entries[5].mode', 'entries[6].content', 'entries[7].linkTarget']);
+    expect(paths).toEqual([
+      'entries[0].path',
+      'entries[1].path',
+      'entries[3].path',
+      'entries[4].uid',
+      'entries[5].mode',
+      'entries[6].content',
+      'entries[7].linkTarget',
+    ]);
     expect((error as ValidationError).message).toMatch(/"x" is also entries\[2\]/);
   });
 
   it('accepts the largest owner id the ustar header holds and refuses a parent that is a file', () => {
     expect(planTarEntries([{ path: 'f', type: 'file', mode: 0o644, uid: 0o777777, gid: 0o777777 }])[0]).toMatchObject({ uid: 262143 });
-    expect(() => planTarEntries([
-      { path: 'a', type: 'file', mode: 0o644 },
-      { path: 'a/b', type: 'file', mode: 0o644 },
-    ])).toThrow(/parent "a" is a file/);
+    expect(() =>
+      planTarEntries([
+        { path: 'a', type: 'file', mode: 0o644 },
+        { path: 'a/b', type: 'file', mode: 0o644 },
+      ]),
+    ).toThrow(/parent "a" is a file/);
   });
 });
 
@@ -76,7 +85,17 @@ describe('writeTar', () => {
     const long = `deep/${'d'.repeat(150)}/${'f'.repeat(90)}`;
     const tar = await bytesOf(writeTar(planTarEntries([...sample, { path: long, type: 'file', mode: 0o600, content: 'long' }])));
     const entries = await readTarEntries(tar);
-    expect(entries.map((e) => e.header.name)).toEqual(['cnb', 'cnb/lifecycle', 'cnb/lifecycle/current', 'cnb/lifecycle/launcher', 'cnb/order.toml', 'deep', `deep/${'d'.repeat(150)}`, long, 'layers']);
+    expect(entries.map((e) => e.header.name)).toEqual([
+      'cnb',
+      'cnb/lifecycle',
+      'cnb/lifecycle/current',
+      'cnb/lifecycle/launcher',
+      'cnb/order.toml',
+      'deep',
+      `deep/${'d'.repeat(150)}`,
+      long,
+      'layers',
+    ]);
     for (const { header } of entries) {
       expect(header.mtime.getTime()).toBe(normalizedModTime.getTime());
       expect(header.uname).toBe('');
@@ -98,7 +117,13 @@ describe('writeTar', () => {
 
   it('streams a big file entry and fails when the source yields a different size', async () => {
     const chunk = Buffer.alloc(256 * 1024, 7);
-    const big = { path: 'big.bin', type: 'file' as const, mode: 0o644, size: 4 * chunk.length, open: () => Promise.resolve(Readable.from([chunk, chunk, chunk, chunk])) };
+    const big = {
+      path: 'big.bin',
+      type: 'file' as const,
+      mode: 0o644,
+      size: 4 * chunk.length,
+      open: () => Promise.resolve(Readable.from([chunk, chunk, chunk, chunk])),
+    };
     const entries = await readTarEntries(await bytesOf(writeTar(planTarEntries([big]))));
     expect(entries[0]?.header.size).toBe(4 * chunk.length);
     const short = { ...big, size: big.size + 1 };

@@ -43,6 +43,7 @@ export function byteChunk(chunk: unknown): Uint8Array {
 
 /** The port of a listening TCP server, from its `address()`; a pipe's path or a server not listening is a bug. */
 export function listeningPort(address: string | { port: number } | null): number {
-  if (address === null || typeof address === 'string') throw new TypeError(`expected a server listening on a TCP port, got ${address === null ? 'none' : `pipe ${address}`}`);
+  if (address === null || typeof address === 'string')
+    throw new TypeError(`expected a server listening on a TCP port, got ${address === null ? 'none' : `pipe ${address}`}`);
   return address.port;
 }

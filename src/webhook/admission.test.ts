@@ -83,6 +83,10 @@ describe('validateAdmission', () => {
 
 describe('admissionReview', () => {
   it('wraps the response as admission.k8s.io/v1', () => {
-    expect(admissionReview({ uid: 'x', allowed: true })).toEqual({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'x', allowed: true } });
+    expect(admissionReview({ uid: 'x', allowed: true })).toEqual({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid: 'x', allowed: true },
+    });
   });
 });

@@ -54,16 +54,28 @@ export function caBundlePatches(caPem: string, targets: CaBundleTargets = defaul
   const admission = 'admissionregistration.k8s.io/v1';
   return [
     ...targets.mutating.map((t): ResourcePatch => ({
-      apiVersion: admission, kind: 'MutatingWebhookConfiguration', resource: 'mutatingwebhookconfigurations', name: t.name,
-      contentType: 'application/strategic-merge-patch+json', body: webhooks(t.webhooks),
+      apiVersion: admission,
+      kind: 'MutatingWebhookConfiguration',
+      resource: 'mutatingwebhookconfigurations',
+      name: t.name,
+      contentType: 'application/strategic-merge-patch+json',
+      body: webhooks(t.webhooks),
     })),
     ...targets.validating.map((t): ResourcePatch => ({
-      apiVersion: admission, kind: 'ValidatingWebhookConfiguration', resource: 'validatingwebhookconfigurations', name: t.name,
-      contentType: 'application/strategic-merge-patch+json', body: webhooks(t.webhooks),
+      apiVersion: admission,
+      kind: 'ValidatingWebhookConfiguration',
+      resource: 'validatingwebhookconfigurations',
+      name: t.name,
+      contentType: 'application/strategic-merge-patch+json',
+      body: webhooks(t.webhooks),
     })),
     ...targets.crds.map((name): ResourcePatch => ({
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', resource: 'customresourcedefinitions', name,
-      contentType: 'application/merge-patch+json', body: { spec: { conversion: { webhook: { clientConfig: { caBundle } } } } },
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      resource: 'customresourcedefinitions',
+      name,
+      contentType: 'application/merge-patch+json',
+      body: { spec: { conversion: { webhook: { clientConfig: { caBundle } } } } },
     })),
   ];
 }

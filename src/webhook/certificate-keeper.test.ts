@@ -9,12 +9,21 @@ function scripted(results: Refreshed[]): CertificateSource {
   return { refresh: async () => Promise.resolve(results[Math.min(i++, results.length - 1)]!) };
 }
 
-const material = (name: string, ca: string, notAfter = new Date('2031-01-01')): TlsMaterial => ({ certPem: name, keyPem: `${name}-key`, caBundle: ca, notAfter });
+const material = (name: string, ca: string, notAfter = new Date('2031-01-01')): TlsMaterial => ({
+  certPem: name,
+  keyPem: `${name}-key`,
+  caBundle: ca,
+  notAfter,
+});
 const first = material('cert-1', 'ca-1');
 const sameCa = material('cert-2', 'ca-1');
 const newCa = material('cert-3', 'ca-2+ca-1');
 
-function keeper(results: Refreshed[], onCaBundle?: (b: string) => Promise<void>, now = new Date('2030-06-01')): { keeper: CertificateKeeper; applied: string[] } {
+function keeper(
+  results: Refreshed[],
+  onCaBundle?: (b: string) => Promise<void>,
+  now = new Date('2030-06-01'),
+): { keeper: CertificateKeeper; applied: string[] } {
   const applied: string[] = [];
   const k = new CertificateKeeper({ certificates: scripted(results), onCaBundle, logger: silentLogger, now: () => now });
   k.attach((m) => applied.push(m.certPem));
@@ -23,10 +32,13 @@ function keeper(results: Refreshed[], onCaBundle?: (b: string) => Promise<void>,
 
 describe('CertificateKeeper', () => {
   it('puts a same-CA renewal into force at once', async () => {
-    const { keeper: k, applied } = keeper([
-      { material: first, changed: true, caChanged: true },
-      { material: sameCa, changed: true, caChanged: false },
-    ], async () => Promise.resolve());
+    const { keeper: k, applied } = keeper(
+      [
+        { material: first, changed: true, caChanged: true },
+        { material: sameCa, changed: true, caChanged: false },
+      ],
+      async () => Promise.resolve(),
+    );
     await k.refresh();
     await k.refresh();
     expect(applied).toEqual(['cert-1', 'cert-2']);
@@ -35,11 +47,14 @@ describe('CertificateKeeper', () => {
 
   it('holds a new-CA certificate back until the refresh after its bundle was published', async () => {
     const bundles: string[] = [];
-    const { keeper: k, applied } = keeper([
-      { material: first, changed: true, caChanged: true },
-      { material: newCa, changed: true, caChanged: true },
-      { material: newCa, changed: false, caChanged: false },
-    ], (b) => Promise.resolve(void bundles.push(b)));
+    const { keeper: k, applied } = keeper(
+      [
+        { material: first, changed: true, caChanged: true },
+        { material: newCa, changed: true, caChanged: true },
+        { material: newCa, changed: false, caChanged: false },
+      ],
+      (b) => Promise.resolve(void bundles.push(b)),
+    );
     await k.refresh();
     await k.refresh();
     expect(bundles).toEqual(['ca-1', 'ca-2+ca-1']);
@@ -50,13 +65,22 @@ describe('CertificateKeeper', () => {
   });
 
   it('swaps at once when nobody publishes, and when the certificate in force has expired', async () => {
-    const unpublished = keeper([{ material: first, changed: true, caChanged: true }, { material: newCa, changed: true, caChanged: true }]);
+    const unpublished = keeper([
+      { material: first, changed: true, caChanged: true },
+      { material: newCa, changed: true, caChanged: true },
+    ]);
     await unpublished.keeper.refresh();
     await unpublished.keeper.refresh();
     expect(unpublished.applied).toEqual(['cert-1', 'cert-3']);
 
     const expiring = material('cert-old', 'ca-1', new Date('2030-01-01'));
-    const failing = keeper([{ material: expiring, changed: true, caChanged: true }, { material: newCa, changed: true, caChanged: true }], async () => Promise.reject(new Error('down')));
+    const failing = keeper(
+      [
+        { material: expiring, changed: true, caChanged: true },
+        { material: newCa, changed: true, caChanged: true },
+      ],
+      async () => Promise.reject(new Error('down')),
+    );
     await failing.keeper.refresh();
     await failing.keeper.refresh();
     expect(failing.applied).toEqual(['cert-old', 'cert-3']);

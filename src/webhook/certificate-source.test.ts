@@ -73,7 +73,9 @@ describe('fileCertificateSource', () => {
     dirs.push(dir);
     await writeFile(join(dir, 'bad.crt'), 'not a certificate');
     await writeFile(join(dir, 'k'), 'key');
-    await expect(fileCertificateSource({ certFile: join(dir, 'missing.crt'), keyFile: join(dir, 'k') }).refresh(start)).rejects.toThrow(/cannot read .*missing\.crt/);
+    await expect(fileCertificateSource({ certFile: join(dir, 'missing.crt'), keyFile: join(dir, 'k') }).refresh(start)).rejects.toThrow(
+      /cannot read .*missing\.crt/,
+    );
     await expect(fileCertificateSource({ certFile: join(dir, 'bad.crt'), keyFile: join(dir, 'k') }).refresh(start)).rejects.toBeInstanceOf(CertificateError);
   });
 });

@@ -59,7 +59,10 @@ function extension(id: string, critical: boolean, value: Buffer): Buffer {
 
 function keyId(publicKey: KeyObject): Buffer {
   // RFC 5280 allows any method that yields a unique identifier; a hash of the whole SPKI is one.
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest().subarray(0, 20);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest()
+    .subarray(0, 20);
 }
 
 function generalName(host: string): Buffer {

@@ -13,7 +13,11 @@ const storeV2 = {
 
 describe('convertObjects', () => {
   it('converts every object and keeps metadata other than annotations', () => {
-    const response = convertObjects({ uid: 'c-1', desiredAPIVersion: 'kpack.io/v1alpha1', objects: [storeV2, { ...storeV2, metadata: { ...storeV2.metadata, name: 't' } }] });
+    const response = convertObjects({
+      uid: 'c-1',
+      desiredAPIVersion: 'kpack.io/v1alpha1',
+      objects: [storeV2, { ...storeV2, metadata: { ...storeV2.metadata, name: 't' } }],
+    });
     expect(response.result).toEqual({ status: 'Success' });
     expect(response.uid).toBe('c-1');
     expect(response.convertedObjects).toHaveLength(2);
@@ -46,7 +50,11 @@ describe('convertObjects', () => {
 
 describe('readConversionRequest', () => {
   it('reads a ConversionReview v1 and refuses other bodies', () => {
-    const body = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', request: { uid: 'u', desiredAPIVersion: 'kpack.io/v1alpha1', objects: [] } };
+    const body = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'ConversionReview',
+      request: { uid: 'u', desiredAPIVersion: 'kpack.io/v1alpha1', objects: [] },
+    };
     expect(readConversionRequest(body).uid).toBe('u');
     expect(() => readConversionRequest({ ...body, request: { uid: 'u' } })).toThrow(ReviewFormatError);
     expect(conversionReview({ uid: 'u', convertedObjects: [], result: { status: 'Success' } }).kind).toBe('ConversionReview');

@@ -68,7 +68,7 @@ export const bitString = (bytes: Buffer, unusedBits = 0): Buffer => tlv(0x03, Bu
 export function namedBits(bits: readonly number[]): Buffer {
   const highest = Math.max(...bits);
   const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
-  for (const bit of bits) bytes[Math.floor(bit / 8)]! |= 0x80 >> bit % 8;
+  for (const bit of bits) bytes[Math.floor(bit / 8)]! |= 0x80 >> (bit % 8);
   return bitString(bytes, 7 - (highest % 8));
 }
 

@@ -6,7 +6,10 @@ import { createJsonPatch, escapePointer, type JsonPatchOperation } from './json-
 function applyPatch(document: Record<string, unknown>, operations: readonly JsonPatchOperation[]): Record<string, unknown> {
   const out = structuredClone(document);
   for (const operation of operations) {
-    const keys = operation.path.split('/').slice(1).map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const keys = operation.path
+      .split('/')
+      .slice(1)
+      .map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'));
     const last = keys.pop()!;
     let target = out;
     for (const key of keys) target = target[key] as Record<string, unknown>;
@@ -34,7 +37,10 @@ describe('createJsonPatch', () => {
   });
 
   it('produces a patch that turns before into after (property)', () => {
-    const json = fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.integer(), fc.string(), fc.dictionary(fc.string({ maxLength: 3 }), fc.integer()), fc.array(fc.integer())));
+    const json = fc.dictionary(
+      fc.string({ maxLength: 4 }),
+      fc.oneof(fc.integer(), fc.string(), fc.dictionary(fc.string({ maxLength: 3 }), fc.integer()), fc.array(fc.integer())),
+    );
     fc.assert(
       fc.property(json, json, (before, after) => {
         expect(applyPatch(before, createJsonPatch(before, after))).toEqual(after);

@@ -8,8 +8,7 @@ import { webhookPaths } from './routes.ts';
 
 /** A webhook clientConfig as admissionregistration.k8s.io/v1 and apiextensions.k8s.io/v1 take it. */
 export type WebhookClientConfig =
-  | { service: { namespace: string; name: string; path: string; port: number }; caBundle?: string }
-  | { url: string; caBundle?: string };
+  { service: { namespace: string; name: string; path: string; port: number }; caBundle?: string } | { url: string; caBundle?: string };
 
 /** Builds the clientConfig of each webhook path. */
 export type WebhookEndpoint = (path: string) => WebhookClientConfig;

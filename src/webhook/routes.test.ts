@@ -3,7 +3,11 @@ import { basicReferenceChecks } from '../api/index.ts';
 import { routeWebhookRequest, webhookPaths } from './routes.ts';
 
 const context = { referenceChecks: basicReferenceChecks };
-const review = (object: unknown): unknown => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'r', operation: 'CREATE', object } });
+const review = (object: unknown): unknown => ({
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  request: { uid: 'r', operation: 'CREATE', object },
+});
 const lifecycle = { apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterLifecycle', metadata: { name: 'l' }, spec: {} };
 
 describe('routeWebhookRequest', () => {
@@ -14,12 +18,18 @@ describe('routeWebhookRequest', () => {
   it('routes /validate and /defaults to their handlers', () => {
     const validated = routeWebhookRequest('POST', '/validate', review(lifecycle), context);
     expect(validated.status).toBe(200);
-    expect(validated.body).toMatchObject({ response: { uid: 'r', allowed: false, status: { message: expect.stringContaining('missing field(s): spec.image') as unknown } } });
+    expect(validated.body).toMatchObject({
+      response: { uid: 'r', allowed: false, status: { message: expect.stringContaining('missing field(s): spec.image') as unknown } },
+    });
     expect(routeWebhookRequest('POST', '/defaults', review(lifecycle), context).body).toMatchObject({ response: { allowed: true } });
   });
 
   it('routes /convert', () => {
-    const body = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', request: { uid: 'c', desiredAPIVersion: 'kpack.io/v1alpha2', objects: [] } };
+    const body = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'ConversionReview',
+      request: { uid: 'c', desiredAPIVersion: 'kpack.io/v1alpha2', objects: [] },
+    };
     expect(routeWebhookRequest('POST', '/convert', body, context).body).toMatchObject({ response: { uid: 'c', result: { status: 'Success' } } });
   });
 

@@ -20,7 +20,13 @@ async function call(server: WebhookServer, path: string, options: { body?: unkno
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (body += c));
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, body, serial: res.socket && 'getPeerCertificate' in res.socket ? (res.socket as TLSSocket).getPeerCertificate().serialNumber : '' }));
+        res.once('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            serial: res.socket && 'getPeerCertificate' in res.socket ? (res.socket as TLSSocket).getPeerCertificate().serialNumber : '',
+          }),
+        );
       },
     );
     req.once('error', reject);
@@ -48,14 +54,21 @@ describe('startWebhookServer', () => {
     const review = {
       apiVersion: 'admission.k8s.io/v1',
       kind: 'AdmissionReview',
-      request: { uid: 'x', operation: 'CREATE', object: { apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStack', metadata: { name: 's' }, spec: { id: 'io.stack' } } },
+      request: {
+        uid: 'x',
+        operation: 'CREATE',
+        object: { apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStack', metadata: { name: 's' }, spec: { id: 'io.stack' } },
+      },
     };
     const answer = await call(server, '/validate', { ca, body: review });
     expect(answer.status).toBe(200);
     const response = (JSON.parse(answer.body) as { response: { allowed: boolean; status: { message: string } } }).response;
     expect(response.allowed).toBe(false);
     expect(response.status.message).toContain('missing field(s): spec.buildImage.image');
-    expect(await call(server, '/validate', { ca, body: '{not json' })).toMatchObject({ status: 400, body: expect.stringMatching(/^unreadable body/) as unknown });
+    expect(await call(server, '/validate', { ca, body: '{not json' })).toMatchObject({
+      status: 400,
+      body: expect.stringMatching(/^unreadable body/) as unknown,
+    });
   });
 
   it('swaps in a renewed certificate without restarting and republishes a renewed CA, retrying failures', async () => {

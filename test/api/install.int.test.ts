@@ -48,7 +48,10 @@ describe('packsmith install --print against the real API server', () => {
     const lifecycle = JSON.parse(await kubectlOk(['get', 'clusterlifecycle', 'default-lifecycle', '-o', 'json'])) as { spec: { image: string } };
     expect(lifecycle.spec.image).toBe('mirror.gcr.io/buildpacksio/lifecycle:0.21.17');
     const crd = JSON.parse(await kubectlOk(['get', 'crd', 'builders.kpack.io', '-o', 'json'])) as { spec: { conversion: unknown } };
-    expect(crd.spec.conversion).toMatchObject({ strategy: 'Webhook', webhook: { clientConfig: { service: { name: 'packsmith-webhook', namespace: 'packsmith', path: '/convert' } } } });
+    expect(crd.spec.conversion).toMatchObject({
+      strategy: 'Webhook',
+      webhook: { clientConfig: { service: { name: 'packsmith-webhook', namespace: 'packsmith', path: '/convert' } } },
+    });
   });
 
   it('lets the controller read the kinds, patch status, read and watch credentials and hold a lease, and nothing more', async () => {
@@ -73,9 +76,19 @@ describe('packsmith install --print against the real API server', () => {
     const ca = createCertificateAuthority({ commonName: 'install test CA', now: new Date(), validityMs: 86_400_000 });
     for (const patch of caBundlePatches(ca.certPem)) {
       const type = patch.contentType === 'application/merge-patch+json' ? 'merge' : 'strategic';
-      await kubectlOk(['patch', `${patch.resource}.${patch.apiVersion.split('/')[0]}`, patch.name, `--as=${webhook}`, `--type=${type}`, '-p', JSON.stringify(patch.body)]);
+      await kubectlOk([
+        'patch',
+        `${patch.resource}.${patch.apiVersion.split('/')[0]}`,
+        patch.name,
+        `--as=${webhook}`,
+        `--type=${type}`,
+        '-p',
+        JSON.stringify(patch.body),
+      ]);
     }
-    const config = JSON.parse(await kubectlOk(['get', 'mutatingwebhookconfiguration', 'packsmith-defaults', '-o', 'json'])) as { webhooks: Array<{ clientConfig: { caBundle?: string; service?: unknown } }> };
+    const config = JSON.parse(await kubectlOk(['get', 'mutatingwebhookconfiguration', 'packsmith-defaults', '-o', 'json'])) as {
+      webhooks: Array<{ clientConfig: { caBundle?: string; service?: unknown } }>;
+    };
     expect(config.webhooks).toHaveLength(1);
     expect(Buffer.from(config.webhooks[0]!.clientConfig.caBundle!, 'base64').toString()).toBe(ca.certPem);
     expect(config.webhooks[0]!.clientConfig.service).toMatchObject({ name: 'packsmith-webhook', path: '/defaults' });

@@ -32,21 +32,37 @@ async function kubectlOk(kube: KubeHandle, args: readonly string[], input?: stri
 /** A PatchFunction over the test apiserver's HTTPS API (what src/k8s will do with its client). */
 export function kubePatch(kube: KubeHandle): PatchFunction {
   return async (patch) => {
-    const response = await kube.request({ path: `/apis/${patch.apiVersion}/${patch.resource}/${patch.name}`, method: 'PATCH', body: patch.body, contentType: patch.contentType });
+    const response = await kube.request({
+      path: `/apis/${patch.apiVersion}/${patch.resource}/${patch.name}`,
+      method: 'PATCH',
+      body: patch.body,
+      contentType: patch.contentType,
+    });
     if (response.status !== 200) throw new Error(`PATCH ${patch.resource}/${patch.name}: ${response.status} ${response.body}`);
   };
 }
 
 async function waitForWebhooks(kube: KubeHandle): Promise<void> {
-  const probe = { apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStore', metadata: { name: 'webhook-probe' }, spec: { sources: [{ image: 'registry.test/probe:1' }], serviceAccountRef: { name: 'sa', namespace: 'default' } } };
+  const probe = {
+    apiVersion: 'kpack.io/v1alpha2',
+    kind: 'ClusterStore',
+    metadata: { name: 'webhook-probe' },
+    spec: { sources: [{ image: 'registry.test/probe:1' }], serviceAccountRef: { name: 'sa', namespace: 'default' } },
+  };
   await kubectlOk(kube, ['apply', '-f', '-'], JSON.stringify(probe));
   // Admission: a dry-run of an invalid object is refused by our webhook. Conversion: listing in
   // v1alpha1 shows the probe with our annotation only once the CRD's webhook and caBundle are in force.
   await waitUntil(
     async () => {
-      const invalid = await kube.request({ path: '/apis/kpack.io/v1alpha2/clusterlifecycles?dryRun=All', method: 'POST', body: { apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterLifecycle', metadata: { name: 'probe' }, spec: {} } });
+      const invalid = await kube.request({
+        path: '/apis/kpack.io/v1alpha2/clusterlifecycles?dryRun=All',
+        method: 'POST',
+        body: { apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterLifecycle', metadata: { name: 'probe' }, spec: {} },
+      });
       const listed = await kube.request({ path: '/apis/kpack.io/v1alpha1/clusterstores' });
-      return invalid.body.includes('validation.webhook.packsmith.kpack.io') && listed.status === 200 && listed.body.includes('packsmith.kpack.io/v1alpha2-fields');
+      return (
+        invalid.body.includes('validation.webhook.packsmith.kpack.io') && listed.status === 200 && listed.body.includes('packsmith.kpack.io/v1alpha2-fields')
+      );
     },
     { timeoutMs: 30_000, intervalMs: 200, describe: async () => kube.logs() },
   );

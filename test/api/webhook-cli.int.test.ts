@@ -38,7 +38,11 @@ async function post(url: string, ca: string, body?: unknown): Promise<{ status: 
 
 async function startWebhook(name: string, args: readonly string[]): Promise<{ process: ManagedProcess; url: string }> {
   const port = await freePort();
-  const child = startProcess({ command: process.execPath, args: [cli, 'webhook', '--host', '127.0.0.1', '--port', String(port), ...args], logFile: join(dir, `${name}.log`) });
+  const child = startProcess({
+    command: process.execPath,
+    args: [cli, 'webhook', '--host', '127.0.0.1', '--port', String(port), ...args],
+    logFile: join(dir, `${name}.log`),
+  });
   started.push(child);
   await waitUntil(async () => (await child.log()).includes('listening on'), { timeoutMs: 20_000, describe: async () => child.log() });
   return { process: child, url: `https://127.0.0.1:${port}` };
@@ -53,13 +57,20 @@ describe('packsmith webhook', () => {
     const review = {
       apiVersion: 'admission.k8s.io/v1',
       kind: 'AdmissionReview',
-      request: { uid: 'cli', operation: 'CREATE', object: { apiVersion: 'kpack.io/v1alpha2', kind: 'Buildpack', metadata: { name: 'bp', namespace: 'x' }, spec: { image: 'Bad Image' } } },
+      request: {
+        uid: 'cli',
+        operation: 'CREATE',
+        object: { apiVersion: 'kpack.io/v1alpha2', kind: 'Buildpack', metadata: { name: 'bp', namespace: 'x' }, spec: { image: 'Bad Image' } },
+      },
     };
     const answer = JSON.parse((await post(`${url}/validate`, ca, review)).body) as { response: { allowed: boolean; status: { message: string } } };
     expect(answer.response.allowed).toBe(false);
     expect(answer.response.status.message).toContain('invalid value: Bad Image: spec.image\n  invalid image reference');
     await child.stop();
-    const records = (await child.log()).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = (await child.log())
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records).toContainEqual(expect.objectContaining({ level: 30, msg: 'serving certificate in force', name: 'packsmith-webhook' }));
     expect(records).toContainEqual(expect.objectContaining({ msg: 'stopping', signal: 'SIGTERM' }));
     expect(child.alive()).toBe(false);

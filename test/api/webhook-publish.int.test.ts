@@ -46,13 +46,27 @@ describe('packsmith webhook --publish-ca-bundle', () => {
     const port = await freePort();
     webhook = startProcess({
       command: process.execPath,
-      args: [cli, 'webhook', '--host', '127.0.0.1', '--port', String(port), '--publish-ca-bundle', '--kubeconfig', kube.kubeconfigPath, '--ca-bundle-file', join(dir, 'ca.pem')],
+      args: [
+        cli,
+        'webhook',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--publish-ca-bundle',
+        '--kubeconfig',
+        kube.kubeconfigPath,
+        '--ca-bundle-file',
+        join(dir, 'ca.pem'),
+      ],
       logFile: join(dir, 'webhook.log'),
     });
     const describeState = async (): Promise<string> => `${await webhook!.log()}\nbundles: ${(await caBundles()).length}`;
     await waitUntil(async () => (await webhook!.log()).includes('listening on'), { timeoutMs: 20_000, describe: describeState });
     // Two webhook configurations with one webhook each, plus the CRDs that convert through the webhook.
-    const convertible = (await kube.kubectl(['get', 'crd', '-o', 'jsonpath={.items[?(@.spec.conversion.strategy=="Webhook")].metadata.name}'])).stdout.split(/\s+/).filter(Boolean);
+    const convertible = (await kube.kubectl(['get', 'crd', '-o', 'jsonpath={.items[?(@.spec.conversion.strategy=="Webhook")].metadata.name}'])).stdout
+      .split(/\s+/)
+      .filter(Boolean);
     expect(convertible.length).toBeGreaterThan(0);
     await waitUntil(async () => (await caBundles()).length === 2 + convertible.length, { timeoutMs: 20_000, describe: describeState });
     const bundles = new Set(await caBundles());

@@ -75,7 +75,10 @@ describe('seed examples against the real API server', () => {
       stack: { name: 'bionic-stack', kind: 'ClusterStack' },
     });
     const clusterBuilder = await getAs(seeds.find((s) => s.resource.kind === 'ClusterBuilder')!.resource, 'v1alpha2');
-    expect(clusterBuilder.spec).toMatchObject({ lifecycle: { name: 'default-lifecycle', kind: 'ClusterLifecycle' }, serviceAccountRef: { name: 'default', namespace: 'default' } });
+    expect(clusterBuilder.spec).toMatchObject({
+      lifecycle: { name: 'default-lifecycle', kind: 'ClusterLifecycle' },
+      serviceAccountRef: { name: 'default', namespace: 'default' },
+    });
   });
 
   it('reads every seed object in both versions, and a round trip through v1alpha1 changes nothing', async () => {
@@ -96,13 +99,21 @@ describe('seed examples against the real API server', () => {
   });
 
   it('shows v1alpha2-only fields of a v1alpha2 object through v1alpha1 without losing them', async () => {
-    const store = { apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStore', metadata: { name: 'private-store' }, spec: { sources: [{ image: 'registry.test/bp:1' }], serviceAccountRef: { name: 'private', namespace: 'private' } } };
+    const store = {
+      apiVersion: 'kpack.io/v1alpha2',
+      kind: 'ClusterStore',
+      metadata: { name: 'private-store' },
+      spec: { sources: [{ image: 'registry.test/bp:1' }], serviceAccountRef: { name: 'private', namespace: 'private' } },
+    };
     await kubectlOk(['apply', '-f', '-'], JSON.stringify(store));
     const v1 = await getAs(store, 'v1alpha1');
     expect(v1.spec).toEqual({ sources: [{ image: 'registry.test/bp:1' }] });
     v1.spec = { sources: [{ image: 'registry.test/bp:2' }] };
     await kubectlOk(['replace', '-f', '-'], JSON.stringify(v1));
-    expect((await getAs(store, 'v1alpha2')).spec).toEqual({ sources: [{ image: 'registry.test/bp:2' }], serviceAccountRef: { name: 'private', namespace: 'private' } });
+    expect((await getAs(store, 'v1alpha2')).spec).toEqual({
+      sources: [{ image: 'registry.test/bp:2' }],
+      serviceAccountRef: { name: 'private', namespace: 'private' },
+    });
   });
 });
 
@@ -135,7 +146,12 @@ describe('validation by the webhook', () => {
   });
 
   it('rejects an invalid v1alpha1 ClusterBuilder through the same checks', async () => {
-    const clusterBuilder = { apiVersion: 'kpack.io/v1alpha1', kind: 'ClusterBuilder', metadata: { name: 'broken' }, spec: { stack: { name: 'base', kind: 'ClusterStack' } } };
+    const clusterBuilder = {
+      apiVersion: 'kpack.io/v1alpha1',
+      kind: 'ClusterBuilder',
+      metadata: { name: 'broken' },
+      spec: { stack: { name: 'base', kind: 'ClusterStack' } },
+    };
     const result = await kube.kubectl(['apply', '-f', '-'], { input: JSON.stringify(clusterBuilder) });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('missing field(s): spec.tag');
@@ -143,14 +159,28 @@ describe('validation by the webhook', () => {
   });
 
   it('rejects a ClusterStore without sources and one with a malformed image', async () => {
-    const empty = await kube.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStore', metadata: { name: 'empty' }, spec: {} }) });
+    const empty = await kube.kubectl(['apply', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStore', metadata: { name: 'empty' }, spec: {} }),
+    });
     expect(empty.stderr).toContain('missing field(s): spec.sources\n  list at least one buildpackage image');
-    const bad = await kube.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStore', metadata: { name: 'bad' }, spec: { sources: [{ image: 'Not A Reference' }] } }) });
+    const bad = await kube.kubectl(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'kpack.io/v1alpha2',
+        kind: 'ClusterStore',
+        metadata: { name: 'bad' },
+        spec: { sources: [{ image: 'Not A Reference' }] },
+      }),
+    });
     expect(bad.stderr).toMatch(/invalid value: Not A Reference: spec\.sources\[0\]\.image\n {2}invalid image reference/);
   });
 
   it('refuses misspelt fields at the API server (structural schema, strict field validation)', async () => {
-    const stack = { apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStack', metadata: { name: 'typo' }, spec: { id: 'io.buildpacks.stacks.jammy', biuldImage: { image: 'r.test/build' }, runImage: { image: 'r.test/run' } } };
+    const stack = {
+      apiVersion: 'kpack.io/v1alpha2',
+      kind: 'ClusterStack',
+      metadata: { name: 'typo' },
+      spec: { id: 'io.buildpacks.stacks.jammy', biuldImage: { image: 'r.test/build' }, runImage: { image: 'r.test/run' } },
+    };
     const result = await kube.kubectl(['apply', '-f', '-'], { input: JSON.stringify(stack) });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/unknown field "spec\.biuldImage"/);
@@ -160,9 +190,25 @@ describe('validation by the webhook', () => {
 describe('printer columns', () => {
   it('kubectl get clusterstores,builders shows Ready, UpToDate and LatestImage', async () => {
     const latest = 'gcr.io/sample/builder@sha256:95ff756f0ef0e026440a8523f4bab02fd8b45dc1a8a3a7ba063cefdba5cb9493';
-    const status = { status: { latestImage: latest, conditions: [{ type: 'Ready', status: 'True' }, { type: 'UpToDate', status: 'False', reason: 'ReconcileFailed' }] } };
+    const status = {
+      status: {
+        latestImage: latest,
+        conditions: [
+          { type: 'Ready', status: 'True' },
+          { type: 'UpToDate', status: 'False', reason: 'ReconcileFailed' },
+        ],
+      },
+    };
     await kubectlOk(['patch', 'builders.kpack.io', 'my-builder', '-n', 'default', '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
-    await kubectlOk(['patch', 'clusterstores.kpack.io', 'sample-cluster-store', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True' }] } })]);
+    await kubectlOk([
+      'patch',
+      'clusterstores.kpack.io',
+      'sample-cluster-store',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True' }] } }),
+    ]);
     const out = await kubectlOk(['get', 'clusterstores,builders']);
     const lines = out.split('\n').map((l) => l.trim().split(/\s+/));
     expect(lines).toContainEqual(['NAME', 'READY']);
@@ -194,7 +240,9 @@ describe('certificate rotation', () => {
   }
 
   async function stillCalled(): Promise<void> {
-    const invalid = await kube.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterLifecycle', metadata: { name: 'rotation' }, spec: {} }) });
+    const invalid = await kube.kubectl(['apply', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterLifecycle', metadata: { name: 'rotation' }, spec: {} }),
+    });
     expect(invalid.stderr).toContain('denied the request: ClusterLifecycle has 1 problem:\nmissing field(s): spec.image');
     const v1 = await kube.kubectl(['get', 'clusterbuilders.v1alpha1.kpack.io', 'my-cluster-builder', '-o', 'json']);
     expect(v1.code, v1.stderr).toBe(0);
@@ -208,7 +256,9 @@ describe('certificate rotation', () => {
     const bundle = webhook!.caBundle()!;
     expect(bundle).not.toBe(firstCa);
     expect(bundle.endsWith(firstCa)).toBe(true);
-    const crd = JSON.parse(await kubectlOk(['get', 'crd', 'builders.kpack.io', '-o', 'json'])) as { spec: { conversion: { webhook: { clientConfig: { caBundle: string } } } } };
+    const crd = JSON.parse(await kubectlOk(['get', 'crd', 'builders.kpack.io', '-o', 'json'])) as {
+      spec: { conversion: { webhook: { clientConfig: { caBundle: string } } } };
+    };
     expect(Buffer.from(crd.spec.conversion.webhook.clientConfig.caBundle, 'base64').toString()).toBe(bundle);
     // Published, but the certificate from the new CA is not served before the next refresh.
     expect(await servedSerial()).toBe(before);

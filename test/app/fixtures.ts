@@ -20,11 +20,17 @@ export async function lifecycleImage(real: boolean): Promise<Image> {
     real && existsSync(binary)
       ? [{ path: 'cnb/lifecycle/lifecycle', type: 'file', mode: 0o755, size: (await stat(binary)).size, open: () => Promise.resolve(createReadStream(binary)) }]
       : [{ path: 'cnb/lifecycle/lifecycle', type: 'file', mode: 0o755, content: '#!/bin/sh\n# stand-in for the lifecycle binary\nexit 1\n' }];
-  const layer = createTarLayer([...entries, ...phases.map((name) => ({ path: `cnb/lifecycle/${name}`, type: 'symlink' as const, mode: 0o777, linkTarget: 'lifecycle' }))]);
+  const layer = createTarLayer([
+    ...entries,
+    ...phases.map((name) => ({ path: `cnb/lifecycle/${name}`, type: 'symlink' as const, mode: 0o777, linkTarget: 'lifecycle' })),
+  ]);
   const versions = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_v, i) => `0.${from + i}`);
   return withLabels(appendLayers(emptyImage({ os: 'linux', architecture: 'amd64' }), [layer]), {
     [labelKeys.lifecycleVersion]: lifecycleVersion,
-    [labelKeys.lifecycleApis]: JSON.stringify({ buildpack: { deprecated: [], supported: versions(7, 12) }, platform: { deprecated: [], supported: versions(7, 15) } }),
+    [labelKeys.lifecycleApis]: JSON.stringify({
+      buildpack: { deprecated: [], supported: versions(7, 12) },
+      platform: { deprecated: [], supported: versions(7, 15) },
+    }),
     [labelKeys.builderMetadata]: JSON.stringify({ lifecycle: { version: lifecycleVersion }, api: { buildpack: '0.7', platform: '0.7' } }),
   });
 }
@@ -53,7 +59,14 @@ const web: BuildpackTree = {
   descriptor: {
     api: '0.10',
     buildpack: { id: 'test/web', version: '2.0.0' },
-    order: [{ group: [{ id: 'test/node', version: '1.0.0' }, { id: 'test/python', version: '1.0.0', optional: true }] }],
+    order: [
+      {
+        group: [
+          { id: 'test/node', version: '1.0.0' },
+          { id: 'test/python', version: '1.0.0', optional: true },
+        ],
+      },
+    ],
   },
 };
 

@@ -33,7 +33,14 @@ let at: Locations;
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env };
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+    env,
+  };
   const code = await runCli(args, io);
   return { code, out: out.join(''), err: err.join('') };
 }
@@ -80,7 +87,9 @@ describe('packsmith build -f against a real registry', () => {
 
   beforeAll(async () => {
     firstRun = await cli('build', '-f', join(work, 'resources.yaml'), '-o', 'json');
-    const list = JSON.parse(firstRun.out || '{"items":[]}') as { items: Array<{ kind: string; metadata: { name: string }; status: { latestImage: string; stack: { runImage: string } } }> };
+    const list = JSON.parse(firstRun.out || '{"items":[]}') as {
+      items: Array<{ kind: string; metadata: { name: string }; status: { latestImage: string; stack: { runImage: string } } }>;
+    };
     status = Object.fromEntries(list.items.map((i) => [`${i.kind}/${i.metadata.name}`, i.status]));
   });
 
@@ -93,7 +102,11 @@ describe('packsmith build -f against a real registry', () => {
     const inspected = await skopeoInspect(`docker://${registry.host}/builders/app:builder-team-web`, flags);
     expect(inspected.Digest).toBe(web.latestImage.split('@')[1]);
     const labels = inspected.Labels as Record<string, string>;
-    const metadata = JSON.parse(labels['io.buildpacks.builder.metadata']!) as { lifecycle: { version: string }; stack: { runImage: { image: string } }; buildpacks: Array<{ id: string }> };
+    const metadata = JSON.parse(labels['io.buildpacks.builder.metadata']!) as {
+      lifecycle: { version: string };
+      stack: { runImage: { image: string } };
+      buildpacks: Array<{ id: string }>;
+    };
     expect(metadata.lifecycle.version).toBe('0.21.17');
     expect(metadata.stack.runImage.image).toBe(web.stack.runImage);
     expect(metadata.buildpacks.map((b) => b.id).sort()).toEqual(['test/node', 'test/python', 'test/ruby', 'test/web']);
@@ -102,7 +115,9 @@ describe('packsmith build -f against a real registry', () => {
     const run = await skopeoInspectRaw(`docker://${at.run}`, flags);
     expect(web.stack.runImage).toBe(`${registry.host}/builders/app:builder-team-web-run-image@${run.digest}`);
     const tags = await skopeoListTags(`docker://${registry.host}/builders/app`, flags);
-    expect(tags).toEqual(expect.arrayContaining(['builder-team-web', 'builder-team-web-run-image', 'clusterbuilder-python', 'clusterbuilder-python-run-image']));
+    expect(tags).toEqual(
+      expect.arrayContaining(['builder-team-web', 'builder-team-web-run-image', 'clusterbuilder-python', 'clusterbuilder-python-run-image']),
+    );
     expect(tags.filter((t) => /^\d{14}$/.test(t)).length).toBeGreaterThanOrEqual(1);
   });
 
@@ -110,8 +125,15 @@ describe('packsmith build -f against a real registry', () => {
     const raw = await skopeoInspectRaw(`docker://${at.web}`, registry.skopeoArgs());
     const stored = (raw.json.layers as Array<{ digest: string }>).map((l) => l.digest);
     const mounts = (await registry.mounts()).filter((m) => m.repository === 'builders/app' && m.status === 201);
-    expect(mounts.filter((m) => m.from === 'store/web').map((m) => m.digest).sort()).toEqual([...stored].sort());
-    const uploadsOfStored = (await registry.accessLog()).filter((e) => e.method === 'PUT' && e.repository === 'builders/app' && stored.includes(e.query.digest ?? ''));
+    expect(
+      mounts
+        .filter((m) => m.from === 'store/web')
+        .map((m) => m.digest)
+        .sort(),
+    ).toEqual([...stored].sort());
+    const uploadsOfStored = (await registry.accessLog()).filter(
+      (e) => e.method === 'PUT' && e.repository === 'builders/app' && stored.includes(e.query.digest ?? ''),
+    );
     expect(uploadsOfStored).toEqual([]);
   });
 
@@ -144,7 +166,9 @@ describe('packsmith build -f against a real registry', () => {
     // so it names the stack's registry run image (by the digest the copy was made from).
     const labels = inspected.Labels as Record<string, string>;
     expect(labels['io.buildpacks.buildpack.layers']).toBe(
-      ((await skopeoInspect(`docker://${registry.host}/builders/app:builder-team-web`, registry.skopeoArgs())).Labels as Record<string, string>)['io.buildpacks.buildpack.layers'],
+      ((await skopeoInspect(`docker://${registry.host}/builders/app:builder-team-web`, registry.skopeoArgs())).Labels as Record<string, string>)[
+        'io.buildpacks.buildpack.layers'
+      ],
     );
     const runDigest = (await skopeoInspectRaw(`docker://${at.run}`, registry.skopeoArgs())).digest;
     expect(JSON.parse(labels['io.buildpacks.builder.metadata']!)).toMatchObject({ stack: { runImage: { image: `${registry.host}/stack/run@${runDigest}` } } });

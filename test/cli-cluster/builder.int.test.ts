@@ -22,7 +22,8 @@ interface BuilderJson {
   status?: { conditions?: { type: string; status: string }[]; latestImage?: string; order?: unknown[] };
 }
 
-const builderJson = async (kind: string, name: string, namespace?: string): Promise<BuilderJson> => (await world.getJson(kind, name, namespace)) as unknown as BuilderJson;
+const builderJson = async (kind: string, name: string, namespace?: string): Promise<BuilderJson> =>
+  (await world.getJson(kind, name, namespace)) as unknown as BuilderJson;
 const ready = (object: { status?: Record<string, unknown> }): boolean =>
   ((object.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === 'Ready' && c.status === 'True');
 
@@ -37,7 +38,9 @@ const squeezed = (text: string): string[] => text.split('\n').map((line) => line
 beforeAll(async () => {
   world = await startCliWorld('cli-builder');
   tag = `${world.registry.host}/builders/app`;
-  await world.kubectl(['apply', '-f', '-'], `apiVersion: kpack.io/v1alpha2
+  await world.kubectl(
+    ['apply', '-f', '-'],
+    `apiVersion: kpack.io/v1alpha2
 kind: ClusterStore
 metadata: {name: default}
 spec:
@@ -52,8 +55,13 @@ spec:
   serviceAccountRef: {name: kp-sa, namespace: kpack}
   buildImage: {image: ${world.at.build}}
   runImage: {image: ${world.at.run}}
-`);
-  await world.until(async () => ready(await world.getJson('clusterstore', 'default')) && ready(await world.getJson('clusterstack', 'default')), 120_000, 'store and stack Ready');
+`,
+  );
+  await world.until(
+    async () => ready(await world.getJson('clusterstore', 'default')) && ready(await world.getJson('clusterstack', 'default')),
+    120_000,
+    'store and stack Ready',
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -61,7 +69,7 @@ afterAll(async () => {
 });
 
 describe('builder', () => {
-  it('create waits until the Builder is Ready and writes kp\'s spec', async () => {
+  it("create waits until the Builder is Ready and writes kp's spec", async () => {
     const run = await world.run(['builder', 'create', 'app', '-n', 'team', '--tag', tag, '--store', 'default', '-b', 'test/web', '-b', 'test/ruby']);
     expectOk(run);
     expect(run.stdout).toBe('Builder "app" created\n');
@@ -73,7 +81,10 @@ describe('builder', () => {
       order: [{ group: [{ id: 'test/web' }, { id: 'test/ruby' }] }],
       serviceAccountName: 'default',
     });
-    expect(JSON.parse(builder.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ?? '{}')).toMatchObject({ kind: 'Builder', spec: { tag } });
+    expect(JSON.parse(builder.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ?? '{}')).toMatchObject({
+      kind: 'Builder',
+      spec: { tag },
+    });
     expect(ready(builder)).toBe(true);
     expect(builder.status?.latestImage).toMatch(new RegExp(`^${tag.replaceAll('.', '\\.')}(:[^@]+)?@sha256:[0-9a-f]{64}$`));
   });
@@ -130,7 +141,7 @@ describe('builder', () => {
     await expect(world.kubectl(['get', 'builder', 'draft', '-n', 'team'])).rejects.toThrow(/not found/);
   });
 
-  it('a buildpack that does not exist fails with the controller\'s reason', async () => {
+  it("a buildpack that does not exist fails with the controller's reason", async () => {
     const run = await world.run(['builder', 'create', 'broken', '-n', 'team', '--tag', `${tag}-broken`, '--store', 'default', '-b', 'test/nope']);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
@@ -144,7 +155,9 @@ describe('builder', () => {
     const run = await world.run(['builder', 'create', 'storeless', '-n', 'team', '--tag', `${tag}-storeless`, '-b', 'test/ruby']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("could not find buildpack with id 'test/ruby'");
-    expect(run.stderr).toContain('no --store was given: buildpack ids are looked up only in Buildpack and ClusterBuildpack resources; add --store <ClusterStore>');
+    expect(run.stderr).toContain(
+      'no --store was given: buildpack ids are looked up only in Buildpack and ClusterBuildpack resources; add --store <ClusterStore>',
+    );
     await world.kubectl(['delete', 'builder', 'storeless', '-n', 'team']);
   });
 
@@ -198,14 +211,22 @@ describe('clusterbuilder', () => {
     expect(squeezed(status.stdout)).toContain('    test/node@1.0.0  ClusterStore/default');
   });
 
-  it('list prints kp\'s tables; an empty namespace is an error', async () => {
+  it("list prints kp's tables; an empty namespace is an error", async () => {
     const builders = await world.run(['builder', 'list', '-n', 'team']);
     expectOk(builders);
     const app = await builderJson('builder', 'app', 'team');
-    expect(squeezed(builders.stdout)).toEqual(['NAME  READY  STACK  IMAGE', `app  true  ${stackId}  ${app.status?.latestImage ?? ''}`, 'broken  false', '', '']);
+    expect(squeezed(builders.stdout)).toEqual([
+      'NAME  READY  STACK  IMAGE',
+      `app  true  ${stackId}  ${app.status?.latestImage ?? ''}`,
+      'broken  false',
+      '',
+      '',
+    ]);
     const cluster = await world.run(['clusterbuilder', 'list']);
     expectOk(cluster);
-    expect(squeezed(cluster.stdout)[1]).toMatch(new RegExp(`^base  true  ${stackId.replaceAll('.', '\\.')}  ${world.defaultRepository.replaceAll('.', '\\.')}:clusterbuilder-base@sha256:`));
+    expect(squeezed(cluster.stdout)[1]).toMatch(
+      new RegExp(`^base  true  ${stackId.replaceAll('.', '\\.')}  ${world.defaultRepository.replaceAll('.', '\\.')}:clusterbuilder-base@sha256:`),
+    );
     expect(await world.run(['builder', 'list', '-n', 'kpack'])).toEqual({ code: 1, stdout: '', stderr: 'error: no builders found\n' });
   });
 

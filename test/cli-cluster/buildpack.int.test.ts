@@ -42,7 +42,7 @@ const exists = async (kind: string, name: string, namespace?: string): Promise<b
 };
 
 describe('clusterbuildpack', () => {
-  it('create relocates a registry buildpackage, uses kp-config\'s service account and waits until Ready', async () => {
+  it("create relocates a registry buildpackage, uses kp-config's service account and waits until Ready", async () => {
     const result = await world.run(['clusterbuildpack', 'create', 'ruby', '--image', world.at.ruby]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -193,7 +193,7 @@ Group #1
     expect(missing.stderr).toBe('error: --image is required to create the resource\n');
   });
 
-  it('list shows the namespace\'s buildpacks; an empty namespace is an error', async () => {
+  it("list shows the namespace's buildpacks; an empty namespace is an error", async () => {
     const [web, saved] = await Promise.all([get('buildpack', 'web', 'team'), get('buildpack', 'saved', 'team')]);
     const result = await world.run(['buildpack', 'list', '-n', 'team']);
     expect(result.code).toBe(0);
@@ -233,7 +233,9 @@ web      true     ${web.spec.image}
     );
     const fileMissing = await world.run(['clusterbuildpack', 'create', 'missing', '-i', `${world.work}/no-such.cnb`]);
     expect(fileMissing.code).toBe(1);
-    expect(fileMissing.stderr).toBe(`error: cannot relocate buildpackage "${world.work}/no-such.cnb" to ${world.defaultRepository}: no such file: ${world.work}/no-such.cnb\n`);
+    expect(fileMissing.stderr).toBe(
+      `error: cannot relocate buildpackage "${world.work}/no-such.cnb" to ${world.defaultRepository}: no such file: ${world.work}/no-such.cnb\n`,
+    );
     expect(await exists('buildpack', 'missing', 'team')).toBe(false);
     expect(await exists('clusterbuildpack', 'missing')).toBe(false);
   });

@@ -64,7 +64,12 @@ Uploading to '${repo}'...
 ClusterStack "e2e-stack" created
 `);
     const stack = await stackJson('e2e-stack');
-    expect(stack.spec).toEqual({ id: stackId, buildImage: { image: `${repo}@${build}` }, runImage: { image: `${repo}@${runImage}` }, serviceAccountRef: { name: 'kp-sa', namespace: 'kpack' } });
+    expect(stack.spec).toEqual({
+      id: stackId,
+      buildImage: { image: `${repo}@${build}` },
+      runImage: { image: `${repo}@${runImage}` },
+      serviceAccountRef: { name: 'kp-sa', namespace: 'kpack' },
+    });
     expect(stack.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(await digestOf(`${repo}@${build}`)).toBe(build);
   });
@@ -84,7 +89,9 @@ Build Image:    ${status?.buildImage?.latestImage}
   it('patch with the same images changes nothing', async () => {
     const before = await stackJson('e2e-stack');
     const out = await ok('clusterstack', 'patch', 'e2e-stack', '-b', world.at.build, '-r', world.at.run);
-    expect(out).toMatch(/^Updating ClusterStack...\nUploading to '.*'...\n\tUploading '.*'\n\tUploading '.*'\nClusterStack "e2e-stack" updated \(no change\)\n$/);
+    expect(out).toMatch(
+      /^Updating ClusterStack...\nUploading to '.*'...\n\tUploading '.*'\n\tUploading '.*'\nClusterStack "e2e-stack" updated \(no change\)\n$/,
+    );
     expect((await stackJson('e2e-stack')).metadata.generation).toBe(before.metadata.generation);
   });
 
@@ -210,7 +217,10 @@ describe('packsmith config', () => {
     expect(await ok('config', 'default-repository', `${world.registry.host}/kp-other`, '--default-service-account', 'other-sa')).toBe('kp-config set\n');
     expect(await ok('config', 'default-repository')).toBe(`${world.registry.host}/kp-other\n`);
     expect(await ok('config', 'default-service-account')).toBe('Name: other-sa\nNamespace: kpack\n');
-    expect(await configData()).toMatchObject({ 'default.repository': `${world.registry.host}/kp-other`, 'canonical.repository': `${world.registry.host}/kp-other` });
+    expect(await configData()).toMatchObject({
+      'default.repository': `${world.registry.host}/kp-other`,
+      'canonical.repository': `${world.registry.host}/kp-other`,
+    });
     expect(await ok('config', 'default-repository', repo, '--default-service-account', 'kp-sa')).toBe('kp-config set\n');
     expect(await ok('config', 'default-repository')).toBe(`${repo}\n`);
   });

@@ -43,12 +43,17 @@ describe('clusterstore create and status', () => {
   it('relocates a registry image and a local .cnb, creates the store and waits until it is Ready', async () => {
     const run = await world.run(['clusterstore', 'create', 'web-store', '-b', world.at.web, '--buildpackage', world.cnb.ruby2]);
     expectOk(run);
-    expect(run.stdout).toMatch(new RegExp(`^Creating ClusterStore\\.\\.\\.\\n\\tUploading '${digestRef()}'\\n\\tUploading '${digestRef()}'\\nClusterStore "web-store" created\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(`^Creating ClusterStore\\.\\.\\.\\n\\tUploading '${digestRef()}'\\n\\tUploading '${digestRef()}'\\nClusterStore "web-store" created\\n$`),
+    );
     const refs = uploaded(run);
     const store = await storeJson('web-store');
     expect(store.spec.sources).toEqual(refs.map((image) => ({ image })));
     expect(store.spec.serviceAccountRef).toEqual({ name: 'kp-sa', namespace: 'kpack' });
-    expect(JSON.parse(store.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ?? '{}')).toMatchObject({ kind: 'ClusterStore', spec: { sources: refs.map((image) => ({ image })) } });
+    expect(JSON.parse(store.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ?? '{}')).toMatchObject({
+      kind: 'ClusterStore',
+      spec: { sources: refs.map((image) => ({ image })) },
+    });
     expect(store.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     // The relocated images exist in the default repository under the digests the store names.
     for (const ref of refs) expect(await inRegistry(ref)).toBe(ref.split('@')[1]);
@@ -110,7 +115,7 @@ Group #1
     expect(missing.stderr).toMatch(/"nope".*not found/);
   });
 
-  it('a source that is not a buildpackage: create reports the controller\'s verdict and status shows it', async () => {
+  it("a source that is not a buildpackage: create reports the controller's verdict and status shows it", async () => {
     const run = await world.run(['clusterstore', 'create', 'bad-store', '-b', world.at.build]);
     expect(run.code).toBe(1);
     // packsmith's message names the source that failed (deliberate difference D-f).
@@ -128,7 +133,11 @@ describe('clusterstore add, remove and the dry runs', () => {
     const writesBefore = await writes();
     const run = await world.run(['clusterstore', 'add', 'web-store', '-b', world.at.ruby, '--dry-run']);
     expectOk(run);
-    expect(run.stdout).toMatch(new RegExp(`^Adding to ClusterStore\\.\\.\\. \\(dry run\\)\\n\\tSkipping '${digestRef()}'\\n\\tAdded Buildpackage\\nClusterStore "web-store" updated \\(dry run\\)\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^Adding to ClusterStore\\.\\.\\. \\(dry run\\)\\n\\tSkipping '${digestRef()}'\\n\\tAdded Buildpackage\\nClusterStore "web-store" updated \\(dry run\\)\\n$`,
+      ),
+    );
     expect(await writes()).toBe(writesBefore);
     await expect(inRegistry(uploaded(run, 'Skipping')[0] ?? '')).rejects.toThrow();
     const after = await storeJson('web-store');
@@ -146,7 +155,9 @@ describe('clusterstore add, remove and the dry runs', () => {
     const before = await storeJson('web-store');
     const run = await world.run(['clusterstore', 'add', 'web-store', '-b', world.at.ruby, '--dry-run-with-image-upload']);
     expectOk(run);
-    expect(run.stdout).toMatch(/^Adding to ClusterStore\.\.\. \(dry run with image upload\)\n\tUploading '.*'\n\tAdded Buildpackage\nClusterStore "web-store" updated \(dry run with image upload\)\n$/);
+    expect(run.stdout).toMatch(
+      /^Adding to ClusterStore\.\.\. \(dry run with image upload\)\n\tUploading '.*'\n\tAdded Buildpackage\nClusterStore "web-store" updated \(dry run with image upload\)\n$/,
+    );
     const [ref] = uploaded(run);
     expect(await inRegistry(ref ?? '')).toBe(ref?.split('@')[1]);
     expect((await storeJson('web-store')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
@@ -157,13 +168,17 @@ describe('clusterstore add, remove and the dry runs', () => {
     const run = await world.run(['clusterstore', 'add', 'web-store', '-b', world.at.ruby, '-b', world.cnb.ruby2]);
     expectOk(run);
     expect(run.stdout).toMatch(
-      new RegExp(`^Adding to ClusterStore\\.\\.\\.\\n\\tUploading '${digestRef()}'\\n\\tAdded Buildpackage\\n\\tUploading '${digestRef()}'\\n\\tBuildpackage already exists in the store\\nClusterStore "web-store" updated\\n$`),
+      new RegExp(
+        `^Adding to ClusterStore\\.\\.\\.\\n\\tUploading '${digestRef()}'\\n\\tAdded Buildpackage\\n\\tUploading '${digestRef()}'\\n\\tBuildpackage already exists in the store\\nClusterStore "web-store" updated\\n$`,
+      ),
     );
     const [ruby1, ruby2] = uploaded(run);
     expect(ruby2).toBe(before[1]);
     expect(await sourcesOf('web-store')).toEqual([...before, ruby1]);
     const status = await world.run(['clusterstore', 'status', 'web-store']);
-    expect(status.stdout).toContain('test/ruby          1.0.0      https://example.test/test/ruby\ntest/ruby          2.0.0      https://example.test/test/ruby\n');
+    expect(status.stdout).toContain(
+      'test/ruby          1.0.0      https://example.test/test/ruby\ntest/ruby          2.0.0      https://example.test/test/ruby\n',
+    );
   });
 
   it('add of packages the store has is no change; -o yaml prints the store and sends progress to stderr', async () => {
@@ -202,7 +217,11 @@ describe('clusterstore add, remove and the dry runs', () => {
     expect(ids).toContain('test/ruby@2.0.0');
 
     const unknown = await world.run(['clusterstore', 'remove', 'web-store', '-b', 'test/ruby@1.0.0']);
-    expect(unknown).toMatchObject({ code: 1, stdout: 'Removing Buildpackages...\n', stderr: "error: Buildpackage 'test/ruby@1.0.0' does not exist in the ClusterStore\n" });
+    expect(unknown).toMatchObject({
+      code: 1,
+      stdout: 'Removing Buildpackages...\n',
+      stderr: "error: Buildpackage 'test/ruby@1.0.0' does not exist in the ClusterStore\n",
+    });
   });
 });
 
@@ -224,7 +243,8 @@ describe('clusterstore save, list and delete', () => {
   });
 
   it('delete asks first: "n" keeps the store, "y" deletes it; --force does not ask', async () => {
-    const question = "WARNING: Builders referring to buildpacks from this store will no longer schedule rebuilds for buildpack updates.\nPlease confirm store deletion by typing 'y': ";
+    const question =
+      "WARNING: Builders referring to buildpacks from this store will no longer schedule rebuilds for buildpack updates.\nPlease confirm store deletion by typing 'y': ";
     const kept = await world.run(['clusterstore', 'delete', 'web-store'], { answer: 'n' });
     expectOk(kept);
     expect(kept.stdout).toBe(`${question}Skipping ClusterStore deletion\n`);

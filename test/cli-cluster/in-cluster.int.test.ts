@@ -34,7 +34,9 @@ beforeAll(async () => {
   work = await scratchDir('in-cluster');
   await kubectl(['apply', '-f', '-'], renderManifestsYaml(installCrds({ namespace: 'packsmith' })));
   await kubectl(['wait', '--for', 'condition=established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=packsmith']);
-  await kubectl(['apply', '-f', '-'], `apiVersion: v1
+  await kubectl(
+    ['apply', '-f', '-'],
+    `apiVersion: v1
 kind: Namespace
 metadata: {name: ci}
 ---
@@ -68,7 +70,8 @@ spec:
   tag: registry.test/builder
   stack: {kind: ClusterStack, name: pod-visible-stack}
   order: [{group: [{id: some/buildpack}]}]
-`);
+`,
+  );
   const token = (await kubectl(['create', 'token', 'reader', '-n', 'ci'])).trim();
   await mkdir(join(work, 'sa'));
   await writeFile(join(work, 'sa', 'token'), token);
@@ -82,19 +85,19 @@ afterAll(async () => {
 });
 
 describe('in-cluster configuration', () => {
-  it('lists cluster-scoped resources with the pod\'s service-account token', async () => {
+  it("lists cluster-scoped resources with the pod's service-account token", async () => {
     const result = await inPod(['clusterstack', 'list']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('NAME                 READY      ID\npod-visible-stack    Unknown    \n\n');
   }, 90_000);
 
-  it('namespaced commands default to the pod\'s namespace', async () => {
+  it("namespaced commands default to the pod's namespace", async () => {
     const result = await inPod(['builder', 'list']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^NAME\s+READY\s+STACK\s+IMAGE\npod-namespace-builder\s+unknown/);
   }, 90_000);
 
-  it('a write the role does not allow is refused with the API server\'s reason and exit code 1', async () => {
+  it("a write the role does not allow is refused with the API server's reason and exit code 1", async () => {
     const result = await inPod(['clusterstack', 'delete', 'pod-visible-stack']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/forbidden: User "system:serviceaccount:ci:reader" cannot delete resource "clusterstacks"/);

@@ -36,7 +36,9 @@ afterAll(async () => {
 describe('store → stack → builder → update → clean-up, with the CLI only', () => {
   it('creates a store from a registry image, and a stack', async () => {
     // The .cnb holds test/ruby 2.0.0; the registry image holds the web meta-buildpack.
-    expect(await ok('clusterstore', 'create', 'default', '-b', world.at.web)).toMatch(/^Creating ClusterStore...\n\tUploading '.+'\nClusterStore "default" created\n$/);
+    expect(await ok('clusterstore', 'create', 'default', '-b', world.at.web)).toMatch(
+      /^Creating ClusterStore...\n\tUploading '.+'\nClusterStore "default" created\n$/,
+    );
     expect(await ok('clusterstack', 'create', 'default', '-b', world.at.build, '-r', world.at.run)).toMatch(/ClusterStack "default" created\n$/);
   });
 

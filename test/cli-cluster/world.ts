@@ -57,7 +57,15 @@ export async function startCliWorld(name: string): Promise<CliWorld> {
 
   const client = createKubeClient(loadKubeConfig({ kubeconfig: kube.kubeconfigPath }));
   const images = new OciImageAccess({ userAgent: 'packsmith-cli-e2e' });
-  const manager = createManager({ client, keychains: serviceAccountKeychains(createKeychainFactory({ client })), images, clock: systemClock, logger: silentLogger, workers: 2, resyncMs: 5_000 });
+  const manager = createManager({
+    client,
+    keychains: serviceAccountKeychains(createKeychainFactory({ client })),
+    images,
+    clock: systemClock,
+    logger: silentLogger,
+    workers: 2,
+    resyncMs: 5_000,
+  });
   const stop = new AbortController();
   const running = manager.run(stop.signal);
 

@@ -13,7 +13,10 @@ let script: string;
 async function complete(words: string[]): Promise<string[]> {
   const line = words.map((w) => `'${w}'`).join(' ');
   const program = `source ${script}\nCOMP_WORDS=(packsmith ${line}); COMP_CWORD=${words.length}\n_packsmith_complete\nprintf '%s\\n' "\${COMPREPLY[@]}"`;
-  const result = await runCommand('bash', ['-c', program], { env: { PATH: `${join(work, 'bin')}:${process.env.PATH ?? ''}`, HOME: work, KUBECONFIG: join(work, 'none') }, timeoutMs: 60_000 });
+  const result = await runCommand('bash', ['-c', program], {
+    env: { PATH: `${join(work, 'bin')}:${process.env.PATH ?? ''}`, HOME: work, KUBECONFIG: join(work, 'none') },
+    timeoutMs: 60_000,
+  });
   expect(result.code, result.stderr).toBe(0);
   return result.stdout.split('\n').filter(Boolean);
 }
@@ -25,7 +28,14 @@ beforeAll(async () => {
   await writeFile(launcher, `#!/bin/sh\nexec node ${resolve('bin/packsmith.js')} "$@"\n`);
   await chmod(launcher, 0o755);
   const out: string[] = [];
-  const code = await runCli(['completion', 'bash'], { stdout: (t) => void out.push(t), stderr: () => undefined, isTty: false, env: {}, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve('') });
+  const code = await runCli(['completion', 'bash'], {
+    stdout: (t) => void out.push(t),
+    stderr: () => undefined,
+    isTty: false,
+    env: {},
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+  });
   expect(code).toBe(0);
   script = join(work, 'packsmith.bash');
   await writeFile(script, out.join(''));
@@ -51,7 +61,14 @@ describe('bash completion', () => {
 
   it('prints scripts for zsh and fish and rejects other shells', async () => {
     const out: string[] = [];
-    const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), isTty: false, env: {}, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve('') };
+    const io = {
+      stdout: (t: string) => void out.push(t),
+      stderr: (t: string) => void out.push(t),
+      isTty: false,
+      env: {},
+      ask: () => Promise.resolve(''),
+      readStdin: () => Promise.resolve(''),
+    };
     expect(await runCli(['completion', 'zsh'], io)).toBe(0);
     expect(out.join('')).toContain('compdef _packsmith packsmith');
     expect(await runCli(['completion', 'fish'], io)).toBe(0);

@@ -13,7 +13,16 @@ import { brokenBuilderYaml, buildpackages, lifecycleImage, resourcesYaml, stackI
 function captureIo(stdin = ''): CliIo & { out: () => string; err: () => string } {
   const out: string[] = [];
   const err: string[] = [];
-  return { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(stdin), env: { DOCKER_CONFIG: '/nonexistent' }, out: () => out.join(''), err: () => err.join('') };
+  return {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(stdin),
+    env: { DOCKER_CONFIG: '/nonexistent' },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
 }
 
 async function cliWithStdin(stdin: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -38,7 +47,14 @@ beforeAll(async () => {
   await writeLayout(inputs, stackImage('build'), { tag: 'build' });
   await writeLayout(inputs, stackImage('run'), { tag: 'run' });
   await writeLayout(inputs, await lifecycleImage(false), { tag: 'lifecycle' });
-  at = { web: `oci:${inputs}:web`, ruby: `oci:${inputs}:ruby`, build: `oci:${inputs}:build`, run: `oci:${inputs}:run`, lifecycle: `oci:${inputs}:lifecycle`, builders: `oci:${join(dir, 'out')}` };
+  at = {
+    web: `oci:${inputs}:web`,
+    ruby: `oci:${inputs}:ruby`,
+    build: `oci:${inputs}:build`,
+    run: `oci:${inputs}:run`,
+    lifecycle: `oci:${inputs}:lifecycle`,
+    builders: `oci:${join(dir, 'out')}`,
+  };
   await mkdir(join(dir, 'yaml'));
   await writeFile(join(dir, 'yaml', 'resources.yaml'), resourcesYaml(at));
   await writeFile(join(dir, 'broken.yaml'), brokenBuilderYaml(`oci:${join(dir, 'out')}:broken`));
@@ -55,7 +71,9 @@ describe('packsmith build (local layouts)', () => {
     expect(result.out).toMatch(new RegExp(`Builder\\s+team/web\\s+Ready\\s+oci:${dir}/out@sha256:[0-9a-f]{64} \\(pushed\\)`));
     expect(result.out).toMatch(/ClusterBuilder\s+python\s+Ready\s+.*\(pushed\)/);
     const tags = (await readLayout(join(dir, 'out'))).tags();
-    expect(tags).toEqual(expect.arrayContaining(['builder-team-web', 'builder-team-web-run-image', 'clusterbuilder-python', 'clusterbuilder-python-run-image']));
+    expect(tags).toEqual(
+      expect.arrayContaining(['builder-team-web', 'builder-team-web-run-image', 'clusterbuilder-python', 'clusterbuilder-python-run-image']),
+    );
     expect(tags.filter((t) => /^\d{14}$/.test(t)).length).toBeGreaterThanOrEqual(1);
   });
 
@@ -89,7 +107,10 @@ describe('packsmith build (local layouts)', () => {
   });
 
   it('reports invalid resources with their file and document', async () => {
-    await writeFile(join(dir, 'invalid.yaml'), 'apiVersion: kpack.io/v1alpha2\nkind: ClusterStack\nmetadata: {name: x}\nspec: {id: s, buildImage: {image: "Bad Name"}}\n');
+    await writeFile(
+      join(dir, 'invalid.yaml'),
+      'apiVersion: kpack.io/v1alpha2\nkind: ClusterStack\nmetadata: {name: x}\nspec: {id: s, buildImage: {image: "Bad Name"}}\n',
+    );
     const result = await cli('build', '-f', join(dir, 'invalid.yaml'));
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/invalid\.yaml#1 ClusterStack x$/m);
@@ -104,9 +125,13 @@ describe('packsmith build (local layouts)', () => {
     await writeFile(join(dir, 'dependent.yaml'), `${stack}---\n${builder}`);
     const result = await cli('build', '-f', join(dir, 'dependent.yaml'));
     expect(result.code).toBe(1);
-    expect(result.out).toContain(`stack broken-stack is not ready: its spec in ${join(dir, 'dependent.yaml')}#1 is invalid: missing field(s): spec.runImage.image`);
+    expect(result.out).toContain(
+      `stack broken-stack is not ready: its spec in ${join(dir, 'dependent.yaml')}#1 is invalid: missing field(s): spec.runImage.image`,
+    );
     expect(result.out).not.toMatch(/clusterstack\.kpack\.io "broken-stack" not found/);
-    expect(result.out).toContain('clusterlifecycle.kpack.io "default-lifecycle" not found: a builder without spec.lifecycle uses the ClusterLifecycle "default-lifecycle"; add one (packsmith clusterlifecycle create default-lifecycle --image LIFECYCLE_IMAGE) or set spec.lifecycle');
+    expect(result.out).toContain(
+      'clusterlifecycle.kpack.io "default-lifecycle" not found: a builder without spec.lifecycle uses the ClusterLifecycle "default-lifecycle"; add one (packsmith clusterlifecycle create default-lifecycle --image LIFECYCLE_IMAGE) or set spec.lifecycle',
+    );
   });
 });
 
@@ -155,7 +180,15 @@ describe('packsmith inspect, store and image commands', () => {
     expect(result.out).toMatch(/Version: 0\.21\.17/);
     expect(result.out).toMatch(/Run Images:\n {2}oci:.*@sha256:/);
     expect(result.out).toContain(
-      [' ├ Group #1:', ' │  └ test/web@2.0.0', ' │     └ Group #1:', ' │        ├ test/node@1.0.0', ' │        └ test/python@1.0.0    (optional)', ' └ Group #2:', '    └ test/ruby@1.0.0'].join('\n'),
+      [
+        ' ├ Group #1:',
+        ' │  └ test/web@2.0.0',
+        ' │     └ Group #1:',
+        ' │        ├ test/node@1.0.0',
+        ' │        └ test/python@1.0.0    (optional)',
+        ' └ Group #2:',
+        '    └ test/ruby@1.0.0',
+      ].join('\n'),
     );
     expect(result.out).toMatch(/test\/node\s+1\.0\.0\s+0\.10\s+https:\/\/example\.test\/test\/node/);
   });

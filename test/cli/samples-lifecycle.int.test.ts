@@ -17,7 +17,14 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   const out: string[] = [];
   const err: string[] = [];
   const env = { DOCKER_CONFIG: '/nonexistent', PACKSMITH_LIFECYCLE: lifecycleBin(), PATH: process.env.PATH };
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env };
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+    env,
+  };
   const code = await runCli(args, io);
   return { code, out: out.join(''), err: err.join('') };
 }
@@ -81,7 +88,7 @@ async function build(appDir: string, detected: DetectResult): Promise<{ code: nu
         ? await runCommand('setpriv', ['--reuid', id, '--regid', id, '--clear-groups', '--', cnb('lifecycle', 'builder'), ...args], { env, cwd: work })
         : await runCommand(cnb('lifecycle', 'builder'), args, { env, cwd: work });
     const text = await readFile(join(layers, 'config', 'metadata.toml'), 'utf8').catch(() => undefined);
-    return { code: result.code, output: result.stdout + result.stderr, metadata: text === undefined ? undefined : (parseToml(text)) };
+    return { code: result.code, output: result.stdout + result.stderr, metadata: text === undefined ? undefined : parseToml(text) };
   } finally {
     await removeDir(work);
   }

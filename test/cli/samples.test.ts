@@ -15,7 +15,14 @@ const noLifecycle = { DOCKER_CONFIG: '/nonexistent', XDG_CACHE_HOME: '/nonexiste
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env: noLifecycle };
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+    env: noLifecycle,
+  };
   const code = await runCli(args, io);
   return { code, out: out.join(''), err: err.join('') };
 }
@@ -25,7 +32,10 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
   const result: Record<string, string> = {};
-  for (const file of files.sort()) result[relative(dir, file)] = createHash('sha256').update(await readFile(file)).digest('hex');
+  for (const file of files.sort())
+    result[relative(dir, file)] = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
   return result;
 }
 
@@ -43,7 +53,9 @@ describe('packsmith samples', () => {
     expect(result.code, result.err).toBe(0);
     expect(result.err).toMatch(/^notice: no lifecycle binary found/);
     expect(result.err).toContain('cannot run builds');
-    expect(result.out).toMatch(/images\/web-buildpackage:0\.1\.0\s+sha256:[0-9a-f]{12}\s+buildpackage: samples\/web@0\.1\.0, samples\/static@0\.1\.0, samples\/shell@0\.1\.0/);
+    expect(result.out).toMatch(
+      /images\/web-buildpackage:0\.1\.0\s+sha256:[0-9a-f]{12}\s+buildpackage: samples\/web@0\.1\.0, samples\/static@0\.1\.0, samples\/shell@0\.1\.0/,
+    );
     expect(result.out).toContain('images/lifecycle:placeholder');
     expect(result.out).toContain(`packsmith build -f ${dir()}`);
     expect(Object.keys(await snapshot(dir())).filter((f) => !f.startsWith('images/'))).toEqual([
@@ -90,7 +102,9 @@ describe('samples → build → inspect builder', () => {
     expect(result.out).toMatch(new RegExp(`Builder\\s+samples/web\\s+Ready\\s+oci:${dir()}/out/builder@sha256:[0-9a-f]{64} \\(pushed\\)`));
     expect(result.out).toMatch(/ClusterBuilder\s+static\s+Ready/);
     const tags = (await readLayout(join(dir(), 'out', 'builder'))).tags();
-    expect(tags).toEqual(expect.arrayContaining(['builder-samples-web', 'builder-samples-web-run-image', 'clusterbuilder-static', 'clusterbuilder-static-run-image']));
+    expect(tags).toEqual(
+      expect.arrayContaining(['builder-samples-web', 'builder-samples-web-run-image', 'clusterbuilder-static', 'clusterbuilder-static-run-image']),
+    );
   });
 
   it('shows the builder: the meta-buildpack with its optional member, then the Procfile buildpack by id', async () => {
@@ -112,7 +126,12 @@ describe('samples → build → inspect builder', () => {
       ].join('\n'),
     );
     const buildpacks = [...result.out.matchAll(/^ {2}(samples\/\S+)\s+(\S+)\s+(\S+)/gm)].map((m) => `${m[1]}@${m[2]} api ${m[3]}`);
-    expect(buildpacks.sort()).toEqual(['samples/procfile@0.1.0 api 0.10', 'samples/shell@0.1.0 api 0.10', 'samples/static@0.1.0 api 0.10', 'samples/web@0.1.0 api 0.10']);
+    expect(buildpacks.sort()).toEqual([
+      'samples/procfile@0.1.0 api 0.10',
+      'samples/shell@0.1.0 api 0.10',
+      'samples/static@0.1.0 api 0.10',
+      'samples/web@0.1.0 api 0.10',
+    ]);
   });
 
   it('gives the ClusterBuilder the static buildpack alone', async () => {

@@ -84,7 +84,11 @@ function component(id: string, marker: string): BuildpackTree {
   const detect = `#!/bin/sh\n# sample: passes when the app has ${marker}\n[ -f ${marker} ] || exit 100\nexit 0\n`;
   return {
     descriptor: { api: '0.10', buildpack: { id, version: '1.0.0', homepage: `https://example.test/${id}` }, targets: [{ os: 'linux', arch: 'amd64' }] },
-    files: { 'bin/detect': { content: detect }, 'bin/build': { content: '#!/bin/sh\nexit 0\n' }, 'README.md': { content: `${id}: a packsmith test buildpack\n` } },
+    files: {
+      'bin/detect': { content: detect },
+      'bin/build': { content: '#!/bin/sh\nexit 0\n' },
+      'README.md': { content: `${id}: a packsmith test buildpack\n` },
+    },
   };
 }
 
@@ -94,7 +98,15 @@ const web: BuildpackTree = {
   descriptor: {
     api: '0.10',
     buildpack: { id: 'test/web', version: '2.0.0' },
-    order: [{ group: [{ id: 'test/node', version: '1.0.0' }, { id: 'test/python', version: '1.0.0', optional: true }] }, { group: [{ id: 'test/python', version: '1.0.0' }] }],
+    order: [
+      {
+        group: [
+          { id: 'test/node', version: '1.0.0' },
+          { id: 'test/python', version: '1.0.0', optional: true },
+        ],
+      },
+      { group: [{ id: 'test/python', version: '1.0.0' }] },
+    ],
   },
 };
 
@@ -117,7 +129,13 @@ interface Built {
 async function buildBuilder(outDir: string): Promise<Built> {
   const layout = await readLayout(inputs());
   const [buildImage, runImage, lifecycle] = await Promise.all(['build', 'run', 'lifecycle'].map((tag) => layout.image(tag)));
-  const stack = await readStackRecord({ id: stackId, buildImage: buildImage!, runImage: runImage!, buildRef: `oci:${inputs()}:build`, runRef: `oci:${inputs()}:run` });
+  const stack = await readStackRecord({
+    id: stackId,
+    buildImage: buildImage!,
+    runImage: runImage!,
+    buildRef: `oci:${inputs()}:build`,
+    runRef: `oci:${inputs()}:run`,
+  });
   const lifecycleRecord = await readLifecycleRecord(lifecycle!, { image: `oci:${inputs()}:lifecycle`, latestImage: `oci:${inputs()}:lifecycle` });
   const catalog: BuildpackCatalog = { buildpacks: [], clusterBuildpacks: [], store: { kind: 'ClusterStore', name: 'test', buildpacks: await storeRecords() } };
   const result = resolveOrder([{ group: [{ id: 'test/web' }] }], catalog);
@@ -125,7 +143,14 @@ async function buildBuilder(outDir: string): Promise<Built> {
   const supplied = result.value.buildpacks.map((c) => ({ ...c.record, suppliedBy: 'ClusterStore test' }));
   expect(checkCompatibility({ stack, lifecycle: lifecycleRecord, buildpacks: supplied })).toEqual([]);
   const runRef = `example.test/builders/test:latest-run-image@${await runImage!.digest()}`;
-  const plan = planBuilder({ stack, lifecycle: lifecycleRecord, resolved: result.value, runImage: runRef, additionalLabels: { 'io.packsmith.test': 'yes' }, createdBy: { version: 'test' } });
+  const plan = planBuilder({
+    stack,
+    lifecycle: lifecycleRecord,
+    resolved: result.value,
+    runImage: runRef,
+    additionalLabels: { 'io.packsmith.test': 'yes' },
+    createdBy: { version: 'test' },
+  });
   const image = await assembleBuilderImage({
     buildImage: buildImage!,
     lifecycleImage: lifecycle!,
@@ -183,7 +208,10 @@ describe('the unpacked builder (umoci unpack --rootless)', () => {
 
   it('carries the real lifecycle binary and working phase symlinks', async () => {
     const lifecycle = join(bundle.rootfs, 'cnb', 'lifecycle', 'lifecycle');
-    const sha = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex');
+    const sha = async (path: string): Promise<string> =>
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
     expect(await sha(lifecycle)).toBe(await sha(lifecycleBin()));
     expect(await readlink(join(bundle.rootfs, 'cnb', 'lifecycle', 'detector'))).toBe('lifecycle');
     expect((await lstat(join(bundle.rootfs, 'cnb', 'lifecycle', 'detector'))).isSymbolicLink()).toBe(true);
@@ -197,7 +225,10 @@ describe('the unpacked builder (umoci unpack --rootless)', () => {
     const dirsLayer = manifest.layers[1]!;
     const listing = await runCommand('tar', ['-tzvf', join(out(), 'blobs', 'sha256', digestHex(dirsLayer.digest))]);
     expect(listing.code, listing.stderr).toBe(0);
-    const lines = listing.stdout.trim().split('\n').map((l) => l.replace(/\s+/g, ' '));
+    const lines = listing.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/\s+/g, ' '));
     expect(lines).toEqual([
       'drwxr-xr-x 0/0 0 1980-01-01 00:00 cnb',
       'drwxr-xr-x 0/0 0 1980-01-01 00:00 cnb/buildpacks',

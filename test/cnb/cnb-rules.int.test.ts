@@ -26,7 +26,10 @@ const buildpacksDir = (): string => join(dir, 'buildpacks');
 async function writeBuildpack(id: string, descriptorTail: string, options: { composite?: boolean } = {}): Promise<string> {
   const root = join(buildpacksDir(), id.replaceAll('/', '_'), '0.0.1');
   await mkdir(root, { recursive: true });
-  await writeFile(join(root, 'buildpack.toml'), `api = "0.10"\n\n[buildpack]\n  id = "${id}"\n  version = "0.0.1"\n  homepage = "https://example.com/${id}"\n${descriptorTail}`);
+  await writeFile(
+    join(root, 'buildpack.toml'),
+    `api = "0.10"\n\n[buildpack]\n  id = "${id}"\n  version = "0.0.1"\n  homepage = "https://example.com/${id}"\n${descriptorTail}`,
+  );
   if (!options.composite) {
     await mkdir(join(root, 'bin'));
     await writeFile(join(root, 'bin', 'detect'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
@@ -62,7 +65,14 @@ describe('readBuildpackRecords on a buildpackage made by pack', () => {
   it('finds every buildpack with its descriptor data', () => {
     expect(records.map((r) => `${r.id}@${r.version}`)).toEqual(['test/meta@0.0.1', 'test/stacked@0.0.1', 'test/targeted@0.0.1']);
     const [meta, stacked, targeted] = records;
-    expect(meta?.order).toEqual([{ group: [{ id: 'test/targeted', version: '0.0.1' }, { id: 'test/stacked', version: '0.0.1', optional: true }] }]);
+    expect(meta?.order).toEqual([
+      {
+        group: [
+          { id: 'test/targeted', version: '0.0.1' },
+          { id: 'test/stacked', version: '0.0.1', optional: true },
+        ],
+      },
+    ]);
     expect(meta?.buildpackage).toEqual({ id: 'test/meta', version: '0.0.1', homepage: 'https://example.com/test/meta' });
     expect(stacked?.stacks).toEqual([{ id: 'io.packsmith.test', mixins: ['build:git'] }]);
     expect(targeted?.targets).toEqual([{ os: 'linux', arch: 'amd64', distros: [{ name: 'ubuntu', version: '22.04' }] }]);
@@ -99,9 +109,23 @@ describe('rendered order.toml and target rules against lifecycle detect', () => 
   const components = (): Array<BuildpackRecord & { suppliedBy: string }> =>
     records.filter((r) => r.id !== 'test/meta').map((r) => ({ ...r, suppliedBy: 'ClusterStore test' }));
 
-  async function detect(target: { os: string; arch: string; distro: { name: string; version: string } }): Promise<Awaited<ReturnType<typeof runLifecycleDetect>>> {
+  async function detect(target: {
+    os: string;
+    arch: string;
+    distro: { name: string; version: string };
+  }): Promise<Awaited<ReturnType<typeof runLifecycleDetect>>> {
     const orderPath = join(dir, 'order.toml');
-    await writeFile(orderPath, renderOrderToml([{ group: [{ id: 'test/targeted', version: '0.0.1' }, { id: 'test/stacked', version: '0.0.1', optional: true }] }]));
+    await writeFile(
+      orderPath,
+      renderOrderToml([
+        {
+          group: [
+            { id: 'test/targeted', version: '0.0.1' },
+            { id: 'test/stacked', version: '0.0.1', optional: true },
+          ],
+        },
+      ]),
+    );
     const appDir = join(dir, 'app');
     await mkdir(appDir, { recursive: true });
     return runLifecycleDetect({ buildpacksDir: buildpacksDir(), orderPath, appDir, analyzedTarget: target });
@@ -111,7 +135,11 @@ describe('rendered order.toml and target rules against lifecycle detect', () => 
     const result = await detect({ os: 'linux', arch: 'amd64', distro: { name: 'ubuntu', version: '22.04' } });
     expect(result.code, result.stdout).toBe(0);
     expect(result.group?.map((g) => g.id)).toEqual(['test/targeted', 'test/stacked']);
-    const issues = checkCompatibility({ stack: stack({ os: 'linux', arch: 'amd64', distro: { name: 'ubuntu', version: '22.04' } }), lifecycle, buildpacks: components() });
+    const issues = checkCompatibility({
+      stack: stack({ os: 'linux', arch: 'amd64', distro: { name: 'ubuntu', version: '22.04' } }),
+      lifecycle,
+      buildpacks: components(),
+    });
     expect(issues).toEqual([]);
   });
 
@@ -119,7 +147,11 @@ describe('rendered order.toml and target rules against lifecycle detect', () => 
     const result = await detect({ os: 'linux', arch: 'amd64', distro: { name: 'ubuntu', version: '24.04' } });
     expect(result.code, result.stdout).not.toBe(0);
     expect(result.stdout).toMatch(/unable to satisfy target/);
-    const issues = checkCompatibility({ stack: stack({ os: 'linux', arch: 'amd64', distro: { name: 'ubuntu', version: '24.04' } }), lifecycle, buildpacks: components() });
+    const issues = checkCompatibility({
+      stack: stack({ os: 'linux', arch: 'amd64', distro: { name: 'ubuntu', version: '24.04' } }),
+      lifecycle,
+      buildpacks: components(),
+    });
     expect(issues.map((i) => [i.problem, i.buildpack])).toEqual([['target', 'test/targeted@0.0.1']]);
   });
 });

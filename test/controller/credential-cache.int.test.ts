@@ -20,8 +20,10 @@ let running: Promise<unknown> = Promise.resolve();
 let reconciles = 0;
 let controllerMetrics: ControllerMetrics;
 
-const ready = async (kind: string, name: string, namespace?: string): Promise<string | undefined> => conditionOf((await world.getJson(kind, name, namespace)).status, 'Ready')?.status;
-const pings = async (): Promise<number> => (await world.registry.accessLog()).filter((e) => e.path === '/v2/' && e.userAgent.startsWith('packsmith-controller')).length;
+const ready = async (kind: string, name: string, namespace?: string): Promise<string | undefined> =>
+  conditionOf((await world.getJson(kind, name, namespace)).status, 'Ready')?.status;
+const pings = async (): Promise<number> =>
+  (await world.registry.accessLog()).filter((e) => e.path === '/v2/' && e.userAgent.startsWith('packsmith-controller')).length;
 
 /** Counts every finished reconcile, so the test waits on reconciles rather than on time. */
 function counting(metrics: ControllerMetrics): ControllerMetrics {
@@ -34,7 +36,16 @@ beforeAll(async () => {
   const access = controllerRegistryAccess({ client, settings: { userAgent: 'packsmith-controller' } });
   images = access.images;
   controllerMetrics = createControllerMetrics({ transports: () => images.registry.transportCount() });
-  manager = createManager({ client, keychains: access.keychains, images, clock: systemClock, logger: silentLogger, workers: 2, resyncMs: 500, metrics: counting(controllerMetrics) });
+  manager = createManager({
+    client,
+    keychains: access.keychains,
+    images,
+    clock: systemClock,
+    logger: silentLogger,
+    workers: 2,
+    resyncMs: 500,
+    metrics: counting(controllerMetrics),
+  });
   running = manager.run(stop.signal);
   await world.until(() => Promise.resolve(manager.ready()), 30_000, 'informers synced');
   await world.kubectl(['apply', '-f', '-'], world.resourcesYaml([world.at.web, world.at.ruby]));
@@ -64,8 +75,10 @@ describe('keychain cache and transport pool (real apiserver and registry)', () =
   }, 300_000);
 
   it('a changed Secret password takes effect: the cached keychain is dropped and the store fails, then recovers', async () => {
-    const config = (password: string): string => JSON.stringify({ auths: { [world.registry.host]: { auth: Buffer.from(`${world.registry.username}:${password}`).toString('base64') } } });
-    const secret = (password: string): string => `apiVersion: v1\nkind: Secret\nmetadata: {name: registry, namespace: team}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '${config(password)}'}\n`;
+    const config = (password: string): string =>
+      JSON.stringify({ auths: { [world.registry.host]: { auth: Buffer.from(`${world.registry.username}:${password}`).toString('base64') } } });
+    const secret = (password: string): string =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: registry, namespace: team}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '${config(password)}'}\n`;
     await world.kubectl(['apply', '-f', '-'], secret('wrong-password'));
     await world.until(async () => (await ready('clusterstores.kpack.io', 'default')) === 'False', 60_000, 'store failed with the changed (wrong) password');
     expect(conditionOf((await world.getJson('clusterstores.kpack.io', 'default')).status, 'Ready')?.message).toMatch(/401|unauthori[sz]ed/i);

@@ -22,7 +22,10 @@ const records: string[] = [];
 
 /** Keeps every record as JSON, so the test can look for secrets in them. */
 function recordingLogger(base: LogFields = {}): Logger {
-  const write = (level: string) => (message: string, fields: LogFields = {}): void => void records.push(JSON.stringify({ level, message, ...base, ...fields }));
+  const write =
+    (level: string) =>
+    (message: string, fields: LogFields = {}): void =>
+      void records.push(JSON.stringify({ level, message, ...base, ...fields }));
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (fields) => recordingLogger({ ...base, ...fields }) };
 }
 
@@ -37,7 +40,14 @@ beforeAll(async () => {
   world = await startWorld('controller-credentials');
   const client = createKubeClient(loadKubeConfig({ kubeconfig: world.kube.kubeconfigPath }));
   images = new OciImageAccess({ userAgent: 'packsmith-e2e' });
-  manager = createManager({ client, keychains: serviceAccountKeychains(createKeychainFactory({ client })), images, clock: systemClock, logger: recordingLogger(), workers: 2 });
+  manager = createManager({
+    client,
+    keychains: serviceAccountKeychains(createKeychainFactory({ client })),
+    images,
+    clock: systemClock,
+    logger: recordingLogger(),
+    workers: 2,
+  });
   running = manager.run(stop.signal);
   await world.until(() => Promise.resolve(manager.ready()), 30_000, 'informers synced');
 }, 240_000);
@@ -53,7 +63,9 @@ describe('credentials are watched (10 h resync)', () => {
   it('a fixed Secret makes the failed store Ready without a spec change', async () => {
     const { kubectl, until, at } = world;
     await kubectl(['create', 'namespace', 'team']);
-    await kubectl(['apply', '-f', '-'], `${secretYaml('wrong-password')}---
+    await kubectl(
+      ['apply', '-f', '-'],
+      `${secretYaml('wrong-password')}---
 apiVersion: v1
 kind: ServiceAccount
 metadata: {name: reader, namespace: team}
@@ -65,7 +77,8 @@ metadata: {name: default}
 spec:
   serviceAccountRef: {name: reader, namespace: team}
   sources: [{image: ${at.ruby}}]
-`);
+`,
+    );
     await until(async () => (await storeReady()) === 'False', 60_000, 'store failed with the wrong password');
     const failed = await world.getJson('clusterstores.kpack.io', 'default');
     expect(conditionOf(failed.status, 'Ready')?.message).toMatch(/401|unauthori[sz]ed/i);
@@ -79,7 +92,9 @@ spec:
 
   it('a Builder whose ServiceAccount was missing builds once the account is created', async () => {
     const { kubectl, until, at, registry } = world;
-    await kubectl(['apply', '-f', '-'], `apiVersion: kpack.io/v1alpha2
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: kpack.io/v1alpha2
 kind: ClusterStack
 metadata: {name: base}
 spec:
@@ -105,7 +120,8 @@ spec:
   store: {name: default}
   order:
   - group: [{id: test/ruby}]
-`);
+`,
+    );
     const builder = async (): Promise<Record<string, unknown> | undefined> => (await world.getJson('builders.kpack.io', 'late', 'team')).status;
     await until(async () => conditionOf(await builder(), 'Ready')?.status === 'False', 60_000, 'builder failed without credentials');
     const created = Date.now();

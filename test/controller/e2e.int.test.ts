@@ -36,7 +36,10 @@ const resourcesYaml = (sources: readonly string[]): string => world.resourcesYam
 /** The value of one metric sample, e.g. `packsmith_reconciles_total{kind="Builder",outcome="done"}`. */
 async function sample(prefix: string): Promise<number> {
   const { body } = await metrics.render();
-  return body.split('\n').filter((l) => l.startsWith(prefix)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+  return body
+    .split('\n')
+    .filter((l) => l.startsWith(prefix))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
 
 async function builderStatus(): Promise<Record<string, unknown> | undefined> {
@@ -48,10 +51,18 @@ beforeAll(async () => {
   ({ at, registry } = world);
   const client = createKubeClient(loadKubeConfig({ kubeconfig: world.kube.kubeconfigPath }));
   images = new OciImageAccess({ userAgent: 'packsmith-e2e' });
-  const transfers = (): { requests: number; bytesSent: number; bytesReceived: number } =>
-    images.registry.totals();
+  const transfers = (): { requests: number; bytesSent: number; bytesReceived: number } => images.registry.totals();
   metrics = createControllerMetrics({ queueDepth: () => manager.queueDepth(), transfers });
-  manager = createManager({ client, keychains: serviceAccountKeychains(createKeychainFactory({ client })), images, clock: systemClock, logger: silentLogger, workers: 2, resyncMs: 3_000, metrics });
+  manager = createManager({
+    client,
+    keychains: serviceAccountKeychains(createKeychainFactory({ client })),
+    images,
+    clock: systemClock,
+    logger: silentLogger,
+    workers: 2,
+    resyncMs: 3_000,
+    metrics,
+  });
   running = manager.run(stop.signal);
 }, 240_000);
 
@@ -106,8 +117,15 @@ describe('packsmith controller against a real apiserver and registry', () => {
     const reconcilesBefore = await sample('packsmith_reconciles_total{kind="Builder"');
     const requestsBefore = await sample('packsmith_registry_requests_total');
     const writesBefore = (await registry.accessLog()).filter((e) => e.repository === 'builders/app' && e.method !== 'GET' && e.method !== 'HEAD').length;
-    await kubectl(['apply', '-f', '-'], `apiVersion: kpack.io/v1alpha2\nkind: ClusterStore\nmetadata: {name: unrelated}\nspec:\n  serviceAccountRef: {name: builder, namespace: team}\n  sources: [{image: ${at.ruby}}]\n`);
-    await until(async () => conditionOf((await getJson('clusterstores.kpack.io', 'unrelated')).status, 'Ready')?.status === 'True', 60_000, 'unrelated store Ready');
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: kpack.io/v1alpha2\nkind: ClusterStore\nmetadata: {name: unrelated}\nspec:\n  serviceAccountRef: {name: builder, namespace: team}\n  sources: [{image: ${at.ruby}}]\n`,
+    );
+    await until(
+      async () => conditionOf((await getJson('clusterstores.kpack.io', 'unrelated')).status, 'Ready')?.status === 'True',
+      60_000,
+      'unrelated store Ready',
+    );
     // The builder is reconciled again (resyncs, every 3 s) but nothing changes: wait for two more finished Builder
     // reconciles, then look.
     await until(async () => (await sample('packsmith_reconciles_total{kind="Builder"')) - reconcilesBefore >= 2, 60_000, 'two more Builder reconciles');
@@ -130,7 +148,9 @@ describe('many builders sharing one store', () => {
   const builderYaml = (name: string): string =>
     `apiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: ${name}, namespace: team}\nspec:\n  tag: ${registry.host}/builders/many\n  serviceAccountName: builder\n  stack: {name: base}\n  store: {name: default}\n  order:\n  - group: [{id: test/web}]\n  - group: [{id: test/ruby}]\n`;
   const versions = async (): Promise<string[]> => {
-    const list = JSON.parse(await kubectl(['get', 'builders.kpack.io', '-n', 'team', '-o', 'json'])) as { items: Array<{ metadata: { name: string }; status?: { order?: Array<{ group: Array<{ id: string; version: string }> }> } }> };
+    const list = JSON.parse(await kubectl(['get', 'builders.kpack.io', '-n', 'team', '-o', 'json'])) as {
+      items: Array<{ metadata: { name: string }; status?: { order?: Array<{ group: Array<{ id: string; version: string }> }> } }>;
+    };
     return list.items.filter((b) => b.metadata.name.startsWith('many-')).map((b) => b.status?.order?.[1]?.group[0]?.version ?? '');
   };
 
@@ -141,12 +161,22 @@ describe('many builders sharing one store', () => {
     const requestsBefore = await sample('packsmith_registry_requests_total');
     const started = Date.now();
     const store = await getJson('clusterstores.kpack.io', 'default');
-    const sources = ((store as unknown as { spec: { sources: Array<{ image: string }> } }).spec.sources).map((x) => x.image);
-    await kubectl(['patch', 'clusterstores.kpack.io', 'default', '--type', 'merge', '-p', JSON.stringify({ spec: { sources: [...sources, ruby3].map((image) => ({ image })) } })]);
+    const sources = (store as unknown as { spec: { sources: Array<{ image: string }> } }).spec.sources.map((x) => x.image);
+    await kubectl([
+      'patch',
+      'clusterstores.kpack.io',
+      'default',
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ spec: { sources: [...sources, ruby3].map((image) => ({ image })) } }),
+    ]);
     await until(async () => (await versions()).filter((v) => v === '3.0.0').length === count, 180_000, 'all builders rebuilt');
     const elapsed = Date.now() - started;
     const requests = (await sample('packsmith_registry_requests_total')) - requestsBefore;
-    console.log(`[e2e] store change → ${count} builders rebuilt in ${elapsed} ms; ${(requests / count).toFixed(1)} registry requests per builder (store read included)`);
+    console.log(
+      `[e2e] store change → ${count} builders rebuilt in ${elapsed} ms; ${(requests / count).toFixed(1)} registry requests per builder (store read included)`,
+    );
     expect(await versions()).toEqual(Array.from({ length: count }, () => '3.0.0'));
   }, 400_000);
 });
@@ -155,7 +185,9 @@ describe('failures in the real cluster', () => {
   it('a wrong password gives a clear condition on the resource', async () => {
     const auth = Buffer.from(`${registry.username}:wrong-password`).toString('base64');
     const config = JSON.stringify({ auths: { [registry.host]: { auth } } });
-    await kubectl(['apply', '-f', '-'], `apiVersion: v1
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: v1
 kind: Secret
 metadata: {name: wrong, namespace: team}
 type: kubernetes.io/dockerconfigjson
@@ -172,8 +204,13 @@ metadata: {name: private}
 spec:
   serviceAccountRef: {name: wrong, namespace: team}
   sources: [{image: ${at.ruby}}]
-`);
-    await until(async () => conditionOf((await getJson('clusterstores.kpack.io', 'private')).status, 'Ready')?.status === 'False', 60_000, 'private store failed');
+`,
+    );
+    await until(
+      async () => conditionOf((await getJson('clusterstores.kpack.io', 'private')).status, 'Ready')?.status === 'False',
+      60_000,
+      'private store failed',
+    );
     const ready = conditionOf((await getJson('clusterstores.kpack.io', 'private')).status, 'Ready');
     expect(ready?.message).toMatch(/^spec\.sources\[0\] \(.*store\/ruby:1\): .*(401|unauthori[sz]ed)/i);
     expect(await sample('packsmith_reconcile_errors_total{kind="ClusterStore",class="permanent"}')).toBeGreaterThanOrEqual(1);
@@ -184,7 +221,15 @@ spec:
     const before = await getJson('builders.kpack.io', 'web', 'team');
     const stack = await getJson('clusterstacks.kpack.io', 'base');
     const reconciles = await sample('packsmith_reconciles_total{kind="Builder"');
-    await kubectl(['patch', 'clusterstacks.kpack.io', 'base', '--type', 'merge', '-p', JSON.stringify({ spec: { runImage: { image: `${registry.host}/stack/run:missing` } } })]);
+    await kubectl([
+      'patch',
+      'clusterstacks.kpack.io',
+      'base',
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ spec: { runImage: { image: `${registry.host}/stack/run:missing` } } }),
+    ]);
     await until(async () => conditionOf((await getJson('clusterstacks.kpack.io', 'base')).status, 'Ready')?.status === 'False', 60_000, 'stack failed');
     const failed = (await getJson('clusterstacks.kpack.io', 'base')).status!;
     expect(conditionOf(failed, 'Ready')?.message).toMatch(/spec\.runImage\.image .*stack\/run:missing.*\n\(the last resolved status is kept/s);
@@ -193,7 +238,11 @@ spec:
     // The builder is reconciled for the stack's status change (and by resyncs): wait for a Builder reconcile that
     // finished after the failed stack status was seen, then check it still builds from the kept stack.
     const reconcilesAtFailure = await sample('packsmith_reconciles_total{kind="Builder"');
-    await until(async () => (await sample('packsmith_reconciles_total{kind="Builder"')) > reconcilesAtFailure, 60_000, 'a Builder reconcile after the stack failed');
+    await until(
+      async () => (await sample('packsmith_reconciles_total{kind="Builder"')) > reconcilesAtFailure,
+      60_000,
+      'a Builder reconcile after the stack failed',
+    );
     const after = (await getJson('builders.kpack.io', 'web', 'team')).status;
     expect(conditionOf(after, 'Ready')?.status).toBe('True');
     expect(conditionOf(after, 'UpToDate')?.status).toBe('True');
@@ -211,7 +260,11 @@ describe('more kinds and dependency changes', () => {
     await until(async () => conditionOf((await getJson('clusterstacks.kpack.io', 'base')).status, 'Ready')?.status === 'True', 60_000, 'stack Ready again');
     const latest = (await builderStatus())?.latestImage;
     await kubectl(['delete', 'clusterstacks.kpack.io', 'base']);
-    await until(async () => conditionOf(await builderStatus(), 'UpToDate')?.message === 'clusterstack.kpack.io "base" not found', 30_000, 'builder sees the stack gone');
+    await until(
+      async () => conditionOf(await builderStatus(), 'UpToDate')?.message === 'clusterstack.kpack.io "base" not found',
+      30_000,
+      'builder sees the stack gone',
+    );
     const gone = await builderStatus();
     expect(conditionOf(gone, 'Ready')?.status).toBe('True');
     expect(gone?.latestImage).toBe(latest);
@@ -220,7 +273,9 @@ describe('more kinds and dependency changes', () => {
   }, 120_000);
 
   it('a ClusterBuilder reads and pushes with its serviceAccountRef', async () => {
-    await kubectl(['apply', '-f', '-'], `apiVersion: kpack.io/v1alpha2
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: kpack.io/v1alpha2
 kind: ClusterBuilder
 metadata: {name: shared}
 spec:
@@ -230,8 +285,13 @@ spec:
   store: {name: default}
   order:
   - group: [{id: test/ruby}]
-`);
-    await until(async () => conditionOf((await getJson('clusterbuilders.kpack.io', 'shared')).status, 'UpToDate')?.status === 'True', 60_000, 'ClusterBuilder UpToDate');
+`,
+    );
+    await until(
+      async () => conditionOf((await getJson('clusterbuilders.kpack.io', 'shared')).status, 'UpToDate')?.status === 'True',
+      60_000,
+      'ClusterBuilder UpToDate',
+    );
     const latest = (await getJson('clusterbuilders.kpack.io', 'shared')).status?.latestImage as string;
     expect(latest).toMatch(new RegExp(`^${registry.host}/builders/shared:clusterbuilder-shared@sha256:`));
     const inspected = await skopeoInspect(`docker://${registry.host}/builders/shared:clusterbuilder-shared`, registry.skopeoArgs());

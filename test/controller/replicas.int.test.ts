@@ -23,7 +23,23 @@ describe('packsmith controller run as two processes', () => {
   const processes: ManagedProcess[] = [];
   const cli = join(import.meta.dirname, '../../src/cli/main.ts');
   const start = (name: string): ManagedProcess => {
-    const args = [cli, 'controller', 'run', '--kubeconfig', world.kube.kubeconfigPath, '--host', '127.0.0.1', '--health-port', '0', '--metrics-port', '0', '--lease-namespace', 'packsmith', '--resync-period', '1h'];
+    const args = [
+      cli,
+      'controller',
+      'run',
+      '--kubeconfig',
+      world.kube.kubeconfigPath,
+      '--host',
+      '127.0.0.1',
+      '--health-port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--lease-namespace',
+      'packsmith',
+      '--resync-period',
+      '1h',
+    ];
     const child = startProcess({ command: process.execPath, args, logFile: join(world.work, `${name}.log`), env: { ...process.env, HOSTNAME: name } });
     processes.push(child);
     return child;
@@ -51,7 +67,9 @@ describe('packsmith controller run as two processes', () => {
     const renewals = new Set<string>();
     await until(
       async () => {
-        renewals.add(await kubectl(['get', 'leases', '-n', 'packsmith', '-o', 'jsonpath={range .items[*]}{.spec.holderIdentity} {.spec.renewTime}{"\\n"}{end}']));
+        renewals.add(
+          await kubectl(['get', 'leases', '-n', 'packsmith', '-o', 'jsonpath={range .items[*]}{.spec.holderIdentity} {.spec.renewTime}{"\\n"}{end}']),
+        );
         return renewals.size >= 3;
       },
       30_000,
@@ -61,7 +79,11 @@ describe('packsmith controller run as two processes', () => {
     expect(await leads(standby)).toBe(false);
     // The leader builds a new builder.
     await kubectl(['apply', '-f', '-'], world.resourcesYaml([at.web, at.ruby], 'second'));
-    await until(async () => conditionOf((await getJson('builders.kpack.io', 'second', 'team')).status, 'UpToDate')?.status === 'True', 120_000, 'second Builder UpToDate');
+    await until(
+      async () => conditionOf((await getJson('builders.kpack.io', 'second', 'team')).status, 'UpToDate')?.status === 'True',
+      120_000,
+      'second Builder UpToDate',
+    );
     // Peak resident memory of the leader after building (the pid is the node process itself).
     const peak = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${leader.pid}/status`, 'utf8'))?.[1];
     console.log(`[e2e] leader peak RSS after building 2 builders: ${Math.round(Number(peak) / 1024)} MiB`);
@@ -73,13 +95,18 @@ describe('packsmith controller run as two processes', () => {
     expect(await leader.log()).toMatch(/"outcome":"stopped","signal":"SIGTERM","msg":"controller stopped"/);
     await until(() => leads(standby), 30_000, 'the standby leads');
     // Never two leaders: the standby started leading only after the leader had stopped.
-    const timeOf = async (child: ManagedProcess, msg: string): Promise<number> => Date.parse(/"time":"([^"]+)"[^\n]*"msg":"(?:[^"]*)"/.exec((await child.log()).split('\n').find((l) => l.includes(`"msg":"${msg}"`)) ?? '')?.[1] ?? '');
+    const timeOf = async (child: ManagedProcess, msg: string): Promise<number> =>
+      Date.parse(/"time":"([^"]+)"[^\n]*"msg":"(?:[^"]*)"/.exec((await child.log()).split('\n').find((l) => l.includes(`"msg":"${msg}"`)) ?? '')?.[1] ?? '');
     const released = await timeOf(leader, 'stopped leading');
     const acquired = await timeOf(standby, 'started leading');
     expect(acquired).toBeGreaterThanOrEqual(released);
     const takeoverMs = acquired - released;
     await kubectl(['apply', '-f', '-'], world.resourcesYaml([at.web, at.ruby], 'third'));
-    await until(async () => conditionOf((await getJson('builders.kpack.io', 'third', 'team')).status, 'UpToDate')?.status === 'True', 120_000, 'third Builder UpToDate');
+    await until(
+      async () => conditionOf((await getJson('builders.kpack.io', 'third', 'team')).status, 'UpToDate')?.status === 'True',
+      120_000,
+      'third Builder UpToDate',
+    );
     const logs = await standby.log();
     expect(logs).not.toMatch(/password|packsmith-secret/);
     console.log(`[e2e] leader exit after SIGTERM: ${exitMs} ms; standby leading ${takeoverMs} ms after the leader released the Lease`);
@@ -91,7 +118,11 @@ describe('packsmith controller run as two processes', () => {
     await until(() => Promise.resolve(!standby.alive()), 10_000, 'killed');
     const killed = Date.now();
     const fresh = start('replica-c');
-    await until(async () => conditionOf((await getJson('builders.kpack.io', 'fourth', 'team')).status, 'UpToDate')?.status === 'True', 90_000, 'fourth Builder UpToDate after the restart');
+    await until(
+      async () => conditionOf((await getJson('builders.kpack.io', 'fourth', 'team')).status, 'UpToDate')?.status === 'True',
+      90_000,
+      'fourth Builder UpToDate after the restart',
+    );
     expect(await leads(fresh)).toBe(true);
     console.log(`[e2e] SIGKILLed leader → new replica converged after ${Date.now() - killed} ms (Lease expiry included)`);
   }, 240_000);

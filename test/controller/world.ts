@@ -8,7 +8,17 @@
 import { join } from 'node:path';
 import { installCrds, renderManifestsYaml } from '../../src/deploy/index.ts';
 import { writeLayout, type Image } from '../../src/oci/index.ts';
-import { removeDir, scratchDir, skopeoCopy, startKube, startRegistry, stopAllRegistries, waitUntil, type KubeHandle, type RegistryHandle } from '../harness/index.ts';
+import {
+  removeDir,
+  scratchDir,
+  skopeoCopy,
+  startKube,
+  startRegistry,
+  stopAllRegistries,
+  waitUntil,
+  type KubeHandle,
+  type RegistryHandle,
+} from '../harness/index.ts';
 import { buildpackages, lifecycleImage, stackId, stackImage } from '../app/fixtures.ts';
 
 /** An object as `kubectl get -o json` prints it. */
@@ -68,9 +78,9 @@ export async function startWorld(name: string, options: { registryMode?: 'basic'
     lifecycle: await publish(await lifecycleImage(true), 'lifecycle'),
   };
   const resourcesYaml = (storeSources: readonly string[], builder = 'web'): string => {
-  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
-  const config = JSON.stringify({ auths: { [registry.host]: { auth } } });
-  return `apiVersion: v1
+    const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
+    const config = JSON.stringify({ auths: { [registry.host]: { auth } } });
+    return `apiVersion: v1
 kind: Namespace
 metadata: {name: team}
 ---
@@ -129,9 +139,11 @@ spec:
     kubectl,
     publish,
     resourcesYaml,
-    getJson: async (kind, objectName, namespace) => JSON.parse(await kubectl(['get', kind, objectName, '-o', 'json', ...(namespace ? ['-n', namespace] : [])])) as KubeJson,
+    getJson: async (kind, objectName, namespace) =>
+      JSON.parse(await kubectl(['get', kind, objectName, '-o', 'json', ...(namespace ? ['-n', namespace] : [])])) as KubeJson,
     until: async (check, timeoutMs, what) => {
-      const describe = async (): Promise<string> => `${what}:\n${await kubectl(['get', 'clusterstores,clusterstacks,clusterlifecycles,builders', '-A', '-o', 'yaml']).catch(String)}`;
+      const describe = async (): Promise<string> =>
+        `${what}:\n${await kubectl(['get', 'clusterstores,clusterstacks,clusterlifecycles,builders', '-A', '-o', 'yaml']).catch(String)}`;
       await waitUntil(check, { timeoutMs, intervalMs: 250, describe });
     },
     stop: async () => {

@@ -79,7 +79,7 @@ function archive(...entries: Buffer[]): Buffer {
 /** The entries of the valid archive, by name (our writer emits plain ustar files, no PAX). */
 function validEntries(): Map<string, Buffer> {
   const entries = new Map<string, Buffer>();
-  for (let at = 0; at + 512 <= valid.length; ) {
+  for (let at = 0; at + 512 <= valid.length;) {
     const block = valid.subarray(at, at + 512);
     if (block.every((b) => b === 0)) break;
     const name = block.toString('utf8', 0, 100).replace(/\0.*$/s, '');

@@ -23,7 +23,29 @@ const validLifecycleMetadata = { lifecycle: { version: '0.21.0', api: { buildpac
 const validApis = { buildpack: { deprecated: [], supported: ['0.7', '0.10'] }, platform: { deprecated: ['0.3'], supported: ['0.7'] } };
 
 const pathStep = fc.oneof(
-  fc.constantFrom('org.meta', 'org.child', '1.0.0', 'api', 'layerDiffID', 'order', 'group', 'stacks', 'targets', 'mixins', 'lifecycle', 'version', 'buildpack', 'platform', 'supported', 'deprecated', 'id', '__proto__', 'constructor', 0, 1),
+  fc.constantFrom(
+    'org.meta',
+    'org.child',
+    '1.0.0',
+    'api',
+    'layerDiffID',
+    'order',
+    'group',
+    'stacks',
+    'targets',
+    'mixins',
+    'lifecycle',
+    'version',
+    'buildpack',
+    'platform',
+    'supported',
+    'deprecated',
+    'id',
+    '__proto__',
+    'constructor',
+    0,
+    1,
+  ),
   fc.string({ maxLength: 6 }),
 );
 
@@ -32,7 +54,12 @@ function labelText(valid: unknown): fc.Arbitrary<string> {
   const shallow = mutatedDocument(valid).map((doc) => JSON.stringify(doc));
   return fc.oneof(
     { weight: 3, arbitrary: shallow },
-    { weight: 4, arbitrary: fc.tuple(fc.array(pathStep, { minLength: 1, maxLength: 5 }), hostileValue).map(([path, value]) => JSON.stringify(replaceAt(valid, path, value))) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(fc.array(pathStep, { minLength: 1, maxLength: 5 }), hostileValue)
+        .map(([path, value]) => JSON.stringify(replaceAt(valid, path, value))),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 120 }) },
     { weight: 1, arbitrary: fc.json({ maxDepth: 4 }) },
   );
@@ -90,7 +117,9 @@ describe('hostile labels and env on stack images', () => {
     };
     await fc.assert(
       fc.asyncProperty(side, side, async (build, run) => {
-        await onlyTypedErrors(() => readStackRecord({ id: 'io.stack', buildImage: stackImage(build), runImage: stackImage(run), buildRef: 'r/b@x', runRef: 'r/r@x' }));
+        await onlyTypedErrors(() =>
+          readStackRecord({ id: 'io.stack', buildImage: stackImage(build), runImage: stackImage(run), buildRef: 'r/b@x', runRef: 'r/r@x' }),
+        );
       }),
       { numRuns: 400, interruptAfterTimeLimit: 20_000 },
     );
@@ -117,6 +146,8 @@ describe('label size limit on whole images', () => {
     const huge = JSON.stringify({ 'org.x': { '1.0.0': { api: '0.10', layerDiffID: diff, homepage: 'x'.repeat(maxLabelBytes) } } });
     const error = await readBuildpackRecords(withLabels(base, { [labelKeys.buildpackLayers]: huge }), 's').catch((e: unknown) => e);
     expect(isAppError(error)).toBe(true);
-    expect((error as Error).message).toMatch(new RegExp(`${labelKeys.buildpackLayers.replaceAll('.', '\\.')} is \\d+ bytes; packsmith reads at most ${maxLabelBytes}`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`${labelKeys.buildpackLayers.replaceAll('.', '\\.')} is \\d+ bytes; packsmith reads at most ${maxLabelBytes}`),
+    );
   });
 });

@@ -51,7 +51,8 @@ async function layoutWith(target: 'index' | 'manifest' | 'config', doc: unknown)
   let manifestDoc: unknown = manifest;
   if (target === 'config') manifestDoc = replaceAt(manifest, ['config'], { ...manifest.config, ...(await putJson(dir, doc)) });
   let indexDoc: unknown = index;
-  if (target !== 'index') indexDoc = replaceAt(index, ['manifests', 0], { ...index.manifests[0], ...(await putJson(dir, target === 'manifest' ? doc : manifestDoc)) });
+  if (target !== 'index')
+    indexDoc = replaceAt(index, ['manifests', 0], { ...index.manifests[0], ...(await putJson(dir, target === 'manifest' ? doc : manifestDoc)) });
   await writeFile(join(dir, 'index.json'), JSON.stringify(target === 'index' ? doc : indexDoc) ?? 'null');
   return dir;
 }

@@ -34,7 +34,38 @@ function readAll(text: string): { resources: number; problems: number; issues: n
   return { resources: resources.length, problems: problems.length, issues };
 }
 
-const yamlAlphabet = fc.constantFrom('a', 'k', ':', ' ', '\n', '-', '[', ']', '{', '}', '&', '*', '!', '?', '|', '>', '#', '"', "'", ',', '%', '@', '`', '1', '.', '\t', 'kind', 'spec', 'apiVersion: kpack.io/v1alpha2', '---\n');
+const yamlAlphabet = fc.constantFrom(
+  'a',
+  'k',
+  ':',
+  ' ',
+  '\n',
+  '-',
+  '[',
+  ']',
+  '{',
+  '}',
+  '&',
+  '*',
+  '!',
+  '?',
+  '|',
+  '>',
+  '#',
+  '"',
+  "'",
+  ',',
+  '%',
+  '@',
+  '`',
+  '1',
+  '.',
+  '\t',
+  'kind',
+  'spec',
+  'apiVersion: kpack.io/v1alpha2',
+  '---\n',
+);
 
 describe('parseResourceDocuments + validateResource on hostile input', () => {
   it('random YAML-ish text gives resources and problems, never a throw', () => {
@@ -88,8 +119,14 @@ describe('parseResourceDocuments + validateResource on hostile input', () => {
       // Empty documents are skipped.
       ['---\n'.repeat(20_000), { resources: 0, problems: 0, issues: 0 }],
       // A Builder with a megabyte name and tag: read, with two validation issues.
-      [`apiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: ${'n'.repeat(1 << 20)}}\nspec: {tag: ${'t'.repeat(1 << 20)}}`, { resources: 1, problems: 0, issues: 2 }],
-      [`kind: List\nitems:\n${'- {apiVersion: kpack.io/v1alpha2, kind: ClusterStore, metadata: {name: s}, spec: {sources: [{image: x}]}}\n'.repeat(5000)}`, { resources: 5000, problems: 0, issues: 0 }],
+      [
+        `apiVersion: kpack.io/v1alpha2\nkind: Builder\nmetadata: {name: ${'n'.repeat(1 << 20)}}\nspec: {tag: ${'t'.repeat(1 << 20)}}`,
+        { resources: 1, problems: 0, issues: 2 },
+      ],
+      [
+        `kind: List\nitems:\n${'- {apiVersion: kpack.io/v1alpha2, kind: ClusterStore, metadata: {name: s}, spec: {sources: [{image: x}]}}\n'.repeat(5000)}`,
+        { resources: 5000, problems: 0, issues: 0 },
+      ],
     ];
     for (const [text, outcome] of cases) expect(readAll(text), text.slice(0, 40)).toEqual(outcome);
   }, 60_000);

@@ -44,15 +44,48 @@ async function inScratch<T>(work: (dir: string) => Promise<T>): Promise<T> {
 async function makeServerCertificates(): Promise<ServerCertificates> {
   return inScratch(async (dir) => {
     await openssl(
-      ['req', '-x509', ...ecKey, ...longLived, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=packsmith test CA',
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+      [
+        'req',
+        '-x509',
+        ...ecKey,
+        ...longLived,
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+        '-subj',
+        '/CN=packsmith test CA',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
       dir,
     );
     // Go (the registry) and Node both check the subjectAltName, never the CN.
     await openssl(
-      ['req', '-x509', '-CA', 'ca.crt', '-CAkey', 'ca.key', ...ecKey, ...longLived, '-keyout', 'tls.key', '-out', 'tls.crt',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth'],
+      [
+        'req',
+        '-x509',
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        ...ecKey,
+        ...longLived,
+        '-keyout',
+        'tls.key',
+        '-out',
+        'tls.crt',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-addext',
+        'basicConstraints=critical,CA:FALSE',
+        '-addext',
+        'extendedKeyUsage=serverAuth',
+      ],
       dir,
     );
     const [caPem, certPem, keyPem] = await Promise.all(['ca.crt', 'tls.crt', 'tls.key'].map((f) => readFile(join(dir, f), 'utf8')));

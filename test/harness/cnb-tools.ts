@@ -45,7 +45,13 @@ async function copyLifecycle(): Promise<string> {
   });
   const dir = join(tmpdir(), `packsmith-lifecycle-${info.size}-${Math.trunc(info.mtimeMs)}`);
   const target = join(dir, 'lifecycle');
-  if (await stat(target).then((s) => s.size === info.size, () => false)) return target;
+  if (
+    await stat(target).then(
+      (s) => s.size === info.size,
+      () => false,
+    )
+  )
+    return target;
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const partial = `${target}.${process.pid}.partial`;
   await copyFile(source, partial);

@@ -241,10 +241,14 @@ function relayResponse(input: { answer: IncomingMessage; res: ServerResponse; re
     answer.pipe(cutAfter(fault.afterBytes, cut)).pipe(res);
   } else if (fault?.kind === 'truncate') {
     // End the response early but cleanly: the client sees fewer bytes than Content-Length promised.
-    answer.pipe(cutAfter(fault.afterBytes, () => {
-      answer.destroy();
-      res.socket?.end();
-    })).pipe(res);
+    answer
+      .pipe(
+        cutAfter(fault.afterBytes, () => {
+          answer.destroy();
+          res.socket?.end();
+        }),
+      )
+      .pipe(res);
   } else if (fault?.kind === 'corrupt') {
     answer.pipe(flipByte(fault.atByte)).pipe(res);
   } else {

@@ -114,11 +114,16 @@ function startEtcd(layout: Layout, ports: Ports): ManagedProcess {
   const client = `http://127.0.0.1:${ports.client}`;
   const peer = `http://127.0.0.1:${ports.peer}`;
   const args = [
-    '--name=test', `--data-dir=${join(layout.dir, 'etcd')}`,
-    `--listen-client-urls=${client}`, `--advertise-client-urls=${client}`,
-    `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`, `--initial-cluster=test=${peer}`,
+    '--name=test',
+    `--data-dir=${join(layout.dir, 'etcd')}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=test=${peer}`,
     // Throw-away data: skipping fsync makes every write (and the apiserver's bootstrap) faster.
-    '--unsafe-no-fsync', '--log-level=warn',
+    '--unsafe-no-fsync',
+    '--log-level=warn',
   ];
   return startProcess({ ...guarded(bin('etcd'), args), logFile: join(layout.dir, 'etcd.log'), env: serverEnv() });
 }
@@ -126,7 +131,9 @@ function startEtcd(layout: Layout, ports: Ports): ManagedProcess {
 function startApiserver(layout: Layout, ports: Ports, extraArgs: readonly string[]): ManagedProcess {
   const args = [
     `--etcd-servers=http://127.0.0.1:${ports.client}`,
-    '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${ports.secure}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${ports.secure}`,
     // No --tls-cert-file: the apiserver writes a self-signed apiserver.crt (with its CA) here.
     `--cert-dir=${layout.certDir}`,
     '--service-cluster-ip-range=10.0.0.0/24',

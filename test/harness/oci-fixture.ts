@@ -48,8 +48,14 @@ const mediaTypes = {
 
 // Fixed time, owner, modes, order and pax header names make the tar byte-identical on every run.
 const tarFlags = [
-  '--sort=name', '--mtime=1980-01-01 00:00:01Z', '--owner=0', '--group=0', '--numeric-owner', '--mode=a+rX,u+w,go-w',
-  '--format=posix', '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
+  '--sort=name',
+  '--mtime=1980-01-01 00:00:01Z',
+  '--owner=0',
+  '--group=0',
+  '--numeric-owner',
+  '--mode=a+rX,u+w,go-w',
+  '--format=posix',
+  '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
 ];
 
 function sha256(bytes: Buffer | string): string {

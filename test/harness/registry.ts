@@ -157,11 +157,12 @@ async function launch(dir: string, prepared: Prepared, scheme: string): Promise<
       const status = await probeV2(`${scheme}://127.0.0.1:${port}`, prepared.certs?.caPem);
       return status === 200 || status === 401;
     };
-    await waitUntil(ready, { timeoutMs: 15_000, intervalMs: 20, describe: async () => `registry on port ${port}: ${await child.log()}` })
-      .catch(async (error: unknown) => {
+    await waitUntil(ready, { timeoutMs: 15_000, intervalMs: 20, describe: async () => `registry on port ${port}: ${await child.log()}` }).catch(
+      async (error: unknown) => {
         await child.stop(1000);
         throw new HarnessError('docker-registry did not become ready', { cause: error });
-      });
+      },
+    );
     if (child.alive()) return { process: child, port };
     const log = await child.log();
     if (attempt >= 3 || !log.includes('address already in use')) throw new HarnessError(`docker-registry exited at start:\n${log}`);

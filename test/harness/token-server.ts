@@ -68,7 +68,10 @@ export function parseScope(scope: string): TokenAccess | undefined {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first <= 0 || last <= first) return undefined;
-  const actions = scope.slice(last + 1).split(',').filter((a) => a !== '');
+  const actions = scope
+    .slice(last + 1)
+    .split(',')
+    .filter((a) => a !== '');
   return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions };
 }
 
@@ -136,14 +139,18 @@ async function readAsk(request: IncomingMessage, refreshTokens: ReadonlyMap<stri
       method: 'GET',
       credentials: checkCredentials(users, basic.user, basic.password),
       service: url.searchParams.get('service') ?? undefined,
-      scopes: url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter((s) => s !== ''),
+      scopes: url.searchParams
+        .getAll('scope')
+        .flatMap((s) => s.split(' '))
+        .filter((s) => s !== ''),
     };
   }
   const form = new URLSearchParams(await readBody(request));
   const refreshed = refreshTokens.get(form.get('refresh_token') ?? '');
-  const credentials = form.get('grant_type') === 'refresh_token'
-    ? { user: refreshed, valid: refreshed !== undefined }
-    : checkCredentials(users, form.get('username') ?? undefined, form.get('password') ?? undefined);
+  const credentials =
+    form.get('grant_type') === 'refresh_token'
+      ? { user: refreshed, valid: refreshed !== undefined }
+      : checkCredentials(users, form.get('username') ?? undefined, form.get('password') ?? undefined);
   const scopes = (form.get('scope') ?? '').split(' ').filter((s) => s !== '');
   return { method: 'POST', credentials, service: form.get('service') ?? undefined, scopes };
 }

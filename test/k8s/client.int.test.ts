@@ -61,7 +61,9 @@ describe('KubeClient', () => {
   it('patches the status of a namespaced Builder', async () => {
     await kubectlOk(setup.kube, ['create', 'namespace', 'client-ns']);
     const builder = {
-      apiVersion: 'kpack.io/v1alpha2', kind: 'Builder', metadata: { name: 'b', namespace: 'client-ns' },
+      apiVersion: 'kpack.io/v1alpha2',
+      kind: 'Builder',
+      metadata: { name: 'b', namespace: 'client-ns' },
       spec: { tag: 'registry.test/b', stack: { kind: 'ClusterStack', name: 's' }, store: { kind: 'ClusterStore', name: 'st' }, order: [] },
     };
     await kubectlOk(setup.kube, ['apply', '-f', '-'], JSON.stringify(builder));
@@ -77,7 +79,11 @@ describe('KubeClient', () => {
     const handle = await client.watch({ kind: 'ClusterStore', resourceVersion: start.resourceVersion, onEvent: (e) => events.push(e) });
     await kubectlOk(setup.kube, ['apply', '-f', '-'], store('client-watch'));
     await kubectlOk(setup.kube, ['delete', 'clusterstore', 'client-watch']);
-    await waitUntil(() => Promise.resolve(events.some((e) => e.type === 'DELETED')), { timeoutMs: 10_000, intervalMs: 50, describe: () => JSON.stringify(events.map((e) => e.type)) });
+    await waitUntil(() => Promise.resolve(events.some((e) => e.type === 'DELETED')), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      describe: () => JSON.stringify(events.map((e) => e.type)),
+    });
     expect(events.filter((e) => e.object.metadata.name === 'client-watch').map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
     handle.stop();
     await handle.done;
@@ -103,7 +109,10 @@ describe('KubeClient', () => {
     await client.createEvent({ regarding, type: 'Warning', reason: 'Repeated', message: 'another failure' });
     const out = await kubectlOk(setup.kube, ['get', 'events', '-n', 'default', '--field-selector', 'reason=Repeated', '-o', 'json']);
     const items = (JSON.parse(out) as { items: { message: string; count: number }[] }).items;
-    expect(items.map((i) => [i.message, i.count]).sort()).toEqual([['another failure', 1], ['same failure', 3]]);
+    expect(items.map((i) => [i.message, i.count]).sort()).toEqual([
+      ['another failure', 1],
+      ['same failure', 3],
+    ]);
   });
 
   it('maps 403 to ForbiddenError and keeps Secret data out of every error', async () => {

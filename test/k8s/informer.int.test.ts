@@ -51,12 +51,19 @@ describe('informer against the real apiserver', () => {
   it('sees create, update and delete, and survives a cut watch and a 410 relist', async () => {
     await kubectlOk(setup.kube, ['apply', '-f', '-'], store('inf-before', 'registry.test/a:1'));
     const wrapped = interruptible(createKubeClient(setup.connection));
-    const informer = createInformer({ client: wrapped.client, kind: 'ClusterStore', resyncMs: 0, backoff: { initialMs: 50, maxMs: 500, factor: 2, jitter: 0 } });
+    const informer = createInformer({
+      client: wrapped.client,
+      kind: 'ClusterStore',
+      resyncMs: 0,
+      backoff: { initialMs: 50, maxMs: 500, factor: 2, jitter: 0 },
+    });
     const events: InformerEvent[] = [];
     informer.subscribe((e) => events.push(e));
     const seen = (type: string, key: string): Promise<void> =>
       waitUntil(() => Promise.resolve(events.some((e) => e.type === type && e.key === key)), {
-        timeoutMs: 15_000, intervalMs: 50, describe: () => events.map((e) => `${e.type}:${e.key}`).join(' '),
+        timeoutMs: 15_000,
+        intervalMs: 50,
+        describe: () => events.map((e) => `${e.type}:${e.key}`).join(' '),
       });
     informer.start();
     try {
@@ -87,7 +94,13 @@ describe('informer against the real apiserver', () => {
       await seen('delete', 'inf-before');
       await seen('add', 'inf-after-gone');
       expect(wrapped.watchVersions.slice(listsBefore)).toContain('1');
-      expect(informer.list().map((o) => o.metadata.name).filter((n) => n.startsWith('inf-')).sort()).toEqual(['inf-after-cut', 'inf-after-gone']);
+      expect(
+        informer
+          .list()
+          .map((o) => o.metadata.name)
+          .filter((n) => n.startsWith('inf-'))
+          .sort(),
+      ).toEqual(['inf-after-cut', 'inf-after-gone']);
       expect(informer.hasSynced()).toBe(true);
     } finally {
       await informer.stop();
@@ -108,7 +121,12 @@ describe('informer against the real apiserver', () => {
       expect(informer.get('inf-secrets/one')).toMatchObject({ kind: 'Secret', apiVersion: 'v1', data: { a: 'Yg==' } });
       await kubectlOk(setup.kube, ['create', 'secret', 'generic', 'two', '-n', 'inf-secrets', '--from-literal=a=c']);
       await waitUntil(() => Promise.resolve(keys.includes('add:inf-secrets/two')), { timeoutMs: 15_000, intervalMs: 50, describe: () => keys.join(' ') });
-      expect(informer.list().map((o) => o.metadata.name).sort()).toEqual(['one', 'two']);
+      expect(
+        informer
+          .list()
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual(['one', 'two']);
     } finally {
       await informer.stop();
     }

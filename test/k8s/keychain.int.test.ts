@@ -26,18 +26,39 @@ beforeAll(async () => {
   const objects = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
     {
-      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/basic-auth',
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/basic-auth',
       metadata: { name: 'registry-basic', namespace: ns, annotations: { 'kpack.io/docker': registry.host } },
       stringData: { username: user, password },
     },
     {
-      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/basic-auth',
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/basic-auth',
       metadata: { name: 'registry-wrong', namespace: ns, annotations: { 'kpack.io/docker': registry.host } },
       stringData: { username: user, password: 'not-the-password' },
     },
-    { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'pull', namespace: ns }, stringData: { '.dockerconfigjson': dockerconfig } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder-sa', namespace: ns }, secrets: [{ name: 'registry-basic' }, { name: 'registry-wrong' }] },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'wrong-sa', namespace: ns }, secrets: [{ name: 'registry-wrong' }], imagePullSecrets: [{ name: 'pull' }] },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/dockerconfigjson',
+      metadata: { name: 'pull', namespace: ns },
+      stringData: { '.dockerconfigjson': dockerconfig },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'builder-sa', namespace: ns },
+      secrets: [{ name: 'registry-basic' }, { name: 'registry-wrong' }],
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'wrong-sa', namespace: ns },
+      secrets: [{ name: 'registry-wrong' }],
+      imagePullSecrets: [{ name: 'pull' }],
+    },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'pull-sa', namespace: ns }, imagePullSecrets: [{ name: 'pull' }] },
   ];
   await kubectlOk(setup.kube, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));

@@ -21,9 +21,14 @@ afterAll(async () => {
 
 function candidate(identity: string, events: string[]): { run: (s: AbortSignal) => Promise<void>; isLeader: () => boolean } {
   const elector = createLeaderElector({
-    leases, namespace: 'leader-test', name: 'packsmith-controller', identity,
+    leases,
+    namespace: 'leader-test',
+    name: 'packsmith-controller',
+    identity,
     // A lease far longer than any wait below: a takeover within a wait comes from a release, never from expiry.
-    leaseDurationMs: 120_000, renewDeadlineMs: 6_000, retryPeriodMs: 300,
+    leaseDurationMs: 120_000,
+    renewDeadlineMs: 6_000,
+    retryPeriodMs: 300,
     onStartedLeading: () => events.push(`${identity} started`),
     onStoppedLeading: () => events.push(`${identity} stopped`),
   });

@@ -28,7 +28,9 @@ describe('informer through an apiserver outage', () => {
     const proxy = await startTcpProxy(new URL(setup.kube.server));
     const path = join(scratch, 'kubeconfig');
     const config = {
-      apiVersion: 'v1', kind: 'Config', 'current-context': 'proxy',
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'proxy',
       clusters: [{ name: 'proxy', cluster: { server: `https://127.0.0.1:${proxy.port}`, 'certificate-authority': setup.kube.caFile } }],
       users: [{ name: 'admin', user: { token: setup.kube.token } }],
       contexts: [{ name: 'proxy', context: { cluster: 'proxy', user: 'admin' } }],
@@ -36,12 +38,17 @@ describe('informer through an apiserver outage', () => {
     await writeFile(path, JSON.stringify(config), { mode: 0o600 });
     const warnings: string[] = [];
     const logger = {
-      debug: () => undefined, info: () => undefined, error: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      error: () => undefined,
       warn: (message: string) => warnings.push(message),
       child: () => logger,
     };
     const informer = createInformer({
-      client: createKubeClient(loadKubeConfig({ kubeconfig: path })), kind: 'ClusterStore', resyncMs: 0, logger,
+      client: createKubeClient(loadKubeConfig({ kubeconfig: path })),
+      kind: 'ClusterStore',
+      resyncMs: 0,
+      logger,
       backoff: { initialMs: 100, maxMs: 400, factor: 2, jitter: 0 },
     });
     const events: InformerEvent[] = [];
@@ -61,12 +68,18 @@ describe('informer through an apiserver outage', () => {
       expect(informer.get('outage-during')).toBeUndefined();
       await proxy.up();
       await waitUntil(() => Promise.resolve(informer.get('outage-during') !== undefined && informer.get('outage-before') === undefined), {
-        timeoutMs: 15_000, intervalMs: 50, describe: () => events.map((e) => `${e.type}:${e.key}`).join(' '),
+        timeoutMs: 15_000,
+        intervalMs: 50,
+        describe: () => events.map((e) => `${e.type}:${e.key}`).join(' '),
       });
       expect(events.map((e) => `${e.type}:${e.key}`)).toEqual(expect.arrayContaining(['add:outage-during', 'delete:outage-before']));
       // Still watching after the outage: a new object arrives through the watch.
       await kubectlOk(setup.kube, ['apply', '-f', '-'], store('outage-after'));
-      await waitUntil(() => Promise.resolve(informer.get('outage-after') !== undefined), { timeoutMs: 10_000, intervalMs: 50, describe: () => 'outage-after not seen' });
+      await waitUntil(() => Promise.resolve(informer.get('outage-after') !== undefined), {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+        describe: () => 'outage-after not seen',
+      });
     } finally {
       await informer.stop();
       await proxy.down();

@@ -16,7 +16,9 @@ beforeAll(async () => {
   client = createKubeClient(setup.connection);
   await kubectlOk(setup.kube, ['create', 'namespace', ns]);
   const items = Array.from({ length: count }, (_, i) => ({
-    apiVersion: 'kpack.io/v1alpha2', kind: 'Builder', metadata: { name: `b-${i}`, namespace: ns },
+    apiVersion: 'kpack.io/v1alpha2',
+    kind: 'Builder',
+    metadata: { name: `b-${i}`, namespace: ns },
     spec: { tag: `registry.test/b-${i}`, stack: { kind: 'ClusterStack', name: 's' }, store: { kind: 'ClusterStore', name: 'st' }, order: [] },
   }));
   await kubectlOk(setup.kube, ['apply', '--server-side', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
@@ -45,7 +47,11 @@ describe('adapter at benchmark scale', () => {
       const patchStart = performance.now();
       const names = informer.list().map((o) => o.metadata.name);
       for (let i = 0; i < names.length; i += 10) {
-        await Promise.all(names.slice(i, i + 10).map(async (name) => client.patchStatus({ kind: 'Builder', namespace: ns, name, status: { latestImage: `registry.test/${name}@sha256:01` } })));
+        await Promise.all(
+          names
+            .slice(i, i + 10)
+            .map(async (name) => client.patchStatus({ kind: 'Builder', namespace: ns, name, status: { latestImage: `registry.test/${name}@sha256:01` } })),
+        );
       }
       const patchMs = performance.now() - patchStart;
       await waitUntil(() => Promise.resolve(updates >= count), { timeoutMs: 30_000, intervalMs: 50, describe: () => `${updates} updates` });
@@ -53,7 +59,9 @@ describe('adapter at benchmark scale', () => {
       // Every key was already waiting: the updates added nothing.
       expect(queue.length).toBe(count);
       expect(informer.list().every((o) => (o.status as { latestImage?: string } | undefined)?.latestImage?.endsWith('@sha256:01'))).toBe(true);
-      console.log(`scale: informer sync of ${count} Builders ${syncMs.toFixed(0)} ms; ${count} status patches ${patchMs.toFixed(0)} ms; all updates seen after ${seenMs.toFixed(0)} ms`);
+      console.log(
+        `scale: informer sync of ${count} Builders ${syncMs.toFixed(0)} ms; ${count} status patches ${patchMs.toFixed(0)} ms; all updates seen after ${seenMs.toFixed(0)} ms`,
+      );
     } finally {
       await informer.stop();
       await queue.shutDown({ drain: false });

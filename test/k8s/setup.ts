@@ -39,7 +39,9 @@ export async function setUpKube(options: StartKubeOptions = {}): Promise<KubeSet
 export async function connectAs(kube: KubeHandle, user: string, dir: string): Promise<KubeConnection> {
   const path = join(dir, `kubeconfig-${user}`);
   const config = {
-    apiVersion: 'v1', kind: 'Config', 'current-context': user,
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': user,
     clusters: [{ name: 'test', cluster: { server: kube.server, 'certificate-authority': kube.caFile } }],
     users: [{ name: user, user: { token: kube.userTokens[user] } }],
     contexts: [{ name: user, context: { cluster: 'test', user } }],

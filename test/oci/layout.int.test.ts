@@ -110,8 +110,17 @@ describe('we read what umoci and skopeo write', () => {
     await tool('umoci', ['insert', '--rootless', '--image', `${layoutDir}:base`, join(work, 'fixture/bp'), '/cnb/buildpacks/example_hello/0.0.1']);
     await tool('umoci', ['insert', '--rootless', '--image', `${layoutDir}:base`, join(work, 'fixture/bp/buildpack.toml'), '/second.toml']);
     await tool('umoci', [
-      'config', '--image', `${layoutDir}:base`, '--config.label', 'io.test.a=1', '--config.label', 'io.test.b=two',
-      '--os', 'linux', '--architecture', 'amd64',
+      'config',
+      '--image',
+      `${layoutDir}:base`,
+      '--config.label',
+      'io.test.a=1',
+      '--config.label',
+      'io.test.b=two',
+      '--os',
+      'linux',
+      '--architecture',
+      'amd64',
     ]);
   });
 
@@ -150,9 +159,15 @@ describe('pack and our .cnb files', () => {
     const work = join(root, 'pack');
     await mkdir(join(work, 'one/bin'), { recursive: true });
     await mkdir(join(work, 'meta'), { recursive: true });
-    await writeFile(join(work, 'one/buildpack.toml'), 'api = "0.10"\n[buildpack]\n  id = "test/one"\n  version = "0.0.1"\n[[targets]]\n  os = "linux"\n  arch = "amd64"\n');
+    await writeFile(
+      join(work, 'one/buildpack.toml'),
+      'api = "0.10"\n[buildpack]\n  id = "test/one"\n  version = "0.0.1"\n[[targets]]\n  os = "linux"\n  arch = "amd64"\n',
+    );
     for (const bin of ['detect', 'build']) await writeFile(join(work, 'one/bin', bin), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    await writeFile(join(work, 'meta/buildpack.toml'), 'api = "0.10"\n[buildpack]\n  id = "test/meta"\n  version = "0.0.1"\n[[order]]\n  [[order.group]]\n    id = "test/one"\n    version = "0.0.1"\n');
+    await writeFile(
+      join(work, 'meta/buildpack.toml'),
+      'api = "0.10"\n[buildpack]\n  id = "test/meta"\n  version = "0.0.1"\n[[order]]\n  [[order.group]]\n    id = "test/one"\n    version = "0.0.1"\n',
+    );
     await writeFile(join(work, 'one.toml'), `[buildpack]\n  uri = "${join(work, 'one')}"\n`);
     const packed = await runPack(['buildpack', 'package', join(work, 'one.cnb'), '--config', join(work, 'one.toml'), '--format', 'file']);
     expect(packed.code, packed.stderr).toBe(0);

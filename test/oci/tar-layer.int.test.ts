@@ -42,7 +42,10 @@ describe('tar layers read by independent tools', () => {
     const listed = await runCommand('tar', ['-tvzf', blob, '--numeric-owner', '--full-time'], { env: { ...process.env, LC_ALL: 'C.UTF-8' } });
     expect(listed.stderr).toBe('');
     expect(listed.code).toBe(0);
-    const lines = listed.stdout.trim().split('\n').map((line) => line.split(/\s+/));
+    const lines = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/));
     const planned = planTarEntries(entries);
     expect(lines.map((f) => f.slice(5).join(' '))).toEqual(planned.map((e) => (e.type === 'symlink' ? `${e.path} -> ${e.linkTarget}` : e.path)));
     for (const [i, fields] of lines.entries()) {

@@ -56,7 +56,8 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     isTty: false,
-    ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''),
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
     env,
   };
   const code = await runCli(args, io);

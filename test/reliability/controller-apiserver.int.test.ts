@@ -56,7 +56,10 @@ const collecting: Logger = {
 
 async function sample(prefix: string): Promise<number> {
   const { body } = await metrics.render();
-  return body.split('\n').filter((l) => l.startsWith(prefix)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+  return body
+    .split('\n')
+    .filter((l) => l.startsWith(prefix))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
 
 interface BuilderJson {
@@ -92,7 +95,9 @@ beforeAll(async () => {
   proxy = await startTcpProxy(new URL(world.kube.server));
   const path = join(world.work, 'proxied-kubeconfig');
   const config = {
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'proxy',
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'proxy',
     clusters: [{ name: 'proxy', cluster: { server: `https://127.0.0.1:${proxy.port}`, 'certificate-authority': world.kube.caFile } }],
     users: [{ name: 'admin', user: { token: world.kube.token } }],
     contexts: [{ name: 'proxy', context: { cluster: 'proxy', user: 'admin' } }],
@@ -101,7 +106,16 @@ beforeAll(async () => {
   const client = countingClient(createKubeClient(loadKubeConfig({ kubeconfig: path })));
   images = new OciImageAccess({ userAgent: 'packsmith-faults' });
   metrics = createControllerMetrics({ queueDepth: () => manager.queueDepth(), transfers: () => ({ requests: 0, bytesSent: 0, bytesReceived: 0 }) });
-  manager = createManager({ client, keychains: serviceAccountKeychains(createKeychainFactory({ client })), images, clock: systemClock, logger: collecting, workers: 2, resyncMs: 600_000, metrics });
+  manager = createManager({
+    client,
+    keychains: serviceAccountKeychains(createKeychainFactory({ client })),
+    images,
+    clock: systemClock,
+    logger: collecting,
+    workers: 2,
+    resyncMs: 600_000,
+    metrics,
+  });
   running = manager.run(stop.signal);
   await world.until(() => Promise.resolve(manager.ready()), 30_000, 'informers synced');
   await world.kubectl(['apply', '-f', '-'], world.resourcesYaml([world.at.web, world.at.ruby]));
@@ -126,7 +140,9 @@ describe('controller through API-server faults', () => {
     const bumper = (async (): Promise<void> => {
       while (bumping) {
         const response = await world.kube.request({
-          path: '/apis/kpack.io/v1alpha2/namespaces/team/builders/web', method: 'PATCH', contentType: 'application/merge-patch+json',
+          path: '/apis/kpack.io/v1alpha2/namespaces/team/builders/web',
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
           body: { metadata: { labels: { bump: String(bumps) } } },
         });
         if (response.status === 200) bumps += 1;
@@ -169,7 +185,9 @@ describe('controller through API-server faults', () => {
     // The fault really happened: status writes met 409s (they are guarded by resourceVersion).
     expect(conflicts).toBeGreaterThan(0);
     const logged = warnings.filter((w) => /conflict|409/i.test(w)).length;
-    results.push(`(a) runs ${orders.length}, converged ${times.length} (${times.join(', ')} ms); ${bumps} label writes; ${writes.status - writesBefore.status} status writes, ${conflicts} answered 409; reconcile errors ${errors - errorsBefore}; conflict warnings logged ${logged}; ${latest}`);
+    results.push(
+      `(a) runs ${orders.length}, converged ${times.length} (${times.join(', ')} ms); ${bumps} label writes; ${writes.status - writesBefore.status} status writes, ${conflicts} answered 409; reconcile errors ${errors - errorsBefore}; conflict warnings logged ${logged}; ${latest}`,
+    );
   }, 300_000);
 
   it('(b) recovers after an apiserver outage and reconciles a change made during it', async () => {
@@ -191,7 +209,9 @@ describe('controller through API-server faults', () => {
     // Still watching: a change after the outage arrives too.
     await setOrder(['test/ruby']);
     await world.until(() => converged(1), 150_000, 'a change after the outage reconciled');
-    results.push(`(b) runs 1, converged 1: outage ${restored - cut} ms; change made during it reconciled ${Date.now() - restored} ms after the proxy accepted again (incl. a second change); ${after}`);
+    results.push(
+      `(b) runs 1, converged 1: outage ${restored - cut} ms; change made during it reconciled ${Date.now() - restored} ms after the proxy accepted again (incl. a second change); ${after}`,
+    );
   }, 360_000);
 
   it('(c) recovers after the kube-apiserver process itself restarts, and reconciles changes made around it', async () => {
@@ -206,6 +226,8 @@ describe('controller through API-server faults', () => {
     expect(after).not.toBe(before);
     await setOrder(['test/ruby']);
     await world.until(() => converged(1), 150_000, 'a change after the restart reconciled');
-    results.push(`(c) runs 1, converged 1: apiserver down ${back - stopped} ms (stop, 5 s, start, ready); both changes reconciled ${Date.now() - back} ms after it was ready again`);
+    results.push(
+      `(c) runs 1, converged 1: apiserver down ${back - stopped} ms (stop, 5 s, start, ready); both changes reconciled ${Date.now() - back} ms after it was ready again`,
+    );
   }, 360_000);
 });

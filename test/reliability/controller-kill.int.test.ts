@@ -28,7 +28,22 @@ afterAll(async () => {
 
 function startController(name: string): ManagedProcess {
   const cli = join(import.meta.dirname, '../../src/cli/main.ts');
-  const args = [cli, 'controller', 'run', '--kubeconfig', world.kube.kubeconfigPath, '--host', '127.0.0.1', '--health-port', '0', '--metrics-port', '0', '--no-leader-elect', '--resync-period', '1h'];
+  const args = [
+    cli,
+    'controller',
+    'run',
+    '--kubeconfig',
+    world.kube.kubeconfigPath,
+    '--host',
+    '127.0.0.1',
+    '--health-port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--no-leader-elect',
+    '--resync-period',
+    '1h',
+  ];
   const child = startProcess({ command: process.execPath, args, logFile: join(world.work, `${name}.log`) });
   processes.push(child);
   return child;
@@ -100,7 +115,11 @@ describe('controller killed with SIGKILL in the middle of a builder push', () =>
       const tagsAfterKill = await tagsOf();
       expect(tagsAfterKill).not.toContain(builderTag);
       const second = startController(`${name}-second`);
-      await until(async () => conditionOf((await getJson('builders.kpack.io', name, 'team')).status, 'UpToDate')?.status === 'True', 180_000, `${name} UpToDate after the restart`);
+      await until(
+        async () => conditionOf((await getJson('builders.kpack.io', name, 'team')).status, 'UpToDate')?.status === 'True',
+        180_000,
+        `${name} UpToDate after the restart`,
+      );
       const convergedMs = Date.now() - killed;
       const latest = (await getJson('builders.kpack.io', name, 'team')).status?.latestImage as string;
       const [reference, digest] = latest.split('@');
@@ -114,7 +133,9 @@ describe('controller killed with SIGKILL in the middle of a builder push', () =>
       await skopeoCopy({ src: direct, dest: `oci:${copy}:x`, flags: registry.skopeoArgs({ role: 'src' }) });
       await removeDir(copy);
       expect(second.alive()).toBe(true);
-      results.push(`converged ${name}: held ${proxy.injected[0]?.method ?? ''} ${proxy.injected[0]?.path.split('?')[0] ?? ''}; tags after the kill [${tagsAfterKill.join(',')}]; kill -9 → UpToDate in ${convergedMs} ms; ${latest}`);
+      results.push(
+        `converged ${name}: held ${proxy.injected[0]?.method ?? ''} ${proxy.injected[0]?.path.split('?')[0] ?? ''}; tags after the kill [${tagsAfterKill.join(',')}]; kill -9 → UpToDate in ${convergedMs} ms; ${latest}`,
+      );
       await second.stop(10_000);
     }, 360_000);
   }

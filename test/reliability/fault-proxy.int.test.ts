@@ -45,14 +45,17 @@ async function get(proxy: FaultProxy, path: string): Promise<{ status: number; l
 
 describe('fault proxy', () => {
   it('passes requests through unchanged and injects on the nth match only, with Retry-After on 429', async () => {
-    await withProxy({ rules: [{ name: 'second ping', path: /^\/v2\/$/, nth: [2], fault: { kind: 'status', status: 429, retryAfterSeconds: 3 } }] }, async (proxy) => {
-      const answers = [await get(proxy, '/v2/'), await get(proxy, '/v2/'), await get(proxy, '/v2/')];
-      expect(answers.map((a) => a.status)).toEqual([200, 429, 200]);
-      expect(answers[1]!.retryAfter).toBe('3');
-      expect((await get(proxy, `/v2/proxy/test/blobs/${digest}`)).length).toBe(blob.length);
-      expect(proxy.injected.map((f) => [f.rule, f.requestIndex])).toEqual([['second ping', 1]]);
-      expect(proxy.requests.map((r) => r.status)).toEqual([200, 429, 200, 200]);
-    });
+    await withProxy(
+      { rules: [{ name: 'second ping', path: /^\/v2\/$/, nth: [2], fault: { kind: 'status', status: 429, retryAfterSeconds: 3 } }] },
+      async (proxy) => {
+        const answers = [await get(proxy, '/v2/'), await get(proxy, '/v2/'), await get(proxy, '/v2/')];
+        expect(answers.map((a) => a.status)).toEqual([200, 429, 200]);
+        expect(answers[1]!.retryAfter).toBe('3');
+        expect((await get(proxy, `/v2/proxy/test/blobs/${digest}`)).length).toBe(blob.length);
+        expect(proxy.injected.map((f) => [f.rule, f.requestIndex])).toEqual([['second ping', 1]]);
+        expect(proxy.requests.map((r) => r.status)).toEqual([200, 429, 200, 200]);
+      },
+    );
   });
 
   it('delivers truncated and reset blob bodies short', async () => {
@@ -108,7 +111,11 @@ describe('fault proxy', () => {
     const clock = createManualClock();
     await withProxy({ clock, rules: [{ name: 'stall', fault: { kind: 'stall', ms: 600 } }] }, async (proxy) => {
       const answer = get(proxy, '/v2/');
-      await waitUntil(() => Promise.resolve(clock.pending === 1), { timeoutMs: 10_000, intervalMs: 10, describe: () => `${proxy.requests.length} requests seen` });
+      await waitUntil(() => Promise.resolve(clock.pending === 1), {
+        timeoutMs: 10_000,
+        intervalMs: 10,
+        describe: () => `${proxy.requests.length} requests seen`,
+      });
       await clock.advance(599);
       expect(clock.pending).toBe(1);
       expect(proxy.requests[0]?.status).toBeUndefined();

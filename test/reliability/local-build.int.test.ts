@@ -53,7 +53,14 @@ afterAll(async () => {
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env: { DOCKER_CONFIG: join(work, 'docker') } };
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+    env: { DOCKER_CONFIG: join(work, 'docker') },
+  };
   const code = await runCli(args, io);
   return { code, out: out.join(''), err: err.join('') };
 }
@@ -84,7 +91,14 @@ describe('packsmith build -f through injected registry faults', () => {
     for (const seed of seeds) {
       const proxy = await startFaultProxy({ upstream: registry.host, rules: buildRules, seed, maxFaults: 12 });
       const via = (ref: string): string => `${proxy.host}/${ref}`;
-      const at: Locations = { web: via(inputs.web), ruby: via(inputs.ruby), build: via(inputs.build), run: via(inputs.run), lifecycle: via(inputs.lifecycle), builders: via(`builders/s${seed}`) };
+      const at: Locations = {
+        web: via(inputs.web),
+        ruby: via(inputs.ruby),
+        build: via(inputs.build),
+        run: via(inputs.run),
+        lifecycle: via(inputs.lifecycle),
+        builders: via(`builders/s${seed}`),
+      };
       const file = join(work, `resources-${seed}.yaml`);
       await writeFile(file, resourcesYaml(at));
       const result = await cli(['build', '-f', file, '-o', 'json']).finally(() => proxy.stop());
@@ -101,11 +115,18 @@ describe('packsmith build -f through injected registry faults', () => {
       }
       for (const tag of builderTags) {
         const digest = await directDigest(`${registry.host}/builders/s${seed}:${tag}`);
-        const wanted = reported?.items.map((i) => i.status.latestImage ?? '').find((l) => l.includes(`:${tag}@`))?.split('@')[1];
+        const wanted = reported?.items
+          .map((i) => i.status.latestImage ?? '')
+          .find((l) => l.includes(`:${tag}@`))
+          ?.split('@')[1];
         if (result.code === 0) expect(digest).toBe(wanted);
         // Whatever the tag names must be whole: skopeo fetches and checks every blob.
         if (digest !== undefined) {
-          await skopeoCopy({ src: `docker://${registry.host}/builders/s${seed}@${digest}`, dest: `oci:${join(work, `out-${seed}-${tag}`)}:x`, flags: registry.skopeoArgs({ role: 'src' }) });
+          await skopeoCopy({
+            src: `docker://${registry.host}/builders/s${seed}@${digest}`,
+            dest: `oci:${join(work, `out-${seed}-${tag}`)}:x`,
+            flags: registry.skopeoArgs({ role: 'src' }),
+          });
         }
       }
       expect(proxy.requests.length).toBeLessThan(maxRequestsPerRun);
@@ -130,7 +151,14 @@ describe('packsmith build -f through injected registry faults', () => {
       maxFaults: 100,
     });
     const via = (ref: string): string => `${proxy.host}/${ref}`;
-    const at: Locations = { web: via(inputs.web), ruby: via(inputs.ruby), build: via(inputs.build), run: via(inputs.run), lifecycle: via(inputs.lifecycle), builders: via('builders/outage') };
+    const at: Locations = {
+      web: via(inputs.web),
+      ruby: via(inputs.ruby),
+      build: via(inputs.build),
+      run: via(inputs.run),
+      lifecycle: via(inputs.lifecycle),
+      builders: via('builders/outage'),
+    };
     const file = join(work, 'resources-outage.yaml');
     await writeFile(file, resourcesYaml(at));
     const result = await cli(['build', '-f', file, '-o', 'yaml']).finally(() => proxy.stop());
@@ -143,7 +171,14 @@ describe('packsmith build -f through injected registry faults', () => {
     expect(puts.length).toBeGreaterThan(0);
     expect(puts.length).toBeLessThanOrEqual(5 * 4);
     for (const tag of builderTags) expect(await directDigest(`${registry.host}/builders/outage:${tag}`)).toBeUndefined();
-    console.log(`[reliability] builder outage: exit ${result.code}, ${puts.length} manifest PUTs refused; ${result.err.split('\n').find((l) => l.includes('503'))?.trim() ?? ''}`);
+    console.log(
+      `[reliability] builder outage: exit ${result.code}, ${puts.length} manifest PUTs refused; ${
+        result.err
+          .split('\n')
+          .find((l) => l.includes('503'))
+          ?.trim() ?? ''
+      }`,
+    );
   });
 
   it('cuts in manifest and config bodies end the build cleanly (exit 1 naming the request) or not at all', async () => {
@@ -159,7 +194,14 @@ describe('packsmith build -f through injected registry faults', () => {
         ],
       });
       const via = (ref: string): string => `${proxy.host}/${ref}`;
-      const at: Locations = { web: via(inputs.web), ruby: via(inputs.ruby), build: via(inputs.build), run: via(inputs.run), lifecycle: via(inputs.lifecycle), builders: via(`builders/cut${seed}`) };
+      const at: Locations = {
+        web: via(inputs.web),
+        ruby: via(inputs.ruby),
+        build: via(inputs.build),
+        run: via(inputs.run),
+        lifecycle: via(inputs.lifecycle),
+        builders: via(`builders/cut${seed}`),
+      };
       const file = join(work, `resources-cut-${seed}.yaml`);
       await writeFile(file, resourcesYaml(at));
       const result = await cli(['build', '-f', file]).finally(() => proxy.stop());
@@ -176,11 +218,17 @@ describe('packsmith build -f through injected registry faults', () => {
       for (const tag of builderTags) {
         const digest = await directDigest(`${registry.host}/builders/cut${seed}:${tag}`);
         if (digest !== undefined) {
-          await skopeoCopy({ src: `docker://${registry.host}/builders/cut${seed}@${digest}`, dest: `oci:${join(work, `cut-${seed}-${tag}`)}:x`, flags: registry.skopeoArgs({ role: 'src' }) });
+          await skopeoCopy({
+            src: `docker://${registry.host}/builders/cut${seed}@${digest}`,
+            dest: `oci:${join(work, `cut-${seed}-${tag}`)}:x`,
+            flags: registry.skopeoArgs({ role: 'src' }),
+          });
         }
       }
     }
-    console.log(`[reliability] local build with small-body cuts: runs=${tally.runs} converged=${tally.converged} failedCleanly=${tally.failedCleanly} cuts=${tally.cuts}`);
+    console.log(
+      `[reliability] local build with small-body cuts: runs=${tally.runs} converged=${tally.converged} failedCleanly=${tally.failedCleanly} cuts=${tally.cuts}`,
+    );
     expect(tally.cuts).toBeGreaterThan(0);
     expect(tally.converged + tally.failedCleanly).toBe(tally.runs);
   });

@@ -41,7 +41,9 @@ afterAll(async () => {
 
 /** An image with two incompressible layers of `mib` MiB and a small one, all seeded. */
 function bigImage(seed: number, mib: number): Image {
-  const layers = [0, 1].map((i) => createTarLayer([{ path: `data/blob-${seed}-${i}`, type: 'file', mode: 0o644, content: randomBytes(seed * 10 + i, mib * MiB) }]));
+  const layers = [0, 1].map((i) =>
+    createTarLayer([{ path: `data/blob-${seed}-${i}`, type: 'file', mode: 0o644, content: randomBytes(seed * 10 + i, mib * MiB) }]),
+  );
   const small = createTarLayer([{ path: `etc/seed`, type: 'file', mode: 0o644, content: `seed ${seed}\n` }]);
   return appendLayers(emptyImage({ os: 'linux', architecture: 'amd64' }), [...layers, small]);
 }
@@ -57,7 +59,11 @@ async function tagDigest(repository: string, tag: string): Promise<string | unde
 
 /** skopeo copies every blob of the image straight from the registry, checking each digest. */
 async function verifyComplete(repository: string, digest: string, name: string): Promise<void> {
-  await skopeoCopy({ src: `docker://${registry.host}/${repository}@${digest}`, dest: `oci:${join(work, name)}:x`, flags: registry.skopeoArgs({ role: 'src' }) });
+  await skopeoCopy({
+    src: `docker://${registry.host}/${repository}@${digest}`,
+    dest: `oci:${join(work, name)}:x`,
+    flags: registry.skopeoArgs({ role: 'src' }),
+  });
 }
 
 interface Tally {
@@ -245,8 +251,16 @@ describe('registry client through injected faults', () => {
     await direct.close();
     const expected = (await image.manifest()).layers.map((l) => l.digest);
     const cases: Array<{ name: string; rule: FaultRule; firstAttemptFails: boolean }> = [
-      { name: 'manifest', rule: { name: 'corrupt manifest', method: /^GET$/, path: /\/manifests\//, nth: [1], fault: { kind: 'corrupt', atByte: 40 } }, firstAttemptFails: false },
-      { name: 'blob', rule: { name: 'corrupt blob', method: /^GET$/, path: /\/blobs\/sha256:/, nth: [2], fault: { kind: 'corrupt', atByte: 300 * 1024 } }, firstAttemptFails: true },
+      {
+        name: 'manifest',
+        rule: { name: 'corrupt manifest', method: /^GET$/, path: /\/manifests\//, nth: [1], fault: { kind: 'corrupt', atByte: 40 } },
+        firstAttemptFails: false,
+      },
+      {
+        name: 'blob',
+        rule: { name: 'corrupt blob', method: /^GET$/, path: /\/blobs\/sha256:/, nth: [2], fault: { kind: 'corrupt', atByte: 300 * 1024 } },
+        firstAttemptFails: true,
+      },
     ];
     for (const { name, rule, firstAttemptFails } of cases) {
       const proxy = await startFaultProxy({ upstream: registry.host, rules: [rule] });
@@ -285,9 +299,21 @@ describe('registry client through injected faults', () => {
     const manifestPath = /\/manifests\//;
     const configPath = new RegExp(`/blobs/${config}$`);
     const cases: Array<{ rule: FaultRule; path: RegExp; converges: boolean }> = [
-      { rule: { name: 'cut manifest once', method: /^GET$/, path: manifestPath, nth: [1], fault: { kind: 'reset-download', afterBytes: 50 } }, path: manifestPath, converges: true },
-      { rule: { name: 'cut config once', method: /^GET$/, path: configPath, nth: [1], fault: { kind: 'reset-download', afterBytes: 50 } }, path: configPath, converges: true },
-      { rule: { name: 'cut manifest always', method: /^GET$/, path: manifestPath, fault: { kind: 'reset-download', afterBytes: 50 } }, path: manifestPath, converges: false },
+      {
+        rule: { name: 'cut manifest once', method: /^GET$/, path: manifestPath, nth: [1], fault: { kind: 'reset-download', afterBytes: 50 } },
+        path: manifestPath,
+        converges: true,
+      },
+      {
+        rule: { name: 'cut config once', method: /^GET$/, path: configPath, nth: [1], fault: { kind: 'reset-download', afterBytes: 50 } },
+        path: configPath,
+        converges: true,
+      },
+      {
+        rule: { name: 'cut manifest always', method: /^GET$/, path: manifestPath, fault: { kind: 'reset-download', afterBytes: 50 } },
+        path: manifestPath,
+        converges: false,
+      },
     ];
     for (const { rule, path, converges } of cases) {
       const proxy = await startFaultProxy({ upstream: registry.host, rules: [rule] });

@@ -85,7 +85,23 @@ describe('controller outputs never carry registry secrets', () => {
     expect(password.length).toBeGreaterThan(0);
     await kubectl(['create', 'namespace', 'packsmith']);
     const cli = join(import.meta.dirname, '../../src/cli/main.ts');
-    const args = [cli, 'controller', 'run', '--kubeconfig', world.kube.kubeconfigPath, '--host', '127.0.0.1', '--health-port', '0', '--metrics-port', '0', '--lease-namespace', 'packsmith', '--resync-period', '20s'];
+    const args = [
+      cli,
+      'controller',
+      'run',
+      '--kubeconfig',
+      world.kube.kubeconfigPath,
+      '--host',
+      '127.0.0.1',
+      '--health-port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--lease-namespace',
+      'packsmith',
+      '--resync-period',
+      '20s',
+    ];
     controller = startProcess({ command: process.execPath, args, logFile: join(world.work, 'controller.log'), env: { ...process.env, HOSTNAME: 'secrets' } });
     const running = controller;
     const metricsPort = async (): Promise<number> => Number(/metrics on port (\d+)/.exec(await running.log())?.[1] ?? 0);
@@ -93,8 +109,13 @@ describe('controller outputs never carry registry secrets', () => {
 
     await kubectl(['apply', '-f', '-'], world.resourcesYaml([at.web, at.ruby]));
     await kubectl(['apply', '-f', '-'], credentialsYaml(host, username, password));
-    await kubectl(['apply', '-f', '-'], [builderYaml('basic', 'basic', host), builderYaml('wrong-config', 'wrong-config', host), builderYaml('wrong-basic', 'wrong-basic', host)].join('---\n'));
-    await kubectl(['apply', '-f', '-'], `apiVersion: kpack.io/v1alpha2
+    await kubectl(
+      ['apply', '-f', '-'],
+      [builderYaml('basic', 'basic', host), builderYaml('wrong-config', 'wrong-config', host), builderYaml('wrong-basic', 'wrong-basic', host)].join('---\n'),
+    );
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: kpack.io/v1alpha2
 kind: ClusterBuilder
 metadata: {name: shared-basic}
 spec:
@@ -104,13 +125,18 @@ spec:
   store: {name: default}
   order:
   - group: [{id: test/web}]
-`);
+`,
+    );
     const condition = async (kind: string, name: string, type: string, namespace?: string): Promise<string | undefined> =>
       conditionOf((await getJson(kind, name, namespace)).status, type)?.status;
-    for (const name of ['web', 'basic']) await until(async () => (await condition('builders.kpack.io', name, 'UpToDate', 'team')) === 'True', 180_000, `Builder ${name} UpToDate`);
+    for (const name of ['web', 'basic'])
+      await until(async () => (await condition('builders.kpack.io', name, 'UpToDate', 'team')) === 'True', 180_000, `Builder ${name} UpToDate`);
     await until(async () => (await condition('clusterbuilders.kpack.io', 'shared-basic', 'UpToDate')) === 'True', 120_000, 'ClusterBuilder UpToDate');
-    for (const name of ['wrong-config', 'wrong-basic']) await until(async () => (await condition('builders.kpack.io', name, 'Ready', 'team')) === 'False', 120_000, `Builder ${name} failed`);
-    const wrongMessages = await Promise.all(['wrong-config', 'wrong-basic'].map(async (name) => conditionOf((await getJson('builders.kpack.io', name, 'team')).status, 'UpToDate')?.message ?? ''));
+    for (const name of ['wrong-config', 'wrong-basic'])
+      await until(async () => (await condition('builders.kpack.io', name, 'Ready', 'team')) === 'False', 120_000, `Builder ${name} failed`);
+    const wrongMessages = await Promise.all(
+      ['wrong-config', 'wrong-basic'].map(async (name) => conditionOf((await getJson('builders.kpack.io', name, 'team')).status, 'UpToDate')?.message ?? ''),
+    );
     for (const message of wrongMessages) expect(message).toMatch(/401 Unauthorized/);
     const wrongMessage = wrongMessages.join(' | ').replaceAll('\n', ' ');
     // Let a resync (20 s) retry the failing builders, so their errors go through logs, events and metrics more than

@@ -29,14 +29,26 @@ interface Outputs {
 async function cli(args: string[], dockerConfig: string): Promise<Outputs> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env: { DOCKER_CONFIG: dockerConfig } };
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+    env: { DOCKER_CONFIG: dockerConfig },
+  };
   const code = await runCli(args, io);
   return { code, streams: [out.join(''), err.join('')] };
 }
 
 /** Every form a secret could take in output: as written, base64 `user:password` (config.json's `auth`), base64 alone, URL-encoded. */
 function secretForms(password: string): string[] {
-  return [password, Buffer.from(`${username}:${password}`).toString('base64'), Buffer.from(password).toString('base64'), encodeURIComponent(`${username}:${password}`)];
+  return [
+    password,
+    Buffer.from(`${username}:${password}`).toString('base64'),
+    Buffer.from(password).toString('base64'),
+    encodeURIComponent(`${username}:${password}`),
+  ];
 }
 
 function expectNoSecrets(outputs: Outputs[], secrets: readonly string[]): void {
@@ -147,7 +159,9 @@ describe.each(['basic', 'token'] as const)('no credential in any output (%s auth
       runs.push(await cli(['build', '-f', file, '-o', 'yaml'], config).finally(() => proxy.stop()));
       expect(proxy.injected.length).toBeGreaterThan(0);
     }
-    console.log(`[secrets] ${mode} with faults: exit codes ${runs.map((r) => r.code).join(',')}; ${runs[0]!.streams[1]!.split('\n').find((l) => l.startsWith('error') || l.includes('Failed')) ?? ''}`);
+    console.log(
+      `[secrets] ${mode} with faults: exit codes ${runs.map((r) => r.code).join(',')}; ${runs[0]!.streams[1]!.split('\n').find((l) => l.startsWith('error') || l.includes('Failed')) ?? ''}`,
+    );
     expect(runs.some((r) => r.code !== 0)).toBe(true);
     // Every failure names the request that failed (a bare undici "terminated" once leaked through here).
     const all = runs.flatMap((r) => r.streams).join('\n');
@@ -179,7 +193,13 @@ describe('a broken config.json does not echo its credentials', () => {
       expect(run.streams.join('\n'), name).toMatch(/config\.json/);
       runs.push(run, await cli(['image', 'inspect', `${host}/store:1`], dir));
     }
-    console.log(`[secrets] broken config.json: ${runs[0]!.streams[1]!.trim().split('\n').find((l) => l.includes('config.json')) ?? ''}`);
+    console.log(
+      `[secrets] broken config.json: ${
+        runs[0]!.streams[1]!.trim()
+          .split('\n')
+          .find((l) => l.includes('config.json')) ?? ''
+      }`,
+    );
     expectNoSecrets(runs, secretForms(passwords.basic));
   });
 });
@@ -221,4 +241,3 @@ describe('registry client debug logs carry no credential', () => {
     }
   });
 });
-

@@ -52,7 +52,14 @@ describe('TLS verification is on by default', () => {
     await writeFile(join(dockerConfig, 'config.json'), '{"auths":{}}');
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env: { DOCKER_CONFIG: dockerConfig } };
+    const io: CliIo = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      isTty: false,
+      ask: () => Promise.resolve(''),
+      readStdin: () => Promise.resolve(''),
+      env: { DOCKER_CONFIG: dockerConfig },
+    };
     expect(await runCli(['image', 'inspect', reference], io)).toBe(1);
     expect(err.join('')).toMatch(/certificate|self[- ]signed|verify/i);
     console.log(`[tls] without the CA: ${err.join('').trim().split('\n')[0] ?? ''}`);

@@ -10,7 +10,6 @@ import { removeDir, runCommand, scratchDir } from '../harness/process.ts';
 /** Defines a test only where it applies, so that nothing is reported as skipped. */
 const itWhere = (applies: boolean): typeof it => (applies ? it : ((() => undefined) as unknown as typeof it));
 
-
 let dir = '';
 const buildpacksDir = (): string => join(dir, 'buildpacks');
 const orderPath = (): string => join(dir, 'order.toml');
@@ -33,8 +32,19 @@ beforeAll(async () => {
   await writeBuildpack('test/b', 'b.txt');
   // The first group needs both; the second only b. Detection tries the groups in order.
   const order = [
-    '[[order]]', '  [[order.group]]', '    id = "test/a"', '    version = "0.0.1"', '  [[order.group]]', '    id = "test/b"', '    version = "0.0.1"',
-    '', '[[order]]', '  [[order.group]]', '    id = "test/b"', '    version = "0.0.1"', '',
+    '[[order]]',
+    '  [[order.group]]',
+    '    id = "test/a"',
+    '    version = "0.0.1"',
+    '  [[order.group]]',
+    '    id = "test/b"',
+    '    version = "0.0.1"',
+    '',
+    '[[order]]',
+    '  [[order.group]]',
+    '    id = "test/b"',
+    '    version = "0.0.1"',
+    '',
   ];
   await writeFile(orderPath(), order.join('\n'));
   await mkdir(appDir());
@@ -115,7 +125,10 @@ describe('lifecycle detect as an unprivileged user', () => {
 async function writeBuildpackWithTarget(root: string, arch: string): Promise<void> {
   const bp = join(root, 'test_b', '0.0.1');
   await mkdir(join(bp, 'bin'), { recursive: true });
-  await writeFile(join(bp, 'buildpack.toml'), `api = "0.10"\n\n[buildpack]\n  id = "test/b"\n  version = "0.0.1"\n\n[[targets]]\n  os = "linux"\n  arch = "${arch}"\n`);
+  await writeFile(
+    join(bp, 'buildpack.toml'),
+    `api = "0.10"\n\n[buildpack]\n  id = "test/b"\n  version = "0.0.1"\n\n[[targets]]\n  os = "linux"\n  arch = "${arch}"\n`,
+  );
   await writeFile(join(bp, 'bin', 'detect'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   await writeFile(join(bp, 'bin', 'build'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
 }

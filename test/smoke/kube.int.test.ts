@@ -142,16 +142,18 @@ describe('admission webhooks on 127.0.0.1', () => {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
       metadata: { name: 'smoke-deny' },
-      webhooks: [{
-        name: 'deny.smoke.packsmith.dev',
-        clientConfig: { url: `https://127.0.0.1:${port}/validate`, caBundle: Buffer.from(certs.caPem).toString('base64') },
-        rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['namespaces'] }],
-        objectSelector: { matchLabels: { 'smoke/webhook': 'on' } },
-        sideEffects: 'None',
-        admissionReviewVersions: ['v1'],
-        failurePolicy: 'Fail',
-        timeoutSeconds: 5,
-      }],
+      webhooks: [
+        {
+          name: 'deny.smoke.packsmith.dev',
+          clientConfig: { url: `https://127.0.0.1:${port}/validate`, caBundle: Buffer.from(certs.caPem).toString('base64') },
+          rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['namespaces'] }],
+          objectSelector: { matchLabels: { 'smoke/webhook': 'on' } },
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+          failurePolicy: 'Fail',
+          timeoutSeconds: 5,
+        },
+      ],
     };
     await kubectlOk(['apply', '-f', '-'], JSON.stringify(config));
   });

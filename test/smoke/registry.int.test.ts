@@ -80,34 +80,44 @@ describe.each(cases)('registry in $mode mode ($storage storage, tls: $tls)', ({ 
     expect(pushes.map((e) => e.status)).toEqual([201]);
   });
 
-  if (mode === 'basic' || mode === 'token') it('refuses a push without credentials', async () => {
-    const result = await skopeo(['copy', ...registry.skopeoArgs({ role: 'dest', credentials: false }), fixture.reference, remote('anonymous/img')]);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/unauthorized|authentication required|denied/i);
-    const again = await skopeo(['copy', '--dest-authfile', await registry.authFile(), ...registry.skopeoArgs({ role: 'dest', credentials: false }), fixture.reference, remote('authfile/img')]);
-    expect(again.code, again.stderr).toBe(0);
-  });
+  if (mode === 'basic' || mode === 'token')
+    it('refuses a push without credentials', async () => {
+      const result = await skopeo(['copy', ...registry.skopeoArgs({ role: 'dest', credentials: false }), fixture.reference, remote('anonymous/img')]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/unauthorized|authentication required|denied/i);
+      const again = await skopeo([
+        'copy',
+        '--dest-authfile',
+        await registry.authFile(),
+        ...registry.skopeoArgs({ role: 'dest', credentials: false }),
+        fixture.reference,
+        remote('authfile/img'),
+      ]);
+      expect(again.code, again.stderr).toBe(0);
+    });
 
-  if (mode === 'token') it('records the scopes the client asked the token server for', async () => {
-    await skopeoCopy({ src: fixture.reference, dest: remote('scoped/img'), flags: registry.skopeoArgs({ role: 'dest' }) });
-    const requests = registry.tokenServer!.requests();
-    const push = requests.find((r) => r.scopes.includes('repository:scoped/img:pull,push'));
-    expect(push).toMatchObject({ user: registry.username, service: 'packsmith-test-registry', status: 200 });
-    expect(push!.granted).toContainEqual({ type: 'repository', name: 'scoped/img', actions: ['pull', 'push'] });
-    const anonymous = requests.filter((r) => r.user === undefined && r.status === 200);
-    for (const r of anonymous) for (const g of r.granted) expect(g.actions).not.toContain('push');
-  });
+  if (mode === 'token')
+    it('records the scopes the client asked the token server for', async () => {
+      await skopeoCopy({ src: fixture.reference, dest: remote('scoped/img'), flags: registry.skopeoArgs({ role: 'dest' }) });
+      const requests = registry.tokenServer!.requests();
+      const push = requests.find((r) => r.scopes.includes('repository:scoped/img:pull,push'));
+      expect(push).toMatchObject({ user: registry.username, service: 'packsmith-test-registry', status: 200 });
+      expect(push!.granted).toContainEqual({ type: 'repository', name: 'scoped/img', actions: ['pull', 'push'] });
+      const anonymous = requests.filter((r) => r.user === undefined && r.status === 200);
+      for (const r of anonymous) for (const g of r.granted) expect(g.actions).not.toContain('push');
+    });
 
-  if (tls) it('is reachable only with the CA', async () => {
-    const without = await skopeo(['inspect', '--raw', ...registry.skopeoArgs({ ca: false }), remote('smoke/img')]);
-    expect(without.code).not.toBe(0);
-    expect(without.stderr).toMatch(/certificate|x509/i);
-    expect(registry.caPem).toContain('BEGIN CERTIFICATE');
-    expect(registry.url).toBe(`https://${registry.host}`);
-    if (registry.tokenServer) expect(registry.tokenServer.realm).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/token$/);
-    const withCa = await skopeo(['inspect', '--raw', ...registry.skopeoArgs(), remote('smoke/img')]);
-    expect(withCa.code, withCa.stderr).toBe(0);
-  });
+  if (tls)
+    it('is reachable only with the CA', async () => {
+      const without = await skopeo(['inspect', '--raw', ...registry.skopeoArgs({ ca: false }), remote('smoke/img')]);
+      expect(without.code).not.toBe(0);
+      expect(without.stderr).toMatch(/certificate|x509/i);
+      expect(registry.caPem).toContain('BEGIN CERTIFICATE');
+      expect(registry.url).toBe(`https://${registry.host}`);
+      if (registry.tokenServer) expect(registry.tokenServer.realm).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/token$/);
+      const withCa = await skopeo(['inspect', '--raw', ...registry.skopeoArgs(), remote('smoke/img')]);
+      expect(withCa.code, withCa.stderr).toBe(0);
+    });
 });
 
 describe.each(['plain', 'token'] as const)('cross-repository mount seen in the %s registry access log', (mode) => {

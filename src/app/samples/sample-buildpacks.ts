@@ -39,7 +39,12 @@ const web: BuildpackTree = {
     api: '0.10',
     buildpack: { id: sampleBuildpackIds.web, version },
     order: [
-      { group: [{ id: sampleBuildpackIds.static, version }, { id: sampleBuildpackIds.shell, version, optional: true }] },
+      {
+        group: [
+          { id: sampleBuildpackIds.static, version },
+          { id: sampleBuildpackIds.shell, version, optional: true },
+        ],
+      },
       { group: [{ id: sampleBuildpackIds.shell, version }] },
     ],
   },

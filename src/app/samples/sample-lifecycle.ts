@@ -100,7 +100,10 @@ const binaryReadme = (version: string, launcher: boolean): string =>
     `packsmith sample lifecycle image: the CNB lifecycle ${version} binary found on the machine that ran`,
     '`packsmith samples`, with links for its phases.',
     ...(launcher
-      ? ['It also carries the launcher found beside that binary (cnb/lifecycle/launcher), so the exporter', 'can make runnable app images: analyze, detect, build and export all work.']
+      ? [
+          'It also carries the launcher found beside that binary (cnb/lifecycle/launcher), so the exporter',
+          'can make runnable app images: analyze, detect, build and export all work.',
+        ]
       : [
           'It has no launcher (none was found beside the lifecycle binary; scripts/provision.sh builds one),',
           'so the exporter cannot produce runnable app images from builders made with it; detect and build work.',

@@ -24,7 +24,11 @@ async function app(files: Record<string, string>): Promise<{ app: string; layers
 }
 
 function run(script: string, where: { app: string; layers: string }): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('/bin/sh', ['-c', script, 'script'], { cwd: where.app, env: { PATH: '/usr/bin:/bin', CNB_LAYERS_DIR: where.layers }, encoding: 'utf8' });
+  const result = spawnSync('/bin/sh', ['-c', script, 'script'], {
+    cwd: where.app,
+    env: { PATH: '/usr/bin:/bin', CNB_LAYERS_DIR: where.layers },
+    encoding: 'utf8',
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -30,7 +30,7 @@ export const staticBuild = script(
   'set -eu',
   'layer="$CNB_LAYERS_DIR/web"',
   'mkdir -p "$layer/bin"',
-  "cat > \"$layer/bin/serve-static\" <<'EOF'",
+  'cat > "$layer/bin/serve-static" <<\'EOF\'',
   '#!/bin/sh',
   '# Serves the working directory (the app) on $PORT, default 8080, with what the run image offers.',
   'port="${PORT:-8080}"',

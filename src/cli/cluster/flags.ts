@@ -18,14 +18,16 @@ interface OptionTarget {
 export function addKubeFlags<T extends OptionTarget>(command: T, options: { namespaced: boolean }): T {
   command.addOption(new Option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)'));
   command.addOption(new Option('--context <name>', 'kubeconfig context to use instead of the current one'));
-  if (options.namespaced) command.addOption(new Option('-n, --namespace <name>', 'kubernetes namespace (default: the context\'s namespace)'));
+  if (options.namespaced) command.addOption(new Option('-n, --namespace <name>', "kubernetes namespace (default: the context's namespace)"));
   return command;
 }
 
 /** Adds kp's registry TLS flags and `--insecure-registry`. */
 export function addRegistryFlags<T extends OptionTarget>(command: T): T {
   command.addOption(new Option('--registry-ca-cert-path <file>', 'PEM file of a CA to trust for registries, besides the system roots'));
-  command.addOption(new Option('--registry-verify-certs <bool>', 'verify registry TLS certificates (false: like --insecure-registry for every registry)').default('true'));
+  command.addOption(
+    new Option('--registry-verify-certs <bool>', 'verify registry TLS certificates (false: like --insecure-registry for every registry)').default('true'),
+  );
   command.addOption(insecureRegistryOption());
   return command;
 }

@@ -5,16 +5,43 @@ import { mergePatchOf } from './merge-patch.ts';
 
 describe('alignColumns (Go text/tabwriter rules, padding 4)', () => {
   it('lays out kp builder status exactly as kp prints it', () => {
-    const text = [
-      'Status:\tReady', 'Image:\tsome-registry.com/test-builder-1:tag', 'Stack ID:\tio.buildpacks.stacks.centos', 'Run Image:\tgcr.io/paketo-buildpacks/run@sha256:1', '',
-      'Stack Ref:\t ', '  Name:\ttest-stack', '  Kind:\tClusterStack', 'Store Ref:\t ', '  Name:\ttest-store', '  Kind:\tClusterStore', '',
-      'BUILDPACK ID\tVERSION\tHOMEPAGE', 'org.cloudfoundry.nodejs\tv0.2.1\thttps://github.com/paketo-buildpacks/nodejs', 'org.cloudfoundry.go\tv0.0.3\thttps://github.com/paketo-buildpacks/go', '',
-    ].join('\n') + '\n';
+    const text =
+      [
+        'Status:\tReady',
+        'Image:\tsome-registry.com/test-builder-1:tag',
+        'Stack ID:\tio.buildpacks.stacks.centos',
+        'Run Image:\tgcr.io/paketo-buildpacks/run@sha256:1',
+        '',
+        'Stack Ref:\t ',
+        '  Name:\ttest-stack',
+        '  Kind:\tClusterStack',
+        'Store Ref:\t ',
+        '  Name:\ttest-store',
+        '  Kind:\tClusterStore',
+        '',
+        'BUILDPACK ID\tVERSION\tHOMEPAGE',
+        'org.cloudfoundry.nodejs\tv0.2.1\thttps://github.com/paketo-buildpacks/nodejs',
+        'org.cloudfoundry.go\tv0.0.3\thttps://github.com/paketo-buildpacks/go',
+        '',
+      ].join('\n') + '\n';
     expect(alignColumns(text)).toBe(
       [
-        'Status:       Ready', 'Image:        some-registry.com/test-builder-1:tag', 'Stack ID:     io.buildpacks.stacks.centos', 'Run Image:    gcr.io/paketo-buildpacks/run@sha256:1', '',
-        'Stack Ref:     ', '  Name:       test-stack', '  Kind:       ClusterStack', 'Store Ref:     ', '  Name:       test-store', '  Kind:       ClusterStore', '',
-        'BUILDPACK ID               VERSION    HOMEPAGE', 'org.cloudfoundry.nodejs    v0.2.1     https://github.com/paketo-buildpacks/nodejs', 'org.cloudfoundry.go        v0.0.3     https://github.com/paketo-buildpacks/go', '',
+        'Status:       Ready',
+        'Image:        some-registry.com/test-builder-1:tag',
+        'Stack ID:     io.buildpacks.stacks.centos',
+        'Run Image:    gcr.io/paketo-buildpacks/run@sha256:1',
+        '',
+        'Stack Ref:     ',
+        '  Name:       test-stack',
+        '  Kind:       ClusterStack',
+        'Store Ref:     ',
+        '  Name:       test-store',
+        '  Kind:       ClusterStore',
+        '',
+        'BUILDPACK ID               VERSION    HOMEPAGE',
+        'org.cloudfoundry.nodejs    v0.2.1     https://github.com/paketo-buildpacks/nodejs',
+        'org.cloudfoundry.go        v0.0.3     https://github.com/paketo-buildpacks/go',
+        '',
       ].join('\n') + '\n',
     );
   });
@@ -32,11 +59,25 @@ describe('alignColumns (Go text/tabwriter rules, padding 4)', () => {
 
 describe('kp shapes', () => {
   it('prints a status block with -- for empty values and a closing empty line', () => {
-    expect(formatStatusBlock([['Status', 'Ready'], ['Id', ''], ['Run Image', undefined]])).toBe('Status:       Ready\nId:           --\nRun Image:    --\n\n');
+    expect(
+      formatStatusBlock([
+        ['Status', 'Ready'],
+        ['Id', ''],
+        ['Run Image', undefined],
+      ]),
+    ).toBe('Status:       Ready\nId:           --\nRun Image:    --\n\n');
   });
 
   it('prints a table with an upper-case header and a closing empty line', () => {
-    expect(formatKpTable(['Name', 'Ready'], [['default', 'True'], ['other-store', 'False']])).toBe('NAME           READY\ndefault        True\nother-store    False\n\n');
+    expect(
+      formatKpTable(
+        ['Name', 'Ready'],
+        [
+          ['default', 'True'],
+          ['other-store', 'False'],
+        ],
+      ),
+    ).toBe('NAME           READY\ndefault        True\nother-store    False\n\n');
   });
 
   it('suffixes result lines by mode', () => {

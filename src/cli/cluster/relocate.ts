@@ -17,7 +17,11 @@ export interface RelocateRequest {
 }
 
 /** `<repository>@<digest>` of the relocated image; with `--dry-run` the digest is the source's and nothing is written. */
-export async function relocateImage(request: RelocateRequest, session: ClusterSession, context: { reporter: Reporter; io: CliIo }): Promise<{ reference: string; digest: string; labels: Record<string, string> }> {
+export async function relocateImage(
+  request: RelocateRequest,
+  session: ClusterSession,
+  context: { reporter: Reporter; io: CliIo },
+): Promise<{ reference: string; digest: string; labels: Record<string, string> }> {
   const { image } = await session.images.readImage(request.source, { keychain: session.keychain });
   const [digest, config] = await Promise.all([image.digest(), image.configFile()]);
   const reference = `${request.repository}@${digest}`;
@@ -30,6 +34,9 @@ export async function relocateImage(request: RelocateRequest, session: ClusterSe
   const progress = terminalProgress(context.io);
   const tag = `${request.repository}:${digest.replace(':', '-')}`;
   // The image already read is written as it is: its manifest, config and blobs are fetched once.
-  const written = await session.images.writeImage(image, tag, { keychain: session.keychain, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+  const written = await session.images.writeImage(image, tag, {
+    keychain: session.keychain,
+    ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+  });
   return { reference: `${request.repository}@${written.digest}`, digest: written.digest, labels };
 }

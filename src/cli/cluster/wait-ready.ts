@@ -46,7 +46,9 @@ export async function waitUntilReconciled(objects: ObjectClient, request: WaitRe
       return object;
     }
     if (Date.now() >= deadline) {
-      throw new CliError(`timed out waiting for ${request.kind} "${request.name}" to be reconciled; is the packsmith controller running? (see --wait-timeout, --no-wait)`);
+      throw new CliError(
+        `timed out waiting for ${request.kind} "${request.name}" to be reconciled; is the packsmith controller running? (see --wait-timeout, --no-wait)`,
+      );
     }
     await sleep(request.intervalMs ?? 500);
   }

@@ -40,11 +40,19 @@ export async function createResource(context: WriteContext, kind: Kind, object: 
  * Patches `current` into `wanted` (both whole objects as read and as they should be); resolves
  * with the object and whether anything changed. Nothing is sent when nothing changed.
  */
-export async function patchResource(context: WriteContext, kind: Kind, current: KubeObject, wanted: KubeObject): Promise<{ object: KubeObject; changed: boolean }> {
-  const patch = objectPatchOf({ metadata: { labels: current.metadata.labels, annotations: current.metadata.annotations }, spec: current.spec }, {
-    metadata: { labels: wanted.metadata.labels, annotations: wanted.metadata.annotations },
-    spec: wanted.spec,
-  });
+export async function patchResource(
+  context: WriteContext,
+  kind: Kind,
+  current: KubeObject,
+  wanted: KubeObject,
+): Promise<{ object: KubeObject; changed: boolean }> {
+  const patch = objectPatchOf(
+    { metadata: { labels: current.metadata.labels, annotations: current.metadata.annotations }, spec: current.spec },
+    {
+      metadata: { labels: wanted.metadata.labels, annotations: wanted.metadata.annotations },
+      spec: wanted.spec,
+    },
+  );
   if (patch === undefined) {
     context.reporter.resources([current]);
     return { object: current, changed: false };
@@ -57,7 +65,12 @@ export async function patchResource(context: WriteContext, kind: Kind, current: 
 async function settle(context: WriteContext, kind: Kind, written: KubeObject): Promise<KubeObject> {
   let object = written;
   if (!context.reporter.dryRun && context.flags.wait) {
-    object = await waitUntilReconciled(context.session.objects, { kind, name: written.metadata.name, namespace: written.metadata.namespace, timeoutMs: context.flags.waitTimeoutMs });
+    object = await waitUntilReconciled(context.session.objects, {
+      kind,
+      name: written.metadata.name,
+      namespace: written.metadata.namespace,
+      timeoutMs: context.flags.waitTimeoutMs,
+    });
   }
   context.reporter.resources([object]);
   return object;

@@ -9,7 +9,15 @@ import { localBuild, type LocalOutcome } from '../../app/index.ts';
 import { createLocalEnvironment } from '../../compose.ts';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
-import { expandPaths, packsmithKinds, prepareResources, readResourceFiles, rejectedDependencies, skippedNotice, type PreparedResource } from '../local-resources.ts';
+import {
+  expandPaths,
+  packsmithKinds,
+  prepareResources,
+  readResourceFiles,
+  rejectedDependencies,
+  skippedNotice,
+  type PreparedResource,
+} from '../local-resources.ts';
 import { formatJson, formatTable, formatYamlDocuments } from '../output.ts';
 import { terminalProgress } from '../progress.ts';
 import { examples } from '../help.ts';
@@ -55,8 +63,19 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
   program
     .command('build')
     .description('resolve kpack resources from files (no cluster needed) and build every Builder and ClusterBuilder')
-    .addHelpText('after', examples('packsmith build -f kpack/', 'packsmith build -f store.yaml -f builders.yaml -o yaml', 'cat resources.yaml | packsmith build -f -', 'packsmith build -f resources.yaml --insecure-registry registry.internal:5000'))
-    .requiredOption('-f, --file <path...>', 'YAML/JSON files or directories of kpack resources (multi-document, v1alpha1 or v1alpha2; other kinds are skipped), or - for standard input; local image paths in them are relative to their file')
+    .addHelpText(
+      'after',
+      examples(
+        'packsmith build -f kpack/',
+        'packsmith build -f store.yaml -f builders.yaml -o yaml',
+        'cat resources.yaml | packsmith build -f -',
+        'packsmith build -f resources.yaml --insecure-registry registry.internal:5000',
+      ),
+    )
+    .requiredOption(
+      '-f, --file <path...>',
+      'YAML/JSON files or directories of kpack resources (multi-document, v1alpha1 or v1alpha2; other kinds are skipped), or - for standard input; local image paths in them are relative to their file',
+    )
     .addOption(new Option('-o, --output <format>', 'print the resources with their status instead of a summary').choices(['yaml', 'json'] as const))
     .addOption(insecureRegistryOption())
     .action(async (options) => {
@@ -72,7 +91,13 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
       try {
         const valid = prepared.flatMap((p) => (p.ok ? [p.local] : []));
         const rejected = rejectedDependencies(prepared);
-        outcomes = await localBuild(valid, { images: environment.images, keychain: environment.keychain, clock: environment.clock, rejected, ...terminalProgress(io) });
+        outcomes = await localBuild(valid, {
+          images: environment.images,
+          keychain: environment.keychain,
+          clock: environment.clock,
+          rejected,
+          ...terminalProgress(io),
+        });
       } finally {
         await environment.close();
       }

@@ -57,7 +57,8 @@ export function registerClusterStoreCommand(program: Command, io: CliIo): void {
   addUploadingCommand(group, io, {
     name: 'create',
     summary: 'create a ClusterStore',
-    details: 'Create a ClusterStore from buildpackages, reading them with the service account of kp-config ("default.repository.serviceaccount"). Fails when the store exists.',
+    details:
+      'Create a ClusterStore from buildpackages, reading them with the service account of kp-config ("default.repository.serviceaccount"). Fails when the store exists.',
     run: createStore,
   });
   addUploadingCommand(group, io, {
@@ -82,7 +83,9 @@ function registerRemove(group: Command, io: CliIo): void {
   const command = group
     .command('remove')
     .summary('remove buildpackages from a ClusterStore')
-    .description('Remove buildpackages from a ClusterStore. Each -b names a buildpack (id@version) shown by "clusterstore status"; the source image it came from is removed from the store.')
+    .description(
+      'Remove buildpackages from a ClusterStore. Each -b names a buildpack (id@version) shown by "clusterstore status"; the source image it came from is removed from the store.',
+    )
     .argument('<store>', 'ClusterStore name')
     .addOption(buildpackageOption('buildpack to remove, as id@version (repeatable)'));
   addWriteFlags(addKubeFlags(command, { namespaced: false }), { uploads: false, wait: true });
@@ -96,7 +99,7 @@ function registerStatus(group: Command, io: CliIo): void {
   const command = group
     .command('status')
     .summary('show the status of a ClusterStore')
-    .description('Show whether a ClusterStore is ready and the buildpackages it provides; --verbose adds each buildpackage\'s buildpacks and detection order.')
+    .description("Show whether a ClusterStore is ready and the buildpackages it provides; --verbose adds each buildpackage's buildpacks and detection order.")
     .argument('<store>', 'ClusterStore name')
     .addOption(new Option('-v, --verbose', 'include buildpacks and detection order'));
   addKubeFlags(command, { namespaced: false });

@@ -4,7 +4,10 @@ import { withClusterSession } from '../cluster/index.ts';
 import type { CliIo } from '../io.ts';
 
 // The kind each resource command group manages, for completing resource names.
-const groupKinds: Record<string, { kind: 'ClusterStore' | 'ClusterStack' | 'ClusterLifecycle' | 'Buildpack' | 'ClusterBuildpack' | 'Builder' | 'ClusterBuilder'; namespaced: boolean }> = {
+const groupKinds: Record<
+  string,
+  { kind: 'ClusterStore' | 'ClusterStack' | 'ClusterLifecycle' | 'Buildpack' | 'ClusterBuildpack' | 'Builder' | 'ClusterBuilder'; namespaced: boolean }
+> = {
   clusterstore: { kind: 'ClusterStore', namespaced: false },
   clusterstack: { kind: 'ClusterStack', namespaced: false },
   clusterlifecycle: { kind: 'ClusterLifecycle', namespaced: false },

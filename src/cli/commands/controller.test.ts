@@ -6,7 +6,16 @@ import { parseDuration } from '../duration.ts';
 function captureIo(): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env: {} };
+  return {
+    out,
+    err,
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+    env: {},
+  };
 }
 
 describe('packsmith controller', () => {
@@ -14,7 +23,19 @@ describe('packsmith controller', () => {
     const io = captureIo();
     expect(await runCli(['controller', '--help'], io)).toBe(0);
     const help = io.out.join('');
-    for (const flag of ['--kubeconfig', '--context', '--workers', '--metrics-port', '--health-port', '--leader-elect', '--no-leader-elect', '--lease-namespace', '--insecure-registry', '--resync-period', '--shutdown-grace']) {
+    for (const flag of [
+      '--kubeconfig',
+      '--context',
+      '--workers',
+      '--metrics-port',
+      '--health-port',
+      '--leader-elect',
+      '--no-leader-elect',
+      '--lease-namespace',
+      '--insecure-registry',
+      '--resync-period',
+      '--shutdown-grace',
+    ]) {
       expect(help).toContain(flag);
     }
     expect(help).toMatch(/POD_NAMESPACE/);

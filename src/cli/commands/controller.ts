@@ -76,7 +76,12 @@ async function runController(options: ControllerCliOptions, io: CliIo): Promise<
       servers.push(await startEndpoints({ host: options.host, port: healthPort, routes: ['health'], state }));
       servers.push(await startEndpoints({ host: options.host, port: metricsPort, routes: ['metrics'], state }));
     }
-    logger.info('controller starting', { server: environment.server, health: servers[0]?.port, metrics: servers.at(-1)?.port, leaderElect: options.leaderElect });
+    logger.info('controller starting', {
+      server: environment.server,
+      health: servers[0]?.port,
+      metrics: servers.at(-1)?.port,
+      leaderElect: options.leaderElect,
+    });
     io.stdout(`packsmith controller: health on port ${String(servers[0]?.port)}, metrics on port ${String(servers.at(-1)?.port)}\n`);
     const outcome = await manager.run(stop.signal);
     logger.info('controller stopped', { outcome, signal: stop.reason() });

@@ -32,7 +32,13 @@ export function registerImageCommand(program: Command, io: CliIo): void {
   image
     .command('copy')
     .description('copy an image between registries and layouts; blobs the destination registry can mount are not uploaded')
-    .addHelpText('after', examples('packsmith image copy registry.example.com/a/builder:1 registry.example.com/b/builder:1', 'packsmith image copy ./buildpack.cnb oci:./layouts/buildpack:1'))
+    .addHelpText(
+      'after',
+      examples(
+        'packsmith image copy registry.example.com/a/builder:1 registry.example.com/b/builder:1',
+        'packsmith image copy ./buildpack.cnb oci:./layouts/buildpack:1',
+      ),
+    )
     .argument('<source>', 'the image to copy')
     .argument('<destination>', 'a tag to write it to (oci:PATH without a tag means :latest)')
     .addOption(insecureRegistryOption())

@@ -66,7 +66,10 @@ export function registerInspectCommand(program: Command, io: CliIo): void {
     .description('inspect images packsmith makes')
     .command('builder')
     .description("show a builder's run image, lifecycle, buildpacks and detection order (as pack builder inspect does)")
-    .addHelpText('after', examples('packsmith inspect builder registry.example.com/team/builder:latest', 'packsmith inspect builder oci:.packsmith-samples/out/builder -o json'))
+    .addHelpText(
+      'after',
+      examples('packsmith inspect builder registry.example.com/team/builder:latest', 'packsmith inspect builder oci:.packsmith-samples/out/builder -o json'),
+    )
     .argument('<reference>', 'the builder image: registry reference, oci:PATH[:TAG] or PATH.cnb')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
     .addOption(insecureRegistryOption())

@@ -13,7 +13,10 @@ export function registerStoreCommand(program: Command, io: CliIo): void {
   store
     .command('read')
     .description('list the buildpacks a ClusterStore with these source images would expose (reads manifests and configs only)')
-    .addHelpText('after', examples('packsmith store read gcr.io/paketo-buildpacks/nodejs:latest', 'packsmith store read ./nodejs.cnb oci:./layouts/ruby -o json'))
+    .addHelpText(
+      'after',
+      examples('packsmith store read gcr.io/paketo-buildpacks/nodejs:latest', 'packsmith store read ./nodejs.cnb oci:./layouts/ruby -o json'),
+    )
     .argument('<image...>', 'buildpackage or builder images: registry references, oci:PATH[:TAG] or PATH.cnb')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json'] as const).default('table' as const))
     .addOption(insecureRegistryOption())

@@ -86,7 +86,10 @@ export function registerWebhookCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--service <name>', 'Service name the generated certificate is for').default(installNames.webhook))
     .addOption(new Option('--namespace <name>', 'namespace of that Service').default(installDefaults.namespace).env('POD_NAMESPACE'))
     .option('--ca-bundle-file <file>', 'write the CA bundle (PEM) here whenever it changes')
-    .option('--publish-ca-bundle', 'patch the CA bundle into packsmith\'s webhook configurations and CRDs whenever it changes (needs the RBAC of `install --print`)')
+    .option(
+      '--publish-ca-bundle',
+      "patch the CA bundle into packsmith's webhook configurations and CRDs whenever it changes (needs the RBAC of `install --print`)",
+    )
     .option('--kubeconfig <file>', 'kubeconfig for --publish-ca-bundle (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context for --publish-ca-bundle')
     .action(async (options) => runWebhook(options, io));

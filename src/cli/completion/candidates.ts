@@ -21,7 +21,12 @@ interface Position {
   flags: TypedFlags;
 }
 
-const connectionFlags: Record<string, keyof TypedFlags> = { '-n': 'namespace', '--namespace': 'namespace', '--kubeconfig': 'kubeconfig', '--context': 'context' };
+const connectionFlags: Record<string, keyof TypedFlags> = {
+  '-n': 'namespace',
+  '--namespace': 'namespace',
+  '--kubeconfig': 'kubeconfig',
+  '--context': 'context',
+};
 
 function findSubcommand(command: Command, word: string): Command | undefined {
   return command.commands.find((c) => c.name() === word || c.aliases().includes(word));

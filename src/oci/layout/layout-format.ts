@@ -26,9 +26,7 @@ export function checkOciLayoutFile(bytes: Uint8Array, where: string): void {
   const parsed = parseJson(bytes, `${where}/oci-layout`);
   const version = isJsonObject(parsed) ? parsed.imageLayoutVersion : undefined;
   if (version !== imageLayoutVersion) {
-    throw new OciFormatError(
-      `${where}/oci-layout: unsupported imageLayoutVersion ${JSON.stringify(version)}; expected "${imageLayoutVersion}"`,
-    );
+    throw new OciFormatError(`${where}/oci-layout: unsupported imageLayoutVersion ${JSON.stringify(version)}; expected "${imageLayoutVersion}"`);
   }
 }
 
@@ -62,9 +60,7 @@ export function emptyLayoutIndex(): IndexManifest {
 export function upsertIndexEntry(index: IndexManifest, entry: Descriptor): IndexManifest {
   const tag = tagOf(entry);
   const manifests = [...index.manifests];
-  const at = manifests.findIndex((m) =>
-    tag === undefined ? tagOf(m) === undefined && m.digest === entry.digest : tagOf(m) === tag,
-  );
+  const at = manifests.findIndex((m) => (tag === undefined ? tagOf(m) === undefined && m.digest === entry.digest : tagOf(m) === tag));
   if (at >= 0) manifests[at] = entry;
   else manifests.push(entry);
   return { ...index, manifests };

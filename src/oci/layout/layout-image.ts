@@ -57,9 +57,7 @@ export class LayoutImage implements Image {
       const raw = await this.#raw();
       return inLocation(where, () => parseManifest(raw));
     });
-    this.#rawConfig = memoize(async () =>
-      readVerifiedBlob(source, (await this.#manifest()).config, `config of ${what}`, manifestLimits.maxConfigBytes),
-    );
+    this.#rawConfig = memoize(async () => readVerifiedBlob(source, (await this.#manifest()).config, `config of ${what}`, manifestLimits.maxConfigBytes));
     this.#config = memoize(async () => {
       const raw = await this.#rawConfig();
       return inLocation(`config of ${where}`, () => parseConfigFile(raw));

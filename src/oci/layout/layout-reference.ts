@@ -7,9 +7,7 @@ import { isDigest, type Digest } from '../digest.ts';
 import { OciFormatError } from '../errors.ts';
 
 /** A parsed local image reference. */
-export type LayoutReference =
-  | { kind: 'oci-layout'; path: string; tag?: string; digest?: Digest }
-  | { kind: 'cnb-file'; path: string };
+export type LayoutReference = { kind: 'oci-layout'; path: string; tag?: string; digest?: Digest } | { kind: 'cnb-file'; path: string };
 
 /** Options for `parseLayoutReference`. */
 export interface ParseLayoutReferenceOptions {

@@ -127,7 +127,10 @@ function readNumber(field: Buffer, position: number, where: string): number {
     if (!Number.isSafeInteger(value)) throw new OciFormatError(`${where}: tar entry size at offset ${position} is too large`);
     return value;
   }
-  const text = field.toString('ascii').replace(/[\0 ]+$/, '').trim();
+  const text = field
+    .toString('ascii')
+    .replace(/[\0 ]+$/, '')
+    .trim();
   const value = text === '' ? 0 : Number.parseInt(text, 8);
   if (!/^[0-7]*$/.test(text) || !Number.isSafeInteger(value)) {
     throw new OciFormatError(`${where}: bad numeric field in tar header at offset ${position}`);

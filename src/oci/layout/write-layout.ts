@@ -52,8 +52,7 @@ async function writePlanned(dir: string, plan: ImageBlobs, options: WriteLayoutO
   await ensureLayoutMarker(dir);
   const limit = createLimiter(blobConcurrency);
   await Promise.all(plan.blobs.map((blob) => limit(() => writeBlob(dir, blob, options))));
-  const entry: Descriptor =
-    options.tag === undefined ? plan.descriptor : { ...plan.descriptor, annotations: { [refNameAnnotation]: options.tag } };
+  const entry: Descriptor = options.tag === undefined ? plan.descriptor : { ...plan.descriptor, annotations: { [refNameAnnotation]: options.tag } };
   await updateIndex(dir, entry);
   return entry;
 }

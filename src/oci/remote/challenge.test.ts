@@ -3,9 +3,7 @@ import { mergeScopes, parseWwwAuthenticate, pullScope, pushScope } from './chall
 
 describe('parseWwwAuthenticate', () => {
   it('reads a Bearer challenge whose scope contains commas', () => {
-    expect(
-      parseWwwAuthenticate('Bearer realm="http://127.0.0.1:5010/token",service="test-registry",scope="repository:test/img:pull,push"'),
-    ).toEqual([
+    expect(parseWwwAuthenticate('Bearer realm="http://127.0.0.1:5010/token",service="test-registry",scope="repository:test/img:pull,push"')).toEqual([
       { scheme: 'bearer', params: { realm: 'http://127.0.0.1:5010/token', service: 'test-registry', scope: 'repository:test/img:pull,push' } },
     ]);
   });

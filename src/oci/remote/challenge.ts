@@ -122,7 +122,5 @@ export function mergeScopes(scopes: Iterable<string>): string[] {
     listed.filter((action) => action !== '').forEach((action) => actions.add(action));
     actionsByResource.set(resource, actions);
   }
-  return [...actionsByResource.entries()]
-    .map(([resource, actions]) => (actions.size === 0 ? resource : `${resource}:${[...actions].sort().join(',')}`))
-    .sort();
+  return [...actionsByResource.entries()].map(([resource, actions]) => (actions.size === 0 ? resource : `${resource}:${[...actions].sort().join(',')}`)).sort();
 }

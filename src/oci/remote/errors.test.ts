@@ -43,10 +43,18 @@ describe('RegistryError classification', () => {
     expect(connectionError('GET', 'https://registry.nosuch.invalid/v2/', failing('ENOTFOUND', 'getaddrinfo ENOTFOUND registry.nosuch.invalid')).message).toBe(
       'GET https://registry.nosuch.invalid/v2/: getaddrinfo ENOTFOUND registry.nosuch.invalid; cannot resolve registry.nosuch.invalid: check the name, DNS and proxy settings (HTTPS_PROXY), or use a mirror',
     );
-    expect(connectionError('GET', 'http://127.0.0.1:1/v2/', failing('ECONNREFUSED', 'connect ECONNREFUSED')).message).toMatch(/nothing accepts connections at 127\.0\.0\.1:1: .*--insecure-registry 127\.0\.0\.1:1\)$/);
-    expect(connectionError('GET', 'https://r.test/v2/', failing('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate')).message).toMatch(/TLS certificate of r\.test is not trusted: add its CA/);
-    expect(connectionError('GET', 'https://r.test:5000/v2/', failing('ERR_SSL_WRONG_VERSION_NUMBER', 'ssl3_get_record:wrong version number')).message).toMatch(/r\.test:5000 does not speak TLS there: a plain-HTTP registry needs --insecure-registry r\.test:5000$/);
-    expect(connectionError('GET', 'https://r.test/v2/', failing('ECONNRESET', 'socket hang up')).message).toBe('GET https://r.test/v2/: socket hang up (ECONNRESET)');
+    expect(connectionError('GET', 'http://127.0.0.1:1/v2/', failing('ECONNREFUSED', 'connect ECONNREFUSED')).message).toMatch(
+      /nothing accepts connections at 127\.0\.0\.1:1: .*--insecure-registry 127\.0\.0\.1:1\)$/,
+    );
+    expect(connectionError('GET', 'https://r.test/v2/', failing('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate')).message).toMatch(
+      /TLS certificate of r\.test is not trusted: add its CA/,
+    );
+    expect(connectionError('GET', 'https://r.test:5000/v2/', failing('ERR_SSL_WRONG_VERSION_NUMBER', 'ssl3_get_record:wrong version number')).message).toMatch(
+      /r\.test:5000 does not speak TLS there: a plain-HTTP registry needs --insecure-registry r\.test:5000$/,
+    );
+    expect(connectionError('GET', 'https://r.test/v2/', failing('ECONNRESET', 'socket hang up')).message).toBe(
+      'GET https://r.test/v2/: socket hang up (ECONNRESET)',
+    );
   });
 });
 

@@ -5,7 +5,17 @@
  * missing dependency (the image may be pushed later); 401, 403 and other 4xx are permanent
  * (packsmith's difference D-a from kpack).
  */
-import { AppError, isAppError, isArray, isJsonObject, isTransientNetworkError, kindOfHttpStatus, networkErrorCode, type AppErrorOptions, type ErrorKind } from '../../shared/index.ts';
+import {
+  AppError,
+  isAppError,
+  isArray,
+  isJsonObject,
+  isTransientNetworkError,
+  kindOfHttpStatus,
+  networkErrorCode,
+  type AppErrorOptions,
+  type ErrorKind,
+} from '../../shared/index.ts';
 
 /** One entry of the `errors` array of a distribution error body. */
 export interface OciErrorEntry {
@@ -94,15 +104,35 @@ export function connectionError(method: string, url: string, cause: unknown): Re
   });
 }
 
-const certificateCodes = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID'];
+const certificateCodes = [
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+];
 
 /** What to try next for each kind of failure below HTTP, by the error codes that signal it. */
 const connectionHints: ReadonlyArray<{ codes: readonly string[]; hint: (host: string) => string }> = [
   { codes: ['ENOTFOUND', 'EAI_AGAIN'], hint: (host) => `cannot resolve ${host}: check the name, DNS and proxy settings (HTTPS_PROXY), or use a mirror` },
-  { codes: ['ECONNREFUSED'], hint: (host) => `nothing accepts connections at ${host}: is the registry running there? (a plain-HTTP registry also needs --insecure-registry ${host})` },
-  { codes: ['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT'], hint: (host) => `no answer from ${host}: check the network, a firewall or proxy (HTTPS_PROXY), or use a mirror` },
-  { codes: certificateCodes, hint: (host) => `the TLS certificate of ${host} is not trusted: add its CA (NODE_EXTRA_CA_CERTS, or --registry-ca-cert-path), or use --insecure-registry ${host}` },
-  { codes: ['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER'], hint: (host) => `${host} does not speak TLS there: a plain-HTTP registry needs --insecure-registry ${host}` },
+  {
+    codes: ['ECONNREFUSED'],
+    hint: (host) => `nothing accepts connections at ${host}: is the registry running there? (a plain-HTTP registry also needs --insecure-registry ${host})`,
+  },
+  {
+    codes: ['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT'],
+    hint: (host) => `no answer from ${host}: check the network, a firewall or proxy (HTTPS_PROXY), or use a mirror`,
+  },
+  {
+    codes: certificateCodes,
+    hint: (host) =>
+      `the TLS certificate of ${host} is not trusted: add its CA (NODE_EXTRA_CA_CERTS, or --registry-ca-cert-path), or use --insecure-registry ${host}`,
+  },
+  {
+    codes: ['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER'],
+    hint: (host) => `${host} does not speak TLS there: a plain-HTTP registry needs --insecure-registry ${host}`,
+  },
 ];
 
 /** What to try next for a failure below HTTP, naming the host (the URL's host only: never credentials). */

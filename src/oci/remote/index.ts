@@ -4,12 +4,7 @@
  * indexes; the pusher uploads idempotently with cross-repository mounts. Imports only `shared`,
  * the oci contracts and oci/auth; silent unless given a Logger.
  */
-export {
-  RegistryTransport,
-  type RegistryRequest,
-  type RequestBody,
-  type TransportOptions,
-} from './transport.ts';
+export { RegistryTransport, type RegistryRequest, type RequestBody, type TransportOptions } from './transport.ts';
 export { defaultConnectTimeoutMs, defaultIdleTimeoutMs, type ConnectionOptions, type RegistryHostSettings } from './connection.ts';
 export { TransferCounters, type RequestEvent, type RequestKind, type TransferTotals } from './counters.ts';
 export {
@@ -24,15 +19,6 @@ export {
 } from './errors.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 export { mergeScopes, parseWwwAuthenticate, pullScope, pushScope, type Challenge } from './challenge.ts';
-export {
-  fetchBlob,
-  headManifest,
-  listTags,
-  remoteGet,
-  remoteImage,
-  remoteIndex,
-  type RemoteDescriptor,
-  type RemoteOptions,
-} from './puller.ts';
+export { fetchBlob, headManifest, listTags, remoteGet, remoteImage, remoteIndex, type RemoteDescriptor, type RemoteOptions } from './puller.ts';
 export { pushImage, pushIndex, type PushOptions, type PushProgress, type PushResult } from './pusher.ts';
 export type { BlobOutcome } from './blob-upload.ts';

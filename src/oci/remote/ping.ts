@@ -17,11 +17,7 @@ export interface Endpoint {
  * GETs `/v2/` over each scheme in turn; the first that answers 200 or 401 decides. A connection
  * failure moves on to the next scheme; an unexpected status ends the ping with an error.
  */
-export async function pingRegistry(
-  schemes: readonly ('https' | 'http')[],
-  registry: string,
-  send: (url: URL) => Promise<Response>,
-): Promise<Endpoint> {
+export async function pingRegistry(schemes: readonly ('https' | 'http')[], registry: string, send: (url: URL) => Promise<Response>): Promise<Endpoint> {
   let lastError: unknown;
   for (const scheme of schemes) {
     const base = new URL(`${scheme}://${registry}/`);

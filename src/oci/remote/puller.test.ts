@@ -48,7 +48,12 @@ describe('puller against broken responses', () => {
   });
 
   it('refuses manifest bytes that do not match the digest asked for or the one the registry names', async () => {
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: mediaTypes.ociManifest, config: { mediaType: mediaTypes.ociConfig, digest: blobDigest, size: 3 }, layers: [] });
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: mediaTypes.ociManifest,
+      config: { mediaType: mediaTypes.ociConfig, digest: blobDigest, size: 3 },
+      layers: [],
+    });
     server.handler = (req, res) => {
       if (req.url === '/v2/') return res.end();
       const headers: Record<string, string> = { 'Content-Type': mediaTypes.ociManifest };
@@ -72,7 +77,9 @@ describe('puller against broken responses', () => {
       corrupt[5] = (corrupt[5]! + 1) % 256;
       res.writeHead(200).end(corrupt);
     };
-    const truncated = await drain(await fetchBlob({ ...repo(), repository: 'truncated' }, { digest: blobDigest, size: blob.length }, { transport })).catch((e: unknown) => e);
+    const truncated = await drain(await fetchBlob({ ...repo(), repository: 'truncated' }, { digest: blobDigest, size: blob.length }, { transport })).catch(
+      (e: unknown) => e,
+    );
     expect(truncated).toBeInstanceOf(DigestMismatchError);
     expect((truncated as DigestMismatchError).message).toContain('size');
     expect((truncated as DigestMismatchError).actual).toBe('1000');
@@ -88,7 +95,9 @@ describe('puller against broken responses', () => {
       const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
       if (range !== null) {
         const from = Number(range[1]);
-        return res.writeHead(206, { 'Content-Range': `bytes ${from}-${blob.length - 1}/${blob.length}`, 'Content-Length': blob.length - from }).end(blob.subarray(from));
+        return res
+          .writeHead(206, { 'Content-Range': `bytes ${from}-${blob.length - 1}/${blob.length}`, 'Content-Length': blob.length - from })
+          .end(blob.subarray(from));
       }
       res.writeHead(200, { 'Content-Length': blob.length });
       res.write(blob.subarray(0, 100_000), () => res.destroy());
@@ -112,7 +121,9 @@ describe('puller against broken responses', () => {
     };
     const resumed = await drain(await fetchBlob(repo(), { digest: blobDigest, size: blob.length }, { transport }));
     expect(sha(resumed)).toBe(blobDigest);
-    const error = await drain(await fetchBlob({ ...repo(), repository: 'always' }, { digest: blobDigest, size: blob.length }, { transport })).catch((e: unknown) => e);
+    const error = await drain(await fetchBlob({ ...repo(), repository: 'always' }, { digest: blobDigest, size: blob.length }, { transport })).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as RegistryError).retryable).toBe(true);
   });

@@ -72,9 +72,15 @@ export async function pushIndex(index: ImageIndex, ref: Reference | string, opti
   const target = asReference(ref);
   const digest = await index.digest(options);
   const mediaType = await index.mediaType(options);
-  if (await alreadyThere(target, digest, options)) return finishTags(target, { digest, mediaType, raw: () => index.rawManifest(options) }, options, { blobs: {}, changed: false });
+  if (await alreadyThere(target, digest, options))
+    return finishTags(target, { digest, mediaType, raw: () => index.rawManifest(options) }, options, { blobs: {}, changed: false });
   const blobs = await pushChildren(index, target, options);
-  await putManifest(target, identifierFor(target, digest), { mediaType, raw: await index.rawManifest(options), scopes: [pushScope(target.repository)] }, options);
+  await putManifest(
+    target,
+    identifierFor(target, digest),
+    { mediaType, raw: await index.rawManifest(options), scopes: [pushScope(target.repository)] },
+    options,
+  );
   return finishTags(target, { digest, mediaType, raw: () => index.rawManifest(options) }, options, { blobs, changed: true });
 }
 
@@ -100,7 +106,13 @@ function identifierFor(ref: Reference, digest: Digest): string {
 
 /** True when the reference (tag, or digest) already names `digest` in the registry. */
 async function alreadyThere(ref: Reference, digest: Digest, options: PushOptions): Promise<boolean> {
-  const context = { transport: options.transport, registry: ref.registry, repository: ref.repository, scopes: [pushScope(ref.repository)], signal: options.signal };
+  const context = {
+    transport: options.transport,
+    registry: ref.registry,
+    repository: ref.repository,
+    scopes: [pushScope(ref.repository)],
+    signal: options.signal,
+  };
   return (await headManifestDescriptor(context, identifierFor(ref, digest)))?.digest === digest;
 }
 

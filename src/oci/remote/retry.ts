@@ -73,11 +73,7 @@ export type BodyReader = <R>(read: () => Promise<R>) => Promise<R>;
  * while reading or checking the body: a connection cut mid-body or corrupt bytes. The request itself
  * is retried by the transport, so failures before the body are not repeated here (no nested retries).
  */
-export async function retryBodyFailures<T>(
-  policy: RetryPolicy,
-  attempt: (readBody: BodyReader) => Promise<T>,
-  signal?: AbortSignal,
-): Promise<T> {
+export async function retryBodyFailures<T>(policy: RetryPolicy, attempt: (readBody: BodyReader) => Promise<T>, signal?: AbortSignal): Promise<T> {
   for (let tries = 0; ; tries++) {
     let failedInBody = false;
     const readBody: BodyReader = async (read) => {

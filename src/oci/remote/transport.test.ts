@@ -40,7 +40,9 @@ describe('RegistryTransport against a fault server', () => {
     reset((_req, res) => res.end());
     const client = transport({ retry: { maxAttempts: 1 } });
     // `localhost.` is not on the loopback list, but it resolves to the fault server.
-    const error = await client.request({ registry: `localhost.:${server.host.split(':')[1]}`, method: 'GET', path: '/v2/', scopes: [], expect: [200] }).catch((e: unknown) => e);
+    const error = await client
+      .request({ registry: `localhost.:${server.host.split(':')[1]}`, method: 'GET', path: '/v2/', scopes: [], expect: [200] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as RegistryError).status).toBeUndefined();
     expect(server.seen).toHaveLength(0);
@@ -92,7 +94,9 @@ describe('RegistryTransport against a fault server', () => {
       await Promise.resolve();
       yield Buffer.from('streamed');
     }
-    const error = await client.request({ registry: server.host, method: 'PUT', path: '/v2/a/blobs/uploads/1', scopes: [], expect: [201], body: body() }).catch((e: unknown) => e);
+    const error = await client
+      .request({ registry: server.host, method: 'PUT', path: '/v2/a/blobs/uploads/1', scopes: [], expect: [201], body: body() })
+      .catch((e: unknown) => e);
     expect((error as RegistryError).status).toBe(503);
     expect(server.seen.filter((s) => s.method === 'PUT')).toHaveLength(1);
     expect(server.seen.at(-1)!.body).toBe('streamed');
@@ -107,7 +111,14 @@ describe('RegistryTransport against a fault server', () => {
       res.end('blob bytes');
     });
     const client = transport({ keychain: staticKeychain({ '*': Credentials.of({ username: 'u', password: 'p' }) }) });
-    const response = await client.request({ registry: server.host, method: 'GET', path: '/v2/a/blobs/sha256:1', scopes: [], expect: [200], followRedirects: true });
+    const response = await client.request({
+      registry: server.host,
+      method: 'GET',
+      path: '/v2/a/blobs/sha256:1',
+      scopes: [],
+      expect: [200],
+      followRedirects: true,
+    });
     expect(await response.text()).toBe('blob bytes');
     expect(server.seen.slice(1).map((s) => [s.url, s.authorization !== undefined])).toEqual([
       ['/v2/a/blobs/sha256:1', true],
@@ -132,7 +143,9 @@ describe('RegistryTransport against a fault server', () => {
       });
     });
     const client = transport();
-    const error = await client.request({ registry: server.host, method: 'GET', path: '/v2/slow', scopes: [], expect: [200], signal: controller.signal }).catch((e: unknown) => e);
+    const error = await client
+      .request({ registry: server.host, method: 'GET', path: '/v2/slow', scopes: [], expect: [200], signal: controller.signal })
+      .catch((e: unknown) => e);
     expect((error as Error).message).toBe('caller gave up');
     expect(held?.writableEnded).toBe(false);
     await dropped;
@@ -141,4 +154,3 @@ describe('RegistryTransport against a fault server', () => {
     await client.close();
   });
 });
-

@@ -207,7 +207,15 @@ export class RegistryTransport {
     const realm = ask.challenge.params.realm;
     if (realm === undefined) throw new RegistryError(`${ask.registry} sent a Bearer challenge without a realm`, { kind: 'permanent' });
     const http = tokenHttpRequest({ realm, service: ask.challenge.params.service, scopes: ask.scopes, credentials: ask.credentials });
-    const request: RegistryRequest = { registry: ask.registry, method: http.method, path: http.url, scopes: ask.scopes, expect: [200], headers: http.headers, body: http.body };
+    const request: RegistryRequest = {
+      registry: ask.registry,
+      method: http.method,
+      path: http.url,
+      scopes: ask.scopes,
+      expect: [200],
+      headers: http.headers,
+      body: http.body,
+    };
     const response = await this.#send(request, http.url, undefined, 'token');
     if (response.status !== 200) throw await responseError(http.method, http.url.href, response);
     const issued = parseTokenResponse(await response.json(), this.#now(), redactUrl(realm));
@@ -219,7 +227,15 @@ export class RegistryTransport {
     const headers: Record<string, string> = { 'User-Agent': this.#userAgent, ...request.headers };
     if (authorization !== undefined) headers.Authorization = authorization;
     const body = request.body === undefined ? undefined : this.counters.countSent(request.body);
-    const init: RequestInit = { method: request.method, headers, body, redirect: 'manual', duplex: 'half', signal: request.signal, dispatcher: this.#pool.dispatcherFor(url) };
+    const init: RequestInit = {
+      method: request.method,
+      headers,
+      body,
+      redirect: 'manual',
+      duplex: 'half',
+      signal: request.signal,
+      dispatcher: this.#pool.dispatcherFor(url),
+    };
     const send = (): ReturnType<typeof fetch> => fetch(url, init);
     const started = this.#now();
     const event = { registry: request.registry, kind, method: request.method, url: redactUrl(url), scopes: kind === 'token' ? request.scopes : undefined };

@@ -34,7 +34,8 @@ export async function checkManifest(image: Image): Promise<string[]> {
   if ((await image.digest()) !== sha256Digest(raw)) issues.push(`digest() is not sha256(rawManifest()) = ${sha256Digest(raw)}`);
   if (!isDeepStrictEqual(parse(raw), manifest)) issues.push('manifest() differs from the parsed rawManifest()');
   const mediaType = await image.mediaType();
-  if (manifest.mediaType !== undefined && manifest.mediaType !== mediaType) issues.push(`mediaType() ${mediaType} differs from manifest.mediaType ${manifest.mediaType}`);
+  if (manifest.mediaType !== undefined && manifest.mediaType !== mediaType)
+    issues.push(`mediaType() ${mediaType} differs from manifest.mediaType ${manifest.mediaType}`);
   return issues;
 }
 
@@ -85,7 +86,11 @@ function compareLayer(at: string, actual: LayerFacts, recorded: Partial<LayerFac
     .map((key) => `${at}: ${key}() ${actual[key]} differs from the image's record ${String(recorded[key])}`);
 }
 
-async function checkStreams(layer: Awaited<ReturnType<Image['layers']>>[number], at: string, expected: { digest: string; size: number; diffId: string }): Promise<string[]> {
+async function checkStreams(
+  layer: Awaited<ReturnType<Image['layers']>>[number],
+  at: string,
+  expected: { digest: string; size: number; diffId: string },
+): Promise<string[]> {
   const issues: string[] = [];
   try {
     const compressed = await digestOfStream(await layer.compressed());

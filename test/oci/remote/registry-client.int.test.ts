@@ -30,19 +30,10 @@ import {
 } from '../../../src/oci/index.ts';
 import { fixtureIndex } from '../../../src/oci/layout/testdata/fixture-image.ts';
 import { checkImageConformance, digestOfStream, randomImage } from '../../../src/oci/testing/index.ts';
-import {
-  makeOciFixture,
-  removeDir,
-  skopeoCopy,
-  skopeoInspectRaw,
-  startRegistry,
-  type RegistryHandle,
-  type RegistryMode,
-} from '../../harness/index.ts';
+import { makeOciFixture, removeDir, skopeoCopy, skopeoInspectRaw, startRegistry, type RegistryHandle, type RegistryMode } from '../../harness/index.ts';
 
 /** Defines a test only where it applies, so that nothing is reported as skipped. */
 const itWhere = (applies: boolean): typeof it => (applies ? it : ((() => undefined) as unknown as typeof it));
-
 
 const modes: RegistryMode[] = ['plain', 'basic', 'tls', 'token'];
 
@@ -143,7 +134,10 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     expect(mounts.map((e) => [e.repository, e.query.from, e.status])).toEqual(Array(3).fill(['mounted/img', 'test/img', 201]));
     expect(log.filter((e) => e.method === 'PATCH' || (e.method === 'PUT' && e.path.includes('/blobs/')))).toEqual([]);
     if (registry.tokenServer !== undefined) {
-      const asked = registry.tokenServer.requests().slice(tokensBefore).flatMap((r) => r.scopes);
+      const asked = registry.tokenServer
+        .requests()
+        .slice(tokensBefore)
+        .flatMap((r) => r.scopes);
       expect(asked).toContain('repository:test/img:pull');
       expect(asked).toContain('repository:mounted/img:pull,push');
     }
@@ -164,7 +158,12 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     const digests = [(await image.manifest()).config.digest, await layer!.digest()].sort();
     const posts = log.filter((e) => e.method === 'POST');
     expect(posts.map((e) => [e.query.mount, e.query.from, e.status]).sort()).toEqual(digests.map((d) => [d, 'nowhere/img', 202]));
-    expect(log.filter((e) => e.method === 'PUT').map((e) => [e.query.digest, e.status]).sort()).toEqual(digests.map((d) => [d, 201]));
+    expect(
+      log
+        .filter((e) => e.method === 'PUT')
+        .map((e) => [e.query.digest, e.status])
+        .sort(),
+    ).toEqual(digests.map((d) => [d, 201]));
     expect(log.filter((e) => e.method === 'PATCH')).toEqual([]);
   });
 

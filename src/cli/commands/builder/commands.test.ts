@@ -13,14 +13,15 @@ async function run(args: readonly string[]): Promise<{ code: number; stdout: str
     isTty: false,
     // No kubeconfig anywhere: a command that reached the cluster would fail differently.
     env: { KUBECONFIG: '/nonexistent/kubeconfig', HOME: '/nonexistent' },
-    ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''),
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
   };
   const code = await runCli(args, io);
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
 describe('builder commands', () => {
-  it('rejects two order sources with kp\'s message and the usage exit code', async () => {
+  it("rejects two order sources with kp's message and the usage exit code", async () => {
     const result = await run(['builder', 'create', 'app', '--tag', 'r/app', '-b', 'test/web', '--order', 'order.yaml']);
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'error: only one of --order, --buildpack, or --order-from can be specified\n' });
     const cluster = await run(['clusterbuilder', 'patch', 'base', '--order-from', 'r/b', '-b', 'test/web']);

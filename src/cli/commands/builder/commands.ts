@@ -12,14 +12,17 @@ import { repeatable } from '../../repeatable-flags.ts';
 
 type Verb = 'create' | 'patch' | 'save';
 
-
 function examples(lines: readonly string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
 }
 
 function describeWrite(scope: BuilderScope, verb: Verb): string {
   const what = scope.kind === 'Builder' ? 'a builder (in the namespace)' : 'a cluster builder';
-  const lead = { create: `Create ${what}`, patch: `Patch an existing ${what.replace(/^a /, '')}, changing only the fields given`, save: `Create ${what} if it does not exist, else patch it` }[verb];
+  const lead = {
+    create: `Create ${what}`,
+    patch: `Patch an existing ${what.replace(/^a /, '')}, changing only the fields given`,
+    save: `Create ${what} if it does not exist, else patch it`,
+  }[verb];
   const tag = scope.kind === 'ClusterBuilder' ? ' The tag defaults to <default repository>:clusterbuilder-<name> (kp-config).' : '';
   return `${lead}. The order comes from one of --order, --buildpack (all in one group) or --order-from.${verb === 'patch' ? '' : tag} Waits until the controller has built it.`;
 }
@@ -40,12 +43,19 @@ function addWrite(group: Command, io: CliIo, scope: BuilderScope, verb: Verb): v
   const tag = new Option('-t, --tag <tag>', `registry tag the builder image is pushed to${verb === 'save' ? ' (required to create a builder)' : ''}`);
   if (creating && scope.kind === 'Builder') tag.makeOptionMandatory();
   command.addOption(tag);
-  command.addOption(new Option('-s, --stack <name>', `ClusterStack to use${verb === 'save' ? ' (default: "default" for a create)' : ''}`).default(creating ? 'default' : undefined));
+  command.addOption(
+    new Option('-s, --stack <name>', `ClusterStack to use${verb === 'save' ? ' (default: "default" for a create)' : ''}`).default(
+      creating ? 'default' : undefined,
+    ),
+  );
   command.addOption(new Option('--store <name>', 'ClusterStore to take buildpacks from'));
   command.addOption(new Option('--order <file>', 'YAML file with the buildpack order (a list of {group: [...]}), - for stdin'));
-  command.addOption(new Option('-b, --buildpack <id[@version]>', 'buildpack in the (single) order group; repeat, or give a comma-separated list').argParser(repeatable));
+  command.addOption(
+    new Option('-b, --buildpack <id[@version]>', 'buildpack in the (single) order group; repeat, or give a comma-separated list').argParser(repeatable),
+  );
   command.addOption(new Option('--order-from <image>', 'builder image whose io.buildpacks.buildpack.order label gives the order'));
-  if (scope.namespaced) command.addOption(new Option('--service-account <name>', 'service account whose secrets push the builder').default(creating ? 'default' : undefined));
+  if (scope.namespaced)
+    command.addOption(new Option('--service-account <name>', 'service account whose secrets push the builder').default(creating ? 'default' : undefined));
   addKubeFlags(command, { namespaced: scope.namespaced });
   addWriteFlags(command, { uploads: false, wait: true });
   addRegistryFlags(command);
@@ -83,7 +93,13 @@ export function registerBuilderGroup(program: Command, io: CliIo, scope: Builder
   const group = program
     .command(scope.command)
     .description(`Manage ${what}: CNB builder images the controller assembles from a stack, a lifecycle and buildpacks`)
-    .addHelpText('after', examples([`packsmith ${scope.command} create my-builder${scope.kind === 'Builder' ? ' --tag registry.example.com/builders/app' : ''} -b paketo-buildpacks/nodejs`, `packsmith ${scope.command} status my-builder`]));
+    .addHelpText(
+      'after',
+      examples([
+        `packsmith ${scope.command} create my-builder${scope.kind === 'Builder' ? ' --tag registry.example.com/builders/app' : ''} -b paketo-buildpacks/nodejs`,
+        `packsmith ${scope.command} status my-builder`,
+      ]),
+    );
   for (const verb of ['create', 'patch', 'save'] as const) addWrite(group, io, scope, verb);
   addReads(group, io, scope);
 }

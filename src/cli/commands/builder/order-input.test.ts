@@ -13,7 +13,7 @@ describe('order flags', () => {
     expect(orderFromBuildpacks(['test/web', 'test/ruby@1.0.0'])).toEqual([{ group: [{ id: 'test/web' }, { id: 'test/ruby', version: '1.0.0' }] }]);
   });
 
-  it('refuses two ways of giving the order with kp\'s message, as a usage error', () => {
+  it("refuses two ways of giving the order with kp's message, as a usage error", () => {
     let caught: unknown;
     try {
       checkOneOrderSource({ order: 'order.yaml', buildpacks: ['test/web'] });
@@ -38,7 +38,9 @@ describe('order file', () => {
   });
 
   it('names the file and the bad field', () => {
-    expect(() => parseOrderYaml('- group:\n  - id: test/web\n    versoin: 1\n', 'order.yaml')).toThrow(/order\.yaml is not a valid order[\s\S]*order\.0\.group\.0/);
+    expect(() => parseOrderYaml('- group:\n  - id: test/web\n    versoin: 1\n', 'order.yaml')).toThrow(
+      /order\.yaml is not a valid order[\s\S]*order\.0\.group\.0/,
+    );
     expect(() => parseOrderYaml('group: [', 'order.yaml')).toThrow(/^order\.yaml: /);
   });
 
@@ -49,8 +51,24 @@ describe('order file', () => {
 
 describe('order label', () => {
   it('reads io.buildpacks.buildpack.order', () => {
-    const labels = { 'io.buildpacks.buildpack.order': JSON.stringify([{ group: [{ id: 'test/web', version: '2.0.0' }, { id: 'test/ruby', version: '1.0.0', optional: true }] }]) };
-    expect(parseOrderLabel(labels, 'r/builder')).toEqual([{ group: [{ id: 'test/web', version: '2.0.0' }, { id: 'test/ruby', version: '1.0.0', optional: true }] }]);
+    const labels = {
+      'io.buildpacks.buildpack.order': JSON.stringify([
+        {
+          group: [
+            { id: 'test/web', version: '2.0.0' },
+            { id: 'test/ruby', version: '1.0.0', optional: true },
+          ],
+        },
+      ]),
+    };
+    expect(parseOrderLabel(labels, 'r/builder')).toEqual([
+      {
+        group: [
+          { id: 'test/web', version: '2.0.0' },
+          { id: 'test/ruby', version: '1.0.0', optional: true },
+        ],
+      },
+    ]);
   });
 
   it('says so when the image has no order label', () => {

@@ -27,7 +27,10 @@ const orderSchema = builderSpec.shape.order.unwrap();
 /** Reads the order flags from commander's options; `--buildpack` values may be comma-separated lists. */
 export function readOrderFlags(options: Record<string, unknown>): OrderFlags {
   const given = Array.isArray(options.buildpack) ? options.buildpack.filter((v): v is string => typeof v === 'string') : [];
-  const buildpacks = given.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const buildpacks = given
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
   return { order: text(options.order), buildpacks, orderFrom: text(options.orderFrom) };
 }

@@ -94,7 +94,13 @@ function nodeOf(ref: OrderRef, lookup: Lookup, preferred: readonly Supplier[], t
   // A cycle cannot be built, but status may describe one mid-change: stop rather than recurse.
   const expand = found !== undefined && !trail.includes(key);
   const groups = expand ? (found.entry.order ?? []).map((o) => (o.group ?? []).map((child) => nodeOf(child, lookup, [], [...trail, key]))) : [];
-  return { id, version: version ?? found?.entry.version, optional: ref.optional, source: found ? `${found.supplier.kind}/${found.supplier.name}` : undefined, groups };
+  return {
+    id,
+    version: version ?? found?.entry.version,
+    optional: ref.optional,
+    source: found ? `${found.supplier.kind}/${found.supplier.name}` : undefined,
+    groups,
+  };
 }
 
 /** The tree of `builder`'s resolved order (`status.order`), sources taken from `sources`. */

@@ -4,7 +4,16 @@
  */
 import type { KubeObject, ObjectClient } from '../../cluster/port.ts';
 import { isAppError } from '../../../shared/index.ts';
-import { builderRefsOf, builderStatusOf, formatKpTable, readKubeFlags, readyCondition, readyFlag, sortedByName, withClusterSession } from '../../cluster/index.ts';
+import {
+  builderRefsOf,
+  builderStatusOf,
+  formatKpTable,
+  readKubeFlags,
+  readyCondition,
+  readyFlag,
+  sortedByName,
+  withClusterSession,
+} from '../../cluster/index.ts';
 import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
 import { buildOrderTree, type SourceObjects } from './order-tree.ts';

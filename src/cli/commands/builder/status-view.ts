@@ -5,7 +5,16 @@
  * SOURCE column names the resource each buildpack came from whenever that is known.
  */
 import type { KubeObject } from '../../cluster/port.ts';
-import { alignColumns, builderRefsOf, builderStatusOf, conditionOf, formatKpTable, formatStatusBlock, readyCondition, type StatusRow } from '../../cluster/index.ts';
+import {
+  alignColumns,
+  builderRefsOf,
+  builderStatusOf,
+  conditionOf,
+  formatKpTable,
+  formatStatusBlock,
+  readyCondition,
+  type StatusRow,
+} from '../../cluster/index.ts';
 import type { OrderTreeNode } from './order-tree.ts';
 import type { BuilderScope } from './scope.ts';
 
@@ -22,13 +31,20 @@ export function renderBuilderStatus(scope: BuilderScope, builder: KubeObject, tr
   const ready = readyCondition(builder);
   if (ready === undefined) return formatStatusBlock([['Status', 'Unknown']]);
   const failure = upToDateFailure(builder);
-  if (ready.status !== 'True') return formatStatusBlock([['Status', 'Not Ready'], ['Reason', notReadyReason(ready.message, failure)]]);
+  if (ready.status !== 'True')
+    return formatStatusBlock([
+      ['Status', 'Not Ready'],
+      ['Reason', notReadyReason(ready.message, failure)],
+    ]);
   const spec: Spec = builderRefsOf(builder);
   const status: Status = builderStatusOf(builder);
   return [
     renderReadyBlock(status, failure),
     renderRefs(spec),
-    formatKpTable(['buildpack id', 'version', 'homepage'], (status.builderMetadata ?? []).map((b) => [b.id, b.version, b.homepage ?? ''])),
+    formatKpTable(
+      ['buildpack id', 'version', 'homepage'],
+      (status.builderMetadata ?? []).map((b) => [b.id, b.version, b.homepage ?? '']),
+    ),
     '\n',
     renderObjectRefs(scope, spec),
     renderDetectionOrder(tree),
@@ -50,12 +66,25 @@ function notReadyReason(message: string | undefined, failure: string | undefined
 // kpack keeps a builder Ready on its previous image when the current spec fails; a Reason row says why.
 function renderReadyBlock(status: Status, failure: string | undefined): string {
   const stale: StatusRow[] = failure === undefined ? [] : [['Reason', `not up to date, the previous image is kept: ${failure}`]];
-  return formatStatusBlock([['Status', 'Ready'], ...stale, ['Image', status.latestImage], ['Stack ID', status.stack?.id], ['Run Image', status.stack?.runImage]]);
+  return formatStatusBlock([
+    ['Status', 'Ready'],
+    ...stale,
+    ['Image', status.latestImage],
+    ['Stack ID', status.stack?.id],
+    ['Run Image', status.stack?.runImage],
+  ]);
 }
 
 // A one-space value keeps kp's headings free of the `--` an empty value would print.
 function renderRefs({ stack, store }: Spec): string {
-  return formatStatusBlock([['Stack Ref', ' '], ['  Name', stack?.name], ['  Kind', stack?.kind], ['Store Ref', ' '], ['  Name', store?.name], ['  Kind', store?.kind]]);
+  return formatStatusBlock([
+    ['Stack Ref', ' '],
+    ['  Name', stack?.name],
+    ['  Kind', stack?.kind],
+    ['Store Ref', ' '],
+    ['  Name', store?.name],
+    ['  Kind', store?.kind],
+  ]);
 }
 
 // kp prints the header once and then, per group of the spec's order, that group's object

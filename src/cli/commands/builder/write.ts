@@ -106,7 +106,11 @@ async function patch(run: Run, current: KubeObject, fields: BuilderFields, order
 // which surprises users coming from kp's examples that always pass --store.
 function withStoreHint(error: unknown, fields: BuilderFields): unknown {
   if (fields.store !== undefined || !(error instanceof CliError) || !error.message.includes('could not find buildpack')) return error;
-  return new CliError(`${error.message}\n(no --store was given: buildpack ids are looked up only in Buildpack and ClusterBuildpack resources; add --store <ClusterStore>)`, error.exitCode, { cause: error });
+  return new CliError(
+    `${error.message}\n(no --store was given: buildpack ids are looked up only in Buildpack and ClusterBuildpack resources; add --store <ClusterStore>)`,
+    error.exitCode,
+    { cause: error },
+  );
 }
 
 // kpack keeps a builder Ready while an earlier image exists, even when the new spec cannot be

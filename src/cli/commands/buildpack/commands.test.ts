@@ -13,7 +13,8 @@ function captureIo(): CliIo & { out: () => string; err: () => string } {
     stdout: (t) => void out.push(t),
     stderr: (t) => void err.push(t),
     isTty: false,
-    ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''),
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
     env: { KUBECONFIG: '/nonexistent/kubeconfig' },
   };
 }
@@ -25,7 +26,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe('buildpack commands', () => {
-  it('lists the six subcommands of both groups, with kp\'s aliases', async () => {
+  it("lists the six subcommands of both groups, with kp's aliases", async () => {
     for (const group of ['buildpack', 'bp', 'clusterbuildpack', 'cbp']) {
       const { code, out } = await run([group, '--help']);
       expect(code).toBe(0);
@@ -33,9 +34,18 @@ describe('buildpack commands', () => {
     }
   });
 
-  it('offers kp\'s flags: -n and --service-account only for the namespaced kind', async () => {
+  it("offers kp's flags: -n and --service-account only for the namespaced kind", async () => {
     const namespaced = (await run(['buildpack', 'create', '--help'])).out;
-    for (const flag of ['-i, --image <image>', '--service-account <name>', '-n, --namespace <name>', '--dry-run', '--dry-run-with-image-upload', '-o, --output <format>', '--registry-ca-cert-path', '--kubeconfig']) {
+    for (const flag of [
+      '-i, --image <image>',
+      '--service-account <name>',
+      '-n, --namespace <name>',
+      '--dry-run',
+      '--dry-run-with-image-upload',
+      '-o, --output <format>',
+      '--registry-ca-cert-path',
+      '--kubeconfig',
+    ]) {
       expect(namespaced).toContain(flag);
     }
     expect(namespaced).toContain('Examples:\n  packsmith buildpack create my-buildpack --image');

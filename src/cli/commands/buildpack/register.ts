@@ -26,12 +26,29 @@ export function registerBuildpackGroup(program: Command, io: CliIo, scope: Build
   const group = program
     .command(scope.command)
     .alias(scope.alias)
-    .description(`${scope.title} commands: ${scope.namespaced ? 'namespaced buildpackages builders of the namespace may use' : 'buildpackages every builder may use'}`);
+    .description(
+      `${scope.title} commands: ${scope.namespaced ? 'namespaced buildpackages builders of the namespace may use' : 'buildpackages every builder may use'}`,
+    );
   const p = `packsmith ${scope.command}`;
   const writes: WriteCommand[] = [
-    { verb: 'create', summary: `create a ${noun} from a buildpackage and wait until it is ready`, action: createBuildpack, examples: [`${p} create my-buildpack --image registry.example.com/java:8.9.0`, `${p} create my-buildpack --image ./java.cnb --dry-run -o yaml`] },
-    { verb: 'patch', summary: `patch an existing ${noun} (only the given fields change)`, action: patchBuildpack, examples: [`${p} patch my-buildpack --image registry.example.com/java:8.10.0`] },
-    { verb: 'save', summary: `create a ${noun}, or patch it if it exists`, action: saveBuildpack, examples: [`${p} save my-buildpack --image registry.example.com/java:8.10.0`] },
+    {
+      verb: 'create',
+      summary: `create a ${noun} from a buildpackage and wait until it is ready`,
+      action: createBuildpack,
+      examples: [`${p} create my-buildpack --image registry.example.com/java:8.9.0`, `${p} create my-buildpack --image ./java.cnb --dry-run -o yaml`],
+    },
+    {
+      verb: 'patch',
+      summary: `patch an existing ${noun} (only the given fields change)`,
+      action: patchBuildpack,
+      examples: [`${p} patch my-buildpack --image registry.example.com/java:8.10.0`],
+    },
+    {
+      verb: 'save',
+      summary: `create a ${noun}, or patch it if it exists`,
+      action: saveBuildpack,
+      examples: [`${p} save my-buildpack --image registry.example.com/java:8.10.0`],
+    },
   ];
   for (const write of writes) addWriteCommand(group, io, scope, write);
   addReadCommands(group, io, scope, noun);
@@ -41,7 +58,10 @@ function addWriteCommand(group: Command, io: CliIo, scope: BuildpackScope, write
   const command = group.command(write.verb).description(write.summary).argument('<name>', `${scope.kind} name`);
   const image = new Option('-i, --image <image>', imageHelp);
   command.addOption(write.verb === 'create' ? image.makeOptionMandatory() : image);
-  if (scope.namespaced) command.addOption(new Option('--service-account <name>', `service account whose secrets read the image${write.verb === 'patch' ? '' : ' (default "default" on create)'}`));
+  if (scope.namespaced)
+    command.addOption(
+      new Option('--service-account <name>', `service account whose secrets read the image${write.verb === 'patch' ? '' : ' (default "default" on create)'}`),
+    );
   addKubeFlags(command, { namespaced: scope.namespaced });
   addRegistryFlags(command);
   addWriteFlags(command, { uploads: true, wait: true });
@@ -53,7 +73,10 @@ function addWriteCommand(group: Command, io: CliIo, scope: BuildpackScope, write
 function addReadCommands(group: Command, io: CliIo, scope: BuildpackScope, noun: string): void {
   const p = `packsmith ${scope.command}`;
   const ns = scope.namespaced ? ` -n team` : '';
-  const status = group.command('status').description(`show the status of a ${noun}, the buildpacks it provides and their detection order`).argument('<name>', `${scope.kind} name`);
+  const status = group
+    .command('status')
+    .description(`show the status of a ${noun}, the buildpacks it provides and their detection order`)
+    .argument('<name>', `${scope.kind} name`);
   addKubeFlags(status, { namespaced: scope.namespaced })
     .addHelpText('after', `\nExamples:\n  ${p} status my-buildpack${ns}`)
     .action(async (name, _options, cmd) => showBuildpackStatus(scope, name, cmd.opts(), io));

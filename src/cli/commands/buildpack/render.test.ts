@@ -12,7 +12,7 @@ function buildpack(name: string, image: string, status: Record<string, unknown>)
 }
 
 describe('buildpack status', () => {
-  it('prints kp\'s ready view for a plain buildpack', () => {
+  it("prints kp's ready view for a plain buildpack", () => {
     const object = buildpack('test-buildpack-1', 'some-registry.com/test-buildpack-1', {
       conditions: ready,
       buildpacks: [{ id: 'org.cloudfoundry.nodejs', version: '0.2.1' }],
@@ -34,7 +34,15 @@ org.cloudfoundry.nodejs    0.2.1
           id: 'test/web',
           version: '2.0.0',
           buildpackage: { id: 'test/web', version: '2.0.0' },
-          order: [{ group: [{ id: 'test/node', version: '1.0.0' }, { id: 'test/python', version: '1.0.0', optional: true }] }, { group: [{ id: 'test/static' }] }],
+          order: [
+            {
+              group: [
+                { id: 'test/node', version: '1.0.0' },
+                { id: 'test/python', version: '1.0.0', optional: true },
+              ],
+            },
+            { group: [{ id: 'test/static' }] },
+          ],
         },
         { id: 'test/node', version: '1.0.0', homepage: 'https://example.test/test/node', buildpackage: { id: 'test/web', version: '2.0.0' } },
         { id: 'test/python', version: '1.0.0', homepage: 'https://example.test/test/python', buildpackage: { id: 'test/web', version: '2.0.0' } },
@@ -73,7 +81,9 @@ Reason:    this buildpack is not ready for the purpose of a test
 
   it('prints Unknown before the controller has decided', () => {
     expect(renderBuildpackStatus(buildpack('new', 'some-registry.com/new', {}))).toBe('Status:    Unknown\n\n');
-    expect(renderBuildpackStatus(buildpack('new', 'some-registry.com/new', { conditions: [{ type: 'Ready', status: 'Unknown' }] }))).toBe('Status:    Unknown\n\n');
+    expect(renderBuildpackStatus(buildpack('new', 'some-registry.com/new', { conditions: [{ type: 'Ready', status: 'Unknown' }] }))).toBe(
+      'Status:    Unknown\n\n',
+    );
   });
 
   it('prints -- for a missing reason or source', () => {
@@ -85,7 +95,7 @@ Reason:    this buildpack is not ready for the purpose of a test
 });
 
 describe('buildpack list', () => {
-  it('prints kp\'s NAME READY IMAGE table sorted by name', () => {
+  it("prints kp's NAME READY IMAGE table sorted by name", () => {
     const objects = [
       buildpack('test-buildpack-2', 'some-registry.com/test-buildpack-2', { conditions: [{ type: 'Ready', status: 'False' }] }),
       buildpack('test-buildpack-1', 'some-registry.com/test-buildpack-1', { conditions: ready }),
@@ -99,7 +109,7 @@ test-buildpack-3    unknown    some-registry.com/test-buildpack-3
 `);
   });
 
-  it('matches kp\'s sample for two buildpacks', () => {
+  it("matches kp's sample for two buildpacks", () => {
     const objects = [
       buildpack('test-buildpack-1', 'some-registry.com/test-buildpack-1', { conditions: ready }),
       buildpack('test-buildpack-2', 'some-registry.com/test-buildpack-2', { conditions: [{ type: 'Ready', status: 'False' }] }),

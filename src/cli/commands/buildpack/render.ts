@@ -18,12 +18,26 @@ type OrderGroup = NonNullable<BuildpackEntry['order']>[number];
  */
 export function renderBuildpackStatus(object: KubeObject): string {
   const ready = readyCondition(object);
-  if (ready?.status === 'False') return formatStatusBlock([['Status', 'Not Ready'], ['Reason', ready.message]]);
+  if (ready?.status === 'False')
+    return formatStatusBlock([
+      ['Status', 'Not Ready'],
+      ['Reason', ready.message],
+    ]);
   if (ready?.status !== 'True') return formatStatusBlock([['Status', 'Unknown']]);
   const entries = buildpackEntries(object);
-  const table = formatKpTable(['buildpack id', 'version', 'homepage'], entries.map((b) => [b.id ?? '', b.version ?? '', b.homepage ?? '']));
+  const table = formatKpTable(
+    ['buildpack id', 'version', 'homepage'],
+    entries.map((b) => [b.id ?? '', b.version ?? '', b.homepage ?? '']),
+  );
   const orders = entries.filter((b) => (b.order ?? []).length > 0).map(renderDetectionOrder);
-  return formatStatusBlock([['Status', 'Ready'], ['Source', specImage(object)]]) + table + orders.join('');
+  return (
+    formatStatusBlock([
+      ['Status', 'Ready'],
+      ['Source', specImage(object)],
+    ]) +
+    table +
+    orders.join('')
+  );
 }
 
 function renderDetectionOrder(meta: BuildpackEntry): string {
@@ -44,5 +58,8 @@ function buildpackEntries(object: KubeObject): BuildpackEntry[] {
 
 /** The `list` table: NAME, READY, IMAGE (spec.image), sorted by name. Callers report an empty list themselves. */
 export function renderBuildpackList(objects: readonly KubeObject[]): string {
-  return formatKpTable(['name', 'ready', 'image'], sortedByName(objects).map((o) => [o.metadata.name, readyFlag(o), specImage(o) ?? '']));
+  return formatKpTable(
+    ['name', 'ready', 'image'],
+    sortedByName(objects).map((o) => [o.metadata.name, readyFlag(o), specImage(o) ?? '']),
+  );
 }

@@ -40,14 +40,17 @@ function registerDefaultRepository(group: Command, io: CliIo): void {
     .argument('[repository]', 'the repository to set, e.g. my-registry.com/my-default-repo')
     .option('--default-service-account <name>', 'also set the service account whose secrets give the cluster access to the repository')
     .option('--default-service-account-namespace <namespace>', 'namespace of that service account (default: kpack)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The setting is stored in ConfigMap kp-config (namespace kpack) under "default.repository" (and the
 older "canonical.repository"); the ConfigMap is created when missing. packsmith and kp share it.
 
 Examples:
   packsmith config default-repository
   packsmith config default-repository my-registry.com/my-default-repo
-  packsmith config default-repository my-registry.com/my-default-repo --default-service-account kp-sa`)
+  packsmith config default-repository my-registry.com/my-default-repo --default-service-account kp-sa`,
+    )
     .action(async (repository, _o, command) => {
       const options: Options = command.opts();
       const update = repositoryUpdate(repository, options);
@@ -70,7 +73,9 @@ function registerDefaultServiceAccount(group: Command, io: CliIo): void {
     .argument('[name]', 'the service account to set')
     .option('--namespace <namespace>', 'namespace of the service account (default: kpack)')
     .addOption(new Option('--service-account-namespace <namespace>', "kp's name for --namespace").hideHelp())
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The setting is stored in ConfigMap kp-config (namespace kpack) under
 "default.repository.serviceaccount" and ".namespace"; the ConfigMap is created when missing.
 Without a name, prints the current one (default: "default" in namespace kpack).
@@ -78,7 +83,8 @@ Without a name, prints the current one (default: "default" in namespace kpack).
 Examples:
   packsmith config default-service-account
   packsmith config default-service-account my-service-account
-  packsmith config default-service-account my-service-account --namespace default`)
+  packsmith config default-service-account my-service-account --namespace default`,
+    )
     .action(async (name, _o, command) => {
       const options: Options = command.opts();
       const namespace = text(options.namespace) ?? text(options.serviceAccountNamespace) ?? 'kpack';
@@ -99,7 +105,10 @@ export function registerConfigCommands(program: Command, io: CliIo): void {
   const group = program
     .command('config')
     .description("kp's settings (ConfigMap kp-config in namespace kpack): the default repository and its service account")
-    .addHelpText('after', '\nExamples:\n  packsmith config default-repository my-registry.com/my-default-repo\n  packsmith config default-service-account kp-sa --namespace kpack');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  packsmith config default-repository my-registry.com/my-default-repo\n  packsmith config default-service-account kp-sa --namespace kpack',
+    );
   registerDefaultRepository(group, io);
   registerDefaultServiceAccount(group, io);
 }

@@ -40,7 +40,10 @@ function registerWrites(group: Command, io: CliIo): void {
     .alias('update')
     .description('patch the image of a cluster-scoped lifecycle (re-uploaded to the default repository)')
     .argument('<name>', 'ClusterLifecycle name')
-    .addHelpText('after', `${uploadHelp}\n\nExamples:\n  packsmith clusterlifecycle patch my-lifecycle --image buildpacksio/lifecycle:0.21.17\n  packsmith clusterlifecycle patch my-lifecycle --image oci:./lifecycle-layout --dry-run`)
+    .addHelpText(
+      'after',
+      `${uploadHelp}\n\nExamples:\n  packsmith clusterlifecycle patch my-lifecycle --image buildpacksio/lifecycle:0.21.17\n  packsmith clusterlifecycle patch my-lifecycle --image oci:./lifecycle-layout --dry-run`,
+    )
     .action(async (name, _o, command) => {
       const options: Options = command.opts();
       await runWrite(io, options, async (run) => patchLifecycle(run, await run.session.objects.get({ kind: 'ClusterLifecycle', name }), String(options.image)));

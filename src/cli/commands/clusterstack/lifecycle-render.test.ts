@@ -32,7 +32,8 @@ Deprecated Buildpack APIs:    0.2
   });
 
   it('shows the Ready message when not ready', () => {
-    expect(renderLifecycleStatus(lifecycle([{ type: 'Ready', status: 'False', message: 'some sample message' }]), false)).toBe(`Status:     Not Ready - some sample message
+    expect(renderLifecycleStatus(lifecycle([{ type: 'Ready', status: 'False', message: 'some sample message' }]), false))
+      .toBe(`Status:     Not Ready - some sample message
 Image:      registry.io/repo/lifecycle@sha256:abc123
 Version:    0.17.0
 

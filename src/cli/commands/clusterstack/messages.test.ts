@@ -11,15 +11,26 @@ import { stackIdOf } from './stack-write.ts';
 function captureIo(): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, ask: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), env: {} };
+  return {
+    out,
+    err,
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+    env: {},
+  };
 }
 
 const id = 'io.buildpacks.stack.id';
 
 describe('stack images', () => {
-  it('agree on one stack id, or fail with kp\'s messages', () => {
+  it("agree on one stack id, or fail with kp's messages", () => {
     expect(stackIdOf({ [id]: 'io.test.stack' }, { [id]: 'io.test.stack' })).toBe('io.test.stack');
-    expect(() => stackIdOf({ [id]: 'io.test.stack' }, { [id]: 'io.other.stack' })).toThrow("build stack 'io.test.stack' does not match run stack 'io.other.stack'");
+    expect(() => stackIdOf({ [id]: 'io.test.stack' }, { [id]: 'io.other.stack' })).toThrow(
+      "build stack 'io.test.stack' does not match run stack 'io.other.stack'",
+    );
     expect(() => stackIdOf({}, { [id]: 'io.test.stack' })).toThrow(/^invalid stack image$/);
     expect(() => stackIdOf({ [id]: 'io.test.stack' }, {})).toThrow(/^invalid stack image$/);
   });
@@ -30,7 +41,9 @@ describe('lifecycle images', () => {
     const apis = { 'io.buildpacks.lifecycle.apis': '{}' };
     expect(() => checkLifecycleLabels({ 'io.buildpacks.lifecycle.version': '0.21.17', ...apis })).not.toThrow();
     expect(() => checkLifecycleLabels(apis)).toThrow('invalid lifecycle image: missing label io.buildpacks.lifecycle.version');
-    expect(() => checkLifecycleLabels({ 'io.buildpacks.lifecycle.version': '0.21.17' })).toThrow('invalid lifecycle image: missing label io.buildpacks.lifecycle.apis');
+    expect(() => checkLifecycleLabels({ 'io.buildpacks.lifecycle.version': '0.21.17' })).toThrow(
+      'invalid lifecycle image: missing label io.buildpacks.lifecycle.apis',
+    );
   });
 });
 
@@ -46,7 +59,7 @@ describe('image arguments', () => {
 });
 
 describe('progress lines', () => {
-  it('carry the dry-run suffix as kp\'s do, on stderr with -o', () => {
+  it("carry the dry-run suffix as kp's do, on stderr with -o", () => {
     const io = captureIo();
     announce(new Reporter(io, { mode: 'dry-run' }), 'Creating ClusterStack...');
     announce(new Reporter(io, { mode: 'dry-run-with-image-upload' }), "Uploading to 'r.test/kp'...");
@@ -63,21 +76,34 @@ describe('config', () => {
   it('prints the repository without a trailing slash, and the service account', () => {
     expect(renderDefaultRepository(config)).toBe('registry.test/kp\n');
     expect(renderDefaultServiceAccount(config)).toBe('Name: kp-sa\nNamespace: kpack\n');
-    expect(() => renderDefaultRepository({ ...config, defaultRepository: undefined })).toThrow('failed to get default repository: use "packsmith config default-repository" to set');
+    expect(() => renderDefaultRepository({ ...config, defaultRepository: undefined })).toThrow(
+      'failed to get default repository: use "packsmith config default-repository" to set',
+    );
   });
 
   it('sets the service account with the repository only when asked', () => {
     expect(repositoryUpdate(undefined, {})).toBeUndefined();
     expect(repositoryUpdate('r.test/kp', {})).toEqual({ defaultRepository: 'r.test/kp', serviceAccount: undefined });
-    expect(repositoryUpdate('r.test/kp', { defaultServiceAccount: 'sa' })).toEqual({ defaultRepository: 'r.test/kp', serviceAccount: { name: 'sa', namespace: 'kpack' } });
-    expect(repositoryUpdate(undefined, { defaultServiceAccount: 'sa', defaultServiceAccountNamespace: 'team' })).toEqual({ defaultRepository: undefined, serviceAccount: { name: 'sa', namespace: 'team' } });
-    expect(() => repositoryUpdate('r.test/kp', { defaultServiceAccountNamespace: 'team' })).toThrow('--default-service-account-namespace needs --default-service-account');
+    expect(repositoryUpdate('r.test/kp', { defaultServiceAccount: 'sa' })).toEqual({
+      defaultRepository: 'r.test/kp',
+      serviceAccount: { name: 'sa', namespace: 'kpack' },
+    });
+    expect(repositoryUpdate(undefined, { defaultServiceAccount: 'sa', defaultServiceAccountNamespace: 'team' })).toEqual({
+      defaultRepository: undefined,
+      serviceAccount: { name: 'sa', namespace: 'team' },
+    });
+    expect(() => repositoryUpdate('r.test/kp', { defaultServiceAccountNamespace: 'team' })).toThrow(
+      '--default-service-account-namespace needs --default-service-account',
+    );
   });
 });
 
 describe('help', () => {
   const commands = [
-    ...['create', 'patch', 'save', 'status', 'list', 'delete'].flatMap((c) => [['clusterstack', c], ['clusterlifecycle', c]]),
+    ...['create', 'patch', 'save', 'status', 'list', 'delete'].flatMap((c) => [
+      ['clusterstack', c],
+      ['clusterlifecycle', c],
+    ]),
     ['config', 'default-repository'],
     ['config', 'default-service-account'],
   ];

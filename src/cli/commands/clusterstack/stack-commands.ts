@@ -34,7 +34,10 @@ function registerWrites(group: Command, io: CliIo): void {
     .command('create')
     .description('create a cluster-scoped stack from a build and a run image')
     .argument('<name>', 'ClusterStack name')
-    .addHelpText('after', `${uploadHelp}\n\nExamples:\n  packsmith clusterstack create my-stack --build-image my-registry.com/build --run-image my-registry.com/run\n  packsmith clusterstack create my-stack --build-image ../path/to/build.tar --run-image ../path/to/run.tar`)
+    .addHelpText(
+      'after',
+      `${uploadHelp}\n\nExamples:\n  packsmith clusterstack create my-stack --build-image my-registry.com/build --run-image my-registry.com/run\n  packsmith clusterstack create my-stack --build-image ../path/to/build.tar --run-image ../path/to/run.tar`,
+    )
     .action(async (name, _o, command) => {
       const options: Options = command.opts();
       await runWrite(io, options, (run) => createStack(run, name, imagesOf(options)));
@@ -44,9 +47,12 @@ function registerWrites(group: Command, io: CliIo): void {
   const patch = group
     .command('patch')
     .alias('update')
-    .description("patch the build and run images of a cluster-scoped stack (re-uploaded to the default repository)")
+    .description('patch the build and run images of a cluster-scoped stack (re-uploaded to the default repository)')
     .argument('<name>', 'ClusterStack name')
-    .addHelpText('after', `${uploadHelp}\n\nExamples:\n  packsmith clusterstack patch my-stack --build-image my-registry.com/build --run-image my-registry.com/run\n  packsmith clusterstack patch my-stack --build-image oci:./build-layout --run-image oci:./run-layout --dry-run`)
+    .addHelpText(
+      'after',
+      `${uploadHelp}\n\nExamples:\n  packsmith clusterstack patch my-stack --build-image my-registry.com/build --run-image my-registry.com/run\n  packsmith clusterstack patch my-stack --build-image oci:./build-layout --run-image oci:./run-layout --dry-run`,
+    )
     .action(async (name, _o, command) => {
       const options: Options = command.opts();
       await runWrite(io, options, async (run) => patchStack(run, await run.session.objects.get({ kind: 'ClusterStack', name }), imagesOf(options)));
@@ -57,7 +63,10 @@ function registerWrites(group: Command, io: CliIo): void {
     .command('save')
     .description('create a cluster-scoped stack, or patch it when it exists')
     .argument('<name>', 'ClusterStack name')
-    .addHelpText('after', `${uploadHelp}\n\nExamples:\n  packsmith clusterstack save my-stack --build-image my-registry.com/build --run-image my-registry.com/run\n  packsmith clusterstack save my-stack --build-image my-registry.com/build --run-image my-registry.com/run -o yaml`)
+    .addHelpText(
+      'after',
+      `${uploadHelp}\n\nExamples:\n  packsmith clusterstack save my-stack --build-image my-registry.com/build --run-image my-registry.com/run\n  packsmith clusterstack save my-stack --build-image my-registry.com/build --run-image my-registry.com/run -o yaml`,
+    )
     .action(async (name, _o, command) => {
       const options: Options = command.opts();
       await runWrite(io, options, async (run) => {
@@ -87,7 +96,10 @@ export function registerStackCommands(program: Command, io: CliIo): void {
   const group = program
     .command('clusterstack')
     .description('ClusterStack commands (kp clusterstack): build and run images relocated to the default repository')
-    .addHelpText('after', '\nExamples:\n  packsmith clusterstack create my-stack -b my-registry.com/build -r my-registry.com/run\n  packsmith clusterstack list');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  packsmith clusterstack create my-stack -b my-registry.com/build -r my-registry.com/run\n  packsmith clusterstack list',
+    );
   registerWrites(group, io);
   registerReads(group, io);
 }

@@ -35,7 +35,10 @@ Mixins:         mixin1, mixin2
   });
 
   it('shows the Ready message when not ready, and -- for what was never resolved', () => {
-    const failed: KubeObject = { metadata: { name: 'broken' }, status: ready('False', 'invalid stack images. expected stack: a, build image stack: a, run image stack: b') };
+    const failed: KubeObject = {
+      metadata: { name: 'broken' },
+      status: ready('False', 'invalid stack images. expected stack: a, build image stack: a, run image stack: b'),
+    };
     expect(renderStackStatus(failed, true)).toBe(`Status:         Not Ready - invalid stack images. expected stack: a, build image stack: a, run image stack: b
 Id:             --
 Run Image:      --

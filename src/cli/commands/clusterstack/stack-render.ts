@@ -19,5 +19,8 @@ export function renderStackStatus(stack: KubeObject, verbose: boolean): string {
 
 /** `clusterstack list`: NAME, READY (the Ready condition's status or Unknown) and the resolved stack ID, in the server's order. */
 export function renderStackList(stacks: readonly KubeObject[]): string {
-  return formatKpTable(['Name', 'Ready', 'Id'], stacks.map((s) => [s.metadata.name, readyColumn(s), statusOf<ClusterStackStatus>(s).id ?? '']));
+  return formatKpTable(
+    ['Name', 'Ready', 'Id'],
+    stacks.map((s) => [s.metadata.name, readyColumn(s), statusOf<ClusterStackStatus>(s).id ?? '']),
+  );
 }

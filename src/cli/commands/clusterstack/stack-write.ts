@@ -67,7 +67,12 @@ export async function patchStack(run: WriteRun, current: KubeObject, images: Sta
   const spec = specOf<ClusterStackSpec>(current);
   const wanted: KubeObject = {
     ...current,
-    spec: { ...spec, id: uploaded.id, buildImage: { ...spec.buildImage, image: uploaded.buildImage }, runImage: { ...spec.runImage, image: uploaded.runImage } },
+    spec: {
+      ...spec,
+      id: uploaded.id,
+      buildImage: { ...spec.buildImage, image: uploaded.buildImage },
+      runImage: { ...spec.runImage, image: uploaded.runImage },
+    },
   };
   const { changed } = await patchResource(run, 'ClusterStack', current, wanted);
   run.reporter.result(`ClusterStack "${current.metadata.name}" updated`, changed);

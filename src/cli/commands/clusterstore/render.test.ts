@@ -58,7 +58,7 @@ simple-buildpack    3          simple-3-buildpackage-homepage
     expect(renderStoreStatusVerbose(store('s', { buildpacks: [fromBuilder] }))).toBe('Status:    Unknown\n\n');
   });
 
-  it('--verbose reproduces kp\'s documented example', () => {
+  it("--verbose reproduces kp's documented example", () => {
     const text = renderStoreStatusVerbose(store('s', { conditions: [ready('True')], buildpacks: buildpacks.slice(0, 2) }));
     expect(text).toBe(`Status:    Ready
 
@@ -109,7 +109,15 @@ DETECTION ORDER
       version: '2.0.0',
       buildpackage: { id: 'test/web', version: '2.0.0' },
       storeImage: { image: 'reg.test/kp-default@sha256:abc' },
-      order: [{ group: [{ id: 'test/node', version: '1.0.0' }, { id: 'test/python', version: '1.0.0', optional: true }] }, { group: [{ id: 'test/ruby' }] }],
+      order: [
+        {
+          group: [
+            { id: 'test/node', version: '1.0.0' },
+            { id: 'test/python', version: '1.0.0', optional: true },
+          ],
+        },
+        { group: [{ id: 'test/ruby' }] },
+      ],
     };
     const text = renderStoreStatusVerbose(store('s', { conditions: [ready('True')], buildpacks: [top] }));
     expect(text).toBe(`Status:    Ready

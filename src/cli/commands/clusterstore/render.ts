@@ -65,7 +65,10 @@ function renderPackage(key: string, top: StoreBuildpack, buildpacks: readonly St
     ['Image', top.storeImage?.image],
     ['Homepage', top.homepage],
   ]);
-  const table = formatKpTable(['Buildpack id', 'version', 'homepage'], buildpacks.map((b) => [b.id ?? '', b.version ?? '', b.homepage ?? '']));
+  const table = formatKpTable(
+    ['Buildpack id', 'version', 'homepage'],
+    buildpacks.map((b) => [b.id ?? '', b.version ?? '', b.homepage ?? '']),
+  );
   const order = (top.order ?? []).flatMap((entry, index) => [
     [`Group #${index + 1}`, ''],
     ...(entry.group ?? []).map((ref) => [`  ${ref.id ?? ''}`, ref.optional === true ? '(Optional)' : '']),
@@ -75,5 +78,8 @@ function renderPackage(key: string, top: StoreBuildpack, buildpacks: readonly St
 
 /** `clusterstore list`: NAME and READY (the Ready condition's status, or `Unknown`), in the given order. */
 export function renderStoreList(objects: readonly KubeObject[]): string {
-  return formatKpTable(['Name', 'Ready'], objects.map((o) => [o.metadata.name, readyColumn(o)]));
+  return formatKpTable(
+    ['Name', 'Ready'],
+    objects.map((o) => [o.metadata.name, readyColumn(o)]),
+  );
 }

@@ -45,7 +45,10 @@ describe('remove', () => {
   };
 
   it('drops the source each buildpack came from, nested buildpacks included', () => {
-    expect(removeSources(store, ['test/node@1.0.0'])).toEqual({ sources: [{ image: `${repo}@sha256:ruby` }], lines: ['Removing buildpackage test/node@1.0.0'] });
+    expect(removeSources(store, ['test/node@1.0.0'])).toEqual({
+      sources: [{ image: `${repo}@sha256:ruby` }],
+      lines: ['Removing buildpackage test/node@1.0.0'],
+    });
     const both = removeSources(store, ['test/ruby@2.0.0', 'test/web@2.0.0']);
     expect(both.sources).toEqual([]);
     expect(both.lines).toEqual(['Removing buildpackage test/ruby@2.0.0', 'Removing buildpackage test/web@2.0.0']);
