@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as `npm test` runs it (npm puts node_modules/.bin, and so Node 24, first on PATH):
-# provision the real test servers and tools, type-check, lint, check dependency directions, then run
+# provision the real test servers and tools, type-check, lint, check dependency directions and
+# formatting, then run
 # every unit and integration test. Any failure fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,4 +16,5 @@ bash scripts/provision.sh
 npm run --silent typecheck
 npm run --silent lint
 npm run --silent deps:check
+npm run --silent format:check
 NO_COLOR=1 FORCE_COLOR=0 vitest run "$@"
