@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as `npm test` runs it (npm puts node_modules/.bin, and so Node 24, first on PATH):
 # provision the real test servers and tools, type-check, lint, check dependency directions and
-# formatting, then run
-# every unit and integration test. Any failure fails the run.
+# formatting, then run every unit and integration test. Any failure fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
