@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/main.ts';
+import { packsmithVersion } from '../../src/shared/index.ts';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
 import { readLayout, writeLayout } from '../../src/oci/index.ts';
 import { removeDir, scratchDir } from '../harness/process.ts';
 import { brokenBuilderYaml, buildpackages, lifecycleImage, resourcesYaml, stackImage, type Locations } from '../app/fixtures.ts';
@@ -191,6 +194,38 @@ describe('packsmith inspect, store and image commands', () => {
       ].join('\n'),
     );
     expect(result.out).toMatch(/test\/node\s+1\.0\.0\s+0\.10\s+https:\/\/example\.test\/test\/node/);
+  });
+
+  it('prints the builder as yaml and as toml, with the same content as json', async () => {
+    const reference = `${at.builders}:builder-team-web`;
+    const json = JSON.parse((await cli('inspect', 'builder', reference, '-o', 'json')).out) as {
+      identifier: string;
+      createdBy: { name: string; version: string };
+    };
+    expect(json.createdBy).toEqual({ name: 'packsmith', version: packsmithVersion });
+    const yaml = parseYaml((await cli('inspect', 'builder', reference, '-o', 'yaml')).out) as unknown;
+    expect(yaml).toEqual(json);
+    const toml = parseToml((await cli('inspect', 'builder', reference, '-o', 'toml')).out);
+    expect(toml.identifier).toBe(json.identifier);
+    expect(toml.order).toEqual([
+      {
+        group: [
+          {
+            id: 'test/web',
+            version: '2.0.0',
+            order: [
+              {
+                group: [
+                  { id: 'test/node', version: '1.0.0' },
+                  { id: 'test/python', version: '1.0.0', optional: true },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      { group: [{ id: 'test/ruby', version: '1.0.0' }] },
+    ]);
   });
 
   it('lists what a store would expose', async () => {

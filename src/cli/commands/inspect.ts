@@ -3,7 +3,8 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import { inspectBuilder, type ApiVersionList, type BuilderDescription, type OrderNode } from '../../app/index.ts';
 import { withEnvironment } from '../environment.ts';
 import type { CliIo } from '../io.ts';
-import { formatJson, formatTable } from '../output.ts';
+import { formatJson, formatTable, formatYamlDocuments } from '../output.ts';
+import { formatToml } from '../toml-output.ts';
 import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
 
@@ -59,6 +60,31 @@ function render(d: BuilderDescription): string {
   return `${lines.join('\n')}\n`;
 }
 
+interface OrderTable {
+  group: Array<{ id: string; version?: string; optional?: boolean; order?: OrderTable[] }>;
+}
+
+// TOML has no lists of lists of tables: the detection order becomes `[[order]]` with `[[order.group]]`
+// tables, as order.toml writes it, a meta-buildpack's own order nested the same way.
+function orderTables(groups: readonly OrderNode[][]): OrderTable[] {
+  return groups.map((group) => ({
+    group: group.map(({ groups: nested, ...node }) => (nested.length === 0 ? node : { ...node, order: orderTables(nested) })),
+  }));
+}
+
+function formatDescription(description: BuilderDescription, output: 'text' | 'json' | 'yaml' | 'toml'): string {
+  switch (output) {
+    case 'json':
+      return formatJson(description);
+    case 'yaml':
+      return formatYamlDocuments([description]);
+    case 'toml':
+      return formatToml({ ...description, order: orderTables(description.order) });
+    case 'text':
+      return render(description);
+  }
+}
+
 /** Registers `inspect builder`. */
 export function registerInspectCommand(program: Command, io: CliIo): void {
   program
@@ -68,15 +94,19 @@ export function registerInspectCommand(program: Command, io: CliIo): void {
     .description("show a builder's run image, lifecycle, buildpacks and detection order (as pack builder inspect does)")
     .addHelpText(
       'after',
-      examples('packsmith inspect builder registry.example.com/team/builder:latest', 'packsmith inspect builder oci:.packsmith-samples/out/builder -o json'),
+      examples(
+        'packsmith inspect builder registry.example.com/team/builder:latest',
+        'packsmith inspect builder oci:.packsmith-samples/out/builder -o json',
+        'packsmith inspect builder oci:.packsmith-samples/out/builder -o toml',
+      ),
     )
     .argument('<reference>', 'the builder image: registry reference, oci:PATH[:TAG] or PATH.cnb')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml', 'toml'] as const).default('text' as const))
     .addOption(insecureRegistryOption())
     .action(async (reference, options) => {
       const description = await withEnvironment(io, options.insecureRegistry, (environment) =>
         inspectBuilder(reference, { images: environment.images, keychain: environment.keychain }),
       );
-      io.stdout(options.output === 'json' ? formatJson(description) : render(description));
+      io.stdout(formatDescription(description, options.output));
     });
 }
