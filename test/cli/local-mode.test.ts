@@ -158,6 +158,22 @@ describe('packsmith build with the inputs users have', () => {
     }
   });
 
+  it('--quiet prints nothing on success and the reasons on failure; --verbose prints progress off a terminal', async () => {
+    const quiet = await cli('build', '-f', join(dir, 'yaml'), '--quiet');
+    expect(quiet).toMatchObject({ code: 0, out: '', err: '' });
+    const failing = await cli('build', '-f', join(dir, 'yaml'), join(dir, 'broken.yaml'), '-q');
+    expect(failing.code).toBe(1);
+    expect(failing.out).toBe('');
+    expect(failing.err).toMatch(
+      /^error: 1 of 7 resources failed: .*broken\.yaml#1 Builder default\/broken\n.*broken\.yaml#1 Builder default\/broken: spec\.order\[0\]\.group\[1\]: could not find buildpack/m,
+    );
+    const verbose = await cli('build', '-f', join(dir, 'yaml'), '--verbose');
+    expect(verbose.code).toBe(0);
+    expect(verbose.err).toMatch(/^… ClusterStore default$/m);
+    expect(verbose.err).toMatch(/^… Builder team\/web$/m);
+    expect((await cli('build', '-f', join(dir, 'yaml'), '-q', '-v')).code).toBe(2);
+  });
+
   it('reads the resources from standard input with -f -', async () => {
     const result = await cliWithStdin(resourcesYaml(at), 'build', '-f', '-', '-o', 'json');
     expect(result.code).toBe(0);

@@ -5,6 +5,7 @@
  * any resource failed.
  */
 import { Option, type Command } from '@commander-js/extra-typings';
+import type { DocumentProblem } from '../../api/index.ts';
 import { localBuild, type LocalOutcome } from '../../app/index.ts';
 import { createLocalEnvironment } from '../../compose.ts';
 import { CliError } from '../errors.ts';
@@ -19,7 +20,7 @@ import {
   type PreparedResource,
 } from '../local-resources.ts';
 import { formatJson, formatTable, formatYamlDocuments } from '../output.ts';
-import { terminalProgress } from '../progress.ts';
+import { terminalProgress, verbosityOf, type Verbosity } from '../progress.ts';
 import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
 
@@ -58,6 +59,32 @@ function summaryTable(rows: readonly Row[]): string {
   return formatTable([['KIND', 'NAME', 'STATUS', 'DETAILS'], ...lines]);
 }
 
+/** The table (stdout, or stderr under `-o`) and, with `-o`, the resources with their status. */
+function printResult(io: CliIo, rows: readonly Row[], output: 'yaml' | 'json' | undefined, verbosity: Verbosity): void {
+  const table = verbosity === 'quiet' ? '' : summaryTable(rows);
+  if (output === undefined) {
+    if (table) io.stdout(table);
+    return;
+  }
+  if (table) io.stderr(table);
+  const items = rows.map((r) => r.resource);
+  io.stdout(output === 'yaml' ? formatYamlDocuments(items) : formatJson({ apiVersion: 'v1', kind: 'List', items }));
+}
+
+/**
+ * The run's failure, if any. The table (and the problems above it) say why, so naming each failure
+ * once keeps every cause printed once; under `--quiet` there is no table, so the reasons come here.
+ */
+function failureOf(rows: readonly Row[], problems: readonly DocumentProblem[], verbosity: Verbosity): CliError | undefined {
+  const failed = rows.filter((r) => !r.ok);
+  if (failed.length === 0 && problems.length === 0) return undefined;
+  const where = [...failed.map((r) => `${r.origin} ${r.kind} ${r.name}`), ...problems.map((p) => p.origin)];
+  const quiet = verbosity === 'quiet';
+  const reasons = quiet ? failed.map((r) => `\n${r.origin} ${r.kind} ${r.name}: ${r.summary}`).join('') : '';
+  const total = `${failed.length + problems.length} of ${rows.length + problems.length} resources failed`;
+  return new CliError(`${total}${quiet ? '' : ' (the table says why)'}: ${where.join(', ')}${reasons}`);
+}
+
 /** `packsmith build`. */
 export function registerBuildCommand(program: Command, io: CliIo): void {
   program
@@ -78,13 +105,16 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
     )
     .addOption(new Option('-o, --output <format>', 'print the resources with their status instead of a summary').choices(['yaml', 'json'] as const))
     .addOption(insecureRegistryOption())
+    .addOption(new Option('-q, --quiet', 'print only errors (and, with -o, the resources): no progress, notices or summary table'))
+    .addOption(new Option('-v, --verbose', 'print progress (each resource and blob) even when stderr is not a terminal').conflicts('quiet'))
     .action(async (options) => {
+      const verbosity = verbosityOf(options);
       const files = await expandPaths(options.file);
       const read = await readResourceFiles(files, io.readStdin);
       const { kept: resources, skipped } = packsmithKinds(read.resources);
       const { problems } = read;
       const notice = skippedNotice(skipped);
-      if (notice !== undefined) io.stderr(`${notice}\n`);
+      if (notice !== undefined && verbosity !== 'quiet') io.stderr(`${notice}\n`);
       const environment = createLocalEnvironment({ insecureRegistries: options.insecureRegistry, env: io.env });
       const prepared = prepareResources(resources, environment.referenceChecks);
       let outcomes: LocalOutcome[];
@@ -96,26 +126,16 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
           keychain: environment.keychain,
           clock: environment.clock,
           rejected,
-          ...terminalProgress(io),
+          ...terminalProgress(io, verbosity),
         });
       } finally {
         await environment.close();
       }
       const rows = rowsOf(prepared, outcomes);
       for (const problem of problems) io.stderr(`${problem.origin}: ${problem.message}\n`);
-      const table = summaryTable(rows);
-      if (options.output === undefined) io.stdout(table);
-      else {
-        io.stderr(table);
-        const items = rows.map((r) => r.resource);
-        io.stdout(options.output === 'yaml' ? formatYamlDocuments(items) : formatJson({ apiVersion: 'v1', kind: 'List', items }));
-      }
-      const failed = rows.filter((r) => !r.ok);
-      if (failed.length > 0 || problems.length > 0) {
-        // The table (and the problems above it) say why; naming each failure once keeps every cause printed once.
-        const where = [...failed.map((r) => `${r.origin} ${r.kind} ${r.name}`), ...problems.map((p) => p.origin)];
-        throw new CliError(`${failed.length + problems.length} of ${rows.length + problems.length} resources failed (the table says why): ${where.join(', ')}`);
-      }
+      printResult(io, rows, options.output, verbosity);
+      const failure = failureOf(rows, problems, verbosity);
+      if (failure !== undefined) throw failure;
       if (rows.length === 0) throw new CliError(`no kpack resources found in ${options.file.join(', ')}`);
     });
 }
