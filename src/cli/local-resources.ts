@@ -28,6 +28,9 @@ const kindNames = kinds.map((k) => k.kind);
 
 const resourceFile = /\.(ya?ml|json)$/i;
 
+/** Texts from this size on get a progress line while they are parsed. */
+export const largeTextBytes = 4 * 1024 * 1024;
+
 /** `-f -` reads the resources from standard input, as kubectl does. */
 export const standardInput = '-';
 
@@ -72,12 +75,17 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
 export async function readResourceFiles(
   files: readonly string[],
   readStandardInput: ReadStandardInput,
+  onLargeText?: (source: string, bytes: number) => void,
 ): Promise<{ resources: SourcedResource[]; problems: DocumentProblem[] }> {
   const resources: SourcedResource[] = [];
   const problems: DocumentProblem[] = [];
   for (const file of files) {
     const fromStdin = file === standardInput;
-    const parsed = parseResourceDocuments(fromStdin ? await readStandardInput() : await readFile(file, 'utf8'), fromStdin ? 'stdin' : file);
+    const source = fromStdin ? 'stdin' : file;
+    const text = fromStdin ? await readStandardInput() : await readFile(file, 'utf8');
+    // Parsing takes a while from a few MB on: say so before the wait, not after.
+    if (text.length >= largeTextBytes) onLargeText?.(source, Buffer.byteLength(text));
+    const parsed = parseResourceDocuments(text, source);
     // Local image paths in standard input are relative to the working directory.
     const baseDir = fromStdin ? process.cwd() : dirname(file);
     resources.push(

@@ -182,6 +182,19 @@ describe('packsmith build with the inputs users have', () => {
     expect(list.items.every((i) => i.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
   });
 
+  it('says it is reading a large file before parsing it', async () => {
+    const big = join(dir, 'big.yaml');
+    const comment = `# ${'x'.repeat(1000)}\n`;
+    await writeFile(big, `${comment.repeat(4200)}apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n`);
+    try {
+      const result = await cli('build', '-f', big);
+      expect(result.err).toMatch(new RegExp(`^reading ${big} \\(4\\.\\d MiB\\)…$`, 'm'));
+      expect(result.err).toMatch(/no kpack resources found/);
+    } finally {
+      await rm(big);
+    }
+  });
+
   it('says a binary file is not YAML in one line', async () => {
     await writeFile(join(dir, 'binary.yaml'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe]));
     const result = await cli('build', '-f', join(dir, 'binary.yaml'));

@@ -19,7 +19,7 @@ import {
   skippedNotice,
   type PreparedResource,
 } from '../local-resources.ts';
-import { formatJson, formatTable, formatYamlDocuments } from '../output.ts';
+import { formatBytes, formatJson, formatTable, formatYamlDocuments } from '../output.ts';
 import { terminalProgress, verbosityOf, type Verbosity } from '../progress.ts';
 import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
@@ -110,7 +110,10 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
     .action(async (options) => {
       const verbosity = verbosityOf(options);
       const files = await expandPaths(options.file);
-      const read = await readResourceFiles(files, io.readStdin);
+      const onLargeText = (source: string, bytes: number): void => {
+        if (verbosity !== 'quiet') io.stderr(`reading ${source} (${formatBytes(bytes)})…\n`);
+      };
+      const read = await readResourceFiles(files, io.readStdin, onLargeText);
       const { kept: resources, skipped } = packsmithKinds(read.resources);
       const { problems } = read;
       const notice = skippedNotice(skipped);
