@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../main.ts';
-import type { CliIo } from '../io.ts';
 import { parseDuration } from '../duration.ts';
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty: false,
-    ask: () => Promise.resolve(''),
-    readStdin: () => Promise.resolve(''),
-    env: {},
-  };
-}
+import { captureIo } from '../testing/index.ts';
 
 describe('packsmith controller', () => {
   it('--help documents every flag and the environment', async () => {

@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../main.ts';
-import type { CliIo } from '../io.ts';
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty: false,
-    ask: () => Promise.resolve(''),
-    readStdin: () => Promise.resolve(''),
-    env: {},
-  };
-}
+import { captureIo } from '../testing/index.ts';
 
 type Doc = { kind: string; metadata: { name: string; namespace?: string }; spec?: { image?: string } };
 

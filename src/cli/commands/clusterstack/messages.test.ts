@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { KpConfig } from '../../cluster/index.ts';
 import { Reporter } from '../../cluster/index.ts';
-import type { CliIo } from '../../io.ts';
 import { runCli } from '../../main.ts';
 import { renderDefaultRepository, renderDefaultServiceAccount, repositoryUpdate } from './config.ts';
 import { checkLifecycleLabels } from './lifecycle-write.ts';
 import { announce, imageSource } from './shared.ts';
 import { stackIdOf } from './stack-write.ts';
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty: false,
-    ask: () => Promise.resolve(''),
-    readStdin: () => Promise.resolve(''),
-    env: {},
-  };
-}
+import { captureIo } from '../../testing/index.ts';
 
 const id = 'io.buildpacks.stack.id';
 

@@ -1,0 +1,24 @@
+/**
+ * Test kit for the CLI: a CliIo that records what a command writes. Tests only; production code
+ * never imports it.
+ */
+import type { CliIo } from '../io.ts';
+
+/** A CliIo whose output is kept in `out` and `err` (one entry per write). */
+export type CapturedIo = CliIo & { out: string[]; err: string[] };
+
+/** Captures output; `env` and `stdin` are what the command sees (empty by default). */
+export function captureIo(options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): CapturedIo {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(options.stdin ?? ''),
+    env: options.env ?? {},
+  };
+}
