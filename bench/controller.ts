@@ -20,7 +20,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildpackages, stackId } from '../test/app/fixtures.ts';
-import { startProcess, type ManagedProcess } from '../test/harness/index.ts';
+import { controllerRunArgs, startProcess, type ManagedProcess } from '../test/harness/index.ts';
 import { startWorld, type World } from '../test/controller/world.ts';
 
 const { values } = parseArgs({ options: { builders: { type: 'string', default: '200' } } });
@@ -108,23 +108,7 @@ async function main(): Promise<void> {
     await world.kubectl(['apply', '-f', '-'], world.resourcesYaml([world.at.web, world.at.ruby], 'b-unused'));
     await world.kubectl(['delete', 'builders.kpack.io', 'b-unused', '-n', 'team']);
     await world.kubectl(['apply', '-f', '-'], extraYaml(world));
-    const cli = join(import.meta.dirname, '../src/cli/main.ts');
-    const args = [
-      cli,
-      'controller',
-      'run',
-      '--kubeconfig',
-      world.kube.kubeconfigPath,
-      '--host',
-      '127.0.0.1',
-      '--health-port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--no-leader-elect',
-      '--workers',
-      '2',
-    ];
+    const args = controllerRunArgs(world.kube.kubeconfigPath, '--no-leader-elect', '--workers', '2');
     controller = startProcess({ command: process.execPath, args, logFile: join(world.work, 'controller.log') });
     const setupStarted = Date.now();
     const initial = await waitForAll(world, controller, {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startProcess, type ManagedProcess } from '../harness/index.ts';
+import { controllerRunArgs, startProcess, type ManagedProcess } from '../harness/index.ts';
 import { conditionOf, startWorld, type World } from './world.ts';
 
 let world: World;
@@ -21,25 +21,8 @@ afterAll(async () => {
 
 describe('packsmith controller run as two processes', () => {
   const processes: ManagedProcess[] = [];
-  const cli = join(import.meta.dirname, '../../src/cli/main.ts');
   const start = (name: string): ManagedProcess => {
-    const args = [
-      cli,
-      'controller',
-      'run',
-      '--kubeconfig',
-      world.kube.kubeconfigPath,
-      '--host',
-      '127.0.0.1',
-      '--health-port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--lease-namespace',
-      'packsmith',
-      '--resync-period',
-      '1h',
-    ];
+    const args = controllerRunArgs(world.kube.kubeconfigPath, '--lease-namespace', 'packsmith', '--resync-period', '1h');
     const child = startProcess({ command: process.execPath, args, logFile: join(world.work, `${name}.log`), env: { ...process.env, HOSTNAME: name } });
     processes.push(child);
     return child;

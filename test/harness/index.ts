@@ -15,3 +15,4 @@ export * from './kube.ts';
 export * from './kube-request.ts';
 export * from './cnb-tools.ts';
 export * from './tcp-proxy.ts';
+export * from './controller-args.ts';

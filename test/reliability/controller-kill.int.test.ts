@@ -7,7 +7,7 @@
 // the registry directly, copies the whole image).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { removeDir, skopeoCopy, skopeoInspect, skopeoListTags, startProcess, type ManagedProcess } from '../harness/index.ts';
+import { removeDir, skopeoCopy, skopeoInspect, skopeoListTags, controllerRunArgs, startProcess, type ManagedProcess } from '../harness/index.ts';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../harness/fault-proxy.ts';
 import { conditionOf, startWorld, type World } from '../controller/world.ts';
 
@@ -27,23 +27,7 @@ afterAll(async () => {
 });
 
 function startController(name: string): ManagedProcess {
-  const cli = join(import.meta.dirname, '../../src/cli/main.ts');
-  const args = [
-    cli,
-    'controller',
-    'run',
-    '--kubeconfig',
-    world.kube.kubeconfigPath,
-    '--host',
-    '127.0.0.1',
-    '--health-port',
-    '0',
-    '--metrics-port',
-    '0',
-    '--no-leader-elect',
-    '--resync-period',
-    '1h',
-  ];
+  const args = controllerRunArgs(world.kube.kubeconfigPath, '--no-leader-elect', '--resync-period', '1h');
   const child = startProcess({ command: process.execPath, args, logFile: join(world.work, `${name}.log`) });
   processes.push(child);
   return child;

@@ -8,7 +8,7 @@
 // stdout and stderr (JSON logs), all Events, every packsmith resource's `-o yaml`, and /metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { startProcess, type ManagedProcess } from '../harness/index.ts';
+import { controllerRunArgs, startProcess, type ManagedProcess } from '../harness/index.ts';
 import { conditionOf, startWorld, type World } from '../controller/world.ts';
 
 let world: World;
@@ -84,24 +84,7 @@ describe('controller outputs never carry registry secrets', () => {
     const password = registry.password ?? '';
     expect(password.length).toBeGreaterThan(0);
     await kubectl(['create', 'namespace', 'packsmith']);
-    const cli = join(import.meta.dirname, '../../src/cli/main.ts');
-    const args = [
-      cli,
-      'controller',
-      'run',
-      '--kubeconfig',
-      world.kube.kubeconfigPath,
-      '--host',
-      '127.0.0.1',
-      '--health-port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--lease-namespace',
-      'packsmith',
-      '--resync-period',
-      '20s',
-    ];
+    const args = controllerRunArgs(world.kube.kubeconfigPath, '--lease-namespace', 'packsmith', '--resync-period', '20s');
     controller = startProcess({ command: process.execPath, args, logFile: join(world.work, 'controller.log'), env: { ...process.env, HOSTNAME: 'secrets' } });
     const running = controller;
     const metricsPort = async (): Promise<number> => Number(/metrics on port (\d+)/.exec(await running.log())?.[1] ?? 0);
