@@ -85,27 +85,27 @@ export function checkEnvelope(resource: KubeObject): { info?: KindInfo; version?
   return { info, version: version.version, issues };
 }
 
-/** Shape problems of `spec` for the kind's schema in `version`. */
-export function checkSpecShape(info: KindInfo, version: 'v1alpha1' | 'v1alpha2', spec: unknown): FieldIssue[] {
+/**
+ * Shape problems of `spec` for the kind's schema in `version`, from one parse, and the spec the
+ * kind's rules can still run on: `spec` itself when it fits, else `spec` without the fields the
+ * schema rejects (misspelt keys, values of the wrong type), so every problem is reported in one
+ * round; undefined when no such spec exists (no spec, or a rejected value sits in a list, whose
+ * removal would shift the paths of the rest).
+ */
+export function checkSpecShape(info: KindInfo, version: 'v1alpha1' | 'v1alpha2', spec: unknown): { issues: FieldIssue[]; usable: unknown } {
   const schemas = info.versions[version];
-  if (!schemas) return [];
-  if (spec === undefined || spec === null) return [issue.missing('spec', `a ${info.kind} needs a spec`)];
+  if (!schemas) return { issues: [], usable: spec };
+  if (spec === undefined || spec === null) return { issues: [issue.missing('spec', `a ${info.kind} needs a spec`)], usable: undefined };
   const result = schemas.spec.safeParse(spec);
-  return result.success ? [] : result.error.issues.flatMap((zi) => zodIssueToField('spec', zi, schemas.spec, spec));
+  if (result.success) return { issues: [], usable: spec };
+  const issues = result.error.issues.flatMap((zi) => zodIssueToField('spec', zi, schemas.spec, spec));
+  return { issues, usable: withoutRejected(spec, result.error.issues) };
 }
 
-/**
- * `spec` without the fields its schema rejects (misspelt keys, values of the wrong type), so the
- * kind's rules can still run and every problem is reported in one round; undefined when a rejected
- * value sits in a list (removing it would shift the paths of the rest).
- */
-export function specWithoutShapeProblems(info: KindInfo, version: 'v1alpha1' | 'v1alpha2', spec: unknown): unknown {
-  const schemas = info.versions[version];
-  if (!schemas || !isJsonObject(spec)) return undefined;
-  const result = schemas.spec.safeParse(spec);
-  if (result.success) return spec;
+function withoutRejected(spec: unknown, rejected: readonly z.core.$ZodIssue[]): unknown {
+  if (!isJsonObject(spec)) return undefined;
   const cleaned = structuredClone(spec);
-  for (const zi of result.error.issues) {
+  for (const zi of rejected) {
     const paths = zi.code === 'unrecognized_keys' ? zi.keys.map((key) => [...zi.path, key]) : [zi.path];
     for (const path of paths) if (!removeAt(cleaned, path)) return undefined;
   }

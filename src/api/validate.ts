@@ -10,7 +10,7 @@ import { isInvalid, type AnyResource, type KubeObject } from './resource.ts';
 import type { ClusterStackSpec, ClusterStoreSpec } from './v1alpha2.ts';
 import { builderRules, clusterBuilderRules } from './validate-builder.ts';
 import { basicReferenceChecks, checkImage, checkServiceAccountRef, type ReferenceChecks } from './validate-common.ts';
-import { checkEnvelope, checkSpecShape, specWithoutShapeProblems } from './validate-shape.ts';
+import { checkEnvelope, checkSpecShape } from './validate-shape.ts';
 
 export { basicReferenceChecks, type ReferenceChecks } from './validate-common.ts';
 
@@ -64,9 +64,8 @@ function rulesOf(resource: AnyResource, checks: ReferenceChecks): FieldIssue[] {
 export function validateResource(resource: KubeObject, checks: ReferenceChecks = basicReferenceChecks): FieldIssue[] {
   const envelope = checkEnvelope(resource);
   if (!envelope.info || !envelope.version) return envelope.issues;
-  const shape = checkSpecShape(envelope.info, envelope.version, resource.spec);
   // With the rejected fields left out, the rules still run: one round reports every problem.
-  const spec = shape.length === 0 ? resource.spec : specWithoutShapeProblems(envelope.info, envelope.version, resource.spec);
+  const { issues: shape, usable: spec } = checkSpecShape(envelope.info, envelope.version, resource.spec);
   if (spec === undefined) return [...envelope.issues, ...shape];
   const typed = parseAnyResource(envelope.info.kind, convertResource({ ...resource, spec }, 'kpack.io/v1alpha2'));
   if (isInvalid(typed)) return [...envelope.issues, ...(shape.length > 0 ? shape : typed.problems.map((problem) => issue.invalid('spec', '', problem)))];
