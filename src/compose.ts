@@ -6,10 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { OciImageAccess, findLifecycleBinary, localReferenceChecks, type LifecycleSearch } from './adapters/index.ts';
+import { OciImageAccess, findLifecycleBinary, localReferenceChecks, packConfigFiles, type LifecycleSearch } from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
-import { imageReferenceChecks, systemClock, type Clock } from './app/index.ts';
+import { imageReferenceChecks, systemClock, type Clock, type PackConfigFiles } from './app/index.ts';
 import {
   createControllerMetrics,
   createManager,
@@ -72,7 +73,14 @@ export interface LocalEnvironment {
   keychain: Keychain;
   clock: Clock;
   referenceChecks: ReferenceChecks;
+  /** Files that pack's builder.toml names, and packsmith's cache for lifecycle archives. */
+  packConfigFiles: PackConfigFiles;
   close(): Promise<void>;
+}
+
+/** packsmith's cache directory: `${XDG_CACHE_HOME:-$HOME/.cache}/packsmith`. */
+function cacheRoot(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME ?? '/root', '.cache'), 'packsmith');
 }
 
 /** Builds local mode's concrete adapters: registry client plus layouts, and the Docker config keychain. */
@@ -83,6 +91,7 @@ export function createLocalEnvironment(options: LocalEnvironmentOptions = {}): L
     keychain: defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) }),
     clock: systemClock,
     referenceChecks: localReferenceChecks,
+    packConfigFiles: packConfigFiles(cacheRoot(options.env ?? process.env)),
     close: () => images.close(),
   };
 }
@@ -240,6 +249,7 @@ export function createClusterCliEnvironment(options: ClusterCliOptions = {}): Cl
     keychain: defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) }),
     clock: systemClock,
     referenceChecks: localReferenceChecks,
+    packConfigFiles: packConfigFiles(cacheRoot(options.env ?? process.env)),
     close: () => images.close(),
   };
 }

@@ -20,3 +20,5 @@ export * from './inspect-builder.ts';
 export * from './write-samples.ts';
 export * from './reference-checks.ts';
 export * from './status-records.ts';
+export * from './pack-builder-resources.ts';
+export * from './lifecycle-image.ts';

@@ -18,3 +18,5 @@ export * from './toml.ts';
 export * from './builder-plan.ts';
 export * from './builder-image.ts';
 export * from './buildpackage-writer.ts';
+export * from './pack-builder-config.ts';
+export * from './lifecycle-descriptor.ts';

@@ -6,9 +6,8 @@
  * assemble and inspect builders but not to run builds.
  */
 import type { Readable } from 'node:stream';
-import { labelKeys } from '../../cnb/index.ts';
 import type { Image, IoOptions, TarLayerEntry } from '../../oci/index.ts';
-import { appendLayers, createTarLayer, emptyImage, normalizedModTime, withCreated, withLabels } from '../../oci/index.ts';
+import { lifecycleImage, type LifecycleApis } from '../lifecycle-image.ts';
 import { ValidationError } from '../../shared/index.ts';
 import { descriptionLabel } from './sample-stack.ts';
 
@@ -37,11 +36,7 @@ export interface LifecycleBinary {
   launcher?: BinaryFile;
 }
 
-/** Buildpack and Platform API lists, as the `io.buildpacks.lifecycle.apis` label holds them. */
-export interface LifecycleApis {
-  buildpack: { deprecated: string[]; supported: string[] };
-  platform: { deprecated: string[]; supported: string[] };
-}
+export type { LifecycleApis } from '../lifecycle-image.ts';
 
 const minors = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_v, i) => `0.${from + i}`);
 
@@ -150,15 +145,7 @@ export function sampleLifecycleImage(binary: LifecycleBinary | undefined): Sampl
   const description = binary
     ? `packsmith sample lifecycle image: the CNB lifecycle ${version} binary (${binary.launcher ? 'with its launcher' : 'no launcher'})`
     : 'packsmith sample lifecycle image: a PLACEHOLDER without a lifecycle binary; builders made from it cannot run builds';
-  const created = normalizedModTime.toISOString().replace('.000Z', 'Z');
-  const base = withCreated(emptyImage({ os: 'linux', architecture: 'amd64' }), normalizedModTime);
-  const image = appendLayers(base, [createTarLayer(entries)], { history: [{ created, created_by: 'packsmith samples (lifecycle image)' }] });
-  const labelled = withLabels(image, {
-    [labelKeys.lifecycleVersion]: version,
-    [labelKeys.lifecycleApis]: JSON.stringify(apis),
-    [labelKeys.builderMetadata]: JSON.stringify({ lifecycle: { version }, api: { buildpack: '0.7', platform: '0.7' } }),
-    [descriptionLabel]: description,
-  });
+  const labelled = lifecycleImage({ entries, version, apis, labels: { [descriptionLabel]: description }, createdBy: 'packsmith samples (lifecycle image)' });
   return { image: labelled, version, tag: binary ? version : 'placeholder', placeholder: !binary };
 }
 

@@ -7,7 +7,7 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { DocumentProblem } from '../../api/index.ts';
 import { localBuild, type LocalOutcome } from '../../app/index.ts';
-import { createLocalEnvironment } from '../../compose.ts';
+import { createLocalEnvironment, type LocalEnvironment } from '../../compose.ts';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import {
@@ -23,6 +23,7 @@ import { formatBytes, formatJson, formatTable, formatYamlDocuments } from '../ou
 import { terminalProgress, verbosityOf, type Verbosity } from '../progress.ts';
 import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
+import { isPackBuilderFile, readPackBuilderFiles } from '../pack-builder-files.ts';
 
 interface Row {
   origin: string;
@@ -85,6 +86,39 @@ function failureOf(rows: readonly Row[], problems: readonly DocumentProblem[], v
   return new CliError(`${total}${quiet ? '' : ' (the table says why)'}: ${where.join(', ')}${reasons}`);
 }
 
+interface LocalInputs {
+  prepared: PreparedResource[];
+  problems: DocumentProblem[];
+}
+
+/** Reads YAML/JSON and builder.toml inputs, prints notices and warnings, and prepares every resource. */
+async function readLocalInputs(
+  files: readonly string[],
+  tag: string | undefined,
+  context: { io: CliIo; environment: LocalEnvironment; verbosity: Verbosity },
+): Promise<LocalInputs> {
+  const { io, environment, verbosity } = context;
+  const say = (line: string): void => {
+    if (verbosity !== 'quiet') io.stderr(`${line}\n`);
+  };
+  const onLargeText = (source: string, bytes: number): void => say(`reading ${source} (${formatBytes(bytes)})…`);
+  const read = await readResourceFiles(
+    files.filter((f) => !isPackBuilderFile(f)),
+    io.readStdin,
+    onLargeText,
+  );
+  const pack = await readPackBuilderFiles(files.filter(isPackBuilderFile), tag, {
+    images: environment.images,
+    keychain: environment.keychain,
+    files: environment.packConfigFiles,
+  });
+  const { kept, skipped } = packsmithKinds([...read.resources, ...pack.resources]);
+  const notice = skippedNotice(skipped);
+  if (notice !== undefined) say(notice);
+  for (const warning of pack.warnings) say(`warning: ${warning}`);
+  return { prepared: prepareResources(kept, environment.referenceChecks), problems: [...read.problems, ...pack.problems] };
+}
+
 /** `packsmith build`. */
 export function registerBuildCommand(program: Command, io: CliIo): void {
   program
@@ -97,12 +131,14 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
         'packsmith build -f store.yaml -f builders.yaml -o yaml',
         'cat resources.yaml | packsmith build -f -',
         'packsmith build -f resources.yaml --insecure-registry registry.internal:5000',
+        'packsmith build -f builder.toml --tag registry.example.com/team/builder:latest',
       ),
     )
     .requiredOption(
       '-f, --file <path...>',
-      'YAML/JSON files or directories of kpack resources (multi-document, v1alpha1 or v1alpha2; other kinds are skipped), or - for standard input; local image paths in them are relative to their file',
+      'YAML/JSON files or directories of kpack resources (multi-document, v1alpha1 or v1alpha2; other kinds are skipped), - for standard input, or a pack builder.toml (with --tag); local image paths in them are relative to their file',
     )
+    .option('-t, --tag <ref>', "the builder image for a pack builder.toml given with -f (a registry tag or oci:PATH[:TAG]), like pack builder create's IMAGE")
     .addOption(new Option('-o, --output <format>', 'print the resources with their status instead of a summary').choices(['yaml', 'json'] as const))
     .addOption(insecureRegistryOption())
     .addOption(new Option('-q, --quiet', 'print only errors (and, with -o, the resources): no progress, notices or summary table'))
@@ -110,30 +146,26 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
     .action(async (options) => {
       const verbosity = verbosityOf(options);
       const files = await expandPaths(options.file);
-      const onLargeText = (source: string, bytes: number): void => {
-        if (verbosity !== 'quiet') io.stderr(`reading ${source} (${formatBytes(bytes)})…\n`);
-      };
-      const read = await readResourceFiles(files, io.readStdin, onLargeText);
-      const { kept: resources, skipped } = packsmithKinds(read.resources);
-      const { problems } = read;
-      const notice = skippedNotice(skipped);
-      if (notice !== undefined && verbosity !== 'quiet') io.stderr(`${notice}\n`);
       const environment = createLocalEnvironment({ insecureRegistries: options.insecureRegistry, env: io.env });
-      const prepared = prepareResources(resources, environment.referenceChecks);
       let outcomes: LocalOutcome[];
+      let inputs: LocalInputs;
       try {
-        const valid = prepared.flatMap((p) => (p.ok ? [p.local] : []));
-        const rejected = rejectedDependencies(prepared);
-        outcomes = await localBuild(valid, {
-          images: environment.images,
-          keychain: environment.keychain,
-          clock: environment.clock,
-          rejected,
-          ...terminalProgress(io, verbosity),
-        });
+        inputs = await readLocalInputs(files, options.tag, { io, environment, verbosity });
+        const { prepared } = inputs;
+        outcomes = await localBuild(
+          prepared.flatMap((p) => (p.ok ? [p.local] : [])),
+          {
+            images: environment.images,
+            keychain: environment.keychain,
+            clock: environment.clock,
+            rejected: rejectedDependencies(prepared),
+            ...terminalProgress(io, verbosity),
+          },
+        );
       } finally {
         await environment.close();
       }
+      const { prepared, problems } = inputs;
       const rows = rowsOf(prepared, outcomes);
       for (const problem of problems) io.stderr(`${problem.origin}: ${problem.message}\n`);
       printResult(io, rows, options.output, verbosity);
