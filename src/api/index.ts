@@ -17,3 +17,4 @@ export * from './convert.ts';
 export * from './documents.ts';
 export * from './conditions.ts';
 export * from './credentials.ts';
+export * from './annotations.ts';

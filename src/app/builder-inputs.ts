@@ -5,7 +5,15 @@
  * one lookup port. Every missing or unresolved dependency is reported at once, in kpack's order
  * (store, stack, lifecycle, then Buildpack objects the order names), each in kpack's words.
  */
-import { credentialKey, credentialRefOf, type BuilderSpec, type ClusterBuilderSpec, type CredentialRef, type SpecOf } from '../api/index.ts';
+import {
+  builderAnnotations,
+  credentialKey,
+  credentialRefOf,
+  type BuilderSpec,
+  type ClusterBuilderSpec,
+  type CredentialRef,
+  type SpecOf,
+} from '../api/index.ts';
 import type { BuildpackCatalog, BuildpackRecord, BuildpackSource, LifecycleRecord, OrderSpec, SourceRef, StackRecord } from '../cnb/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import type { BuilderKeychains, CreateBuilderInput } from './create-builder.ts';
@@ -38,7 +46,8 @@ export interface Supplier<K extends SupplierKind = SupplierKind> {
 /** The builder whose inputs are gathered (a valid, defaulted v1alpha2 object). */
 export interface BuilderResource {
   kind: 'Builder' | 'ClusterBuilder';
-  metadata: { name: string; namespace?: string };
+  /** `annotations` may carry what pack's builder.toml says and kpack's spec cannot (`builderAnnotations`). */
+  metadata: { name: string; namespace?: string; annotations?: Readonly<Record<string, string>> };
   spec: BuilderSpec | ClusterBuilderSpec;
 }
 
@@ -189,6 +198,16 @@ function dependenciesOf(builder: BuilderResource, lookup: BuilderLookup): Depend
   return { stack, lifecycle, ...(isFound(store) ? { store } : {}) };
 }
 
+/** The description and run-image mirrors a builder's annotations give (see `builderAnnotations`). */
+function annotatedExtras(annotations: Readonly<Record<string, string>> | undefined): { description?: string; runImageMirrors?: string[] } {
+  const description = annotations?.[builderAnnotations.description];
+  const mirrors = (annotations?.[builderAnnotations.runImageMirrors] ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter((m) => m !== '');
+  return { ...(description ? { description } : {}), ...(mirrors.length > 0 ? { runImageMirrors: mirrors } : {}) };
+}
+
 /** Gathers every input of `builder` through `lookup`, or reports every missing or unresolved dependency. */
 export async function gatherBuilderInputs(builder: BuilderResource, lookup: BuilderLookup): Promise<GatheredInputs> {
   const found = dependenciesOf(builder, lookup);
@@ -201,7 +220,12 @@ export async function gatherBuilderInputs(builder: BuilderResource, lookup: Buil
     ok: true,
     input: {
       builder: { kind: builder.kind, name: builder.metadata.name, namespace: builder.kind === 'Builder' ? (builder.metadata.namespace ?? 'default') : '' },
-      spec: { tag: spec.tag ?? '', order: orderOf(spec), ...(spec.additionalLabels ? { additionalLabels: spec.additionalLabels } : {}) },
+      spec: {
+        tag: spec.tag ?? '',
+        order: orderOf(spec),
+        ...(spec.additionalLabels ? { additionalLabels: spec.additionalLabels } : {}),
+        ...annotatedExtras(builder.metadata.annotations),
+      },
       stack: stack.value,
       lifecycle: lifecycle.value,
       catalog,

@@ -31,7 +31,15 @@ export interface BuilderKeychains {
 /** Everything a builder is made from. */
 export interface CreateBuilderInput {
   builder: BuilderIdentity;
-  spec: { tag: string; order: OrderSpec; additionalLabels?: Readonly<Record<string, string>> };
+  spec: {
+    tag: string;
+    order: OrderSpec;
+    additionalLabels?: Readonly<Record<string, string>>;
+    /** The builder metadata's description (from pack's builder.toml; kpack has none). */
+    description?: string;
+    /** Mirrors of the run image, written into the builder as pack writes them. */
+    runImageMirrors?: readonly string[];
+  };
   stack: StackRecord;
   lifecycle: LifecycleRecord;
   catalog: BuildpackCatalog;
@@ -101,6 +109,8 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
     resolved,
     runImage: runImage.image,
     additionalLabels: input.spec.additionalLabels,
+    ...(input.spec.description === undefined ? {} : { description: input.spec.description }),
+    ...(input.spec.runImageMirrors === undefined ? {} : { runImageMirrors: input.spec.runImageMirrors }),
     createdBy: deps.createdBy ?? { name: 'packsmith', version: packsmithVersion },
   });
   const keychainOf = keychainLookup(resolved, keychains);

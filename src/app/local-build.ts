@@ -163,7 +163,11 @@ function outcomeLookup(suppliers: readonly Supplier[], keychain: Keychain): Buil
 async function runBuilder(builder: LocalBuilder, suppliers: readonly Supplier[], deps: LocalBuildDeps): Promise<LocalOutcome> {
   const { metadata } = builder;
   const fail = (message: string): LocalOutcome => ({ resource: builder, ok: false, status: builderFailure(metadata, deps.clock, message), summary: message });
-  const identity = { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
+  const identity = {
+    name: metadata.name,
+    ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+    ...(metadata.annotations ? { annotations: metadata.annotations } : {}),
+  };
   const gathered = await gatherBuilderInputs({ kind: builder.kind, metadata: identity, spec: builder.spec }, outcomeLookup(suppliers, deps.keychain));
   if (!gathered.ok) return fail(gathered.problems.join('\n'));
   deps.onResource?.({ resource: builder, phase: 'started' });

@@ -7,7 +7,7 @@
  * relative to the builder.toml); a lifecycle release archive becomes a lifecycle image in a cache.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { KubeObject } from '../api/index.ts';
+import { builderAnnotations, type KubeObject } from '../api/index.ts';
 import type { PackBuilderConfig } from '../cnb/index.ts';
 import { labelKeys, parseLifecycleDescriptor, parsePackBuilderConfig } from '../cnb/index.ts';
 import type { Keychain, TarLayerEntry } from '../oci/index.ts';
@@ -63,7 +63,8 @@ export function resourceNameOf(tag: string): string {
   return name === '' ? 'builder' : name;
 }
 
-type Located = { ok: true; image: string } | { ok: false; message: string };
+/** What a location names, or why it cannot be used (`path`: the key at fault, when not the one looked up). */
+type Located = { ok: true; image: string } | { ok: false; message: string; path?: string };
 
 const remoteArchive = /^https?:\/\//;
 
@@ -134,16 +135,22 @@ async function lifecycleFromArchive(path: string, deps: PackBuilderDeps): Promis
   }
 }
 
-/** The stack id: `[stack] id`, else the build image's `io.buildpacks.stack.id` label. */
+/**
+ * The stack id (`[stack] id`, else the build image's `io.buildpacks.stack.id` label) and, for a
+ * `[[targets]]` entry, that the build image is for it: a builder is for its build image's platform.
+ */
 async function stackIdOf(config: PackBuilderConfig, buildImage: string, deps: PackBuilderDeps): Promise<Located> {
-  if (config.stackId) return { ok: true, image: config.stackId };
+  const [target] = config.targets;
+  if (config.stackId && target === undefined) return { ok: true, image: config.stackId };
   try {
-    const fetched = await deps.images.readImage(buildImage, { keychain: deps.keychain });
-    const labels = (await fetched.image.configFile()).config?.Labels ?? {};
-    const id = labels[labelKeys.stackId];
+    const file = await (await deps.images.readImage(buildImage, { keychain: deps.keychain })).image.configFile();
+    const platform = `${file.os}/${file.architecture}`;
+    const wanted = `${target?.os ?? file.os}/${target?.arch ?? file.architecture}`;
+    if (platform !== wanted) return { ok: false, path: 'targets[1]', message: `${wanted}, but the build image ${buildImage} is ${platform}` };
+    const id = config.stackId ?? file.config?.Labels?.[labelKeys.stackId];
     if (id) return { ok: true, image: id };
   } catch (error) {
-    return { ok: false, message: `reading the build image ${buildImage} for its stack id: ${messageOf(error)}` };
+    return { ok: false, message: `reading the build image ${buildImage}: ${messageOf(error)}` };
   }
   return { ok: false, message: `the build image ${buildImage} has no ${labelKeys.stackId} label: add [stack] id = "…" (kpack's ClusterStack needs one)` };
 }
@@ -161,7 +168,7 @@ export async function packBuilderResources(text: string, where: { file: string; 
   const issues: ValidationIssue[] = [];
   const take = (located: Located, path: string): string => {
     if (located.ok) return located.image;
-    issues.push({ path: `${where.file} ${path}`, message: located.message });
+    issues.push({ path: `${where.file} ${located.path ?? path}`, message: located.message });
     return '';
   };
   const sources = await Promise.all(
@@ -179,6 +186,11 @@ export async function packBuilderResources(text: string, where: { file: string; 
   const name = resourceNameOf(where.tag);
   const warnings = [...parsed.warnings, ...notCarried(config)];
   const metadata = { name };
+  const [firstRunImage] = config.runImages;
+  const annotations = {
+    ...(config.description ? { [builderAnnotations.description]: config.description } : {}),
+    ...(firstRunImage?.mirrors.length ? { [builderAnnotations.runImageMirrors]: firstRunImage.mirrors.join(',') } : {}),
+  };
   const resources: KubeObject[] = [
     { apiVersion, kind: 'ClusterStore', metadata, spec: { sources: sources.map((image) => ({ image })) } },
     { apiVersion, kind: 'ClusterStack', metadata, spec: { id: stackId, buildImage: { image: buildImage }, runImage: { image: runImage } } },
@@ -186,7 +198,7 @@ export async function packBuilderResources(text: string, where: { file: string; 
     {
       apiVersion,
       kind: 'ClusterBuilder',
-      metadata,
+      metadata: { name, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
       spec: {
         tag: where.tag,
         stack: { kind: 'ClusterStack', name },
@@ -206,8 +218,7 @@ export async function packBuilderResources(text: string, where: { file: string; 
 /** What a builder.toml may say that kpack's resources cannot carry yet, each said once. */
 function notCarried(config: PackBuilderConfig): string[] {
   const warnings: string[] = [];
-  if (config.description) warnings.push('description is not written into the builder yet (its metadata says "Custom Builder built with packsmith")');
-  if (config.runImages.some((r) => r.mirrors.length > 0)) warnings.push('run image mirrors are not written into the builder yet');
-  if (config.runImages.length > 1) warnings.push(`${config.runImages.length} run images: the builder names the first only`);
+  if (config.runImages.length > 1) warnings.push(`${config.runImages.length} run images: the builder names the first only (and its mirrors)`);
+
   return warnings;
 }

@@ -23,6 +23,8 @@ export interface BuilderPlanInput {
   additionalLabels?: Readonly<Record<string, string>>;
   /** `description` of the builder metadata label; default `Custom Builder built with packsmith`. */
   description?: string;
+  /** Mirrors of the run image, written where pack writes them (stack.toml, run.toml, the metadata label). */
+  runImageMirrors?: readonly string[];
   /** `createdBy` of the builder metadata label; default name `packsmith`, version empty. */
   createdBy?: { name?: string; version?: string };
 }
@@ -80,8 +82,8 @@ export function planBuilder(input: BuilderPlanInput): BuilderPlan {
     { kind: 'generated', name: 'directories', entries: directoryEntries(input.stack) },
     { kind: 'lifecycle' },
     ...buildpackLayers(sorted),
-    tomlLayer('stack.toml', renderStackToml({ image: input.runImage })),
-    tomlLayer('run.toml', renderRunToml([{ image: input.runImage }])),
+    tomlLayer('stack.toml', renderStackToml({ image: input.runImage, mirrors: input.runImageMirrors ?? [] })),
+    tomlLayer('run.toml', renderRunToml([{ image: input.runImage, mirrors: input.runImageMirrors ?? [] }])),
     tomlLayer('order.toml', renderOrderToml(input.resolved.order)),
   ];
   const labels: Record<string, string> = {
@@ -157,7 +159,7 @@ function earliestApi(apis: ApiVersions): string | undefined {
 
 function builderMetadataLabel(input: BuilderPlanInput, buildpacks: readonly BuilderBuildpack[]): unknown {
   const { lifecycle } = input;
-  const runImage = { image: input.runImage, mirrors: [] };
+  const runImage = { image: input.runImage, mirrors: [...(input.runImageMirrors ?? [])] };
   return {
     description: input.description ?? defaultDescription,
     buildpacks,

@@ -51,10 +51,7 @@ describe('parsePackBuilderConfig', () => {
         { location: 'samples/java-maven.cnb', isImage: false, id: 'samples/java-maven', version: '0.0.1' },
         { location: 'registry.example.com/buildpacks/kotlin:0.0.1', isImage: true },
       ],
-      order: [
-        { group: [{ id: 'samples/java-maven', version: '0.0.1' }] },
-        { group: [{ id: 'samples/kotlin' }, { id: 'samples/hello', optional: true }] },
-      ],
+      order: [{ group: [{ id: 'samples/java-maven', version: '0.0.1' }] }, { group: [{ id: 'samples/kotlin' }, { id: 'samples/hello', optional: true }] }],
       stackId: 'io.buildpacks.samples.stacks.jammy',
       buildImage: 'registry.example.com/stacks/build:jammy',
       runImages: [{ image: 'registry.example.com/stacks/run:jammy', mirrors: ['mirror.example.com/stacks/run:jammy'] }],

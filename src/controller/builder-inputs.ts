@@ -25,8 +25,8 @@ export type BuilderKind = 'Builder' | 'ClusterBuilder';
 
 /** The builder as the inputs path reads it. */
 export function builderResource<K extends BuilderKind>(object: Resource<K>): BuilderResource {
-  const { name, namespace } = object.metadata;
-  return { kind: object.kind, metadata: { name, ...(namespace ? { namespace } : {}) }, spec: object.spec };
+  const { name, namespace, annotations } = object.metadata;
+  return { kind: object.kind, metadata: { name, ...(namespace ? { namespace } : {}), ...(annotations ? { annotations } : {}) }, spec: object.spec };
 }
 
 /** Objects the spec names directly (stack, lifecycle, store, Buildpack/ClusterBuildpack refs) and ids of id-only refs. */

@@ -1,0 +1,11 @@
+/**
+ * packsmith's annotations on kpack objects: what pack's builder.toml says about a builder that
+ * kpack's Builder spec has no field for. kpack ignores them; packsmith writes them into the builder
+ * at its next build (an annotation change does not bump the generation, so it does not rebuild alone).
+ */
+export const builderAnnotations = {
+  /** The builder metadata's description, shown by `pack builder inspect`. */
+  description: 'packsmith.kpack.io/builder-description',
+  /** Mirrors of the run image, comma-separated, written into stack.toml, run.toml and the metadata label. */
+  runImageMirrors: 'packsmith.kpack.io/run-image-mirrors',
+} as const;
