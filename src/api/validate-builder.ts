@@ -8,11 +8,37 @@ import { checkServiceAccountRef, str, type ReferenceChecks, type Ref } from './v
 
 type Spec = BuilderSpec | ClusterBuilderSpec;
 
-function checkTag(spec: Spec, checks: ReferenceChecks): FieldIssue[] {
+/** Which builder a spec belongs to: kpack's generated tag is made from it. */
+export interface BuilderIdentity {
+  kind: 'Builder' | 'ClusterBuilder';
+  name: string;
+  namespace?: string;
+}
+
+/** Docker's limit on a tag's length. */
+const maxTagLength = 128;
+
+/**
+ * kpack pushes a builder whose tag is `latest` (given or implied) to `builder-<namespace>-<name>`
+ * (`clusterbuilder-<name>`); a long name makes that longer than a tag may be, which kpack finds only
+ * at push. Said at admission instead, with the fix.
+ */
+function checkGeneratedTag(tag: string, builder: BuilderIdentity): FieldIssue[] {
+  const lastSegment = tag.replace(/^oci:/, '').split('/').at(-1) ?? '';
+  const tagged = lastSegment.includes(':');
+  if (tagged && !lastSegment.endsWith(':latest')) return [];
+  const generated = builder.kind === 'ClusterBuilder' ? `clusterbuilder-${builder.name}` : `builder-${builder.namespace ?? 'default'}-${builder.name}`;
+  if (generated.length <= maxTagLength) return [];
+  const base = tagged ? tag.slice(0, tag.lastIndexOf(':')) : tag;
+  const message = `its latest tag becomes the generated tag ${generated.slice(0, 40)}…, ${generated.length} characters (at most ${maxTagLength}): give an explicit tag, e.g. ${base}:v1`;
+  return [issue.invalid('spec.tag', tag, message)];
+}
+
+function checkTag(spec: Spec, checks: ReferenceChecks, builder: BuilderIdentity): FieldIssue[] {
   const tag = str(spec.tag);
   if (!tag) return [issue.missing('spec.tag', 'give the tag to push the builder to, e.g. registry.example.com/team/builder')];
   const problem = checks.tag(tag);
-  return problem ? [issue.invalid('spec.tag', tag, problem)] : [];
+  return problem ? [issue.invalid('spec.tag', tag, problem)] : checkGeneratedTag(tag, builder);
 }
 
 function checkObjectRef(path: string, ref: Ref | undefined, allowed: readonly string[], required: boolean): FieldIssue[] {
@@ -53,9 +79,9 @@ function checkOrder(spec: Spec): FieldIssue[] {
 }
 
 /** Every problem of a Builder (`kind` Builder) or ClusterBuilder spec. */
-export function builderRules(spec: Spec, checks: ReferenceChecks): FieldIssue[] {
+export function builderRules(spec: Spec, checks: ReferenceChecks, builder: BuilderIdentity): FieldIssue[] {
   return [
-    ...checkTag(spec, checks),
+    ...checkTag(spec, checks, builder),
     ...checkObjectRef('spec.stack', spec.stack, ['ClusterStack'], true),
     ...checkObjectRef('spec.store', spec.store, ['ClusterStore'], false),
     ...checkOrder(spec),
@@ -63,6 +89,6 @@ export function builderRules(spec: Spec, checks: ReferenceChecks): FieldIssue[] 
 }
 
 /** ClusterBuilder: its credentials come only from `serviceAccountRef`, so it is required. */
-export function clusterBuilderRules(spec: ClusterBuilderSpec, checks: ReferenceChecks): FieldIssue[] {
-  return [...checkServiceAccountRef(spec, true), ...builderRules(spec, checks)];
+export function clusterBuilderRules(spec: ClusterBuilderSpec, checks: ReferenceChecks, name: string): FieldIssue[] {
+  return [...checkServiceAccountRef(spec, true), ...builderRules(spec, checks, { kind: 'ClusterBuilder', name })];
 }

@@ -99,6 +99,26 @@ describe('validateResource', () => {
     expect(formatFieldIssues(issues)).toMatch(/^invalid value: Store: spec.store.kind\n {2}must be one of ClusterStore$/m);
   });
 
+  it("refuses a name whose generated tag would pass Docker's 128 characters, with the fix, only when the tag is latest", () => {
+    const name = 'n'.repeat(120);
+    const builder = (tag: string): KubeObject => ({
+      apiVersion: 'kpack.io/v1alpha2',
+      kind: 'Builder',
+      metadata: { name, namespace: 'team' },
+      spec: { tag, stack: { name: 'base' }, order: [{ group: [{ id: 'a' }] }] },
+    });
+    for (const tag of ['registry.test:5000/builders', 'registry.test:5000/builders:latest']) {
+      const issues = valid(builder(tag));
+      expect(issues.map((i) => `${i.kind} ${i.path}`)).toEqual(['invalid spec.tag']);
+      expect(issues[0]?.message).toBe(
+        `its latest tag becomes the generated tag builder-team-${'n'.repeat(27)}…, 133 characters (at most 128): give an explicit tag, e.g. registry.test:5000/builders:v1`,
+      );
+    }
+    expect(valid(builder('registry.test:5000/builders:v1'))).toEqual([]);
+    const shortName = valid({ ...builder('registry.test:5000/builders'), metadata: { name: 'web', namespace: 'team' } });
+    expect(shortName).toEqual([]);
+  });
+
   it('requires serviceAccountRef on a ClusterBuilder and defaults its stack kind', () => {
     const issues = valid({
       apiVersion: 'kpack.io/v1alpha2',

@@ -50,9 +50,9 @@ function rulesOf(resource: AnyResource, checks: ReferenceChecks): FieldIssue[] {
     case 'ClusterBuildpack':
       return [...checkServiceAccountRef(resource.spec, false), ...checkImage('spec.image', resource.spec.image, checks, 'buildpackage')];
     case 'Builder':
-      return builderRules(resource.spec, checks);
+      return builderRules(resource.spec, checks, { kind: 'Builder', name: resource.metadata.name, namespace: resource.metadata.namespace ?? 'default' });
     case 'ClusterBuilder':
-      return clusterBuilderRules(resource.spec, checks);
+      return clusterBuilderRules(resource.spec, checks, resource.metadata.name);
   }
 }
 

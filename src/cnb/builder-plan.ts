@@ -231,10 +231,11 @@ function orderJson(order: readonly OrderEntry[]): unknown {
   return order.map((o) => ({ group: o.group.map((g) => ({ id: g.id, version: g.version, optional: g.optional || undefined })) }));
 }
 
+// os and arch are always written, empty when the buildpack leaves them out: pack's Go struct has no omitempty on them.
 function targetJson(target: NonNullable<BuildpackRecord['targets']>[number]): unknown {
   return {
-    os: target.os || undefined,
-    arch: target.arch || undefined,
+    os: target.os ?? '',
+    arch: target.arch ?? '',
     variant: target.variant || undefined,
     distros: target.distros?.length ? target.distros.map((d) => ({ name: d.name, version: d.version || undefined })) : undefined,
   };

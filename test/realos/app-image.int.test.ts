@@ -51,6 +51,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
     ...dockerEnv,
     PACKSMITH_LIFECYCLE: lifecycleBin(),
     PATH: process.env.PATH,
+    XDG_CACHE_HOME: join(work, 'cache'),
   };
   const io: CliIo = {
     stdout: (t) => out.push(t),
@@ -537,5 +538,37 @@ describe('a packsmith builder on a Debian stack, run by the real lifecycle', () 
         expect(await processTypes(image)).toEqual(await processTypes(`${registry.host}/apps/${name}:latest`));
       }, 600_000);
     }
+
+    // pack's own configuration file, read by packsmith: buildpacks by `image =`, [stack] merged with
+    // [build] and [[run.images]], the lifecycle as the release archive (made into a lifecycle image).
+    describe('and the same builder.toml through packsmith build -f', () => {
+      let tomlBuilder: UnpackedImage;
+
+      beforeAll(async () => {
+        const ref = `${registry.host}/builders/from-toml:v1`;
+        const built = await cli('build', '-f', await packBuilderToml(), '--tag', ref);
+        if (built.code !== 0) throw new Error(`packsmith build -f builder.toml failed:\n${built.out}${built.err}`);
+        tomlBuilder = await pullAndUnpack(`docker://${ref}`, registry.skopeoArgs({ role: 'src' }));
+        unpacked.push(tomlBuilder);
+      }, 600_000);
+
+      it("has pack's buildpack layers and order labels", () => {
+        const label = (image: UnpackedImage, key: string): unknown => JSON.parse(image.config.Labels?.[key] ?? 'null');
+        for (const key of ['io.buildpacks.buildpack.layers', 'io.buildpacks.buildpack.order']) {
+          expect(label(tomlBuilder, key), key).toEqual(label(packBuilder, key));
+        }
+        expect(tomlBuilder.config.Labels?.['io.buildpacks.stack.id']).toBe(stackId);
+      });
+
+      for (const name of ['both', 'procfile'] as const) {
+        it(`detects the ${name} app as pack's builder does, and runs it`, async () => {
+          const image = `${registry.host}/apps/${name}-from-toml:latest`;
+          const outcome = await buildApp(tomlBuilder, apps[name], image);
+          expect(outcome.code, outcome.log).toBe(0);
+          expect(outcome.group).toEqual(outcomes.get(name)?.group);
+          expect(await processTypes(image)).toEqual(await processTypes(`${registry.host}/apps/${name}:latest`));
+        }, 600_000);
+      }
+    });
   });
 });
