@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { FetchedImage, StoredBlob, WriteResult } from '../app/index.ts';
+import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
 import type { Digest, Image, IoOptions, Layer } from '../oci/index.ts';
 import {
   digestAlgorithm,
@@ -80,7 +80,7 @@ async function taggedDigest(path: string, tag: string, io: IoOptions): Promise<s
 export async function writeLocalImage(
   image: Image,
   local: LocalReference,
-  options: IoOptions & { tags?: readonly string[]; locks: LayoutLocks },
+  options: IoOptions & { tags?: readonly string[]; locks: LayoutLocks; onProgress?: ProgressCallback },
 ): Promise<WriteResult> {
   if (local.kind !== 'oci-layout' || local.tag === undefined) {
     throw new ValidationError([{ path: 'reference', message: 'local images are written to an OCI layout with a tag: oci:PATH:TAG' }]);
@@ -90,7 +90,16 @@ export async function writeLocalImage(
   const identifier = `oci:${local.path}@${digest}`;
   return options.locks.run(local.path, async () => {
     if ((await taggedDigest(local.path, tag, options)) === digest) return { identifier, digest, pushed: false };
-    for (const name of [tag, ...(options.tags ?? [])]) await writeLayout(local.path, image, { ...options, tag: name });
+    const onBlob = (blob: { digest: Digest; size: number }, state: 'existing' | 'written'): void =>
+      options.onProgress?.({
+        digest: blob.digest,
+        size: blob.size,
+        sent: state === 'written' ? blob.size : 0,
+        state: state === 'written' ? 'uploaded' : 'existing',
+      });
+    // The blobs are in place after the first tag; the other tags only add index entries.
+    await writeLayout(local.path, image, { ...options, tag, onBlob });
+    for (const name of options.tags ?? []) await writeLayout(local.path, image, { ...options, tag: name });
     return { identifier, digest, pushed: true };
   });
 }

@@ -271,9 +271,12 @@ describe('packsmith inspect, store and image commands', () => {
     expect(description.labels['io.buildpacks.lifecycle.version']).toBe('0.21.17');
     expect(description.manifest.layers).toHaveLength(1);
     const copied = await cli('image', 'copy', at.lifecycle, `oci:${join(dir, 'copy')}`);
-    expect(copied.out).toMatch(/-> oci:.*copy@sha256:\w+ \(copied\)/);
+    expect(copied.out).toMatch(/-> oci:.*copy@sha256:\w+ \(copied: \d+ uploaded\)/);
     expect((await readLayout(join(dir, 'copy'))).tags()).toEqual(['latest']);
     const again = await cli('image', 'copy', at.lifecycle, `oci:${join(dir, 'copy')}:latest`);
     expect(again.out).toMatch(/unchanged, nothing written/);
+    expect(copied.err).toBe('');
+    const verbose = await cli('image', 'copy', '-v', at.lifecycle, `oci:${join(dir, 'copy-verbose')}`);
+    expect(verbose.err).toMatch(/^ {2}[0-9a-f]{12} uploaded \d/m);
   });
 });

@@ -552,11 +552,18 @@ describe('a packsmith builder on a Debian stack, run by the real lifecycle', () 
         unpacked.push(tomlBuilder);
       }, 600_000);
 
-      it("has pack's buildpack layers and order labels", () => {
+      it("has pack's buildpack layers label, and pack's order with each version resolved as kpack pins it", () => {
         const label = (image: UnpackedImage, key: string): unknown => JSON.parse(image.config.Labels?.[key] ?? 'null');
-        for (const key of ['io.buildpacks.buildpack.layers', 'io.buildpacks.buildpack.order']) {
-          expect(label(tomlBuilder, key), key).toEqual(label(packBuilder, key));
-        }
+        expect(label(tomlBuilder, 'io.buildpacks.buildpack.layers')).toEqual(label(packBuilder, 'io.buildpacks.buildpack.layers'));
+        type Order = { group: { id: string; version?: string; optional?: boolean }[] }[];
+        const ours = label(tomlBuilder, 'io.buildpacks.buildpack.order') as Order;
+        const packs = label(packBuilder, 'io.buildpacks.buildpack.order') as Order;
+        // pack leaves a version out where builder.toml does; packsmith writes the one it resolved.
+        const unpinned = ours.map((entry, i) => ({
+          group: entry.group.map((ref, j) => (packs[i]?.group[j]?.version === undefined ? { ...ref, version: undefined } : ref)),
+        }));
+        expect(JSON.parse(JSON.stringify(unpinned))).toEqual(packs);
+        expect(ours.flatMap((e) => e.group.map((g) => g.version))).toEqual(['0.1.0', '0.1.0', '0.7.0', '1.0.0']);
         expect(tomlBuilder.config.Labels?.['io.buildpacks.stack.id']).toBe(stackId);
       });
 

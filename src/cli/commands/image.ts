@@ -1,10 +1,9 @@
-/** `packsmith image inspect REF` and `packsmith image copy SRC DST`, over registries and local layouts. */
-import type { Command } from '@commander-js/extra-typings';
+import { Option, type Command } from '@commander-js/extra-typings';
 import { copyImage, inspectImage } from '../../app/index.ts';
 import { withEnvironment } from '../environment.ts';
 import type { CliIo } from '../io.ts';
 import { formatJson } from '../output.ts';
-import { terminalProgress } from '../progress.ts';
+import { terminalProgress, verbosityOf } from '../progress.ts';
 import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
 
@@ -42,8 +41,10 @@ export function registerImageCommand(program: Command, io: CliIo): void {
     .argument('<source>', 'the image to copy')
     .argument('<destination>', 'a tag to write it to (oci:PATH without a tag means :latest)')
     .addOption(insecureRegistryOption())
+    .addOption(new Option('-q, --quiet', 'print only errors and the result line: no progress'))
+    .addOption(new Option('-v, --verbose', 'print a line per blob even when stderr is not a terminal').conflicts('quiet'))
     .action(async (source, destination, options) => {
-      const { onProgress } = terminalProgress(io);
+      const { onProgress } = terminalProgress(io, verbosityOf(options));
       const result = await withEnvironment(io, options.insecureRegistry, (environment) =>
         copyImage(source, destinationOf(destination), { images: environment.images, keychain: environment.keychain, onProgress }),
       );

@@ -11,7 +11,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createLimiter, isNotFoundError } from '../../shared/index.ts';
-import { DigestingStream } from '../digest.ts';
+import { DigestingStream, type Digest } from '../digest.ts';
 import { DigestMismatchError } from '../errors.ts';
 import type { Descriptor, Image, ImageIndex, IoOptions } from '../image.ts';
 import { planImageBlobs, planIndexBlobs, type ImageBlobs, type PlannedBlob } from './image-blobs.ts';
@@ -30,6 +30,8 @@ import { blobPath } from './layout-source.ts';
 export interface WriteLayoutOptions extends IoOptions {
   /** Recorded as `org.opencontainers.image.ref.name`; an existing entry with the same tag is replaced. */
   tag?: string;
+  /** Told about each blob once it is in place: already there (same size, content-addressed) or written. */
+  onBlob?: (blob: { digest: Digest; size: number }, state: 'existing' | 'written') => void;
 }
 
 /** Blob copies in flight at once: enough to overlap slow sources (a registry) without thrashing a disk. */
@@ -66,9 +68,12 @@ async function ensureLayoutMarker(dir: string): Promise<void> {
 }
 
 /** Streams one blob into place unless a file of the right size already holds it (content-addressed, so equal). */
-async function writeBlob(dir: string, blob: PlannedBlob, options: IoOptions): Promise<void> {
+async function writeBlob(dir: string, blob: PlannedBlob, options: WriteLayoutOptions): Promise<void> {
   const target = join(dir, blobPath(blob.digest));
-  if ((await sizeIfPresent(target)) === blob.size) return;
+  if ((await sizeIfPresent(target)) === blob.size) {
+    options.onBlob?.(blob, 'existing');
+    return;
+  }
   await mkdir(dirname(target), { recursive: true });
   const temp = `${target}.${randomUUID()}.tmp`;
   try {
@@ -80,6 +85,7 @@ async function writeBlob(dir: string, blob: PlannedBlob, options: IoOptions): Pr
       });
     }
     await rename(temp, target);
+    options.onBlob?.(blob, 'written');
   } finally {
     await rm(temp, { force: true });
   }
