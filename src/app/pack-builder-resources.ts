@@ -8,9 +8,9 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { builderAnnotations, type KubeObject } from '../api/index.ts';
-import type { PackBuilderConfig } from '../cnb/index.ts';
+import type { PackBuilderConfig, PackTarget } from '../cnb/index.ts';
 import { labelKeys, parseLifecycleDescriptor, parsePackBuilderConfig } from '../cnb/index.ts';
-import type { Keychain, TarLayerEntry } from '../oci/index.ts';
+import type { ConfigFile, Keychain, TarLayerEntry } from '../oci/index.ts';
 import { ValidationError, messageOf, type ValidationIssue } from '../shared/index.ts';
 import { lifecycleImage } from './lifecycle-image.ts';
 import type { ImageAccess } from './ports.ts';
@@ -135,24 +135,67 @@ async function lifecycleFromArchive(path: string, deps: PackBuilderDeps): Promis
   }
 }
 
-/**
- * The stack id (`[stack] id`, else the build image's `io.buildpacks.stack.id` label) and, for a
- * `[[targets]]` entry, that the build image is for it: a builder is for its build image's platform.
- */
+/** A problem when the build image is not for the `[[targets]]` entry: a builder is for its build image's platform. */
+function targetMismatch(target: PackTarget | undefined, file: ConfigFile, buildImage: string): Located | undefined {
+  const platform = `${file.os}/${file.architecture}`;
+  const wanted = `${target?.os ?? file.os}/${target?.arch ?? file.architecture}`;
+  return platform === wanted ? undefined : { ok: false, path: 'targets[1]', message: `${wanted}, but the build image ${buildImage} is ${platform}` };
+}
+
+/** The stack id: `[stack] id`, else the build image's `io.buildpacks.stack.id` label; the build image is read only when needed. */
 async function stackIdOf(config: PackBuilderConfig, buildImage: string, deps: PackBuilderDeps): Promise<Located> {
   const [target] = config.targets;
   if (config.stackId && target === undefined) return { ok: true, image: config.stackId };
+  let file: ConfigFile;
   try {
-    const file = await (await deps.images.readImage(buildImage, { keychain: deps.keychain })).image.configFile();
-    const platform = `${file.os}/${file.architecture}`;
-    const wanted = `${target?.os ?? file.os}/${target?.arch ?? file.architecture}`;
-    if (platform !== wanted) return { ok: false, path: 'targets[1]', message: `${wanted}, but the build image ${buildImage} is ${platform}` };
-    const id = config.stackId ?? file.config?.Labels?.[labelKeys.stackId];
-    if (id) return { ok: true, image: id };
+    file = await (await deps.images.readImage(buildImage, { keychain: deps.keychain })).image.configFile();
   } catch (error) {
     return { ok: false, message: `reading the build image ${buildImage}: ${messageOf(error)}` };
   }
+  const mismatch = targetMismatch(target, file, buildImage);
+  if (mismatch) return mismatch;
+  const id = config.stackId ?? file.config?.Labels?.[labelKeys.stackId];
+  if (id) return { ok: true, image: id };
   return { ok: false, message: `the build image ${buildImage} has no ${labelKeys.stackId} label: add [stack] id = "…" (kpack's ClusterStack needs one)` };
+}
+
+/** Every location of the config resolved to an image reference. */
+interface LocatedInputs {
+  sources: string[];
+  buildImage: string;
+  runImage: string;
+  lifecycle?: string;
+  stackId: string;
+}
+
+/** Resolves every location of `config`; throws ValidationError naming each one that cannot be used. */
+async function locateAll(config: PackBuilderConfig, file: string, deps: PackBuilderDeps): Promise<LocatedInputs> {
+  const baseDir = dirname(file);
+  const issues: ValidationIssue[] = [];
+  const take = (located: Located, path: string): string => {
+    if (located.ok) return located.image;
+    issues.push({ path: `${file} ${located.path ?? path}`, message: located.message });
+    return '';
+  };
+  const image = async (location: string, path: string): Promise<string> => take(await locate(location, baseDir, deps.files, notBuildpackage), path);
+  const sources = await Promise.all(config.buildpacks.map((b, i) => image(b.location, `buildpacks[${i + 1}].${b.isImage ? 'image' : 'uri'}`)));
+  const buildImage = await image(config.buildImage, 'build.image');
+  const runImage = await image(config.runImages[0]?.image ?? '', 'run.images[1].image');
+  const { uri } = config.lifecycle;
+  const lifecycle = uri ? take(await locate(uri, baseDir, deps.files, (p) => lifecycleFromArchive(p, deps)), 'lifecycle.uri') : undefined;
+  const stackId = buildImage === '' ? '' : take(await stackIdOf(config, buildImage, deps), 'stack.id');
+  if (issues.length > 0) throw new ValidationError(issues);
+  return { sources, buildImage, runImage, stackId, ...(lifecycle === undefined ? {} : { lifecycle }) };
+}
+
+/** The description and run image mirrors, as the ClusterBuilder's packsmith annotations. */
+function annotationsOf(config: PackBuilderConfig): Record<string, string> | undefined {
+  const mirrors = config.runImages[0]?.mirrors ?? [];
+  const annotations = {
+    ...(config.description ? { [builderAnnotations.description]: config.description } : {}),
+    ...(mirrors.length > 0 ? { [builderAnnotations.runImageMirrors]: mirrors.join(',') } : {}),
+  };
+  return Object.keys(annotations).length > 0 ? annotations : undefined;
 }
 
 /**
@@ -161,64 +204,39 @@ async function stackIdOf(config: PackBuilderConfig, buildImage: string, deps: Pa
  */
 export async function packBuilderResources(text: string, where: { file: string; tag: string }, deps: PackBuilderDeps): Promise<PackBuilderResources> {
   const parsed = parsePackBuilderConfig(text);
-  const prefix = (issue: ValidationIssue): ValidationIssue => ({ ...issue, path: `${where.file} ${issue.path}` });
-  if (!parsed.ok) throw new ValidationError(parsed.issues.map(prefix));
+  if (!parsed.ok) throw new ValidationError(parsed.issues.map((issue) => ({ ...issue, path: `${where.file} ${issue.path}` })));
   const { config } = parsed;
-  const baseDir = dirname(where.file);
-  const issues: ValidationIssue[] = [];
-  const take = (located: Located, path: string): string => {
-    if (located.ok) return located.image;
-    issues.push({ path: `${where.file} ${located.path ?? path}`, message: located.message });
-    return '';
-  };
-  const sources = await Promise.all(
-    config.buildpacks.map(async (b, i) =>
-      take(await locate(b.location, baseDir, deps.files, notBuildpackage), `buildpacks[${i + 1}].${b.isImage ? 'image' : 'uri'}`),
-    ),
-  );
-  const buildImage = take(await locate(config.buildImage, baseDir, deps.files, notBuildpackage), 'build.image');
-  const [firstRun] = config.runImages;
-  const runImage = firstRun ? take(await locate(firstRun.image, baseDir, deps.files, notBuildpackage), 'run.images[1].image') : '';
-  const lifecycleUri = config.lifecycle.uri;
-  const lifecycle = lifecycleUri ? take(await locate(lifecycleUri, baseDir, deps.files, (p) => lifecycleFromArchive(p, deps)), 'lifecycle.uri') : undefined;
-  const stackId = buildImage === '' ? '' : take(await stackIdOf(config, buildImage, deps), 'stack.id');
-  if (issues.length > 0) throw new ValidationError(issues);
+  const at = await locateAll(config, where.file, deps);
   const name = resourceNameOf(where.tag);
-  const warnings = [...parsed.warnings, ...notCarried(config)];
   const metadata = { name };
-  const [firstRunImage] = config.runImages;
-  const annotations = {
-    ...(config.description ? { [builderAnnotations.description]: config.description } : {}),
-    ...(firstRunImage?.mirrors.length ? { [builderAnnotations.runImageMirrors]: firstRunImage.mirrors.join(',') } : {}),
-  };
+  const annotations = annotationsOf(config);
   const resources: KubeObject[] = [
-    { apiVersion, kind: 'ClusterStore', metadata, spec: { sources: sources.map((image) => ({ image })) } },
-    { apiVersion, kind: 'ClusterStack', metadata, spec: { id: stackId, buildImage: { image: buildImage }, runImage: { image: runImage } } },
-    ...(lifecycle === undefined ? [] : [{ apiVersion, kind: 'ClusterLifecycle', metadata, spec: { image: lifecycle } }]),
+    { apiVersion, kind: 'ClusterStore', metadata, spec: { sources: at.sources.map((image) => ({ image })) } },
+    { apiVersion, kind: 'ClusterStack', metadata, spec: { id: at.stackId, buildImage: { image: at.buildImage }, runImage: { image: at.runImage } } },
+    ...(at.lifecycle === undefined ? [] : [{ apiVersion, kind: 'ClusterLifecycle', metadata, spec: { image: at.lifecycle } }]),
     {
       apiVersion,
       kind: 'ClusterBuilder',
-      metadata: { name, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+      metadata: { name, ...(annotations ? { annotations } : {}) },
       spec: {
         tag: where.tag,
         stack: { kind: 'ClusterStack', name },
         store: { kind: 'ClusterStore', name },
-        ...(lifecycle === undefined ? {} : { lifecycle: { kind: 'ClusterLifecycle', name } }),
+        ...(at.lifecycle === undefined ? {} : { lifecycle: { kind: 'ClusterLifecycle', name } }),
         serviceAccountRef: { name: 'default', namespace: 'default' },
         order: config.order,
       },
     },
   ];
-  if (lifecycle === undefined && config.lifecycle.version) {
-    warnings.push(`lifecycle version ${config.lifecycle.version}: packsmith downloads nothing, so the builder uses the ClusterLifecycle default-lifecycle`);
-  }
-  return { resources, warnings };
+  return { resources, warnings: [...parsed.warnings, ...notCarried(config, at)] };
 }
 
-/** What a builder.toml may say that kpack's resources cannot carry yet, each said once. */
-function notCarried(config: PackBuilderConfig): string[] {
+/** What the builder will not carry as the builder.toml says, each said once. */
+function notCarried(config: PackBuilderConfig, at: LocatedInputs): string[] {
   const warnings: string[] = [];
   if (config.runImages.length > 1) warnings.push(`${config.runImages.length} run images: the builder names the first only (and its mirrors)`);
-
+  if (at.lifecycle === undefined && config.lifecycle.version) {
+    warnings.push(`lifecycle version ${config.lifecycle.version}: packsmith downloads nothing, so the builder uses the ClusterLifecycle default-lifecycle`);
+  }
   return warnings;
 }

@@ -81,7 +81,7 @@ describe('packsmith build -f builder.toml', () => {
     expect(result.code, result.err).toBe(0);
     expect(result.err).toMatch(/ClusterStore\s+out\s+Ready\s+4 buildpacks/);
     expect(result.err).toMatch(/ClusterLifecycle\s+out\s+Ready\s+lifecycle 0\.21\.9/);
-    const list: { items: { kind: string; spec: Record<string, unknown>; status: Record<string, unknown> }[] } = JSON.parse(result.out);
+    const list = JSON.parse(result.out) as { items: { kind: string; spec: Record<string, unknown>; status: Record<string, unknown> }[] };
     const builder = list.items.find((i) => i.kind === 'ClusterBuilder');
     expect(builder?.spec.order).toEqual([{ group: [{ id: 'test/web' }] }, { group: [{ id: 'test/ruby', optional: true }] }]);
     expect(builder?.status.latestImage).toMatch(new RegExp(`^oci:${dir}/out@sha256:[0-9a-f]{64}$`));
@@ -91,9 +91,9 @@ describe('packsmith build -f builder.toml', () => {
 
     const image = await (await readLayout(join(dir, 'out'))).image('v1');
     const labels = (await image.configFile()).config?.Labels ?? {};
-    const layers: Record<string, unknown> = JSON.parse(labels[labelKeys.buildpackLayers] ?? '{}');
+    const layers = JSON.parse(labels[labelKeys.buildpackLayers] ?? '{}') as Record<string, unknown>;
     expect(Object.keys(layers).sort()).toEqual(['test/node', 'test/python', 'test/ruby', 'test/web']);
-    const metadata: { lifecycle: { version: string } } = JSON.parse(labels[labelKeys.builderMetadata] ?? '{}');
+    const metadata = JSON.parse(labels[labelKeys.builderMetadata] ?? '{}') as { lifecycle: { version: string } };
     expect(metadata.lifecycle.version).toBe('0.21.9');
   });
 
@@ -146,9 +146,8 @@ describe('packsmith build -f builder.toml: what pack writes beyond kpack', () =>
     expect(result.out).toMatch(new RegExp(`ClusterStack\\s+mirrored\\s+Ready\\s+stack ${stackId.replace(/\./g, '\\.')}`));
     const image = await (await readLayout(join(dir, 'mirrored'))).image('v1');
     const labels = (await image.configFile()).config?.Labels ?? {};
-    const metadata: { description: string; stack: { runImage: { mirrors: string[] } }; images: { mirrors: string[] }[] } = JSON.parse(
-      labels[labelKeys.builderMetadata] ?? '{}',
-    );
+    type Metadata = { description: string; stack: { runImage: { mirrors: string[] } }; images: { mirrors: string[] }[] };
+    const metadata = JSON.parse(labels[labelKeys.builderMetadata] ?? '{}') as Metadata;
     expect(metadata.description).toBe('Team builder');
     expect(metadata.stack.runImage.mirrors).toEqual(['mirror-a.example.com/run', 'mirror-b.example.com/run']);
     expect(metadata.images[0]?.mirrors).toEqual(['mirror-a.example.com/run', 'mirror-b.example.com/run']);
