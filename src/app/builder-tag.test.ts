@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveBuilderTag, runImageTag, timestampTag } from './builder-tag.ts';
+import { resolveBuilderTag, runImageTag, TimestampTags, timestampTag } from './builder-tag.ts';
 
 const builder = { kind: 'Builder', name: 'custom-builder', namespace: 'some-namespace' } as const;
 
@@ -27,5 +27,17 @@ describe('builder tags', () => {
   it('relocates the run image next to the builder and stamps pushes with local time', () => {
     expect(runImageTag('index.docker.io/custom/example:test-builder')).toBe('index.docker.io/custom/example:test-builder-run-image');
     expect(timestampTag(new Date(2024, 11, 31, 23, 5, 9))).toBe('20241231230509');
+  });
+
+  it('gives two builders pushed to one repository in the same second their own timestamp tags', () => {
+    const tags = new TimestampTags();
+    const second = new Date(2024, 11, 31, 23, 5, 9);
+    const next = new Date(2024, 11, 31, 23, 5, 10);
+    expect(tags.next('r.test:5000/team/builders:builder-a', second)).toBe('20241231230509');
+    expect(tags.next('r.test:5000/team/builders:builder-b', second)).toBe('20241231230509-2');
+    expect(tags.next('r.test:5000/team/other:builder-c', second)).toBe('20241231230509');
+    expect(tags.next('r.test:5000/team/builders:builder-c', second)).toBe('20241231230509-3');
+    expect(tags.next('r.test:5000/team/builders:builder-a', next)).toBe('20241231230510');
+    expect(tags.next('oci:/work/out:clusterbuilder-x', next)).toBe('20241231230510');
   });
 });

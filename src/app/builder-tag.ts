@@ -56,6 +56,29 @@ export function runImageTag(resolvedTag: string): string {
   return retag(resolvedTag, (current) => `${current}-run-image`);
 }
 
+/**
+ * Hands out the timestamp tag of each push, unique per repository within this process. kpack's
+ * 14-digit tag has whole seconds, so two builders pushed to one repository in the same second (a
+ * store change rebuilding many builders) would share it and the first would lose its history entry;
+ * the second gets `<timestamp>-2`, the third `-3`. Only the latest second is remembered per repository.
+ */
+export class TimestampTags {
+  readonly #latest = new Map<string, { tag: string; count: number }>();
+
+  /** The tag for a push of `resolvedTag` (a tag reference, as `resolveBuilderTag` gives) at `date`. */
+  next(resolvedTag: string, date: Date): string {
+    const repository = resolvedTag.slice(0, resolvedTag.lastIndexOf(':'));
+    const tag = timestampTag(date);
+    const latest = this.#latest.get(repository);
+    const count = latest?.tag === tag ? latest.count + 1 : 1;
+    this.#latest.set(repository, { tag, count });
+    return count === 1 ? tag : `${tag}-${count}`;
+  }
+}
+
+/** One per process: every builder this process pushes draws from it unless given its own. */
+export const processTimestampTags = new TimestampTags();
+
 /** `YYYYMMDDhhmmss` in the clock's local time, as kpack tags each push. */
 export function timestampTag(date: Date): string {
   const two = (n: number): string => String(n).padStart(2, '0');

@@ -13,7 +13,7 @@ import type { Image, IoOptions, Keychain } from '../oci/index.ts';
 import { packsmithVersion, ValidationError } from '../shared/index.ts';
 import type { BuilderOutcome } from './builder-record.ts';
 import { lifecycleRunImage } from './builder-run-image.ts';
-import { resolveBuilderTag, runImageTag, timestampTag, type BuilderIdentity } from './builder-tag.ts';
+import { processTimestampTags, resolveBuilderTag, runImageTag, type BuilderIdentity, type TimestampTags } from './builder-tag.ts';
 import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
 
 /** The credentials of every party a builder touches. */
@@ -53,6 +53,8 @@ export interface CreateBuilderDeps extends IoOptions {
   images: ImageAccess;
   clock: Clock;
   onProgress?: ProgressCallback;
+  /** Where the timestamp tag of a push comes from (default: the process's, unique per repository). */
+  timestampTags?: TimestampTags;
   /** `createdBy` of the builder metadata label (default: packsmith and its version). */
   createdBy?: { name?: string; version?: string };
 }
@@ -132,7 +134,7 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
   );
   const pushed = await deps.images.writeImage(image, tag, {
     keychain: keychains.builder,
-    tags: [timestampTag(new Date(deps.clock.now()))],
+    tags: [(deps.timestampTags ?? processTimestampTags).next(tag, new Date(deps.clock.now()))],
     onProgress: deps.onProgress,
     ...io,
   });
