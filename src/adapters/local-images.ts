@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
-import type { Digest, Image, IoOptions, Layer } from '../oci/index.ts';
+import type { Digest, Image, IoOptions, Layer, Platform } from '../oci/index.ts';
 import {
   digestAlgorithm,
   digestHex,
@@ -40,14 +40,14 @@ export function parseLocalReference(reference: string): LocalReference | undefin
 }
 
 /** Reads the image a local reference names; the identifier pins it by digest in the same syntax. */
-export async function readLocalImage(local: LocalReference, io: IoOptions = {}): Promise<FetchedImage> {
+export async function readLocalImage(local: LocalReference, io: IoOptions & { platform?: Platform } = {}): Promise<FetchedImage> {
   if (local.kind === 'cnb-file') {
     const image = await readCnbFile(local.path, { ...io, selector: local.digest });
     const name = local.path.endsWith('.cnb') ? local.path : `file:${local.path}`;
     return { image, identifier: `${name}@${await image.digest(io)}` };
   }
   const layout = await readLayout(local.path, io);
-  const image = await layout.image(local.digest ?? local.tag, io);
+  const image = await layout.image(local.digest ?? local.tag, { ...io, ...(io.platform ? { platform: io.platform } : {}) });
   return { image, identifier: `oci:${local.path}@${await image.digest(io)}` };
 }
 

@@ -6,7 +6,7 @@
  * buildpack layers that a push to the same registry mounts and any other push streams on demand.
  */
 import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
-import type { Image, IoOptions, Keychain, Layer, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
+import type { Image, IoOptions, Keychain, Layer, Platform, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
 import { storedBlobDigests } from './stored-blob.ts';
 import { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
 import { fetchBlob, layerFromDescriptor, mediaTypes, parseReference, pushImage, remoteImage, repositoryOf } from '../oci/index.ts';
@@ -52,10 +52,10 @@ export class RegistryImages {
     return this.#pool.size();
   }
 
-  /** The image (linux/amd64 out of an index) and `<repository>@<digest>`. */
-  async read(reference: string, keychain: Keychain, io: IoOptions = {}): Promise<FetchedImage> {
+  /** The image (`io.platform`, default linux/amd64, out of an index) and `<repository>@<digest>`. */
+  async read(reference: string, keychain: Keychain, io: IoOptions & { platform?: Platform } = {}): Promise<FetchedImage> {
     const ref = parseReference(reference);
-    const image = await remoteImage(ref, { transport: this.transport(keychain), signal: io.signal });
+    const image = await remoteImage(ref, { transport: this.transport(keychain), signal: io.signal, ...(io.platform ? { platform: io.platform } : {}) });
     return { image, identifier: `${repositoryOf(ref)}@${await image.digest(io)}` };
   }
 

@@ -22,3 +22,4 @@ export * from './reference-checks.ts';
 export * from './status-records.ts';
 export * from './pack-builder-resources.ts';
 export * from './lifecycle-image.ts';
+export type { Platform } from '../oci/index.ts';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { BuildpackLayerEntry, OrderEntry } from '../cnb/index.ts';
 import { checkShape, CnbFormatError, labelKeys, parseBuildpackLayers, parseBuildpackOrder, parseJsonLabel, readLabel } from '../cnb/index.ts';
 import type { ConfigFile } from '../oci/index.ts';
-import type { ImageDeps } from './inspect-image.ts';
+import { platformOption, type ImageDeps } from './inspect-image.ts';
 
 /** Deprecated and supported API versions, as a builder label lists them (Go writers give `null` for none). */
 export interface ApiVersionList {
@@ -98,7 +98,7 @@ function lifecycleOf(metadata: MetadataLabel, config: ConfigFile): BuilderDescri
 
 /** Reads the builder `reference` names and describes it; CnbFormatError when it is not a builder. */
 export async function inspectBuilder(reference: string, deps: ImageDeps): Promise<BuilderDescription> {
-  const { image, identifier } = await deps.images.readImage(reference, { keychain: deps.keychain, signal: deps.signal });
+  const { image, identifier } = await deps.images.readImage(reference, { keychain: deps.keychain, signal: deps.signal, ...platformOption(deps) });
   const config = await image.configFile({ signal: deps.signal });
   const metadata = metadataOf(config);
   const layers = optionalLabel(config, labelKeys.buildpackLayers, parseBuildpackLayers);

@@ -3,8 +3,9 @@
  * manifest and config only), and a copy from one reference to another (registry or layout) that
  * writes nothing when the destination already holds the digest and mounts blobs where it can.
  */
-import type { ConfigFile, IoOptions, Keychain, Manifest } from '../oci/index.ts';
+import type { ConfigFile, IoOptions, Keychain, Manifest, Platform } from '../oci/index.ts';
 import type { BlobProgress, ImageAccess, ProgressCallback, WriteResult } from './ports.ts';
+import { parsePlatform } from '../oci/index.ts';
 
 /** What `image inspect` shows. */
 export interface ImageDescription {
@@ -23,12 +24,24 @@ export interface ImageDeps extends IoOptions {
   images: ImageAccess;
   keychain: Keychain;
   onProgress?: ProgressCallback;
+  /** The member to describe when the reference names an index (default linux/amd64). */
+  platform?: Platform;
+}
+
+/** A platform as users write it (`linux/arm64/v8`); throws OciFormatError naming the expected shape. */
+export function parsePlatformText(text: string): Platform {
+  return parsePlatform(text);
+}
+
+/** The `platform` read option, when one was asked for. */
+export function platformOption(deps: { platform?: Platform }): { platform?: Platform } {
+  return deps.platform ? { platform: deps.platform } : {};
 }
 
 /** Describes the image `reference` names (an index resolves to linux/amd64). */
 export async function inspectImage(reference: string, deps: ImageDeps): Promise<ImageDescription> {
   const io = { signal: deps.signal };
-  const { image, identifier } = await deps.images.readImage(reference, { keychain: deps.keychain, ...io });
+  const { image, identifier } = await deps.images.readImage(reference, { keychain: deps.keychain, ...io, ...platformOption(deps) });
   const [digest, mediaType, manifest, config] = await Promise.all([image.digest(io), image.mediaType(io), image.manifest(io), image.configFile(io)]);
   return { reference, identifier, digest, mediaType, manifest, config, labels: { ...(config.config?.Labels ?? {}) } };
 }

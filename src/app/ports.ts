@@ -4,7 +4,7 @@
  * for blobs known only by digest, a clock and progress reporting. Adapters live outside `app`; the
  * composition root wires them in, and unit tests pass hand-written fakes.
  */
-import type { Digest, Image, IoOptions, Keychain, Layer } from '../oci/index.ts';
+import type { Digest, Image, IoOptions, Keychain, Layer, Platform } from '../oci/index.ts';
 
 export type { Logger } from '../shared/index.ts';
 
@@ -23,6 +23,8 @@ export interface FetchedImage {
 export interface ReadImageOptions extends IoOptions {
   /** Credentials for the image's registry; ignored for local layouts. */
   keychain: Keychain;
+  /** The member to pick when the reference names an index (default linux/amd64). */
+  platform?: Platform;
 }
 
 /** One step of a write, for progress displays: a blob being uploaded, or how it got there. */

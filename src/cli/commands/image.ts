@@ -6,6 +6,7 @@ import { formatJson } from '../output.ts';
 import { terminalProgress, verbosityOf } from '../progress.ts';
 import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
+import { platformOption } from '../platform-flag.ts';
 
 /** A layout destination without a tag is written under `latest`, as a registry would default. */
 function destinationOf(reference: string): string {
@@ -18,13 +19,21 @@ export function registerImageCommand(program: Command, io: CliIo): void {
   const image = program.command('image').description('inspect and copy images (registry references, oci:PATH[:TAG], PATH.cnb)');
   image
     .command('inspect')
-    .description('print the manifest, config and labels of an image as JSON (an index resolves to linux/amd64)')
-    .addHelpText('after', examples('packsmith image inspect registry.example.com/team/builder:latest', 'packsmith image inspect ./buildpack.cnb'))
+    .description('print the manifest, config and labels of an image as JSON (an index resolves to linux/amd64 unless --platform says otherwise)')
+    .addHelpText(
+      'after',
+      examples(
+        'packsmith image inspect registry.example.com/team/builder:latest',
+        'packsmith image inspect ./buildpack.cnb',
+        'packsmith image inspect registry.example.com/stacks/run:jammy --platform linux/arm64',
+      ),
+    )
     .argument('<reference>', 'the image')
     .addOption(insecureRegistryOption())
+    .addOption(platformOption())
     .action(async (reference, options) => {
       const description = await withEnvironment(io, options.insecureRegistry, (environment) =>
-        inspectImage(reference, { images: environment.images, keychain: environment.keychain }),
+        inspectImage(reference, { images: environment.images, keychain: environment.keychain, ...(options.platform ? { platform: options.platform } : {}) }),
       );
       io.stdout(formatJson(description));
     });

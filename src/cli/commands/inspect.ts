@@ -7,6 +7,7 @@ import { formatJson, formatTable, formatYamlDocuments } from '../output.ts';
 import { formatToml } from '../toml-output.ts';
 import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
+import { platformOption } from '../platform-flag.ts';
 
 function apiLines(name: string, apis: ApiVersionList): string[] {
   const list = (values: readonly string[] | null | undefined): string => (values?.length ? values.join(', ') : '(none)');
@@ -98,14 +99,16 @@ export function registerInspectCommand(program: Command, io: CliIo): void {
         'packsmith inspect builder registry.example.com/team/builder:latest',
         'packsmith inspect builder oci:.packsmith-samples/out/builder -o json',
         'packsmith inspect builder oci:.packsmith-samples/out/builder -o toml',
+        'packsmith inspect builder registry.example.com/team/builder:latest --platform linux/arm64',
       ),
     )
     .argument('<reference>', 'the builder image: registry reference, oci:PATH[:TAG] or PATH.cnb')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml', 'toml'] as const).default('text' as const))
     .addOption(insecureRegistryOption())
+    .addOption(platformOption())
     .action(async (reference, options) => {
       const description = await withEnvironment(io, options.insecureRegistry, (environment) =>
-        inspectBuilder(reference, { images: environment.images, keychain: environment.keychain }),
+        inspectBuilder(reference, { images: environment.images, keychain: environment.keychain, ...(options.platform ? { platform: options.platform } : {}) }),
       );
       io.stdout(formatDescription(description, options.output));
     });
