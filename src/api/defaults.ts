@@ -1,6 +1,6 @@
 /**
  * kpack's defaults for v1alpha2 resources, applied to a copy: Builder service account `default`,
- * `stack.kind` ClusterStack, `store.kind` ClusterStore, lifecycle `default-lifecycle`, and Buildpack
+ * `stack.kind` ClusterStack, `store.kind` ClusterStore (also without a store name, as kpack does), lifecycle `default-lifecycle`, and Buildpack
  * service account `default`. Unlike kpack, a ClusterBuilder also gets the stack and store kinds.
  */
 import { isJsonObject, type JsonObject } from '../shared/index.ts';
@@ -20,7 +20,9 @@ function withKind(ref: unknown, kind: string): unknown {
 function builderDefaults(spec: Spec, namespaced: boolean): Spec {
   const out: Spec = { ...spec };
   out.stack = withKind(spec.stack, 'ClusterStack');
-  out.store = withKind(spec.store, 'ClusterStore');
+  // kpack gives the store its kind even when the builder names none (`store: {kind: ClusterStore}`).
+  const store = isJsonObject(spec.store) ? spec.store : {};
+  out.store = store.kind ? store : { ...store, kind: 'ClusterStore' };
   const lifecycle = isJsonObject(spec.lifecycle) ? spec.lifecycle : {};
   out.lifecycle = { ...lifecycle, name: lifecycle.name || defaultLifecycleName, kind: lifecycle.kind || 'ClusterLifecycle' };
   if (namespaced && !spec.serviceAccountName && !spec.serviceAccount) out.serviceAccountName = 'default';

@@ -83,7 +83,11 @@ export function builderRules(spec: Spec, checks: ReferenceChecks, builder: Build
   return [
     ...checkTag(spec, checks, builder),
     ...checkObjectRef('spec.stack', spec.stack, ['ClusterStack'], true),
-    ...checkObjectRef('spec.store', spec.store, ['ClusterStore'], false),
+    // A store with a kind and no name is kpack's default for "no store".
+    ...checkObjectRef('spec.store', spec.store?.name ? spec.store : undefined, ['ClusterStore'], false),
+    ...(spec.store && !spec.store.name && spec.store.kind && spec.store.kind !== 'ClusterStore'
+      ? [issue.invalid('spec.store.kind', spec.store.kind, 'must be one of ClusterStore')]
+      : []),
     ...checkOrder(spec),
   ];
 }

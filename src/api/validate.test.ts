@@ -144,7 +144,7 @@ describe('applyDefaults', () => {
     expect(out.spec).toEqual({
       tag: 't',
       stack: { name: 's', kind: 'ClusterStack' },
-      store: undefined,
+      store: { kind: 'ClusterStore' },
       lifecycle: { name: 'default-lifecycle', kind: 'ClusterLifecycle' },
       serviceAccountName: 'default',
     });

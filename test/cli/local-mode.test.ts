@@ -4,8 +4,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { runCaptured, type CliRun } from '../../src/cli/testing/index.ts';
 import { packsmithVersion } from '../../src/shared/index.ts';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
@@ -13,30 +12,9 @@ import { readLayout, writeLayout } from '../../src/oci/index.ts';
 import { removeDir, scratchDir } from '../harness/process.ts';
 import { brokenBuilderYaml, buildpackages, lifecycleImage, resourcesYaml, stackImage, type Locations } from '../app/fixtures.ts';
 
-function captureIo(stdin = ''): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty: false,
-    ask: () => Promise.resolve(''),
-    readStdin: () => Promise.resolve(stdin),
-    env: { DOCKER_CONFIG: '/nonexistent' },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
-
-async function cliWithStdin(stdin: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo(stdin);
-  const code = await runCli(args, io);
-  return { code, out: io.out(), err: io.err() };
-}
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return cliWithStdin('', ...args);
-}
+const env = { DOCKER_CONFIG: '/nonexistent' };
+const cliWithStdin = (stdin: string, ...args: string[]): Promise<CliRun> => runCaptured(args, { env, stdin });
+const cli = (...args: string[]): Promise<CliRun> => runCaptured(args, { env });
 
 let dir = '';
 let at: Locations;

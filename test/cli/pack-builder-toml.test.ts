@@ -4,8 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureIo } from '../../src/cli/testing/index.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { runCaptured, type CliRun } from '../../src/cli/testing/index.ts';
 import { labelKeys } from '../../src/cnb/index.ts';
 import { readLayout, writeCnbFile, writeLayout } from '../../src/oci/index.ts';
 import { removeDir, runCommand, scratchDir } from '../harness/process.ts';
@@ -14,11 +13,7 @@ import { buildpackages, lifecycleImage, stackId, stackImage } from '../app/fixtu
 let dir = '';
 let env: NodeJS.ProcessEnv = {};
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo({ env });
-  const code = await runCli(args, io);
-  return { code, out: io.out.join(''), err: io.err.join('') };
-}
+const cli = (...args: string[]): Promise<CliRun> => runCaptured(args, { env });
 
 // A lifecycle release archive as GitHub publishes it: lifecycle.toml and lifecycle/ at the top.
 async function lifecycleArchive(path: string): Promise<void> {

@@ -4,18 +4,13 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
-import { captureIo } from '../../src/cli/testing/index.ts';
+import { runCaptured, type CliRun } from '../../src/cli/testing/index.ts';
 import { appendLayers, createTarLayer, emptyImage, withLabels, writeLayout } from '../../src/oci/index.ts';
 import { removeDir, scratchDir } from '../harness/process.ts';
 
 let dir = '';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo({ env: { DOCKER_CONFIG: '/nonexistent' } });
-  const code = await runCli(args, io);
-  return { code, out: io.out.join(''), err: io.err.join('') };
-}
+const cli = (...args: string[]): Promise<CliRun> => runCaptured(args, { env: { DOCKER_CONFIG: '/nonexistent' } });
 
 interface Descriptor {
   mediaType: string;

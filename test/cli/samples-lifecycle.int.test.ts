@@ -7,27 +7,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { runCaptured, type CliRun } from '../../src/cli/testing/index.ts';
 import { UNPRIVILEGED_ID, grantReadAccess, lifecycleBin, runLifecycleDetect, type DetectResult } from '../harness/cnb-tools.ts';
 import { removeDir, runCommand, scratchDir } from '../harness/process.ts';
 import { umociUnpack, type UnpackedBundle } from '../harness/umoci.ts';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const env = { DOCKER_CONFIG: '/nonexistent', PACKSMITH_LIFECYCLE: lifecycleBin(), PATH: process.env.PATH };
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty: false,
-    ask: () => Promise.resolve(''),
-    readStdin: () => Promise.resolve(''),
-    env,
-  };
-  const code = await runCli(args, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+const cli = (...args: string[]): Promise<CliRun> =>
+  runCaptured(args, { env: { DOCKER_CONFIG: '/nonexistent', PACKSMITH_LIFECYCLE: lifecycleBin(), PATH: process.env.PATH } });
 
 let root = '';
 let buildOutput = '';

@@ -5,27 +5,13 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { runCaptured, type CliRun } from '../../src/cli/testing/index.ts';
 import { readLayout } from '../../src/oci/index.ts';
 import { removeDir, scratchDir } from '../harness/process.ts';
 
 const noLifecycle = { DOCKER_CONFIG: '/nonexistent', XDG_CACHE_HOME: '/nonexistent', HOME: '/nonexistent', PATH: '' };
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty: false,
-    ask: () => Promise.resolve(''),
-    readStdin: () => Promise.resolve(''),
-    env: noLifecycle,
-  };
-  const code = await runCli(args, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+const cli = (...args: string[]): Promise<CliRun> => runCaptured(args, { env: noLifecycle });
 
 /** Every file under `dir` (relative path → sha256), skipping `out/`. */
 async function snapshot(dir: string): Promise<Record<string, string>> {

@@ -3,6 +3,7 @@
  * never imports it.
  */
 import type { CliIo } from '../io.ts';
+import { runCli } from '../main.ts';
 
 /** A CliIo whose output is kept in `out` and `err` (one entry per write). */
 export type CapturedIo = CliIo & { out: string[]; err: string[] };
@@ -21,4 +22,18 @@ export function captureIo(options: { env?: NodeJS.ProcessEnv; stdin?: string } =
     readStdin: () => Promise.resolve(options.stdin ?? ''),
     env: options.env ?? {},
   };
+}
+
+/** What one CLI run gave: its exit code and everything it wrote, joined. */
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs the CLI with `args` on a captured CliIo (`env` and `stdin` as for `captureIo`). */
+export async function runCaptured(args: readonly string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<CliRun> {
+  const io = captureIo(options);
+  const code = await runCli(args, io);
+  return { code, out: io.out.join(''), err: io.err.join('') };
 }
