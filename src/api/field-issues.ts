@@ -32,12 +32,24 @@ const knativeLead: Record<FieldIssueKind, (i: FieldIssue) => string> = {
 };
 
 /**
- * Renders issues the way kpack's webhook does (`missing field(s): spec.tag`), one line per issue,
- * sorted, each followed by our explanation, so that both kpack-trained eyes and newcomers can act.
+ * Renders issues the way kpack's webhook does: problems with the same lead are one line with their
+ * paths sorted and joined (`missing field(s): spec.buildImage.image, spec.id`), lines sorted. Under
+ * each line, our explanation (prefixed with its path when the line names several), so that both
+ * kpack-trained eyes and newcomers can act.
  */
 export function formatFieldIssues(issues: readonly FieldIssue[]): string {
-  return issues
-    .map((i) => `${knativeLead[i.kind](i)}: ${i.path}\n  ${i.message}`)
+  const byLead = new Map<string, FieldIssue[]>();
+  for (const i of issues) {
+    const lead = knativeLead[i.kind](i);
+    byLead.set(lead, [...(byLead.get(lead) ?? []), i]);
+  }
+  return [...byLead]
+    .map(([lead, group]) => {
+      const sorted = [...group].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const paths = [...new Set(sorted.map((i) => i.path))].join(', ');
+      const hints = sorted.map((i) => (sorted.length === 1 ? `  ${i.message}` : `  ${i.path}: ${i.message}`));
+      return `${lead}: ${paths}\n${hints.join('\n')}`;
+    })
     .sort()
     .join('\n');
 }

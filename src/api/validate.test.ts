@@ -137,6 +137,16 @@ describe('validateResource', () => {
   });
 });
 
+describe('formatFieldIssues', () => {
+  it("joins the paths of one kind of problem on kpack's line, then says per path how to fix it", () => {
+    const issues = valid({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStack', metadata: { name: 's' }, spec: { runImage: { image: 'r' } } });
+    const text = formatFieldIssues(issues);
+    expect(text.split('\n')[0]).toBe('missing field(s): spec.buildImage.image, spec.id');
+    expect(text).toMatch(/^ {2}spec\.buildImage\.image: .+$/m);
+    expect(text).toMatch(/^ {2}spec\.id: .+$/m);
+  });
+});
+
 describe('applyDefaults', () => {
   it('fills kpack defaults for a Builder without touching the input', () => {
     const input: KubeObject = { apiVersion: 'kpack.io/v1alpha2', kind: 'Builder', metadata: { name: 'b' }, spec: { tag: 't', stack: { name: 's' } } };
