@@ -2,7 +2,7 @@
  * Reads kpack resources out of YAML or JSON text (multi-document files, `kind: List` wrappers),
  * keeping where each one came from so that problems can point at the file and document.
  */
-import { parseAllDocuments } from 'yaml';
+import { Composer, LineCounter, Parser } from 'yaml';
 import { isJsonObject, messageOf } from '../shared/index.ts';
 import { metadataOf, type KubeObject } from './resource.ts';
 
@@ -27,28 +27,35 @@ export function parseResourceDocuments(text: string, source: string): { resource
   if (text.includes('\u0000')) return { resources: [], problems: [{ origin: source, message: 'not YAML: binary content' }] };
   const resources: SourcedResource[] = [];
   const problems: DocumentProblem[] = [];
-  parseAllDocuments(text, { version: '1.1' }).forEach((document, index) => {
-    const origin = `${source}#${index + 1}`;
+  // One document at a time (parser and composer are generators): each syntax tree is dropped once
+  // its value is taken, so a file of many documents costs a few times its size, not tens of times.
+  const lines = new LineCounter();
+  const documents = new Composer({ version: '1.1' }).compose(new Parser(lines.addNewLine).parse(text));
+  let index = 0;
+  for (const document of documents) {
+    const origin = `${source}#${++index}`;
     const [firstError] = document.errors;
     if (firstError !== undefined) {
-      const line = firstError.linePos?.[0].line;
+      const line = lines.linePos(firstError.pos[0]).line;
       problems.push({
         origin,
-        message: `not valid YAML${line === undefined ? '' : ` at line ${line}`}: ${document.errors.map((e) => firstLine(e.message)).join('; ')}`,
+        message: `not valid YAML${line > 0 ? ` at line ${line}` : ''}: ${document.errors.map((e) => firstLine(e.message)).join('; ')}`,
       });
-      return;
+      continue;
     }
     let value: unknown;
     try {
-      value = document.toJS();
+      // A copy: the parsed strings are slices of the parser's buffers, and keeping one keeps the whole
+      // buffer alive (about 10 KB per small document); the copy holds only its own characters.
+      value = structuredClone(document.toJS());
     } catch (error) {
       // toJS throws plain ReferenceErrors for unresolved aliases and for alias bombs (billion laughs).
       problems.push({ origin, message: `not valid YAML: ${messageOf(error)}` });
-      return;
+      continue;
     }
-    if (value === null || value === undefined) return;
+    if (value === null || value === undefined) continue;
     collect(value, origin, resources, problems);
-  });
+  }
   return { resources, problems: bounded(problems, source) };
 }
 

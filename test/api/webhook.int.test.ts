@@ -154,8 +154,9 @@ describe('validation by the webhook', () => {
     };
     const result = await kube.kubectl(['apply', '-f', '-'], { input: JSON.stringify(clusterBuilder) });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('missing field(s): spec.tag');
-    expect(result.stderr).toContain('missing field(s): spec.serviceAccountRef');
+    // kpack's one line for both missing fields, then a hint per field.
+    expect(result.stderr).toContain('missing field(s): spec.serviceAccountRef, spec.tag\n  spec.serviceAccountRef: ');
+    expect(result.stderr).toContain('\n  spec.tag: give the tag to push the builder to');
   });
 
   it('rejects a ClusterStore without sources and one with a malformed image', async () => {
