@@ -9,3 +9,10 @@ export const builderAnnotations = {
   /** Mirrors of the run image, comma-separated, written into stack.toml, run.toml and the metadata label. */
   runImageMirrors: 'packsmith.kpack.io/run-image-mirrors',
 } as const;
+
+/**
+ * Set (to any new value; the CLI writes the time) to make the controller reconcile an object now:
+ * a changed value counts like a spec change, so the object's inputs are re-read without waiting for
+ * the periodic resync. kpack ignores it.
+ */
+export const resyncAnnotation = 'packsmith.kpack.io/resync';

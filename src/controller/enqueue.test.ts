@@ -31,6 +31,20 @@ describe('keysForEvent (D-e)', () => {
     expect(keysForEvent('ClusterStore', specChange, tracker())).toEqual(['ClusterStore:default']);
   });
 
+  it('enqueues an object whose resync annotation changed, and not for other metadata changes', () => {
+    const annotated = (annotations: Record<string, string>): KubeObject => ({ metadata: { name: 'default', generation: 1, annotations } });
+    const event = (before: Record<string, string>, after: Record<string, string>): InformerEvent => ({
+      type: 'update',
+      key: 'default',
+      object: annotated(after),
+      oldObject: annotated(before),
+    });
+    const resync = 'packsmith.kpack.io/resync';
+    expect(keysForEvent('ClusterStore', event({}, { [resync]: '2026-12-03T18:00:00.000Z' }), tracker())).toEqual(['ClusterStore:default']);
+    expect(keysForEvent('ClusterStore', event({ [resync]: 'a' }, { [resync]: 'b' }), tracker())).toEqual(['ClusterStore:default']);
+    expect(keysForEvent('ClusterStore', event({ [resync]: 'a' }, { [resync]: 'a', note: 'x' }), tracker())).toEqual([]);
+  });
+
   it('ignores a status that differs only in transition times', () => {
     const event: InformerEvent = {
       type: 'update',

@@ -3,7 +3,7 @@
  * only its status, which is the controller's own write), and, for resources builders depend on,
  * the builders that use them, but only when the dependency's status changed semantically (D-e).
  */
-import { kindInfo, sameStatus, type KindName } from '../api/index.ts';
+import { kindInfo, resyncAnnotation, sameStatus, type KindName } from '../api/index.ts';
 import { isArray, isJsonObject } from '../shared/index.ts';
 import type { InformerEvent, ObjectRef, Tracker } from '../k8s/index.ts';
 
@@ -21,10 +21,16 @@ export function parseQueueKey(item: string): { kind: KindName; key: string } | u
 
 const generationOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.generation;
 const deletingOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.deletionTimestamp;
+const resyncOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.annotations?.[resyncAnnotation];
 
+// A new resync annotation (`packsmith <kind> resync`) counts like a spec change.
 function selfChanged(event: InformerEvent): boolean {
   if (event.type !== 'update') return true;
-  return generationOf(event.object) !== generationOf(event.oldObject) || deletingOf(event.object) !== deletingOf(event.oldObject);
+  return (
+    generationOf(event.object) !== generationOf(event.oldObject) ||
+    deletingOf(event.object) !== deletingOf(event.oldObject) ||
+    resyncOf(event.object) !== resyncOf(event.oldObject)
+  );
 }
 
 function buildpackIds(object: InformerEvent['object'] | undefined): string[] {

@@ -246,3 +246,39 @@ describe('packsmith config', () => {
     expect(await configData()).toMatchObject({ 'default.repository': repo, 'default.repository.serviceaccount': 'kp-sa' });
   });
 });
+
+// `resync`: a stack that names a moving tag re-reads it when asked, not only at the 10 h resync.
+describe('packsmith clusterstack resync', () => {
+  it('makes the controller re-read a tag that moved and record its new digest', async () => {
+    const build = await world.publish(stackImage('build'), 'moving/build', 'current');
+    const runImage = await world.publish(stackImage('run'), 'moving/run', 'current');
+    const stack = `apiVersion: kpack.io/v1alpha2
+kind: ClusterStack
+metadata: {name: moving}
+spec:
+  id: ${stackId}
+  serviceAccountRef: {name: kp-sa, namespace: kpack}
+  buildImage: {image: ${build}}
+  runImage: {image: ${runImage}}
+`;
+    await world.kubectl(['apply', '-f', '-'], stack);
+    const first = await digestOf(build);
+    const latestBuild = async (): Promise<string | undefined> => (await stackJson('moving')).status?.buildImage?.latestImage;
+    await world.until(async () => (await latestBuild())?.endsWith(first) === true, 60_000, 'the stack resolves its build image');
+
+    // The tag moves; only the resync below tells the controller to look again.
+    await world.publish(withLabels(stackImage('build'), { 'io.packsmith.test.variant': 'moved' }), 'moving/build', 'current');
+    const moved = await digestOf(build);
+    expect(moved).not.toBe(first);
+    const out = await ok('clusterstack', 'resync', 'moving');
+    expect(out).toMatch(/^ClusterStack "moving" resync requested at \d{4}-\d\d-\d\dT[\d:.]+Z: the controller re-reads its inputs now\n$/);
+    await world.until(async () => (await latestBuild())?.endsWith(moved) === true, 60_000, 'the stack records the moved tag after resync');
+    const annotations = ((await world.getJson('clusterstacks.kpack.io', 'moving')) as { metadata: { annotations?: Record<string, string> } }).metadata
+      .annotations;
+    expect(annotations?.['packsmith.kpack.io/resync']).toMatch(/^\d{4}-/);
+
+    const missing = await run('clusterstack', 'resync', 'no-such-stack');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('ClusterStack "no-such-stack" not found');
+  });
+});

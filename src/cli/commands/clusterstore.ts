@@ -4,7 +4,7 @@
  * repository of kp-config before the store names them; the bodies live in ./clusterstore/.
  */
 import { Option, type Command } from '@commander-js/extra-typings';
-import { addKubeFlags, addRegistryFlags, addWriteFlags, readKubeFlags, readRegistryFlags, readWriteFlags } from '../cluster/index.ts';
+import { addKubeFlags, addRegistryFlags, addResyncCommand, addWriteFlags, readKubeFlags, readRegistryFlags, readWriteFlags } from '../cluster/index.ts';
 import type { CliIo } from '../io.ts';
 import { deleteStore, deleteWarning, listStores, showStoreStatus } from './clusterstore/read.ts';
 import { addToStore, createStore, removeFromStore, saveStore, type StoreWriteRequest } from './clusterstore/write.ts';
@@ -77,6 +77,7 @@ export function registerClusterStoreCommand(program: Command, io: CliIo): void {
   registerStatus(group, io);
   registerList(group, io);
   registerDelete(group, io);
+  addResyncCommand(group, io, { kind: 'ClusterStore', command: 'clusterstore', namespaced: false });
 }
 
 function registerRemove(group: Command, io: CliIo): void {

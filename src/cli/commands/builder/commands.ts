@@ -3,7 +3,7 @@
  * descriptions and examples. `-o` is kubectl's `--output`; kp's `-o/--order` is `--order` here.
  */
 import { Option, type Command } from '@commander-js/extra-typings';
-import { addKubeFlags, addRegistryFlags, addWriteFlags } from '../../cluster/index.ts';
+import { addKubeFlags, addRegistryFlags, addResyncCommand, addWriteFlags } from '../../cluster/index.ts';
 import type { CliIo } from '../../io.ts';
 import { runBuilderDelete, runBuilderList, runBuilderStatus } from './read.ts';
 import type { BuilderScope } from './scope.ts';
@@ -102,4 +102,5 @@ export function registerBuilderGroup(program: Command, io: CliIo, scope: Builder
     );
   for (const verb of ['create', 'patch', 'save'] as const) addWrite(group, io, scope, verb);
   addReads(group, io, scope);
+  addResyncCommand(group, io, scope);
 }

@@ -4,7 +4,7 @@
  */
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { CliIo } from '../../io.ts';
-import { addKubeFlags, addRegistryFlags, addWriteFlags } from '../../cluster/index.ts';
+import { addKubeFlags, addRegistryFlags, addResyncCommand, addWriteFlags } from '../../cluster/index.ts';
 import { deleteBuildpack, listBuildpacks, showBuildpackStatus } from './read.ts';
 import type { BuildpackScope } from './scope.ts';
 import { createBuildpack, patchBuildpack, saveBuildpack, type ParsedOptions } from './write.ts';
@@ -88,4 +88,5 @@ function addReadCommands(group: Command, io: CliIo, scope: BuildpackScope, noun:
   addKubeFlags(remove, { namespaced: scope.namespaced })
     .addHelpText('after', `\nExamples:\n  ${p} delete my-buildpack${ns}`)
     .action(async (name, _options, cmd) => deleteBuildpack(scope, name, cmd.opts(), io));
+  addResyncCommand(group, io, scope);
 }

@@ -1,6 +1,6 @@
 /** `packsmith clusterlifecycle create|patch|save|status|list|delete`, kp's commands for ClusterLifecycles. */
 import type { Command } from '@commander-js/extra-typings';
-import { addKubeFlags, addRegistryFlags, addWriteFlags } from '../../cluster/index.ts';
+import { addKubeFlags, addRegistryFlags, addResyncCommand, addWriteFlags } from '../../cluster/index.ts';
 import type { CliIo } from '../../io.ts';
 import { renderLifecycleList, renderLifecycleStatus } from './lifecycle-render.ts';
 import { createLifecycle, patchLifecycle } from './lifecycle-write.ts';
@@ -88,4 +88,5 @@ export function registerLifecycleCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  packsmith clusterlifecycle create my-lifecycle -i buildpacksio/lifecycle:0.21.17\n  packsmith clusterlifecycle list');
   registerWrites(group, io);
   registerReads(group, io);
+  addResyncCommand(group, io, { kind: 'ClusterLifecycle', command: 'clusterlifecycle', namespaced: false });
 }
