@@ -1,0 +1,103 @@
+/**
+ * cosign's signature and attestation artifacts (the tag scheme): an OCI image manifest at tag
+ * `sha256-<hex>.sig` (or `.att`) in the signed image's repository, one layer per signature, each
+ * layer's blob the signed payload and its annotations the signature. Signing again appends a layer
+ * to what is there, so signatures made by other keys or tools survive.
+ */
+import { Readable } from 'node:stream';
+import type { ConfigFile, Descriptor, Digest, Image, IoOptions, Layer } from '../oci/index.ts';
+import { digestAlgorithm, digestHex, imageFromData, layerFromDescriptor, mediaTypes, sha256Digest } from '../oci/index.ts';
+import { byteChunk } from '../shared/index.ts';
+
+/** Media types of cosign's artifact layers. */
+export const cosignMediaTypes = {
+  simpleSigning: 'application/vnd.dev.cosign.simplesigning.v1+json',
+  dsseEnvelope: 'application/vnd.dsse.envelope.v1+json',
+} as const;
+
+/** Layer annotations cosign reads. */
+export const cosignAnnotations = {
+  /** base64 signature of the layer's payload (empty for attestations, whose envelope carries it). */
+  signature: 'dev.cosignproject.cosign/signature',
+  /** The in-toto predicate type of an attestation layer. */
+  predicateType: 'predicateType',
+} as const;
+
+function artifactTag(digest: Digest, suffix: 'sig' | 'att'): string {
+  return `${digestAlgorithm(digest)}-${digestHex(digest)}.${suffix}`;
+}
+
+/** The tag cosign stores the signatures of the image `digest` under. */
+export function signatureTag(digest: Digest): string {
+  return artifactTag(digest, 'sig');
+}
+
+/** The tag cosign stores the attestations of the image `digest` under. */
+export function attestationTag(digest: Digest): string {
+  return artifactTag(digest, 'att');
+}
+
+/** One signature layer to add: its payload and the annotations that carry the signature. */
+export interface ArtifactEntry {
+  payload: Uint8Array;
+  mediaType: string;
+  annotations: Readonly<Record<string, string>>;
+}
+
+/** A layer of an existing artifact, read back: its descriptor (with annotations) and handle. */
+export interface ArtifactLayer {
+  descriptor: Descriptor;
+  layer: Layer;
+}
+
+/** The layers of an existing signature or attestation manifest, with their annotations. */
+export async function artifactLayers(artifact: Image, io: IoOptions = {}): Promise<ArtifactLayer[]> {
+  const [manifest, layers] = await Promise.all([artifact.manifest(io), artifact.layers(io)]);
+  return manifest.layers.flatMap((descriptor, i) => {
+    const layer = layers[i];
+    return layer ? [{ descriptor, layer }] : [];
+  });
+}
+
+function payloadLayer(entry: ArtifactEntry): ArtifactLayer {
+  const payload = Buffer.from(entry.payload);
+  const digest = sha256Digest(payload);
+  const descriptor: Descriptor = { mediaType: entry.mediaType, digest, size: payload.length, annotations: { ...entry.annotations } };
+  // The payload is stored uncompressed, so its diffId is its digest (as in cosign's config).
+  const layer = layerFromDescriptor({ descriptor, diffId: digest, open: () => Promise.resolve(Readable.from([payload])) });
+  return { descriptor, layer };
+}
+
+/** What cosign's artifact config holds: no platform, zero timestamps, one diffId per layer. */
+function artifactConfig(diffIds: Digest[]): ConfigFile {
+  const zeroTime = '0001-01-01T00:00:00Z';
+  return {
+    created: zeroTime,
+    architecture: '',
+    os: '',
+    config: {},
+    rootfs: { type: 'layers', diff_ids: diffIds },
+    history: diffIds.map(() => ({ created: zeroTime })),
+  };
+}
+
+/**
+ * The artifact manifest after adding `entry` to the layers already there (none for a new
+ * artifact). Same layers, same bytes: the manifest is encoded canonically.
+ */
+export async function artifactWith(existing: readonly ArtifactLayer[], entry: ArtifactEntry, io: IoOptions = {}): Promise<Image> {
+  const layers = [...existing, payloadLayer(entry)];
+  const diffIds = await Promise.all(layers.map((l) => l.layer.diffId(io)));
+  return imageFromData({
+    manifest: { schemaVersion: 2, mediaType: mediaTypes.ociManifest, config: { mediaType: mediaTypes.ociConfig }, layers: layers.map((l) => l.descriptor) },
+    config: artifactConfig(diffIds),
+    layers: layers.map((l) => l.layer),
+  });
+}
+
+/** The bytes of an artifact layer's payload, read whole (payloads are small JSON documents). */
+export async function readPayload(layer: Layer, io: IoOptions = {}): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await layer.compressed(io)) chunks.push(Buffer.from(byteChunk(chunk)));
+  return Buffer.concat(chunks);
+}
