@@ -14,6 +14,8 @@ import { packsmithVersion, ValidationError } from '../shared/index.ts';
 import type { BuilderOutcome } from './builder-record.ts';
 import { lifecycleRunImage } from './builder-run-image.ts';
 import { resolveBuilderTag, runImageTag, timestampTag, type BuilderIdentity } from './builder-tag.ts';
+import { builderProvenance } from './builder-provenance.ts';
+import { signBuilder, type NamedSigningKey } from './builder-signing.ts';
 import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
 
 /** The credentials of every party a builder touches. */
@@ -38,6 +40,8 @@ export interface CreateBuilderInput {
   keychains: BuilderKeychains;
   /** Copied into the record as they are. */
   observed?: { stackGeneration?: number; storeGeneration?: number };
+  /** Keys to sign the pushed builder and run image with (none: unsigned, as before). */
+  signingKeys?: readonly NamedSigningKey[];
 }
 
 /** What `createBuilder` needs. */
@@ -126,11 +130,30 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
     onProgress: deps.onProgress,
     ...io,
   });
+  const signed = await signBuilder(
+    {
+      builder: pushed.identifier,
+      runImage: relocated.identifier,
+      provenance: () =>
+        builderProvenance({
+          image: pushed.identifier,
+          builder: input.builder,
+          spec: input.spec,
+          stack: input.stack,
+          lifecycle: input.lifecycle,
+          buildpacks: resolved.buildpacks.map((c) => c.record),
+          order: resolved.order,
+        }),
+      keys: input.signingKeys ?? [],
+      keychain: keychains.builder,
+    },
+    { images: deps.images, ...io },
+  );
   const { image: _image, ...lifecycleStatus } = input.lifecycle;
   return {
     pushed: pushed.pushed,
     sources: resolved.sources,
-    warnings: runImage.warning === undefined ? [] : [runImage.warning],
+    warnings: [runImage.warning, signed.warning].filter((w) => w !== undefined),
     record: {
       latestImage: pushed.identifier,
       builderMetadata: [...plan.builderMetadata],
@@ -140,7 +163,7 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
       ...(input.observed?.stackGeneration === undefined ? {} : { observedStackGeneration: input.observed.stackGeneration }),
       ...(input.observed?.storeGeneration === undefined ? {} : { observedStoreGeneration: input.observed.storeGeneration }),
       os: (await image.configFile(io)).os,
-      signaturePaths: [],
+      signaturePaths: signed.signaturePaths,
     },
   };
 }

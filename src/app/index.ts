@@ -21,3 +21,5 @@ export * from './write-samples.ts';
 export * from './reference-checks.ts';
 export * from './status-records.ts';
 export * from './sign-image.ts';
+export * from './builder-provenance.ts';
+export * from './builder-signing.ts';

@@ -1,0 +1,68 @@
+/**
+ * Signing a pushed builder with every configured key, the way kpack signs builders with the cosign
+ * Secrets of the builder's service account: the builder gets a signature and the provenance
+ * attestation, its relocated run image a signature. The status's `signaturePaths` gets one entry
+ * per key and image: kpack's `signingSecret` and `targetDigest` (the signature artifact), and
+ * packsmith's own `signedImage` and `attestation` fields, which kpack's readers ignore.
+ */
+import type { IoOptions, Keychain } from '../oci/index.ts';
+import { parseLayoutReference } from '../oci/index.ts';
+import type { SigningKey } from '../signing/index.ts';
+import type { SignaturePath } from './builder-record.ts';
+import { provenanceTypes } from './builder-provenance.ts';
+import type { ImageAccess } from './ports.ts';
+import { signImage } from './sign-image.ts';
+
+/** A key to sign with and where it came from (`k8s://<namespace>/<secret>`, `file:<path>`, `env:PACKSMITH_COSIGN_KEY`). */
+export interface NamedSigningKey {
+  source: string;
+  key: SigningKey;
+}
+
+/** What to sign. */
+export interface BuilderSigningInput {
+  /** The pushed builder, `<tag>@<digest>`. */
+  builder: string;
+  /** The relocated run image, `<tag>-run-image@<digest>`. */
+  runImage: string;
+  /** The provenance statement (`builderProvenance`), made only when there is something to sign. */
+  provenance: () => Uint8Array;
+  keys: readonly NamedSigningKey[];
+  /** The builder's credentials (they push the builder, so they can push beside it). */
+  keychain: Keychain;
+}
+
+/** Signature paths for the status, and whether anything new was pushed. */
+export interface BuilderSigningOutcome {
+  signaturePaths: SignaturePath[];
+  /** True when some signature or attestation was written (false: everything was already signed). */
+  pushed: boolean;
+  /** Why nothing was signed, when that is the case (a builder in a local layout). */
+  warning?: string;
+}
+
+/** Signs builder and run image with each key in turn (one at a time: they append to the same artifacts). */
+export async function signBuilder(input: BuilderSigningInput, deps: IoOptions & { images: ImageAccess }): Promise<BuilderSigningOutcome> {
+  if (input.keys.length === 0) return { signaturePaths: [], pushed: false };
+  if (parseLayoutReference(input.builder) !== undefined) {
+    return { signaturePaths: [], pushed: false, warning: `${input.builder} is a local layout: cosign signatures live in a registry, so it was not signed` };
+  }
+  const signaturePaths: SignaturePath[] = [];
+  let pushed = false;
+  const attestation = { statement: input.provenance(), predicateType: provenanceTypes.slsaProvenanceV1 };
+  for (const { source, key } of input.keys) {
+    const builder = await signImage({ image: input.builder, key, keychain: input.keychain, attestation }, deps);
+    const run = await signImage({ image: input.runImage, key, keychain: input.keychain }, deps);
+    pushed ||= builder.signature.pushed || run.signature.pushed || builder.attestation?.pushed === true;
+    signaturePaths.push(
+      {
+        signingSecret: source,
+        targetDigest: builder.signature.reference,
+        signedImage: input.builder,
+        ...(builder.attestation ? { attestation: builder.attestation.reference } : {}),
+      },
+      { signingSecret: source, targetDigest: run.signature.reference, signedImage: input.runImage },
+    );
+  }
+  return { signaturePaths, pushed };
+}
