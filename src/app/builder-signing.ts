@@ -8,6 +8,8 @@
 import type { IoOptions, Keychain } from '../oci/index.ts';
 import { parseLayoutReference } from '../oci/index.ts';
 import type { SigningKey } from '../signing/index.ts';
+import { readSigningKey } from '../signing/index.ts';
+import { AppError, isAppError } from '../shared/index.ts';
 import type { SignaturePath } from './builder-record.ts';
 import { provenanceTypes } from './builder-provenance.ts';
 import type { ImageAccess } from './ports.ts';
@@ -17,6 +19,20 @@ import { signImage } from './sign-image.ts';
 export interface NamedSigningKey {
   source: string;
   key: SigningKey;
+}
+
+/**
+ * The key in `pem` (cosign's encrypted format, opened with `password`, or an unencrypted PKCS #8 /
+ * SEC 1 PEM), named by `source`. A key that cannot be used is a permanent error whose message
+ * names the source and never the password.
+ */
+export function namedSigningKey(source: string, pem: string, password: string | undefined): NamedSigningKey {
+  try {
+    return { source, key: readSigningKey(pem, password) };
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    throw new AppError(error.code, `signing key ${source}: ${error.message}`, { kind: 'permanent' });
+  }
 }
 
 /** What to sign. */

@@ -23,6 +23,7 @@ import { formatBytes, formatJson, formatTable, formatYamlDocuments } from '../ou
 import { terminalProgress, verbosityOf, type Verbosity } from '../progress.ts';
 import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
+import { localSigningKeys, signingKeyEnv } from '../signing-keys.ts';
 
 interface Row {
   origin: string;
@@ -97,6 +98,7 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
         'packsmith build -f store.yaml -f builders.yaml -o yaml',
         'cat resources.yaml | packsmith build -f -',
         'packsmith build -f resources.yaml --insecure-registry registry.internal:5000',
+        'COSIGN_PASSWORD=... packsmith build -f kpack/ --signing-key cosign.key',
       ),
     )
     .requiredOption(
@@ -105,10 +107,17 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
     )
     .addOption(new Option('-o, --output <format>', 'print the resources with their status instead of a summary').choices(['yaml', 'json'] as const))
     .addOption(insecureRegistryOption())
+    .addOption(
+      new Option(
+        '--signing-key <file>',
+        `cosign private key to sign every pushed builder and run image with, and to attest the builder's provenance (default: $${signingKeyEnv.key}); its password from $${signingKeyEnv.password} or $${signingKeyEnv.cosignPassword}`,
+      ),
+    )
     .addOption(new Option('-q, --quiet', 'print only errors (and, with -o, the resources): no progress, notices or summary table'))
     .addOption(new Option('-v, --verbose', 'print progress (each resource and blob) even when stderr is not a terminal').conflicts('quiet'))
     .action(async (options) => {
       const verbosity = verbosityOf(options);
+      const signingKeys = await localSigningKeys(options.signingKey, io.env);
       const files = await expandPaths(options.file);
       const onLargeText = (source: string, bytes: number): void => {
         if (verbosity !== 'quiet') io.stderr(`reading ${source} (${formatBytes(bytes)})…\n`);
@@ -129,6 +138,7 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
           keychain: environment.keychain,
           clock: environment.clock,
           rejected,
+          signingKeys,
           ...terminalProgress(io, verbosity),
         });
       } finally {

@@ -1,0 +1,174 @@
+// `packsmith build -f --signing-key` against the REAL docker-registry (token auth) with a key made
+// by the REAL `cosign generate-key-pair`: cosign verifies the builders and their run images, and
+// verify-attestation accepts the SLSA v1 provenance, which lists every input by digest. A second
+// build signs nothing again; a wrong password stops the run before anything is written and never
+// shows the password.
+import { dirname, join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { writeLayout, type Image } from '../../src/oci/index.ts';
+import { isJsonObject } from '../../src/shared/index.ts';
+import {
+  cosignOfflineVerifyFlags,
+  removeDir,
+  runCosign,
+  scratchDir,
+  skopeoCopy,
+  skopeoInspectRaw,
+  startRegistry,
+  stopAllRegistries,
+  type AccessLogEntry,
+  type RegistryHandle,
+} from '../harness/index.ts';
+import { buildpackages, lifecycleImage, resourcesYaml, stackImage, type Locations } from './fixtures.ts';
+
+let registry: RegistryHandle;
+let work = '';
+let authFile = '';
+let at: Locations;
+const password = 'signing-test-password';
+
+async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+    env: { DOCKER_CONFIG: dirname(authFile), ...env },
+  };
+  const code = await runCli(args, io);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+async function publish(image: Image, repository: string): Promise<string> {
+  const layout = join(work, 'staging');
+  const tag = repository.replaceAll('/', '-');
+  await writeLayout(layout, image, { tag });
+  await skopeoCopy({ src: `oci:${layout}:${tag}`, dest: `docker://${registry.host}/${repository}:1`, flags: registry.skopeoArgs({ role: 'dest' }) });
+  return `${registry.host}/${repository}:1`;
+}
+
+const manifestWrites = (entries: readonly AccessLogEntry[]): AccessLogEntry[] => entries.filter((e) => e.method === 'PUT' && e.path.includes('/manifests/'));
+
+interface SignaturePath {
+  signingSecret: string;
+  targetDigest: string;
+  signedImage: string;
+  attestation?: string;
+}
+interface BuilderStatus {
+  latestImage: string;
+  stack: { runImage: string };
+  signaturePaths: SignaturePath[];
+}
+
+function builderStatuses(out: string): Record<string, BuilderStatus> {
+  const list = JSON.parse(out || '{"items":[]}') as { items: Array<{ kind: string; metadata: { name: string }; status: BuilderStatus }> };
+  return Object.fromEntries(list.items.filter((i) => i.kind.endsWith('Builder')).map((i) => [`${i.kind}/${i.metadata.name}`, i.status]));
+}
+
+beforeAll(async () => {
+  work = await scratchDir('signed-build-int');
+  registry = await startRegistry({ mode: 'token' });
+  await mkdir(join(work, 'docker'));
+  authFile = await registry.authFile(join(work, 'docker', 'config.json'));
+  const packages = await buildpackages();
+  at = {
+    web: await publish(packages.web, 'store/web'),
+    ruby: await publish(packages.ruby, 'store/ruby'),
+    build: await publish(stackImage('build'), 'stack/build'),
+    run: await publish(stackImage('run'), 'stack/run'),
+    lifecycle: await publish(await lifecycleImage(false), 'lifecycle'),
+    builders: `${registry.host}/builders/signed`,
+  };
+  await writeFile(join(work, 'resources.yaml'), resourcesYaml(at));
+  const generated = await runCosign(['generate-key-pair'], { cwd: work, env: { COSIGN_PASSWORD: password } });
+  expect(generated.code, generated.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  await stopAllRegistries();
+  await removeDir(work);
+});
+
+describe('packsmith build -f --signing-key, checked by cosign', () => {
+  let first: { code: number; out: string; err: string };
+  let statuses: Record<string, BuilderStatus> = {};
+  const keyFile = (): string => join(work, 'cosign.key');
+  const cosign = (args: string[]): ReturnType<typeof runCosign> => runCosign([...args, ...cosignOfflineVerifyFlags], { authFile });
+
+  beforeAll(async () => {
+    first = await cli(['build', '-f', join(work, 'resources.yaml'), '--signing-key', keyFile(), '-o', 'json'], { PACKSMITH_COSIGN_PASSWORD: password });
+    statuses = builderStatuses(first.out);
+  });
+
+  it('signs each builder and its run image, and records where the signatures are', () => {
+    expect(first.err).not.toMatch(/Failed/);
+    expect(first.code).toBe(0);
+    const web = statuses['Builder/web'];
+    const [builderPath, runPath] = web?.signaturePaths ?? [];
+    expect(web?.signaturePaths).toHaveLength(2);
+    expect(builderPath?.signingSecret).toBe(`file:${keyFile()}`);
+    expect(builderPath?.signedImage).toBe(web?.latestImage);
+    expect(builderPath?.targetDigest).toMatch(new RegExp(`^${registry.host}/builders/signed:sha256-[0-9a-f]{64}\\.sig@sha256:[0-9a-f]{64}$`));
+    expect(builderPath?.attestation).toMatch(/:sha256-[0-9a-f]{64}\.att@sha256:[0-9a-f]{64}$/);
+    expect(runPath?.signedImage).toBe(web?.stack.runImage);
+    expect(runPath?.targetDigest).toMatch(/\.sig@sha256:/);
+    expect(runPath?.attestation).toBeUndefined();
+    expect(first.err).toContain(`signed: file:${keyFile()}; provenance `);
+  });
+
+  it('cosign verify accepts the builder and the run image with the cosign.pub of the key', async () => {
+    const web = statuses['Builder/web']!;
+    for (const image of [web.latestImage, web.stack.runImage]) {
+      const verified = await cosign(['verify', '--key', join(work, 'cosign.pub'), image]);
+      expect(verified.code, verified.stderr).toBe(0);
+    }
+  });
+
+  it('cosign verify-attestation accepts the SLSA v1 provenance, which lists every input by digest', async () => {
+    const web = statuses['Builder/web']!;
+    const attested = await cosign(['verify-attestation', '--key', join(work, 'cosign.pub'), '--type', 'slsaprovenance1', web.latestImage]);
+    expect(attested.code, attested.stderr).toBe(0);
+    const envelope: unknown = JSON.parse(attested.stdout.trim().split('\n')[0] ?? '{}');
+    const payload = isJsonObject(envelope) && typeof envelope.payload === 'string' ? envelope.payload : '';
+    const statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as {
+      subject: Array<{ digest: { sha256: string } }>;
+      predicate: { buildDefinition: { resolvedDependencies: Array<{ name: string; uri: string; digest: { sha256: string } }> } };
+    };
+    expect(`sha256:${statement.subject[0]?.digest.sha256}`).toBe(web.latestImage.split('@')[1]);
+    const dependencies = statement.predicate.buildDefinition.resolvedDependencies;
+    const lifecycleDigest = (await skopeoInspectRaw(`docker://${at.lifecycle}`, registry.skopeoArgs())).digest;
+    expect(dependencies.find((d) => d.name === 'lifecycle image')?.digest.sha256).toBe(lifecycleDigest.replace('sha256:', ''));
+    expect(dependencies.map((d) => d.name)).toEqual(
+      expect.arrayContaining([
+        'stack build image',
+        'stack run image',
+        expect.stringMatching(/^buildpack test\/web@/),
+        expect.stringMatching(/^buildpack test\/ruby@/),
+      ]),
+    );
+  });
+
+  it('signs nothing again when nothing changed', async () => {
+    const before = manifestWrites(await registry.accessLog()).length;
+    const again = await cli(['build', '-f', join(work, 'resources.yaml'), '--signing-key', keyFile(), '-o', 'json'], { COSIGN_PASSWORD: password });
+    expect(again.code, again.err).toBe(0);
+    expect(builderStatuses(again.out)['Builder/web']?.signaturePaths).toEqual(statuses['Builder/web']?.signaturePaths);
+    expect(manifestWrites(await registry.accessLog()).slice(before)).toEqual([]);
+  });
+
+  it('stops at a wrong password before writing anything, without showing it', async () => {
+    const before = manifestWrites(await registry.accessLog()).length;
+    const wrong = await cli(['build', '-f', join(work, 'resources.yaml'), '--signing-key', keyFile()], { PACKSMITH_COSIGN_PASSWORD: 'not-the-password' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain(`signing key file:${keyFile()}: the password does not decrypt the signing key`);
+    expect(`${wrong.out}${wrong.err}`).not.toContain('not-the-password');
+    expect(manifestWrites(await registry.accessLog()).slice(before)).toEqual([]);
+  });
+});
