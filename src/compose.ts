@@ -21,6 +21,7 @@ import {
 import {
   createClusterObjectPatcher,
   createKeychainCache,
+  createCosignSecretReader,
   createKeychainFactory,
   createKubeClient,
   createLeaseClient,
@@ -145,6 +146,7 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
   const manager = createManager({
     client,
     keychains,
+    cosignSecrets: createCosignSecretReader({ client, logger: options.logger }),
     images,
     clock: systemClock,
     logger: options.logger,

@@ -9,6 +9,9 @@ import type { IoOptions, Keychain } from '../oci/index.ts';
 import { parseLayoutReference } from '../oci/index.ts';
 import type { SigningKey } from '../signing/index.ts';
 import { readSigningKey } from '../signing/index.ts';
+
+/** The codes of signing-key failures, for callers that tell them apart (the controller). */
+export { signingErrorCodes } from '../signing/index.ts';
 import { AppError, isAppError } from '../shared/index.ts';
 import type { SignaturePath } from './builder-record.ts';
 import { provenanceTypes } from './builder-provenance.ts';
