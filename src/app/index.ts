@@ -23,3 +23,4 @@ export * from './status-records.ts';
 export * from './sign-image.ts';
 export * from './builder-provenance.ts';
 export * from './builder-signing.ts';
+export * from './verify-image.ts';

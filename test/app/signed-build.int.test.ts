@@ -155,6 +155,39 @@ describe('packsmith build -f --signing-key, checked by cosign', () => {
     );
   });
 
+  it('packsmith verify checks signature and provenance and prints every input', async () => {
+    const web = statuses['Builder/web']!;
+    const tagged = `${registry.host}/builders/signed:builder-team-web`;
+    const verified = await cli(['verify', tagged, '--key', join(work, 'cosign.pub')], {});
+    expect(verified.code, verified.err).toBe(0);
+    expect(verified.out).toContain(`Verified: ${web.latestImage.replace(':builder-team-web', '')}`);
+    expect(verified.out).toContain('Provenance: https://slsa.dev/provenance/v1, built by');
+    const lifecycleDigest = (await skopeoInspectRaw(`docker://${at.lifecycle}`, registry.skopeoArgs())).digest;
+    expect(verified.out).toMatch(new RegExp(`lifecycle image +\\S+ +${lifecycleDigest}`));
+    expect(verified.out).toMatch(/buildpack test\/web@\S+ +\S+ +sha256:[0-9a-f]{64}/);
+
+    const json = await cli(['verify', web.latestImage, '--key', join(work, 'cosign.pub'), '-o', 'json'], {});
+    const parsed = JSON.parse(json.out) as { signatures: number; provenance: { dependencies: Array<{ name: string }> } };
+    expect(parsed.signatures).toBe(1);
+    expect(parsed.provenance.dependencies.map((d) => d.name)).toContain('lifecycle image');
+  });
+
+  it('packsmith verify rejects another key, and an image signed without provenance', async () => {
+    const web = statuses['Builder/web']!;
+    const otherDir = await scratchDir('other-key');
+    try {
+      expect((await runCosign(['generate-key-pair'], { cwd: otherDir, env: { COSIGN_PASSWORD: 'other' } })).code).toBe(0);
+      const other = await cli(['verify', web.latestImage, '--key', join(otherDir, 'cosign.pub')], {});
+      expect(other.code).toBe(1);
+      expect(other.err).toContain('no signature verifies with the given key');
+    } finally {
+      await removeDir(otherDir);
+    }
+    const run = await cli(['verify', web.stack.runImage, '--key', join(work, 'cosign.pub')], {});
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('signed, but no SLSA v1 provenance attestation');
+  });
+
   it('signs nothing again when nothing changed', async () => {
     const before = manifestWrites(await registry.accessLog()).length;
     const again = await cli(['build', '-f', join(work, 'resources.yaml'), '--signing-key', keyFile(), '-o', 'json'], { COSIGN_PASSWORD: password });

@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OciImageAccess } from '../../src/adapters/index.ts';
-import { signImage } from '../../src/app/index.ts';
+import { signImage, verifyImage } from '../../src/app/index.ts';
 import { Credentials, imageFromParts, parseManifest, staticKeychain, type Digest, type Keychain } from '../../src/oci/index.ts';
 import { randomImage } from '../../src/oci/testing/index.ts';
 import {
@@ -91,6 +91,9 @@ describe.each<RegistryMode>(['basic', 'token'])('signing against docker-registry
     const again = await signImage({ image: image.identifier, key, keychain, attestation }, { images });
     expect(again.signature).toEqual({ ...first.signature, pushed: false });
     expect(again.attestation).toEqual({ ...first.attestation, pushed: false });
+    const checked = await verifyImage({ image: image.identifier, publicKeyPem: publicKeyPem(key.publicKey), keychain }, { images });
+    expect(checked.signatures).toBe(1);
+    expect(checked.provenance.predicateType).toBe(slsaProvenanceV1);
   });
 
   it('rejects a signature whose annotation was tampered with, and one moved to another image', async () => {
@@ -116,6 +119,8 @@ describe.each<RegistryMode>(['basic', 'token'])('signing against docker-registry
     const rejected = await verify(publicKeyFile, image.identifier);
     expect(rejected.code).not.toBe(0);
     expect(rejected.stderr).toMatch(/invalid signature|no matching signatures/);
+    const ownCheck = verifyImage({ image: image.identifier, publicKeyPem: publicKeyPem(key.publicKey), keychain }, { images });
+    await expect(ownCheck).rejects.toThrow('no signature verifies with the given key');
 
     // The original (valid) signature of `image`, placed where cosign looks for `other`'s.
     await images.writeImage(artifact, `${other.repository}:${signatureTag(other.digest)}`, { keychain });
