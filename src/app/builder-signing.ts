@@ -1,7 +1,7 @@
 /**
  * Signing a pushed builder with every configured key, the way kpack signs builders with the cosign
  * Secrets of the builder's service account: the builder gets a signature and the provenance
- * attestation, its relocated run image a signature. The status's `signaturePaths` gets one entry
+ * attestation and a CycloneDX SBOM of its buildpacks, its relocated run image a signature. The status's `signaturePaths` gets one entry
  * per key and image: kpack's `signingSecret` and `targetDigest` (the signature artifact), and
  * packsmith's own `signedImage` and `attestation` fields, which kpack's readers ignore.
  */
@@ -15,6 +15,7 @@ export { signingErrorCodes } from '../signing/index.ts';
 import { AppError, isAppError } from '../shared/index.ts';
 import type { SignaturePath } from './builder-record.ts';
 import { provenanceTypes } from './builder-provenance.ts';
+import { cycloneDxPredicateType } from './builder-sbom.ts';
 import type { ImageAccess } from './ports.ts';
 import { signImage } from './sign-image.ts';
 
@@ -46,6 +47,8 @@ export interface BuilderSigningInput {
   runImage: string;
   /** The provenance statement (`builderProvenance`), made only when there is something to sign. */
   provenance: () => Uint8Array;
+  /** The SBOM statement (`builderSbom`), likewise. */
+  sbom: () => Uint8Array;
   keys: readonly NamedSigningKey[];
   /** The builder's credentials (they push the builder, so they can push beside it). */
   keychain: Keychain;
@@ -68,9 +71,12 @@ export async function signBuilder(input: BuilderSigningInput, deps: IoOptions & 
   }
   const signaturePaths: SignaturePath[] = [];
   let pushed = false;
-  const attestation = { statement: input.provenance(), predicateType: provenanceTypes.slsaProvenanceV1 };
+  const attestations = [
+    { statement: input.provenance(), predicateType: provenanceTypes.slsaProvenanceV1 },
+    { statement: input.sbom(), predicateType: cycloneDxPredicateType },
+  ];
   for (const { source, key } of input.keys) {
-    const builder = await signImage({ image: input.builder, key, keychain: input.keychain, attestation }, deps);
+    const builder = await signImage({ image: input.builder, key, keychain: input.keychain, attestations }, deps);
     const run = await signImage({ image: input.runImage, key, keychain: input.keychain }, deps);
     pushed ||= builder.signature.pushed || run.signature.pushed || builder.attestation?.pushed === true;
     signaturePaths.push(

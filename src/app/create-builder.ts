@@ -15,6 +15,7 @@ import type { BuilderOutcome } from './builder-record.ts';
 import { lifecycleRunImage } from './builder-run-image.ts';
 import { resolveBuilderTag, runImageTag, timestampTag, type BuilderIdentity } from './builder-tag.ts';
 import { builderProvenance } from './builder-provenance.ts';
+import { builderSbom } from './builder-sbom.ts';
 import { signBuilder, type NamedSigningKey } from './builder-signing.ts';
 import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
 
@@ -144,6 +145,7 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
           buildpacks: resolved.buildpacks.map((c) => c.record),
           order: resolved.order,
         }),
+      sbom: () => builderSbom({ image: pushed.identifier, buildpacks: resolved.buildpacks.map((c) => c.record) }),
       keys: input.signingKeys ?? [],
       keychain: keychains.builder,
     },

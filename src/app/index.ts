@@ -24,3 +24,4 @@ export * from './sign-image.ts';
 export * from './builder-provenance.ts';
 export * from './builder-signing.ts';
 export * from './verify-image.ts';
+export * from './builder-sbom.ts';

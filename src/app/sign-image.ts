@@ -40,7 +40,8 @@ export interface SignImageInput {
   key: SigningKey;
   /** Credentials that may read and push in the image's repository. */
   keychain: Keychain;
-  attestation?: Attestation;
+  /** In-toto statements to attest (provenance, SBOM), each a layer of the `.att` artifact. */
+  attestations?: readonly Attestation[];
 }
 
 /** One artifact after signing: where it is and whether this call pushed it. */
@@ -52,7 +53,7 @@ export interface ArtifactOutcome {
   pushed: boolean;
 }
 
-/** The signature and, when asked for, the attestation. */
+/** The signature and, when attestations were asked for, the attestation artifact after all of them. */
 export interface SignImageOutcome {
   signature: ArtifactOutcome;
   attestation?: ArtifactOutcome;
@@ -144,17 +145,20 @@ export async function signImage(input: SignImageInput, deps: IoOptions & { image
     },
     io,
   );
-  const { attestation } = input;
-  if (!attestation) return { signature };
-  const attested = await appendUnlessPresent(
-    deps.images,
-    {
-      reference: `${repository}:${attestationTag(digest)}`,
-      keychain: input.keychain,
-      entry: () => attestationEntry(input.key, attestation),
-      alreadyThere: (layer) => attestsSame(layer, input.key, attestation.statement, io),
-    },
-    io,
-  );
-  return { signature, attestation: attested };
+  let attested: ArtifactOutcome | undefined;
+  // One at a time: each appends to the artifact the previous one left.
+  for (const attestation of input.attestations ?? []) {
+    const outcome = await appendUnlessPresent(
+      deps.images,
+      {
+        reference: `${repository}:${attestationTag(digest)}`,
+        keychain: input.keychain,
+        entry: () => attestationEntry(input.key, attestation),
+        alreadyThere: (layer) => attestsSame(layer, input.key, attestation.statement, io),
+      },
+      io,
+    );
+    attested = { ...outcome, pushed: outcome.pushed || attested?.pushed === true };
+  }
+  return attested ? { signature, attestation: attested } : { signature };
 }

@@ -155,6 +155,22 @@ describe('packsmith build -f --signing-key, checked by cosign', () => {
     );
   });
 
+  it('cosign verify-attestation accepts the CycloneDX SBOM of the buildpacks', async () => {
+    const web = statuses['Builder/web']!;
+    const attested = await cosign(['verify-attestation', '--key', join(work, 'cosign.pub'), '--type', 'cyclonedx', web.latestImage]);
+    expect(attested.code, attested.stderr).toBe(0);
+    const lines = attested.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const envelope: unknown = JSON.parse(lines[0] ?? '{}');
+    const payload = isJsonObject(envelope) && typeof envelope.payload === 'string' ? envelope.payload : '';
+    const statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as {
+      predicate: { bomFormat: string; components: Array<{ name: string; hashes: Array<{ alg: string; content: string }> }> };
+    };
+    expect(statement.predicate.bomFormat).toBe('CycloneDX');
+    expect(statement.predicate.components.map((c) => c.name)).toEqual(expect.arrayContaining(['test/web', 'test/ruby']));
+    expect(statement.predicate.components.every((c) => /^[0-9a-f]{64}$/.test(c.hashes[0]?.content ?? ''))).toBe(true);
+  });
+
   it('packsmith verify checks signature and provenance and prints every input', async () => {
     const web = statuses['Builder/web']!;
     const tagged = `${registry.host}/builders/signed:builder-team-web`;

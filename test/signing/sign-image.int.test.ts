@@ -71,8 +71,8 @@ describe.each<RegistryMode>(['basic', 'token'])('signing against docker-registry
 
   it('signs and attests so that cosign verify and verify-attestation accept it; signing again pushes nothing', async () => {
     const image = await pushImage('signed/app', 1);
-    const attestation = { statement: statementFor(image.repository, image.digest), predicateType: slsaProvenanceV1 };
-    const first = await signImage({ image: image.identifier, key, keychain, attestation }, { images });
+    const attestations = [{ statement: statementFor(image.repository, image.digest), predicateType: slsaProvenanceV1 }];
+    const first = await signImage({ image: image.identifier, key, keychain, attestations }, { images });
     expect(first.signature.pushed).toBe(true);
     expect(first.attestation?.pushed).toBe(true);
     expect(first.signature.reference).toBe(`${image.repository}:${signatureTag(image.digest)}@${first.signature.digest}`);
@@ -88,7 +88,7 @@ describe.each<RegistryMode>(['basic', 'token'])('signing against docker-registry
     const envelope: unknown = JSON.parse(attested.stdout.trim().split('\n')[0] ?? '');
     expect(envelope).toMatchObject({ payloadType: 'application/vnd.in-toto+json' });
 
-    const again = await signImage({ image: image.identifier, key, keychain, attestation }, { images });
+    const again = await signImage({ image: image.identifier, key, keychain, attestations }, { images });
     expect(again.signature).toEqual({ ...first.signature, pushed: false });
     expect(again.attestation).toEqual({ ...first.attestation, pushed: false });
     const checked = await verifyImage({ image: image.identifier, publicKeyPem: publicKeyPem(key.publicKey), keychain }, { images });
