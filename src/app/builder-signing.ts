@@ -17,12 +17,16 @@ import type { SignaturePath } from './builder-record.ts';
 import { provenanceTypes } from './builder-provenance.ts';
 import { cycloneDxPredicateType } from './builder-sbom.ts';
 import type { ImageAccess } from './ports.ts';
-import { signImage } from './sign-image.ts';
+import { signImage, type Attestation } from './sign-image.ts';
 
 /** A key to sign with and where it came from (`k8s://<namespace>/<secret>`, `file:<path>`, `env:PACKSMITH_COSIGN_KEY`). */
 export interface NamedSigningKey {
   source: string;
   key: SigningKey;
+  /** Where this key's signatures go instead of the signed image's repository (cosign's COSIGN_REPOSITORY). */
+  artifactRepository?: string;
+  /** Docker media types for this key's signature manifests (cosign's COSIGN_DOCKER_MEDIA_TYPES). */
+  dockerMediaTypes?: boolean;
 }
 
 /**
@@ -63,31 +67,48 @@ export interface BuilderSigningOutcome {
   warning?: string;
 }
 
+/** The builder (with its attestations) and the run image, signed with one key. */
+async function signWithKey(
+  input: BuilderSigningInput,
+  named: NamedSigningKey,
+  attestations: readonly Attestation[],
+  deps: IoOptions & { images: ImageAccess },
+): Promise<{ paths: SignaturePath[]; pushed: boolean }> {
+  const { source, key, artifactRepository, dockerMediaTypes } = named;
+  const placement = { keychain: input.keychain, ...(artifactRepository ? { artifactRepository } : {}), ...(dockerMediaTypes ? { dockerMediaTypes } : {}) };
+  const builder = await signImage({ image: input.builder, key, attestations, ...placement }, deps);
+  const run = await signImage({ image: input.runImage, key, ...placement }, deps);
+  const attestation = builder.attestation;
+  return {
+    pushed: builder.signature.pushed || run.signature.pushed || attestation?.pushed === true,
+    paths: [
+      {
+        signingSecret: source,
+        targetDigest: builder.signature.reference,
+        signedImage: input.builder,
+        ...(attestation ? { attestation: attestation.reference } : {}),
+      },
+      { signingSecret: source, targetDigest: run.signature.reference, signedImage: input.runImage },
+    ],
+  };
+}
+
 /** Signs builder and run image with each key in turn (one at a time: they append to the same artifacts). */
 export async function signBuilder(input: BuilderSigningInput, deps: IoOptions & { images: ImageAccess }): Promise<BuilderSigningOutcome> {
   if (input.keys.length === 0) return { signaturePaths: [], pushed: false };
   if (parseLayoutReference(input.builder) !== undefined) {
     return { signaturePaths: [], pushed: false, warning: `${input.builder} is a local layout: cosign signatures live in a registry, so it was not signed` };
   }
-  const signaturePaths: SignaturePath[] = [];
-  let pushed = false;
   const attestations = [
     { statement: input.provenance(), predicateType: provenanceTypes.slsaProvenanceV1 },
     { statement: input.sbom(), predicateType: cycloneDxPredicateType },
   ];
-  for (const { source, key } of input.keys) {
-    const builder = await signImage({ image: input.builder, key, keychain: input.keychain, attestations }, deps);
-    const run = await signImage({ image: input.runImage, key, keychain: input.keychain }, deps);
-    pushed ||= builder.signature.pushed || run.signature.pushed || builder.attestation?.pushed === true;
-    signaturePaths.push(
-      {
-        signingSecret: source,
-        targetDigest: builder.signature.reference,
-        signedImage: input.builder,
-        ...(builder.attestation ? { attestation: builder.attestation.reference } : {}),
-      },
-      { signingSecret: source, targetDigest: run.signature.reference, signedImage: input.runImage },
-    );
+  const signaturePaths: SignaturePath[] = [];
+  let pushed = false;
+  for (const named of input.keys) {
+    const signed = await signWithKey(input, named, attestations, deps);
+    signaturePaths.push(...signed.paths);
+    pushed ||= signed.pushed;
   }
   return { signaturePaths, pushed };
 }

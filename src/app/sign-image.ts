@@ -6,7 +6,7 @@
  * as done, so an unchanged image is not signed again and its artifacts keep their digests.
  */
 import type { Digest, Image, IoOptions, Keychain } from '../oci/index.ts';
-import { parseReference, RegistryError, repositoryOf, sha256Digest } from '../oci/index.ts';
+import { parseReference, parseRepository, RegistryError, repositoryOf, sha256Digest } from '../oci/index.ts';
 import type { ArtifactEntry, ArtifactLayer, SigningKey } from '../signing/index.ts';
 import {
   artifactLayers,
@@ -42,6 +42,10 @@ export interface SignImageInput {
   keychain: Keychain;
   /** In-toto statements to attest (provenance, SBOM), each a layer of the `.att` artifact. */
   attestations?: readonly Attestation[];
+  /** Where the artifacts go instead of the image's own repository (cosign's COSIGN_REPOSITORY, kpack's `kpack.io/cosign.repository`). */
+  artifactRepository?: string;
+  /** Docker media types for the artifact manifests (cosign's COSIGN_DOCKER_MEDIA_TYPES, kpack's `kpack.io/cosign.docker-media-types`). */
+  dockerMediaTypes?: boolean;
 }
 
 /** One artifact after signing: where it is and whether this call pushed it. */
@@ -62,6 +66,7 @@ export interface SignImageOutcome {
 interface ArtifactTarget {
   reference: string;
   keychain: Keychain;
+  dockerMediaTypes: boolean;
 }
 
 /** An artifact to extend: where, what to add, and how to recognise an equivalent layer already there. */
@@ -90,7 +95,7 @@ async function appendUnlessPresent(images: ImageAccess, target: ArtifactUpdate, 
       return { reference: `${target.reference}@${digest}`, digest, pushed: false };
     }
   }
-  const artifact = await artifactWith(existing.layers, target.entry(), io);
+  const artifact = await artifactWith(existing.layers, target.entry(), { ...io, dockerMediaTypes: target.dockerMediaTypes });
   const written = await images.writeImage(artifact, target.reference, { keychain: target.keychain, ...io });
   return { reference: `${target.reference}@${written.digest}`, digest: written.digest, pushed: written.pushed };
 }
@@ -132,11 +137,14 @@ export async function signImage(input: SignImageInput, deps: IoOptions & { image
   const { repository, digest } = pinnedImage(input.image);
   const payload = simpleSigningPayload(repository, digest);
   const payloadDigest = sha256Digest(payload);
+  const artifacts = input.artifactRepository === undefined ? repository : repositoryOf(parseRepository(input.artifactRepository));
+  const dockerMediaTypes = input.dockerMediaTypes === true;
   const signature = await appendUnlessPresent(
     deps.images,
     {
-      reference: `${repository}:${signatureTag(digest)}`,
+      reference: `${artifacts}:${signatureTag(digest)}`,
       keychain: input.keychain,
+      dockerMediaTypes,
       entry: () => signatureEntry(input.key, payload),
       alreadyThere: (layer) => {
         const sig = layer.descriptor.annotations?.[cosignAnnotations.signature];
@@ -151,8 +159,9 @@ export async function signImage(input: SignImageInput, deps: IoOptions & { image
     const outcome = await appendUnlessPresent(
       deps.images,
       {
-        reference: `${repository}:${attestationTag(digest)}`,
+        reference: `${artifacts}:${attestationTag(digest)}`,
         keychain: input.keychain,
+        dockerMediaTypes,
         entry: () => attestationEntry(input.key, attestation),
         alreadyThere: (layer) => attestsSame(layer, input.key, attestation.statement, io),
       },

@@ -6,7 +6,7 @@
  * digest as subject. Returns the provenance statement's inputs so callers can show them.
  */
 import type { Digest, IoOptions, Keychain } from '../oci/index.ts';
-import { RegistryError, sha256Digest } from '../oci/index.ts';
+import { parseRepository, RegistryError, repositoryOf, sha256Digest } from '../oci/index.ts';
 import type { ArtifactLayer } from '../signing/index.ts';
 import {
   artifactLayers,
@@ -34,6 +34,8 @@ export interface VerifyImageInput {
   /** The `PUBLIC KEY` PEM (cosign.pub). */
   publicKeyPem: string;
   keychain: Keychain;
+  /** Where the artifacts are when not beside the image (cosign's COSIGN_REPOSITORY). */
+  artifactRepository?: string;
 }
 
 /** The provenance an attestation carries. */
@@ -137,7 +139,9 @@ export async function verifyImage(input: VerifyImageInput, deps: IoOptions & { i
   const io = { signal: deps.signal };
   const key = readPublicKey(input.publicKeyPem);
   const { identifier } = await deps.images.readImage(input.image, { keychain: input.keychain, ...io });
-  const { repository, digest } = pinnedImage(identifier);
+  const pinned = pinnedImage(identifier);
+  const { digest } = pinned;
+  const repository = input.artifactRepository === undefined ? pinned.repository : repositoryOf(parseRepository(input.artifactRepository));
   const signatures = await verifiedSignatures(await layersAt(deps.images, `${repository}:${signatureTag(digest)}`, input.keychain, io), key, digest, io);
   if (signatures === 0) throw new VerificationError(`${identifier}: no signature verifies with the given key`);
   const provenance = await verifiedProvenance(await layersAt(deps.images, `${repository}:${attestationTag(digest)}`, input.keychain, io), key, digest, io);

@@ -50,6 +50,16 @@ describe('builderSigningKeys', () => {
     expect(String(wrong)).not.toContain('hunter2');
   });
 
+  it("carries the Secret's signature repository and media types to the key", async () => {
+    const [key] = await builderSigningKeys(
+      builder,
+      source([
+        { namespace: 'team', name: 's', key: encryptedTestKey.pem, password: encryptedTestKey.password, repository: 'other.test/sigs', dockerMediaTypes: true },
+      ]),
+    );
+    expect(key).toMatchObject({ source: 'k8s://team/s', artifactRepository: 'other.test/sigs', dockerMediaTypes: true });
+  });
+
   it('has no keys without a source', async () => {
     expect(await builderSigningKeys(builder, undefined)).toEqual([]);
   });

@@ -55,6 +55,10 @@ export interface CosignSecret {
   name: string;
   key: string;
   password?: string;
+  /** `kpack.io/cosign.repository`: where the signatures go. */
+  repository?: string;
+  /** `kpack.io/cosign.docker-media-types`: Docker media types for the signature manifests. */
+  dockerMediaTypes?: boolean;
 }
 
 /** cosign key Secrets on a resource's ServiceAccount, with which kpack signs what the resource pushes. */

@@ -45,6 +45,22 @@ describe('cosign Secrets of a ServiceAccount', () => {
     ]);
   });
 
+  it("reads kpack's cosign.repository and cosign.docker-media-types annotations", async () => {
+    const annotated: KubeObject = {
+      ...secret('annotated', { 'cosign.key': 'PEM' }),
+      metadata: {
+        name: 'annotated',
+        namespace: 'ns',
+        annotations: { 'kpack.io/cosign.repository': 'other.test/sigs', 'kpack.io/cosign.docker-media-types': '1' },
+      },
+    };
+    const sa: KubeObject = { kind: 'ServiceAccount', metadata: { name: 'a', namespace: 'ns' }, secrets: [{ name: 'annotated' }] };
+    const reader = createCosignSecretReader({ client: client([sa, annotated]) });
+    expect(await reader.cosignSecretsFor({ namespace: 'ns', serviceAccount: 'a' })).toEqual([
+      { namespace: 'ns', name: 'annotated', key: 'PEM', repository: 'other.test/sigs', dockerMediaTypes: true },
+    ]);
+  });
+
   it('has no keys without a namespace or without the ServiceAccount', async () => {
     const reader = createCosignSecretReader({ client: client(objects) });
     expect(await reader.cosignSecretsFor({})).toEqual([]);

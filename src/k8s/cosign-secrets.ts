@@ -20,10 +20,19 @@ export interface CosignSecret {
   key: string;
   /** The decoded `cosign.password`; undefined when the Secret has none. */
   password?: string;
+  /** The annotation `kpack.io/cosign.repository`: where signatures go instead of the image's repository. */
+  repository?: string;
+  /** The annotation `kpack.io/cosign.docker-media-types` set to `1` (or `true`): Docker media types for the artifacts. */
+  dockerMediaTypes?: boolean;
 }
 
-/** The Secret data keys kpack reads. */
-export const cosignSecretKeys = { key: 'cosign.key', password: 'cosign.password' } as const;
+/** The Secret data keys and annotations kpack reads. */
+export const cosignSecretKeys = {
+  key: 'cosign.key',
+  password: 'cosign.password',
+  repositoryAnnotation: 'kpack.io/cosign.repository',
+  dockerMediaTypesAnnotation: 'kpack.io/cosign.docker-media-types',
+} as const;
 
 function decoded(secret: KubeObject, field: string): string | undefined {
   const data = isJsonObject(secret.data) ? secret.data[field] : undefined;
@@ -34,7 +43,17 @@ function cosignSecretOf(secret: KubeObject, namespace: string): CosignSecret | u
   const key = decoded(secret, cosignSecretKeys.key);
   if (key === undefined) return undefined;
   const password = decoded(secret, cosignSecretKeys.password);
-  return { namespace, name: secret.metadata.name ?? '', key, ...(password === undefined ? {} : { password }) };
+  const annotations = secret.metadata.annotations ?? {};
+  const repository = annotations[cosignSecretKeys.repositoryAnnotation];
+  const dockerMediaTypes = ['1', 'true'].includes(annotations[cosignSecretKeys.dockerMediaTypesAnnotation] ?? '');
+  return {
+    namespace,
+    name: secret.metadata.name ?? '',
+    key,
+    ...(password === undefined ? {} : { password }),
+    ...(repository ? { repository } : {}),
+    ...(dockerMediaTypes ? { dockerMediaTypes } : {}),
+  };
 }
 
 /** Reads the cosign Secrets of a credential reference's ServiceAccount. */

@@ -81,15 +81,24 @@ function artifactConfig(diffIds: Digest[]): ConfigFile {
   };
 }
 
+/** Options of `artifactWith`. */
+export interface ArtifactOptions extends IoOptions {
+  /** Docker v2 schema 2 manifest and config media types instead of OCI's (cosign's COSIGN_DOCKER_MEDIA_TYPES, for registries without OCI support). */
+  dockerMediaTypes?: boolean;
+}
+
 /**
  * The artifact manifest after adding `entry` to the layers already there (none for a new
  * artifact). Same layers, same bytes: the manifest is encoded canonically.
  */
-export async function artifactWith(existing: readonly ArtifactLayer[], entry: ArtifactEntry, io: IoOptions = {}): Promise<Image> {
+export async function artifactWith(existing: readonly ArtifactLayer[], entry: ArtifactEntry, options: ArtifactOptions = {}): Promise<Image> {
   const layers = [...existing, payloadLayer(entry)];
-  const diffIds = await Promise.all(layers.map((l) => l.layer.diffId(io)));
+  const diffIds = await Promise.all(layers.map((l) => l.layer.diffId(options)));
+  const [manifestType, configType] = options.dockerMediaTypes
+    ? [mediaTypes.dockerManifest, mediaTypes.dockerConfig]
+    : [mediaTypes.ociManifest, mediaTypes.ociConfig];
   return imageFromData({
-    manifest: { schemaVersion: 2, mediaType: mediaTypes.ociManifest, config: { mediaType: mediaTypes.ociConfig }, layers: layers.map((l) => l.descriptor) },
+    manifest: { schemaVersion: 2, mediaType: manifestType, config: { mediaType: configType }, layers: layers.map((l) => l.descriptor) },
     config: artifactConfig(diffIds),
     layers: layers.map((l) => l.layer),
   });

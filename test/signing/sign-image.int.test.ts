@@ -150,6 +150,28 @@ describe.each<RegistryMode>(['basic', 'token'])('signing against docker-registry
     }
   });
 
+  it('stores signatures in another repository with Docker media types when asked, where cosign finds them through COSIGN_REPOSITORY', async () => {
+    const image = await pushImage('signed/elsewhere', 6);
+    const artifactRepository = `${registry.host}/signatures/elsewhere`;
+    const attestations = [{ statement: statementFor(image.repository, image.digest), predicateType: slsaProvenanceV1 }];
+    const { signature } = await signImage({ image: image.identifier, key, keychain, attestations, artifactRepository, dockerMediaTypes: true }, { images });
+    expect(signature.reference.startsWith(`${artifactRepository}:${signatureTag(image.digest)}@`)).toBe(true);
+    const { image: artifact } = await images.readImage(signature.reference, { keychain });
+    expect(await artifact.mediaType()).toBe('application/vnd.docker.distribution.manifest.v2+json');
+    await expect(images.readImage(`${image.repository}:${signatureTag(image.digest)}`, { keychain })).rejects.toThrow();
+
+    const env = { COSIGN_REPOSITORY: artifactRepository };
+    expect((await cosign(['verify', '--key', publicKeyFile, ...cosignOfflineVerifyFlags, image.identifier], env)).code).toBe(0);
+    const attested = await cosign(
+      ['verify-attestation', '--key', publicKeyFile, '--type', 'slsaprovenance1', ...cosignOfflineVerifyFlags, image.identifier],
+      env,
+    );
+    expect(attested.code, attested.stderr).toBe(0);
+    expect((await verify(publicKeyFile, image.identifier)).code).not.toBe(0);
+    const checked = await verifyImage({ image: image.identifier, publicKeyPem: publicKeyPem(key.publicKey), keychain, artifactRepository }, { images });
+    expect(checked.signatures).toBe(1);
+  });
+
   it('signs with a key cosign generated, and cosign signs with a key packsmith wrote', async () => {
     const image = await pushImage('signed/keys', 5);
     const keyDir = await scratchDir('cosign-keys');

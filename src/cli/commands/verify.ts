@@ -55,13 +55,19 @@ export function registerVerifyCommand(program: Command, io: CliIo): void {
       examples('packsmith verify registry.example.com/team/builder:latest --key cosign.pub', 'packsmith verify REF --key cosign.pub -o json'),
     )
     .argument('<reference>', 'the builder image in a registry (tag or digest)')
+    .addHelpText('after', '\nSignatures stored in another repository (kpack.io/cosign.repository) are read from $COSIGN_REPOSITORY, as cosign does.')
     .requiredOption('--key <file>', 'the public key (cosign.pub, a PEM "PUBLIC KEY") the builder was signed with')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml'] as const).default('text' as const))
     .addOption(insecureRegistryOption())
     .action(async (reference, options) => {
       const publicKeyPem = await readKey(options.key);
+      // As cosign: signatures stored in another repository are found through COSIGN_REPOSITORY.
+      const artifactRepository = io.env.COSIGN_REPOSITORY;
       const verified = await withEnvironment(io, options.insecureRegistry, (environment) =>
-        verifyImage({ image: reference, publicKeyPem, keychain: environment.keychain }, { images: environment.images }),
+        verifyImage(
+          { image: reference, publicKeyPem, keychain: environment.keychain, ...(artifactRepository ? { artifactRepository } : {}) },
+          { images: environment.images },
+        ),
       );
       if (options.output === 'json') io.stdout(formatJson(verified));
       else if (options.output === 'yaml') io.stdout(formatYamlDocuments([verified]));
