@@ -24,7 +24,7 @@ import {
   simpleSigningPayload,
   verifyBytes,
 } from '../signing/index.ts';
-import { AppError } from '../shared/index.ts';
+import { AppError, errorKindOf } from '../shared/index.ts';
 import type { ImageAccess } from './ports.ts';
 
 /** An in-toto statement to attest, with its predicate type (the layer annotation cosign filters on). */
@@ -119,8 +119,10 @@ async function attestsSame(layer: ArtifactLayer, key: SigningKey, statement: Uin
   if (layer.descriptor.mediaType !== cosignMediaTypes.dsseEnvelope) return false;
   try {
     return Buffer.from(openEnvelope(await readPayload(layer.layer, io), key.publicKey, inTotoPayloadType)).equals(statement);
-  } catch {
-    return false; // another key's or a damaged envelope: not ours, left as it is
+  } catch (error) {
+    // Another key's or a damaged envelope is not ours and stays as it is; a registry fault is no answer.
+    if (['transient', 'cancelled'].includes(errorKindOf(error))) throw error;
+    return false;
   }
 }
 

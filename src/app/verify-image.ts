@@ -5,7 +5,8 @@
  * layer of the `.att` artifact whose envelope verifies and whose in-toto statement has the image's
  * digest as subject. Returns the provenance statement's inputs so callers can show them.
  */
-import type { Digest, IoOptions, Keychain } from '../oci/index.ts';
+import type { KeyObject } from 'node:crypto';
+import type { Digest, IoOptions, Keychain, Layer } from '../oci/index.ts';
 import { parseRepository, RegistryError, repositoryOf, sha256Digest } from '../oci/index.ts';
 import type { ArtifactLayer } from '../signing/index.ts';
 import {
@@ -22,7 +23,7 @@ import {
   verifyBytes,
   VerificationError,
 } from '../signing/index.ts';
-import { isArray, isJsonObject } from '../shared/index.ts';
+import { errorKindOf, isArray, isJsonObject } from '../shared/index.ts';
 import { provenanceTypes, type ResolvedDependency } from './builder-provenance.ts';
 import type { ImageAccess } from './ports.ts';
 import { pinnedImage } from './sign-image.ts';
@@ -66,15 +67,28 @@ async function layersAt(images: ImageAccess, reference: string, keychain: Keycha
   }
 }
 
-async function verifiedSignatures(layers: readonly ArtifactLayer[], key: ReturnType<typeof readPublicKey>, digest: Digest, io: IoOptions): Promise<number> {
+/** A layer that does not verify (bad signature, damaged or oversized payload, not JSON), as opposed to a registry fault. */
+function isUnverifiable(error: unknown): boolean {
+  return error instanceof VerificationError || error instanceof SyntaxError || errorKindOf(error) === 'permanent';
+}
+
+/** True when the layer's payload is the descriptor's, its signature is the key's, and it names `digest`; a damaged or oversized layer is not. */
+async function signs(layer: Layer, blobDigest: string, signature: string, check: { key: KeyObject; digest: Digest; io: IoOptions }): Promise<boolean> {
+  try {
+    const payload = await readPayload(layer, check.io);
+    return sha256Digest(payload) === blobDigest && verifyBytes(check.key, payload, signature) && signedDigestOf(payload) === check.digest;
+  } catch (error) {
+    if (isUnverifiable(error)) return false;
+    throw error;
+  }
+}
+
+async function verifiedSignatures(layers: readonly ArtifactLayer[], key: KeyObject, digest: Digest, io: IoOptions): Promise<number> {
   let count = 0;
   for (const { descriptor, layer } of layers) {
     const signature = descriptor.annotations?.[cosignAnnotations.signature];
     if (descriptor.mediaType !== cosignMediaTypes.simpleSigning || !signature) continue;
-    const payload = await readPayload(layer, io);
-    // The blob must be the descriptor's (readPayload verified it) and the signature over it.
-    if (sha256Digest(payload) !== descriptor.digest || !verifyBytes(key, payload, signature)) continue;
-    if (signedDigestOf(payload) === digest) count++;
+    if (await signs(layer, descriptor.digest, signature, { key, digest, io })) count++;
   }
   return count;
 }
@@ -114,19 +128,16 @@ function provenanceOf(statement: unknown, digest: Digest): VerifiedProvenance | 
   };
 }
 
-async function verifiedProvenance(
-  layers: readonly ArtifactLayer[],
-  key: ReturnType<typeof readPublicKey>,
-  digest: Digest,
-  io: IoOptions,
-): Promise<VerifiedProvenance | undefined> {
+async function verifiedProvenance(layers: readonly ArtifactLayer[], key: KeyObject, digest: Digest, io: IoOptions): Promise<VerifiedProvenance | undefined> {
   for (const { descriptor, layer } of layers) {
     if (descriptor.mediaType !== cosignMediaTypes.dsseEnvelope) continue;
     let statement: unknown;
     try {
       statement = JSON.parse(new TextDecoder().decode(openEnvelope(await readPayload(layer, io), key, inTotoPayloadType)));
-    } catch {
-      continue; // another key's, or not ours to read: keep looking
+    } catch (error) {
+      // Another key's envelope, or one that is damaged or not JSON: keep looking. A registry fault is not an answer.
+      if (isUnverifiable(error)) continue;
+      throw error;
     }
     const provenance = provenanceOf(statement, digest);
     if (provenance) return provenance;

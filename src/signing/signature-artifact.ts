@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import type { ConfigFile, Descriptor, Digest, Image, IoOptions, Layer } from '../oci/index.ts';
 import { digestAlgorithm, digestHex, imageFromData, layerFromDescriptor, mediaTypes, sha256Digest } from '../oci/index.ts';
 import { byteChunk } from '../shared/index.ts';
+import { VerificationError } from './errors.ts';
 
 /** Media types of cosign's artifact layers. */
 export const cosignMediaTypes = {
@@ -104,8 +105,13 @@ export async function artifactWith(existing: readonly ArtifactLayer[], entry: Ar
   });
 }
 
-/** The bytes of an artifact layer's payload, read whole (payloads are small JSON documents). */
+/** The largest payload read: signatures and attestations are small JSON documents, and a manifest may lie. */
+export const maxPayloadBytes = 4 * 1024 * 1024;
+
+/** The bytes of an artifact layer's payload, read whole and checked against its digest; VerificationError above `maxPayloadBytes`. */
 export async function readPayload(layer: Layer, io: IoOptions = {}): Promise<Uint8Array> {
+  const size = await layer.size(io);
+  if (size > maxPayloadBytes) throw new VerificationError(`artifact layer of ${size} bytes is larger than a signature payload can be (${maxPayloadBytes})`);
   const chunks: Buffer[] = [];
   for await (const chunk of await layer.compressed(io)) chunks.push(Buffer.from(byteChunk(chunk)));
   return Buffer.concat(chunks);

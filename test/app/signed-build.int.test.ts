@@ -6,6 +6,7 @@
 import { dirname, join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { CliIo } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { writeLayout, type Image } from '../../src/oci/index.ts';
@@ -55,22 +56,38 @@ async function publish(image: Image, repository: string): Promise<string> {
 
 const manifestWrites = (entries: readonly AccessLogEntry[]): AccessLogEntry[] => entries.filter((e) => e.method === 'PUT' && e.path.includes('/manifests/'));
 
-interface SignaturePath {
-  signingSecret: string;
-  targetDigest: string;
-  signedImage: string;
-  attestation?: string;
-}
-interface BuilderStatus {
-  latestImage: string;
-  stack: { runImage: string };
-  signaturePaths: SignaturePath[];
-}
+const builderStatus = z.object({
+  latestImage: z.string(),
+  stack: z.object({ runImage: z.string() }),
+  signaturePaths: z.array(z.object({ signingSecret: z.string(), targetDigest: z.string(), signedImage: z.string(), attestation: z.string().optional() })),
+});
+type BuilderStatus = z.infer<typeof builderStatus>;
+const resourceList = z.object({ items: z.array(z.object({ kind: z.string(), metadata: z.object({ name: z.string() }), status: z.unknown() })) });
 
 function builderStatuses(out: string): Record<string, BuilderStatus> {
-  const list = JSON.parse(out || '{"items":[]}') as { items: Array<{ kind: string; metadata: { name: string }; status: BuilderStatus }> };
-  return Object.fromEntries(list.items.filter((i) => i.kind.endsWith('Builder')).map((i) => [`${i.kind}/${i.metadata.name}`, i.status]));
+  const list = resourceList.parse(JSON.parse(out || '{"items":[]}'));
+  return Object.fromEntries(list.items.filter((i) => i.kind.endsWith('Builder')).map((i) => [`${i.kind}/${i.metadata.name}`, builderStatus.parse(i.status)]));
 }
+
+/** The in-toto statement in the first envelope cosign verify-attestation printed. */
+function statementOf(stdout: string): unknown {
+  const envelope: unknown = JSON.parse(stdout.trim().split('\n')[0] ?? '{}');
+  const payload = isJsonObject(envelope) && typeof envelope.payload === 'string' ? envelope.payload : '';
+  return JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+}
+
+const provenanceStatement = z.object({
+  subject: z.array(z.object({ digest: z.object({ sha256: z.string() }) })),
+  predicate: z.object({
+    buildDefinition: z.object({ resolvedDependencies: z.array(z.object({ name: z.string(), uri: z.string(), digest: z.object({ sha256: z.string() }) })) }),
+  }),
+});
+const sbomStatement = z.object({
+  predicate: z.object({
+    bomFormat: z.string(),
+    components: z.array(z.object({ name: z.string(), hashes: z.array(z.object({ alg: z.string(), content: z.string() })) })),
+  }),
+});
 
 beforeAll(async () => {
   work = await scratchDir('signed-build-int');
@@ -135,12 +152,7 @@ describe('packsmith build -f --signing-key, checked by cosign', () => {
     const web = statuses['Builder/web']!;
     const attested = await cosign(['verify-attestation', '--key', join(work, 'cosign.pub'), '--type', 'slsaprovenance1', web.latestImage]);
     expect(attested.code, attested.stderr).toBe(0);
-    const envelope: unknown = JSON.parse(attested.stdout.trim().split('\n')[0] ?? '{}');
-    const payload = isJsonObject(envelope) && typeof envelope.payload === 'string' ? envelope.payload : '';
-    const statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as {
-      subject: Array<{ digest: { sha256: string } }>;
-      predicate: { buildDefinition: { resolvedDependencies: Array<{ name: string; uri: string; digest: { sha256: string } }> } };
-    };
+    const statement = provenanceStatement.parse(statementOf(attested.stdout));
     expect(`sha256:${statement.subject[0]?.digest.sha256}`).toBe(web.latestImage.split('@')[1]);
     const dependencies = statement.predicate.buildDefinition.resolvedDependencies;
     const lifecycleDigest = (await skopeoInspectRaw(`docker://${at.lifecycle}`, registry.skopeoArgs())).digest;
@@ -161,11 +173,7 @@ describe('packsmith build -f --signing-key, checked by cosign', () => {
     expect(attested.code, attested.stderr).toBe(0);
     const lines = attested.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const envelope: unknown = JSON.parse(lines[0] ?? '{}');
-    const payload = isJsonObject(envelope) && typeof envelope.payload === 'string' ? envelope.payload : '';
-    const statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as {
-      predicate: { bomFormat: string; components: Array<{ name: string; hashes: Array<{ alg: string; content: string }> }> };
-    };
+    const statement = sbomStatement.parse(statementOf(attested.stdout));
     expect(statement.predicate.bomFormat).toBe('CycloneDX');
     expect(statement.predicate.components.map((c) => c.name)).toEqual(expect.arrayContaining(['test/web', 'test/ruby']));
     expect(statement.predicate.components.every((c) => /^[0-9a-f]{64}$/.test(c.hashes[0]?.content ?? ''))).toBe(true);
@@ -183,7 +191,9 @@ describe('packsmith build -f --signing-key, checked by cosign', () => {
     expect(verified.out).toMatch(/buildpack test\/web@\S+ +\S+ +sha256:[0-9a-f]{64}/);
 
     const json = await cli(['verify', web.latestImage, '--key', join(work, 'cosign.pub'), '-o', 'json'], {});
-    const parsed = JSON.parse(json.out) as { signatures: number; provenance: { dependencies: Array<{ name: string }> } };
+    const parsed = z
+      .object({ signatures: z.number(), provenance: z.object({ dependencies: z.array(z.object({ name: z.string() })) }) })
+      .parse(JSON.parse(json.out));
     expect(parsed.signatures).toBe(1);
     expect(parsed.provenance.dependencies.map((d) => d.name)).toContain('lifecycle image');
   });

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { OciImageAccess } from '../../src/adapters/index.ts';
 import { systemClock } from '../../src/app/index.ts';
 import { createManager, serviceAccountKeychains, type Manager } from '../../src/controller/index.ts';
@@ -35,12 +36,9 @@ function recordingLogger(base: LogFields = {}): Logger {
 const cosignSecretYaml = (name: string, pem: string, password: string): string =>
   `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: team}\ntype: Opaque\nstringData: {cosign.key: ${JSON.stringify(pem)}, cosign.password: ${JSON.stringify(password)}}\n`;
 
-interface SignaturePath {
-  signingSecret: string;
-  targetDigest: string;
-  signedImage: string;
-  attestation?: string;
-}
+const signaturePathList = z.array(
+  z.object({ signingSecret: z.string(), targetDigest: z.string(), signedImage: z.string(), attestation: z.string().optional() }),
+);
 
 beforeAll(async () => {
   world = await startWorld('controller-signing');
@@ -78,7 +76,7 @@ describe('the controller signs builders with cosign Secrets', () => {
     await until(async () => conditionOf(await status(), 'UpToDate')?.status === 'True', 120_000, 'signed builder up to date');
     const built = await status();
     const latestImage = String(built?.latestImage);
-    const paths = (built?.signaturePaths ?? []) as SignaturePath[];
+    const paths = signaturePathList.parse(built?.signaturePaths ?? []);
     expect(paths.map((p) => p.signingSecret)).toEqual(['k8s://team/signing', 'k8s://team/signing']);
     expect(paths[0]?.signedImage).toBe(latestImage);
     expect(paths[0]?.attestation).toMatch(/\.att@sha256:[0-9a-f]{64}$/);
