@@ -5,7 +5,9 @@ const layers = {
   oci: ['shared'],
   cnb: ['oci', 'shared'],
   // app reads kpack's typed resources and the one credential rule from api (pure data and functions, no I/O).
-  app: ['api', 'cnb', 'oci', 'shared'],
+  // signing: cosign's key, payload and artifact formats, pure over bytes and oci values.
+  signing: ['oci', 'shared'],
+  app: ['api', 'cnb', 'oci', 'signing', 'shared'],
   api: ['cnb', 'shared'],
   k8s: ['api', 'oci', 'shared'],
   controller: ['app', 'api', 'k8s', 'oci', 'cnb', 'shared'],

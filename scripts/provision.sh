@@ -14,6 +14,7 @@
 #      pack                     test/tools/pack        github.com/buildpacks/pack/cmd/pack
 #      kube-apiserver, kubectl  test/tools/kube        k8s.io/kubernetes/cmd/{kube-apiserver,kubectl}
 #      etcd                     test/tools/etcd        go.etcd.io/etcd/server/v3/etcdmain
+#      cosign                   test/tools/cosign      github.com/sigstore/cosign/v2/cmd/cosign
 #    Each is compiled once into $CACHE/tools/<name>-<version>/ and marked finished only when the
 #    build succeeded, so an interrupted build is redone on the next run; changing the module
 #    (go.mod, go.sum, sources) also triggers a rebuild. Build logs stay in $CACHE/logs/.
@@ -30,7 +31,7 @@
 #
 # Locations (fixed; in install mode nothing is printed on stdout and there is nothing to eval):
 #   CACHE = ${XDG_CACHE_HOME:-$HOME/.cache}/packsmith
-#   BIN   = $CACHE/bin      symlinks: lifecycle launcher pack kube-apiserver kubectl etcd
+#   BIN   = $CACHE/bin      symlinks: lifecycle launcher pack kube-apiserver kubectl etcd cosign
 #   ROOTFS = $CACHE/rootfs/debian-bookworm-minbase
 #
 # Permissions: everything from $CACHE down is made 0755 (directories and binaries), so any user
@@ -137,7 +138,7 @@ install_packages() {
 # ldflags and a hash of the module's files); a missing marker or a different fingerprint means
 # "build again".
 
-TOOL_GROUPS=(lifecycle launcher pack kube etcd)
+TOOL_GROUPS=(lifecycle launcher pack kube etcd cosign)
 
 group_module_dir() {
   case $1 in
@@ -153,6 +154,7 @@ group_pinned_module() {
     pack) echo github.com/buildpacks/pack ;;
     kube) echo k8s.io/kubernetes ;;
     etcd) echo go.etcd.io/etcd/server/v3 ;;
+    cosign) echo github.com/sigstore/cosign/v2 ;;
   esac
 }
 
@@ -163,6 +165,7 @@ group_packages() {
     pack) echo github.com/buildpacks/pack/cmd/pack ;;
     kube) echo k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl ;;
     etcd) echo . ;; # the module's own main package; the binary takes the module's last path element
+    cosign) echo github.com/sigstore/cosign/v2/cmd/cosign ;;
   esac
 }
 
@@ -206,6 +209,8 @@ group_ldflags() {
       done
       ;;
     etcd) ;; # etcd's version is a constant in go.etcd.io/etcd/api/v3/version
+    # cosign's release build stamps sigs.k8s.io/release-utils; unstamped, `cosign version` says "devel".
+    cosign) flags+=" -X sigs.k8s.io/release-utils/version.gitVersion=$v -X sigs.k8s.io/release-utils/version.gitTreeState=archive" ;;
   esac
   echo "$flags"
 }

@@ -22,6 +22,7 @@ import {
 import {
   createClusterObjectPatcher,
   createKeychainCache,
+  createCosignSecretReader,
   createKeychainFactory,
   createKubeClient,
   createLeaseClient,
@@ -154,6 +155,7 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
   const manager = createManager({
     client,
     keychains,
+    cosignSecrets: createCosignSecretReader({ client, logger: options.logger }),
     images,
     clock: systemClock,
     logger: options.logger,

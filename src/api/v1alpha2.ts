@@ -97,7 +97,17 @@ export const builderStatus = z.strictObject({
   observedStackGeneration: z.number().int().optional(),
   observedStoreGeneration: z.number().int().optional(),
   os: z.string().optional(),
-  signaturePaths: z.array(z.strictObject({ signingSecret: z.string().optional(), targetDigest: z.string().optional() })).optional(),
+  signaturePaths: z
+    .array(
+      z.strictObject({
+        signingSecret: z.string().optional(),
+        targetDigest: z.string().optional(),
+        // packsmith's own fields (kpack's readers ignore them): the signed image and its provenance attestation.
+        signedImage: z.string().optional(),
+        attestation: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type ClusterStoreSpec = z.infer<typeof clusterStoreSpec>;

@@ -24,8 +24,20 @@ export interface BuilderRecord {
   observedStoreGeneration?: number;
   /** `os` of the pushed image's config. */
   os: string;
-  /** No signing in packsmith yet: always empty. */
-  signaturePaths: Array<{ signingSecret: string; targetDigest: string }>;
+  /** One entry per signing key and signed image (builder-signing.ts); empty when no key is configured. */
+  signaturePaths: SignaturePath[];
+}
+
+/** A cosign signature made with one key: kpack's two fields and packsmith's own (which kpack ignores). */
+export interface SignaturePath {
+  /** Where the key came from: `k8s://<namespace>/<secret>` (as kpack writes it), `file:<path>` or `env:<variable>`. */
+  signingSecret: string;
+  /** The signature artifact, `<repository>:sha256-<hex>.sig@<digest>`. */
+  targetDigest: string;
+  /** packsmith: the image the signature is for (the builder or its relocated run image), `<tag>@<digest>`. */
+  signedImage: string;
+  /** packsmith: the provenance attestation artifact, `<repository>:sha256-<hex>.att@<digest>` (builder only). */
+  attestation?: string;
 }
 
 /** What else a creation tells its caller besides the record. */

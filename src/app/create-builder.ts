@@ -14,6 +14,9 @@ import { packsmithVersion, ValidationError } from '../shared/index.ts';
 import type { BuilderOutcome } from './builder-record.ts';
 import { lifecycleRunImage } from './builder-run-image.ts';
 import { processTimestampTags, resolveBuilderTag, runImageTag, type BuilderIdentity, type TimestampTags } from './builder-tag.ts';
+import { builderProvenance } from './builder-provenance.ts';
+import { builderSbom } from './builder-sbom.ts';
+import { signBuilder, type NamedSigningKey } from './builder-signing.ts';
 import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
 
 /** The credentials of every party a builder touches. */
@@ -46,6 +49,8 @@ export interface CreateBuilderInput {
   keychains: BuilderKeychains;
   /** Copied into the record as they are. */
   observed?: { stackGeneration?: number; storeGeneration?: number };
+  /** Keys to sign the pushed builder and run image with (none: unsigned, as before). */
+  signingKeys?: readonly NamedSigningKey[];
 }
 
 /** What `createBuilder` needs. */
@@ -138,11 +143,31 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
     onProgress: deps.onProgress,
     ...io,
   });
+  const signed = await signBuilder(
+    {
+      builder: pushed.identifier,
+      runImage: relocated.identifier,
+      provenance: () =>
+        builderProvenance({
+          image: pushed.identifier,
+          builder: input.builder,
+          spec: input.spec,
+          stack: input.stack,
+          lifecycle: input.lifecycle,
+          buildpacks: resolved.buildpacks.map((c) => c.record),
+          order: resolved.order,
+        }),
+      sbom: () => builderSbom({ image: pushed.identifier, buildpacks: resolved.buildpacks.map((c) => c.record) }),
+      keys: input.signingKeys ?? [],
+      keychain: keychains.builder,
+    },
+    { images: deps.images, ...io },
+  );
   const { image: _image, ...lifecycleStatus } = input.lifecycle;
   return {
     pushed: pushed.pushed,
     sources: resolved.sources,
-    warnings: runImage.warning === undefined ? [] : [runImage.warning],
+    warnings: [runImage.warning, signed.warning].filter((w) => w !== undefined),
     record: {
       latestImage: pushed.identifier,
       builderMetadata: [...plan.builderMetadata],
@@ -152,7 +177,7 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
       ...(input.observed?.stackGeneration === undefined ? {} : { observedStackGeneration: input.observed.stackGeneration }),
       ...(input.observed?.storeGeneration === undefined ? {} : { observedStoreGeneration: input.observed.storeGeneration }),
       os: (await image.configFile(io)).os,
-      signaturePaths: [],
+      signaturePaths: signed.signaturePaths,
     },
   };
 }

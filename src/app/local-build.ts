@@ -9,8 +9,10 @@ import type { AnyResource, Resource } from '../api/index.ts';
 import type { IoOptions, Keychain } from '../oci/index.ts';
 import { createLimiter, messageOf } from '../shared/index.ts';
 import { gatherBuilderInputs, type BuilderLookup, type Supplier, type SupplierKind, type SupplierValues } from './builder-inputs.ts';
+import type { NamedSigningKey } from './builder-signing.ts';
 import { createBuilder } from './create-builder.ts';
 import { builderFailure, builderSuccess, failedStatus, readyStatus, type LocalStatus } from './local-status.ts';
+import type { SignaturePath } from './builder-record.ts';
 import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
 import { readLifecycle } from './read-lifecycle.ts';
 import { readStore, storeSourcesOf } from './read-store.ts';
@@ -51,6 +53,8 @@ export interface LocalBuildDeps extends IoOptions {
    * uses one names it and its problem instead of calling it missing.
    */
   rejected?: readonly RejectedDependency[];
+  /** Keys every pushed builder (and its run image) is signed with; none: unsigned. */
+  signingKeys?: readonly NamedSigningKey[];
 }
 
 /** A dependency resource that could not be used at all, and why (one line). */
@@ -160,6 +164,13 @@ function outcomeLookup(suppliers: readonly Supplier[], keychain: Keychain): Buil
   };
 }
 
+/** One line: the keys used and the builder's attestation. */
+function signedSummary(paths: readonly SignaturePath[]): string {
+  const keys = [...new Set(paths.map((p) => p.signingSecret))];
+  const attestation = paths.find((p) => p.attestation !== undefined)?.attestation;
+  return `${keys.join(', ')}${attestation === undefined ? '' : `; provenance ${attestation}`}`;
+}
+
 async function runBuilder(builder: LocalBuilder, suppliers: readonly Supplier[], deps: LocalBuildDeps): Promise<LocalOutcome> {
   const { metadata } = builder;
   const fail = (message: string): LocalOutcome => ({ resource: builder, ok: false, status: builderFailure(metadata, deps.clock, message), summary: message });
@@ -172,14 +183,15 @@ async function runBuilder(builder: LocalBuilder, suppliers: readonly Supplier[],
   if (!gathered.ok) return fail(gathered.problems.join('\n'));
   deps.onResource?.({ resource: builder, phase: 'started' });
   try {
-    const outcome = await createBuilder(gathered.input, {
+    const outcome = await createBuilder(deps.signingKeys ? { ...gathered.input, signingKeys: deps.signingKeys } : gathered.input, {
       images: deps.images,
       clock: deps.clock,
       onProgress: deps.onProgress,
       signal: deps.signal,
     });
     const pushed = `${outcome.record.latestImage} (${outcome.pushed ? 'pushed' : 'unchanged, nothing pushed'})`;
-    const summary = [pushed, ...outcome.warnings.map((w) => `warning: ${w}`)].join('\n');
+    const signed = outcome.record.signaturePaths.length > 0 ? [`signed: ${signedSummary(outcome.record.signaturePaths)}`] : [];
+    const summary = [pushed, ...signed, ...outcome.warnings.map((w) => `warning: ${w}`)].join('\n');
     return { resource: builder, ok: true, status: builderSuccess(metadata, deps.clock, outcome.record), summary, pushed: outcome.pushed };
   } catch (error) {
     return fail(messageOf(error));

@@ -21,6 +21,7 @@ const commandModules: readonly CommandModule[] = [
   { names: ['store'], load: async () => (await import('./commands/store.ts')).registerStoreCommand },
   { names: ['image'], load: async () => (await import('./commands/image.ts')).registerImageCommand },
   { names: ['inspect'], load: async () => (await import('./commands/inspect.ts')).registerInspectCommand },
+  { names: ['verify'], load: async () => (await import('./commands/verify.ts')).registerVerifyCommand },
   { names: ['install'], load: async () => (await import('./commands/install.ts')).registerInstallCommand },
   { names: ['webhook'], load: async () => (await import('./commands/webhook.ts')).registerWebhookCommand },
   { names: ['controller'], load: async () => (await import('./commands/controller.ts')).registerControllerCommand },

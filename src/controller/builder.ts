@@ -9,6 +9,7 @@ import { isInvalid, type Resource } from '../api/index.ts';
 import { builderFailure, builderSuccess, createBuilder, gatherBuilderInputs, readyStatus, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
 import { messageOf, MissingDependencyError } from '../shared/index.ts';
 import { builderResource, cacheLookup, declaredDependencies, type BuilderKind } from './builder-inputs.ts';
+import { builderSigningKeys } from './builder-signing-keys.ts';
 import type { ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { invalidMessage } from './resolving.ts';
@@ -56,7 +57,8 @@ async function attempt(object: Resource<BuilderKind>, deps: ReconcilerDeps, sign
       // A dependency that does not exist enqueues this builder when it is created; one without a resolved status is polled.
       throw new MissingDependencyError(gathered.problems, gathered.waitForEvent ? {} : { requeueAfterMs: dependencyWaitMs });
     }
-    const outcome = await createBuilder(gathered.input, { images: deps.images, clock: deps.clock, signal });
+    const signingKeys = await builderSigningKeys(object, deps.cosignSecrets);
+    const outcome = await createBuilder({ ...gathered.input, signingKeys }, { images: deps.images, clock: deps.clock, signal });
     return { status: builderSuccess(object.metadata, deps.clock, outcome.record), result: results.done, outcome };
   } catch (error) {
     return { status: failure(object, deps, messageOf(error)), result: resultForError(error), failure: messageOf(error) };

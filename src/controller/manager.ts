@@ -28,7 +28,7 @@ import { buildpackReconciler, clusterStoreReconciler } from './cluster-store.ts'
 import { keysForCredentialEvent, type CredentialKind, type CredentialView } from './credential-enqueue.ts';
 import { keysForEvent } from './enqueue.ts';
 import type { ControllerMetrics } from './metrics.ts';
-import type { KeychainSource, ReconcilerDeps } from './ports.ts';
+import type { CosignSecretSource, KeychainSource, ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
 import { runWorkers } from './workers.ts';
 
@@ -58,6 +58,8 @@ export interface LeaderSettings {
 export interface ManagerOptions {
   client: KubeClient;
   keychains: KeychainSource;
+  /** cosign key Secrets of builders' ServiceAccounts (none: builders are not signed). */
+  cosignSecrets?: CosignSecretSource;
   images: ImageAccess;
   clock: Clock;
   logger: Logger;
@@ -133,6 +135,7 @@ export function createManager(options: ManagerOptions): Manager {
     clock: options.clock,
     logger,
     tracker,
+    ...(options.cosignSecrets ? { cosignSecrets: options.cosignSecrets } : {}),
   };
   const byKind = reconcilers(deps);
   let queue: WorkQueue | undefined;

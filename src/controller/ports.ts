@@ -49,6 +49,23 @@ export interface KeychainSource {
   invalidate?(change: { kind: 'Secret' | 'ServiceAccount'; namespace?: string; name: string }): void;
 }
 
+/** A Secret holding a cosign key (`cosign.key`, optional `cosign.password`), decoded. */
+export interface CosignSecret {
+  namespace: string;
+  name: string;
+  key: string;
+  password?: string;
+  /** `kpack.io/cosign.repository`: where the signatures go. */
+  repository?: string;
+  /** `kpack.io/cosign.docker-media-types`: Docker media types for the signature manifests. */
+  dockerMediaTypes?: boolean;
+}
+
+/** cosign key Secrets on a resource's ServiceAccount, with which kpack signs what the resource pushes. */
+export interface CosignSecretSource {
+  cosignSecretsFor(ref: CredentialRef): Promise<CosignSecret[]>;
+}
+
 /** Names one object: `namespace` absent for cluster-scoped kinds (the Kubernetes adapter's ObjectRef shape). */
 export interface DependencyRef {
   kind: string;
@@ -73,4 +90,6 @@ export interface ReconcilerDeps {
   logger: Logger;
   /** Builders only. */
   tracker?: DependencyRecorder;
+  /** Builders only: signing keys from the builder's ServiceAccount (none: builders stay unsigned). */
+  cosignSecrets?: CosignSecretSource;
 }

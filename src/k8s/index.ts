@@ -17,3 +17,4 @@ export * from './tracker.ts';
 export * from './leader.ts';
 export * from './object-client.ts';
 export { createClusterObjectPatcher, type ClusterObjectPatch } from './object-patcher.ts';
+export * from './cosign-secrets.ts';

@@ -66,13 +66,14 @@ export function createKeychainFactory(
   return { build, keychainFor: async (ref, io) => (await build(ref, io)).keychain };
 }
 
-function namesOf(refs: unknown): string[] {
+/** The names in a list of object references (`secrets`, `imagePullSecrets`). */
+export function namesOf(refs: unknown): string[] {
   if (!Array.isArray(refs)) return [];
   return refs.map((r) => (isJsonObject(r) ? r.name : undefined)).filter((n): n is string => typeof n === 'string' && n !== '');
 }
 
 /** Reads ServiceAccounts and Secrets of one namespace; missing objects are skipped, as kpack does. */
-class SecretReader {
+export class SecretReader {
   readonly #client: Pick<KubeClient, 'get'>;
   readonly #namespace: string;
   readonly #logger: Logger;

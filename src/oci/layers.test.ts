@@ -155,3 +155,20 @@ describe('layerFromDescriptor', () => {
     expect((error as DigestMismatchError).actual).toBe(sha256Digest(tar));
   });
 });
+
+describe('layers whose media type names no tar (artifact payloads)', () => {
+  const payload = Buffer.from('{"critical":{}}');
+  const descriptor = { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: sha256Digest(payload), size: payload.length };
+  const layer = layerFromDescriptor({ descriptor, diffId: descriptor.digest, open: () => Promise.resolve(Readable.from([payload])) });
+
+  it('answers metadata and streams the stored bytes, verified', async () => {
+    expect(await layer.digest()).toBe(descriptor.digest);
+    expect(await layer.diffId()).toBe(descriptor.digest);
+    expect(await layer.mediaType()).toBe(descriptor.mediaType);
+    expect((await bytesOf(await layer.compressed())).equals(payload)).toBe(true);
+  });
+
+  it('has no uncompressed form', async () => {
+    await expect(layer.uncompressed()).rejects.toThrow(OciFormatError);
+  });
+});

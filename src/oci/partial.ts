@@ -22,10 +22,17 @@ export type LayerCompression = 'gzip' | 'zstd' | 'none';
  * `.tar` → none. Throws OciFormatError for media types that do not name a tar layer.
  */
 export function compressionOf(mediaType: MediaType): LayerCompression {
+  const compression = tarCompressionOf(mediaType);
+  if (compression === undefined) throw new OciFormatError(`media type "${mediaType}" is not a tar layer`);
+  return compression;
+}
+
+/** The compression of a tar layer media type; undefined for any other blob (an artifact's payload, say). */
+function tarCompressionOf(mediaType: MediaType): LayerCompression | undefined {
   if (mediaType.endsWith('+gzip') || mediaType.endsWith('.tar.gzip')) return 'gzip';
   if (mediaType.endsWith('+zstd') || mediaType.endsWith('.tar.zstd')) return 'zstd';
   if (mediaType.endsWith('.tar')) return 'none';
-  throw new OciFormatError(`media type "${mediaType}" is not a tar layer`);
+  return undefined;
 }
 
 /** A new stream that turns the compressed bytes of `compression` into the tar (identity for `none`). */
@@ -126,10 +133,14 @@ export interface CompressedLayerCore {
  * A Layer over a compressed core. Unknown digest, size or diffId are computed by one streaming pass
  * over `open()` (memoised; a failed pass is retried by the next call). `compressed()` verifies
  * against the digest and size, computing them first when the core did not know them;
- * `uncompressed()` decompresses that verified stream and also checks the diffId when it is known.
+ * `uncompressed()` decompresses that verified stream and also checks the diffId when it is known
+ * (OciFormatError for a media type that names no tar layer).
  */
 export function layerFromCompressed(core: CompressedLayerCore): Layer {
-  const compression = compressionOf(core.mediaType);
+  // A blob that is no tar (cosign's signature payloads, artifacts) is kept as it is stored: its
+  // diffId is its digest, as in the configs cosign writes, and it has no uncompressed form.
+  const tarCompression = tarCompressionOf(core.mediaType);
+  const compression = tarCompression ?? 'none';
   let settled: LayerDigests | undefined;
   const computed = memoizeIo(async (options) => {
     const found = await digestCompressedStream(await core.open(options), compression, options);
@@ -156,6 +167,7 @@ export function layerFromCompressed(core: CompressedLayerCore): Layer {
     mediaType: () => Promise.resolve(core.mediaType),
     compressed,
     uncompressed: async (options: IoOptions = {}): Promise<Readable> => {
+      if (tarCompression === undefined) throw new OciFormatError(`media type "${core.mediaType}" is not a tar layer`);
       // compressed() may run the metadata pass, so the diffId is looked up after it.
       const blob = await compressed(options);
       const diffId = core.diffId ?? (compression === 'none' ? core.digest : undefined) ?? settled?.diffId;

@@ -47,7 +47,8 @@ afterAll(async () => {
 
 describe('bash completion', () => {
   it('completes command groups, subcommands and flags from the real command tree', async () => {
-    expect(await complete(['ver'])).toEqual(['version']);
+    expect(await complete(['ver'])).toEqual(['verify', 'version']);
+    expect(await complete(['vers'])).toEqual(['version']);
     const groups = await complete(['']);
     for (const group of ['build', 'controller', 'completion', 'image']) expect(groups).toContain(group);
     expect(groups).not.toContain('__complete');

@@ -16,3 +16,4 @@ export * from './kube-request.ts';
 export * from './cnb-tools.ts';
 export * from './tcp-proxy.ts';
 export * from './controller-args.ts';
+export * from './cosign.ts';

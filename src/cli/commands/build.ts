@@ -24,6 +24,7 @@ import { terminalProgress, verbosityOf, type Verbosity } from '../progress.ts';
 import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
 import { isPackBuilderFile, readPackBuilderFiles } from '../pack-builder-files.ts';
+import { localSigningKeys, signingKeyEnv } from '../signing-keys.ts';
 
 interface Row {
   origin: string;
@@ -132,6 +133,7 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
         'cat resources.yaml | packsmith build -f -',
         'packsmith build -f resources.yaml --insecure-registry registry.internal:5000',
         'packsmith build -f builder.toml --tag registry.example.com/team/builder:latest',
+        'COSIGN_PASSWORD=... packsmith build -f kpack/ --signing-key cosign.key',
       ),
     )
     .requiredOption(
@@ -141,10 +143,17 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
     .option('-t, --tag <ref>', "the builder image for a pack builder.toml given with -f (a registry tag or oci:PATH[:TAG]), like pack builder create's IMAGE")
     .addOption(new Option('-o, --output <format>', 'print the resources with their status instead of a summary').choices(['yaml', 'json'] as const))
     .addOption(insecureRegistryOption())
+    .addOption(
+      new Option(
+        '--signing-key <file>',
+        `cosign private key to sign every pushed builder and run image with, and to attest the builder's provenance (default: $${signingKeyEnv.key}); its password from $${signingKeyEnv.password} or $${signingKeyEnv.cosignPassword}`,
+      ),
+    )
     .addOption(new Option('-q, --quiet', 'print only errors (and, with -o, the resources): no progress, notices or summary table'))
     .addOption(new Option('-v, --verbose', 'print progress (each resource and blob) even when stderr is not a terminal').conflicts('quiet'))
     .action(async (options) => {
       const verbosity = verbosityOf(options);
+      const signingKeys = await localSigningKeys(options.signingKey, io.env);
       const files = await expandPaths(options.file);
       const environment = createLocalEnvironment({ insecureRegistries: options.insecureRegistry, env: io.env });
       let outcomes: LocalOutcome[];
@@ -159,6 +168,7 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
             keychain: environment.keychain,
             clock: environment.clock,
             rejected: rejectedDependencies(prepared),
+            signingKeys,
             ...terminalProgress(io, verbosity),
           },
         );
