@@ -231,6 +231,7 @@ export async function gatherBuilderInputs(builder: BuilderResource, lookup: Buil
       catalog,
       keychains,
       observed: { stackGeneration: stack.supplier.observedGeneration, storeGeneration: store?.supplier.observedGeneration ?? 0 },
+      resourceSpec: spec,
     },
   };
 }

@@ -49,6 +49,8 @@ export interface CreateBuilderInput {
   keychains: BuilderKeychains;
   /** Copied into the record as they are. */
   observed?: { stackGeneration?: number; storeGeneration?: number };
+  /** The Builder's whole spec as written (stack, store, lifecycle, service account, order…), for the provenance. */
+  resourceSpec?: unknown;
   /** Keys to sign the pushed builder and run image with (none: unsigned, as before). */
   signingKeys?: readonly NamedSigningKey[];
 }
@@ -151,7 +153,7 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
         builderProvenance({
           image: pushed.identifier,
           builder: input.builder,
-          spec: input.spec,
+          spec: input.resourceSpec ?? input.spec,
           stack: input.stack,
           lifecycle: input.lifecycle,
           buildpacks: resolved.buildpacks.map((c) => c.record),

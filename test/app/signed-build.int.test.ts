@@ -157,6 +157,15 @@ describe('packsmith build -f --signing-key, checked by cosign', () => {
     const dependencies = statement.predicate.buildDefinition.resolvedDependencies;
     const lifecycleDigest = (await skopeoInspectRaw(`docker://${at.lifecycle}`, registry.skopeoArgs())).digest;
     expect(dependencies.find((d) => d.name === 'lifecycle image')?.digest.sha256).toBe(lifecycleDigest.replace('sha256:', ''));
+    // The whole Builder spec as written is the external parameter, references included.
+    const external = z
+      .object({
+        predicate: z.object({
+          buildDefinition: z.object({ externalParameters: z.object({ builder: z.object({ spec: z.record(z.string(), z.unknown()) }) }) }),
+        }),
+      })
+      .parse(statementOf(attested.stdout)).predicate.buildDefinition.externalParameters.builder.spec;
+    expect(Object.keys(external)).toEqual(expect.arrayContaining(['tag', 'stack', 'store', 'order']));
     expect(dependencies.map((d) => d.name)).toEqual(
       expect.arrayContaining([
         'stack build image',
