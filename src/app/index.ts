@@ -13,6 +13,7 @@ export type * from './builder-record.ts';
 export * from './builder-run-image.ts';
 export * from './create-builder.ts';
 export * from './builder-inputs.ts';
+export * from './builder-dependencies.ts';
 export * from './local-status.ts';
 export * from './local-build.ts';
 export * from './inspect-image.ts';

@@ -6,9 +6,18 @@
  * announces each new image digest; a Warning each new failure.
  */
 import { isInvalid, type Resource } from '../api/index.ts';
-import { builderFailure, builderSuccess, createBuilder, gatherBuilderInputs, readyStatus, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
+import {
+  builderFailure,
+  builderSuccess,
+  createBuilder,
+  declaredDependencies,
+  gatherBuilderInputs,
+  readyStatus,
+  type BuilderOutcome,
+  type LocalStatus,
+} from '../app/index.ts';
 import { messageOf, MissingDependencyError } from '../shared/index.ts';
-import { builderResource, cacheLookup, declaredDependencies, type BuilderKind } from './builder-inputs.ts';
+import { builderResource, cacheLookup, type BuilderKind } from './builder-inputs.ts';
 import type { ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { invalidMessage } from './resolving.ts';
@@ -36,7 +45,7 @@ function failure(object: ObjectOfRecord, deps: ReconcilerDeps, message: string):
 
 function track(deps: ReconcilerDeps, object: Resource<BuilderKind>, outcome?: BuilderOutcome): void {
   if (!deps.tracker) return;
-  const declared = declaredDependencies(object);
+  const declared = declaredDependencies(builderResource(object));
   const used = (outcome?.sources ?? [])
     .filter((s) => s.kind !== 'ClusterStore')
     .map((s) => ({ kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }));
