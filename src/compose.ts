@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { OciImageAccess, findLifecycleBinary, localReferenceChecks, type LifecycleSearch } from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
-import { imageReferenceChecks, systemClock, type Clock } from './app/index.ts';
+import { builderInUseOf, buildersUsing, imageReferenceChecks, systemClock, type BuilderInUse, type Clock } from './app/index.ts';
 import {
   createControllerMetrics,
   createManager,
@@ -31,7 +31,7 @@ import {
 } from './k8s/index.ts';
 import { defaultDockerKeychain, dockerConfigPath, type Keychain, type RequestEvent } from './oci/index.ts';
 import type { Logger } from './shared/index.ts';
-import { publishCaBundle } from './webhook/index.ts';
+import { publishCaBundle, type UsersLookup } from './webhook/index.ts';
 
 /** The reference rules, re-exported for the callers that hand them to api's validation (webhook, tests). */
 export { imageReferenceChecks, localReferenceChecks };
@@ -198,6 +198,25 @@ export function createCaBundlePublisher(options: { kubeconfig?: string; context?
   const connection = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
   const patch = createClusterObjectPatcher(connection);
   return (caPem) => publishCaBundle(caPem, patch);
+}
+
+/**
+ * The webhook's in-use lookup: lists every Builder and ClusterBuilder through the cluster the
+ * kubeconfig (or the in-cluster service account) names and applies app's rule. Listed at each
+ * delete, not watched: deletes are rare, and a fresh list cannot miss a builder created a moment ago.
+ * The connection is made at the first delete, so a webhook without cluster access still serves
+ * (its deletes are allowed with a warning).
+ */
+export function createBuilderUsersLookup(options: { kubeconfig?: string; context?: string; env?: NodeJS.ProcessEnv } = {}): UsersLookup {
+  let objects: ObjectClient | undefined;
+  return async (target) => {
+    objects ??= createObjectClient(loadKubeConfig(options), 'packsmith-webhook');
+    const [builders, clusterBuilders] = await Promise.all([objects.list({ kind: 'Builder' }), objects.list({ kind: 'ClusterBuilder' })]);
+    const all = [...builders.map((b) => builderInUseOf('Builder', b)), ...clusterBuilders.map((b) => builderInUseOf('ClusterBuilder', b))].filter(
+      (b): b is BuilderInUse => b !== undefined,
+    );
+    return buildersUsing(target, all);
+  };
 }
 
 /** Options of `createClusterCliEnvironment`: kubectl's connection flags and kp's registry flags. */

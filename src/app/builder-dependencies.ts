@@ -3,6 +3,7 @@
  * (id-only order entries and the buildpacks of its last image). The controller records these to
  * enqueue builders when a dependency changes; the webhook asks the same question before a delete.
  */
+import { isInvalid, parseResource, type KubeObject } from '../api/index.ts';
 import { builderRefs, orderOf, type BuilderResource, type SupplierKind } from './builder-inputs.ts';
 
 /** Names one object: `namespace` absent for cluster-scoped kinds. */
@@ -66,4 +67,17 @@ export function buildersUsing(target: UsedResource, builders: readonly BuilderIn
   return builders
     .filter((builder) => usesResource(builder, target))
     .map((builder) => ({ kind: builder.kind, ...namespaceOf(builder), name: builder.metadata.name }));
+}
+
+/**
+ * A Builder or ClusterBuilder object as the in-use question reads it; undefined for one that is
+ * being deleted (it no longer holds anything) or whose spec is invalid (it builds nothing).
+ */
+export function builderInUseOf(kind: 'Builder' | 'ClusterBuilder', object: KubeObject): BuilderInUse | undefined {
+  if (object.metadata.deletionTimestamp) return undefined;
+  const parsed = parseResource(kind, object);
+  if (isInvalid(parsed)) return undefined;
+  const { name, namespace } = parsed.metadata;
+  const builtBuildpackIds = parsed.status?.builderMetadata?.map((b) => b.id) ?? [];
+  return { kind, metadata: { name, ...(namespace ? { namespace } : {}) }, spec: parsed.spec, builtBuildpackIds };
 }
