@@ -16,3 +16,4 @@ export { alignColumns } from './tabwriter.ts';
 export { mergePatchOf } from './merge-patch.ts';
 export * from './port.ts';
 export * from './object-fields.ts';
+export * from './delete-resource.ts';
