@@ -7,9 +7,20 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { OciImageAccess, findLifecycleBinary, localReferenceChecks, type LifecycleSearch } from './adapters/index.ts';
+import { OciImageAccess, RegistryAccessProbe, findLifecycleBinary, localReferenceChecks, type LifecycleSearch } from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
-import { builderInUseOf, buildersUsing, imageReferenceChecks, systemClock, type BuilderInUse, type Clock } from './app/index.ts';
+import {
+  builderInUseOf,
+  buildersUsing,
+  dockerConfigDoctorCredentials,
+  imageReferenceChecks,
+  serviceAccountDoctorCredentials,
+  systemClock,
+  type AccessProbe,
+  type BuilderInUse,
+  type Clock,
+  type DoctorCredentials,
+} from './app/index.ts';
 import {
   createControllerMetrics,
   createManager,
@@ -59,6 +70,8 @@ export function jsonLogger(options: { level?: string; name?: string } = {}): Log
 export interface LocalEnvironmentOptions {
   /** Registry hosts reachable over plain HTTP or with unverified TLS (loopback always is). */
   insecureRegistries?: readonly string[];
+  /** PEM CA certificates trusted for registries in addition to the system roots. */
+  registryCa?: readonly string[];
   /** Environment for `DOCKER_CONFIG`; defaults to the process environment. */
   env?: NodeJS.ProcessEnv;
   /** Called after every registry request (for counting in tests and benchmarks). */
@@ -77,7 +90,12 @@ export interface LocalEnvironment {
 
 /** Builds local mode's concrete adapters: registry client plus layouts, and the Docker config keychain. */
 export function createLocalEnvironment(options: LocalEnvironmentOptions = {}): LocalEnvironment {
-  const images = new OciImageAccess({ insecureRegistries: options.insecureRegistries, onRequest: options.onRequest, userAgent: 'packsmith' });
+  const images = new OciImageAccess({
+    insecureRegistries: options.insecureRegistries,
+    onRequest: options.onRequest,
+    userAgent: 'packsmith',
+    ...(options.registryCa?.length ? { ca: options.registryCa } : {}),
+  });
   return {
     images,
     keychain: defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) }),
@@ -261,4 +279,26 @@ export function createClusterCliEnvironment(options: ClusterCliOptions = {}): Cl
     referenceChecks: localReferenceChecks,
     close: () => images.close(),
   };
+}
+
+/** The doctor's registry probe over `images`' transports (which write nothing). */
+export function registryAccessProbe(images: OciImageAccess): AccessProbe {
+  return new RegistryAccessProbe(images.registry);
+}
+
+/**
+ * The doctor's credentials: in a cluster, each resource's ServiceAccount and Secrets read through the
+ * kubeconfig's identity as the controller reads them; locally, the Docker config.
+ */
+export function doctorCredentials(
+  options:
+    { mode: 'cluster'; kubeconfig?: string | undefined; context?: string | undefined; env?: NodeJS.ProcessEnv } | { mode: 'local'; env?: NodeJS.ProcessEnv },
+): DoctorCredentials {
+  if (options.mode === 'local') {
+    const path = dockerConfigPath(options.env ?? process.env);
+    return dockerConfigDoctorCredentials(path, defaultDockerKeychain({ path }));
+  }
+  const client = createKubeClient(loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env }));
+  const factory = createKeychainFactory({ client });
+  return serviceAccountDoctorCredentials((ref, io) => factory.build(ref, io));
 }

@@ -8,3 +8,4 @@ export { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
 export { parseLocalReference, type LocalReference } from './local-images.ts';
 export { findLifecycleBinary, probeLifecycleBinary, type LifecycleSearch } from './lifecycle-binary.ts';
 export { localReferenceChecks } from './local-reference-checks.ts';
+export { RegistryAccessProbe } from './registry-access-probe.ts';

@@ -21,3 +21,4 @@ export * from './inspect-builder.ts';
 export * from './write-samples.ts';
 export * from './reference-checks.ts';
 export * from './status-records.ts';
+export * from './credential-doctor.ts';
