@@ -54,6 +54,8 @@ export interface DoctorRow {
   image: string;
   access: RegistryAccess;
   result: 'ok' | 'failed' | 'skipped';
+  /** Why a check failed, in one word the table shows. */
+  problem?: ProbeProblem | 'no-credentials' | 'credentials-unreadable';
   /** Whose credentials were used (never their content). */
   credentials: string;
   /** What went wrong, or a note on an ok (the upload session could not be cancelled). */
@@ -110,7 +112,7 @@ function fixFor(problem: ProbeProblem, check: CredentialCheck, source: Credentia
   const verb = check.access === 'read' ? 'pull' : 'push';
   switch (problem) {
     case 'unauthorized':
-      return anonymous ? `no credentials for ${registry} in ${source.name}: ${source.add(registry)}` : `${registry} refused the credentials: ${source.update}`;
+      return anonymous ? `no credentials for ${registry}: ${source.add(registry)}` : `${registry} refused the credentials: ${source.update}`;
     case 'denied':
       return anonymous
         ? `${registry} does not allow anonymous ${verb}: ${source.add(registry)}`
@@ -131,13 +133,15 @@ async function runCheck(check: CredentialCheck, deps: { credentials: DoctorCrede
   try {
     keychain = await deps.credentials.keychainFor(check.credentials, io);
   } catch (error) {
-    return { ...row, result: 'failed', reason: `cannot read the credentials: ${messageOf(error)}`, fix: source.update };
+    return { ...row, result: 'failed', problem: 'credentials-unreadable', reason: `cannot read the credentials: ${messageOf(error)}`, fix: source.update };
   }
   const outcome = await deps.probe.probe(check.image, check.access, keychain, io);
   if ('local' in outcome) return { ...row, result: 'skipped', reason: 'a local file: no registry credentials needed' };
   if (outcome.ok) return { ...row, result: 'ok', ...(outcome.note ? { reason: outcome.note } : {}) };
   const anonymous = (await keychain.resolve(registryOf(check.image), io)).isAnonymous;
-  return { ...row, result: 'failed', reason: outcome.message, fix: fixFor(outcome.problem, check, source, anonymous) };
+  const refused = outcome.problem === 'unauthorized' || outcome.problem === 'denied';
+  const problem = anonymous && refused ? 'no-credentials' : outcome.problem;
+  return { ...row, result: 'failed', problem, reason: outcome.message, fix: fixFor(outcome.problem, check, source, anonymous) };
 }
 
 /**

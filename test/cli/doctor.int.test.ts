@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { captureIo } from '../../src/cli/testing/index.ts';
-import { makeOciFixture, removeDir, scratchDir, skopeoCopy, startRegistry, type RegistryHandle } from '../harness/index.ts';
+import { makeOciFixture, removeDir, scratchDir, skopeoCopy, startRegistry, readerPullsOnly, type RegistryHandle } from '../harness/index.ts';
 
 let dir: string;
 const registries: RegistryHandle[] = [];
@@ -38,7 +38,7 @@ async function registryWithImage(mode: 'basic' | 'token'): Promise<RegistryHandl
   const registry = await startRegistry({
     mode,
     extraUsers: { reader: readerPassword },
-    ...(mode === 'token' ? { tokenPolicy: (user, asked) => (user === 'reader' ? asked.actions.filter((a) => a === 'pull') : asked.actions) } : {}),
+    ...(mode === 'token' ? { tokenPolicy: readerPullsOnly } : {}),
   });
   registries.push(registry);
   const fixture = await makeOciFixture({ dir: join(dir, `fixture-${mode}`) });

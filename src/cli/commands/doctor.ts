@@ -18,9 +18,20 @@ import { formatJson, formatTable, formatYamlDocuments } from '../output.ts';
 
 type Parsed = Record<string, unknown>;
 
-/** The table: one row per check; the fix only where something failed. */
+const problemWords: Record<NonNullable<DoctorRow['problem']>, string> = {
+  unauthorized: 'credentials refused',
+  denied: 'access denied',
+  'not-found': 'not found',
+  unreachable: 'unreachable',
+  other: 'error',
+  'no-credentials': 'no credentials',
+  'credentials-unreadable': 'credentials unreadable',
+};
+
+/** The table: one row per check, the failure in a few words and the fix (`-o yaml|json` adds the registry's own answer). */
 export function renderDoctorTable(rows: readonly DoctorRow[]): string {
-  const lines = rows.map((r) => [r.resource, r.image, r.access, r.result === 'failed' && r.reason ? `failed: ${r.reason}` : r.result, r.fix ?? '']);
+  const resultOf = (r: DoctorRow): string => (r.result === 'failed' && r.problem ? `failed: ${problemWords[r.problem]}` : r.result);
+  const lines = rows.map((r) => [r.resource, r.image, r.access, resultOf(r), r.fix ?? '']);
   return formatTable([['RESOURCE', 'IMAGE', 'ACCESS', 'RESULT', 'FIX'], ...lines]);
 }
 
