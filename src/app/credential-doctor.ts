@@ -177,6 +177,11 @@ export interface ServiceAccountKeychain {
   secrets: readonly string[];
 }
 
+/** Names whose credentials `ref` gives, with the Secrets they were read from: for the doctor and for status messages. */
+export function credentialSourceName(ref: CredentialRef, secrets: readonly string[]): string {
+  return serviceAccountSource(ref, secrets).name;
+}
+
 function serviceAccountSource(ref: CredentialRef, secrets: readonly string[]): CredentialSource {
   if (!ref.namespace) {
     const fix = 'set spec.serviceAccountRef (name and namespace) to a ServiceAccount whose Secret has access';
