@@ -29,8 +29,13 @@ export const credentialsFailedReason = 'CredentialsFailed';
  * Ready's reason and the message's lead for a failure: a credential refusal names the ServiceAccount
  * and its Secrets (never their content), so the fix is clear from `kubectl get -o yaml` alone.
  */
-async function describeFailure(error: unknown, ref: CredentialRef, keychains: KeychainSource): Promise<{ reason?: string; lead: string }> {
-  if (!isCredentialFailure(error)) return { lead: '' };
+export async function describeFailure(
+  error: unknown,
+  ref: CredentialRef,
+  keychains: KeychainSource,
+  refusedOwnCredentials: (error: unknown) => boolean = isCredentialFailure,
+): Promise<{ reason?: string; lead: string }> {
+  if (!refusedOwnCredentials(error)) return { lead: '' };
   const secrets = (await keychains.secretsOf?.(ref).catch(() => undefined)) ?? [];
   return { reason: credentialsFailedReason, lead: `the registry refused the credentials of ${credentialSourceName(ref, secrets)}: ` };
 }

@@ -131,6 +131,10 @@ spec:
     );
     const builder = async (): Promise<Record<string, unknown> | undefined> => (await world.getJson('builders.kpack.io', 'late', 'team')).status;
     await until(async () => conditionOf(await builder(), 'Ready')?.status === 'False', 60_000, 'builder failed without credentials');
+    // The refused push names the builder's own ServiceAccount (it does not exist yet, so no Secrets).
+    expect(conditionOf(await builder(), 'UpToDate')?.message).toMatch(
+      /^the registry refused the credentials of ServiceAccount team\/pusher \(no Secrets\): .*401/,
+    );
     const created = Date.now();
     await kubectl(['apply', '-f', '-'], 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: pusher, namespace: team}\nsecrets: [{name: creds}]\n');
     await until(async () => conditionOf(await builder(), 'UpToDate')?.status === 'True', 60_000, 'builder built after its account appeared');
