@@ -112,7 +112,11 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
     )
     .option('-f, --file <path...>', 'check the resources in these YAML/JSON files or directories with the Docker config (no cluster), - for standard input')
     .addOption(new Option('-o, --output <format>', 'print the checks as yaml or json instead of a table').choices(['yaml', 'json']));
-  addKubeFlags(command, { namespaced: true });
+  addKubeFlags(command, { namespaced: false });
+  // Unlike the resource commands, the doctor looks at every namespace unless told one.
+  command.addOption(
+    new Option('-n, --namespace <name>', "check only this namespace's Builders and Buildpacks (default: every namespace; cluster kinds always)"),
+  );
   addRegistryFlags(command);
   command.addHelpText(
     'after',
