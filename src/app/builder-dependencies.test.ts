@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildersUsing, declaredDependencies, type BuilderInUse } from './builder-dependencies.ts';
+import { builderInUseOf, buildersUsing, declaredDependencies, type BuilderInUse } from './builder-dependencies.ts';
 
 const builder = (name: string, namespace: string | undefined, spec: BuilderInUse['spec'], builtBuildpackIds?: string[]): BuilderInUse => ({
   kind: namespace === undefined ? 'ClusterBuilder' : 'Builder',
@@ -55,5 +55,26 @@ describe('buildersUsing', () => {
     expect(buildersUsing({ kind: 'ClusterBuildpack', name: 'any', buildpackIds: ['paketo/ruby'] }, all).map((b) => b.name)).toEqual(['shared']);
     expect(buildersUsing({ kind: 'ClusterBuildpack', name: 'any', buildpackIds: ['paketo/go'] }, all).map((b) => b.name)).toEqual(['shared']);
     expect(buildersUsing({ kind: 'ClusterBuildpack', name: 'any', buildpackIds: ['paketo/php'] }, all)).toEqual([]);
+  });
+});
+
+describe('builderInUseOf', () => {
+  const object = {
+    apiVersion: 'kpack.io/v1alpha2',
+    kind: 'Builder',
+    metadata: { name: 'app', namespace: 'team' },
+    spec: { tag: 'r.test/b', stack: { name: 'base' }, order: [{ group: [{ id: 'paketo/go' }] }] },
+    status: { builderMetadata: [{ id: 'paketo/go', version: '1.0.0' }] },
+  };
+
+  it('reads the defaulted spec and the ids of the last built image', () => {
+    const builder = builderInUseOf('Builder', object);
+    expect(builder?.builtBuildpackIds).toEqual(['paketo/go']);
+    expect(buildersUsing({ kind: 'ClusterLifecycle', name: 'default-lifecycle' }, [builder!])).toEqual([{ kind: 'Builder', namespace: 'team', name: 'app' }]);
+  });
+
+  it('leaves out a builder being deleted and one whose spec is invalid: they use nothing', () => {
+    expect(builderInUseOf('Builder', { ...object, metadata: { ...object.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } })).toBeUndefined();
+    expect(builderInUseOf('Builder', { ...object, spec: { tag: 7 } })).toBeUndefined();
   });
 });
