@@ -143,4 +143,11 @@ describe('packsmith doctor in a cluster', () => {
     expect(table.out.join('')).toMatch(/^RESOURCE +IMAGE +ACCESS +RESULT +FIX\n/);
     expect(table.err.join('')).toContain('4 of 6 credential checks failed');
   });
+
+  it('-n narrows the namespaced kinds to one namespace; the cluster kinds are always checked', async () => {
+    const io = captureIo({ env: { KUBECONFIG: kube.kubeconfigPath, HOME: dir, PATH: process.env.PATH } });
+    await runCli(['doctor', '-n', 'elsewhere', '-o', 'json'], io);
+    const rows = JSON.parse(io.out.join('')) as DoctorRow[];
+    expect([...new Set(rows.map((r) => r.resource))]).toEqual(['ClusterStore/store', 'ClusterStack/base']);
+  });
 });
