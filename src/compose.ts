@@ -8,9 +8,21 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { OciImageAccess, findLifecycleBinary, localReferenceChecks, packConfigFiles, type LifecycleSearch } from './adapters/index.ts';
+import { OciImageAccess, RegistryAccessProbe, findLifecycleBinary, localReferenceChecks, packConfigFiles, type LifecycleSearch } from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
-import { imageReferenceChecks, systemClock, type Clock, type PackConfigFiles } from './app/index.ts';
+import {
+  builderInUseOf,
+  buildersUsing,
+  dockerConfigDoctorCredentials,
+  imageReferenceChecks,
+  serviceAccountDoctorCredentials,
+  systemClock,
+  type AccessProbe,
+  type BuilderInUse,
+  type Clock,
+  type DoctorCredentials,
+  type PackConfigFiles,
+} from './app/index.ts';
 import {
   createControllerMetrics,
   createManager,
@@ -33,7 +45,7 @@ import {
 } from './k8s/index.ts';
 import { defaultDockerKeychain, dockerConfigPath, type Keychain, type RequestEvent } from './oci/index.ts';
 import type { Logger } from './shared/index.ts';
-import { publishCaBundle } from './webhook/index.ts';
+import { publishCaBundle, type UsersLookup } from './webhook/index.ts';
 
 /** The reference rules, re-exported for the callers that hand them to api's validation (webhook, tests). */
 export { imageReferenceChecks, localReferenceChecks };
@@ -61,6 +73,8 @@ export function jsonLogger(options: { level?: string; name?: string } = {}): Log
 export interface LocalEnvironmentOptions {
   /** Registry hosts reachable over plain HTTP or with unverified TLS (loopback always is). */
   insecureRegistries?: readonly string[];
+  /** PEM CA certificates trusted for registries in addition to the system roots. */
+  registryCa?: readonly string[];
   /** Environment for `DOCKER_CONFIG`; defaults to the process environment. */
   env?: NodeJS.ProcessEnv;
   /** Called after every registry request (for counting in tests and benchmarks). */
@@ -86,7 +100,12 @@ function cacheRoot(env: NodeJS.ProcessEnv): string {
 
 /** Builds local mode's concrete adapters: registry client plus layouts, and the Docker config keychain. */
 export function createLocalEnvironment(options: LocalEnvironmentOptions = {}): LocalEnvironment {
-  const images = new OciImageAccess({ insecureRegistries: options.insecureRegistries, onRequest: options.onRequest, userAgent: 'packsmith' });
+  const images = new OciImageAccess({
+    insecureRegistries: options.insecureRegistries,
+    onRequest: options.onRequest,
+    userAgent: 'packsmith',
+    ...(options.registryCa?.length ? { ca: options.registryCa } : {}),
+  });
   return {
     images,
     keychain: defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) }),
@@ -211,6 +230,25 @@ export function createCaBundlePublisher(options: { kubeconfig?: string; context?
   return (caPem) => publishCaBundle(caPem, patch);
 }
 
+/**
+ * The webhook's in-use lookup: lists every Builder and ClusterBuilder through the cluster the
+ * kubeconfig (or the in-cluster service account) names and applies app's rule. Listed at each
+ * delete, not watched: deletes are rare, and a fresh list cannot miss a builder created a moment ago.
+ * The connection is made at the first delete, so a webhook without cluster access still serves
+ * (its deletes are allowed with a warning).
+ */
+export function createBuilderUsersLookup(options: { kubeconfig?: string; context?: string; env?: NodeJS.ProcessEnv } = {}): UsersLookup {
+  let objects: ObjectClient | undefined;
+  return async (target) => {
+    objects ??= createObjectClient(loadKubeConfig(options), 'packsmith-webhook');
+    const [builders, clusterBuilders] = await Promise.all([objects.list({ kind: 'Builder' }), objects.list({ kind: 'ClusterBuilder' })]);
+    const all = [...builders.map((b) => builderInUseOf('Builder', b)), ...clusterBuilders.map((b) => builderInUseOf('ClusterBuilder', b))].filter(
+      (b): b is BuilderInUse => b !== undefined,
+    );
+    return buildersUsing(target, all);
+  };
+}
+
 /** Options of `createClusterCliEnvironment`: kubectl's connection flags and kp's registry flags. */
 export interface ClusterCliOptions {
   kubeconfig?: string | undefined;
@@ -254,4 +292,26 @@ export function createClusterCliEnvironment(options: ClusterCliOptions = {}): Cl
     packConfigFiles: packConfigFiles(cacheRoot(options.env ?? process.env)),
     close: () => images.close(),
   };
+}
+
+/** The doctor's registry probe over `images`' transports (which write nothing). */
+export function registryAccessProbe(images: OciImageAccess): AccessProbe {
+  return new RegistryAccessProbe(images.registry);
+}
+
+/**
+ * The doctor's credentials: in a cluster, each resource's ServiceAccount and Secrets read through the
+ * kubeconfig's identity as the controller reads them; locally, the Docker config.
+ */
+export function doctorCredentials(
+  options:
+    { mode: 'cluster'; kubeconfig?: string | undefined; context?: string | undefined; env?: NodeJS.ProcessEnv } | { mode: 'local'; env?: NodeJS.ProcessEnv },
+): DoctorCredentials {
+  if (options.mode === 'local') {
+    const path = dockerConfigPath(options.env ?? process.env);
+    return dockerConfigDoctorCredentials(path, defaultDockerKeychain({ path }));
+  }
+  const client = createKubeClient(loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env }));
+  const factory = createKeychainFactory({ client });
+  return serviceAccountDoctorCredentials((ref, io) => factory.build(ref, io));
 }

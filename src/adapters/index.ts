@@ -9,3 +9,4 @@ export { parseLocalReference, type LocalReference } from './local-images.ts';
 export { findLifecycleBinary, probeLifecycleBinary, type LifecycleSearch } from './lifecycle-binary.ts';
 export { localReferenceChecks } from './local-reference-checks.ts';
 export { packConfigFiles } from './pack-config-files.ts';
+export { RegistryAccessProbe } from './registry-access-probe.ts';

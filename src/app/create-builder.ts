@@ -9,9 +9,10 @@
  */
 import type { BuildpackCatalog, BuildpackRecord, LifecycleRecord, OrderSpec, ResolvedOrder, SourceRef, StackRecord } from '../cnb/index.ts';
 import { assembleBuilderImage, checkCompatibility, lifecyclePlatform, planBuilder, resolveOrder } from '../cnb/index.ts';
-import type { Image, IoOptions, Keychain } from '../oci/index.ts';
+import { parseReference, type Image, type IoOptions, type Keychain } from '../oci/index.ts';
 import { packsmithVersion, ValidationError } from '../shared/index.ts';
 import type { BuilderOutcome } from './builder-record.ts';
+import { BuilderPushError } from './errors.ts';
 import { lifecycleRunImage } from './builder-run-image.ts';
 import { processTimestampTags, resolveBuilderTag, runImageTag, type BuilderIdentity, type TimestampTags } from './builder-tag.ts';
 import { builderProvenance } from './builder-provenance.ts';
@@ -70,6 +71,15 @@ function describeSource(source: SourceRef): string {
   return source.namespace ? `${source.kind} ${source.namespace}/${source.name}` : `${source.kind} ${source.name}`;
 }
 
+/** The registry repository `tag` pushes to; empty for a local layout (nothing there refuses credentials). */
+function targetRepository(tag: string): string {
+  try {
+    return parseReference(tag).repository;
+  } catch {
+    return '';
+  }
+}
+
 /** The resolved order, or ValidationError with every resolution or compatibility problem. */
 async function resolveAndCheck(input: CreateBuilderInput, lifecycleImage: Image, io: IoOptions): Promise<ResolvedOrder> {
   const resolved = resolveOrder(input.spec.order, input.catalog);
@@ -102,6 +112,7 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
   const io = { signal: deps.signal };
   const tag = resolveBuilderTag(input.spec.tag, input.builder);
   const runTag = runImageTag(tag);
+  const repository = targetRepository(tag);
   const { keychains } = input;
   const [build, run, lifecycle] = await Promise.all([
     deps.images.readImage(input.stack.buildImage.latestImage, { keychain: keychains.stack, ...io }),
@@ -110,7 +121,9 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
   ]);
   const resolved = await resolveAndCheck(input, lifecycle.image, io);
   // Only a valid builder leaves anything in the registry (D-d).
-  const relocated = await deps.images.writeImage(run.image, runTag, { keychain: keychains.builder, onProgress: deps.onProgress, ...io });
+  const relocated = await deps.images
+    .writeImage(run.image, runTag, { keychain: keychains.builder, onProgress: deps.onProgress, ...io })
+    .catch((error: unknown) => Promise.reject(new BuilderPushError(repository, error)));
   const runImage = lifecycleRunImage({ relocated: relocated.identifier, stackRunImage: input.stack.runImage.latestImage });
   const plan = planBuilder({
     stack: input.stack,
@@ -139,12 +152,14 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
     },
     io,
   );
-  const pushed = await deps.images.writeImage(image, tag, {
-    keychain: keychains.builder,
-    tags: [(deps.timestampTags ?? processTimestampTags).next(tag, new Date(deps.clock.now()))],
-    onProgress: deps.onProgress,
-    ...io,
-  });
+  const pushed = await deps.images
+    .writeImage(image, tag, {
+      keychain: keychains.builder,
+      tags: [(deps.timestampTags ?? processTimestampTags).next(tag, new Date(deps.clock.now()))],
+      onProgress: deps.onProgress,
+      ...io,
+    })
+    .catch((error: unknown) => Promise.reject(new BuilderPushError(repository, error)));
   const signed = await signBuilder(
     {
       builder: pushed.identifier,

@@ -31,9 +31,9 @@ export function readyStatus(resource: { generation?: number }, clock: Clock, fie
   return { observedGeneration: generationOf(resource), conditions: [condition(clock, 'Ready', true)], ...fields };
 }
 
-/** Ready False with the reason; no resolved fields (there was no earlier success to keep). */
-export function failedStatus(resource: { generation?: number }, clock: Clock, message: string): LocalStatus {
-  return { observedGeneration: generationOf(resource), conditions: [condition(clock, 'Ready', false, { message })] };
+/** Ready False with the message (and a reason such as `CredentialsFailed`); no resolved fields (there was no earlier success to keep). */
+export function failedStatus(resource: { generation?: number }, clock: Clock, message: string, reason?: string): LocalStatus {
+  return { observedGeneration: generationOf(resource), conditions: [condition(clock, 'Ready', false, { message, ...(reason ? { reason } : {}) })] };
 }
 
 /** A built builder: Ready and UpToDate True, and kpack's builder status fields. */

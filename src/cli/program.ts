@@ -23,6 +23,7 @@ const commandModules: readonly CommandModule[] = [
   { names: ['inspect'], load: async () => (await import('./commands/inspect.ts')).registerInspectCommand },
   { names: ['verify'], load: async () => (await import('./commands/verify.ts')).registerVerifyCommand },
   { names: ['install'], load: async () => (await import('./commands/install.ts')).registerInstallCommand },
+  { names: ['doctor'], load: async () => (await import('./commands/doctor.ts')).registerDoctorCommand },
   { names: ['webhook'], load: async () => (await import('./commands/webhook.ts')).registerWebhookCommand },
   { names: ['controller'], load: async () => (await import('./commands/controller.ts')).registerControllerCommand },
   { names: ['clusterstore'], load: async () => (await import('./commands/clusterstore.ts')).registerClusterStoreCommand },

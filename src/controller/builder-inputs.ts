@@ -2,14 +2,12 @@
  * The controller's side of the one builder-inputs path (app's `gatherBuilderInputs`): a lookup over
  * the informer cache. A dependency counts as resolved once its status has the fields a builder reads
  * (not necessarily Ready True: D-b, a failing dependency keeps its last resolved fields and the
- * builder keeps building from them). Also the objects a builder spec names, for dependency tracking.
+ * builder keeps building from them). What a builder uses is app's `declaredDependencies`.
  */
 import { isInvalid, type ParsedResource, type Resource } from '../api/index.ts';
 import {
   buildpacksOfStatus,
-  builderRefs,
   lifecycleOfStatus,
-  orderOf,
   stackOfStatus,
   type BuilderLookup,
   type BuilderResource,
@@ -18,7 +16,7 @@ import {
   type SupplierKind,
   type SupplierValues,
 } from '../app/index.ts';
-import type { DependencyRef, KeychainSource, ObjectCache } from './ports.ts';
+import type { KeychainSource, ObjectCache } from './ports.ts';
 
 /** The two builder kinds the controller reconciles. */
 export type BuilderKind = 'Builder' | 'ClusterBuilder';
@@ -27,24 +25,6 @@ export type BuilderKind = 'Builder' | 'ClusterBuilder';
 export function builderResource<K extends BuilderKind>(object: Resource<K>): BuilderResource {
   const { name, namespace, annotations } = object.metadata;
   return { kind: object.kind, metadata: { name, ...(namespace ? { namespace } : {}), ...(annotations ? { annotations } : {}) }, spec: object.spec };
-}
-
-/** Objects the spec names directly (stack, lifecycle, store, Buildpack/ClusterBuildpack refs) and ids of id-only refs. */
-export function declaredDependencies(object: Resource<BuilderKind>): { objects: DependencyRef[]; buildpackIds: string[] } {
-  const { spec } = object;
-  const refs = builderRefs(spec);
-  const objects: DependencyRef[] = [
-    { kind: 'ClusterStack', name: refs.stack },
-    { kind: 'ClusterLifecycle', name: refs.lifecycle },
-    ...(refs.store ? [{ kind: 'ClusterStore', name: refs.store }] : []),
-  ];
-  const buildpackIds: string[] = [];
-  for (const ref of orderOf(spec).flatMap((entry) => entry.group)) {
-    if (ref.kind === 'Buildpack' && ref.name) objects.push({ kind: 'Buildpack', namespace: object.metadata.namespace, name: ref.name });
-    else if (ref.kind === 'ClusterBuildpack' && ref.name) objects.push({ kind: 'ClusterBuildpack', name: ref.name });
-    else if (ref.id) buildpackIds.push(ref.id);
-  }
-  return { objects, buildpackIds };
 }
 
 /** Each supplier kind's record, read from its typed status. */

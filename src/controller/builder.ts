@@ -5,14 +5,24 @@
  * fields (Ready stays True when an image exists, UpToDate False with the reason). A Normal event
  * announces each new image digest; a Warning each new failure.
  */
-import { isInvalid, type Resource } from '../api/index.ts';
-import { builderFailure, builderSuccess, createBuilder, gatherBuilderInputs, readyStatus, type BuilderOutcome, type LocalStatus } from '../app/index.ts';
+import { credentialRefOf, isInvalid, type Resource } from '../api/index.ts';
+import {
+  builderFailure,
+  builderSuccess,
+  createBuilder,
+  declaredDependencies,
+  gatherBuilderInputs,
+  isBuilderPushRefusal,
+  readyStatus,
+  type BuilderOutcome,
+  type LocalStatus,
+} from '../app/index.ts';
 import { messageOf, MissingDependencyError } from '../shared/index.ts';
-import { builderResource, cacheLookup, declaredDependencies, type BuilderKind } from './builder-inputs.ts';
+import { builderResource, cacheLookup, type BuilderKind } from './builder-inputs.ts';
 import { builderSigningKeys } from './builder-signing-keys.ts';
 import type { ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
-import { invalidMessage } from './resolving.ts';
+import { describeFailure, invalidMessage } from './resolving.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
 
 /** How long a builder waits before looking again at a dependency without a resolved status (its own change also enqueues it). */
@@ -37,7 +47,7 @@ function failure(object: ObjectOfRecord, deps: ReconcilerDeps, message: string):
 
 function track(deps: ReconcilerDeps, object: Resource<BuilderKind>, outcome?: BuilderOutcome): void {
   if (!deps.tracker) return;
-  const declared = declaredDependencies(object);
+  const declared = declaredDependencies(builderResource(object));
   const used = (outcome?.sources ?? [])
     .filter((s) => s.kind !== 'ClusterStore')
     .map((s) => ({ kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }));
@@ -61,7 +71,10 @@ async function attempt(object: Resource<BuilderKind>, deps: ReconcilerDeps, sign
     const outcome = await createBuilder({ ...gathered.input, signingKeys }, { images: deps.images, clock: deps.clock, signal });
     return { status: builderSuccess(object.metadata, deps.clock, outcome.record), result: results.done, outcome };
   } catch (error) {
-    return { status: failure(object, deps, messageOf(error)), result: resultForError(error), failure: messageOf(error) };
+    // Only a refusal of the builder's own push names its credentials (app's BuilderPushError says which).
+    const { lead } = await describeFailure(error, credentialRefOf(object), deps.keychains, isBuilderPushRefusal);
+    const message = `${lead}${messageOf(error)}`;
+    return { status: failure(object, deps, message), result: resultForError(error), failure: message };
   }
 }
 

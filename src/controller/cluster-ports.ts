@@ -76,6 +76,11 @@ export function apiEventSink(client: KubeClient, logger: Logger): EventSink {
 }
 
 /** Service-account keychains from the adapter's factory; a caching factory also gets the invalidations. */
-export function serviceAccountKeychains(factory: KeychainFactory & Partial<Pick<KeychainCache, 'invalidate'>>): KeychainSource {
-  return { keychainFor: (ref) => factory.keychainFor(ref), ...(factory.invalidate ? { invalidate: (change) => factory.invalidate?.(change) } : {}) };
+export function serviceAccountKeychains(factory: KeychainFactory & Partial<Pick<KeychainCache, 'invalidate' | 'build'>>): KeychainSource {
+  const { build, invalidate } = factory;
+  return {
+    keychainFor: (ref) => factory.keychainFor(ref),
+    ...(build ? { secretsOf: async (ref) => (await build(ref)).secrets } : {}),
+    ...(invalidate ? { invalidate: (change) => invalidate(change) } : {}),
+  };
 }

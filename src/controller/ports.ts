@@ -45,6 +45,8 @@ export interface EventSink {
 /** Credentials for images, from a service account's secrets (kpack's rules) plus controller-wide ones. */
 export interface KeychainSource {
   keychainFor(ref: CredentialRef): Promise<Keychain>;
+  /** The names of the Secrets `ref`'s credentials come from, for messages (never their content). */
+  secretsOf?(ref: CredentialRef): Promise<readonly string[]>;
   /** Forgets credentials read from a changed Secret or ServiceAccount (a caching source implements it). */
   invalidate?(change: { kind: 'Secret' | 'ServiceAccount'; namespace?: string; name: string }): void;
 }

@@ -4,11 +4,11 @@
  * Ready with `observedGeneration`, and on failure keep the last resolved fields (D-b) with Ready
  * False and a message that says so. Events only when the outcome changes, not on every retry.
  */
-import { credentialRefOf, isInvalid, type KindName, type Resource } from '../api/index.ts';
-import { failedStatus, readyStatus, type LocalStatus } from '../app/index.ts';
+import { credentialRefOf, isInvalid, type CredentialRef, type KindName, type Resource } from '../api/index.ts';
+import { credentialSourceName, failedStatus, isCredentialFailure, readyStatus, type LocalStatus } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import { messageOf } from '../shared/index.ts';
-import type { ReconcilerDeps } from './ports.ts';
+import type { KeychainSource, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
 
@@ -22,6 +22,24 @@ export interface ResolvingKind<K extends KindName> {
 /** The message of an object whose spec does not fit its schema (a permanent failure until it changes). */
 export const invalidMessage = (kind: KindName, problems: readonly string[]): string => `invalid ${kind}: ${problems.join('; ')}`;
 
+/** The reason of Ready False when a registry refused the resource's credentials (401/403). */
+export const credentialsFailedReason = 'CredentialsFailed';
+
+/**
+ * Ready's reason and the message's lead for a failure: a credential refusal names the ServiceAccount
+ * and its Secrets (never their content), so the fix is clear from `kubectl get -o yaml` alone.
+ */
+export async function describeFailure(
+  error: unknown,
+  ref: CredentialRef,
+  keychains: KeychainSource,
+  refusedOwnCredentials: (error: unknown) => boolean = isCredentialFailure,
+): Promise<{ reason?: string; lead: string }> {
+  if (!refusedOwnCredentials(error)) return { lead: '' };
+  const secrets = (await keychains.secretsOf?.(ref).catch(() => undefined)) ?? [];
+  return { reason: credentialsFailedReason, lead: `the registry refused the credentials of ${credentialSourceName(ref, secrets)}: ` };
+}
+
 interface Attempt {
   status: LocalStatus;
   result: Result;
@@ -31,16 +49,19 @@ interface Attempt {
 /** Builds the reconciler for one resolving kind. */
 export function resolvingReconciler<K extends KindName>(kind: ResolvingKind<K>, deps: ReconcilerDeps): Reconciler {
   const attempt = async (object: Resource<K>, signal?: AbortSignal): Promise<Attempt> => {
+    const ref = credentialRefOf(object);
     try {
-      const keychain = await deps.keychains.keychainFor(credentialRefOf(object));
+      const keychain = await deps.keychains.keychainFor(ref);
       const fields = await kind.resolve(object, keychain, signal);
       return { status: readyStatus(object.metadata, deps.clock, fields), result: results.done };
     } catch (error) {
       const previous = resolvedFields(statusOf(object));
       const kept = Object.keys(previous).length > 0;
+      const { reason, lead } = await describeFailure(error, ref, deps.keychains);
+      const failure = `${lead}${messageOf(error)}`;
       // D-b: dependents keep working from the retained fields; the message makes the staleness visible.
-      const message = kept ? `${messageOf(error)}\n(the last resolved status is kept until a read succeeds)` : messageOf(error);
-      return { status: { ...previous, ...failedStatus(object.metadata, deps.clock, message) }, result: resultForError(error), failure: messageOf(error) };
+      const message = kept ? `${failure}\n(the last resolved status is kept until a read succeeds)` : failure;
+      return { status: { ...previous, ...failedStatus(object.metadata, deps.clock, message, reason) }, result: resultForError(error), failure };
     }
   };
 

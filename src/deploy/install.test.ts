@@ -83,7 +83,7 @@ describe('installation manifests', () => {
     expect(dig(find('Service', 'packsmith-webhook'), 'spec.ports')).toEqual([{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }]);
   });
 
-  it('give the controller read access and status patches only, and the webhook only its own objects', () => {
+  it('give the controller read access and status patches only, and the webhook only its own objects and a list of builders', () => {
     const controller = find('ClusterRole', 'packsmith-controller').rules as Manifest[];
     const verbs = controller.flatMap((r) => r.verbs as string[]);
     expect(verbs).not.toContain('*');
@@ -92,7 +92,9 @@ describe('installation manifests', () => {
     expect(controller.find((r) => (r.resources as string[]).includes('builders/status'))!.verbs).toEqual(['patch']);
     expect(dig(find('Role', 'packsmith-controller'), 'metadata.namespace')).toBe('build-system');
     const webhook = find('ClusterRole', 'packsmith-webhook').rules as Manifest[];
-    expect(webhook.every((r) => Array.isArray(r.resourceNames) && r.resourceNames.length > 0)).toBe(true);
+    // Every rule names its objects, except listing builders for in-use protection.
+    const unnamed = webhook.filter((r) => !Array.isArray(r.resourceNames) || r.resourceNames.length === 0);
+    expect(unnamed).toEqual([{ apiGroups: ['kpack.io'], resources: ['builders', 'clusterbuilders'], verbs: ['list'] }]);
   });
 
   it('render as YAML 1.1 documents that parse back to the same objects', () => {

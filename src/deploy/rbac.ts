@@ -1,7 +1,8 @@
 /**
  * Least-privilege RBAC: the controller reads the seven kinds and writes only their status, reads
  * and watches ServiceAccounts and Secrets for registry credentials, records events and holds a Lease
- * in its own namespace; the webhook may only read and patch its own registrations and convertible CRDs.
+ * in its own namespace; the webhook may only read and patch its own registrations and convertible CRDs, and list builders
+ * (to refuse deleting what they use).
  */
 import { apiGroup, convertibleKinds, kinds } from '../api/index.ts';
 import { registrationNames } from '../webhook/index.ts';
@@ -57,6 +58,8 @@ function webhookRules(): Manifest[] {
       resourceNames: convertibleKinds().map((k) => `${k.plural}.${apiGroup}`),
       verbs: ['get', 'patch'],
     },
+    // In-use protection: which builders use a stack, store, lifecycle or buildpack being deleted.
+    { apiGroups: [apiGroup], resources: ['builders', 'clusterbuilders'], verbs: ['list'] },
   ];
 }
 

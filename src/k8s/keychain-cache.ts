@@ -36,6 +36,8 @@ export interface KeychainCacheOptions {
 export interface KeychainCache extends KeychainFactory {
   /** Drops every entry read from the changed object. */
   invalidate(change: CredentialChange): void;
+  /** The cached keychain of `ref` with the ServiceAccount and Secrets it was read from (built when not cached). */
+  build(ref: CredentialRef): Promise<BuiltKeychain>;
   /** The stable transport key of a keychain this cache returned (undefined for any other). */
   transportKeyOf(keychain: Keychain): string | undefined;
   /** Entries held now. */
@@ -86,21 +88,24 @@ export function createKeychainCache(options: KeychainCacheOptions): KeychainCach
     return entry;
   };
 
+  const cached = (ref: CredentialRef): Promise<BuiltKeychain> => {
+    const key = credentialKey(ref);
+    let entry = entries.get(key);
+    if (entry && entry.expiresAt <= now()) {
+      drop(key);
+      entry = undefined;
+    }
+    if (entry) {
+      // Least recently used first: re-insert on use.
+      entries.delete(key);
+      entries.set(key, entry);
+    }
+    return (entry ?? add(key, ref)).built;
+  };
+
   return {
-    async keychainFor(ref) {
-      const key = credentialKey(ref);
-      let entry = entries.get(key);
-      if (entry && entry.expiresAt <= now()) {
-        drop(key);
-        entry = undefined;
-      }
-      if (entry) {
-        // Least recently used first: re-insert on use.
-        entries.delete(key);
-        entries.set(key, entry);
-      }
-      return (await (entry ?? add(key, ref)).built).keychain;
-    },
+    keychainFor: async (ref) => (await cached(ref)).keychain,
+    build: cached,
     invalidate(change) {
       for (const [key, entry] of [...entries]) {
         if (readFrom(entry, change)) drop(key);

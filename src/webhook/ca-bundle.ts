@@ -33,7 +33,7 @@ export interface CaBundleTargets {
 export function defaultCaBundleTargets(): CaBundleTargets {
   return {
     mutating: [{ name: registrationNames.mutatingConfiguration, webhooks: [registrationNames.defaultsWebhook] }],
-    validating: [{ name: registrationNames.validatingConfiguration, webhooks: [registrationNames.validationWebhook] }],
+    validating: [{ name: registrationNames.validatingConfiguration, webhooks: [registrationNames.validationWebhook, registrationNames.protectionWebhook] }],
     crds: convertibleKinds().map((info) => `${info.plural}.${apiGroup}`),
   };
 }

@@ -4,6 +4,7 @@
  * or for a URL (tests on 127.0.0.1), with the CA bundle when it is known.
  */
 import { apiGroup, kinds, storageVersion } from '../api/index.ts';
+import { protectedKinds } from './protection.ts';
 import { webhookPaths } from './routes.ts';
 
 /** A webhook clientConfig as admissionregistration.k8s.io/v1 and apiextensions.k8s.io/v1 take it. */
@@ -19,6 +20,7 @@ export const registrationNames = {
   validatingConfiguration: 'packsmith-validation',
   defaultsWebhook: 'defaults.webhook.packsmith.kpack.io',
   validationWebhook: 'validation.webhook.packsmith.kpack.io',
+  protectionWebhook: 'protection.webhook.packsmith.kpack.io',
 } as const;
 
 const caField = (caPem: string | undefined): { caBundle?: string } => (caPem ? { caBundle: Buffer.from(caPem).toString('base64') } : {});
@@ -36,7 +38,25 @@ export function urlEndpoint(baseUrl: string, caPem?: string): WebhookEndpoint {
   return (path) => ({ url: `${baseUrl.replace(/\/$/, '')}${path}`, ...caField(caPem) });
 }
 
-function webhookEntry(name: string, clientConfig: WebhookClientConfig): Record<string, unknown> {
+interface EntryOptions {
+  resources: readonly string[];
+  operations: readonly string[];
+  failurePolicy: 'Fail' | 'Ignore';
+  timeoutSeconds: number;
+}
+
+const specChecks: EntryOptions = { resources: kinds.map((k) => k.plural), operations: ['CREATE', 'UPDATE'], failurePolicy: 'Fail', timeoutSeconds: 10 };
+
+// Ignore: with the webhook down, deletes go through unprotected rather than being blocked until it
+// is back (uninstalling packsmith, a namespace's cleanup); a short timeout keeps such a delete quick.
+const deleteChecks: EntryOptions = {
+  resources: kinds.filter((k) => protectedKinds.some((kind) => kind === k.kind)).map((k) => k.plural),
+  operations: ['DELETE'],
+  failurePolicy: 'Ignore',
+  timeoutSeconds: 5,
+};
+
+function webhookEntry(name: string, clientConfig: WebhookClientConfig, options: EntryOptions = specChecks): Record<string, unknown> {
   return {
     name,
     clientConfig,
@@ -45,16 +65,16 @@ function webhookEntry(name: string, clientConfig: WebhookClientConfig): Record<s
         apiGroups: [apiGroup],
         apiVersions: [storageVersion],
         // v1alpha1 requests reach the webhook converted to v1alpha2 (matchPolicy Equivalent).
-        resources: kinds.map((k) => k.plural),
-        operations: ['CREATE', 'UPDATE'],
+        resources: options.resources,
+        operations: options.operations,
         scope: '*',
       },
     ],
     matchPolicy: 'Equivalent',
-    failurePolicy: 'Fail',
+    failurePolicy: options.failurePolicy,
     sideEffects: 'None',
     admissionReviewVersions: ['v1'],
-    timeoutSeconds: 10,
+    timeoutSeconds: options.timeoutSeconds,
   };
 }
 
@@ -68,13 +88,16 @@ export function mutatingWebhookConfiguration(endpoint: WebhookEndpoint): Record<
   };
 }
 
-/** The ValidatingWebhookConfiguration calling `/validate` for every kind. */
+/** The ValidatingWebhookConfiguration calling `/validate` for every kind and `/protect` on deletes of what builders use. */
 export function validatingWebhookConfiguration(endpoint: WebhookEndpoint): Record<string, unknown> {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingWebhookConfiguration',
     metadata: { name: registrationNames.validatingConfiguration },
-    webhooks: [webhookEntry(registrationNames.validationWebhook, endpoint(webhookPaths.validate))],
+    webhooks: [
+      webhookEntry(registrationNames.validationWebhook, endpoint(webhookPaths.validate)),
+      webhookEntry(registrationNames.protectionWebhook, endpoint(webhookPaths.protect), deleteChecks),
+    ],
   };
 }
 

@@ -46,6 +46,7 @@ describe('startWebhookServer', () => {
       port: 0,
       certificates: generatedCertificateSource(['127.0.0.1']),
       referenceChecks: basicReferenceChecks,
+      usersOf: async () => Promise.resolve([]),
       onCaBundle: (bundle) => Promise.resolve(void published.push(bundle)),
     });
     const ca = server.caBundle()!;
@@ -82,6 +83,7 @@ describe('startWebhookServer', () => {
       port: 0,
       certificates: generatedCertificateSource(['127.0.0.1'], { caValidityMs: 36 * day, servingValidityMs: 30 * day }),
       referenceChecks: basicReferenceChecks,
+      usersOf: async () => Promise.resolve([]),
       now: () => now,
       onCaBundle: async (bundle) => {
         if (failNext) {

@@ -9,6 +9,7 @@ import type { ReferenceChecks } from '../api/index.ts';
 import { byteChunk, listeningPort, messageOf, silentLogger, type Logger } from '../shared/index.ts';
 import type { CertificateSource } from './certificate-source.ts';
 import { CertificateKeeper } from './certificate-keeper.ts';
+import type { UsersLookup } from './protection.ts';
 import { routeWebhookRequest, type RouteContext } from './routes.ts';
 
 /** Options of `startWebhookServer`. */
@@ -19,6 +20,8 @@ export interface WebhookServerOptions {
   port: number;
   certificates: CertificateSource;
   referenceChecks: ReferenceChecks;
+  /** Which builders use an object, for in-use protection on `/protect`. */
+  usersOf: UsersLookup;
   logger?: Logger;
   /**
    * Receives the CA bundle at start and after every CA change; a failure is retried at the next
@@ -76,7 +79,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
     return;
   }
   try {
-    const result = routeWebhookRequest(request.method ?? 'GET', path, body, context);
+    const result = await routeWebhookRequest(request.method ?? 'GET', path, body, context);
     if (result.status !== 200) context.logger.warn('webhook request refused', { path, status: result.status, reason: result.body });
     send(response, result.status, result.body);
   } catch (error) {
@@ -91,7 +94,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const keeper = new CertificateKeeper({ certificates: options.certificates, onCaBundle: options.onCaBundle, logger, now: options.now ?? (() => new Date()) });
   await keeper.refresh();
   const material = keeper.serving!;
-  const context = { referenceChecks: options.referenceChecks, logger };
+  const context = { referenceChecks: options.referenceChecks, usersOf: options.usersOf, logger };
   const server = createServer({ cert: material.certPem, key: material.keyPem }, (request, response) => {
     void handle(request, response, context);
   });

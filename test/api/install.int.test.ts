@@ -95,5 +95,10 @@ describe('packsmith install --print against the real API server', () => {
     expect(await canI(webhook, 'patch', 'customresourcedefinitions.apiextensions.k8s.io/buildpacks.kpack.io')).toBe('no');
     expect(await canI(webhook, 'patch', 'mutatingwebhookconfigurations.admissionregistration.k8s.io/someone-else')).toBe('no');
     expect(await canI(webhook, 'get', 'secrets', '-n', 'packsmith')).toBe('no');
+    // In-use protection: the webhook lists builders in every namespace, and may not change them.
+    expect(await canI(webhook, 'list', 'builders.kpack.io', '--all-namespaces')).toBe('yes');
+    expect(await canI(webhook, 'list', 'clusterbuilders.kpack.io')).toBe('yes');
+    expect(await canI(webhook, 'delete', 'builders.kpack.io', '-n', 'team')).toBe('no');
+    expect(await canI(webhook, 'list', 'clusterstores.kpack.io')).toBe('no');
   });
 });

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { allCustomResourceDefinitions } from '../../src/api/index.ts';
-import { imageReferenceChecks } from '../../src/compose.ts';
+import { createBuilderUsersLookup, imageReferenceChecks } from '../../src/compose.ts';
 import {
   conversionClientConfig,
   generatedCertificateSource,
@@ -17,6 +17,7 @@ import {
   urlEndpoint,
   validatingWebhookConfiguration,
   type PatchFunction,
+  type UsersLookup,
   type WebhookServer,
 } from '../../src/webhook/index.ts';
 import { waitUntil, type KubeHandle } from '../harness/index.ts';
@@ -73,6 +74,8 @@ async function waitForWebhooks(kube: KubeHandle): Promise<void> {
 export interface RegisterOptions {
   now?: () => Date;
   lifetimes?: GeneratedLifetimes;
+  /** In-use lookup; default: builders listed from `kube`. */
+  usersOf?: UsersLookup;
 }
 
 /**
@@ -87,6 +90,7 @@ export async function registerWebhook(kube: KubeHandle, options: RegisterOptions
     port: 0,
     certificates: generatedCertificateSource(['127.0.0.1'], options.lifetimes),
     referenceChecks: imageReferenceChecks,
+    usersOf: options.usersOf ?? createBuilderUsersLookup({ kubeconfig: kube.kubeconfigPath }),
     now: options.now,
     onCaBundle: async (bundle) => publishCaBundle(bundle, kubePatch(kube)),
   });

@@ -82,10 +82,17 @@ spec:
     await until(async () => (await storeReady()) === 'False', 60_000, 'store failed with the wrong password');
     const failed = await world.getJson('clusterstores.kpack.io', 'default');
     expect(conditionOf(failed.status, 'Ready')?.message).toMatch(/401|unauthori[sz]ed/i);
+    // The reason says it is the credentials, and the message names the ServiceAccount and Secret (never the content).
+    expect(conditionOf(failed.status, 'Ready')).toMatchObject({
+      reason: 'CredentialsFailed',
+      message: expect.stringMatching(/^the registry refused the credentials of ServiceAccount team\/reader \(Secrets: creds\): /) as unknown,
+    });
+    expect(JSON.stringify(failed.status)).not.toContain('wrong-password');
     const fixed = Date.now();
     await kubectl(['apply', '-f', '-'], secretYaml(password()));
     await until(async () => (await storeReady()) === 'True', 20_000, 'store Ready after the Secret was fixed');
     const after = await world.getJson('clusterstores.kpack.io', 'default');
+    expect(conditionOf(after.status, 'Ready')?.reason).toBeUndefined();
     expect((after as unknown as { metadata: { generation: number } }).metadata.generation).toBe(1);
     console.log(`[e2e] Secret fixed → store Ready: ${Date.now() - fixed} ms (no spec change, 10 h resync)`);
   }, 120_000);
@@ -124,6 +131,10 @@ spec:
     );
     const builder = async (): Promise<Record<string, unknown> | undefined> => (await world.getJson('builders.kpack.io', 'late', 'team')).status;
     await until(async () => conditionOf(await builder(), 'Ready')?.status === 'False', 60_000, 'builder failed without credentials');
+    // The refused push names the builder's own ServiceAccount (it does not exist yet, so no Secrets).
+    expect(conditionOf(await builder(), 'UpToDate')?.message).toMatch(
+      /^the registry refused the credentials of ServiceAccount team\/pusher \(no Secrets\): .*401/,
+    );
     const created = Date.now();
     await kubectl(['apply', '-f', '-'], 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: pusher, namespace: team}\nsecrets: [{name: creds}]\n');
     await until(async () => conditionOf(await builder(), 'UpToDate')?.status === 'True', 60_000, 'builder built after its account appeared');

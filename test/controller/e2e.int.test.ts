@@ -212,7 +212,10 @@ spec:
       'private store failed',
     );
     const ready = conditionOf((await getJson('clusterstores.kpack.io', 'private')).status, 'Ready');
-    expect(ready?.message).toMatch(/^spec\.sources\[0\] \(.*store\/ruby:1\): .*(401|unauthori[sz]ed)/i);
+    expect(ready?.reason).toBe('CredentialsFailed');
+    expect(ready?.message).toMatch(
+      /^the registry refused the credentials of ServiceAccount team\/wrong \(Secrets: wrong\): spec\.sources\[0\] \(.*store\/ruby:1\): .*(401|unauthori[sz]ed)/i,
+    );
     expect(await sample('packsmith_reconcile_errors_total{kind="ClusterStore",class="permanent"}')).toBeGreaterThanOrEqual(1);
     console.log(`[e2e] wrong password → Ready False: ${ready?.message ?? ''}`);
   }, 90_000);

@@ -48,8 +48,8 @@ export interface World {
 }
 
 /** A condition of a status, by type. */
-export const conditionOf = (status: Record<string, unknown> | undefined, type: string): { status?: string; message?: string } | undefined =>
-  (status?.conditions as Array<{ type: string; status: string; message?: string }> | undefined)?.find((c) => c.type === type);
+export const conditionOf = (status: Record<string, unknown> | undefined, type: string): { status?: string; reason?: string; message?: string } | undefined =>
+  (status?.conditions as Array<{ type: string; status: string; reason?: string; message?: string }> | undefined)?.find((c) => c.type === type);
 
 /** Starts the servers (registry with Basic auth, or token auth for benchmarks that count token requests), applies the CRDs and publishes the inputs. */
 export async function startWorld(name: string, options: { registryMode?: 'basic' | 'token' } = {}): Promise<World> {

@@ -28,6 +28,8 @@ export interface StartRegistryOptions {
   /** Credentials for `basic` and `token` modes (default `packsmith` / `packsmith-secret`). */
   readonly username?: string;
   readonly password?: string;
+  /** More users (name → password) for `basic` and `token` modes, e.g. one a token policy grants `pull` only. */
+  readonly extraUsers?: Readonly<Record<string, string>>;
   /** Token mode: which actions each user gets (default: users everything, anonymous `pull` only). */
   readonly tokenPolicy?: TokenPolicy;
   /** The registry's own log level (default `info`); the access log is written at every level. */
@@ -119,7 +121,13 @@ async function prepare(options: StartRegistryOptions, dir: string, tls: boolean,
   if (options.mode === 'basic') {
     const htpasswdFile = join(dir, 'htpasswd');
     // The registry accepts bcrypt entries only; cost 5 keeps each authenticated request cheap.
-    await writeFile(htpasswdFile, `${creds.username}:${bcrypt.hashSync(creds.password, 5)}\n`);
+    const users = { ...options.extraUsers, [creds.username]: creds.password };
+    await writeFile(
+      htpasswdFile,
+      Object.entries(users)
+        .map(([user, password]) => `${user}:${bcrypt.hashSync(password, 5)}\n`)
+        .join(''),
+    );
     return { config: { ...base, tls: tlsFiles, htpasswdFile }, certs, tokenServer: undefined };
   }
   if (options.mode !== 'token') return { config: { ...base, tls: tlsFiles }, certs, tokenServer: undefined };
@@ -128,7 +136,7 @@ async function prepare(options: StartRegistryOptions, dir: string, tls: boolean,
   await writeFile(rootCertFile, signing.certPem);
   const tokenServer = await startTokenServer({
     signing,
-    users: { [creds.username]: creds.password },
+    users: { ...options.extraUsers, [creds.username]: creds.password },
     issuer: 'packsmith-test-issuer',
     service: 'packsmith-test-registry',
     policy: options.tokenPolicy,

@@ -35,6 +35,12 @@ export interface TokenRequest {
 /** Decides which of the asked actions a user gets; the default grants users everything and anonymous `pull` only. */
 export type TokenPolicy = (user: string | undefined, asked: TokenAccess) => readonly string[];
 
+/** A policy for credential tests: anonymous gets nothing, user `reader` pull only, every other user what it asks. */
+export function readerPullsOnly(user: string | undefined, asked: TokenAccess): readonly string[] {
+  if (user === undefined) return [];
+  return user === 'reader' ? asked.actions.filter((a) => a === 'pull') : asked.actions;
+}
+
 /** Options for `startTokenServer`. */
 export interface TokenServerOptions {
   readonly signing: SigningCertificate;

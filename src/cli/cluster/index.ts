@@ -17,3 +17,4 @@ export { mergePatchOf } from './merge-patch.ts';
 export * from './port.ts';
 export * from './object-fields.ts';
 export * from './resync.ts';
+export * from './delete-resource.ts';

@@ -4,7 +4,16 @@
  * repository of kp-config before the store names them; the bodies live in ./clusterstore/.
  */
 import { Option, type Command } from '@commander-js/extra-typings';
-import { addKubeFlags, addRegistryFlags, addResyncCommand, addWriteFlags, readKubeFlags, readRegistryFlags, readWriteFlags } from '../cluster/index.ts';
+import {
+  addKubeFlags,
+  addRegistryFlags,
+  addResyncCommand,
+  addWriteFlags,
+  forceDeleteHelp,
+  readKubeFlags,
+  readRegistryFlags,
+  readWriteFlags,
+} from '../cluster/index.ts';
 import type { CliIo } from '../io.ts';
 import { deleteStore, deleteWarning, listStores, showStoreStatus } from './clusterstore/read.ts';
 import { addToStore, createStore, removeFromStore, saveStore, type StoreWriteRequest } from './clusterstore/write.ts';
@@ -124,9 +133,9 @@ function registerDelete(group: Command, io: CliIo): void {
   const command = group
     .command('delete')
     .summary('delete a ClusterStore')
-    .description(`Delete a ClusterStore, after confirmation unless --force is given.\n\n${deleteWarning}`)
+    .description(`Delete a ClusterStore, after confirmation unless --force is given. Refused while builders use it, unless --force.\n\n${deleteWarning}`)
     .argument('<store>', 'ClusterStore name')
-    .addOption(new Option('-f, --force', 'delete without asking for confirmation'));
+    .addOption(new Option('-f, --force', `delete without asking for confirmation, and ${forceDeleteHelp}`));
   addKubeFlags(command, { namespaced: false });
   command.addHelpText('after', examples('delete my-store', 'delete my-store --force'));
   command.action(async (name, _options, cmd) => {

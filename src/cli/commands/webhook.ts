@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from '@commander-js/extra-typings';
-import { createCaBundlePublisher, imageReferenceChecks, jsonLogger } from '../../compose.ts';
+import { createBuilderUsersLookup, createCaBundlePublisher, imageReferenceChecks, jsonLogger } from '../../compose.ts';
 import { installDefaults, installNames } from '../../deploy/index.ts';
 import { fileCertificateSource, generatedCertificateSource, startWebhookServer, type CertificateSource } from '../../webhook/index.ts';
 import { CliError, exitCodes } from '../errors.ts';
@@ -64,6 +64,7 @@ async function runWebhook(options: WebhookCliOptions, io: CliIo): Promise<void> 
     port: parsePort(options.port),
     certificates: certificateSource(options),
     referenceChecks: imageReferenceChecks,
+    usersOf: createBuilderUsersLookup({ kubeconfig: options.kubeconfig, context: options.context }),
     logger,
     onCaBundle: caBundleHandler(options),
   });
@@ -77,7 +78,9 @@ async function runWebhook(options: WebhookCliOptions, io: CliIo): Promise<void> 
 export function registerWebhookCommand(program: Command, io: CliIo): void {
   program
     .command('webhook')
-    .description('serve the admission (/defaults, /validate) and conversion (/convert) webhook over HTTPS until SIGTERM')
+    .description(
+      'serve the admission (/defaults, /validate, /protect) and conversion (/convert) webhook over HTTPS until SIGTERM; /protect refuses deleting a stack, store, lifecycle or buildpack that builders use',
+    )
     .addHelpText('after', examples('packsmith webhook --publish-ca-bundle', 'packsmith webhook --cert tls.crt --key tls.key --port 8443'))
     .addOption(new Option('--host <address>', 'address to listen on').default('0.0.0.0'))
     .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default(String(installNames.webhookPort)))
@@ -90,7 +93,7 @@ export function registerWebhookCommand(program: Command, io: CliIo): void {
       '--publish-ca-bundle',
       "patch the CA bundle into packsmith's webhook configurations and CRDs whenever it changes (needs the RBAC of `install --print`)",
     )
-    .option('--kubeconfig <file>', 'kubeconfig for --publish-ca-bundle (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context for --publish-ca-bundle')
+    .option('--kubeconfig <file>', 'kubeconfig for --publish-ca-bundle and for listing builders (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context for --publish-ca-bundle and for listing builders')
     .action(async (options) => runWebhook(options, io));
 }

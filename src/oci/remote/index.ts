@@ -22,3 +22,4 @@ export { mergeScopes, parseWwwAuthenticate, pullScope, pushScope, type Challenge
 export { fetchBlob, headManifest, listTags, remoteGet, remoteImage, remoteIndex, type RemoteDescriptor, type RemoteOptions } from './puller.ts';
 export { pushImage, pushIndex, type PushOptions, type PushProgress, type PushResult } from './pusher.ts';
 export type { BlobOutcome } from './blob-upload.ts';
+export { probePush, probeRead, type PushProbe, type ReadProbe } from './access-probe.ts';

@@ -4,7 +4,7 @@
  */
 import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
-import { readKubeFlags, withClusterSession } from '../../cluster/index.ts';
+import { deleteResource, readKubeFlags, withClusterSession } from '../../cluster/index.ts';
 import { renderBuildpackList, renderBuildpackStatus } from './render.ts';
 import type { BuildpackScope } from './scope.ts';
 import { objectRef, type ParsedOptions } from './write.ts';
@@ -24,8 +24,9 @@ export async function listBuildpacks(scope: BuildpackScope, options: ParsedOptio
   io.stdout(renderBuildpackList(objects));
 }
 
-/** `delete <name>`: deletes the resource; builders using it report it missing on their next reconcile. */
+/** `delete <name> [--force]`: refused while builders use it, unless forced (they then report it missing on their next reconcile). */
 export async function deleteBuildpack(scope: BuildpackScope, name: string, options: ParsedOptions, io: CliIo): Promise<void> {
-  await withClusterSession(io, { kube: readKubeFlags(options) }, (session) => session.objects.delete(objectRef(scope, name, session)));
+  const force = options.force === true;
+  await withClusterSession(io, { kube: readKubeFlags(options) }, (session) => deleteResource(session.objects, objectRef(scope, name, session), { force }));
   io.stdout(`${scope.title} "${name}" deleted\n`);
 }

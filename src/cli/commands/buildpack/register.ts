@@ -4,7 +4,7 @@
  */
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { CliIo } from '../../io.ts';
-import { addKubeFlags, addRegistryFlags, addResyncCommand, addWriteFlags } from '../../cluster/index.ts';
+import { addKubeFlags, addRegistryFlags, addResyncCommand, addWriteFlags, forceDeleteHelp } from '../../cluster/index.ts';
 import { deleteBuildpack, listBuildpacks, showBuildpackStatus } from './read.ts';
 import type { BuildpackScope } from './scope.ts';
 import { createBuildpack, patchBuildpack, saveBuildpack, type ParsedOptions } from './write.ts';
@@ -84,9 +84,9 @@ function addReadCommands(group: Command, io: CliIo, scope: BuildpackScope, noun:
   addKubeFlags(list, { namespaced: scope.namespaced })
     .addHelpText('after', `\nExamples:\n  ${p} list${ns}`)
     .action(async (_options, cmd) => listBuildpacks(scope, cmd.opts(), io));
-  const remove = group.command('delete').description(`delete a ${noun}`).argument('<name>', `${scope.kind} name`);
+  const remove = group.command('delete').description(`delete a ${noun}`).argument('<name>', `${scope.kind} name`).option('--force', forceDeleteHelp);
   addKubeFlags(remove, { namespaced: scope.namespaced })
-    .addHelpText('after', `\nExamples:\n  ${p} delete my-buildpack${ns}`)
+    .addHelpText('after', `\nExamples:\n  ${p} delete my-buildpack${ns}\n  ${p} delete my-buildpack${ns} --force`)
     .action(async (name, _options, cmd) => deleteBuildpack(scope, name, cmd.opts(), io));
   addResyncCommand(group, io, scope);
 }

@@ -1,7 +1,7 @@
 /** `status`, `list` and `delete` of the cluster-scoped stacks and lifecycles: the same commands over two kinds. */
 import type { Command } from '@commander-js/extra-typings';
 import type { KubeObject } from '../../cluster/port.ts';
-import { addKubeFlags } from '../../cluster/index.ts';
+import { addKubeFlags, deleteResource, forceDeleteHelp } from '../../cluster/index.ts';
 import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
 import { runRead } from './shared.ts';
@@ -52,9 +52,11 @@ export function registerClusterReads(group: Command, io: CliIo, spec: ReadComman
     .command('delete')
     .description(spec.deleteDescription)
     .argument('<name>', `${kind} name`)
-    .addHelpText('after', `\nExamples:\n  packsmith ${spec.group} delete ${spec.example}`)
+    .option('--force', forceDeleteHelp)
+    .addHelpText('after', `\nExamples:\n  packsmith ${spec.group} delete ${spec.example}\n  packsmith ${spec.group} delete ${spec.example} --force`)
     .action(async (name, _o, command) => {
-      await runRead(io, command.opts(), (session) => session.objects.delete({ kind, name }));
+      const options = command.opts();
+      await runRead(io, options, (session) => deleteResource(session.objects, { kind, name }, { force: options.force === true }));
       io.stdout(`${kind} "${name}" deleted\n`);
     });
   addKubeFlags(remove, { namespaced: false });

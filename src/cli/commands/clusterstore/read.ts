@@ -3,7 +3,7 @@
  * confirmation, since builders stop picking up buildpack updates from a deleted store).
  */
 import { NotFoundError } from '../../../shared/index.ts';
-import { withClusterSession, type KubeFlags } from '../../cluster/index.ts';
+import { deleteResource, withClusterSession, type KubeFlags } from '../../cluster/index.ts';
 import { CliError } from '../../errors.ts';
 import type { CliIo } from '../../io.ts';
 import { renderStoreList, renderStoreStatus, renderStoreStatusVerbose } from './render.ts';
@@ -27,7 +27,7 @@ export async function listStores(io: CliIo, request: { kube: KubeFlags }): Promi
   io.stdout(renderStoreList(stores));
 }
 
-/** `clusterstore delete [-f]`. */
+/** `clusterstore delete [-f]`: `--force` neither asks nor stops at builders that use the store. */
 export async function deleteStore(io: CliIo, request: { name: string; force: boolean; kube: KubeFlags }): Promise<void> {
   if (!request.force) {
     const answer = await io.ask(`${deleteWarning}\nPlease confirm store deletion by typing 'y': `);
@@ -38,7 +38,7 @@ export async function deleteStore(io: CliIo, request: { name: string; force: boo
   }
   await withClusterSession(io, { kube: request.kube }, async (session) => {
     try {
-      await session.objects.delete({ kind: 'ClusterStore', name: request.name });
+      await deleteResource(session.objects, { kind: 'ClusterStore', name: request.name }, { force: request.force });
     } catch (error) {
       if (error instanceof NotFoundError) throw new CliError(`Store "${request.name}" does not exist`, undefined, { cause: error });
       throw error;
