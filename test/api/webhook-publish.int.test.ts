@@ -63,12 +63,17 @@ describe('packsmith webhook --publish-ca-bundle', () => {
     });
     const describeState = async (): Promise<string> => `${await webhook!.log()}\nbundles: ${(await caBundles()).length}`;
     await waitUntil(async () => (await webhook!.log()).includes('listening on'), { timeoutMs: 20_000, describe: describeState });
-    // Two webhook configurations with one webhook each, plus the CRDs that convert through the webhook.
-    const convertible = (await kube.kubectl(['get', 'crd', '-o', 'jsonpath={.items[?(@.spec.conversion.strategy=="Webhook")].metadata.name}'])).stdout
-      .split(/\s+/)
-      .filter(Boolean);
+    // Every webhook of the two configurations (defaults; validation and delete protection), plus the CRDs that convert through the webhook.
+    const names = async (kind: string, jsonpath: string): Promise<string[]> =>
+      (await kube.kubectl(['get', kind, '-o', `jsonpath=${jsonpath}`])).stdout.split(/\s+/).filter(Boolean);
+    const convertible = await names('crd', '{.items[?(@.spec.conversion.strategy=="Webhook")].metadata.name}');
+    const webhooks = [
+      ...(await names('mutatingwebhookconfiguration', '{.items[*].webhooks[*].name}')),
+      ...(await names('validatingwebhookconfiguration', '{.items[*].webhooks[*].name}')),
+    ];
     expect(convertible.length).toBeGreaterThan(0);
-    await waitUntil(async () => (await caBundles()).length === 2 + convertible.length, { timeoutMs: 20_000, describe: describeState });
+    expect(webhooks).toEqual(expect.arrayContaining(['protection.webhook.packsmith.kpack.io']));
+    await waitUntil(async () => (await caBundles()).length === webhooks.length + convertible.length, { timeoutMs: 20_000, describe: describeState });
     const bundles = new Set(await caBundles());
     expect(bundles.size).toBe(1);
     expect(Buffer.from([...bundles][0]!, 'base64').toString()).toBe(await readFile(join(dir, 'ca.pem'), 'utf8'));
