@@ -7,6 +7,7 @@ import type { CredentialRef, KindName, ObjectMeta, ParsedResource, Resource } fr
 import type { ImageAccess, Clock } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import type { Logger } from '../shared/index.ts';
+import type { CosignSecret } from '../k8s/index.ts';
 
 /** Reads objects the informers hold, each parsed once into a typed resource (or its problems); never does I/O. */
 export interface ObjectCache {
@@ -51,17 +52,8 @@ export interface KeychainSource {
   invalidate?(change: { kind: 'Secret' | 'ServiceAccount'; namespace?: string; name: string }): void;
 }
 
-/** A Secret holding a cosign key (`cosign.key`, optional `cosign.password`), decoded. */
-export interface CosignSecret {
-  namespace: string;
-  name: string;
-  key: string;
-  password?: string;
-  /** `kpack.io/cosign.repository`: where the signatures go. */
-  repository?: string;
-  /** `kpack.io/cosign.docker-media-types`: Docker media types for the signature manifests. */
-  dockerMediaTypes?: boolean;
-}
+/** A Secret holding a cosign key, decoded: the k8s adapter's shape (one definition). */
+export type { CosignSecret } from '../k8s/index.ts';
 
 /** cosign key Secrets on a resource's ServiceAccount, with which kpack signs what the resource pushes. */
 export interface CosignSecretSource {
