@@ -1,7 +1,9 @@
 /**
  * Benchmark (issue "Builder engine and local mode"): a builder of 20 buildpacks from stores in a
  * loopback registry, written to the same registry, built by packsmith (`packsmith build -f`, the
- * CLI as a process) and by `pack builder create --publish` (pack v0.35.1) from the same inputs.
+ * CLI as a process), by kpack's own code (bench/kpack: kpack v0.18.0's store, stack and lifecycle
+ * readers and its RemoteBuilderCreator in one Go process) and by `pack builder create --publish`
+ * (pack v0.35.1) from the same inputs.
  * Measures, for each tool: the first build, a rebuild with nothing changed, and a rebuild after
  * one buildpackage changed (new version and payload, the store / builder.toml pointed at it):
  * wall time (plus CPU and peak RSS via GNU time), registry requests by method (the registry's
@@ -18,8 +20,10 @@
  * an image, pack v0.35.1 only as a tarball (same files). pack's builder.toml names buildpackages
  * by bare reference, since v0.35.1 rejects `docker://` URIs whose registry has a port.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RegistryTransport, pushImage, remoteImage } from '../src/oci/index.ts';
@@ -28,10 +32,12 @@ import {
   benchBuildpackage,
   benchLifecycleImage,
   benchStackImage,
+  benchOrder,
   buildpackId,
   packBuilderToml,
   packsmithYaml,
   payloadSize,
+  stackId,
   writeLifecycleTarball,
   type BenchRefs,
   type LifecycleBinaries,
@@ -59,7 +65,40 @@ interface Round {
   relay: ByteRelay;
   refs: BenchRefs;
   lifecycleTarball: string;
+  /** The bench/kpack binary, or undefined when it could not be built (the kpack column is then skipped). */
+  kpack: string | undefined;
   notes: string[];
+}
+
+/**
+ * Builds bench/kpack (kpack v0.18.0's readers and builder creation) once per source state: the
+ * binary lives under ~/.cache/packsmith/bench-kpack/<hash of its sources>, so a change to main.go,
+ * go.mod or go.sum builds a new one and an unchanged tree reuses it. A cold build takes minutes
+ * (kpack pulls in the Kubernetes libraries), a warm one nothing.
+ */
+async function kpackBinary(notes: string[]): Promise<string | undefined> {
+  const source = join(repoRoot, 'bench/kpack');
+  const hash = createHash('sha256');
+  for (const file of (await readdir(source)).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').sort()) {
+    hash.update(`${file}\0`).update(await readFile(join(source, file)));
+  }
+  const dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'packsmith/bench-kpack', hash.digest('hex').slice(0, 16));
+  const binary = join(dir, 'bench-kpack');
+  if (existsSync(binary)) return binary;
+  await mkdir(dir, { recursive: true });
+  process.stdout.write(`  building bench/kpack into ${dir} (the first time takes minutes)\n`);
+  // -mod=readonly: go.mod and go.sum pin every module; a build that needs to change them fails instead.
+  const env = { ...process.env, GOFLAGS: '-mod=readonly', GOTOOLCHAIN: 'local' };
+  const built = await runCommand('go', ['build', '-trimpath', '-o', `${binary}.tmp`, '.'], { cwd: source, env, timeoutMs: 1_800_000 }).catch(
+    (error: unknown) => ({ code: 1, stdout: '', stderr: String(error) }),
+  );
+  if (built.code !== 0) {
+    notes.push(`kpack column skipped: go build of bench/kpack failed: ${built.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return undefined;
+  }
+  // Renamed into place only when complete, so an interrupted build is never taken for a good one.
+  await rename(`${binary}.tmp`, binary);
+  return binary;
 }
 
 /** The lifecycle's launcher, built offline from the pinned module (test/tools/lifecycle), or a stand-in file. */
@@ -81,7 +120,7 @@ async function launcherBinary(work: string, notes: string[]): Promise<string> {
 }
 
 /** Starts a registry and the relay, pushes every input (not measured) and writes both tools' lifecycles. */
-async function prepareRound(): Promise<Round> {
+async function prepareRound(kpack: string | undefined): Promise<Round> {
   const work = await scratchDir('bench-builder');
   const registry = await startRegistry({ mode: 'plain', storage: 'filesystem' });
   const relay = await startRelay(registry.port);
@@ -109,7 +148,7 @@ async function prepareRound(): Promise<Round> {
   );
   await transport.close();
   process.stdout.write(`  inputs pushed in ${((performance.now() - started) / 1000).toFixed(1)} s (registry ${registry.host}, relay ${relay.host})\n`);
-  return { work, registry, relay, refs, lifecycleTarball, notes };
+  return { work, registry, relay, refs, lifecycleTarball, kpack, notes };
 }
 
 function runTimed(command: string, args: readonly string[], env: NodeJS.ProcessEnv, work: string): Promise<ProcessCost> {
@@ -126,6 +165,22 @@ async function toolEnv(round: Round, tool: Tool): Promise<NodeJS.ProcessEnv> {
 
 const packsmithTag = (round: Round): string => `${round.relay.host}/bench/packsmith-builder`;
 const packTag = (round: Round): string => `${round.relay.host}/bench/pack-builder:latest`;
+// A tag-less reference, like a ClusterBuilder's spec.tag: kpack saves the run image beside it as <tag>-run-image.
+const kpackTag = (round: Round): string => `${round.relay.host}/bench/kpack-builder`;
+
+/** What bench/kpack reads: the images packsmith's YAML names, the same order of buildpack ids. */
+function kpackInput(round: Round): string {
+  const { buildpackages, build, run, lifecycle } = round.refs;
+  return JSON.stringify({
+    tag: kpackTag(round),
+    stackId,
+    buildImage: build,
+    runImage: run,
+    lifecycle,
+    store: buildpackages,
+    order: benchOrder(buildpackages.length),
+  });
+}
 
 async function runTool(round: Round, tool: Tool): Promise<ProcessCost> {
   const env = await toolEnv(round, tool);
@@ -133,6 +188,18 @@ async function runTool(round: Round, tool: Tool): Promise<ProcessCost> {
     const yaml = join(round.work, 'packsmith.yaml');
     await writeFile(yaml, packsmithYaml(round.refs, packsmithTag(round)));
     return runTimed(process.execPath, [join(repoRoot, 'src/cli/main.ts'), 'build', '-f', yaml], env, round.work);
+  }
+  if (tool === 'kpack') {
+    if (round.kpack === undefined) throw new Error('bench/kpack was not built');
+    const input = join(round.work, 'kpack-input.json');
+    await writeFile(input, kpackInput(round));
+    const cost = await runTimed(round.kpack, [input], env, round.work);
+    // The program prints one JSON line; a run that exits 0 without a builder of every buildpack did not work.
+    const printed = cost.output.trim().split('\n').pop() ?? '';
+    const result = cost.code === 0 ? (JSON.parse(printed) as { latestImage?: string; buildpacks?: number }) : {};
+    if (cost.code === 0 && (result.latestImage?.includes('@sha256:') !== true || result.buildpacks !== BUILDPACKS))
+      return { ...cost, code: 1, output: `unexpected result: ${printed}` };
+    return cost;
   }
   const toml = join(round.work, 'builder.toml');
   await writeFile(toml, packBuilderToml(round.refs, round.lifecycleTarball));
@@ -198,26 +265,24 @@ async function verifyBuilder(reference: string, changedVersion: string, notes: s
   );
 }
 
-async function runRound(index: number): Promise<{ measurements: Measurement[]; notes: string[] }> {
+async function runRound(index: number, kpack: string | undefined): Promise<{ measurements: Measurement[]; notes: string[] }> {
   process.stdout.write(`round ${index + 1}\n`);
-  const round = await prepareRound();
+  const round = await prepareRound(kpack);
   const measurements: Measurement[] = [];
+  // Each scenario runs every tool in turn, so a change in the machine's load hits all of them alike.
+  const tools: Tool[] = kpack === undefined ? ['packsmith', 'pack'] : ['packsmith', 'kpack', 'pack'];
+  const builders = (): string[] => [`${packsmithTag(round)}:clusterbuilder-bench`, ...(kpack === undefined ? [] : [kpackTag(round)]), packTag(round)];
   try {
-    for (const tool of ['packsmith', 'pack'] as const) {
-      measurements.push(await measure(round, tool, 'first'));
-      measurements.push(await measure(round, tool, 'unchanged'));
-    }
-    await verifyBuilder(`${packsmithTag(round)}:clusterbuilder-bench`, '1.0.0', round.notes);
-    await verifyBuilder(packTag(round), '1.0.0', round.notes);
+    for (const scenario of ['first', 'unchanged'] as const) for (const tool of tools) measurements.push(await measure(round, tool, scenario));
+    for (const builder of builders()) await verifyBuilder(builder, '1.0.0', round.notes);
     // One buildpackage changes: new version, new payload, a new tag the store and builder.toml now name.
     const transport = new RegistryTransport({});
     const repository = `store/${buildpackId(CHANGED).slice(6)}`;
     await pushImage(await benchBuildpackage(CHANGED, 1), `${round.registry.host}/${repository}:2`, { transport });
     await transport.close();
     round.refs = { ...round.refs, buildpackages: round.refs.buildpackages.map((r, i) => (i === CHANGED ? `${round.relay.host}/${repository}:2` : r)) };
-    for (const tool of ['packsmith', 'pack'] as const) measurements.push(await measure(round, tool, 'one-changed'));
-    await verifyBuilder(`${packsmithTag(round)}:clusterbuilder-bench`, '1.0.1', round.notes);
-    await verifyBuilder(packTag(round), '1.0.1', round.notes);
+    for (const tool of tools) measurements.push(await measure(round, tool, 'one-changed'));
+    for (const builder of builders()) await verifyBuilder(builder, '1.0.1', round.notes);
     return { measurements, notes: round.notes };
   } finally {
     await round.relay.close();
@@ -227,7 +292,7 @@ async function runRound(index: number): Promise<{ measurements: Measurement[]; n
 }
 
 /** Start-up cost of each CLI doing nothing, to separate it from the build itself. */
-async function startupSeconds(): Promise<Record<Tool, number>> {
+async function startupSeconds(kpack: string | undefined): Promise<Partial<Record<Tool, number>>> {
   const time = async (command: string, args: string[]): Promise<number> => {
     const started = performance.now();
     await runCommand(command, args);
@@ -235,7 +300,12 @@ async function startupSeconds(): Promise<Record<Tool, number>> {
   };
   const best = async (command: string, args: string[]): Promise<number> =>
     Math.min(await time(command, args), await time(command, args), await time(command, args));
-  return { packsmith: await best(process.execPath, [join(repoRoot, 'src/cli/main.ts'), '--version']), pack: await best(packBin(), ['--version']) };
+  return {
+    packsmith: await best(process.execPath, [join(repoRoot, 'src/cli/main.ts'), '--version']),
+    // Without arguments the program prints its usage and exits: its start-up and nothing else.
+    ...(kpack === undefined ? {} : { kpack: await best(kpack, []) }),
+    pack: await best(packBin(), ['--version']),
+  };
 }
 
 async function main(): Promise<void> {
@@ -244,14 +314,17 @@ async function main(): Promise<void> {
   if (!existsSync('/usr/bin/time')) throw new Error('GNU time (/usr/bin/time) is needed for CPU and RSS figures');
   const totalPayload = Array.from({ length: BUILDPACKS }, (_v, i) => payloadSize(i)).reduce((a, b) => a + b, 0);
   process.stdout.write(`builder benchmark: ${BUILDPACKS} buildpackages (payloads ${mib(totalPayload)} MiB of pseudo-random bytes), ${rounds} round(s)\n`);
-  const all: Measurement[] = [];
   const notes = new Set<string>();
+  const buildNotes: string[] = [];
+  const kpack = await kpackBinary(buildNotes);
+  for (const note of buildNotes) notes.add(note);
+  const all: Measurement[] = [];
   for (let i = 0; i < rounds; i++) {
-    const result = await runRound(i);
+    const result = await runRound(i, kpack);
     all.push(...result.measurements);
     for (const note of result.notes) notes.add(note.replace(/127\.0\.0\.1:\d+/, '<registry>'));
   }
-  const startup = await startupSeconds();
+  const startup = await startupSeconds(kpack);
   const report = printReport({ measurements: all, notes: [...notes], startup, rounds, totalPayloadBytes: totalPayload });
   const outDir = join(repoRoot, 'bench/out');
   await mkdir(outDir, { recursive: true });
