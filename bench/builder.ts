@@ -7,7 +7,7 @@
  * Measures, for each tool: the first build, a rebuild with nothing changed, and a rebuild after
  * one buildpackage changed (new version and payload, the store / builder.toml pointed at it):
  * wall time (plus CPU and peak RSS via GNU time), registry requests by method (the registry's
- * access log), and bytes up and down on the wire (a counting TCP relay both tools go through).
+ * access log), and bytes up and down on the wire (a counting TCP relay every tool goes through).
  *
  * Run: `npx node bench/builder.ts [--rounds N]` (default 1; with more rounds the table shows
  * medians). Needs scripts/provision.sh (docker-registry, the lifecycle and pack binaries) and GNU
@@ -16,7 +16,7 @@
  * bench/out/builder-<date>.json. One round takes under a minute: it starts its own registry,
  * pushes the inputs (not measured), then runs each tool three times.
  *
- * Same inputs for both: the buildpackage, build and run images. packsmith takes the lifecycle as
+ * Same inputs for all: the buildpackage, build and run images. packsmith and kpack take the lifecycle as
  * an image, pack v0.35.1 only as a tarball (same files). pack's builder.toml names buildpackages
  * by bare reference, since v0.35.1 rejects `docker://` URIs whose registry has a port.
  */
@@ -26,7 +26,7 @@ import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promi
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RegistryTransport, pushImage, remoteImage } from '../src/oci/index.ts';
+import { Credentials, RegistryTransport, pushImage, remoteImage, staticKeychain, type Keychain } from '../src/oci/index.ts';
 import { lifecycleBin, packBin, removeDir, runCommand, scratchDir, startRegistry, type RegistryHandle } from '../test/harness/index.ts';
 import {
   benchBuildpackage,
@@ -67,7 +67,14 @@ interface Round {
   lifecycleTarball: string;
   /** The bench/kpack binary, or undefined when it could not be built (the kpack column is then skipped). */
   kpack: string | undefined;
+  /** The bench's own credentials (input pushes, checks), for the registry and the relay alike. */
+  keychain: Keychain;
   notes: string[];
+}
+
+function benchKeychain(registry: RegistryHandle, relay: ByteRelay): Keychain {
+  const credentials = Credentials.of({ username: registry.username, password: registry.password });
+  return staticKeychain({ [registry.host]: credentials, [relay.host]: credentials });
 }
 
 /**
@@ -122,10 +129,12 @@ async function launcherBinary(work: string, notes: string[]): Promise<string> {
 /** Starts a registry and the relay, pushes every input (not measured) and writes both tools' lifecycles. */
 async function prepareRound(kpack: string | undefined): Promise<Round> {
   const work = await scratchDir('bench-builder');
-  const registry = await startRegistry({ mode: 'plain', storage: 'filesystem' });
+  // Basic auth, as a real registry: every tool pays the 401 challenge and sends credentials.
+  const registry = await startRegistry({ mode: 'basic', storage: 'filesystem' });
   const relay = await startRelay(registry.port);
   const notes: string[] = [];
-  const transport = new RegistryTransport({});
+  const keychain = benchKeychain(registry, relay);
+  const transport = new RegistryTransport({ keychain });
   const push = async (image: Parameters<typeof pushImage>[0], repository: string, tag: string): Promise<string> => {
     await pushImage(image, `${registry.host}/${repository}:${tag}`, { transport });
     return `${relay.host}/${repository}:${tag}`;
@@ -148,18 +157,19 @@ async function prepareRound(kpack: string | undefined): Promise<Round> {
   );
   await transport.close();
   process.stdout.write(`  inputs pushed in ${((performance.now() - started) / 1000).toFixed(1)} s (registry ${registry.host}, relay ${relay.host})\n`);
-  return { work, registry, relay, refs, lifecycleTarball, kpack, notes };
+  return { work, registry, relay, refs, lifecycleTarball, kpack, keychain, notes };
 }
 
 function runTimed(command: string, args: readonly string[], env: NodeJS.ProcessEnv, work: string): Promise<ProcessCost> {
   return runProcessTimed(command, args, { env, cwd: repoRoot, timeFile: join(work, 'time.out'), timeoutMs: 900_000 });
 }
 
-/** A private HOME with an empty Docker config (the registry needs no credentials). */
+/** A private HOME whose Docker config holds the relay's credentials: every tool reads them from there. */
 async function toolEnv(round: Round, tool: Tool): Promise<NodeJS.ProcessEnv> {
   const home = join(round.work, `home-${tool}`);
   await mkdir(join(home, '.docker'), { recursive: true });
-  await writeFile(join(home, '.docker', 'config.json'), '{"auths":{}}');
+  const auth = Buffer.from(`${round.registry.username ?? ''}:${round.registry.password ?? ''}`).toString('base64');
+  await writeFile(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [round.relay.host]: { auth } } }));
   return { ...process.env, HOME: home, PACK_HOME: join(home, '.pack'), DOCKER_CONFIG: join(home, '.docker') };
 }
 
@@ -244,8 +254,8 @@ async function measure(round: Round, tool: Tool, scenario: Scenario): Promise<Me
 const mib = (bytes: number): string => (bytes / 1048576).toFixed(2);
 
 /** The buildpack ids and versions a pushed builder declares (io.buildpacks.builder.metadata). */
-async function builderBuildpacks(reference: string): Promise<string[]> {
-  const transport = new RegistryTransport({});
+async function builderBuildpacks(reference: string, keychain: Keychain): Promise<string[]> {
+  const transport = new RegistryTransport({ keychain });
   try {
     const config = await (await remoteImage(reference, { transport })).configFile();
     const metadata = JSON.parse(config.config?.Labels?.['io.buildpacks.builder.metadata'] ?? '{}') as { buildpacks?: Array<{ id: string; version: string }> };
@@ -256,8 +266,9 @@ async function builderBuildpacks(reference: string): Promise<string[]> {
 }
 
 /** Checks that a builder holds every buildpack, the changed one at its new version. */
-async function verifyBuilder(reference: string, changedVersion: string, notes: string[]): Promise<void> {
-  const found = await builderBuildpacks(reference).catch((error: unknown) => [`unreadable: ${String(error)}`]);
+async function verifyBuilder(round: Round, reference: string, changedVersion: string): Promise<void> {
+  const notes = round.notes;
+  const found = await builderBuildpacks(reference, round.keychain).catch((error: unknown) => [`unreadable: ${String(error)}`]);
   const expected = Array.from({ length: BUILDPACKS }, (_v, i) => `${buildpackId(i)}@${i === CHANGED ? changedVersion : '1.0.0'}`).sort();
   const good = JSON.stringify(found) === JSON.stringify(expected);
   notes.push(
@@ -274,15 +285,15 @@ async function runRound(index: number, kpack: string | undefined): Promise<{ mea
   const builders = (): string[] => [`${packsmithTag(round)}:clusterbuilder-bench`, ...(kpack === undefined ? [] : [kpackTag(round)]), packTag(round)];
   try {
     for (const scenario of ['first', 'unchanged'] as const) for (const tool of tools) measurements.push(await measure(round, tool, scenario));
-    for (const builder of builders()) await verifyBuilder(builder, '1.0.0', round.notes);
+    for (const builder of builders()) await verifyBuilder(round, builder, '1.0.0');
     // One buildpackage changes: new version, new payload, a new tag the store and builder.toml now name.
-    const transport = new RegistryTransport({});
+    const transport = new RegistryTransport({ keychain: round.keychain });
     const repository = `store/${buildpackId(CHANGED).slice(6)}`;
     await pushImage(await benchBuildpackage(CHANGED, 1), `${round.registry.host}/${repository}:2`, { transport });
     await transport.close();
     round.refs = { ...round.refs, buildpackages: round.refs.buildpackages.map((r, i) => (i === CHANGED ? `${round.relay.host}/${repository}:2` : r)) };
     for (const tool of tools) measurements.push(await measure(round, tool, 'one-changed'));
-    for (const builder of builders()) await verifyBuilder(builder, '1.0.1', round.notes);
+    for (const builder of builders()) await verifyBuilder(round, builder, '1.0.1');
     return { measurements, notes: round.notes };
   } finally {
     await round.relay.close();
