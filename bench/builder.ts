@@ -96,9 +96,13 @@ async function kpackBinary(notes: string[]): Promise<string | undefined> {
   process.stdout.write(`  building bench/kpack into ${dir} (the first time takes minutes)\n`);
   // -mod=readonly: go.mod and go.sum pin every module; a build that needs to change them fails instead.
   const env = { ...process.env, GOFLAGS: '-mod=readonly', GOTOOLCHAIN: 'local' };
-  const built = await runCommand('go', ['build', '-trimpath', '-o', `${binary}.tmp`, '.'], { cwd: source, env, timeoutMs: 1_800_000 }).catch(
-    (error: unknown) => ({ code: 1, stdout: '', stderr: String(error) }),
-  );
+  const built = goOnPath()
+    ? await runCommand('go', ['build', '-trimpath', '-o', `${binary}.tmp`, '.'], { cwd: source, env, timeoutMs: 1_800_000 }).catch((error: unknown) => ({
+        code: 1,
+        stdout: '',
+        stderr: String(error),
+      }))
+    : { code: 1, stdout: '', stderr: 'go is not on PATH' };
   if (built.code !== 0) {
     notes.push(`kpack column skipped: go build of bench/kpack failed: ${built.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     return undefined;
@@ -108,15 +112,23 @@ async function kpackBinary(notes: string[]): Promise<string | undefined> {
   return binary;
 }
 
+/**
+ * Whether `go` is on PATH. Asked before spawning it because Node keeps a spawn's `timeout` timer
+ * alive when the command is missing (ENOENT), which held the finished bench open for the timeout.
+ */
+const goOnPath = (): boolean => (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, 'go')));
+
 /** The lifecycle's launcher, built offline from the pinned module (test/tools/lifecycle), or a stand-in file. */
 async function launcherBinary(work: string, notes: string[]): Promise<string> {
   const out = join(work, 'launcher');
   const env = { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local' };
-  const built = await runCommand('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', out, 'github.com/buildpacks/lifecycle/cmd/launcher'], {
-    cwd: join(repoRoot, 'test/tools/lifecycle'),
-    env,
-    timeoutMs: 300_000,
-  }).catch((error: unknown) => ({ code: 1, stdout: '', stderr: String(error) }));
+  const built = goOnPath()
+    ? await runCommand('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', out, 'github.com/buildpacks/lifecycle/cmd/launcher'], {
+        cwd: join(repoRoot, 'test/tools/lifecycle'),
+        env,
+        timeoutMs: 300_000,
+      }).catch((error: unknown) => ({ code: 1, stdout: '', stderr: String(error) }))
+    : { code: 1, stdout: '', stderr: 'go is not on PATH' };
   if (built.code === 0) {
     notes.push('launcher: the real one, built from test/tools/lifecycle (lifecycle v0.21.17) out of the Go module cache');
     return out;
