@@ -235,7 +235,10 @@ async function measure(round: Round, tool: Tool, scenario: Scenario): Promise<Me
   const cost = await runTool(round, tool);
   // The registry writes its access log asynchronously; give the last lines a moment to land.
   await new Promise((resolve) => setTimeout(resolve, 500));
-  const log: LogSummary = summarizeLog((await round.registry.accessLog()).slice(logBefore));
+  const entries = (await round.registry.accessLog()).slice(logBefore);
+  const log: LogSummary = summarizeLog(entries);
+  // The tools run one at a time, so the window is the tool's; its user agents show that nothing else got in.
+  round.notes.push(`${tool} user agents: ${[...new Set(entries.map((e) => e.userAgent))].sort().join(', ')}`);
   const wire = wireDelta(round.relay.totals(), wireBefore);
   const ok = cost.code === 0;
   process.stdout.write(
