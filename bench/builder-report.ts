@@ -1,12 +1,14 @@
 /**
- * The builder benchmark's report: the measurements of both tools side by side per scenario (the
- * median over rounds), with the ratio pack ÷ packsmith, printed as a Markdown table, and the same
- * figures as a plain object for the JSON file.
+ * The builder benchmark's report: the measurements of the three tools side by side per scenario
+ * (the median over rounds), with the ratios packsmith ÷ kpack and packsmith ÷ pack (below 1:
+ * packsmith needs less), printed as a Markdown table, and the same figures as a plain object for
+ * the JSON file. A tool that did not run (kpack when bench/kpack could not be built) shows "skipped".
  */
 import type { LogSummary, WireTotals } from './builder-meter.ts';
 
-/** The two builders compared. */
-export type Tool = 'packsmith' | 'pack';
+/** The builders compared: packsmith, kpack's own Go code (bench/kpack), pack. */
+export type Tool = 'packsmith' | 'kpack' | 'pack';
+const tools: readonly Tool[] = ['packsmith', 'kpack', 'pack'];
 /** First build into an empty repository; the same inputs again; one buildpackage changed. */
 export type Scenario = 'first' | 'unchanged' | 'one-changed';
 
@@ -29,8 +31,8 @@ export interface Measurement {
 export interface ReportInput {
   measurements: readonly Measurement[];
   notes: readonly string[];
-  /** Start-up time of each CLI doing nothing (`--version`), seconds. */
-  startup: Record<Tool, number>;
+  /** Start-up time of each CLI doing nothing (`--version`), seconds; absent for a tool that did not run. */
+  startup: Partial<Record<Tool, number>>;
   rounds: number;
   totalPayloadBytes: number;
 }
@@ -64,9 +66,11 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-function ratio(pack: number, packsmith: number): string {
-  if (packsmith === 0) return pack === 0 ? '=' : '∞ (packsmith 0)';
-  return `${(pack / packsmith).toFixed(pack / packsmith >= 10 ? 0 : 1)}×`;
+/** packsmith ÷ other, or why there is none. */
+function ratio(packsmith: number | undefined, other: number | undefined): string {
+  if (packsmith === undefined || other === undefined) return 'n/a';
+  if (other === 0) return packsmith === 0 ? '=' : `∞ (${packsmith} vs 0)`;
+  return (packsmith / other).toFixed(2);
 }
 
 const scenarioNames: Record<Scenario, string> = {
@@ -79,7 +83,7 @@ const scenarioNames: Record<Scenario, string> = {
 function summarize(measurements: readonly Measurement[]): Record<string, Record<string, number | undefined>> {
   const out: Record<string, Record<string, number | undefined>> = {};
   for (const scenario of Object.keys(scenarioNames) as Scenario[]) {
-    for (const tool of ['packsmith', 'pack'] as const) {
+    for (const tool of tools) {
       const runs = measurements.filter((m) => m.tool === tool && m.scenario === scenario && m.ok);
       out[`${tool}/${scenario}`] = Object.fromEntries(metrics.map((metric) => [metric.label, runs.length === 0 ? undefined : median(runs.map(metric.value))]));
     }
@@ -90,28 +94,35 @@ function summarize(measurements: readonly Measurement[]): Record<string, Record<
 /** Prints the side-by-side table, the notes and the failures; returns the figures for the JSON file. */
 export function printReport(input: ReportInput): Record<string, unknown> {
   const medians = summarize(input.measurements);
+  const ran = new Set(input.measurements.map((m) => m.tool));
   const lines = [
     '',
-    `## packsmith vs pack builder create --publish (${input.rounds === 1 ? 'one round' : `median of ${input.rounds} rounds`})`,
+    `## packsmith vs kpack (readers + CreateBuilder, one Go process) vs pack builder create --publish (${input.rounds === 1 ? 'one round' : `median of ${input.rounds} rounds`})`,
     '',
-    '| scenario | metric | packsmith | pack | pack ÷ packsmith |',
-    '| --- | --- | ---: | ---: | ---: |',
+    '| scenario | metric | packsmith | kpack | pack | packsmith ÷ kpack | packsmith ÷ pack |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
-  const headline: Record<string, Record<string, string>> = {};
+  const headline: Record<string, Record<string, { overKpack: string; overPack: string }>> = {};
   for (const scenario of Object.keys(scenarioNames) as Scenario[]) {
-    const ours = medians[`packsmith/${scenario}`]!;
-    const theirs = medians[`pack/${scenario}`]!;
     headline[scenario] = {};
     metrics.forEach((metric, i) => {
-      const a = ours[metric.label];
-      const b = theirs[metric.label];
-      const shown = (v: number | undefined): string => (v === undefined ? 'failed' : v.toFixed(metric.digits));
-      const r = a === undefined || b === undefined ? 'n/a' : ratio(b, a);
-      headline[scenario]![metric.label] = r;
-      lines.push(`| ${i === 0 ? scenarioNames[scenario] : ''} | ${metric.label} | ${shown(a)} | ${shown(b)} | ${r} |`);
+      const value = (tool: Tool): number | undefined => medians[`${tool}/${scenario}`]![metric.label];
+      const shown = (tool: Tool): string => {
+        const v = value(tool);
+        return v !== undefined ? v.toFixed(metric.digits) : ran.has(tool) ? 'failed' : 'skipped';
+      };
+      const row = { overKpack: ratio(value('packsmith'), value('kpack')), overPack: ratio(value('packsmith'), value('pack')) };
+      headline[scenario]![metric.label] = row;
+      lines.push(
+        `| ${i === 0 ? scenarioNames[scenario] : ''} | ${metric.label} | ${shown('packsmith')} | ${shown('kpack')} | ${shown('pack')} | ${row.overKpack} | ${row.overPack} |`,
+      );
     });
   }
-  lines.push('', `CLI start-up alone (--version): packsmith ${input.startup.packsmith.toFixed(2)} s, pack ${input.startup.pack.toFixed(2)} s`);
+  const startup = tools.flatMap((tool) => {
+    const seconds = input.startup[tool];
+    return seconds === undefined ? [] : [`${tool} ${seconds.toFixed(2)} s`];
+  });
+  lines.push('', `start-up alone (packsmith and pack --version, bench/kpack its usage line): ${startup.join(', ')}`);
   lines.push(`buildpack payloads: ${(input.totalPayloadBytes / MiB).toFixed(0)} MiB in total`);
   for (const note of input.notes) lines.push(`note: ${note}`);
   for (const failed of input.measurements.filter((m) => !m.ok)) lines.push(`FAILED: ${failed.tool} ${failed.scenario}:\n${failed.output ?? ''}`);
@@ -121,7 +132,7 @@ export function printReport(input: ReportInput): Record<string, unknown> {
     startupSeconds: input.startup,
     totalPayloadBytes: input.totalPayloadBytes,
     medians,
-    ratiosPackOverPacksmith: headline,
+    ratiosPacksmithOver: headline,
     notes: input.notes,
     measurements: input.measurements,
   };

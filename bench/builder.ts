@@ -1,11 +1,13 @@
 /**
  * Benchmark (issue "Builder engine and local mode"): a builder of 20 buildpacks from stores in a
  * loopback registry, written to the same registry, built by packsmith (`packsmith build -f`, the
- * CLI as a process) and by `pack builder create --publish` (pack v0.35.1) from the same inputs.
+ * CLI as a process), by kpack's own code (bench/kpack: kpack v0.18.0's store, stack and lifecycle
+ * readers and its RemoteBuilderCreator in one Go process) and by `pack builder create --publish`
+ * (pack v0.35.1) from the same inputs.
  * Measures, for each tool: the first build, a rebuild with nothing changed, and a rebuild after
  * one buildpackage changed (new version and payload, the store / builder.toml pointed at it):
  * wall time (plus CPU and peak RSS via GNU time), registry requests by method (the registry's
- * access log), and bytes up and down on the wire (a counting TCP relay both tools go through).
+ * access log), and bytes up and down on the wire (a counting TCP relay every tool goes through).
  *
  * Run: `npx node bench/builder.ts [--rounds N]` (default 1; with more rounds the table shows
  * medians). Needs scripts/provision.sh (docker-registry, the lifecycle and pack binaries) and GNU
@@ -14,24 +16,28 @@
  * bench/out/builder-<date>.json. One round takes under a minute: it starts its own registry,
  * pushes the inputs (not measured), then runs each tool three times.
  *
- * Same inputs for both: the buildpackage, build and run images. packsmith takes the lifecycle as
+ * Same inputs for all: the buildpackage, build and run images. packsmith and kpack take the lifecycle as
  * an image, pack v0.35.1 only as a tarball (same files). pack's builder.toml names buildpackages
  * by bare reference, since v0.35.1 rejects `docker://` URIs whose registry has a port.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RegistryTransport, pushImage, remoteImage } from '../src/oci/index.ts';
+import { Credentials, RegistryTransport, pushImage, remoteImage, staticKeychain, type Keychain } from '../src/oci/index.ts';
 import { lifecycleBin, packBin, removeDir, runCommand, scratchDir, startRegistry, type RegistryHandle } from '../test/harness/index.ts';
 import {
   benchBuildpackage,
   benchLifecycleImage,
   benchStackImage,
+  benchOrder,
   buildpackId,
   packBuilderToml,
   packsmithYaml,
   payloadSize,
+  stackId,
   writeLifecycleTarball,
   type BenchRefs,
   type LifecycleBinaries,
@@ -59,18 +65,70 @@ interface Round {
   relay: ByteRelay;
   refs: BenchRefs;
   lifecycleTarball: string;
+  /** The bench/kpack binary, or undefined when it could not be built (the kpack column is then skipped). */
+  kpack: string | undefined;
+  /** The bench's own credentials (input pushes, checks), for the registry and the relay alike. */
+  keychain: Keychain;
   notes: string[];
 }
+
+function benchKeychain(registry: RegistryHandle, relay: ByteRelay): Keychain {
+  const credentials = Credentials.of({ username: registry.username, password: registry.password });
+  return staticKeychain({ [registry.host]: credentials, [relay.host]: credentials });
+}
+
+/**
+ * Builds bench/kpack (kpack v0.18.0's readers and builder creation) once per source state: the
+ * binary lives under ~/.cache/packsmith/bench-kpack/<hash of its sources>, so a change to main.go,
+ * go.mod or go.sum builds a new one and an unchanged tree reuses it. A cold build takes minutes
+ * (kpack pulls in the Kubernetes libraries), a warm one nothing.
+ */
+async function kpackBinary(notes: string[]): Promise<string | undefined> {
+  const source = join(repoRoot, 'bench/kpack');
+  const hash = createHash('sha256');
+  for (const file of (await readdir(source)).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').sort()) {
+    hash.update(`${file}\0`).update(await readFile(join(source, file)));
+  }
+  const dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'packsmith/bench-kpack', hash.digest('hex').slice(0, 16));
+  const binary = join(dir, 'bench-kpack');
+  if (existsSync(binary)) return binary;
+  await mkdir(dir, { recursive: true });
+  process.stdout.write(`  building bench/kpack into ${dir} (the first time takes minutes)\n`);
+  // -mod=readonly: go.mod and go.sum pin every module; a build that needs to change them fails instead.
+  const env = { ...process.env, GOFLAGS: '-mod=readonly', GOTOOLCHAIN: 'local' };
+  const built = goOnPath()
+    ? await runCommand('go', ['build', '-trimpath', '-o', `${binary}.tmp`, '.'], { cwd: source, env, timeoutMs: 1_800_000 }).catch((error: unknown) => ({
+        code: 1,
+        stdout: '',
+        stderr: String(error),
+      }))
+    : { code: 1, stdout: '', stderr: 'go is not on PATH' };
+  if (built.code !== 0) {
+    notes.push(`kpack column skipped: go build of bench/kpack failed: ${built.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return undefined;
+  }
+  // Renamed into place only when complete, so an interrupted build is never taken for a good one.
+  await rename(`${binary}.tmp`, binary);
+  return binary;
+}
+
+/**
+ * Whether `go` is on PATH. Asked before spawning it because Node keeps a spawn's `timeout` timer
+ * alive when the command is missing (ENOENT), which held the finished bench open for the timeout.
+ */
+const goOnPath = (): boolean => (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, 'go')));
 
 /** The lifecycle's launcher, built offline from the pinned module (test/tools/lifecycle), or a stand-in file. */
 async function launcherBinary(work: string, notes: string[]): Promise<string> {
   const out = join(work, 'launcher');
   const env = { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local' };
-  const built = await runCommand('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', out, 'github.com/buildpacks/lifecycle/cmd/launcher'], {
-    cwd: join(repoRoot, 'test/tools/lifecycle'),
-    env,
-    timeoutMs: 300_000,
-  }).catch((error: unknown) => ({ code: 1, stdout: '', stderr: String(error) }));
+  const built = goOnPath()
+    ? await runCommand('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', out, 'github.com/buildpacks/lifecycle/cmd/launcher'], {
+        cwd: join(repoRoot, 'test/tools/lifecycle'),
+        env,
+        timeoutMs: 300_000,
+      }).catch((error: unknown) => ({ code: 1, stdout: '', stderr: String(error) }))
+    : { code: 1, stdout: '', stderr: 'go is not on PATH' };
   if (built.code === 0) {
     notes.push('launcher: the real one, built from test/tools/lifecycle (lifecycle v0.21.17) out of the Go module cache');
     return out;
@@ -81,12 +139,14 @@ async function launcherBinary(work: string, notes: string[]): Promise<string> {
 }
 
 /** Starts a registry and the relay, pushes every input (not measured) and writes both tools' lifecycles. */
-async function prepareRound(): Promise<Round> {
+async function prepareRound(kpack: string | undefined): Promise<Round> {
   const work = await scratchDir('bench-builder');
-  const registry = await startRegistry({ mode: 'plain', storage: 'filesystem' });
+  // Basic auth, as a real registry: every tool pays the 401 challenge and sends credentials.
+  const registry = await startRegistry({ mode: 'basic', storage: 'filesystem' });
   const relay = await startRelay(registry.port);
   const notes: string[] = [];
-  const transport = new RegistryTransport({});
+  const keychain = benchKeychain(registry, relay);
+  const transport = new RegistryTransport({ keychain });
   const push = async (image: Parameters<typeof pushImage>[0], repository: string, tag: string): Promise<string> => {
     await pushImage(image, `${registry.host}/${repository}:${tag}`, { transport });
     return `${relay.host}/${repository}:${tag}`;
@@ -109,23 +169,40 @@ async function prepareRound(): Promise<Round> {
   );
   await transport.close();
   process.stdout.write(`  inputs pushed in ${((performance.now() - started) / 1000).toFixed(1)} s (registry ${registry.host}, relay ${relay.host})\n`);
-  return { work, registry, relay, refs, lifecycleTarball, notes };
+  return { work, registry, relay, refs, lifecycleTarball, kpack, keychain, notes };
 }
 
 function runTimed(command: string, args: readonly string[], env: NodeJS.ProcessEnv, work: string): Promise<ProcessCost> {
   return runProcessTimed(command, args, { env, cwd: repoRoot, timeFile: join(work, 'time.out'), timeoutMs: 900_000 });
 }
 
-/** A private HOME with an empty Docker config (the registry needs no credentials). */
+/** A private HOME whose Docker config holds the relay's credentials: every tool reads them from there. */
 async function toolEnv(round: Round, tool: Tool): Promise<NodeJS.ProcessEnv> {
   const home = join(round.work, `home-${tool}`);
   await mkdir(join(home, '.docker'), { recursive: true });
-  await writeFile(join(home, '.docker', 'config.json'), '{"auths":{}}');
+  const auth = Buffer.from(`${round.registry.username ?? ''}:${round.registry.password ?? ''}`).toString('base64');
+  await writeFile(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [round.relay.host]: { auth } } }));
   return { ...process.env, HOME: home, PACK_HOME: join(home, '.pack'), DOCKER_CONFIG: join(home, '.docker') };
 }
 
 const packsmithTag = (round: Round): string => `${round.relay.host}/bench/packsmith-builder`;
 const packTag = (round: Round): string => `${round.relay.host}/bench/pack-builder:latest`;
+// A tag-less reference, like a ClusterBuilder's spec.tag: kpack saves the run image beside it as <tag>-run-image.
+const kpackTag = (round: Round): string => `${round.relay.host}/bench/kpack-builder`;
+
+/** What bench/kpack reads: the images packsmith's YAML names, the same order of buildpack ids. */
+function kpackInput(round: Round): string {
+  const { buildpackages, build, run, lifecycle } = round.refs;
+  return JSON.stringify({
+    tag: kpackTag(round),
+    stackId,
+    buildImage: build,
+    runImage: run,
+    lifecycle,
+    store: buildpackages,
+    order: benchOrder(buildpackages.length),
+  });
+}
 
 async function runTool(round: Round, tool: Tool): Promise<ProcessCost> {
   const env = await toolEnv(round, tool);
@@ -133,6 +210,18 @@ async function runTool(round: Round, tool: Tool): Promise<ProcessCost> {
     const yaml = join(round.work, 'packsmith.yaml');
     await writeFile(yaml, packsmithYaml(round.refs, packsmithTag(round)));
     return runTimed(process.execPath, [join(repoRoot, 'src/cli/main.ts'), 'build', '-f', yaml], env, round.work);
+  }
+  if (tool === 'kpack') {
+    if (round.kpack === undefined) throw new Error('bench/kpack was not built');
+    const input = join(round.work, 'kpack-input.json');
+    await writeFile(input, kpackInput(round));
+    const cost = await runTimed(round.kpack, [input], env, round.work);
+    // The program prints one JSON line; a run that exits 0 without a builder of every buildpack did not work.
+    const printed = cost.output.trim().split('\n').pop() ?? '';
+    const result = cost.code === 0 ? (JSON.parse(printed) as { latestImage?: string; buildpacks?: number }) : {};
+    if (cost.code === 0 && (result.latestImage?.includes('@sha256:') !== true || result.buildpacks !== BUILDPACKS))
+      return { ...cost, code: 1, output: `unexpected result: ${printed}` };
+    return cost;
   }
   const toml = join(round.work, 'builder.toml');
   await writeFile(toml, packBuilderToml(round.refs, round.lifecycleTarball));
@@ -146,7 +235,10 @@ async function measure(round: Round, tool: Tool, scenario: Scenario): Promise<Me
   const cost = await runTool(round, tool);
   // The registry writes its access log asynchronously; give the last lines a moment to land.
   await new Promise((resolve) => setTimeout(resolve, 500));
-  const log: LogSummary = summarizeLog((await round.registry.accessLog()).slice(logBefore));
+  const entries = (await round.registry.accessLog()).slice(logBefore);
+  const log: LogSummary = summarizeLog(entries);
+  // The tools run one at a time, so the window is the tool's; its user agents show that nothing else got in.
+  round.notes.push(`${tool} user agents: ${[...new Set(entries.map((e) => e.userAgent))].sort().join(', ')}`);
   const wire = wireDelta(round.relay.totals(), wireBefore);
   const ok = cost.code === 0;
   process.stdout.write(
@@ -177,8 +269,8 @@ async function measure(round: Round, tool: Tool, scenario: Scenario): Promise<Me
 const mib = (bytes: number): string => (bytes / 1048576).toFixed(2);
 
 /** The buildpack ids and versions a pushed builder declares (io.buildpacks.builder.metadata). */
-async function builderBuildpacks(reference: string): Promise<string[]> {
-  const transport = new RegistryTransport({});
+async function builderBuildpacks(reference: string, keychain: Keychain): Promise<string[]> {
+  const transport = new RegistryTransport({ keychain });
   try {
     const config = await (await remoteImage(reference, { transport })).configFile();
     const metadata = JSON.parse(config.config?.Labels?.['io.buildpacks.builder.metadata'] ?? '{}') as { buildpacks?: Array<{ id: string; version: string }> };
@@ -189,8 +281,9 @@ async function builderBuildpacks(reference: string): Promise<string[]> {
 }
 
 /** Checks that a builder holds every buildpack, the changed one at its new version. */
-async function verifyBuilder(reference: string, changedVersion: string, notes: string[]): Promise<void> {
-  const found = await builderBuildpacks(reference).catch((error: unknown) => [`unreadable: ${String(error)}`]);
+async function verifyBuilder(round: Round, reference: string, changedVersion: string): Promise<void> {
+  const notes = round.notes;
+  const found = await builderBuildpacks(reference, round.keychain).catch((error: unknown) => [`unreadable: ${String(error)}`]);
   const expected = Array.from({ length: BUILDPACKS }, (_v, i) => `${buildpackId(i)}@${i === CHANGED ? changedVersion : '1.0.0'}`).sort();
   const good = JSON.stringify(found) === JSON.stringify(expected);
   notes.push(
@@ -198,26 +291,24 @@ async function verifyBuilder(reference: string, changedVersion: string, notes: s
   );
 }
 
-async function runRound(index: number): Promise<{ measurements: Measurement[]; notes: string[] }> {
+async function runRound(index: number, kpack: string | undefined): Promise<{ measurements: Measurement[]; notes: string[] }> {
   process.stdout.write(`round ${index + 1}\n`);
-  const round = await prepareRound();
+  const round = await prepareRound(kpack);
   const measurements: Measurement[] = [];
+  // Each scenario runs every tool in turn, so a change in the machine's load hits all of them alike.
+  const tools: Tool[] = kpack === undefined ? ['packsmith', 'pack'] : ['packsmith', 'kpack', 'pack'];
+  const builders = (): string[] => [`${packsmithTag(round)}:clusterbuilder-bench`, ...(kpack === undefined ? [] : [kpackTag(round)]), packTag(round)];
   try {
-    for (const tool of ['packsmith', 'pack'] as const) {
-      measurements.push(await measure(round, tool, 'first'));
-      measurements.push(await measure(round, tool, 'unchanged'));
-    }
-    await verifyBuilder(`${packsmithTag(round)}:clusterbuilder-bench`, '1.0.0', round.notes);
-    await verifyBuilder(packTag(round), '1.0.0', round.notes);
+    for (const scenario of ['first', 'unchanged'] as const) for (const tool of tools) measurements.push(await measure(round, tool, scenario));
+    for (const builder of builders()) await verifyBuilder(round, builder, '1.0.0');
     // One buildpackage changes: new version, new payload, a new tag the store and builder.toml now name.
-    const transport = new RegistryTransport({});
+    const transport = new RegistryTransport({ keychain: round.keychain });
     const repository = `store/${buildpackId(CHANGED).slice(6)}`;
     await pushImage(await benchBuildpackage(CHANGED, 1), `${round.registry.host}/${repository}:2`, { transport });
     await transport.close();
     round.refs = { ...round.refs, buildpackages: round.refs.buildpackages.map((r, i) => (i === CHANGED ? `${round.relay.host}/${repository}:2` : r)) };
-    for (const tool of ['packsmith', 'pack'] as const) measurements.push(await measure(round, tool, 'one-changed'));
-    await verifyBuilder(`${packsmithTag(round)}:clusterbuilder-bench`, '1.0.1', round.notes);
-    await verifyBuilder(packTag(round), '1.0.1', round.notes);
+    for (const tool of tools) measurements.push(await measure(round, tool, 'one-changed'));
+    for (const builder of builders()) await verifyBuilder(round, builder, '1.0.1');
     return { measurements, notes: round.notes };
   } finally {
     await round.relay.close();
@@ -227,7 +318,7 @@ async function runRound(index: number): Promise<{ measurements: Measurement[]; n
 }
 
 /** Start-up cost of each CLI doing nothing, to separate it from the build itself. */
-async function startupSeconds(): Promise<Record<Tool, number>> {
+async function startupSeconds(kpack: string | undefined): Promise<Partial<Record<Tool, number>>> {
   const time = async (command: string, args: string[]): Promise<number> => {
     const started = performance.now();
     await runCommand(command, args);
@@ -235,7 +326,12 @@ async function startupSeconds(): Promise<Record<Tool, number>> {
   };
   const best = async (command: string, args: string[]): Promise<number> =>
     Math.min(await time(command, args), await time(command, args), await time(command, args));
-  return { packsmith: await best(process.execPath, [join(repoRoot, 'src/cli/main.ts'), '--version']), pack: await best(packBin(), ['--version']) };
+  return {
+    packsmith: await best(process.execPath, [join(repoRoot, 'src/cli/main.ts'), '--version']),
+    // Without arguments the program prints its usage and exits: its start-up and nothing else.
+    ...(kpack === undefined ? {} : { kpack: await best(kpack, []) }),
+    pack: await best(packBin(), ['--version']),
+  };
 }
 
 async function main(): Promise<void> {
@@ -244,14 +340,17 @@ async function main(): Promise<void> {
   if (!existsSync('/usr/bin/time')) throw new Error('GNU time (/usr/bin/time) is needed for CPU and RSS figures');
   const totalPayload = Array.from({ length: BUILDPACKS }, (_v, i) => payloadSize(i)).reduce((a, b) => a + b, 0);
   process.stdout.write(`builder benchmark: ${BUILDPACKS} buildpackages (payloads ${mib(totalPayload)} MiB of pseudo-random bytes), ${rounds} round(s)\n`);
-  const all: Measurement[] = [];
   const notes = new Set<string>();
+  const buildNotes: string[] = [];
+  const kpack = await kpackBinary(buildNotes);
+  for (const note of buildNotes) notes.add(note);
+  const all: Measurement[] = [];
   for (let i = 0; i < rounds; i++) {
-    const result = await runRound(i);
+    const result = await runRound(i, kpack);
     all.push(...result.measurements);
     for (const note of result.notes) notes.add(note.replace(/127\.0\.0\.1:\d+/, '<registry>'));
   }
-  const startup = await startupSeconds();
+  const startup = await startupSeconds(kpack);
   const report = printReport({ measurements: all, notes: [...notes], startup, rounds, totalPayloadBytes: totalPayload });
   const outDir = join(repoRoot, 'bench/out');
   await mkdir(outDir, { recursive: true });
