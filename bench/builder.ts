@@ -209,7 +209,7 @@ async function runTool(round: Round, tool: Tool): Promise<ProcessCost> {
   if (tool === 'packsmith') {
     const yaml = join(round.work, 'packsmith.yaml');
     await writeFile(yaml, packsmithYaml(round.refs, packsmithTag(round)));
-    return runTimed(process.execPath, [join(repoRoot, 'src/cli/main.ts'), 'build', '-f', yaml], env, round.work);
+    return runTimed(process.execPath, [join(repoRoot, 'bin/packsmith.js'), 'build', '-f', yaml], env, round.work);
   }
   if (tool === 'kpack') {
     if (round.kpack === undefined) throw new Error('bench/kpack was not built');
@@ -327,7 +327,7 @@ async function startupSeconds(kpack: string | undefined): Promise<Partial<Record
   const best = async (command: string, args: string[]): Promise<number> =>
     Math.min(await time(command, args), await time(command, args), await time(command, args));
   return {
-    packsmith: await best(process.execPath, [join(repoRoot, 'src/cli/main.ts'), '--version']),
+    packsmith: await best(process.execPath, [join(repoRoot, 'bin/packsmith.js'), '--version']),
     // Without arguments the program prints its usage and exits: its start-up and nothing else.
     ...(kpack === undefined ? {} : { kpack: await best(kpack, []) }),
     pack: await best(packBin(), ['--version']),
