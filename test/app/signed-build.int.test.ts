@@ -7,8 +7,7 @@ import { dirname, join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { CliIo } from '../../src/cli/io.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { runCaptured, type CliRun } from '../../src/cli/testing/index.ts';
 import { writeLayout, type Image } from '../../src/oci/index.ts';
 import { isJsonObject } from '../../src/shared/index.ts';
 import {
@@ -31,20 +30,7 @@ let authFile = '';
 let at: Locations;
 const password = 'signing-test-password';
 
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty: false,
-    ask: () => Promise.resolve(''),
-    readStdin: () => Promise.resolve(''),
-    env: { DOCKER_CONFIG: dirname(authFile), ...env },
-  };
-  const code = await runCli(args, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> => runCaptured(args, { env: { DOCKER_CONFIG: dirname(authFile), ...env } });
 
 async function publish(image: Image, repository: string): Promise<string> {
   const layout = join(work, 'staging');

@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { runCaptured, type CliRun } from '../../src/cli/testing/index.ts';
 import { writeLayout, type Image } from '../../src/oci/index.ts';
 import { removeDir, scratchDir, skopeoCopy, skopeoInspectRaw, startRegistry, stopAllRegistries, type RegistryHandle } from '../harness/index.ts';
 import { startFaultProxy, type FaultRule } from '../harness/fault-proxy.ts';
@@ -50,20 +49,7 @@ afterAll(async () => {
   await removeDir(work);
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty: false,
-    ask: () => Promise.resolve(''),
-    readStdin: () => Promise.resolve(''),
-    env: { DOCKER_CONFIG: join(work, 'docker') },
-  };
-  const code = await runCli(args, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+const cli = (args: string[]): Promise<CliRun> => runCaptured(args, { env: { DOCKER_CONFIG: join(work, 'docker') } });
 
 /** The digest the registry itself serves for `reference` (no proxy), or undefined when the tag does not exist. */
 async function directDigest(reference: string): Promise<string | undefined> {
