@@ -8,7 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { OciImageAccess, RegistryAccessProbe, findLifecycleBinary, localReferenceChecks, packConfigFiles, type LifecycleSearch } from './adapters/index.ts';
+import {
+  DiskContentCache,
+  OciImageAccess,
+  RegistryAccessProbe,
+  findLifecycleBinary,
+  localReferenceChecks,
+  packConfigFiles,
+  type LifecycleSearch,
+} from './adapters/index.ts';
 import type { ReferenceChecks } from './api/index.ts';
 import {
   builderInUseOf,
@@ -79,6 +87,11 @@ export interface LocalEnvironmentOptions {
   env?: NodeJS.ProcessEnv;
   /** Called after every registry request (for counting in tests and benchmarks). */
   onRequest?: (event: RequestEvent) => void;
+  /**
+   * Keep manifests, configs and tag digests on disk between runs (`<cache>/registry`), so a rerun asks
+   * one HEAD per tag; default true unless `PACKSMITH_REGISTRY_CACHE=off`.
+   */
+  registryCache?: boolean;
 }
 
 /** Everything local mode needs, wired; `close()` releases registry connections. */
@@ -100,18 +113,21 @@ function cacheRoot(env: NodeJS.ProcessEnv): string {
 
 /** Builds local mode's concrete adapters: registry client plus layouts, and the Docker config keychain. */
 export function createLocalEnvironment(options: LocalEnvironmentOptions = {}): LocalEnvironment {
+  const env = options.env ?? process.env;
+  const cached = (options.registryCache ?? true) && env.PACKSMITH_REGISTRY_CACHE !== 'off';
   const images = new OciImageAccess({
     insecureRegistries: options.insecureRegistries,
+    ...(cached ? { contentCache: new DiskContentCache(join(cacheRoot(env), 'registry')) } : {}),
     onRequest: options.onRequest,
     userAgent: 'packsmith',
     ...(options.registryCa?.length ? { ca: options.registryCa } : {}),
   });
   return {
     images,
-    keychain: defaultDockerKeychain({ path: dockerConfigPath(options.env ?? process.env) }),
+    keychain: defaultDockerKeychain({ path: dockerConfigPath(env) }),
     clock: systemClock,
     referenceChecks: localReferenceChecks,
-    packConfigFiles: packConfigFiles(cacheRoot(options.env ?? process.env)),
+    packConfigFiles: packConfigFiles(cacheRoot(env)),
     close: () => images.close(),
   };
 }

@@ -10,3 +10,4 @@ export { findLifecycleBinary, probeLifecycleBinary, type LifecycleSearch } from 
 export { localReferenceChecks } from './local-reference-checks.ts';
 export { packConfigFiles } from './pack-config-files.ts';
 export { RegistryAccessProbe } from './registry-access-probe.ts';
+export { DiskContentCache } from './registry-content-cache.ts';

@@ -149,13 +149,19 @@ export function registerBuildCommand(program: Command, io: CliIo): void {
         `cosign private key to sign every pushed builder and run image with, and to attest the builder's provenance (default: $${signingKeyEnv.key}); its password from $${signingKeyEnv.password} or $${signingKeyEnv.cosignPassword}`,
       ),
     )
+    .addOption(
+      new Option(
+        '--no-registry-cache',
+        'ask the registry for every manifest and config instead of keeping them on disk between runs (the cache also turns off with PACKSMITH_REGISTRY_CACHE=off)',
+      ),
+    )
     .addOption(new Option('-q, --quiet', 'print only errors (and, with -o, the resources): no progress, notices or summary table'))
     .addOption(new Option('-v, --verbose', 'print progress (each resource and blob) even when stderr is not a terminal').conflicts('quiet'))
     .action(async (options) => {
       const verbosity = verbosityOf(options);
       const signingKeys = await localSigningKeys(options.signingKey, io.env);
       const files = await expandPaths(options.file);
-      const environment = createLocalEnvironment({ insecureRegistries: options.insecureRegistry, env: io.env });
+      const environment = createLocalEnvironment({ insecureRegistries: options.insecureRegistry, env: io.env, registryCache: options.registryCache });
       let outcomes: LocalOutcome[];
       let inputs: LocalInputs;
       try {

@@ -78,7 +78,7 @@ async function check(
   if (!local) return withClusterSession(io, { kube: readKubeFlags(options), registry }, (session) => checkWith(session.images));
   const registryCa = registry.caCertPath === undefined ? [] : [await readFile(registry.caCertPath, 'utf8')];
   const insecureRegistries = [...registry.insecureRegistries, ...(registry.verifyCerts ? [] : ['*'])];
-  const environment = createLocalEnvironment({ insecureRegistries, registryCa, env: io.env });
+  const environment = createLocalEnvironment({ insecureRegistries, registryCa, env: io.env, registryCache: false });
   try {
     return await checkWith(environment.images);
   } finally {

@@ -23,3 +23,4 @@ export { fetchBlob, headManifest, listTags, remoteGet, remoteImage, remoteIndex,
 export { pushImage, pushIndex, type PushOptions, type PushProgress, type PushResult } from './pusher.ts';
 export type { BlobOutcome } from './blob-upload.ts';
 export { probePush, probeRead, type PushProbe, type ReadProbe } from './access-probe.ts';
+export { tagKeyOf, type CachedManifest, type ContentCache } from './content-cache.ts';

@@ -10,6 +10,7 @@ import { manifestLimits } from '../manifest.ts';
 import { manifestAcceptList, type MediaType } from '../media-types.ts';
 import { readLimited } from './blob-reader.ts';
 import { pullScope } from './challenge.ts';
+import { tagKeyOf } from './content-cache.ts';
 import { retryBodyFailures, type BodyReader } from './retry.ts';
 import type { RegistryTransport } from './transport.ts';
 
@@ -34,11 +35,34 @@ export interface FetchedManifest {
 const acceptHeader = manifestAcceptList.join(', ');
 
 /**
- * GETs `/v2/<repository>/manifests/<tag or digest>`; RegistryError 404 when it does not exist. A body
- * cut midway or bytes that do not match the digest are fetched again (bounded by the retry policy).
+ * The manifest `/v2/<repository>/manifests/<tag or digest>` names; RegistryError 404 when it does not
+ * exist. With the transport's content cache, a digest already cached costs no request and a tag
+ * whose last digest is cached costs one HEAD (a GET only when the tag moved); what is fetched is
+ * cached for next time.
  */
 export async function getManifest(context: RepositoryContext, identifier: string): Promise<FetchedManifest> {
+  const cache = context.transport.contentCache;
+  if (cache === undefined) return fetchManifest(context, identifier);
+  const byDigest = isDigest(identifier);
+  const tagKey = byDigest ? undefined : tagKeyOf(context.registry, context.repository, identifier);
+  const known = byDigest ? identifier : await cache.tagDigest(tagKeyOf(context.registry, context.repository, identifier));
+  const cached = known === undefined ? undefined : await cache.manifest(known);
+  if (cached !== undefined && (tagKey === undefined || (await headDigest(context, identifier)) === cached.digest)) return cached;
+  const fetched = await fetchManifest(context, identifier);
+  await cache.putManifest(fetched);
+  if (tagKey !== undefined) await cache.putTagDigest(tagKey, fetched.digest);
+  return fetched;
+}
+
+/** GETs a manifest. A body cut midway or bytes that do not match the digest are fetched again (bounded by the retry policy). */
+function fetchManifest(context: RepositoryContext, identifier: string): Promise<FetchedManifest> {
   return retryBodyFailures(context.transport.retryPolicy, (readBody) => getManifestOnce(context, identifier, readBody), context.signal);
+}
+
+/** The digest a HEAD of the manifest reports, or undefined (not found, or no `Docker-Content-Digest`): the caller then GETs. */
+async function headDigest(context: RepositoryContext, identifier: string): Promise<string | undefined> {
+  const response = await headResponse(context, identifier);
+  return response.status === 404 ? undefined : (response.headers.get('docker-content-digest') ?? undefined);
 }
 
 async function getManifestOnce(context: RepositoryContext, identifier: string, readBody: BodyReader): Promise<FetchedManifest> {
@@ -71,7 +95,21 @@ async function getManifestOnce(context: RepositoryContext, identifier: string, r
  * undefined on 404. Falls back to a GET when the registry omits `Docker-Content-Digest`.
  */
 export async function headManifestDescriptor(context: RepositoryContext, identifier: string): Promise<Descriptor | undefined> {
-  const response = await context.transport.request({
+  const response = await headResponse(context, identifier);
+  if (response.status === 404) return undefined;
+  const digest = response.headers.get('docker-content-digest');
+  const size = Number(response.headers.get('content-length') ?? Number.NaN);
+  const mediaType = baseContentType(response.headers.get('content-type'));
+  if (digest !== null && isDigest(digest) && Number.isSafeInteger(size) && mediaType !== undefined) {
+    return { mediaType, digest, size };
+  }
+  const fetched = await fetchManifest(context, identifier);
+  if (fetched.contentType === undefined) throw new OciFormatError(`manifest ${identifier} was served without a Content-Type`);
+  return { mediaType: fetched.contentType, digest: fetched.digest, size: fetched.bytes.length };
+}
+
+function headResponse(context: RepositoryContext, identifier: string): ReturnType<RegistryTransport['request']> {
+  return context.transport.request({
     registry: context.registry,
     method: 'HEAD',
     path: manifestPath(context, identifier),
@@ -80,16 +118,6 @@ export async function headManifestDescriptor(context: RepositoryContext, identif
     headers: { Accept: acceptHeader },
     signal: context.signal,
   });
-  if (response.status === 404) return undefined;
-  const digest = response.headers.get('docker-content-digest');
-  const size = Number(response.headers.get('content-length') ?? Number.NaN);
-  const mediaType = baseContentType(response.headers.get('content-type'));
-  if (digest !== null && isDigest(digest) && Number.isSafeInteger(size) && mediaType !== undefined) {
-    return { mediaType, digest, size };
-  }
-  const fetched = await getManifest(context, identifier);
-  if (fetched.contentType === undefined) throw new OciFormatError(`manifest ${identifier} was served without a Content-Type`);
-  return { mediaType: fetched.contentType, digest: fetched.digest, size: fetched.bytes.length };
 }
 
 function manifestPath(context: RepositoryContext, identifier: string): string {

@@ -13,7 +13,7 @@ import { inLocation } from '../format-location.ts';
 import { layersWithDiffIds, manifestLimits, parseAnyManifest, parseConfigFile, type AnyManifest } from '../manifest.ts';
 import { mediaTypes, type MediaType } from '../media-types.ts';
 import { memoizeIo } from '../partial.ts';
-import { openBlob, readBlob } from './blob-reader.ts';
+import { openBlob, readBlob, type BlobRequest } from './blob-reader.ts';
 import { getManifest, type FetchedManifest, type RepositoryContext } from './manifest-fetch.ts';
 
 /** A repository context without a per-call signal: values created here outlive the call that made them. */
@@ -35,6 +35,16 @@ function manifestName(source: RemoteSource, fetched: FetchedManifest): string {
   return `${source.registry}/${source.repository}@${fetched.digest}`;
 }
 
+/** A config blob, from the transport's content cache when it holds it (no request), else fetched and cached. */
+async function readConfigBlob(request: BlobRequest): Promise<Uint8Array> {
+  const cache = request.transport.contentCache;
+  const cached = await cache?.blob(request.digest);
+  if (cached !== undefined && cached.length === request.size) return cached;
+  const bytes = await readBlob(request, manifestLimits.maxConfigBytes);
+  await cache?.putBlob(request.digest, bytes);
+  return bytes;
+}
+
 /** An image whose manifest came from a registry. */
 export class RemoteImage implements Image {
   readonly #source: RemoteSource;
@@ -49,7 +59,7 @@ export class RemoteImage implements Image {
     this.#fetched = fetched;
     this.#manifest = manifest;
     const { digest, size } = manifest.config;
-    this.#rawConfig = memoizeIo((io) => readBlob({ ...source, digest, size, signal: io.signal }, manifestLimits.maxConfigBytes));
+    this.#rawConfig = memoizeIo((io) => readConfigBlob({ ...source, digest, size, signal: io.signal }));
     const where = manifestName(source, fetched);
     this.#config = memoizeIo(async (io) => {
       const raw = await this.#rawConfig(io);

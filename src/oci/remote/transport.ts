@@ -15,6 +15,7 @@ import { defaultRetryPolicy, withRetries, type RetryPolicy } from './retry.ts';
 import { discard, pingRegistry, type Endpoint } from './ping.ts';
 import { TokenCache, basicAuthorization, parseTokenResponse, tokenHttpRequest } from './token-auth.ts';
 import { TransferCounters, type RequestEvent, type RequestKind } from './counters.ts';
+import type { ContentCache } from './content-cache.ts';
 
 /** A request body: bytes (replayable, so retried) or a stream (sent once). */
 export type RequestBody = Uint8Array | string | AsyncIterable<Uint8Array>;
@@ -50,6 +51,8 @@ export interface TransportOptions extends ConnectionOptions {
   userAgent?: string;
   /** Clock for token expiry, epoch milliseconds. */
   now?: () => number;
+  /** Manifests, configs and tag digests kept between runs (local mode); none: every read asks the registry. */
+  contentCache?: ContentCache;
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -58,6 +61,8 @@ const maxRedirects = 5;
 /** The shared HTTP client for registries; create one per process or per operation, and `close()` it when done. */
 export class RegistryTransport {
   readonly counters = new TransferCounters();
+  /** The content cache reads through this transport consult, if any. */
+  readonly contentCache: ContentCache | undefined;
   readonly #pool: ConnectionPool;
   readonly #keychain: Keychain;
   readonly #retry: RetryPolicy;
@@ -80,6 +85,7 @@ export class RegistryTransport {
     this.#onRequest = options.onRequest;
     this.#userAgent = options.userAgent ?? 'packsmith';
     this.#now = options.now ?? Date.now;
+    this.contentCache = options.contentCache;
     this.#concurrency = options.concurrency ?? 4;
     this.#tokens = new TokenCache(this.#now);
   }

@@ -1,0 +1,99 @@
+/**
+ * The registry content cache on disk, for local mode (`${XDG_CACHE_HOME:-~/.cache}/packsmith/registry`):
+ *   manifests/<hex>  the content type, a newline, then the manifest bytes as served
+ *   blobs/<hex>      a config blob
+ *   tags/<hex>       the digest a tag named, where <hex> is the sha256 of `registry/repository:tag`
+ * Every read is checked against its digest, so a damaged or tampered file is a miss. Files are
+ * written to a temporary name and renamed, so a reader never sees half of one; the directory is
+ * private (0700), since manifests and configs of private images land here. Any failure is a miss.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CachedManifest, ContentCache, Digest } from '../oci/index.ts';
+
+const hexOf = (digest: string): string | undefined => /^sha256:([0-9a-f]{64})$/.exec(digest)?.[1];
+const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Largest file the cache reads back: manifests and configs are small; anything bigger is not ours. */
+const maxEntryBytes = 8 * 1024 * 1024;
+
+export class DiskContentCache implements ContentCache {
+  readonly #root: string;
+  #prepared: Promise<boolean> | undefined;
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  async manifest(digest: Digest): Promise<CachedManifest | undefined> {
+    const hex = hexOf(digest);
+    const file = hex === undefined ? undefined : await this.#read('manifests', hex);
+    const newline = file?.indexOf(0x0a) ?? -1;
+    if (file === undefined || newline < 0) return undefined;
+    const bytes = file.subarray(newline + 1);
+    if (sha256Hex(bytes) !== hex) return undefined;
+    const contentType = file.subarray(0, newline).toString('utf8');
+    return { bytes, digest, contentType: contentType === '' ? undefined : contentType };
+  }
+
+  async putManifest(manifest: CachedManifest): Promise<void> {
+    const hex = hexOf(manifest.digest);
+    if (hex === undefined || (manifest.contentType ?? '').includes('\n')) return;
+    await this.#write('manifests', hex, Buffer.concat([Buffer.from(`${manifest.contentType ?? ''}\n`), manifest.bytes]));
+  }
+
+  async blob(digest: Digest): Promise<Uint8Array | undefined> {
+    const hex = hexOf(digest);
+    const bytes = hex === undefined ? undefined : await this.#read('blobs', hex);
+    return bytes !== undefined && sha256Hex(bytes) === hex ? bytes : undefined;
+  }
+
+  async putBlob(digest: Digest, bytes: Uint8Array): Promise<void> {
+    const hex = hexOf(digest);
+    if (hex !== undefined) await this.#write('blobs', hex, bytes);
+  }
+
+  async tagDigest(tagKey: string): Promise<Digest | undefined> {
+    const text = (await this.#read('tags', sha256Hex(tagKey)))?.toString('utf8');
+    const [key, digest] = text?.split('\n') ?? [];
+    // The key is stored too, so a hash collision (or a stray file) can never answer for another tag.
+    return key === tagKey && digest !== undefined && hexOf(digest) !== undefined ? (digest as Digest) : undefined;
+  }
+
+  async putTagDigest(tagKey: string, digest: Digest): Promise<void> {
+    if (!tagKey.includes('\n')) await this.#write('tags', sha256Hex(tagKey), Buffer.from(`${tagKey}\n${digest}\n`));
+  }
+
+  async #read(kind: string, name: string): Promise<Buffer | undefined> {
+    try {
+      const bytes = await readFile(join(this.#root, kind, name));
+      return bytes.length <= maxEntryBytes ? bytes : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #write(kind: string, name: string, bytes: Uint8Array): Promise<void> {
+    if (!(await this.#prepare())) return;
+    const target = join(this.#root, kind, name);
+    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(temporary, bytes, { mode: 0o600 });
+      await rename(temporary, target);
+    } catch {
+      await rm(temporary, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Creates the private directories once; false when that failed (writes are then skipped). */
+  #prepare(): Promise<boolean> {
+    this.#prepared ??= Promise.all(['manifests', 'blobs', 'tags'].map((kind) => mkdir(join(this.#root, kind), { recursive: true, mode: 0o700 })))
+      .then(() => mkdir(this.#root, { recursive: true, mode: 0o700 }))
+      .then(
+        () => true,
+        () => false,
+      );
+    return this.#prepared;
+  }
+}

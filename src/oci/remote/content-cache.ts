@@ -1,0 +1,34 @@
+/**
+ * A cache of small registry content that survives the process: manifests and config blobs by
+ * digest, and the digest each tag named when last read. Content is addressed by digest, so a hit
+ * is as good as a download once its bytes are checked; a tag's digest is only a hint, confirmed by
+ * one HEAD before the cached manifest is used. Layers are never cached here.
+ *
+ * Implementations must never throw: a cache that cannot read or write behaves as a miss, so a
+ * broken cache costs requests, never a failed build.
+ */
+import type { Digest } from '../digest.ts';
+import type { MediaType } from '../media-types.ts';
+
+/** A manifest as it was served. */
+export interface CachedManifest {
+  bytes: Uint8Array;
+  digest: Digest;
+  contentType: MediaType | undefined;
+}
+
+/** What the registry client asks of a content cache. */
+export interface ContentCache {
+  /** The manifest with `digest`, its bytes checked against it; undefined on a miss. */
+  manifest(digest: Digest): Promise<CachedManifest | undefined>;
+  putManifest(manifest: CachedManifest): Promise<void>;
+  /** The blob with `digest`, its bytes checked against it; undefined on a miss. */
+  blob(digest: Digest): Promise<Uint8Array | undefined>;
+  putBlob(digest: Digest, bytes: Uint8Array): Promise<void>;
+  /** The digest `registry/repository:tag` named when it was last read, if remembered. */
+  tagDigest(tagKey: string): Promise<Digest | undefined>;
+  putTagDigest(tagKey: string, digest: Digest): Promise<void>;
+}
+
+/** The key of a tag in a cache: `registry/repository:tag`. */
+export const tagKeyOf = (registry: string, repository: string, tag: string): string => `${registry}/${repository}:${tag}`;
