@@ -4,7 +4,7 @@
 // with the Node 24 that the project brings as its `node` devDependency.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as nodeModule from 'node:module'; // not named: Node 20 has no enableCompileCache
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -21,25 +21,25 @@ function compileCacheDir() {
 }
 
 /**
- * The bundle that scripts/bundle.ts wrote to dist/bundle/, if every source it was built from still has
- * the content it had then (its stamp lists their hashes); otherwise undefined, and the sources run,
- * so a bundle older than the sources never runs. PACKSMITH_SOURCES=1 skips the bundle.
+ * The bundle that scripts/bundle.ts wrote to dist/bundle/, if every file it was built from still has
+ * the content it had then; otherwise undefined, and the sources run, so a bundle older than the
+ * sources never runs. The stamp lists each file's hash, size and modification time: a file whose
+ * size and time are unchanged is taken as unchanged, any other is hashed. PACKSMITH_SOURCES=1
+ * skips the bundle.
  */
 function upToDateBundle() {
   if (process.env.PACKSMITH_SOURCES === '1') return undefined;
   try {
     const stamp = JSON.parse(readFileSync(join(root, 'dist/bundle/inputs.json'), 'utf8'));
-    for (const [path, hash] of Object.entries(stamp.files)) {
-      if (
-        createHash('sha256')
-          .update(readFileSync(join(root, path)))
-          .digest('hex') !== hash
-      )
-        return undefined;
+    for (const [path, recorded] of Object.entries(stamp.files)) {
+      const file = join(root, path);
+      const { size, mtimeMs } = statSync(file);
+      if (size === recorded.size && mtimeMs === recorded.mtimeMs) continue;
+      if (createHash('sha256').update(readFileSync(file)).digest('hex') !== recorded.sha256) return undefined;
     }
     return join(root, 'dist/bundle/main.js');
   } catch {
-    return undefined; // no bundle, or a source it names is gone
+    return undefined; // no bundle, a stamp of another format, or a source it names is gone
   }
 }
 

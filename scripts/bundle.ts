@@ -1,20 +1,26 @@
 /**
  * Builds dist/bundle/: the CLI's sources bundled by esbuild into plain JavaScript (one entry chunk plus
  * one chunk per lazily loaded command module), which bin/packsmith.js runs instead of the sources
- * while it is up to date. Dependencies in node_modules stay external: Node loads them as usual.
+ * while it is up to date. Dependencies are compiled in too: resolving and loading hundreds of small
+ * files from node_modules cost more than the rest of start-up. The heavy ones that only some
+ * commands use (scripts/lazy-packages.ts) are each bundled into one file of their own under
+ * dist/bundle/vendor/, loaded on first use.
  *
- * Up to date means: every source file that went into the bundle still has the content it had.
- * The plugin below hashes each file as esbuild reads it, so the stamp (dist/bundle/inputs.json,
- * written last) describes exactly the code that was compiled. Run by `npm ci` (prepare) or
+ * Up to date means: every source file that went into the bundle still has the content it had, and
+ * so does package-lock.json (the dependencies compiled in). The plugin below hashes each file as
+ * esbuild reads it, so the stamp (dist/bundle/inputs.json, written last) describes exactly the code
+ * that was compiled; it also keeps each file's size and modification time, so the launcher hashes
+ * only a file whose size or time changed. Run by `npm ci` (prepare) or
  * `npm run bundle`; without esbuild (a production install) it does nothing and the launcher runs
  * the sources.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Esbuild from 'esbuild';
-import { lazyPackagesPlugin } from './lazy-packages.ts';
+import { lazyPackages, lazyPackagesPlugin, vendorFileOf } from './lazy-packages.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = `${root}dist/bundle`;
@@ -59,27 +65,47 @@ async function main(): Promise<void> {
     format: 'esm',
     platform: 'node',
     target: 'node24',
-    packages: 'external',
+    // Bundled CommonJS dependencies call require() for Node's built-in modules, which ES modules lack.
+    banner: { js: "import { createRequire as packsmithCreateRequire } from 'node:module'; const require = packsmithCreateRequire(import.meta.url);" },
     // Chunks sit beside main.js, so `new URL('../../package.json', import.meta.url)` still finds package.json.
     chunkNames: '[name]-[hash]',
     legalComments: 'none',
     logLevel: 'warning',
     plugins: [lazyPackagesPlugin(root.replace(/\/$/, '')), hashingLoader(hashes)],
   });
-  // The bundler's own code shapes the output too, so a change to it also makes the bundle stale.
-  for (const script of ['scripts/bundle.ts', 'scripts/lazy-packages.ts']) {
+  // One CommonJS file per lazy package, which its stand-in requires on first use.
+  for (const name of lazyPackages) {
+    await esbuild.build({
+      entryPoints: [createRequire(`${root}package.json`).resolve(name)],
+      outfile: `${staging}/${vendorFileOf(name)}`,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node24',
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+  }
+  // The bundler's own code and the locked dependencies shape the output too, so a change to them
+  // also makes the bundle stale.
+  for (const file of ['scripts/bundle.ts', 'scripts/lazy-packages.ts', 'package-lock.json']) {
     hashes.set(
-      script,
+      file,
       createHash('sha256')
-        .update(await readFile(`${root}${script}`))
+        .update(await readFile(`${root}${file}`))
         .digest('hex'),
     );
   }
-  const stamp = { files: Object.fromEntries([...hashes].sort(([a], [b]) => a.localeCompare(b))) };
+  const files: Record<string, { sha256: string; size: number; mtimeMs: number }> = {};
+  for (const [path, sha256] of [...hashes].sort(([a], [b]) => a.localeCompare(b))) {
+    const { size, mtimeMs } = await stat(`${root}${path}`);
+    files[path] = { sha256, size, mtimeMs };
+  }
+  const stamp = { files };
   await writeFile(`${staging}/inputs.json`, `${JSON.stringify(stamp, null, 1)}\n`);
   await rm(outDir, { recursive: true, force: true });
   await rename(staging, outDir);
-  console.log(`bundle: dist/bundle/ from ${hashes.size - 2} source files`);
+  console.log(`bundle: dist/bundle/ from ${hashes.size - 3} source files and ${lazyPackages.length} lazily loaded packages`);
 }
 
 await main();

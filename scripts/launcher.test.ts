@@ -1,9 +1,10 @@
 // bin/packsmith.js runs dist/bundle/main.js only while every source listed in its stamp has the
-// recorded content; otherwise it runs the sources. Checked on a copy of the launcher in a scratch
+// recorded content (a file whose size or modification time changed is hashed); otherwise it runs
+// the sources. Checked on a copy of the launcher in a scratch
 // tree whose "bundle" and "sources" each print which one ran.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,8 @@ beforeEach(() => {
   write('src/cli/main.ts', "process.stdout.write('sources');\n");
   write('src/cli/other.ts', source);
   write('dist/bundle/main.js', "process.stdout.write('bundle');\n");
-  write('dist/bundle/inputs.json', JSON.stringify({ files: { 'src/cli/other.ts': sha256(source) } }));
+  const { size, mtimeMs } = statSync(join(tree, 'src/cli/other.ts'));
+  write('dist/bundle/inputs.json', JSON.stringify({ files: { 'src/cli/other.ts': { sha256: sha256(source), size, mtimeMs } } }));
 });
 
 afterEach(() => rmSync(tree, { recursive: true, force: true }));
@@ -47,6 +49,16 @@ describe('the launcher', () => {
 
   it('runs the sources once a source differs from the one bundled, even with the same size', () => {
     write('src/cli/other.ts', source.replace('1', '2'));
+    expect(run()).toBe('sources');
+  });
+
+  it('still runs the bundle when a source was only touched (new time, same content)', () => {
+    utimesSync(join(tree, 'src/cli/other.ts'), new Date(2030, 0, 1), new Date(2030, 0, 1));
+    expect(run()).toBe('bundle');
+  });
+
+  it('runs the sources when the stamp is of the older format (hashes only)', () => {
+    write('dist/bundle/inputs.json', JSON.stringify({ files: { 'src/cli/other.ts': sha256(source) } }));
     expect(run()).toBe('sources');
   });
 

@@ -7,16 +7,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type * as Kube from '@kubernetes/client-node';
 import type * as Prom from 'prom-client';
-import { standIn } from './lazy-packages.ts';
+import { standIn, vendorFileOf } from './lazy-packages.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const require = createRequire(`${root}/package.json`);
 // Inside the repository, so that the stand-in's require() finds node_modules as the bundle's does.
 const dir = join(root, 'dist', `lazy-packages-test-${process.pid}`);
 
-/** Writes the stand-in (generating it reads the real package's exports) and returns its URL. */
+/**
+ * Writes the stand-in (generating it reads the real package's exports) and returns its URL. Beside
+ * it, the vendor file it requires re-exports the package from node_modules, where the bundle has
+ * the package bundled into that file.
+ */
 function writeStandIn(name: string): string {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(join(dir, 'vendor'), { recursive: true });
+  writeFileSync(join(dir, vendorFileOf(name)), `module.exports = require(${JSON.stringify(name)});\n`);
   const file = join(dir, `${name.replace(/\W/g, '_')}.mjs`);
   writeFileSync(file, standIn(name, root));
   return pathToFileURL(file).href;

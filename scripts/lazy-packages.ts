@@ -16,7 +16,10 @@ import type { Plugin } from 'esbuild';
 /** The packages the bundle loads lazily. */
 export const lazyPackages: readonly string[] = ['@kubernetes/client-node', 'prom-client', 'pino', 'undici'];
 
-// Runs in the bundle: `real()` requires the package once (Node 24 can require an ES module).
+/** Where the bundle keeps a lazy package, bundled into one CommonJS file (relative to dist/bundle/). */
+export const vendorFileOf = (name: string): string => `vendor/${name.replace(/^@/, '').replace(/\//g, '-')}.cjs`;
+
+// Runs in the bundle: `real()` requires the package's vendor file once (the chunks sit in dist/bundle/).
 const runtime = `
 import { createRequire } from 'node:module';
 let loaded;
@@ -44,7 +47,7 @@ const identifier = /^[A-Za-z_$][\w$]*$/;
 /** The stand-in module's source for `name`, from the kinds of its real exports. */
 export function standIn(name: string, root: string): string {
   const exports = createRequire(`${root}/package.json`)(name) as Record<string, unknown>;
-  const lines = [runtime.replace('PACKAGE', JSON.stringify(name))];
+  const lines = [runtime.replace('PACKAGE', JSON.stringify(`./${vendorFileOf(name)}`))];
   for (const key of Object.keys(exports).filter((k) => identifier.test(k) || k === 'default')) {
     const kind = typeof exports[key];
     if (kind !== 'function' && (kind !== 'object' || exports[key] === null)) continue;
