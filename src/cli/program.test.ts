@@ -16,9 +16,14 @@ describe('buildProgram loads command modules lazily', () => {
     expect(await topLevel(['build', '-f', 'dir'])).toEqual(['build']);
   });
 
-  it('loads the whole tree for help, the version flag, an unknown command and completion', async () => {
+  it('loads no command for the version flag alone', async () => {
+    expect(await topLevel(['-v'])).toEqual([]);
+    expect(await topLevel(['--version'])).toEqual([]);
+  });
+
+  it('loads the whole tree for help (with or without the version flag), an unknown command and completion', async () => {
     const all = await topLevel();
-    for (const argv of [[], ['--help'], ['-v'], ['help', 'build'], ['biuld'], ['completion', 'bash'], ['__complete', 'bu']]) {
+    for (const argv of [[], ['--help'], ['-v', '--help'], ['help', 'build'], ['biuld'], ['completion', 'bash'], ['__complete', 'bu']]) {
       expect(await topLevel(argv)).toEqual(all);
     }
   });

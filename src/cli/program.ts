@@ -46,13 +46,17 @@ Exit codes:
   70  internal error (a bug in packsmith: please report it)`;
 
 /**
- * The modules `argv` needs: the one that owns its command, or all of them when there is no command
- * (help, the version flag), it is unknown (commander suggests a near name) or it is completion.
+ * The modules `argv` needs: none for the version flag alone, the one that owns its command, or all
+ * of them when there is no command (help), it is unknown (commander suggests a near name) or it is completion.
  * Program options only come before the command (positional options), so the command is the first
  * word that is not a flag.
  */
 function modulesFor(argv: readonly string[] | undefined): readonly CommandModule[] {
   const command = argv?.find((word) => !word.startsWith('-'));
+  // The version flag alone prints the version and exits before any command could run.
+  const versionOnly =
+    argv !== undefined && command === undefined && argv.some((w) => w === '-v' || w === '--version') && !argv.some((w) => w === '-h' || w === '--help');
+  if (versionOnly) return [];
   const owner = commandModules.find((m) => command !== undefined && m.names.includes(command));
   if (owner === undefined || owner.names.includes('__complete')) return commandModules;
   return [owner];
