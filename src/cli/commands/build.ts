@@ -7,23 +7,15 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { DocumentProblem } from '../../api/index.ts';
 import { localBuild, type LocalOutcome } from '../../app/index.ts';
-import { createLocalEnvironment, type LocalEnvironment } from '../../compose.ts';
+import { createLocalEnvironment } from '../../compose.ts';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
-import {
-  expandPaths,
-  packsmithKinds,
-  prepareResources,
-  readResourceFiles,
-  rejectedDependencies,
-  skippedNotice,
-  type PreparedResource,
-} from '../local-resources.ts';
-import { formatBytes, formatJson, formatTable, formatYamlDocuments } from '../output.ts';
+import { expandPaths, rejectedDependencies, type PreparedResource } from '../local-resources.ts';
+import { readLocalInputs, type LocalInputs } from '../local-inputs.ts';
+import { formatJson, formatTable, formatYamlDocuments } from '../output.ts';
 import { terminalProgress, verbosityOf, type Verbosity } from '../progress.ts';
 import { examples } from '../help.ts';
 import { insecureRegistryOption } from '../repeatable-flags.ts';
-import { isPackBuilderFile, readPackBuilderFiles } from '../pack-builder-files.ts';
 import { localSigningKeys, signingKeyEnv } from '../signing-keys.ts';
 
 interface Row {
@@ -85,39 +77,6 @@ function failureOf(rows: readonly Row[], problems: readonly DocumentProblem[], v
   const reasons = quiet ? failed.map((r) => `\n${r.origin} ${r.kind} ${r.name}: ${r.summary}`).join('') : '';
   const total = `${failed.length + problems.length} of ${rows.length + problems.length} resources failed`;
   return new CliError(`${total}${quiet ? '' : ' (the table says why)'}: ${where.join(', ')}${reasons}`);
-}
-
-interface LocalInputs {
-  prepared: PreparedResource[];
-  problems: DocumentProblem[];
-}
-
-/** Reads YAML/JSON and builder.toml inputs, prints notices and warnings, and prepares every resource. */
-async function readLocalInputs(
-  files: readonly string[],
-  tag: string | undefined,
-  context: { io: CliIo; environment: LocalEnvironment; verbosity: Verbosity },
-): Promise<LocalInputs> {
-  const { io, environment, verbosity } = context;
-  const say = (line: string): void => {
-    if (verbosity !== 'quiet') io.stderr(`${line}\n`);
-  };
-  const onLargeText = (source: string, bytes: number): void => say(`reading ${source} (${formatBytes(bytes)})…`);
-  const read = await readResourceFiles(
-    files.filter((f) => !isPackBuilderFile(f)),
-    io.readStdin,
-    onLargeText,
-  );
-  const pack = await readPackBuilderFiles(files.filter(isPackBuilderFile), tag, {
-    images: environment.images,
-    keychain: environment.keychain,
-    files: environment.packConfigFiles,
-  });
-  const { kept, skipped } = packsmithKinds([...read.resources, ...pack.resources]);
-  const notice = skippedNotice(skipped);
-  if (notice !== undefined) say(notice);
-  for (const warning of pack.warnings) say(`warning: ${warning}`);
-  return { prepared: prepareResources(kept, environment.referenceChecks), problems: [...read.problems, ...pack.problems] };
 }
 
 /** `packsmith build`. */
