@@ -30,3 +30,6 @@ export * from './builder-signing.ts';
 export * from './verify-image.ts';
 export * from './builder-sbom.ts';
 export * from './credential-doctor.ts';
+export * from './dry-run-images.ts';
+export * from './builder-changes.ts';
+export * from './plan-local-build.ts';

@@ -12,7 +12,7 @@ import { gatherBuilderInputs, type BuilderLookup, type Supplier, type SupplierKi
 import type { NamedSigningKey } from './builder-signing.ts';
 import { createBuilder } from './create-builder.ts';
 import { builderFailure, builderSuccess, failedStatus, readyStatus, type LocalStatus } from './local-status.ts';
-import type { SignaturePath } from './builder-record.ts';
+import type { BuilderRecord, SignaturePath } from './builder-record.ts';
 import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
 import { readLifecycle } from './read-lifecycle.ts';
 import { readStore, storeSourcesOf } from './read-store.ts';
@@ -30,6 +30,8 @@ export interface LocalOutcome {
   summary: string;
   /** Builders: whether an image was written. */
   pushed?: boolean;
+  /** Builders that succeeded: what was built. */
+  record?: BuilderRecord;
 }
 
 /** A resource starting or finishing, for progress displays. */
@@ -192,7 +194,14 @@ async function runBuilder(builder: LocalBuilder, suppliers: readonly Supplier[],
     const pushed = `${outcome.record.latestImage} (${outcome.pushed ? 'pushed' : 'unchanged, nothing pushed'})`;
     const signed = outcome.record.signaturePaths.length > 0 ? [`signed: ${signedSummary(outcome.record.signaturePaths)}`] : [];
     const summary = [pushed, ...signed, ...outcome.warnings.map((w) => `warning: ${w}`)].join('\n');
-    return { resource: builder, ok: true, status: builderSuccess(metadata, deps.clock, outcome.record), summary, pushed: outcome.pushed };
+    return {
+      resource: builder,
+      ok: true,
+      status: builderSuccess(metadata, deps.clock, outcome.record),
+      summary,
+      pushed: outcome.pushed,
+      record: outcome.record,
+    };
   } catch (error) {
     return fail(messageOf(error));
   } finally {

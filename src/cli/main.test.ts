@@ -27,8 +27,8 @@ describe('packsmith CLI', () => {
   });
   it('says an unknown command is unknown even with --help, and keeps help for known ones', async () => {
     const unknown = captureIo();
-    expect(await runCli(['plan', '--help'], unknown)).toBe(2);
-    expect(unknown.err.join('')).toMatch(/unknown command 'plan'/);
+    expect(await runCli(['deploy', '--help'], unknown)).toBe(2);
+    expect(unknown.err.join('')).toMatch(/unknown command 'deploy'/);
     expect(unknown.out.join('')).toBe('');
     const near = captureIo();
     expect(await runCli(['-h', 'buld'], near)).toBe(2);

@@ -18,6 +18,7 @@ const commandModules: readonly CommandModule[] = [
   { names: ['version'], load: async () => (await import('./commands/version.ts')).registerVersionCommand },
   { names: ['samples'], load: async () => (await import('./commands/samples.ts')).registerSamplesCommand },
   { names: ['build'], load: async () => (await import('./commands/build.ts')).registerBuildCommand },
+  { names: ['plan'], load: async () => (await import('./commands/plan.ts')).registerPlanCommand },
   { names: ['store'], load: async () => (await import('./commands/store.ts')).registerStoreCommand },
   { names: ['image'], load: async () => (await import('./commands/image.ts')).registerImageCommand },
   { names: ['inspect'], load: async () => (await import('./commands/inspect.ts')).registerInspectCommand },
