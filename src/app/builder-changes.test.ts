@@ -41,7 +41,7 @@ describe('builderChanges', () => {
     expect(builderChanges(current, record(), packsmith)).toEqual([]);
   });
 
-  it('names a buildpack version that moved, and the order it changes', () => {
+  it('names a buildpack version that moved once, and the order only when its groups change', () => {
     const moved = record({
       builderMetadata: [
         { id: 'test/node', version: '1.0.0' },
@@ -49,7 +49,9 @@ describe('builderChanges', () => {
       ],
       order: [{ group: [{ id: 'test/node' }] }, { group: [{ id: 'test/ruby', version: '1.0.1' }] }],
     });
-    expect(builderChanges(current, moved, packsmith)).toEqual(['test/ruby 1.0.0 → 1.0.1', 'order test/node | test/ruby@1.0.0 → test/node | test/ruby@1.0.1']);
+    expect(builderChanges(current, moved, packsmith)).toEqual(['test/ruby 1.0.0 → 1.0.1']);
+    const reordered = record({ order: [{ group: [{ id: 'test/ruby', version: '1.0.0' }] }, { group: [{ id: 'test/node', optional: true }] }] });
+    expect(builderChanges(current, reordered, packsmith)).toEqual(['order test/node | test/ruby@1.0.0 → test/ruby@1.0.0 | test/node?']);
   });
 
   it('lists buildpacks added and removed, and the stack, run image, lifecycle and maker', () => {

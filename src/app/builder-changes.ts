@@ -12,7 +12,8 @@ const versionsById = (buildpacks: ReadonlyArray<{ id: string; version: string }>
   return byId;
 };
 
-function buildpackChanges(before: BuilderDescription['buildpacks'], after: BuilderRecord['builderMetadata']): string[] {
+/** `id old → new` for an id whose one version moved, else `- id@v` and `+ id@v` lines, by id. */
+export function buildpackChanges(before: ReadonlyArray<{ id: string; version: string }>, after: ReadonlyArray<{ id: string; version: string }>): string[] {
   const old = versionsById(before);
   const now = versionsById(after);
   const ids = [...new Set([...old.keys(), ...now.keys()])].sort();
@@ -28,10 +29,22 @@ function buildpackChanges(before: BuilderDescription['buildpacks'], after: Build
 /** `repo@sha256:0123456789ab` for a pinned reference (the rest of the digest says nothing to a reader). */
 const short = (reference: string): string => reference.replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}$/, '@sha256:$1');
 
-const groupText = (group: readonly { id: string; version?: string; optional?: boolean }[]): string =>
+/** An order group as a plan shows it: `id@version` (`?` when optional), comma-separated. */
+export const groupText = (group: readonly { id: string; version?: string; optional?: boolean }[]): string =>
   group.map((g) => `${g.id}${g.version ? `@${g.version}` : ''}${g.optional ? '?' : ''}`).join(', ');
 
 const currentOrder = (order: readonly OrderNode[][]): string[] => order.map(groupText);
+
+const withoutVersions = (groups: readonly string[]): string => groups.join(' | ').replace(/@[^,|?\s]+/g, '');
+
+/**
+ * The order line, only when the groups' ids or flags differ: a version that moved is already a
+ * buildpack line, and repeating it in the order would only make the plan longer.
+ */
+export function orderChange(before: readonly string[], after: readonly string[]): string[] {
+  if (withoutVersions(before) === withoutVersions(after)) return [];
+  return [`order ${before.join(' | ') || '(empty)'} → ${after.join(' | ') || '(empty)'}`];
+}
 
 const change = (what: string, was: string, is: string): string[] => (was === is ? [] : [`${what} ${was} → ${is}`]);
 
@@ -43,14 +56,15 @@ function madeByChange(before: BuilderDescription, createdBy: { name: string; ver
 
 /** Every difference a reader can name; empty when only bytes they cannot see changed. */
 export function builderChanges(before: BuilderDescription, after: BuilderRecord, createdBy: { name: string; version: string }): string[] {
-  const orderBefore = currentOrder(before.order).join(' | ') || '(empty)';
-  const orderAfter = after.order.map((entry) => groupText(entry.group)).join(' | ');
   return [
     ...buildpackChanges(before.buildpacks, after.builderMetadata),
     ...change('stack', before.stackId ?? '(none)', after.stack.id),
     ...change('run image', short(before.runImages[0] ?? '(none)'), short(after.stack.runImage)),
     ...change('lifecycle', before.lifecycle.version ?? '(none)', after.lifecycle.version),
-    ...change('order', orderBefore, orderAfter),
+    ...orderChange(
+      currentOrder(before.order),
+      after.order.map((entry) => groupText(entry.group)),
+    ),
     ...madeByChange(before, createdBy),
   ];
 }

@@ -33,3 +33,5 @@ export * from './credential-doctor.ts';
 export * from './dry-run-images.ts';
 export * from './builder-changes.ts';
 export * from './plan-local-build.ts';
+export * from './suppliers.ts';
+export * from './builder-impact.ts';

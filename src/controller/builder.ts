@@ -8,6 +8,7 @@
 import { credentialRefOf, isInvalid, type Resource } from '../api/index.ts';
 import {
   builderFailure,
+  builderResource,
   builderSuccess,
   createBuilder,
   declaredDependencies,
@@ -18,7 +19,7 @@ import {
   type LocalStatus,
 } from '../app/index.ts';
 import { messageOf, MissingDependencyError } from '../shared/index.ts';
-import { builderResource, cacheLookup, type BuilderKind } from './builder-inputs.ts';
+import { cacheLookup, type BuilderKind } from './builder-inputs.ts';
 import { builderSigningKeys } from './builder-signing-keys.ts';
 import type { ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';

@@ -126,6 +126,47 @@ describe('builder', () => {
     expect((await builderJson('builder', 'app', 'team')).metadata.resourceVersion).toBe(after.metadata.resourceVersion);
   });
 
+  it('a store dry run says which builders the change would rebuild, and how, writing nothing', async () => {
+    const store = (await world.getJson('clusterstore', 'default')) as { metadata: { resourceVersion: string } };
+    const builder = await builderJson('builder', 'app', 'team');
+    const registryWrites = async (): Promise<number> => (await world.registry.accessLog()).filter((e) => ['POST', 'PUT', 'PATCH'].includes(e.method)).length;
+    const writesBefore = await registryWrites();
+
+    const add = await world.run(['clusterstore', 'add', 'default', '-b', world.cnb.ruby2, '--dry-run']);
+    expectOk(add);
+    const lines = add.stdout.split('\n');
+    expect(lines.slice(-4)).toEqual([
+      'ClusterStore "default" updated (dry run)',
+      'Builders using ClusterStore "default" (1 of 1 would be rebuilt):',
+      '\tBuilder team/app: would be rebuilt: test/ruby 1.0.0 → 2.0.0',
+      '',
+    ]);
+
+    const again = await world.run(['clusterstore', 'add', 'default', '-b', world.at.web, '--dry-run']);
+    expectOk(again);
+    expect(again.stdout).toMatch(/\n\tBuilder team\/app: unchanged\n$/);
+
+    const remove = await world.run(['clusterstore', 'remove', 'default', '-b', 'test/ruby@1.0.0', '--dry-run']);
+    expectOk(remove);
+    expect(remove.stdout).toMatch(
+      /\(0 of 1 would be rebuilt\):\n\tBuilder team\/app: would fail: spec\.order\[0\]\.group\[0\]: could not find buildpack with id 'test\/ruby'\n$/,
+    );
+
+    // A new ClusterBuildpack offering a newer test/ruby reaches the builder through the id it asks for.
+    const clusterBuildpack = await world.run(['clusterbuildpack', 'create', 'ruby-next', '-i', world.cnb.ruby2, '--dry-run']);
+    expectOk(clusterBuildpack);
+    expect(clusterBuildpack.stdout).toMatch(
+      /\nBuilders using ClusterBuildpack "ruby-next" \(1 of 1 would be rebuilt\):\n\tBuilder team\/app: would be rebuilt: test\/ruby 1\.0\.0 → 2\.0\.0\n$/,
+    );
+    await expect(world.kubectl(['get', 'clusterbuildpack', 'ruby-next'])).rejects.toThrow(/not found/);
+
+    expect(await registryWrites()).toBe(writesBefore);
+    expect(((await world.getJson('clusterstore', 'default')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion).toBe(
+      store.metadata.resourceVersion,
+    );
+    expect((await builderJson('builder', 'app', 'team')).status?.latestImage).toBe(builder.status?.latestImage);
+  });
+
   it('dry runs change nothing; -o yaml prints the Builder instead of the result line', async () => {
     const before = await builderJson('builder', 'app', 'team');
     const patch = await world.run(['builder', 'patch', 'app', '-n', 'team', '-b', 'test/web', '--dry-run']);

@@ -165,7 +165,11 @@ Group #1
   it('dry runs change nothing on the server', async () => {
     const create = await world.run(['buildpack', 'create', 'dry', '-n', 'team', '-i', world.at.web, '--dry-run']);
     expect(create.code).toBe(0);
-    expect(create.stdout).toMatch(new RegExp(`^Creating Buildpack\\.\\.\\.\\n\\tSkipping '${digestRef().source}'\\nBuildpack "dry" created \\(dry run\\)\\n$`));
+    expect(create.stdout).toMatch(
+      new RegExp(
+        `^Creating Buildpack\\.\\.\\.\\n\\tSkipping '${digestRef().source}'\\nBuildpack "dry" created \\(dry run\\)\\nNo builder uses Buildpack "dry": nothing would be rebuilt\\n$`,
+      ),
+    );
     expect(await exists('buildpack', 'dry', 'team')).toBe(false);
 
     const before = await get('buildpack', 'web', 'team');

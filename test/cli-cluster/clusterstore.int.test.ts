@@ -135,7 +135,7 @@ describe('clusterstore add, remove and the dry runs', () => {
     expectOk(run);
     expect(run.stdout).toMatch(
       new RegExp(
-        `^Adding to ClusterStore\\.\\.\\. \\(dry run\\)\\n\\tSkipping '${digestRef()}'\\n\\tAdded Buildpackage\\nClusterStore "web-store" updated \\(dry run\\)\\n$`,
+        `^Adding to ClusterStore\\.\\.\\. \\(dry run\\)\\n\\tSkipping '${digestRef()}'\\n\\tAdded Buildpackage\\nClusterStore "web-store" updated \\(dry run\\)\\nNo builder uses ClusterStore "web-store": nothing would be rebuilt\\n$`,
       ),
     );
     expect(await writes()).toBe(writesBefore);
@@ -146,7 +146,9 @@ describe('clusterstore add, remove and the dry runs', () => {
 
     const create = await world.run(['clusterstore', 'create', 'dry-store', '-b', world.at.ruby, '--dry-run']);
     expectOk(create);
-    expect(create.stdout).toMatch(/^Creating ClusterStore\.\.\. \(dry run\)\n\tSkipping '.*'\nClusterStore "dry-store" created \(dry run\)\n$/);
+    expect(create.stdout).toMatch(
+      /^Creating ClusterStore\.\.\. \(dry run\)\n\tSkipping '.*'\nClusterStore "dry-store" created \(dry run\)\nNo builder uses ClusterStore "dry-store": nothing would be rebuilt\n$/,
+    );
     await expect(world.kubectl(['get', 'clusterstore', 'dry-store'])).rejects.toThrow(/not found/);
     expect(await writes()).toBe(writesBefore);
   });
@@ -156,7 +158,7 @@ describe('clusterstore add, remove and the dry runs', () => {
     const run = await world.run(['clusterstore', 'add', 'web-store', '-b', world.at.ruby, '--dry-run-with-image-upload']);
     expectOk(run);
     expect(run.stdout).toMatch(
-      /^Adding to ClusterStore\.\.\. \(dry run with image upload\)\n\tUploading '.*'\n\tAdded Buildpackage\nClusterStore "web-store" updated \(dry run with image upload\)\n$/,
+      /^Adding to ClusterStore\.\.\. \(dry run with image upload\)\n\tUploading '.*'\n\tAdded Buildpackage\nClusterStore "web-store" updated \(dry run with image upload\)\nNo builder uses ClusterStore "web-store": nothing would be rebuilt\n$/,
     );
     const [ref] = uploaded(run);
     expect(await inRegistry(ref ?? '')).toBe(ref?.split('@')[1]);
@@ -205,7 +207,9 @@ describe('clusterstore add, remove and the dry runs', () => {
     const before = await sourcesOf('web-store');
     const dry = await world.run(['clusterstore', 'remove', 'web-store', '-b', 'test/ruby@1.0.0', '--dry-run']);
     expectOk(dry);
-    expect(dry.stdout).toBe('Removing Buildpackages... (dry run)\nRemoving buildpackage test/ruby@1.0.0\nClusterStore "web-store" updated (dry run)\n');
+    expect(dry.stdout).toBe(
+      'Removing Buildpackages... (dry run)\nRemoving buildpackage test/ruby@1.0.0\nClusterStore "web-store" updated (dry run)\nNo builder uses ClusterStore "web-store": nothing would be rebuilt\n',
+    );
     expect(await sourcesOf('web-store')).toEqual(before);
 
     const run = await world.run(['clusterstore', 'remove', 'web-store', '-b', 'test/ruby@1.0.0']);

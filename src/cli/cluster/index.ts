@@ -18,3 +18,5 @@ export * from './port.ts';
 export * from './object-fields.ts';
 export * from './resync.ts';
 export * from './delete-resource.ts';
+export * from './builder-impact.ts';
+export * from './source-impact.ts';

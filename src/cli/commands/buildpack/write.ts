@@ -12,10 +12,12 @@ import {
   patchResource,
   readKpConfig,
   relocateImage,
+  reportSourceImpact,
   requireDefaultRepository,
   specFields,
   withWriteSession,
   type ClusterSession,
+  type StoreSourceAfter,
   type WriteContext,
 } from '../../cluster/index.ts';
 import { newBuildpackObject, type BuildpackScope } from './scope.ts';
@@ -78,36 +80,49 @@ async function create(run: Run): Promise<void> {
   const kpConfig = await readKpConfig(context.session.objects);
   const repository = requireDefaultRepository(kpConfig);
   context.reporter.progress(`Creating ${scope.title}...`);
-  const image = await relocate(run, input.image, repository);
+  const source = await relocate(run, input.image, repository);
   const object = newBuildpackObject(scope, {
     name,
     namespace: context.session.targetNamespace,
-    image,
+    image: source.image,
     serviceAccount: input.serviceAccount ?? 'default',
     kpConfig,
   });
   await createResource(context, scope.kind, object, { recordApplied: true });
   context.reporter.result(`${scope.title} "${name}" created`);
+  await impactOfDryRun(run, undefined, source);
 }
 
 async function patch(run: Run, current: KubeObject): Promise<void> {
   const { scope, name, input, context } = run;
   const spec: Record<string, unknown> = { ...specFields(current) };
+  let source: StoreSourceAfter | undefined;
   if (input.image !== undefined) {
     const repository = requireDefaultRepository(await readKpConfig(context.session.objects));
     context.reporter.progress(`Patching ${scope.title}...`);
-    spec.image = await relocate(run, input.image, repository);
+    source = await relocate(run, input.image, repository);
+    spec.image = source.image;
   }
   if (scope.namespaced && input.serviceAccount !== undefined) spec.serviceAccountName = input.serviceAccount;
   const { changed } = await patchResource(context, scope.kind, current, { ...current, spec });
   context.reporter.result(`${scope.title} "${name}" patched`, changed);
+  if (source !== undefined) await impactOfDryRun(run, current, source);
+}
+
+/** After a dry run with an image, what it would do to the builders that use the resource. */
+async function impactOfDryRun(run: Run, current: KubeObject | undefined, source: StoreSourceAfter): Promise<void> {
+  const { scope, name, context } = run;
+  if (!context.reporter.dryRun) return;
+  const namespace = scope.namespaced ? { namespace: context.session.targetNamespace } : {};
+  await reportSourceImpact(context.session, context.reporter, { kind: scope.kind, name, ...namespace, current, sources: [source] });
 }
 
 // Registry and file errors name a URL or path; the message also says which buildpackage it was.
-async function relocate(run: Run, source: string, repository: string): Promise<string> {
+// A dry run that uploads nothing leaves the relocated reference empty, so its impact reads the source.
+async function relocate(run: Run, source: string, repository: string): Promise<StoreSourceAfter> {
   try {
     const relocated = await relocateImage({ source, repository }, run.context.session, { reporter: run.context.reporter, io: run.io });
-    return relocated.reference;
+    return { image: relocated.reference, ...(run.context.reporter.skipUploads ? { readFrom: source } : {}) };
   } catch (error) {
     if (!isAppError(error) || error instanceof InternalError) throw error;
     throw new CliError(`cannot relocate buildpackage "${source}" to ${repository}: ${error.message}`, exitCodes.failure, { cause: error });

@@ -10,6 +10,7 @@ import {
   patchResource,
   readKpConfig,
   relocateImage,
+  reportSourceImpact,
   requireDefaultRepository,
   resultSuffix,
   specFields,
@@ -18,6 +19,7 @@ import {
   type ClusterSession,
   type KubeFlags,
   type RegistryFlags,
+  type StoreSourceAfter,
   type WriteContext,
   type WriteFlags,
 } from '../../cluster/index.ts';
@@ -66,6 +68,12 @@ export async function removeFromStore(io: CliIo, request: StoreWriteRequest): Pr
     for (const line of edit.lines) run.reporter.progress(line);
     await patchResource(run, 'ClusterStore', current, withSources(current, edit.sources));
     run.reporter.result(`ClusterStore "${request.name}" updated`);
+    await impactOfDryRun(
+      run,
+      request.name,
+      current,
+      edit.sources.map((s) => ({ image: s.image ?? '' })),
+    );
   });
 }
 
@@ -81,28 +89,49 @@ async function create(run: Run, request: StoreWriteRequest): Promise<void> {
   requireBuildpackages(request.buildpackages);
   const config = await readKpConfig(run.session.objects);
   const repository = requireDefaultRepository(config);
-  const sources: string[] = [];
+  const sources: StoreSourceAfter[] = [];
   for (const source of request.buildpackages) sources.push(await relocate(run, source, repository));
-  await createResource(run, 'ClusterStore', newStoreObject(request.name, sources, config.serviceAccount), { recordApplied: true });
+  await createResource(
+    run,
+    'ClusterStore',
+    newStoreObject(
+      request.name,
+      sources.map((s) => s.image),
+      config.serviceAccount,
+    ),
+    { recordApplied: true },
+  );
   run.reporter.result(`ClusterStore "${request.name}" created`);
+  await impactOfDryRun(run, request.name, undefined, sources);
 }
 
 async function add(run: Run, request: StoreWriteRequest, current: KubeObject): Promise<void> {
   run.reporter.progress(`Adding to ClusterStore...${resultSuffix(run.reporter.mode)}`);
   const repository = requireDefaultRepository(await readKpConfig(run.session.objects));
   let sources = storeSourcesOf(current);
+  const readFrom = new Map<string, string>();
   for (const source of request.buildpackages) {
-    const edit = addSources(sources, [await relocate(run, source, repository)]);
+    const relocated = await relocate(run, source, repository);
+    if (relocated.readFrom !== undefined) readFrom.set(relocated.image, relocated.readFrom);
+    const edit = addSources(sources, [relocated.image]);
     for (const line of edit.lines) run.reporter.progress(line);
     sources = edit.sources;
   }
   const { changed } = await patchResource(run, 'ClusterStore', current, withSources(current, sources));
   run.reporter.result(`ClusterStore "${request.name}" updated`, changed);
+  const after = sources.map(({ image = '' }) => ({ image, ...(readFrom.has(image) ? { readFrom: readFrom.get(image) } : {}) }));
+  await impactOfDryRun(run, request.name, current, after);
 }
 
-async function relocate(run: Run, source: string, repository: string): Promise<string> {
+/** The relocated reference, and where to read the image when the dry run did not upload it there. */
+async function relocate(run: Run, source: string, repository: string): Promise<StoreSourceAfter> {
   const { reference } = await relocateImage({ source, repository }, run.session, { reporter: run.reporter, io: run.io });
-  return reference;
+  return { image: reference, ...(run.reporter.skipUploads ? { readFrom: source } : {}) };
+}
+
+/** After a dry run, what the change would do to the builders that use the store. */
+async function impactOfDryRun(run: Run, name: string, current: KubeObject | undefined, sources: readonly StoreSourceAfter[]): Promise<void> {
+  if (run.reporter.dryRun) await reportSourceImpact(run.session, run.reporter, { kind: 'ClusterStore', name, current, sources });
 }
 
 function withSources(store: KubeObject, sources: readonly { image?: string }[]): KubeObject {

@@ -1,0 +1,33 @@
+/**
+ * A kpack resource as a builder's inputs path sees it (a Supplier): its identity, spec and the
+ * record its status holds, or why it holds none. The controller's informer cache and the CLI's
+ * dry-run impact read cluster objects through this one function.
+ */
+import { isInvalid, type ParsedResource, type Resource } from '../api/index.ts';
+import type { BuilderResource, Supplier, SupplierKind, SupplierValues } from './builder-inputs.ts';
+import { buildpacksOfStatus, lifecycleOfStatus, stackOfStatus, type StatusRead } from './status-records.ts';
+
+/** Each supplier kind's record, read from its typed status. */
+const readers: { [K in SupplierKind]: (resource: Resource<K>) => StatusRead<SupplierValues[K]> } = {
+  ClusterStore: (r) => buildpacksOfStatus(r.status),
+  Buildpack: (r) => buildpacksOfStatus(r.status),
+  ClusterBuildpack: (r) => buildpacksOfStatus(r.status),
+  ClusterStack: (r) => stackOfStatus(r.status),
+  ClusterLifecycle: (r) => lifecycleOfStatus(r.status),
+};
+
+/** `parsed` as a supplier: resolved when its status has the fields a builder reads (D-b: not necessarily Ready). */
+export function supplierOf<K extends SupplierKind>(kind: K, parsed: ParsedResource<K>): Supplier<K> {
+  const { name, namespace } = parsed.metadata;
+  const metadata = { name, ...(namespace ? { namespace } : {}) };
+  if (isInvalid(parsed))
+    return { kind, metadata, observedGeneration: 0, resolved: { ok: false, reason: `its spec is invalid: ${parsed.problems.join('; ')}` } };
+  const read = readers[kind](parsed);
+  return { kind, metadata, spec: parsed.spec, observedGeneration: parsed.status?.observedGeneration ?? 0, resolved: read };
+}
+
+/** A Builder or ClusterBuilder as the inputs path reads it. */
+export function builderResource(object: Resource<'Builder'> | Resource<'ClusterBuilder'>): BuilderResource {
+  const { name, namespace, annotations } = object.metadata;
+  return { kind: object.kind, metadata: { name, ...(namespace ? { namespace } : {}), ...(annotations ? { annotations } : {}) }, spec: object.spec };
+}
