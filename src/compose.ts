@@ -38,6 +38,7 @@ import {
   type ControllerMetrics,
   type KeychainSource,
   type Manager,
+  type ManagerOptions,
 } from './controller/index.ts';
 import {
   createClusterObjectPatcher,
@@ -49,6 +50,7 @@ import {
   createObjectClient,
   loadKubeConfig,
   type KubeClient,
+  type KubeConnection,
   type ObjectClient,
 } from './k8s/index.ts';
 import { defaultDockerKeychain, dockerConfigPath, type Keychain, type RequestEvent } from './oci/index.ts';
@@ -152,6 +154,8 @@ export interface ControllerEnvironmentOptions {
   leaseNamespace?: string;
   /** This replica's identity in the Lease (default: host name and a random suffix). */
   identity?: string;
+  /** With leader election on and 2 or more: replicas share the work by shard instead of electing one leader. */
+  shards?: number;
   logger: Logger;
   env?: NodeJS.ProcessEnv;
 }
@@ -198,11 +202,16 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     resyncMs: options.resyncMs,
     shutdownGraceMs: options.shutdownGraceMs,
     metrics,
-    ...(options.leaseNamespace
-      ? { leader: { leases: createLeaseClient(connection), namespace: options.leaseNamespace, name: 'packsmith-controller', identity } }
-      : {}),
+    ...leaseSettings(connection, options, identity),
   });
   return { manager, metrics, server: connection.server, close: () => images.close() };
+}
+
+/** Single-Lease leader election, shards, or neither (no lease namespace: this replica always works). */
+function leaseSettings(connection: KubeConnection, options: ControllerEnvironmentOptions, identity: string): Pick<ManagerOptions, 'leader' | 'shards'> {
+  if (!options.leaseNamespace) return {};
+  const lease = { leases: createLeaseClient(connection), namespace: options.leaseNamespace, name: 'packsmith-controller', identity };
+  return (options.shards ?? 1) > 1 ? { shards: { ...lease, shards: options.shards ?? 1 } } : { leader: lease };
 }
 
 /** Options of `controllerRegistryAccess`. */

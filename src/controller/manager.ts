@@ -5,16 +5,19 @@
  * in-flight reconciles get a grace period before their signal aborts them. Losing leadership ends
  * `run` (the process exits and restarts, as client-go controllers do).
  */
-import type { KindName } from '../api/index.ts';
+import { resourceKey, type KindName } from '../api/index.ts';
 import type { Clock, ImageAccess } from '../app/index.ts';
 import {
   createInformer,
   createLeaderElector,
+  createShardMembership,
   createTracker,
+  shardOf,
   createWorkQueue,
   type Informer,
   type KubeClient,
   type LeaseClient,
+  type ShardLeaseClient,
   type Tracker,
   type WorkQueue,
   type WorkQueueOptions,
@@ -26,7 +29,7 @@ import { apiEventSink, apiStatusWriter, informerCache } from './cluster-ports.ts
 import { clusterStackReconciler } from './cluster-stack.ts';
 import { buildpackReconciler, clusterStoreReconciler } from './cluster-store.ts';
 import { keysForCredentialEvent, type CredentialKind, type CredentialView } from './credential-enqueue.ts';
-import { keysForEvent } from './enqueue.ts';
+import { keysForEvent, queueKey } from './enqueue.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { CosignSecretSource, KeychainSource, ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
@@ -54,6 +57,22 @@ export interface LeaderSettings {
   retryPeriodMs?: number;
 }
 
+/**
+ * Work shared by replicas: keys are cut into `shards`, each guarded by a Lease (k8s/shards.ts);
+ * this replica reconciles only the keys of the shards it holds. Replaces single-Lease election.
+ */
+export interface ShardSettings {
+  leases: ShardLeaseClient;
+  namespace: string;
+  /** Prefix of the Lease names. */
+  name: string;
+  identity: string;
+  shards: number;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
+
 /** Options of `createManager`. */
 export interface ManagerOptions {
   client: KubeClient;
@@ -70,6 +89,8 @@ export interface ManagerOptions {
   /** How long in-flight reconciles may run after a stop (default 20 s). */
   shutdownGraceMs?: number;
   leader?: LeaderSettings;
+  /** Share the work with other replicas by shard instead of electing one leader. */
+  shards?: ShardSettings;
   metrics?: ControllerMetrics;
   queue?: WorkQueueOptions;
 }
@@ -169,11 +190,11 @@ export function createManager(options: ManagerOptions): Manager {
     }
   };
 
-  const subscribe = (q: WorkQueue): void => {
+  const subscribe = (q: WorkQueue, accepts: (key: string) => boolean): void => {
     for (const kind of controllerKinds) {
       informers.get(kind)?.subscribe((event) => {
         if (event.type === 'delete' && (kind === 'Builder' || kind === 'ClusterBuilder')) tracker.forget({ kind, ...splitRef(event.key) });
-        for (const key of keysForEvent(kind, event, tracker)) q.add(key);
+        for (const key of keysForEvent(kind, event, tracker)) if (accepts(key)) q.add(key);
       });
     }
     for (const kind of credentialKinds) {
@@ -185,9 +206,56 @@ export function createManager(options: ManagerOptions): Manager {
             name: event.object.metadata.name,
             ...(event.object.metadata.namespace ? { namespace: event.object.metadata.namespace } : {}),
           });
-        for (const key of keysForCredentialEvent(kind, event, credentials, controllerKinds)) q.add(key);
+        for (const key of keysForCredentialEvent(kind, event, credentials, controllerKinds)) if (accepts(key)) q.add(key);
       });
     }
+  };
+
+  const workers = (q: WorkQueue, stop: AbortSignal, owns?: (key: string) => boolean): Promise<void> => {
+    working = true;
+    logger.info('starting workers', { workers: options.workers ?? 2 });
+    return runWorkers({
+      queue: q,
+      reconcilers: byKind,
+      workers: options.workers ?? 2,
+      graceMs: options.shutdownGraceMs ?? 20_000,
+      logger,
+      metrics: options.metrics,
+      stop,
+      clock: options.clock,
+      ...(owns ? { owns } : {}),
+    }).finally(() => {
+      working = false;
+    });
+  };
+
+  /** Every cached key of the controller's kinds, for a shard just gained. */
+  const cachedKeys = (): string[] =>
+    controllerKinds.flatMap((kind) => (informers.get(kind)?.list() ?? []).map((object) => queueKey(kind, resourceKey(object))));
+
+  /** Sharded: workers always run, on the keys of the shards held; gaining a shard queues its keys. */
+  const share = async (settings: ShardSettings, q: WorkQueue, owned: Set<number>, signal: AbortSignal): Promise<'stopped'> => {
+    const membershipStop = new AbortController();
+    const membership = createShardMembership({
+      ...settings,
+      clock: options.clock,
+      logger,
+      onChange: (held) => {
+        const gained = [...held].filter((shard) => !owned.has(shard));
+        owned.clear();
+        for (const shard of held) owned.add(shard);
+        for (const key of cachedKeys()) if (gained.includes(shardOf(key, settings.shards))) q.add(key);
+      },
+    });
+    const membershipDone = membership.run(membershipStop.signal);
+    try {
+      await workers(q, signal, (key) => owned.has(shardOf(key, settings.shards)));
+    } finally {
+      // Released only now: the shards stay ours until in-flight work has ended.
+      membershipStop.abort();
+      await membershipDone;
+    }
+    return 'stopped';
   };
 
   return {
@@ -198,28 +266,16 @@ export function createManager(options: ManagerOptions): Manager {
     async run(signal) {
       const q = createWorkQueue(options.queue);
       queue = q;
-      subscribe(q);
+      const owned = new Set<number>();
+      const sharding = options.shards;
+      subscribe(q, sharding ? (key) => owned.has(shardOf(key, sharding.shards)) : () => true);
       for (const informer of informers.values()) informer.start();
       try {
         if (!(await waitForCaches(signal))) return 'stopped';
         synced = true;
         logger.info('caches synced', { kinds: controllerKinds.length });
-        return await lead(signal, (stop) => {
-          working = true;
-          logger.info('starting workers', { workers: options.workers ?? 2 });
-          return runWorkers({
-            queue: q,
-            reconcilers: byKind,
-            workers: options.workers ?? 2,
-            graceMs: options.shutdownGraceMs ?? 20_000,
-            logger,
-            metrics: options.metrics,
-            stop,
-            clock: options.clock,
-          }).finally(() => {
-            working = false;
-          });
-        });
+        if (sharding) return await share(sharding, q, owned, signal);
+        return await lead(signal, (stop) => workers(q, stop));
       } finally {
         await q.shutDown({ drain: false });
         await Promise.all([...informers.values()].map((i) => i.stop()));

@@ -22,6 +22,8 @@ export interface WorkerOptions {
   stop: AbortSignal;
   /** Times the grace period and the waits after it (default: the real clock). */
   clock?: Clock;
+  /** Sharded replicas: false for a key of a shard this replica does not hold (it is dropped, not reconciled). */
+  owns?: (item: string) => boolean;
 }
 
 function apply(queue: WorkQueue, item: string, result: Result): string {
@@ -39,8 +41,13 @@ function apply(queue: WorkQueue, item: string, result: Result): string {
   }
 }
 
-// The reconciler of a queue key's kind, with the kind and object key; undefined when none serves it.
+// The reconciler of a queue key's kind, with the kind and object key; undefined when none serves it,
+// or when its shard moved to another replica (which queued it on gaining the shard): dropped here.
 function routed(options: WorkerOptions, item: string): { kind: KindName; key: string; reconciler: Reconciler } | undefined {
+  if (options.owns && !options.owns(item)) {
+    options.queue.forget(item);
+    return undefined;
+  }
   const parsed = parseQueueKey(item);
   const reconciler = parsed && options.reconcilers.get(parsed.kind);
   return parsed && reconciler ? { ...parsed, reconciler } : undefined;

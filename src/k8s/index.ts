@@ -15,6 +15,7 @@ export * from './keychain.ts';
 export * from './keychain-cache.ts';
 export * from './tracker.ts';
 export * from './leader.ts';
+export * from './shards.ts';
 export * from './object-client.ts';
 export { createClusterObjectPatcher, type ClusterObjectPatch } from './object-patcher.ts';
 export * from './cosign-secrets.ts';

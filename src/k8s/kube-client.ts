@@ -6,7 +6,8 @@ import { HttpMethod } from '@kubernetes/client-node';
 import type { EventRequest, GetRequest, KubeClient, ListRequest, PatchStatusRequest, WatchHandle, WatchRequest } from './client.ts';
 import type { KubeConnection } from './config.ts';
 import { EventWriter } from './events.ts';
-import type { LeaseClient, LeaseRecord } from './leader.ts';
+import type { LeaseRecord } from './leader.ts';
+import type { NamedLease, ShardLeaseClient } from './shards.ts';
 import { describeObject, resourcePath } from './paths.ts';
 import { requestJson, requestList, requestObject } from './rest.ts';
 import { errorCode, isJsonObject } from '../shared/index.ts';
@@ -93,8 +94,8 @@ function leaseRecordOf(body: unknown): LeaseRecord {
   return { ...record, resourceVersion: typeof resourceVersion === 'string' ? resourceVersion : undefined };
 }
 
-/** A LeaseClient over coordination.k8s.io/v1 on the server of `connection`. */
-export function createLeaseClient(connection: KubeConnection): LeaseClient {
+/** A LeaseClient over coordination.k8s.io/v1 on the server of `connection` (with `list`, for shards). */
+export function createLeaseClient(connection: KubeConnection): ShardLeaseClient {
   const config = connection.config;
   const path = (namespace: string, name?: string): string =>
     `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
@@ -119,6 +120,14 @@ export function createLeaseClient(connection: KubeConnection): LeaseClient {
     async replace(namespace, name, lease) {
       const body = toObject(namespace, name, lease);
       return leaseRecordOf(await requestJson(config, { method: HttpMethod.PUT, path: path(namespace, name), body, what: what(namespace, name) }));
+    },
+    async list(namespace) {
+      const body = await requestJson(config, { method: HttpMethod.GET, path: path(namespace), what: `leases in namespace "${namespace}"` });
+      const items = isJsonObject(body) && Array.isArray(body.items) ? body.items : [];
+      return items.flatMap((item: unknown): NamedLease[] => {
+        const name = isJsonObject(item) && isJsonObject(item.metadata) ? item.metadata.name : undefined;
+        return typeof name === 'string' ? [{ name, ...leaseRecordOf(item) }] : [];
+      });
     },
   };
 }

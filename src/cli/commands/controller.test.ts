@@ -17,6 +17,7 @@ describe('packsmith controller', () => {
       '--leader-elect',
       '--no-leader-elect',
       '--lease-namespace',
+      '--shards',
       '--insecure-registry',
       '--resync-period',
       '--shutdown-grace',
@@ -34,6 +35,12 @@ describe('packsmith controller', () => {
     const missing = captureIo();
     expect(await runCli(['controller', 'run', '--kubeconfig', '/nonexistent/kubeconfig', '--no-leader-elect'], missing)).toBe(1);
     expect(missing.err.join('')).toMatch(/cannot load the Kubernetes configuration: .*nonexistent\/kubeconfig/);
+    const shardsAlone = captureIo();
+    expect(await runCli(['controller', 'run', '--shards', '4', '--no-leader-elect'], shardsAlone)).toBe(2);
+    expect(shardsAlone.err.join('')).toMatch(/--shards needs leader election/);
+    const noShards = captureIo();
+    expect(await runCli(['controller', 'run', '--shards', '0'], noShards)).toBe(2);
+    expect(noShards.err.join('')).toMatch(/--shards: 0 is not a number from 1/);
   });
 
   it('parses durations with units, seconds by default', () => {

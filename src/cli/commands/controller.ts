@@ -18,6 +18,7 @@ interface ControllerCliOptions {
   host: string;
   leaderElect: boolean;
   leaseNamespace: string;
+  shards: string;
   insecureRegistry: string[];
   resyncPeriod: string;
   shutdownGrace: string;
@@ -41,7 +42,15 @@ function untilSignal(): { signal: AbortSignal; reason: () => string } {
   return { signal: controller.signal, reason: () => received };
 }
 
+/** `--shards`: 1 (one leader) by default; sharing needs the Leases of leader election. */
+function shardCount(options: ControllerCliOptions): number {
+  const shards = parseCount('--shards', options.shards, 1);
+  if (shards > 1 && !options.leaderElect) throw new CliError('--shards needs leader election (drop --no-leader-elect): the shards are Leases', exitCodes.usage);
+  return shards;
+}
+
 function environmentFor(options: ControllerCliOptions, io: CliIo, logger: Logger): ControllerEnvironment {
+  const shards = shardCount(options);
   try {
     return createControllerEnvironment({
       kubeconfig: options.kubeconfig,
@@ -51,6 +60,7 @@ function environmentFor(options: ControllerCliOptions, io: CliIo, logger: Logger
       resyncMs: parseDuration('--resync-period', options.resyncPeriod),
       shutdownGraceMs: parseDuration('--shutdown-grace', options.shutdownGrace),
       leaseNamespace: options.leaderElect ? options.leaseNamespace : undefined,
+      shards,
       logger,
       env: io.env,
     });
@@ -81,6 +91,7 @@ async function runController(options: ControllerCliOptions, io: CliIo): Promise<
       health: servers[0]?.port,
       metrics: servers.at(-1)?.port,
       leaderElect: options.leaderElect,
+      shards: options.shards,
     });
     io.stdout(`packsmith controller: health on port ${String(servers[0]?.port)}, metrics on port ${String(servers.at(-1)?.port)}\n`);
     const outcome = await manager.run(stop.signal);
@@ -105,7 +116,14 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
   program
     .command('controller')
     .description('reconcile stores, stacks, lifecycles, buildpacks and builders in a Kubernetes cluster until SIGTERM (also: controller run)')
-    .addHelpText('after', examples('packsmith controller run', 'packsmith controller --kubeconfig ~/.kube/config --no-leader-elect --workers 4'))
+    .addHelpText(
+      'after',
+      examples(
+        'packsmith controller run',
+        'packsmith controller --kubeconfig ~/.kube/config --no-leader-elect --workers 4',
+        'packsmith controller run --shards 8',
+      ),
+    )
     .argument('[action]', 'optional "run" (the same thing; the deploy manifests use it)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use instead of the current one')
@@ -116,6 +134,12 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--leader-elect', 'run workers only while holding the controller Lease').default(true))
     .addOption(new Option('--no-leader-elect', 'always run workers (a single replica)'))
     .addOption(new Option('--lease-namespace <name>', 'namespace of the controller Lease').default(installDefaults.namespace).env('POD_NAMESPACE'))
+    .addOption(
+      new Option(
+        '--shards <n>',
+        'with 2 or more, replicas share the work: keys are cut into n shards, each a Lease, spread over the live replicas (use the same n on every replica)',
+      ).default('1'),
+    )
     .addOption(insecureRegistryOption())
     .addOption(new Option('--resync-period <duration>', 'reconcile every object again this often (e.g. 10h, 5m, 30s)').default('10h'))
     .addOption(new Option('--shutdown-grace <duration>', 'how long in-flight reconciles may finish after SIGTERM').default('20s'))
