@@ -182,13 +182,21 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     client,
     controllerKeychain,
     logger: options.logger,
-    settings: { insecureRegistries: options.insecureRegistries, userAgent: 'packsmith-controller' },
+    settings: {
+      insecureRegistries: options.insecureRegistries,
+      userAgent: 'packsmith-controller',
+      onThrottle: (registry, delayMs) => {
+        metrics.throttled(registry);
+        options.logger.warn('registry throttles: pausing all its requests', { registry, delayMs });
+      },
+    },
   });
   const metrics = createControllerMetrics({
     // Read at scrape time, after the manager below exists.
     queueDepth: () => manager.queueDepth(),
     transfers: () => images.registry.totals(),
     transports: () => images.registry.transportCount(),
+    pausedRegistries: () => images.registry.pausedHosts().length,
   });
   const identity = options.identity ?? `${hostname()}-${randomBytes(4).toString('hex')}`;
   const manager = createManager({

@@ -9,7 +9,7 @@ import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '..
 import type { Image, IoOptions, Keychain, Layer, Platform, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
 import { storedBlobDigests } from './stored-blob.ts';
 import { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
-import { fetchBlob, layerFromDescriptor, mediaTypes, parseReference, pushImage, remoteImage, repositoryOf } from '../oci/index.ts';
+import { createHostPause, fetchBlob, layerFromDescriptor, mediaTypes, parseReference, pushImage, remoteImage, repositoryOf } from '../oci/index.ts';
 
 /** Registry settings shared by every transport (insecure hosts, CAs, logger, request hook). */
 export type RegistrySettings = Omit<TransportOptions, 'keychain'>;
@@ -32,7 +32,8 @@ export class RegistryImages {
   #nextIdentity = 0;
 
   constructor(settings: RegistrySettings = {}, keying: TransportKeying = {}) {
-    this.#settings = settings;
+    // One pause per host for all transports: a registry throttles the client, whatever credentials it sends.
+    this.#settings = { ...settings, hostPause: settings.hostPause ?? createHostPause(settings) };
     this.#pool = new TransportPool(keying);
     this.#keyOf = keying.keyOf ?? ((): undefined => undefined);
   }
@@ -45,6 +46,11 @@ export class RegistryImages {
   /** Stops reusing the transport under `key`, which closes once quiet (the keychain cache calls this when it drops a keychain). */
   release(key: string): void {
     this.#pool.evict(key);
+  }
+
+  /** Registry hosts whose requests are paused now because they throttled (429). */
+  pausedHosts(): string[] {
+    return this.#settings.hostPause?.paused() ?? [];
   }
 
   /** Transports open now. */

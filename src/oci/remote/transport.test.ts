@@ -65,6 +65,38 @@ describe('RegistryTransport against a fault server', () => {
     await client.close();
   });
 
+  it('pauses every request to a registry that throttles, not only the throttled one', async () => {
+    let calls = 0;
+    reset((req, res) => {
+      if (req.url === '/v2/') return res.end();
+      calls++;
+      if (calls === 1) return res.writeHead(429, { 'Retry-After': '3' }).end();
+      res.end('ok');
+    });
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const throttles: Array<[string, number]> = [];
+    const client = transport({
+      // The throttled request's own retry waits until released, so a second request starts during the pause.
+      retry: { sleep: (ms) => (delays.push(ms), delays.length === 1 ? held : Promise.resolve()), random: () => 0 },
+      onThrottle: (host, ms) => throttles.push([host, ms]),
+    });
+    const first = client.request({ registry: server.host, method: 'GET', path: '/v2/a/manifests/x', scopes: [], expect: [200] });
+    while (delays.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(client.pausedHosts()).toEqual([server.host]);
+    const second = await client.request({ registry: server.host, method: 'GET', path: '/v2/b/manifests/y', scopes: [], expect: [200] });
+    expect(await second.text()).toBe('ok');
+    release();
+    expect(await (await first).text()).toBe('ok');
+    expect(throttles).toEqual([[server.host, 3000]]);
+    // The first request slept its own Retry-After once; the second waited out what was left of the pause.
+    expect(delays).toHaveLength(2);
+    expect(delays[0]).toBe(3000);
+    expect(delays[1]).toBeGreaterThan(2000);
+    expect(delays[1]).toBeLessThanOrEqual(3000);
+    await client.close();
+  });
+
   it('gives up after the attempt budget with the last retryable error', async () => {
     reset((req, res) => (req.url === '/v2/' ? res.end() : res.writeHead(500).end()));
     const client = transport({ retry: { maxAttempts: 3 } });
