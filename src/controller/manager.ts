@@ -29,7 +29,8 @@ import { apiEventSink, apiStatusWriter, informerCache } from './cluster-ports.ts
 import { clusterStackReconciler } from './cluster-stack.ts';
 import { buildpackReconciler, clusterStoreReconciler } from './cluster-store.ts';
 import { keysForCredentialEvent, type CredentialKind, type CredentialView } from './credential-enqueue.ts';
-import { keysForEvent, queueKey } from './enqueue.ts';
+import { keysForEvent, parseQueueKey, queueKey } from './enqueue.ts';
+import { rebuildRank } from './rebuild-order.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { CosignSecretSource, KeychainSource, ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
@@ -229,6 +230,11 @@ export function createManager(options: ManagerOptions): Manager {
     });
   };
 
+  const rankOf = (item: string): number => {
+    const parsed = parseQueueKey(item);
+    return parsed ? rebuildRank(parsed.kind, informers.get(parsed.kind)?.get(parsed.key)) : 0;
+  };
+
   /** Every cached key of the controller's kinds, for a shard just gained. */
   const cachedKeys = (): string[] =>
     controllerKinds.flatMap((kind) => (informers.get(kind)?.list() ?? []).map((object) => queueKey(kind, resourceKey(object))));
@@ -264,7 +270,8 @@ export function createManager(options: ManagerOptions): Manager {
     leading: () => working,
     queueDepth: () => queue?.length ?? 0,
     async run(signal) {
-      const q = createWorkQueue(options.queue);
+      // Many keys waiting at once (a store change touching thousands of builders): inputs first, then by rebuild priority.
+      const q = createWorkQueue({ ...options.queue, rank: (key) => rankOf(key) });
       queue = q;
       const owned = new Set<number>();
       const sharding = options.shards;
