@@ -148,6 +148,8 @@ export interface ControllerEnvironmentOptions {
   context?: string;
   insecureRegistries?: readonly string[];
   workers?: number;
+  /** Requests in flight to one registry host at most, over every transport (default 8). */
+  registryConcurrency?: number;
   resyncMs?: number;
   shutdownGraceMs?: number;
   /** Lease namespace when leader election is on; undefined turns it off. */
@@ -185,6 +187,7 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     settings: {
       insecureRegistries: options.insecureRegistries,
       userAgent: 'packsmith-controller',
+      concurrency: options.registryConcurrency ?? 8,
       onThrottle: (registry, delayMs) => {
         metrics.throttled(registry);
         options.logger.warn('registry throttles: pausing all its requests', { registry, delayMs });

@@ -32,8 +32,8 @@ export class RegistryImages {
   #nextIdentity = 0;
 
   constructor(settings: RegistrySettings = {}, keying: TransportKeying = {}) {
-    // One pause per host for all transports: a registry throttles the client, whatever credentials it sends.
-    this.#settings = { ...settings, hostPause: settings.hostPause ?? createHostPause(settings) };
+    // One pause and one concurrency bound per host for all transports: a registry sees one client, whatever credentials it sends.
+    this.#settings = { ...settings, hostPause: settings.hostPause ?? createHostPause(settings), hostLimiters: settings.hostLimiters ?? new Map() };
     this.#pool = new TransportPool(keying);
     this.#keyOf = keying.keyOf ?? ((): undefined => undefined);
   }

@@ -13,6 +13,7 @@ interface ControllerCliOptions {
   kubeconfig?: string;
   context?: string;
   workers: string;
+  registryConcurrency: string;
   metricsPort: string;
   healthPort: string;
   host: string;
@@ -57,6 +58,7 @@ function environmentFor(options: ControllerCliOptions, io: CliIo, logger: Logger
       context: options.context,
       insecureRegistries: options.insecureRegistry,
       workers: parseCount('--workers', options.workers, 1),
+      registryConcurrency: parseCount('--registry-concurrency', options.registryConcurrency, 1),
       resyncMs: parseDuration('--resync-period', options.resyncPeriod),
       shutdownGraceMs: parseDuration('--shutdown-grace', options.shutdownGrace),
       leaseNamespace: options.leaderElect ? options.leaseNamespace : undefined,
@@ -128,6 +130,11 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use instead of the current one')
     .addOption(new Option('--workers <n>', 'reconciles running at once').default('2'))
+    .addOption(
+      new Option('--registry-concurrency <n>', 'requests in flight to one registry host at most, over all reconciles (uploads are bounded per push)').default(
+        '8',
+      ),
+    )
     .addOption(new Option('--metrics-port <port>', 'port of /metrics (Prometheus); may equal --health-port').default('9090'))
     .addOption(new Option('--health-port <port>', 'port of /healthz and /readyz').default('8081'))
     .addOption(new Option('--host <address>', 'address the health and metrics servers listen on').default('0.0.0.0'))

@@ -97,6 +97,33 @@ describe('RegistryTransport against a fault server', () => {
     await client.close();
   });
 
+  it('bounds concurrent requests per host across transports that share their limiters', async () => {
+    const held: ServerResponse[] = [];
+    const arrivals: string[] = [];
+    reset((req, res) => {
+      if (req.url === '/v2/') return res.end();
+      arrivals.push(req.url ?? '');
+      held.push(res);
+    });
+    const hostLimiters = new Map();
+    const [one, two] = [transport({ concurrency: 1, hostLimiters }), transport({ concurrency: 1, hostLimiters })];
+    const get = (client: RegistryTransport, path: string): Promise<Response> =>
+      client.request({ registry: server.host, method: 'GET', path, scopes: [], expect: [200] });
+    const first = get(one, '/v2/a/manifests/1');
+    while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const second = get(two, '/v2/b/manifests/2');
+    // One limiter for the host, whichever transport asks; the second request reaches the server only once the first is answered.
+    expect(hostLimiters.size).toBe(1);
+    arrivals.push('answered 1');
+    held.shift()?.end('one');
+    expect(await (await first).text()).toBe('one');
+    while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    held.shift()?.end('two');
+    expect(await (await second).text()).toBe('two');
+    expect(arrivals).toEqual(['/v2/a/manifests/1', 'answered 1', '/v2/b/manifests/2']);
+    await Promise.all([one.close(), two.close()]);
+  });
+
   it('gives up after the attempt budget with the last retryable error', async () => {
     reset((req, res) => (req.url === '/v2/' ? res.end() : res.writeHead(500).end()));
     const client = transport({ retry: { maxAttempts: 3 } });

@@ -19,6 +19,9 @@ import { TransferCounters, type RequestEvent, type RequestKind } from './counter
 import type { ContentCache } from './content-cache.ts';
 import { HostPause } from './host-pause.ts';
 
+/** Runs a request within its registry's concurrency bound. */
+export type HostLimiter = <T>(task: () => Promise<T>) => Promise<T>;
+
 /** A request body: bytes (replayable, so retried) or a stream (sent once). */
 export type RequestBody = Uint8Array | string | AsyncIterable<Uint8Array>;
 
@@ -44,8 +47,10 @@ export interface RegistryRequest {
 /** Options of a RegistryTransport; every field has a default. */
 export interface TransportOptions extends ConnectionOptions {
   keychain?: Keychain;
-  /** Concurrent requests per registry (default 4). */
+  /** Concurrent requests per registry (default 4), across every transport sharing `hostLimiters`. */
   concurrency?: number;
+  /** Per-host request limiters to share with other transports, so the bound holds per registry whatever the credentials. */
+  hostLimiters?: Map<string, HostLimiter>;
   retry?: Partial<RetryPolicy>;
   logger?: Logger;
   /** Called after every HTTP exchange (pings, tokens, registry calls, redirects), for metrics and tests. */
@@ -87,7 +92,7 @@ export class RegistryTransport {
   readonly #endpoints = new Map<string, () => Promise<Endpoint>>();
   readonly #credentials = new Map<string, () => Promise<Credentials>>();
   readonly #pendingTokens = new Map<string, Promise<string>>();
-  readonly #limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+  readonly #limiters: Map<string, HostLimiter>;
   readonly #pause: HostPause;
   /** Requests that already slept their own retry delay: they do not wait out the host's pause again. */
   readonly #retried = new WeakSet<RegistryRequest>();
@@ -102,6 +107,7 @@ export class RegistryTransport {
     this.#now = options.now ?? Date.now;
     this.contentCache = options.contentCache;
     this.#concurrency = options.concurrency ?? 4;
+    this.#limiters = options.hostLimiters ?? new Map();
     this.#tokens = new TokenCache(this.#now);
     this.#pause = options.hostPause ?? createHostPause(options);
   }
@@ -296,7 +302,7 @@ export class RegistryTransport {
     this.#onRequest?.(event);
   }
 
-  #limiter(host: string): <T>(task: () => Promise<T>) => Promise<T> {
+  #limiter(host: string): HostLimiter {
     let limiter = this.#limiters.get(host);
     if (limiter === undefined) {
       limiter = createLimiter(this.#concurrency);
