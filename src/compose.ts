@@ -150,6 +150,8 @@ export interface ControllerEnvironmentOptions {
   workers?: number;
   /** Requests in flight to one registry host at most, over every transport (default 8). */
   registryConcurrency?: number;
+  /** Store status size past which buildpacks are listed in compact form (default 512 KiB). */
+  statusBudgetBytes?: number;
   resyncMs?: number;
   shutdownGraceMs?: number;
   /** Lease namespace when leader election is on; undefined turns it off. */
@@ -213,6 +215,7 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     resyncMs: options.resyncMs,
     shutdownGraceMs: options.shutdownGraceMs,
     metrics,
+    ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
     ...leaseSettings(connection, options, identity),
   });
   return { manager, metrics, server: connection.server, close: () => images.close() };

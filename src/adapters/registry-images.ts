@@ -6,7 +6,7 @@
  * buildpack layers that a push to the same registry mounts and any other push streams on demand.
  */
 import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
-import type { Image, IoOptions, Keychain, Layer, Platform, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
+import type { HostLimiter, Image, IoOptions, Keychain, Layer, Platform, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
 import { storedBlobDigests } from './stored-blob.ts';
 import { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
 import { createHostPause, fetchBlob, layerFromDescriptor, mediaTypes, parseReference, pushImage, remoteImage, repositoryOf } from '../oci/index.ts';
@@ -33,7 +33,11 @@ export class RegistryImages {
 
   constructor(settings: RegistrySettings = {}, keying: TransportKeying = {}) {
     // One pause and one concurrency bound per host for all transports: a registry sees one client, whatever credentials it sends.
-    this.#settings = { ...settings, hostPause: settings.hostPause ?? createHostPause(settings), hostLimiters: settings.hostLimiters ?? new Map() };
+    this.#settings = {
+      ...settings,
+      hostPause: settings.hostPause ?? createHostPause(settings),
+      hostLimiters: settings.hostLimiters ?? new Map<string, HostLimiter>(),
+    };
     this.#pool = new TransportPool(keying);
     this.#keyOf = keying.keyOf ?? ((): undefined => undefined);
   }

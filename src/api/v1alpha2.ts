@@ -12,7 +12,16 @@ export const clusterStoreSpec = z.strictObject({
   sources: z.array(imageSource).optional(),
   serviceAccountRef: objectReference.optional(),
 });
-export const storeStatus = z.strictObject({ ...statusBase, buildpacks: z.array(buildpackStatus).optional() });
+/**
+ * packsmith's compact form of a large store status (kpack#964; kpack ignores the field): then each
+ * entry of `buildpacks` holds only id, version and storeImage, and builders read the rest from these
+ * sources, pinned by digest.
+ */
+const compactedBuildpacks = z.strictObject({
+  reason: z.string().optional(),
+  sources: z.array(z.strictObject({ image: z.string().optional(), latestImage: z.string().optional() })).optional(),
+});
+export const storeStatus = z.strictObject({ ...statusBase, buildpacks: z.array(buildpackStatus).optional(), compacted: compactedBuildpacks.optional() });
 
 /** Buildpack (namespaced): one buildpackage image. */
 export const buildpackSpec = z.strictObject({

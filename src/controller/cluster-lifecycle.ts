@@ -13,7 +13,7 @@ export function clusterLifecycleReconciler(deps: ReconcilerDeps): Reconciler {
     {
       kind: 'ClusterLifecycle',
       resolve: async (object, keychain, signal) => ({
-        ...(await readLifecycle({ image: object.spec.image ?? '', keychain }, { images: deps.images, signal })),
+        fields: { ...(await readLifecycle({ image: object.spec.image ?? '', keychain }, { images: deps.images, signal })) },
       }),
     },
     deps,

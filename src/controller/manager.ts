@@ -6,7 +6,7 @@
  * `run` (the process exits and restarts, as client-go controllers do).
  */
 import { resourceKey, type KindName } from '../api/index.ts';
-import type { Clock, ImageAccess } from '../app/index.ts';
+import { createSourceRecordCache, type Clock, type ImageAccess } from '../app/index.ts';
 import {
   createInformer,
   createLeaderElector,
@@ -94,6 +94,8 @@ export interface ManagerOptions {
   shards?: ShardSettings;
   metrics?: ControllerMetrics;
   queue?: WorkQueueOptions;
+  /** Store status size past which buildpacks are listed in compact form (default 512 KiB). */
+  statusBudgetBytes?: number;
 }
 
 /** A controller instance. */
@@ -158,6 +160,8 @@ export function createManager(options: ManagerOptions): Manager {
     logger,
     tracker,
     ...(options.cosignSecrets ? { cosignSecrets: options.cosignSecrets } : {}),
+    ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
+    sourceRecords: createSourceRecordCache(),
   };
   const byKind = reconcilers(deps);
   let queue: WorkQueue | undefined;

@@ -5,7 +5,7 @@
  * False and a message that says so. Events only when the outcome changes, not on every retry.
  */
 import { credentialRefOf, isInvalid, type CredentialRef, type KindName, type Resource } from '../api/index.ts';
-import { credentialSourceName, failedStatus, isCredentialFailure, readyStatus, type LocalStatus } from '../app/index.ts';
+import { credentialSourceName, failedStatus, isCredentialFailure, readyStatus, type LocalStatus, type StatusNote } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import { messageOf } from '../shared/index.ts';
 import type { KeychainSource, ReconcilerDeps } from './ports.ts';
@@ -15,8 +15,8 @@ import { commitStatus, resolvedFields, statusOf } from './status.ts';
 /** What differs between the resolving kinds. */
 export interface ResolvingKind<K extends KindName> {
   kind: K;
-  /** Reads the images; resolves to the status fields on success (e.g. `{ buildpacks }`). */
-  resolve(object: Resource<K>, keychain: Keychain, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /** Reads the images; resolves to the status fields on success (e.g. `{ buildpacks }`) and a condition to add, if any. */
+  resolve(object: Resource<K>, keychain: Keychain, signal?: AbortSignal): Promise<{ fields: Record<string, unknown>; note?: StatusNote }>;
 }
 
 /** The message of an object whose spec does not fit its schema (a permanent failure until it changes). */
@@ -52,8 +52,8 @@ export function resolvingReconciler<K extends KindName>(kind: ResolvingKind<K>, 
     const ref = credentialRefOf(object);
     try {
       const keychain = await deps.keychains.keychainFor(ref);
-      const fields = await kind.resolve(object, keychain, signal);
-      return { status: readyStatus(object.metadata, deps.clock, fields), result: results.done };
+      const { fields, note } = await kind.resolve(object, keychain, signal);
+      return { status: readyStatus(object.metadata, deps.clock, fields, note ? [note] : []), result: results.done };
     } catch (error) {
       const previous = resolvedFields(statusOf(object));
       const kept = Object.keys(previous).length > 0;

@@ -23,6 +23,15 @@ interface ControllerCliOptions {
   insecureRegistry: string[];
   resyncPeriod: string;
   shutdownGrace: string;
+  statusBudget: string;
+}
+
+/** A size such as `512Ki`, `1Mi` or `300000` (bytes), as Kubernetes quantities write them. */
+function parseSize(flag: string, text: string): number {
+  const match = /^(\d+)(Ki|Mi)?$/.exec(text.trim());
+  const bytes = match ? Number(match[1]) * (match[2] === 'Mi' ? 1024 * 1024 : match[2] === 'Ki' ? 1024 : 1) : Number.NaN;
+  if (!(bytes >= 1024)) throw new CliError(`${flag}: ${text} is not a size of at least 1Ki (write 512Ki, 1Mi or a number of bytes)`, exitCodes.usage);
+  return bytes;
 }
 
 function parseCount(flag: string, text: string, min: number): number {
@@ -63,6 +72,7 @@ function environmentFor(options: ControllerCliOptions, io: CliIo, logger: Logger
       shutdownGraceMs: parseDuration('--shutdown-grace', options.shutdownGrace),
       leaseNamespace: options.leaderElect ? options.leaseNamespace : undefined,
       shards,
+      statusBudgetBytes: parseSize('--status-budget', options.statusBudget),
       logger,
       env: io.env,
     });
@@ -149,6 +159,12 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
     )
     .addOption(insecureRegistryOption())
     .addOption(new Option('--resync-period <duration>', 'reconcile every object again this often (e.g. 10h, 5m, 30s)').default('10h'))
+    .addOption(
+      new Option(
+        '--status-budget <size>',
+        'a store status larger than this lists its buildpacks in compact form (id, version, image; builders read the rest by digest), to stay under etcd’s object limit',
+      ).default('512Ki'),
+    )
     .addOption(new Option('--shutdown-grace <duration>', 'how long in-flight reconciles may finish after SIGTERM').default('20s'))
     .addHelpText('after', help)
     .action(async (action, options) => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Credentials, staticKeychain } from '../auth/index.ts';
 import type { RequestEvent } from './counters.ts';
 import { RegistryError } from './errors.ts';
-import { RegistryTransport, type TransportOptions } from './transport.ts';
+import { RegistryTransport, type HostLimiter, type TransportOptions } from './transport.ts';
 import { FaultServer, type Handler } from './testdata/fault-server.ts';
 
 describe('RegistryTransport against a fault server', () => {
@@ -105,7 +105,7 @@ describe('RegistryTransport against a fault server', () => {
       arrivals.push(req.url ?? '');
       held.push(res);
     });
-    const hostLimiters = new Map();
+    const hostLimiters = new Map<string, HostLimiter>();
     const [one, two] = [transport({ concurrency: 1, hostLimiters }), transport({ concurrency: 1, hostLimiters })];
     const get = (client: RegistryTransport, path: string): Promise<Response> =>
       client.request({ registry: server.host, method: 'GET', path, scopes: [], expect: [200] });

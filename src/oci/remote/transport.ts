@@ -107,7 +107,7 @@ export class RegistryTransport {
     this.#now = options.now ?? Date.now;
     this.contentCache = options.contentCache;
     this.#concurrency = options.concurrency ?? 4;
-    this.#limiters = options.hostLimiters ?? new Map();
+    this.#limiters = options.hostLimiters ?? new Map<string, HostLimiter>();
     this.#tokens = new TokenCache(this.#now);
     this.#pause = options.hostPause ?? createHostPause(options);
   }
