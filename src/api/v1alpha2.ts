@@ -3,7 +3,7 @@
  * and nesting are kpack's, so existing manifests and status readers keep working.
  */
 import { z } from 'zod';
-import { buildpackStatus, imageSource, objectReference, orderEntry, resolvedLifecycle, statusBase } from './common.ts';
+import { buildpackStatus, imageSource, objectReference, orderEntry, platformTarget, resolvedLifecycle, statusBase } from './common.ts';
 
 const resolvedImage = z.strictObject({ latestImage: z.string().optional(), image: z.string().optional() });
 
@@ -26,6 +26,11 @@ export const clusterBuildpackSpec = z.strictObject({
   serviceAccountRef: objectReference.optional(),
 });
 
+const stackTarget = z.object({
+  ...platformTarget,
+  distro: z.strictObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
+});
+
 /** ClusterStack: a build image and a run image sharing a stack id. */
 export const clusterStackSpec = z.strictObject({
   id: z.string().optional(),
@@ -41,14 +46,9 @@ export const clusterStackStatus = z.strictObject({
   mixins: z.array(z.string()).optional(),
   userId: z.number().int().optional(),
   groupId: z.number().int().optional(),
-  target: z
-    .object({
-      os: z.string().optional(),
-      arch: z.string().optional(),
-      variant: z.string().optional(),
-      distro: z.strictObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
-    })
-    .optional(),
+  target: stackTarget.optional(),
+  // packsmith's own: every platform both images provide, each pair pinned by that platform's digests.
+  platforms: z.array(z.strictObject({ target: stackTarget.optional(), buildImage: z.string().optional(), runImage: z.string().optional() })).optional(),
 });
 
 /** ClusterLifecycle: a lifecycle image. */

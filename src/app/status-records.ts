@@ -5,7 +5,7 @@
  * letting an incomplete status reach the builder.
  */
 import type { ClusterLifecycleStatus, ClusterStackStatus, StoreStatus } from '../api/index.ts';
-import type { ApiVersions, BuildpackRecord, LifecycleRecord, OrderEntry, StackRecord, StackTarget } from '../cnb/index.ts';
+import type { ApiVersions, BuildpackPlatform, BuildpackRecord, LifecycleRecord, OrderEntry, StackPlatform, StackRecord, StackTarget } from '../cnb/index.ts';
 
 /** A record, or the reason the status cannot give one (the words after kpack's "is not ready: "). */
 export type StatusRead<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -28,7 +28,7 @@ type BuildpackStatus = NonNullable<StoreStatus['buildpacks']>[number];
 
 /** The descriptor fields a record keeps when the status has them. */
 function descriptorOf(status: BuildpackStatus): Partial<BuildpackRecord> {
-  const { order, stacks, targets, buildpackage, api, homepage } = status;
+  const { order, stacks, targets, buildpackage, api, homepage, platforms } = status;
   return {
     ...(api ? { api } : {}),
     ...(homepage ? { homepage } : {}),
@@ -38,7 +38,14 @@ function descriptorOf(status: BuildpackStatus): Partial<BuildpackRecord> {
     ...(targets
       ? { targets: targets.map(({ distros, ...rest }) => ({ ...rest, ...(distros ? { distros: distros.map((d) => ({ ...d, name: d.name ?? '' })) } : {}) })) }
       : {}),
+    ...(platforms ? { platforms: platforms.flatMap(buildpackPlatformOf) } : {}),
   };
+}
+
+function buildpackPlatformOf(entry: NonNullable<BuildpackStatus['platforms']>[number]): BuildpackPlatform[] {
+  const { os, arch, variant, diffId, digest, size } = entry;
+  if (!os || !arch) return [];
+  return [{ os, arch, ...(variant ? { variant } : {}), ...(diffId ? { diffId } : {}), ...(digest ? { digest } : {}), ...(size === undefined ? {} : { size }) }];
 }
 
 type Layer = Pick<BuildpackRecord, 'storeImage' | 'diffId' | 'digest' | 'size'>;
@@ -80,9 +87,18 @@ export function stackOfStatus(status: ClusterStackStatus | undefined): StatusRea
   if (!status.id) return incomplete('id');
   if (!buildImage || !runImage) return incomplete('pinned build and run images');
   if (status.userId === undefined || status.groupId === undefined) return incomplete('userId and groupId');
-  const target = targetOf(status.target);
   const { id, mixins, userId, groupId } = status;
-  return { ok: true, value: { id, buildImage, runImage, ...(mixins ? { mixins } : {}), userId, groupId, ...(target ? { target } : {}) } };
+  return { ok: true, value: { id, buildImage, runImage, ...(mixins ? { mixins } : {}), userId, groupId, ...stackTargetsOf(status) } };
+}
+
+function stackTargetsOf(status: ClusterStackStatus): Pick<StackRecord, 'target' | 'platforms'> {
+  const target = targetOf(status.target);
+  return { ...(target ? { target } : {}), ...(status.platforms ? { platforms: status.platforms.flatMap(stackPlatformOf) } : {}) };
+}
+
+function stackPlatformOf(entry: NonNullable<ClusterStackStatus['platforms']>[number]): StackPlatform[] {
+  const target = targetOf(entry.target);
+  return target && entry.buildImage && entry.runImage ? [{ target, buildImage: entry.buildImage, runImage: entry.runImage }] : [];
 }
 
 function targetOf(target: ClusterStackStatus['target']): StackTarget | undefined {
@@ -110,14 +126,23 @@ export function lifecycleOfStatus(status: ClusterLifecycleStatus | undefined): S
   const image = pinned(status.image);
   if (!image) return incomplete('pinned image');
   if (!status.version) return incomplete('version');
-  const api = status.api ?? {};
   return {
     ok: true,
     value: {
       image,
       version: status.version,
-      api: { ...(api.buildpack ? { buildpack: api.buildpack } : {}), ...(api.platform ? { platform: api.platform } : {}) },
+      api: apiOf(status.api),
       apis: { buildpack: versionsOf(status.apis?.buildpack), platform: versionsOf(status.apis?.platform) },
+      ...(status.platforms ? { platforms: status.platforms.flatMap(lifecyclePlatformOf) } : {}),
     },
   };
+}
+
+function apiOf(api: ClusterLifecycleStatus['api']): LifecycleRecord['api'] {
+  return { ...(api?.buildpack ? { buildpack: api.buildpack } : {}), ...(api?.platform ? { platform: api.platform } : {}) };
+}
+
+function lifecyclePlatformOf(entry: NonNullable<ClusterLifecycleStatus['platforms']>[number]): NonNullable<LifecycleRecord['platforms']> {
+  const { os, arch, variant, latestImage } = entry;
+  return os && arch && latestImage ? [{ os, arch, ...(variant ? { variant } : {}), latestImage }] : [];
 }
