@@ -63,6 +63,9 @@ export const buildpackTarget = z.strictObject({
 /** A platform (os/arch/variant) in the records' spelling. */
 export const platformTarget = { os: z.string().optional(), arch: z.string().optional(), variant: z.string().optional() };
 
+/** packsmith: one platform a builder is made for (`spec.targets`); kpack's schema has no such field and its readers ignore it. */
+export const builderTarget = z.strictObject(platformTarget);
+
 /** One platform a buildpack is available for, with its layer when it differs from the buildpack's own. */
 export const platformLayer = z.strictObject({
   ...platformTarget,

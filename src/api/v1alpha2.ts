@@ -3,7 +3,7 @@
  * and nesting are kpack's, so existing manifests and status readers keep working.
  */
 import { z } from 'zod';
-import { buildpackStatus, imageSource, objectReference, orderEntry, platformTarget, resolvedLifecycle, statusBase } from './common.ts';
+import { builderTarget, buildpackStatus, imageSource, objectReference, orderEntry, platformTarget, resolvedLifecycle, statusBase } from './common.ts';
 
 const resolvedImage = z.strictObject({ latestImage: z.string().optional(), image: z.string().optional() });
 
@@ -74,6 +74,8 @@ const builderSpecFields = {
   lifecycle: objectReference.optional(),
   order: z.array(z.strictObject({ group: z.array(builderBuildpackRef).optional() })).optional(),
   additionalLabels: z.record(z.string(), z.string()).optional(),
+  // packsmith's own: the platforms to build for (default: every platform the stack's images both provide).
+  targets: z.array(builderTarget).optional(),
 };
 
 /** Builder (namespaced). `serviceAccount` is kpack's legacy alias of `serviceAccountName`. */
@@ -97,6 +99,8 @@ export const builderStatus = z.strictObject({
   observedStackGeneration: z.number().int().optional(),
   observedStoreGeneration: z.number().int().optional(),
   os: z.string().optional(),
+  // packsmith's own: for a builder index, each target's image (`latestImage` then names the index).
+  targets: z.array(z.strictObject({ ...platformTarget, latestImage: z.string().optional() })).optional(),
   signaturePaths: z
     .array(
       z.strictObject({

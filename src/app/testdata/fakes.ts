@@ -58,7 +58,6 @@ export class FakeImageAccess implements ImageAccess {
   /** Makes `reference` an index of `members`: `readImages` lists them, `readImage` picks the platform asked for (first by default). */
   addIndex(reference: string, members: readonly PlatformImage[]): this {
     this.#indexes.set(reference, members);
-    for (const member of members) this.#images.set(`${reference}#${member.platform.architecture}`, member.image);
     const first = members[0];
     if (first) this.#images.set(reference, first.image);
     return this;
@@ -113,6 +112,9 @@ export class FakeImageAccess implements ImageAccess {
 
   async #byIdentifier(identifier: string): Promise<Image | undefined> {
     for (const [reference, image] of this.#images) if ((await identifierOf(reference, image)) === identifier) return image;
+    for (const [reference, members] of this.#indexes) {
+      for (const { image } of members) if ((await identifierOf(reference, image)) === identifier) return image;
+    }
     return undefined;
   }
 
@@ -128,9 +130,9 @@ export class FakeImageAccess implements ImageAccess {
 
   lazyLayer(blob: StoredBlob): Layer {
     this.calls.push({ op: 'layer', reference: `${blob.image}@${blob.digest}`, keychain: nameOf(blob.keychain) });
-    const source = this.#images.get(blob.image);
+    const sources = [...(this.#indexes.get(blob.image)?.map((m) => m.image) ?? []), this.#images.get(blob.image)];
     const find = async (): Promise<Layer> => {
-      for (const layer of (await source?.layers()) ?? []) if ((await layer.digest()) === blob.digest) return layer;
+      for (const source of sources) for (const layer of (await source?.layers()) ?? []) if ((await layer.digest()) === blob.digest) return layer;
       throw new NotFoundError(`no layer ${blob.digest} in ${blob.image}`);
     };
     return {
