@@ -65,3 +65,14 @@ describe('buildpackForTarget', () => {
     expect(sameTarget({ os: 'linux', arch: 'arm', variant: 'v7' }, { os: 'linux', arch: 'arm' })).toBe(false);
   });
 });
+
+describe('mergePlatformRecords and targets', () => {
+  it('declares the targets every platform’s descriptor lists, each once', () => {
+    const withTargets = (digest: string, arch: string): BuildpackRecord => ({ ...record('a', digest), targets: [{ os: 'linux', arch }, { os: 'linux' }] });
+    const [merged] = mergePlatformRecords([
+      { platform: parsePlatform('linux/amd64'), records: [withTargets('amd', 'amd64')] },
+      { platform: parsePlatform('linux/arm64'), records: [withTargets('arm', 'arm64')] },
+    ]);
+    expect(merged?.targets).toEqual([{ os: 'linux', arch: 'amd64' }, { os: 'linux' }, { os: 'linux', arch: 'arm64' }]);
+  });
+});

@@ -56,20 +56,30 @@ function platformEntry(base: BuildpackRecord, record: BuildpackRecord, platform:
 /**
  * One record per buildpack over the images of one source. With a single image the records are
  * returned as they are (no `platforms`); with several, each record takes its fields from the
- * preferred image that has it and lists, in index order, every platform that has it.
+ * preferred image that has it, lists in index order every platform that has it, and declares the
+ * `targets` of all of them.
  */
 export function mergePlatformRecords(members: readonly PlatformRecords[]): BuildpackRecord[] {
   if (members.length <= 1) return [...(members[0]?.records ?? [])];
   const merged = new Map<string, BuildpackRecord>();
   for (const member of preferred(members)) for (const record of member.records) if (!merged.has(keyOf(record))) merged.set(keyOf(record), record);
   const result = [...merged.values()].map((base) => {
-    const platforms = members.flatMap((member) => {
-      const found = member.records.find((r) => keyOf(r) === keyOf(base));
-      return found ? [platformEntry(base, found, member.platform)] : [];
+    const found = members.flatMap((member) => {
+      const record = member.records.find((r) => keyOf(r) === keyOf(base));
+      return record ? [{ record, platform: member.platform }] : [];
     });
-    return { ...base, platforms };
+    const platforms = found.map((f) => platformEntry(base, f.record, f.platform));
+    const targets = unionOfTargets(found.map((f) => f.record));
+    return { ...base, ...(targets ? { targets } : {}), platforms };
   });
   return sortBuildpackRecords(result);
+}
+
+// Each platform's buildpack.toml may list only its own `[[targets]]`; the buildpack supports them all.
+function unionOfTargets(records: readonly BuildpackRecord[]): BuildpackRecord['targets'] {
+  const seen = new Map<string, NonNullable<BuildpackRecord['targets']>[number]>();
+  for (const record of records) for (const target of record.targets ?? []) seen.set(JSON.stringify(target), target);
+  return seen.size === 0 ? undefined : [...seen.values()];
 }
 
 /** What a buildpack offers on one target. */

@@ -1,0 +1,235 @@
+// A two-target builder (linux/amd64, linux/arm64) in local mode against the REAL docker-registry:
+// every input is an image index copied into the registry with skopeo (stack build and run images,
+// the lifecycle, a buildpackage), plus one single-image buildpackage that serves both platforms.
+// `packsmith build -f` pushes the builder as an OCI index; skopeo (`--raw`, `--override-arch
+// arm64`), umoci (unpacking the amd64 member), `pack builder inspect` and the REAL lifecycle's
+// detect (on the unpacked amd64 builder) read it back. The "arm64" lifecycle image carries the
+// amd64 binary under an arm64 config: only its place in the index is under test, never run.
+import { dirname, join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { createBuildpackage, type BuildpackTree } from '../../src/cnb/index.ts';
+import { indexFromImages, parsePlatform, withConfig, writeLayout, writeLayoutIndex, type Image } from '../../src/oci/index.ts';
+import { runLifecycleDetect, runPack } from '../harness/cnb-tools.ts';
+import {
+  removeDir,
+  scratchDir,
+  skopeo,
+  skopeoCopy,
+  skopeoInspect,
+  skopeoInspectRaw,
+  startRegistry,
+  stopAllRegistries,
+  type AccessLogEntry,
+  type RegistryHandle,
+} from '../harness/index.ts';
+import { umociUnpack, type UnpackedBundle } from '../harness/umoci.ts';
+import { lifecycleImage, stackId, stackImage } from './fixtures.ts';
+
+let registry: RegistryHandle;
+let work = '';
+let env: NodeJS.ProcessEnv = {};
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    ask: () => Promise.resolve(''),
+    readStdin: () => Promise.resolve(''),
+    env,
+  };
+  const code = await runCli(args, io);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const asArch = (image: Image, architecture: string): Image => withConfig(image, (config) => ({ ...config, architecture }));
+
+/** Copies `image` (one image, or an index over `arm64` beside it) into the registry with skopeo, not with our pusher. */
+async function publish(repository: string, amd64: Image, arm64?: Image): Promise<string> {
+  const layout = join(work, 'staging');
+  const tag = repository.replaceAll('/', '-');
+  if (arm64 === undefined) await writeLayout(layout, amd64, { tag });
+  else {
+    const index = await indexFromImages([
+      { platform: parsePlatform('linux/amd64'), image: amd64 },
+      { platform: parsePlatform('linux/arm64'), image: arm64 },
+    ]);
+    await writeLayoutIndex(layout, index, { tag });
+  }
+  const dest = `${registry.host}/${repository}:1`;
+  await skopeoCopy({ src: `oci:${layout}:${tag}`, dest: `docker://${dest}`, all: arm64 !== undefined, flags: registry.skopeoArgs({ role: 'dest' }) });
+  return dest;
+}
+
+function component(id: string, marker: string, arch?: string): BuildpackTree {
+  return {
+    descriptor: { api: '0.10', buildpack: { id, version: '1.0.0' }, targets: [{ os: 'linux', ...(arch ? { arch } : {}) }] },
+    files: {
+      'bin/detect': { content: `#!/bin/sh\n# ${arch ?? 'any'} build of ${id}\n[ -f ${marker} ] || exit 100\n` },
+      'bin/build': { content: '#!/bin/sh\nexit 0\n' },
+    },
+  };
+}
+
+const resources = (at: Record<'node' | 'shell' | 'build' | 'run' | 'lifecycle', string>, tag: string): string => `apiVersion: kpack.io/v1alpha2
+kind: ClusterStore
+metadata: {name: default}
+spec:
+  sources: [{image: ${at.node}}, {image: ${at.shell}}]
+---
+apiVersion: kpack.io/v1alpha2
+kind: ClusterStack
+metadata: {name: base}
+spec: {id: ${stackId}, buildImage: {image: ${at.build}}, runImage: {image: ${at.run}}}
+---
+apiVersion: kpack.io/v1alpha2
+kind: ClusterLifecycle
+metadata: {name: default-lifecycle}
+spec: {image: ${at.lifecycle}}
+---
+apiVersion: kpack.io/v1alpha2
+kind: ClusterBuilder
+metadata: {name: multi}
+spec:
+  tag: ${tag}
+  stack: {kind: ClusterStack, name: base}
+  store: {kind: ClusterStore, name: default}
+  serviceAccountRef: {name: default, namespace: default}
+  order:
+  - group: [{id: test/node}]
+  - group: [{id: test/shell}]
+`;
+
+interface Status {
+  latestImage: string;
+  stack: { runImage: string };
+  targets?: Array<{ os: string; arch: string; latestImage: string }>;
+}
+
+const digestOf = (pinned: string): string => pinned.slice(pinned.lastIndexOf('@') + 1);
+const writes = (entries: readonly AccessLogEntry[]): AccessLogEntry[] =>
+  entries.filter((e) => (e.method === 'PUT' || e.method === 'POST' || e.method === 'PATCH') && e.path.startsWith('/v2/'));
+
+let status: Status;
+let tag = '';
+let firstRun: { code: number; out: string; err: string };
+
+beforeAll(async () => {
+  work = await scratchDir('multiarch-int');
+  registry = await startRegistry({ mode: 'basic' });
+  await mkdir(join(work, 'docker'));
+  env = { DOCKER_CONFIG: dirname(await registry.authFile(join(work, 'docker', 'config.json'))) };
+  const lifecycle = await lifecycleImage(true);
+  const at = {
+    build: await publish('stack/build', stackImage('build'), asArch(stackImage('build'), 'arm64')),
+    run: await publish('stack/run', stackImage('run'), asArch(stackImage('run'), 'arm64')),
+    lifecycle: await publish('lifecycle', lifecycle, asArch(lifecycle, 'arm64')),
+    node: await publish(
+      'store/node',
+      await createBuildpackage([component('test/node', 'package.json', 'amd64')]),
+      asArch(await createBuildpackage([component('test/node', 'package.json', 'arm64')]), 'arm64'),
+    ),
+    shell: await publish('store/shell', await createBuildpackage([component('test/shell', 'run.sh')])),
+  };
+  tag = `${registry.host}/builders/multi:v1`;
+  await writeFile(join(work, 'resources.yaml'), resources(at, tag));
+  firstRun = await cli('build', '-f', join(work, 'resources.yaml'), '-o', 'json');
+  const list = JSON.parse(firstRun.out || '{"items":[]}') as { items: Array<{ kind: string; status: Status }> };
+  status = list.items.find((i) => i.kind === 'ClusterBuilder')?.status ?? { latestImage: '', stack: { runImage: '' } };
+}, 300_000);
+
+afterAll(async () => {
+  await stopAllRegistries();
+  await removeDir(work);
+});
+
+describe('a two-target builder pushed as an image index', () => {
+  it('is an OCI index over a linux/amd64 and a linux/arm64 builder, as skopeo reads it', async () => {
+    expect(firstRun.out + firstRun.err).not.toMatch(/Failed/);
+    expect(firstRun.code).toBe(0);
+    const flags = registry.skopeoArgs();
+    const raw = await skopeoInspectRaw(`docker://${tag}`, flags);
+    expect(raw.json.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(status.latestImage).toBe(`${tag}@${raw.digest}`);
+    const manifests = raw.json.manifests as Array<{ digest: string; platform: { os: string; architecture: string } }>;
+    expect(manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`)).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(status.targets).toEqual([
+      { os: 'linux', arch: 'amd64', latestImage: `${tag}@${manifests[0]?.digest}` },
+      { os: 'linux', arch: 'arm64', latestImage: `${tag}@${manifests[1]?.digest}` },
+    ]);
+    const arm = await skopeo(['--override-arch', 'arm64', 'inspect', ...flags, `docker://${tag}`]);
+    const armSummary = JSON.parse(arm.stdout) as { Digest: string; Architecture: string; Labels: Record<string, string> };
+    expect(armSummary.Architecture).toBe('arm64');
+    const member = await skopeoInspect(`docker://${registry.host}/builders/multi@${manifests[1]?.digest}`, flags);
+    expect(member.Labels).toEqual(armSummary.Labels);
+    const amdSummary = await skopeoInspect(`docker://${tag}`, flags);
+    expect(amdSummary.Architecture).toBe('amd64');
+    // Each member carries its own platform's buildpack layer and names its own run image copy.
+    const layers = (labels: Record<string, string>): string => labels['io.buildpacks.buildpack.layers'] ?? '';
+    expect(layers(armSummary.Labels)).not.toBe(layers(amdSummary.Labels as Record<string, string>));
+    const runRaw = await skopeoInspectRaw(`docker://${registry.host}/builders/multi:v1-run-image`, flags);
+    expect(status.stack.runImage).toBe(`${registry.host}/builders/multi:v1-run-image@${runRaw.digest}`);
+    const runManifests = runRaw.json.manifests as Array<{ digest: string }>;
+    const armMetadata = JSON.parse(armSummary.Labels['io.buildpacks.builder.metadata'] ?? '{}') as { stack: { runImage: { image: string } } };
+    expect(armMetadata.stack.runImage.image).toBe(`${registry.host}/builders/multi:v1-run-image@${runManifests[1]?.digest}`);
+  });
+
+  it('writes nothing when built again with the same inputs', async () => {
+    const before = (await registry.accessLog()).length;
+    const again = await cli('build', '-f', join(work, 'resources.yaml'), '-o', 'json');
+    expect(again.code).toBe(0);
+    expect(
+      (JSON.parse(again.out) as { items: Array<{ kind: string; status: Status }> }).items.find((i) => i.kind === 'ClusterBuilder')?.status.latestImage,
+    ).toBe(status.latestImage);
+    expect(writes((await registry.accessLog()).slice(before))).toEqual([]);
+  });
+
+  it('is read by pack builder inspect', async () => {
+    const auths = JSON.parse(await readFile(join(work, 'docker', 'config.json'), 'utf8')) as unknown;
+    const result = await runPack(['builder', 'inspect', tag, '--depth', '2'], { dockerConfig: auths });
+    const remote = result.stdout.slice(result.stdout.indexOf('REMOTE:'), result.stdout.indexOf('LOCAL:'));
+    expect(remote).toMatch(/^REMOTE:/);
+    expect(remote).not.toMatch(/ERROR/);
+    expect(remote).toMatch(/Run Images:\s+\S+multi:v1-run-image@sha256:/);
+    for (const id of ['test/node', 'test/shell']) expect(remote).toContain(id);
+  });
+
+  describe('the amd64 member, unpacked with umoci', () => {
+    let bundle: UnpackedBundle | undefined;
+    beforeAll(async () => {
+      const layout = join(work, 'amd64');
+      await skopeoCopy({
+        src: `docker://${status.targets?.[0]?.latestImage.replace(':v1@', '@') ?? ''}`,
+        dest: `oci:${layout}:builder`,
+        flags: registry.skopeoArgs({ role: 'src' }),
+      });
+      bundle = await umociUnpack({ layout, tag: 'builder' });
+    }, 300_000);
+    afterAll(async () => {
+      if (bundle) await removeDir(bundle.dir);
+    });
+
+    it('detects with the real lifecycle, choosing the amd64 build of test/node', async () => {
+      const rootfs = bundle?.rootfs ?? '';
+      const app = join(work, 'app');
+      await mkdir(app, { recursive: true });
+      await writeFile(join(app, 'package.json'), '{}\n');
+      const buildpacksDir = join(rootfs, 'cnb', 'buildpacks');
+      const result = await runLifecycleDetect({ buildpacksDir, orderPath: join(rootfs, 'cnb', 'order.toml'), appDir: app });
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.group?.map((g) => g.id)).toEqual(['test/node']);
+      expect(await readFile(join(buildpacksDir, 'test_node', '1.0.0', 'bin', 'detect'), 'utf8')).toContain('# amd64 build of test/node');
+    });
+  });
+
+  it('picks one member with inspect builder --platform', async () => {
+    const arm = await cli('inspect', 'builder', tag, '--platform', 'linux/arm64', '-o', 'json');
+    expect(arm.code, arm.err).toBe(0);
+    expect(arm.out).toContain(digestOf(status.targets?.[1]?.latestImage ?? 'x'));
+  });
+});
