@@ -117,6 +117,7 @@ const writes = (entries: readonly AccessLogEntry[]): AccessLogEntry[] =>
 
 let status: Status;
 let tag = '';
+let inputs: Parameters<typeof resources>[0];
 let firstRun: { code: number; out: string; err: string };
 
 beforeAll(async () => {
@@ -125,7 +126,7 @@ beforeAll(async () => {
   await mkdir(join(work, 'docker'));
   env = { DOCKER_CONFIG: dirname(await registry.authFile(join(work, 'docker', 'config.json'))) };
   const lifecycle = await lifecycleImage(true);
-  const at = {
+  const at = (inputs = {
     build: await publish('stack/build', stackImage('build'), asArch(stackImage('build'), 'arm64')),
     run: await publish('stack/run', stackImage('run'), asArch(stackImage('run'), 'arm64')),
     lifecycle: await publish('lifecycle', lifecycle, asArch(lifecycle, 'arm64')),
@@ -135,7 +136,7 @@ beforeAll(async () => {
       asArch(await createBuildpackage([component('test/node', 'package.json', 'arm64')]), 'arm64'),
     ),
     shell: await publish('store/shell', await createBuildpackage([component('test/shell', 'run.sh')])),
-  };
+  });
   tag = `${registry.host}/builders/multi:v1`;
   await writeFile(join(work, 'resources.yaml'), resources(at, tag));
   firstRun = await cli('build', '-f', join(work, 'resources.yaml'), '-o', 'json');
@@ -225,6 +226,24 @@ describe('a two-target builder pushed as an image index', () => {
       expect(result.group?.map((g) => g.id)).toEqual(['test/node']);
       expect(await readFile(join(buildpacksDir, 'test_node', '1.0.0', 'bin', 'detect'), 'utf8')).toContain('# amd64 build of test/node');
     });
+  });
+
+  it('writes the same index into a local layout', async () => {
+    const layout = join(work, 'out');
+    await writeFile(join(work, 'layout.yaml'), resources(inputs, `oci:${layout}:multi`));
+    const result = await cli('build', '-f', join(work, 'layout.yaml'), '-o', 'json');
+    expect(result.code, result.out).toBe(0);
+    const raw = await skopeoInspectRaw(`oci:${layout}:multi`);
+    const manifests = raw.json.manifests as Array<{ digest: string; platform: { architecture: string } }>;
+    expect(manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
+    expect((await skopeoInspectRaw(`oci:${layout}:multi-run-image`)).json.manifests).toHaveLength(2);
+    // Same layers per member as the registry builder (only the run image each names differs: a layout cannot be pulled).
+    const registryLayers = await skopeoInspect(`docker://${status.targets?.[1]?.latestImage.replace(':v1@', '@') ?? ''}`, registry.skopeoArgs());
+    const layoutArm = JSON.parse((await skopeo(['--override-arch', 'arm64', 'inspect', `oci:${layout}:multi`])).stdout) as Record<string, unknown>;
+    expect(layoutArm.Architecture).toBe('arm64');
+    expect((layoutArm.Labels as Record<string, string>)['io.buildpacks.buildpack.layers']).toBe(
+      (registryLayers.Labels as Record<string, string>)['io.buildpacks.buildpack.layers'],
+    );
   });
 
   it('picks one member with inspect builder --platform', async () => {
