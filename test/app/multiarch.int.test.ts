@@ -250,5 +250,8 @@ describe('a two-target builder pushed as an image index', () => {
     const arm = await cli('inspect', 'builder', tag, '--platform', 'linux/arm64', '-o', 'json');
     expect(arm.code, arm.err).toBe(0);
     expect(arm.out).toContain(digestOf(status.targets?.[1]?.latestImage ?? 'x'));
+    const text = await cli('inspect', 'builder', tag);
+    expect(text.out).toContain('Platforms: linux/amd64, linux/arm64 (an image index; shown: linux/amd64)');
+    expect(text.out).toContain(`Image: ${registry.host}/builders/multi@${digestOf(status.targets?.[0]?.latestImage ?? 'x')}`);
   });
 });

@@ -34,6 +34,7 @@ function render(d: BuilderDescription): string {
   const lines = [
     `Inspecting builder: ${d.reference}`,
     `Image: ${d.identifier}`,
+    ...(d.platforms ? [`Platforms: ${d.platforms.available.join(', ')} (an image index; shown: ${d.platforms.shown})`] : []),
     '',
     `Description: ${d.description ?? ''}`,
     '',
