@@ -106,6 +106,8 @@ export class FakeImageAccess implements ImageAccess {
     const pushed = before === undefined || (await before.digest()) !== digest;
     this.calls.push({ op: 'write', reference, keychain: nameOf(options.keychain), tags: pushed ? (options.tags ?? []) : [] });
     this.#writtenIndexes.set(reference, index);
+    const [first] = (await index.indexManifest()).manifests;
+    if (first) this.#images.set(reference, await index.image(first.digest));
     for (const child of (await index.indexManifest()).manifests) this.#images.set(`${reference}@${child.digest}`, await index.image(child.digest));
     return { identifier: `${reference}@${digest}`, digest, pushed };
   }
