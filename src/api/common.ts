@@ -72,6 +72,7 @@ export const platformLayer = z.strictObject({
   diffId: z.string().optional(),
   digest: z.string().optional(),
   size: z.number().int().optional(),
+  targets: z.array(buildpackTarget).optional(),
 });
 
 /** One buildpack listed in the status of a ClusterStore, Buildpack or ClusterBuildpack. */

@@ -5,7 +5,17 @@
  * letting an incomplete status reach the builder.
  */
 import type { ClusterLifecycleStatus, ClusterStackStatus, StoreStatus } from '../api/index.ts';
-import type { ApiVersions, BuildpackPlatform, BuildpackRecord, LifecycleRecord, OrderEntry, StackPlatform, StackRecord, StackTarget } from '../cnb/index.ts';
+import type {
+  ApiVersions,
+  BuildpackPlatform,
+  BuildpackRecord,
+  LifecycleRecord,
+  OrderEntry,
+  StackPlatform,
+  StackRecord,
+  StackTarget,
+  TargetSupport,
+} from '../cnb/index.ts';
 
 /** A record, or the reason the status cannot give one (the words after kpack's "is not ready: "). */
 export type StatusRead<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -35,17 +45,20 @@ function descriptorOf(status: BuildpackStatus): Partial<BuildpackRecord> {
     ...(buildpackage ? { buildpackage } : {}),
     ...(order ? { order: orderOf(order) } : {}),
     ...(stacks ? { stacks: stacks.map((s) => ({ id: s.id ?? '', ...(s.mixins ? { mixins: s.mixins } : {}) })) } : {}),
-    ...(targets
-      ? { targets: targets.map(({ distros, ...rest }) => ({ ...rest, ...(distros ? { distros: distros.map((d) => ({ ...d, name: d.name ?? '' })) } : {}) })) }
-      : {}),
+    ...(targets ? { targets: targetsOfStatus(targets) } : {}),
     ...(platforms ? { platforms: platforms.flatMap(buildpackPlatformOf) } : {}),
   };
 }
 
+function targetsOfStatus(targets: NonNullable<BuildpackStatus['targets']>): TargetSupport[] {
+  return targets.map(({ distros, ...rest }) => ({ ...rest, ...(distros ? { distros: distros.map((d) => ({ ...d, name: d.name ?? '' })) } : {}) }));
+}
+
 function buildpackPlatformOf(entry: NonNullable<BuildpackStatus['platforms']>[number]): BuildpackPlatform[] {
-  const { os, arch, variant, diffId, digest, size } = entry;
+  const { os, arch, variant, diffId, digest, size, targets } = entry;
   if (!os || !arch) return [];
-  return [{ os, arch, ...(variant ? { variant } : {}), ...(diffId ? { diffId } : {}), ...(digest ? { digest } : {}), ...(size === undefined ? {} : { size }) }];
+  const layer = { ...(diffId ? { diffId } : {}), ...(digest ? { digest } : {}), ...(size === undefined ? {} : { size }) };
+  return [{ os, arch, ...(variant ? { variant } : {}), ...layer, ...(targets ? { targets: targetsOfStatus(targets) } : {}) }];
 }
 
 type Layer = Pick<BuildpackRecord, 'storeImage' | 'diffId' | 'digest' | 'size'>;

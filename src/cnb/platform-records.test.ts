@@ -67,12 +67,16 @@ describe('buildpackForTarget', () => {
 });
 
 describe('mergePlatformRecords and targets', () => {
-  it('declares the targets every platform’s descriptor lists, each once', () => {
-    const withTargets = (digest: string, arch: string): BuildpackRecord => ({ ...record('a', digest), targets: [{ os: 'linux', arch }, { os: 'linux' }] });
+  it('keeps each platform’s own targets where they differ, and gives them back for that target', () => {
+    const withTargets = (digest: string, arch: string): BuildpackRecord => ({ ...record('a', digest), targets: [{ os: 'linux', arch }] });
     const [merged] = mergePlatformRecords([
       { platform: parsePlatform('linux/amd64'), records: [withTargets('amd', 'amd64')] },
       { platform: parsePlatform('linux/arm64'), records: [withTargets('arm', 'arm64')] },
     ]);
-    expect(merged?.targets).toEqual([{ os: 'linux', arch: 'amd64' }, { os: 'linux' }, { os: 'linux', arch: 'arm64' }]);
+    expect(merged?.targets).toEqual([{ os: 'linux', arch: 'amd64' }]);
+    expect(merged?.platforms?.[0]).toEqual({ os: 'linux', arch: 'amd64' });
+    expect(merged?.platforms?.[1]?.targets).toEqual([{ os: 'linux', arch: 'arm64' }]);
+    const arm = merged ? buildpackForTarget(merged, { os: 'linux', arch: 'arm64' }) : undefined;
+    expect(arm?.ok ? arm.record : undefined).toEqual(withTargets('arm', 'arm64'));
   });
 });

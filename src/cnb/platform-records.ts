@@ -48,16 +48,23 @@ function preferred(members: readonly PlatformRecords[]): readonly PlatformRecord
   return index <= 0 ? members : [members[index] as PlatformRecords, ...members.filter((_, i) => i !== index)];
 }
 
+// Each platform's own descriptor goes into that platform's builder (as pack writes it), so its
+// `targets` are kept where they differ from the preferred platform's.
 function platformEntry(base: BuildpackRecord, record: BuildpackRecord, platform: Platform): BuildpackPlatform {
   const same = record.digest === base.digest && record.diffId === base.diffId && record.size === base.size;
-  return { ...toTarget(platform), ...(same ? {} : { diffId: record.diffId, digest: record.digest, size: record.size }) };
+  const sameTargets = JSON.stringify(record.targets ?? []) === JSON.stringify(base.targets ?? []);
+  return {
+    ...toTarget(platform),
+    ...(same ? {} : { diffId: record.diffId, digest: record.digest, size: record.size }),
+    ...(sameTargets ? {} : { targets: record.targets ?? [] }),
+  };
 }
 
 /**
  * One record per buildpack over the images of one source. With a single image the records are
  * returned as they are (no `platforms`); with several, each record takes its fields from the
- * preferred image that has it, lists in index order every platform that has it, and declares the
- * `targets` of all of them.
+ * preferred image that has it and lists in index order every platform that has it (with that
+ * platform's layer and `targets` where they differ).
  */
 export function mergePlatformRecords(members: readonly PlatformRecords[]): BuildpackRecord[] {
   if (members.length <= 1) return [...(members[0]?.records ?? [])];
@@ -68,18 +75,9 @@ export function mergePlatformRecords(members: readonly PlatformRecords[]): Build
       const record = member.records.find((r) => keyOf(r) === keyOf(base));
       return record ? [{ record, platform: member.platform }] : [];
     });
-    const platforms = found.map((f) => platformEntry(base, f.record, f.platform));
-    const targets = unionOfTargets(found.map((f) => f.record));
-    return { ...base, ...(targets ? { targets } : {}), platforms };
+    return { ...base, platforms: found.map((f) => platformEntry(base, f.record, f.platform)) };
   });
   return sortBuildpackRecords(result);
-}
-
-// Each platform's buildpack.toml may list only its own `[[targets]]`; the buildpack supports them all.
-function unionOfTargets(records: readonly BuildpackRecord[]): BuildpackRecord['targets'] {
-  const seen = new Map<string, NonNullable<BuildpackRecord['targets']>[number]>();
-  for (const record of records) for (const target of record.targets ?? []) seen.set(JSON.stringify(target), target);
-  return seen.size === 0 ? undefined : [...seen.values()];
 }
 
 /** What a buildpack offers on one target. */
@@ -101,6 +99,13 @@ export function buildpackForTarget(record: BuildpackRecord, target: TargetPlatfo
       ...(entry.digest === undefined ? {} : { digest: entry.digest }),
       ...(entry.diffId === undefined ? {} : { diffId: entry.diffId }),
       ...(entry.size === undefined ? {} : { size: entry.size }),
+      ...targetsOf(entry),
     },
   };
+}
+
+// A platform's own `[[targets]]` (an empty list: it declares none).
+function targetsOf(entry: BuildpackPlatform): Pick<BuildpackRecord, 'targets'> {
+  if (entry.targets === undefined) return {};
+  return entry.targets.length > 0 ? { targets: entry.targets } : {};
 }

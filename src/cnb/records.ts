@@ -71,7 +71,7 @@ export interface BuildpackRecord {
   platforms?: BuildpackPlatform[];
 }
 
-/** One platform a buildpack is available for; the layer fields are given only where they differ from the record's. */
+/** One platform a buildpack is available for; the layer fields and `targets` are given only where they differ from the record's. */
 export interface BuildpackPlatform {
   os: string;
   arch: string;
@@ -79,6 +79,8 @@ export interface BuildpackPlatform {
   diffId?: string;
   digest?: string;
   size?: number;
+  /** That platform's descriptor's `[[targets]]`, when they differ (empty: it declares none). */
+  targets?: TargetSupport[];
 }
 
 /** The target platform of a stack's images, from their config and `io.buildpacks.base.distro.*` labels. */

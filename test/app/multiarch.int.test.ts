@@ -12,9 +12,10 @@ import type { CliIo } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { createBuildpackage, type BuildpackTree } from '../../src/cnb/index.ts';
 import { indexFromImages, parsePlatform, withConfig, writeLayout, writeLayoutIndex, type Image } from '../../src/oci/index.ts';
-import { runLifecycleDetect, runPack } from '../harness/cnb-tools.ts';
+import { lifecycleBin, runLifecycleDetect, runPack } from '../harness/cnb-tools.ts';
 import {
   removeDir,
+  runCommand,
   scratchDir,
   skopeo,
   skopeoCopy,
@@ -244,6 +245,60 @@ describe('a two-target builder pushed as an image index', () => {
     expect((layoutArm.Labels as Record<string, string>)['io.buildpacks.buildpack.layers']).toBe(
       (registryLayers.Labels as Record<string, string>)['io.buildpacks.buildpack.layers'],
     );
+  });
+
+  it('has, per target, the buildpack layers and order pack builder create --target gives from the same inputs', async () => {
+    // pack takes the lifecycle as a release tarball: the same binary, with a stand-in launcher.
+    const release = join(work, 'release');
+    await mkdir(join(release, 'lifecycle'), { recursive: true });
+    await runCommand('cp', [lifecycleBin(), join(release, 'lifecycle', 'lifecycle')]);
+    await writeFile(join(release, 'lifecycle', 'launcher'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    for (const phase of ['analyzer', 'builder', 'creator', 'detector', 'exporter', 'extender', 'rebaser', 'restorer']) {
+      await runCommand('ln', ['-s', 'lifecycle', join(release, 'lifecycle', phase)]);
+    }
+    const apis = (from: number, to: number): string => Array.from({ length: to - from + 1 }, (_v, i) => `"0.${from + i}"`).join(', ');
+    await writeFile(
+      join(release, 'lifecycle.toml'),
+      `[apis]\n[apis.buildpack]\ndeprecated = []\nsupported = [${apis(7, 12)}]\n[apis.platform]\ndeprecated = []\nsupported = [${apis(7, 15)}]\n[lifecycle]\nversion = "0.21.17"\n`,
+    );
+    const tarball = join(work, 'lifecycle-v0.21.17+linux.x86-64.tgz');
+    await runCommand('tar', ['-C', release, '-czf', tarball, 'lifecycle.toml', 'lifecycle']);
+    const toml = `[[buildpacks]]\n  uri = "${inputs.node}"\n[[buildpacks]]\n  uri = "${inputs.shell}"\n\n[[order]]\n  [[order.group]]\n    id = "test/node"\n[[order]]\n  [[order.group]]\n    id = "test/shell"\n\n[stack]\n  id = "${stackId}"\n  build-image = "${inputs.build}"\n  run-image = "${inputs.run}"\n\n[build]\n  image = "${inputs.build}"\n\n[[run.images]]\n  image = "${inputs.run}"\n\n[lifecycle]\n  uri = "${tarball}"\n`;
+    await writeFile(join(work, 'pack-builder.toml'), toml);
+    const auths = JSON.parse(await readFile(join(work, 'docker', 'config.json'), 'utf8')) as unknown;
+    const packTag = `${registry.host}/builders/pack:v1`;
+    const created = await runPack(
+      [
+        'builder',
+        'create',
+        packTag,
+        '--config',
+        join(work, 'pack-builder.toml'),
+        '--publish',
+        '--target',
+        'linux/amd64',
+        '--target',
+        'linux/arm64',
+        '--no-color',
+      ],
+      { dockerConfig: auths },
+    );
+    expect(created.code, created.stdout + created.stderr).toBe(0);
+    const flags = registry.skopeoArgs();
+    const labelsOf = async (reference: string, arch: string): Promise<Record<string, string>> =>
+      (JSON.parse((await skopeo(['--override-arch', arch, 'inspect', ...flags, reference])).stdout) as { Labels: Record<string, string> }).Labels;
+    for (const arch of ['amd64', 'arm64']) {
+      const ours = await labelsOf(`docker://${tag}`, arch);
+      const packs = await labelsOf(`docker://${packTag}`, arch);
+      expect(JSON.parse(ours['io.buildpacks.buildpack.layers'] ?? ''), arch).toEqual(JSON.parse(packs['io.buildpacks.buildpack.layers'] ?? ''));
+      // The same groups in the same order; packsmith writes each resolved version (as kpack does), pack only those builder.toml gives.
+      type Order = Array<{ group: Array<{ id: string; version?: string }> }>;
+      const ids = (label: string | undefined): string[][] => (JSON.parse(label ?? '[]') as Order).map((g) => g.group.map((e) => e.id));
+      expect(ids(ours['io.buildpacks.buildpack.order']), arch).toEqual(ids(packs['io.buildpacks.buildpack.order']));
+      expect(ids(ours['io.buildpacks.buildpack.order'])).toEqual([['test/node'], ['test/shell']]);
+    }
+    const packIndex = await skopeoInspectRaw(`docker://${packTag}`, flags);
+    expect((packIndex.json.manifests as Array<{ platform: { architecture: string } }>).map((m) => m.platform.architecture).sort()).toEqual(['amd64', 'arm64']);
   });
 
   it('picks one member with inspect builder --platform', async () => {
