@@ -10,8 +10,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/main.ts';
-import { createBuildpackage, type BuildpackTree } from '../../src/cnb/index.ts';
-import { indexFromImages, parsePlatform, withConfig, writeLayout, writeLayoutIndex, type Image } from '../../src/oci/index.ts';
 import { lifecycleBin, runLifecycleDetect, runPack } from '../harness/cnb-tools.ts';
 import {
   removeDir,
@@ -27,7 +25,8 @@ import {
   type RegistryHandle,
 } from '../harness/index.ts';
 import { umociUnpack, type UnpackedBundle } from '../harness/umoci.ts';
-import { lifecycleImage, stackId, stackImage } from './fixtures.ts';
+import { stackId } from './fixtures.ts';
+import { publishMultiarchInputs, type MultiarchInputs } from './multiarch-fixtures.ts';
 
 let registry: RegistryHandle;
 let work = '';
@@ -48,36 +47,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out: out.join(''), err: err.join('') };
 }
 
-const asArch = (image: Image, architecture: string): Image => withConfig(image, (config) => ({ ...config, architecture }));
-
-/** Copies `image` (one image, or an index over `arm64` beside it) into the registry with skopeo, not with our pusher. */
-async function publish(repository: string, amd64: Image, arm64?: Image): Promise<string> {
-  const layout = join(work, 'staging');
-  const tag = repository.replaceAll('/', '-');
-  if (arm64 === undefined) await writeLayout(layout, amd64, { tag });
-  else {
-    const index = await indexFromImages([
-      { platform: parsePlatform('linux/amd64'), image: amd64 },
-      { platform: parsePlatform('linux/arm64'), image: arm64 },
-    ]);
-    await writeLayoutIndex(layout, index, { tag });
-  }
-  const dest = `${registry.host}/${repository}:1`;
-  await skopeoCopy({ src: `oci:${layout}:${tag}`, dest: `docker://${dest}`, all: arm64 !== undefined, flags: registry.skopeoArgs({ role: 'dest' }) });
-  return dest;
-}
-
-function component(id: string, marker: string, arch?: string): BuildpackTree {
-  return {
-    descriptor: { api: '0.10', buildpack: { id, version: '1.0.0' }, targets: [{ os: 'linux', ...(arch ? { arch } : {}) }] },
-    files: {
-      'bin/detect': { content: `#!/bin/sh\n# ${arch ?? 'any'} build of ${id}\n[ -f ${marker} ] || exit 100\n` },
-      'bin/build': { content: '#!/bin/sh\nexit 0\n' },
-    },
-  };
-}
-
-const resources = (at: Record<'node' | 'shell' | 'build' | 'run' | 'lifecycle', string>, tag: string): string => `apiVersion: kpack.io/v1alpha2
+const resources = (at: MultiarchInputs, tag: string): string => `apiVersion: kpack.io/v1alpha2
 kind: ClusterStore
 metadata: {name: default}
 spec:
@@ -118,7 +88,7 @@ const writes = (entries: readonly AccessLogEntry[]): AccessLogEntry[] =>
 
 let status: Status;
 let tag = '';
-let inputs: Parameters<typeof resources>[0];
+let inputs: MultiarchInputs;
 let firstRun: { code: number; out: string; err: string };
 
 beforeAll(async () => {
@@ -126,18 +96,7 @@ beforeAll(async () => {
   registry = await startRegistry({ mode: 'basic' });
   await mkdir(join(work, 'docker'));
   env = { DOCKER_CONFIG: dirname(await registry.authFile(join(work, 'docker', 'config.json'))) };
-  const lifecycle = await lifecycleImage(true);
-  const at = (inputs = {
-    build: await publish('stack/build', stackImage('build'), asArch(stackImage('build'), 'arm64')),
-    run: await publish('stack/run', stackImage('run'), asArch(stackImage('run'), 'arm64')),
-    lifecycle: await publish('lifecycle', lifecycle, asArch(lifecycle, 'arm64')),
-    node: await publish(
-      'store/node',
-      await createBuildpackage([component('test/node', 'package.json', 'amd64')]),
-      asArch(await createBuildpackage([component('test/node', 'package.json', 'arm64')]), 'arm64'),
-    ),
-    shell: await publish('store/shell', await createBuildpackage([component('test/shell', 'run.sh')])),
-  });
+  const at = (inputs = await publishMultiarchInputs(registry, work));
   tag = `${registry.host}/builders/multi:v1`;
   await writeFile(join(work, 'resources.yaml'), resources(at, tag));
   firstRun = await cli('build', '-f', join(work, 'resources.yaml'), '-o', 'json');
