@@ -4,7 +4,7 @@
  * lifecycle and signature fields.
  */
 import { z } from 'zod';
-import { imageSource, objectReference, orderEntry } from './common.ts';
+import { builderTarget, imageSource, objectReference, orderEntry } from './common.ts';
 
 export const clusterStoreSpecV1 = z.strictObject({ sources: z.array(imageSource).optional() });
 
@@ -19,6 +19,8 @@ const builderSpecFieldsV1 = {
   stack: objectReference.optional(),
   store: objectReference.optional(),
   order: z.array(orderEntry).optional(),
+  // packsmith's own, in both versions: the platforms to build for.
+  targets: z.array(builderTarget).optional(),
 };
 
 export const builderSpecV1 = z.strictObject({ ...builderSpecFieldsV1, serviceAccount: z.string().optional() });

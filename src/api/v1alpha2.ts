@@ -3,7 +3,7 @@
  * and nesting are kpack's, so existing manifests and status readers keep working.
  */
 import { z } from 'zod';
-import { buildpackStatus, imageSource, objectReference, orderEntry, resolvedLifecycle, statusBase } from './common.ts';
+import { builderTarget, buildpackStatus, imageSource, objectReference, orderEntry, platformTarget, resolvedLifecycle, statusBase } from './common.ts';
 
 const resolvedImage = z.strictObject({ latestImage: z.string().optional(), image: z.string().optional() });
 
@@ -35,6 +35,11 @@ export const clusterBuildpackSpec = z.strictObject({
   serviceAccountRef: objectReference.optional(),
 });
 
+const stackTarget = z.object({
+  ...platformTarget,
+  distro: z.strictObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
+});
+
 /** ClusterStack: a build image and a run image sharing a stack id. */
 export const clusterStackSpec = z.strictObject({
   id: z.string().optional(),
@@ -50,14 +55,9 @@ export const clusterStackStatus = z.strictObject({
   mixins: z.array(z.string()).optional(),
   userId: z.number().int().optional(),
   groupId: z.number().int().optional(),
-  target: z
-    .object({
-      os: z.string().optional(),
-      arch: z.string().optional(),
-      variant: z.string().optional(),
-      distro: z.strictObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
-    })
-    .optional(),
+  target: stackTarget.optional(),
+  // packsmith's own: every platform both images provide, each pair pinned by that platform's digests.
+  platforms: z.array(z.strictObject({ target: stackTarget.optional(), buildImage: z.string().optional(), runImage: z.string().optional() })).optional(),
 });
 
 /** ClusterLifecycle: a lifecycle image. */
@@ -83,6 +83,8 @@ const builderSpecFields = {
   lifecycle: objectReference.optional(),
   order: z.array(z.strictObject({ group: z.array(builderBuildpackRef).optional() })).optional(),
   additionalLabels: z.record(z.string(), z.string()).optional(),
+  // packsmith's own: the platforms to build for (default: every platform the stack's images both provide).
+  targets: z.array(builderTarget).optional(),
 };
 
 /** Builder (namespaced). `serviceAccount` is kpack's legacy alias of `serviceAccountName`. */
@@ -106,6 +108,8 @@ export const builderStatus = z.strictObject({
   observedStackGeneration: z.number().int().optional(),
   observedStoreGeneration: z.number().int().optional(),
   os: z.string().optional(),
+  // packsmith's own: for a builder index, each target's image (`latestImage` then names the index).
+  targets: z.array(z.strictObject({ ...platformTarget, latestImage: z.string().optional() })).optional(),
   signaturePaths: z
     .array(
       z.strictObject({
