@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { buildpackStatus, imageSource, objectReference, orderEntry, resolvedLifecycle, statusBase } from './common.ts';
+import { updatePolicy, updateStatusFields } from './update-policy.ts';
 
 const resolvedImage = z.strictObject({ latestImage: z.string().optional(), image: z.string().optional() });
 
@@ -11,19 +12,22 @@ const resolvedImage = z.strictObject({ latestImage: z.string().optional(), image
 export const clusterStoreSpec = z.strictObject({
   sources: z.array(imageSource).optional(),
   serviceAccountRef: objectReference.optional(),
+  updatePolicy: updatePolicy.optional(),
 });
-export const storeStatus = z.strictObject({ ...statusBase, buildpacks: z.array(buildpackStatus).optional() });
+export const storeStatus = z.strictObject({ ...statusBase, buildpacks: z.array(buildpackStatus).optional(), ...updateStatusFields });
 
 /** Buildpack (namespaced): one buildpackage image. */
 export const buildpackSpec = z.strictObject({
   image: z.string().optional(),
   serviceAccountName: z.string().optional(),
+  updatePolicy: updatePolicy.optional(),
 });
 
 /** ClusterBuildpack: one buildpackage image, cluster wide. */
 export const clusterBuildpackSpec = z.strictObject({
   image: z.string().optional(),
   serviceAccountRef: objectReference.optional(),
+  updatePolicy: updatePolicy.optional(),
 });
 
 /** ClusterStack: a build image and a run image sharing a stack id. */
@@ -32,6 +36,7 @@ export const clusterStackSpec = z.strictObject({
   buildImage: imageSource.optional(),
   runImage: imageSource.optional(),
   serviceAccountRef: objectReference.optional(),
+  updatePolicy: updatePolicy.optional(),
 });
 export const clusterStackStatus = z.strictObject({
   ...statusBase,
@@ -41,6 +46,7 @@ export const clusterStackStatus = z.strictObject({
   mixins: z.array(z.string()).optional(),
   userId: z.number().int().optional(),
   groupId: z.number().int().optional(),
+  ...updateStatusFields,
   target: z
     .object({
       os: z.string().optional(),
@@ -55,8 +61,9 @@ export const clusterStackStatus = z.strictObject({
 export const clusterLifecycleSpec = z.strictObject({
   image: z.string().optional(),
   serviceAccountRef: objectReference.optional(),
+  updatePolicy: updatePolicy.optional(),
 });
-export const clusterLifecycleStatus = z.strictObject({ ...statusBase, ...resolvedLifecycle });
+export const clusterLifecycleStatus = z.strictObject({ ...statusBase, ...resolvedLifecycle, ...updateStatusFields });
 
 /** A reference in a builder's order: a buildpack id (and version) and/or a Buildpack/ClusterBuildpack object. */
 export const builderBuildpackRef = objectReference.extend({
