@@ -9,7 +9,18 @@ import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '..
 import type { Image, IoOptions, Keychain, Layer, Platform, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
 import { storedBlobDigests } from './stored-blob.ts';
 import { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
-import { fetchBlob, layerFromDescriptor, mediaTypes, parseReference, pushImage, remoteImage, repositoryOf } from '../oci/index.ts';
+import {
+  fetchBlob,
+  headManifest,
+  layerFromDescriptor,
+  listTags,
+  mediaTypes,
+  parseReference,
+  parseRepository,
+  pushImage,
+  remoteImage,
+  repositoryOf,
+} from '../oci/index.ts';
 
 /** Registry settings shared by every transport (insecure hosts, CAs, logger, request hook). */
 export type RegistrySettings = Omit<TransportOptions, 'keychain'>;
@@ -57,6 +68,17 @@ export class RegistryImages {
     const ref = parseReference(reference);
     const image = await remoteImage(ref, { transport: this.transport(keychain), signal: io.signal, ...(io.platform ? { platform: io.platform } : {}) });
     return { image, identifier: `${repositoryOf(ref)}@${await image.digest(io)}` };
+  }
+
+  /** The digest `reference` names now, by one HEAD, sent once (no retries: the caller backs off); undefined on 404. */
+  async headDigest(reference: string, keychain: Keychain, io: IoOptions = {}): Promise<string | undefined> {
+    return headManifest(parseReference(reference), { transport: this.transport(keychain), signal: io.signal, retry: false });
+  }
+
+  /** Every tag of `repository`, each page requested once (no retries: the caller backs off). */
+  async listTags(repository: string, keychain: Keychain, io: IoOptions & { pageSize?: number } = {}): Promise<string[]> {
+    const options = { transport: this.transport(keychain), signal: io.signal, retry: false, ...(io.pageSize ? { pageSize: io.pageSize } : {}) };
+    return listTags(parseRepository(repository), options);
   }
 
   /** Pushes unless `reference` already names the digest (a failed check just means "push"). */

@@ -11,6 +11,8 @@ import type { ImageAccess } from './ports.ts';
 export interface ReadLifecycleInput {
   image: string;
   keychain: Keychain;
+  /** The reference to read instead of `image` (the digest an update policy recorded). */
+  read?: string;
 }
 
 /** What `readLifecycle` needs. */
@@ -20,6 +22,6 @@ export interface ReadLifecycleDeps extends IoOptions {
 
 /** The LifecycleRecord of the image; ValidationError listing every label problem. */
 export async function readLifecycle(input: ReadLifecycleInput, deps: ReadLifecycleDeps): Promise<LifecycleRecord> {
-  const fetched = await deps.images.readImage(input.image, { keychain: input.keychain, signal: deps.signal });
+  const fetched = await deps.images.readImage(input.read ?? input.image, { keychain: input.keychain, signal: deps.signal });
   return readLifecycleRecord(fetched.image, { image: input.image, latestImage: fetched.identifier }, { signal: deps.signal });
 }

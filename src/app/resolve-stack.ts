@@ -15,6 +15,8 @@ export interface ResolveStackInput {
   buildImage: string;
   runImage: string;
   keychain: Keychain;
+  /** References to read instead of the spec's images (digests an update policy recorded), by spec image. */
+  pins?: ReadonlyMap<string, string>;
 }
 
 /** The stack id and images a ClusterStack names ('' where the spec leaves one out: validation names it). */
@@ -33,7 +35,8 @@ export interface ResolveStackDeps extends IoOptions {
  * tried), or ValidationError listing every stack-rule problem.
  */
 export async function resolveStack(input: ResolveStackInput, deps: ResolveStackDeps): Promise<StackRecord> {
-  const read = (image: string): Promise<FetchedImage> => deps.images.readImage(image, { keychain: input.keychain, signal: deps.signal });
+  const read = (image: string): Promise<FetchedImage> =>
+    deps.images.readImage(input.pins?.get(image) ?? image, { keychain: input.keychain, signal: deps.signal });
   const [build, run] = await Promise.allSettled([read(input.buildImage), read(input.runImage)]);
   const failures: SourceFailure[] = [];
   if (build.status === 'rejected') failures.push({ path: 'spec.buildImage.image', image: input.buildImage, error: build.reason });

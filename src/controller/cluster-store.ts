@@ -13,8 +13,8 @@ export function clusterStoreReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterStore',
-      resolve: async (object, keychain, signal) => ({
-        buildpacks: await readStore({ sources: storeSourcesOf(object), keychain }, { images: deps.images, signal }),
+      resolve: async (object, keychain, pins, signal) => ({
+        buildpacks: await readStore({ sources: storeSourcesOf(object, pins), keychain }, { images: deps.images, signal }),
       }),
     },
     deps,
@@ -27,8 +27,8 @@ export function buildpackReconciler(scope: 'namespaced' | 'cluster', deps: Recon
     resolvingReconciler(
       {
         kind,
-        resolve: async (object, keychain, signal) => ({
-          buildpacks: await readStore({ sources: storeSourcesOf(object), keychain }, { images: deps.images, signal }),
+        resolve: async (object, keychain, pins, signal) => ({
+          buildpacks: await readStore({ sources: storeSourcesOf(object, pins), keychain }, { images: deps.images, signal }),
         }),
       },
       deps,

@@ -73,6 +73,14 @@ export interface DependencyRecorder {
   setDependencies(dependent: DependencyRef, dependencies: { objects: readonly DependencyRef[]; buildpackIds?: readonly string[] }): void;
 }
 
+/** Counts what update policies do (Prometheus in the controller). */
+export interface UpdateMetrics {
+  /** One update `UpdateFound`, `UpdateApplied` or `UpdateHeld` on a resource of `kind`. */
+  updated(kind: string, reason: 'UpdateFound' | 'UpdateApplied' | 'UpdateHeld'): void;
+  /** One check of one image; `failure` is the error's kind when the check failed. */
+  checked(kind: string, failure?: string): void;
+}
+
 /** Everything a reconciler is constructed with. */
 export interface ReconcilerDeps {
   cache: ObjectCache;
@@ -86,4 +94,6 @@ export interface ReconcilerDeps {
   tracker?: DependencyRecorder;
   /** Builders only: signing keys from the builder's ServiceAccount (none: builders stay unsigned). */
   cosignSecrets?: CosignSecretSource;
+  /** Counts updates applied by approvals. */
+  updateMetrics?: UpdateMetrics;
 }

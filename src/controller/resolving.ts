@@ -5,18 +5,22 @@
  * False and a message that says so. Events only when the outcome changes, not on every retry.
  */
 import { credentialRefOf, isInvalid, type CredentialRef, type KindName, type Resource } from '../api/index.ts';
-import { credentialSourceName, failedStatus, isCredentialFailure, readyStatus, type LocalStatus } from '../app/index.ts';
+import { credentialSourceName, failedStatus, isCredentialFailure, readyStatus, type LocalStatus, type PolicyKind, type UpdateEvent } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import { messageOf } from '../shared/index.ts';
-import type { KeychainSource, ReconcilerDeps } from './ports.ts';
+import type { KeychainSource, ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
+import { announceUpdates, followUpdates } from './update-follow.ts';
 
 /** What differs between the resolving kinds. */
-export interface ResolvingKind<K extends KindName> {
+export interface ResolvingKind<K extends PolicyKind> {
   kind: K;
-  /** Reads the images; resolves to the status fields on success (e.g. `{ buildpacks }`). */
-  resolve(object: Resource<K>, keychain: Keychain, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /**
+   * Reads the images (each spec image in `pins` is read at the reference given there: the digest
+   * its update policy recorded); resolves to the status fields on success (e.g. `{ buildpacks }`).
+   */
+  resolve(object: Resource<K>, keychain: Keychain, pins: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<Record<string, unknown>>;
 }
 
 /** The message of an object whose spec does not fit its schema (a permanent failure until it changes). */
@@ -47,12 +51,12 @@ interface Attempt {
 }
 
 /** Builds the reconciler for one resolving kind. */
-export function resolvingReconciler<K extends KindName>(kind: ResolvingKind<K>, deps: ReconcilerDeps): Reconciler {
-  const attempt = async (object: Resource<K>, signal?: AbortSignal): Promise<Attempt> => {
+export function resolvingReconciler<K extends PolicyKind>(kind: ResolvingKind<K>, deps: ReconcilerDeps): Reconciler {
+  const attempt = async (object: Resource<K>, pins: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<Attempt> => {
     const ref = credentialRefOf(object);
     try {
       const keychain = await deps.keychains.keychainFor(ref);
-      const fields = await kind.resolve(object, keychain, signal);
+      const fields = await kind.resolve(object, keychain, pins, signal);
       return { status: readyStatus(object.metadata, deps.clock, fields), result: results.done };
     } catch (error) {
       const previous = resolvedFields(statusOf(object));
@@ -72,17 +76,23 @@ export function resolvingReconciler<K extends KindName>(kind: ResolvingKind<K>, 
     failure: message,
   });
 
+  const announce = async (object: ObjectOfRecord, outcome: Attempt, applied: readonly UpdateEvent[]): Promise<void> => {
+    if (outcome.failure !== undefined) await deps.events.record(kind.kind, object, { type: 'Warning', reason: 'ReadFailed', message: outcome.failure });
+    await announceUpdates(kind.kind, object, applied, deps);
+  };
+
   return {
     async reconcile(key, signal) {
       const object = deps.cache.get(kind.kind, key);
       if (!object || object.metadata.deletionTimestamp) return results.done;
       const logger = deps.logger.child({ kind: kind.kind, key });
-      const outcome = isInvalid(object) ? invalidAttempt(invalidMessage(kind.kind, object.problems), object.metadata) : await attempt(object, signal);
+      const updates = followUpdates(object);
+      const outcome = isInvalid(object)
+        ? invalidAttempt(invalidMessage(kind.kind, object.problems), object.metadata)
+        : await attempt(object, updates.pins, signal);
       try {
-        const written = await commitStatus(deps.status, kind.kind, object, outcome.status);
-        if (written && outcome.failure !== undefined) {
-          await deps.events.record(kind.kind, object, { type: 'Warning', reason: 'ReadFailed', message: outcome.failure });
-        }
+        const written = await commitStatus(deps.status, kind.kind, object, (current) => updates.status(outcome.status, current));
+        if (written) await announce(object, outcome, updates.events);
         if (written) logger.info(outcome.failure === undefined ? 'resolved' : 'read failed', outcome.failure === undefined ? {} : { error: outcome.failure });
       } catch (error) {
         logger.warn('status write failed', { error: messageOf(error) });
