@@ -5,7 +5,10 @@
 // an unchanged tag costs HEADs only, one per image per check (the registry's access log against
 // the checks metric); a 429 storm in front of one store (the fault proxy) is ridden out, each
 // check one request, with no rebuild; `manual` holds an update in pendingUpdates (the store and
-// the builder stay on the old digest) until the approve-update annotation names its digest.
+// the builder stay on the old digest) until `packsmith clusterstore approve-update` approves it, whose
+// --dry-run names exactly the builder the approval then rebuilds.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OciImageAccess } from '../../src/adapters/index.ts';
 import { systemClock } from '../../src/app/index.ts';
@@ -14,6 +17,7 @@ import { createKeychainFactory, createKubeClient, loadKubeConfig } from '../../s
 import { silentLogger } from '../../src/shared/index.ts';
 import { buildpackages, stackId } from '../app/fixtures.ts';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.ts';
+import { runCaptured } from '../../src/cli/testing/index.ts';
 import { skopeoInspect } from '../harness/index.ts';
 import { conditionOf, startWorld, type KubeJson, type World } from './world.ts';
 
@@ -22,6 +26,7 @@ let manager: Manager;
 let images: OciImageAccess;
 let metrics: ControllerMetrics;
 let proxy: FaultProxy;
+let dockerConfig: string;
 const stop = new AbortController();
 let running: Promise<unknown> = Promise.resolve();
 const stormHits = 5;
@@ -153,6 +158,10 @@ beforeAll(async () => {
     ],
     activeForMs: 10 * 60_000,
   });
+  dockerConfig = join(world.work, 'docker');
+  await mkdir(dockerConfig, { recursive: true });
+  const auth = Buffer.from(`${world.registry.username}:${world.registry.password}`).toString('base64');
+  await writeFile(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [world.registry.host]: { auth } } }));
   await world.publish((await buildpackages()).ruby, 'store/follow', '1');
   await world.publish((await buildpackages()).ruby, 'store/storm', '1');
   const client = createKubeClient(loadKubeConfig({ kubeconfig: world.kube.kubeconfigPath }));
@@ -243,7 +252,7 @@ describe('update policies against a real apiserver and registry', () => {
     expect(failures).toHaveLength(1);
   }, 180_000);
 
-  it('holds an update with rollout manual until the annotation approves its digest', async () => {
+  it('holds an update with rollout manual until approved; the dry run names the builder the approval rebuilds', async () => {
     await world.kubectl(['patch', 'clusterstore', 'default', '--type', 'merge', '-p', '{"spec":{"updatePolicy":{"interval":"1s","rollout":"manual"}}}']);
     const using = resolvedOf(await store()).find((r) => r.image === followed())?.digest;
     await world.publish((await buildpackages('3.0.0')).ruby, 'store/follow', '1');
@@ -260,7 +269,23 @@ describe('update policies against a real apiserver and registry', () => {
     expect(versionsOf(await builder())).toContain('test/ruby@2.0.0');
     expect(await eventLines('default')).toContainEqual(expect.stringContaining(`default UpdateHeld held ${followed()}`));
 
-    await world.kubectl(['annotate', 'clusterstore', 'default', `packsmith.kpack.io/approve-update=${pushed}`]);
+    // The CLI's dry run names the builders the approval rebuilds, and what changes in them; it writes nothing.
+    const cli = (...args: string[]): ReturnType<typeof runCaptured> =>
+      runCaptured(['clusterstore', 'approve-update', 'default', '--kubeconfig', world.kube.kubeconfigPath, ...args], { env: { DOCKER_CONFIG: dockerConfig } });
+    const planned = await cli('--dry-run');
+    expect(planned).toMatchObject({ code: 0, err: '' });
+    expect(planned.out).toBe(
+      [
+        `Approving ${followed()} (tag 1): ${using} → ${pushed}`,
+        'Builders using ClusterStore "default" (1 of 1 would be rebuilt):',
+        '\tBuilder team/web: would be rebuilt: test/ruby 2.0.0 → 3.0.0',
+        'ClusterStore "default" update approved (dry run)',
+        '',
+      ].join('\n'),
+    );
+    expect((await store()).metadata).not.toHaveProperty(['annotations', 'packsmith.kpack.io/approve-update']);
+    expect(await cli('--digest', 'sha256:0')).toMatchObject({ code: 1, err: expect.stringContaining('--digest sha256:0 is not pending') as unknown });
+    expect(await cli()).toMatchObject({ code: 0, out: `Approving ${followed()} (tag 1): ${using} → ${pushed}\nClusterStore "default" update approved\n` });
     await world.until(async () => versionsOf(await builder()).includes('test/ruby@3.0.0'), 60_000, 'Builder rebuilt with ruby 3.0.0 after the approval');
     const applied = await store();
     expect(pendingOf(applied)).toEqual([]);
