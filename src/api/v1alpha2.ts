@@ -14,7 +14,16 @@ export const clusterStoreSpec = z.strictObject({
   serviceAccountRef: objectReference.optional(),
   updatePolicy: updatePolicy.optional(),
 });
-export const storeStatus = z.strictObject({ ...statusBase, buildpacks: z.array(buildpackStatus).optional(), ...updateStatusFields });
+/**
+ * `canary`: packsmith's own field, present while a canary update policy holds updates: what the
+ * resource resolves to with the pending digests, which only the canary builder reads.
+ */
+export const storeStatus = z.strictObject({
+  ...statusBase,
+  buildpacks: z.array(buildpackStatus).optional(),
+  ...updateStatusFields,
+  canary: z.strictObject({ buildpacks: z.array(buildpackStatus).optional() }).optional(),
+});
 
 /** Buildpack (namespaced): one buildpackage image. */
 export const buildpackSpec = z.strictObject({
@@ -38,15 +47,13 @@ export const clusterStackSpec = z.strictObject({
   serviceAccountRef: objectReference.optional(),
   updatePolicy: updatePolicy.optional(),
 });
-export const clusterStackStatus = z.strictObject({
-  ...statusBase,
+const resolvedStackFields = {
   id: z.string().optional(),
   buildImage: resolvedImage.optional(),
   runImage: resolvedImage.optional(),
   mixins: z.array(z.string()).optional(),
   userId: z.number().int().optional(),
   groupId: z.number().int().optional(),
-  ...updateStatusFields,
   target: z
     .object({
       os: z.string().optional(),
@@ -55,6 +62,12 @@ export const clusterStackStatus = z.strictObject({
       distro: z.strictObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
     })
     .optional(),
+};
+export const clusterStackStatus = z.strictObject({
+  ...statusBase,
+  ...resolvedStackFields,
+  ...updateStatusFields,
+  canary: z.strictObject(resolvedStackFields).optional(),
 });
 
 /** ClusterLifecycle: a lifecycle image. */
@@ -63,7 +76,12 @@ export const clusterLifecycleSpec = z.strictObject({
   serviceAccountRef: objectReference.optional(),
   updatePolicy: updatePolicy.optional(),
 });
-export const clusterLifecycleStatus = z.strictObject({ ...statusBase, ...resolvedLifecycle, ...updateStatusFields });
+export const clusterLifecycleStatus = z.strictObject({
+  ...statusBase,
+  ...resolvedLifecycle,
+  ...updateStatusFields,
+  canary: z.strictObject(resolvedLifecycle).optional(),
+});
 
 /** A reference in a builder's order: a buildpack id (and version) and/or a Buildpack/ClusterBuildpack object. */
 export const builderBuildpackRef = objectReference.extend({
@@ -115,6 +133,8 @@ export const builderStatus = z.strictObject({
       }),
     )
     .optional(),
+  /** packsmith's own: the held updates (canary rollout) this builder was last built with. */
+  canaryUpdates: z.array(z.strictObject({ kind: z.string(), name: z.string(), image: z.string(), digest: z.string() })).optional(),
 });
 
 export type ClusterStoreSpec = z.infer<typeof clusterStoreSpec>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyApproval, applyChecks, decideUpdates } from './update-rollout.ts';
+import { applyApproval, applyChecks, decideUpdates, promoteCanary } from './update-rollout.ts';
 import type { UpdateState } from './update-sources.ts';
-import { pinsOf } from './update-sources.ts';
+import { canaryPinsOf, isCanaryOf, pinsOf } from './update-sources.ts';
 
 const a = 'r.test/store/a:1';
 const b = 'r.test/store/b:1';
@@ -91,5 +91,34 @@ describe('pinsOf', () => {
   it('reads each followed image at its recorded digest', () => {
     expect(pinsOf(state(d(1)), [a, b])).toEqual(new Map([[a, `r.test/store/a@${d(1)}`]]));
     expect(pinsOf(state(d(1)), [b])).toEqual(new Map());
+  });
+});
+
+describe('canary', () => {
+  const pending: UpdateState = { ...state(d(1)), pendingUpdates: [{ image: a, tag: '1', from: d(1), to: d(2), foundAt: t1 }] };
+
+  it('reads the held digests for the canary view only', () => {
+    expect(canaryPinsOf(pending, [a])).toEqual(new Map([[a, `r.test/store/a@${d(2)}`]]));
+    expect(pinsOf(pending, [a])).toEqual(new Map([[a, `r.test/store/a@${d(1)}`]]));
+  });
+
+  it('promotes what the canary was built with, nothing else', () => {
+    expect(promoteCanary(pending, [{ image: a, digest: d(9) }]).applied).toBe(false);
+    const promoted = promoteCanary(pending, [{ image: a, digest: d(2) }]);
+    expect(promoted.state).toEqual({ resolvedImages: [{ image: a, tag: '1', digest: d(2), checkedAt: t0 }], pendingUpdates: [] });
+    expect(promoted.events.map((e) => e.reason)).toEqual(['UpdateApplied']);
+  });
+
+  it('knows the canary builder by kind, name and namespace', () => {
+    const store = (canary: unknown, rollout = 'canary'): Parameters<typeof isCanaryOf>[0] =>
+      ({ apiVersion: 'kpack.io/v1alpha2', kind: 'ClusterStore', metadata: { name: 's' }, spec: { updatePolicy: { rollout, canary } } }) as Parameters<
+        typeof isCanaryOf
+      >[0];
+    const web = { kind: 'Builder' as const, name: 'web', namespace: 'team' };
+    expect(isCanaryOf(store({ kind: 'Builder', name: 'web', namespace: 'team' }), web)).toBe(true);
+    expect(isCanaryOf(store({ kind: 'Builder', name: 'web', namespace: 'other' }), web)).toBe(false);
+    expect(isCanaryOf(store({ kind: 'ClusterBuilder', name: 'web' }), web)).toBe(false);
+    expect(isCanaryOf(store({ kind: 'ClusterBuilder', name: 'web' }), { kind: 'ClusterBuilder', name: 'web' })).toBe(true);
+    expect(isCanaryOf(store({ kind: 'Builder', name: 'web', namespace: 'team' }, 'manual'), web)).toBe(false);
   });
 });

@@ -111,12 +111,28 @@ export function applyApproval(state: UpdateState, annotation: string | undefined
   const approved = state.pendingUpdates.filter((p) => all || (p.to !== undefined && digests.includes(p.to)));
   const lastApproval = all ? { lastApproval: 'all' } : {};
   if (approved.length === 0) return { state: { ...rest, ...lastApproval }, events: [], applied: false };
+  const decided = applyPending(state, approved);
+  return { ...decided, state: { resolvedImages: decided.state.resolvedImages, pendingUpdates: decided.state.pendingUpdates, ...lastApproval } };
+}
+
+/** Puts the `chosen` pending updates in use (the rest stay pending). */
+function applyPending(state: UpdateState, chosen: readonly PendingUpdate[]): UpdateDecision {
   const resolvedImages = state.resolvedImages.map((entry) => {
-    const update = approved.find((p) => p.image === entry.image);
+    const update = chosen.find((p) => p.image === entry.image);
     return update?.to ? { ...entry, digest: update.to, ...(update.tag ? { tag: update.tag } : {}) } : entry;
   });
-  const events: UpdateEvent[] = approved.map((p) => ({ reason: 'UpdateApplied', image: p.image ?? '', tag: p.tag ?? '', from: p.from ?? '', to: p.to ?? '' }));
-  return { state: { resolvedImages, pendingUpdates: state.pendingUpdates.filter((p) => !approved.includes(p)), ...lastApproval }, events, applied: true };
+  const events: UpdateEvent[] = chosen.map((p) => ({ reason: 'UpdateApplied', image: p.image ?? '', tag: p.tag ?? '', from: p.from ?? '', to: p.to ?? '' }));
+  const pendingUpdates = state.pendingUpdates.filter((p) => !chosen.includes(p));
+  return { state: { ...state, resolvedImages, pendingUpdates }, events, applied: chosen.length > 0 };
+}
+
+/**
+ * Promotes what a canary proved: every pending update the canary builder was built with (`built`:
+ * image and digest pairs from its status) goes into use for everyone.
+ */
+export function promoteCanary(state: UpdateState, built: ReadonlyArray<{ image: string; digest: string }>): UpdateDecision {
+  const proven = state.pendingUpdates.filter((p) => built.some((b) => b.image === p.image && b.digest === p.to));
+  return applyPending(state, proven);
 }
 
 /** The checks, then the approval, as one decision. */

@@ -4,7 +4,7 @@
  * poller recorded in `status.resolvedImages`, so a tag that moves between two reads cannot change
  * what a resource resolves to (kpack#641's rebuild loop) until the poller records the move.
  */
-import type { PendingUpdate, ResolvedImage, Resource, UpdatePolicy } from '../api/index.ts';
+import { rolloutOf, type PendingUpdate, type ResolvedImage, type Resource, type UpdatePolicy } from '../api/index.ts';
 import { parseReference, repositoryOf } from '../oci/index.ts';
 
 /** The kinds an update policy may sit on. */
@@ -72,6 +72,31 @@ export function pinsOf(state: UpdateState, images: readonly string[]): Map<strin
   const pins = new Map<string, string>();
   for (const entry of state.resolvedImages) {
     if (entry.image && entry.digest && images.includes(entry.image)) pins.set(entry.image, pinnedReference(entry.image, entry.digest));
+  }
+  return pins;
+}
+
+/** Names a builder. */
+export interface BuilderName {
+  kind: 'Builder' | 'ClusterBuilder';
+  name: string;
+  namespace?: string;
+}
+
+/** True when `resource`'s canary policy names `builder` as its canary. */
+export function isCanaryOf(resource: PolicyResource, builder: BuilderName): boolean {
+  const policy = updatePolicyOf(resource);
+  const canary = policy?.canary;
+  if (!policy || rolloutOf(policy) !== 'canary' || !canary) return false;
+  const sameNamespace = builder.kind === 'ClusterBuilder' || (canary.namespace ?? '') === (builder.namespace ?? '');
+  return canary.kind === builder.kind && canary.name === builder.name && sameNamespace;
+}
+
+/** The references the canary reads: the recorded digests, with each pending update's digest instead where one is held. */
+export function canaryPinsOf(state: UpdateState, images: readonly string[]): Map<string, string> {
+  const pins = pinsOf(state, images);
+  for (const pending of state.pendingUpdates) {
+    if (pending.image && pending.to && images.includes(pending.image)) pins.set(pending.image, pinnedReference(pending.image, pending.to));
   }
   return pins;
 }

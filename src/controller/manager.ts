@@ -177,7 +177,7 @@ export function createManager(options: ManagerOptions): Manager {
         ...options.updates,
       })
     : undefined;
-  const policyKindNames: ReadonlySet<string> = new Set(policyKinds);
+  const wakesPoller: ReadonlySet<string> = new Set([...policyKinds, 'Builder', 'ClusterBuilder']);
   let synced = false;
   let working = false;
 
@@ -212,7 +212,8 @@ export function createManager(options: ManagerOptions): Manager {
     for (const kind of controllerKinds) {
       informers.get(kind)?.subscribe((event) => {
         if (event.type === 'delete' && (kind === 'Builder' || kind === 'ClusterBuilder')) tracker.forget({ kind, ...splitRef(event.key) });
-        if (poller && policyKindNames.has(kind) && event.type !== 'sync') poller.wake();
+        // A followed resource changed, or a builder did (a canary may now prove an update).
+        if (event.type !== 'sync' && wakesPoller.has(kind)) poller?.wake();
         for (const key of keysForEvent(kind, event, tracker)) if (accepts(key)) q.add(key);
       });
     }

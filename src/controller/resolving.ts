@@ -11,7 +11,7 @@ import { messageOf } from '../shared/index.ts';
 import type { KeychainSource, ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
-import { announceUpdates, followUpdates } from './update-follow.ts';
+import { announceUpdates, followUpdates, type FollowedUpdates } from './update-follow.ts';
 
 /** What differs between the resolving kinds. */
 export interface ResolvingKind<K extends PolicyKind> {
@@ -52,11 +52,22 @@ interface Attempt {
 
 /** Builds the reconciler for one resolving kind. */
 export function resolvingReconciler<K extends PolicyKind>(kind: ResolvingKind<K>, deps: ReconcilerDeps): Reconciler {
-  const attempt = async (object: Resource<K>, pins: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<Attempt> => {
+  // What the canary builder reads while a canary policy holds updates; a failure here only leaves the canary out.
+  const canaryFields = async (object: Resource<K>, keychain: Keychain, updates: FollowedUpdates, signal?: AbortSignal): Promise<Record<string, unknown>> => {
+    if (!updates.canaryPins) return {};
+    try {
+      return { canary: await kind.resolve(object, keychain, updates.canaryPins, signal) };
+    } catch (error) {
+      deps.logger.warn('canary read failed', { kind: kind.kind, name: object.metadata.name, error: messageOf(error) });
+      return {};
+    }
+  };
+
+  const attempt = async (object: Resource<K>, updates: FollowedUpdates, signal?: AbortSignal): Promise<Attempt> => {
     const ref = credentialRefOf(object);
     try {
       const keychain = await deps.keychains.keychainFor(ref);
-      const fields = await kind.resolve(object, keychain, pins, signal);
+      const fields = { ...(await kind.resolve(object, keychain, updates.pins, signal)), ...(await canaryFields(object, keychain, updates, signal)) };
       return { status: readyStatus(object.metadata, deps.clock, fields), result: results.done };
     } catch (error) {
       const previous = resolvedFields(statusOf(object));
@@ -87,9 +98,7 @@ export function resolvingReconciler<K extends PolicyKind>(kind: ResolvingKind<K>
       if (!object || object.metadata.deletionTimestamp) return results.done;
       const logger = deps.logger.child({ kind: kind.kind, key });
       const updates = followUpdates(object);
-      const outcome = isInvalid(object)
-        ? invalidAttempt(invalidMessage(kind.kind, object.problems), object.metadata)
-        : await attempt(object, updates.pins, signal);
+      const outcome = isInvalid(object) ? invalidAttempt(invalidMessage(kind.kind, object.problems), object.metadata) : await attempt(object, updates, signal);
       try {
         const written = await commitStatus(deps.status, kind.kind, object, (current) => updates.status(outcome.status, current));
         if (written) await announce(object, outcome, updates.events);

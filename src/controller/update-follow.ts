@@ -4,9 +4,10 @@
  * it writes (rebased on the server's current status, since the poller writes them too), and the
  * Events and metrics of the updates an approval applied.
  */
-import { approveUpdateAnnotation, isInvalid, type ParsedResource } from '../api/index.ts';
+import { approveUpdateAnnotation, isInvalid, rolloutOf, type ParsedResource } from '../api/index.ts';
 import {
   applyApproval,
+  canaryPinsOf,
   followedImages,
   pinsOf,
   updateEventMessage,
@@ -25,14 +26,22 @@ import type { AnyStatus } from './status.ts';
 export interface FollowedUpdates {
   /** Spec image → the reference to read instead. */
   pins: ReadonlyMap<string, string>;
+  /** With a canary policy holding updates: the references the canary's view (`status.canary`) is read from. */
+  canaryPins?: ReadonlyMap<string, string>;
   /** Updates an approval applies in this reconcile (announced once the status is written). */
   events: UpdateEvent[];
   /** The status to write: `next` with the update fields of `current` (after the approval), or without any when there is no policy. */
   status(next: LocalStatus, current: AnyStatus): LocalStatus;
 }
 
+// `canary` is the reconcile's own (it reads it), but it goes with the policy: no policy, no canary.
 const withoutUpdateFields = (status: LocalStatus): LocalStatus => {
   const { resolvedImages: _r, pendingUpdates: _p, lastApproval: _l, ...rest } = status;
+  return rest;
+};
+
+const withoutCanary = (status: LocalStatus): LocalStatus => {
+  const { canary: _c, ...rest } = status;
   return rest;
 };
 
@@ -52,11 +61,14 @@ export function followUpdates(object: ParsedResource<PolicyKind>): FollowedUpdat
   if (isInvalid(object)) return { pins: new Map(), events: [], status: keepCurrent };
   const resource = object as PolicyResource;
   const policy = updatePolicyOf(resource);
-  if (!policy) return { pins: new Map(), events: [], status: (next) => withoutUpdateFields(next) };
+  if (!policy) return { pins: new Map(), events: [], status: (next) => withoutCanary(withoutUpdateFields(next)) };
   const approval = object.metadata.annotations?.[approveUpdateAnnotation];
   const decided = applyApproval(updateStateOf(resource.status), approval);
+  const images = followedImages(resource);
+  const canary = rolloutOf(policy) === 'canary' && decided.state.pendingUpdates.length > 0;
   return {
-    pins: pinsOf(decided.state, followedImages(resource)),
+    pins: pinsOf(decided.state, images),
+    ...(canary ? { canaryPins: canaryPinsOf(decided.state, images) } : {}),
     events: decided.events,
     status: (next, current) => {
       const rebased = applyApproval(updateStateOf(current as PolicyResource['status']), approval).state;

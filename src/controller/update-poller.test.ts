@@ -132,6 +132,34 @@ describe('update poller', () => {
     expect(enqueued).toHaveLength(1);
   });
 
+  it('under canary: holds and queues the store (for its canary view), then promotes once the canary builder is built with the update', async () => {
+    const poller = start({ interval: '1m', rollout: 'canary', canary: { kind: 'Builder', name: 'web', namespace: 'team' } });
+    await clock.advance(0);
+    tags.digests.set(image, 'sha256:2');
+    await clock.advance(minute);
+    expect(reasons()).toEqual(['UpdateFound', 'UpdateHeld']);
+    expect(enqueued).toEqual(['ClusterStore:default', 'ClusterStore:default']);
+    const canaryStatus = (digest: string, upToDate: string): Record<string, unknown> => ({
+      conditions: [{ type: 'UpToDate', status: upToDate }],
+      canaryUpdates: [{ kind: 'ClusterStore', name: 'default', image, digest }],
+    });
+    // Built with another digest, or not up to date: nothing is promoted.
+    cluster.put('Builder', { name: 'web', namespace: 'team', spec: {}, status: canaryStatus('sha256:9', 'True') });
+    poller.wake();
+    await clock.advance(0);
+    cluster.put('Builder', { name: 'web', namespace: 'team', spec: {}, status: canaryStatus('sha256:2', 'False') });
+    poller.wake();
+    await clock.advance(0);
+    expect(status().pendingUpdates).toHaveLength(1);
+    cluster.put('Builder', { name: 'web', namespace: 'team', spec: {}, status: canaryStatus('sha256:2', 'True') });
+    poller.wake();
+    await clock.advance(0);
+    expect(status().pendingUpdates).toBeUndefined();
+    expect((status().resolvedImages as Array<{ digest: string }>)[0]?.digest).toBe('sha256:2');
+    expect(reasons()).toEqual(['UpdateFound', 'UpdateHeld', 'UpdateApplied']);
+    expect(enqueued).toHaveLength(3);
+  });
+
   it('checks only the keys this replica owns', async () => {
     start({ interval: '1m' }, (item) => item !== 'ClusterStore:default');
     await clock.advance(5 * minute);

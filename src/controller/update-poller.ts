@@ -7,12 +7,23 @@
  * recorded digests. A registry answering 429 or 5xx is backed off as a whole (host-backoff.ts).
  * Time comes from the injected Clock, so tests drive the intervals by hand.
  */
-import { approveUpdateAnnotation, credentialRefOf, intervalOf, isInvalid, minimumUpdateIntervalMs, resourceKey, rolloutOf } from '../api/index.ts';
+import {
+  approveUpdateAnnotation,
+  credentialRefOf,
+  findCondition,
+  intervalOf,
+  isInvalid,
+  minimumUpdateIntervalMs,
+  resourceKey,
+  rolloutOf,
+  type Resource,
+} from '../api/index.ts';
 import {
   checkTag,
   decideUpdates,
   followedImages,
   policyKinds,
+  promoteCanary,
   registryOf,
   updatePolicyOf,
   updateStateOf,
@@ -29,7 +40,7 @@ import { createLimiter, errorKindOf, messageOf, type Logger } from '../shared/in
 import { queueKey } from './enqueue.ts';
 import { HostBackoff, retryAfterOf, type HostBackoffOptions } from './host-backoff.ts';
 import type { EventSink, KeychainSource, ObjectCache, StatusWriter, UpdateMetrics } from './ports.ts';
-import { commitStatus } from './status.ts';
+import { commitStatus, type AnyStatus } from './status.ts';
 import { announceUpdates } from './update-follow.ts';
 
 /** Options of `createUpdatePoller`. */
@@ -76,6 +87,22 @@ function firstDue(followed: Followed, now: number): number {
   return Math.max(now, Math.min(...times) + followed.intervalMs);
 }
 
+/** The canary builder a canary policy with held updates names, from the cache; undefined otherwise. */
+function canaryBuilderOf(followed: Followed, cache: ObjectCache): Resource<'Builder'> | Resource<'ClusterBuilder'> | undefined {
+  const policy = updatePolicyOf(followed.resource) ?? {};
+  const canary = rolloutOf(policy) === 'canary' ? policy.canary : undefined;
+  if (!canary?.name || updateStateOf(followed.resource.status).pendingUpdates.length === 0) return undefined;
+  const builder = canary.kind === 'ClusterBuilder' ? cache.get('ClusterBuilder', canary.name) : cache.get('Builder', `${canary.namespace}/${canary.name}`);
+  return builder && !isInvalid(builder) ? builder : undefined;
+}
+
+/** The held updates of `followed` its canary builder is built with and up to date with; empty when none. */
+function canaryBuilt(followed: Followed, cache: ObjectCache): Array<{ image: string; digest: string }> {
+  const status = canaryBuilderOf(followed, cache)?.status;
+  if (findCondition(status?.conditions, 'UpToDate')?.status !== 'True') return [];
+  return (status?.canaryUpdates ?? []).filter((u) => u.kind === followed.kind && u.name === followed.resource.metadata.name);
+}
+
 /** Creates the poller; nothing runs until `run`. */
 export function createUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
   const backoff = new HostBackoff(options.backoff);
@@ -84,6 +111,8 @@ export function createUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
   const limit = createLimiter(options.concurrency ?? 8);
   const minimum = options.minimumIntervalMs ?? minimumUpdateIntervalMs;
   let wakeUp: () => void = () => undefined;
+  // A wake while checks run is kept, so the next pass is not put off until the next due check.
+  let woken = false;
 
   const followedNow = (owns: (item: string) => boolean): Followed[] =>
     policyKinds.flatMap((kind) =>
@@ -128,18 +157,29 @@ export function createUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
       approval: followed.resource.metadata.annotations?.[approveUpdateAnnotation],
     });
 
-  const record = async (followed: Followed, checks: readonly TagCheck[], now: number): Promise<void> => {
+  /** Writes the update fields `decideFor` gives for the status the server has (the rest is the reconcile's, kept as it is), then announces. */
+  const commit = async (followed: Followed, first: UpdateDecision, decideFor: (current: AnyStatus) => UpdateDecision): Promise<void> => {
     const { kind, resource } = followed;
-    const decision = decide(followed, checks, resource.status, now);
     const written = await commitStatus(options.status, kind, resource, (current) => {
-      // The rest of the status is the reconcile's: kept as the server has it.
-      const state = decide(followed, checks, current, now).state;
       const { resolvedImages: _r, pendingUpdates: _p, lastApproval: _l, ...rest } = current;
-      return { ...rest, conditions: current.conditions ?? [], ...updateStatusFieldsOf(state) } as LocalStatus;
+      return { ...rest, conditions: current.conditions ?? [], ...updateStatusFieldsOf(decideFor(current).state) } as LocalStatus;
     });
     if (written)
-      await announceUpdates(kind, resource, decision.events, { events: options.events, ...(options.metrics ? { updateMetrics: options.metrics } : {}) });
-    if (decision.applied) options.enqueue(followed.item);
+      await announceUpdates(kind, resource, first.events, { events: options.events, ...(options.metrics ? { updateMetrics: options.metrics } : {}) });
+    // A held update is queued too under canary: the reconcile reads the canary's view with it.
+    const held = rolloutOf(updatePolicyOf(resource) ?? {}) === 'canary' && first.events.some((e) => e.reason === 'UpdateHeld');
+    if (first.applied || held) options.enqueue(followed.item);
+  };
+
+  const record = (followed: Followed, checks: readonly TagCheck[], now: number): Promise<void> =>
+    commit(followed, decide(followed, checks, followed.resource.status, now), (current) => decide(followed, checks, current, now));
+
+  /** Under canary: the held updates the canary builder was built with (and is up to date with) go into use for everyone. */
+  const promote = async (followed: Followed): Promise<void> => {
+    const built = canaryBuilt(followed, options.cache);
+    if (built.length === 0) return;
+    const first = promoteCanary(updateStateOf(followed.resource.status), built);
+    if (first.applied) await commit(followed, first, (current) => promoteCanary(updateStateOf(current as PolicyResource['status']), built));
   };
 
   const reportFailures = async (followed: Followed, failures: readonly string[]): Promise<void> => {
@@ -174,6 +214,21 @@ export function createUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
     due.set(followed.item, { at: Math.max(now + followed.intervalMs, until ?? 0), intervalMs: followed.intervalMs });
   };
 
+  /** One pass: the schedule brought up to date with the cache, canaries promoted, due resources checked. */
+  const pass = async (owns: (item: string) => boolean): Promise<void> => {
+    const now = options.clock.now();
+    const followed = followedNow(owns);
+    const present = new Set(followed.map((f) => f.item));
+    for (const item of due.keys()) if (!present.has(item)) due.delete(item);
+    for (const f of followed) {
+      const known = due.get(f.item);
+      if (!known || known.intervalMs !== f.intervalMs) due.set(f.item, { at: firstDue(f, now), intervalMs: f.intervalMs });
+    }
+    await Promise.all(followed.map((f) => limit(() => promote(f).catch((error: unknown) => reportFailures(f, [messageOf(error)])))));
+    const ready = followed.filter((f) => (due.get(f.item)?.at ?? now) <= now);
+    await Promise.all(ready.map((f) => limit(() => checkOne(f))));
+  };
+
   /** Resolves after `ms`, on `wake()`, or on abort. */
   const pause = (ms: number, signal: AbortSignal): Promise<void> =>
     new Promise((resolve) => {
@@ -189,20 +244,16 @@ export function createUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
     });
 
   return {
-    wake: () => wakeUp(),
+    wake: () => {
+      woken = true;
+      wakeUp();
+    },
     async run(signal, owns = () => true) {
       while (!signal.aborted) {
-        const now = options.clock.now();
-        const followed = followedNow(owns);
-        const present = new Set(followed.map((f) => f.item));
-        for (const item of due.keys()) if (!present.has(item)) due.delete(item);
-        for (const f of followed) {
-          const known = due.get(f.item);
-          if (!known || known.intervalMs !== f.intervalMs) due.set(f.item, { at: firstDue(f, now), intervalMs: f.intervalMs });
-        }
-        const ready = followed.filter((f) => (due.get(f.item)?.at ?? now) <= now);
-        await Promise.all(ready.map((f) => limit(() => checkOne(f))));
+        woken = false;
+        await pass(owns);
         if (signal.aborted) return;
+        if (woken) continue;
         const next = Math.min(...[...due.values()].map((d) => d.at));
         // Nothing followed: sleep until woken (an hour is only a safety net).
         await pause(Number.isFinite(next) ? Math.max(0, next - options.clock.now()) : 3_600_000, signal);
