@@ -6,7 +6,9 @@
 // the checks metric); a 429 storm in front of one store (the fault proxy) is ridden out, each
 // check one request, with no rebuild; `manual` holds an update in pendingUpdates (the store and
 // the builder stay on the old digest) until `packsmith clusterstore approve-update` approves it, whose
-// --dry-run names exactly the builder the approval then rebuilds.
+// --dry-run names exactly the builder the approval then rebuilds; `canary` builds the canary builder
+// with the new digest first (the registry's access log orders the pushes) and the other builder only
+// once the canary is built with it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,15 +63,12 @@ const eventLines = (namespace: string): Promise<string[]> =>
     .kubectl(['get', 'events', '-n', namespace, '-o', 'jsonpath={range .items[*]}{.involvedObject.name} {.reason} {.message}{"\\n"}{end}'])
     .then((out) => out.split('\n').filter((l) => l !== ''));
 
-function resourcesYaml(): string {
-  const { registry, at } = world;
-  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
-  const config = JSON.stringify({ auths: { [registry.host]: { auth }, [proxy.host]: { auth } } });
-  const builderYaml = (name: string, storeName: string): string => `apiVersion: kpack.io/v1alpha2
+function builderYaml(name: string, storeName: string): string {
+  return `apiVersion: kpack.io/v1alpha2
 kind: Builder
 metadata: {name: ${name}, namespace: team}
 spec:
-  tag: ${registry.host}/builders/${name}
+  tag: ${world.registry.host}/builders/${name}
   serviceAccountName: builder
   stack: {name: base}
   store: {name: ${storeName}}
@@ -77,6 +76,12 @@ spec:
   - group: [{id: test/web}]
   - group: [{id: test/ruby}]
 `;
+}
+
+function resourcesYaml(): string {
+  const { registry, at } = world;
+  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
+  const config = JSON.stringify({ auths: { [registry.host]: { auth }, [proxy.host]: { auth } } });
   return `apiVersion: v1
 kind: Namespace
 metadata: {name: team}
@@ -291,4 +296,39 @@ describe('update policies against a real apiserver and registry', () => {
     expect(pendingOf(applied)).toEqual([]);
     expect(resolvedOf(applied).find((r) => r.image === followed())?.digest).toBe(pushed);
   }, 120_000);
+
+  it('rolls a canary update out to the canary builder first, and to the others once it is built', async () => {
+    await world.kubectl(['apply', '-f', '-'], builderYaml('other', 'default'));
+    await world.until(async () => conditionOf((await builder('other')).status, 'UpToDate')?.status === 'True', 120_000, 'Builder other UpToDate');
+    const canary = { kind: 'Builder', name: 'web', namespace: 'team' };
+    await world.kubectl([
+      'patch',
+      'clusterstore',
+      'default',
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ spec: { updatePolicy: { interval: '1s', rollout: 'canary', canary } } }),
+    ]);
+    const logged = (await world.registry.accessLog()).length;
+    await world.publish((await buildpackages('4.0.0')).ruby, 'store/follow', '1');
+    const pushed = await digestOf(followed());
+    await world.until(async () => versionsOf(await builder('other')).includes('test/ruby@4.0.0'), 90_000, 'Builder other rebuilt with ruby 4.0.0');
+    expect(versionsOf(await builder('web'))).toContain('test/ruby@4.0.0');
+    // The order of the pushes: the canary's builder image first, the other builder's only after it.
+    const pushes = (await world.registry.accessLog())
+      .slice(logged)
+      .filter((e) => e.method === 'PUT' && e.path.includes('/manifests/') && (e.repository === 'builders/web' || e.repository === 'builders/other'))
+      .map((e) => e.repository);
+    // (A push puts the manifest under each of the builder's tags.)
+    expect(pushes.indexOf('builders/web')).toBe(0);
+    expect(pushes.lastIndexOf('builders/web')).toBeLessThan(pushes.indexOf('builders/other'));
+    await world.until(async () => (await store()).status?.canary === undefined, 30_000, 'the canary view dropped after the promotion');
+    const promoted = await store();
+    expect(promoted.status?.pendingUpdates).toBeUndefined();
+    expect(resolvedOf(promoted).find((r) => r.image === followed())?.digest).toBe(pushed);
+    const events = (await eventLines('default')).filter((l) => l.includes(pushed));
+    // (Listed by name, not in time order.)
+    expect(events.map((l) => l.split(' ')[1]).sort()).toEqual(['UpdateApplied', 'UpdateFound', 'UpdateHeld']);
+  }, 180_000);
 });
