@@ -17,7 +17,7 @@ import {
   packConfigFiles,
   type LifecycleSearch,
 } from './adapters/index.ts';
-import type { ReferenceChecks } from './api/index.ts';
+import { parseGoDuration, type ReferenceChecks } from './api/index.ts';
 import {
   builderInUseOf,
   buildersUsing,
@@ -164,6 +164,13 @@ export interface ControllerEnvironmentOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** `PACKSMITH_UPDATE_MIN_INTERVAL` (a Go duration): lowers the update poller's one-minute floor, for tests and demos. */
+function updateSettings(env: NodeJS.ProcessEnv): Pick<ManagerOptions, 'updates'> {
+  const text = env.PACKSMITH_UPDATE_MIN_INTERVAL;
+  const ms = text === undefined ? undefined : parseGoDuration(text);
+  return ms === undefined ? {} : { updates: { minimumIntervalMs: ms, backoff: { initialMs: Math.max(ms, 100) } } };
+}
+
 /** The controller wired to a cluster: the manager, its metrics, and `close()` for registry connections. */
 export interface ControllerEnvironment {
   manager: Manager;
@@ -216,6 +223,8 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     shutdownGraceMs: options.shutdownGraceMs,
     metrics,
     ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
+    tags: images,
+    ...updateSettings(options.env ?? process.env),
     ...leaseSettings(connection, options, identity),
   });
   return { manager, metrics, server: connection.server, close: () => images.close() };

@@ -23,9 +23,12 @@ import { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
 import {
   createHostPause,
   fetchBlob,
+  headManifest,
   layerFromDescriptor,
+  listTags,
   mediaTypes,
   parseReference,
+  parseRepository,
   pushImage,
   pushIndex,
   remoteImage,
@@ -112,6 +115,17 @@ export class RegistryImages {
       signal: options.signal,
     });
     return { identifier: `${reference}@${result.digest}`, digest: result.digest, pushed: result.changed };
+  }
+
+  /** The digest `reference` names now, by one HEAD, sent once (no retries: the caller backs off); undefined on 404. */
+  async headDigest(reference: string, keychain: Keychain, io: IoOptions = {}): Promise<string | undefined> {
+    return headManifest(parseReference(reference), { transport: this.transport(keychain), signal: io.signal, retry: false });
+  }
+
+  /** Every tag of `repository`, each page requested once (no retries: the caller backs off). */
+  async listTags(repository: string, keychain: Keychain, io: IoOptions & { pageSize?: number } = {}): Promise<string[]> {
+    const options = { transport: this.transport(keychain), signal: io.signal, retry: false, ...(io.pageSize ? { pageSize: io.pageSize } : {}) };
+    return listTags(parseRepository(repository), options);
   }
 
   /** Pushes unless `reference` already names the digest (a failed check just means "push"). */

@@ -37,3 +37,6 @@ export * from './suppliers.ts';
 export * from './builder-impact.ts';
 export * from './store-status.ts';
 export * from './expand-store.ts';
+export * from './update-sources.ts';
+export * from './check-tag.ts';
+export * from './update-rollout.ts';

@@ -18,12 +18,21 @@ export interface StoreSource {
   image: string;
   /** e.g. `spec.sources[0]` (default) or `spec.image`. */
   path?: string;
+  /** The reference to read instead of `image` (the digest an update policy recorded); records still name `image`. */
+  read?: string;
 }
 
 /** The images a ClusterStore (`spec.sources`), Buildpack or ClusterBuildpack (`spec.image`) names, with their spec paths. */
-export function storeSourcesOf(resource: Resource<'ClusterStore'> | Resource<'Buildpack'> | Resource<'ClusterBuildpack'>): StoreSource[] {
-  if (resource.kind === 'ClusterStore') return (resource.spec.sources ?? []).map((s, i) => ({ image: s.image ?? '', path: `spec.sources[${i}]` }));
-  return [{ image: resource.spec.image ?? '', path: 'spec.image' }];
+export function storeSourcesOf(
+  resource: Resource<'ClusterStore'> | Resource<'Buildpack'> | Resource<'ClusterBuildpack'>,
+  pins: ReadonlyMap<string, string> = new Map(),
+): StoreSource[] {
+  const source = (image: string, path: string): StoreSource => {
+    const read = pins.get(image);
+    return { image, path, ...(read ? { read } : {}) };
+  };
+  if (resource.kind === 'ClusterStore') return (resource.spec.sources ?? []).map((s, i) => source(s.image ?? '', `spec.sources[${i}]`));
+  return [source(resource.spec.image ?? '', 'spec.image')];
 }
 
 /** What `readStore` reads. */
@@ -59,7 +68,7 @@ export async function readStoreSources(input: ReadStoreInput, deps: ReadStoreDep
     input.sources.map((source, i) =>
       limit(async (): Promise<ReadSource> => {
         // An index gives one image per platform; their records merge into one per buildpack listing its platforms.
-        const members = await deps.images.readImages(source.image, { keychain: input.keychain, ...io });
+        const members = await deps.images.readImages(source.read ?? source.image, { keychain: input.keychain, ...io });
         const read = await Promise.all(members.map(async (m) => ({ platform: m.platform, records: await readBuildpackRecords(m.image, source.image, io) })));
         return { image: source.image, pinned: members.map((m) => m.identifier), records: mergePlatformRecords(read) };
       }).then(

@@ -2,20 +2,26 @@
  * The controller's side of the one builder-inputs path (app's `gatherBuilderInputs`): a lookup over
  * the informer cache. A dependency counts as resolved once its status has the fields a builder reads
  * (not necessarily Ready True: D-b, a failing dependency keeps its last resolved fields and the
- * builder keeps building from them). What a builder uses is app's `declaredDependencies`. A store
- * whose status is compact (app/store-status.ts) is read back to full records first.
+ * builder keeps building from them). What a builder uses is app's `declaredDependencies`. The canary
+ * builder of a dependency whose canary update policy holds updates reads that dependency's canary
+ * view instead, and the lookup remembers which held updates it read. A store whose status is compact
+ * (app/store-status.ts) is read back to full records first.
  */
 import { credentialRefOf, isInvalid, resourceKey, type ParsedResource } from '../api/index.ts';
 import {
   createSourceRecordCache,
   expandCompactStatus,
+  isCanaryOf,
   isCompactStatus,
   supplierOf,
+  updateStateOf,
   type BuilderLookup,
+  type BuilderName,
   type ImageAccess,
+  type PolicyResource,
   type SourceRecordCache,
   type StatusRead,
-  type Supplier,
+  type SupplierKind,
 } from '../app/index.ts';
 import type { BuildpackRecord } from '../cnb/index.ts';
 import { messageOf } from '../shared/index.ts';
@@ -29,17 +35,43 @@ type StoreKind = 'ClusterStore' | 'Buildpack' | 'ClusterBuildpack';
 /** Compact store statuses read back, by `kind/key`. */
 type Expanded = ReadonlyMap<string, StatusRead<readonly BuildpackRecord[]>>;
 
-/** The lookup of `gatherBuilderInputs` over the informer cache and the controller's keychains. */
-export function cacheLookup(cache: ObjectCache, keychains: KeychainSource, expanded: Expanded = new Map()): BuilderLookup {
-  const supplier = <K extends Parameters<BuilderLookup['get']>[0]>(kind: K, object: ParsedResource<K>): Supplier<K> =>
-    supplierOf(kind, object, expanded.get(`${kind}/${resourceKey(object)}`));
+/** A held update a canary builder was built with, as its status records it. */
+export interface CanaryUpdate {
+  kind: string;
+  name: string;
+  image: string;
+  digest: string;
+}
+
+/** The lookup, and the held updates the builder read through it as a canary. */
+export interface CacheLookup extends BuilderLookup {
+  canaryUpdates(): CanaryUpdate[];
+}
+
+/** The lookup of `gatherBuilderInputs` over the informer cache and the controller's keychains, for `builder` (when given). */
+export function cacheLookup(cache: ObjectCache, keychains: KeychainSource, builder?: BuilderName, expanded: Expanded = new Map()): CacheLookup {
+  const used = new Map<string, CanaryUpdate>();
+  const asSupplier = <K extends SupplierKind>(kind: K, object: ParsedResource<K>): ReturnType<typeof supplierOf<K>> => {
+    const read = expanded.get(`${kind}/${resourceKey(object)}`);
+    const options = read ? { expanded: read } : {};
+    if (!builder || isInvalid(object)) return supplierOf(kind, object, options);
+    const resource = object as PolicyResource;
+    if (!isCanaryOf(resource, builder) || !resource.status?.canary) return supplierOf(kind, object, options);
+    for (const p of updateStateOf(resource.status).pendingUpdates) {
+      if (!p.image || !p.to) continue;
+      const update = { kind, name: object.metadata.name, image: p.image, digest: p.to };
+      used.set(JSON.stringify(update), update);
+    }
+    return supplierOf(kind, object, { ...options, canary: true });
+  };
   return {
     get(kind, name, namespace) {
       const object = cache.get(kind, namespace ? `${namespace}/${name}` : name);
-      return object ? supplier(kind, object) : undefined;
+      return object ? asSupplier(kind, object) : undefined;
     },
-    list: (kind, namespace) => cache.list(kind, namespace).map((object) => supplier(kind, object)),
+    list: (kind, namespace) => cache.list(kind, namespace).map((object) => asSupplier(kind, object)),
     keychainFor: (ref) => keychains.keychainFor(ref),
+    canaryUpdates: () => [...used.values()],
   };
 }
 
@@ -58,10 +90,10 @@ const fallbackRecords = createSourceRecordCache();
  * Buildpacks of its namespace, every ClusterBuildpack) with that store's own credentials.
  */
 export async function expandedCacheLookup(
-  builder: { kind: BuilderKind; metadata: { namespace?: string }; spec: { store?: { name?: string } | undefined } },
+  builder: { kind: BuilderKind; metadata: { name: string; namespace?: string }; spec: { store?: { name?: string } | undefined } },
   deps: ExpandingDeps,
   signal?: AbortSignal,
-): Promise<BuilderLookup> {
+): Promise<CacheLookup> {
   const storeName = builder.spec.store?.name;
   const candidates: Array<{ kind: StoreKind; object: ParsedResource<StoreKind> }> = [
     ...(storeName ? [deps.cache.get('ClusterStore', storeName)].flatMap((object) => (object ? [{ kind: 'ClusterStore' as const, object }] : [])) : []),
@@ -81,5 +113,6 @@ export async function expandedCacheLookup(
       }
     }),
   );
-  return cacheLookup(deps.cache, deps.keychains, expanded);
+  const { name, namespace } = builder.metadata;
+  return cacheLookup(deps.cache, deps.keychains, { kind: builder.kind, name, ...(namespace ? { namespace } : {}) }, expanded);
 }

@@ -14,8 +14,8 @@ export function clusterStoreReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterStore',
-      resolve: async (object, keychain, signal) =>
-        storeStatusFields(await readStoreSources({ sources: storeSourcesOf(object), keychain }, { images: deps.images, signal }), deps.statusBudgetBytes),
+      resolve: async (object, keychain, pins, signal) =>
+        storeStatusFields(await readStoreSources({ sources: storeSourcesOf(object, pins), keychain }, { images: deps.images, signal }), deps.statusBudgetBytes),
     },
     deps,
   );
@@ -27,8 +27,11 @@ export function buildpackReconciler(scope: 'namespaced' | 'cluster', deps: Recon
     resolvingReconciler(
       {
         kind,
-        resolve: async (object, keychain, signal) =>
-          storeStatusFields(await readStoreSources({ sources: storeSourcesOf(object), keychain }, { images: deps.images, signal }), deps.statusBudgetBytes),
+        resolve: async (object, keychain, pins, signal) =>
+          storeStatusFields(
+            await readStoreSources({ sources: storeSourcesOf(object, pins), keychain }, { images: deps.images, signal }),
+            deps.statusBudgetBytes,
+          ),
       },
       deps,
     );

@@ -73,6 +73,14 @@ export interface DependencyRecorder {
   setDependencies(dependent: DependencyRef, dependencies: { objects: readonly DependencyRef[]; buildpackIds?: readonly string[] }): void;
 }
 
+/** Counts what update policies do (Prometheus in the controller). */
+export interface UpdateMetrics {
+  /** One update `UpdateFound`, `UpdateApplied` or `UpdateHeld` on a resource of `kind`. */
+  updated(kind: string, reason: 'UpdateFound' | 'UpdateApplied' | 'UpdateHeld'): void;
+  /** One check of one image; `failure` is the error's kind when the check failed. */
+  checked(kind: string, failure?: string): void;
+}
+
 /** Everything a reconciler is constructed with. */
 export interface ReconcilerDeps {
   cache: ObjectCache;
@@ -90,4 +98,6 @@ export interface ReconcilerDeps {
   statusBudgetBytes?: number;
   /** Builders only: the records of compact stores' sources, by pinned digest (shared by every builder). */
   sourceRecords?: SourceRecordCache;
+  /** Counts updates applied by approvals. */
+  updateMetrics?: UpdateMetrics;
 }
