@@ -78,8 +78,7 @@ interface BuilderStatus {
   targets?: Array<{ os: string; arch: string; latestImage: string }>;
 }
 
-const builderStatus = async (): Promise<BuilderStatus & Record<string, unknown>> =>
-  ((await world.getJson('clusterbuilders.kpack.io', 'multi')).status ?? {});
+const builderStatus = async (): Promise<BuilderStatus & Record<string, unknown>> => (await world.getJson('clusterbuilders.kpack.io', 'multi')).status ?? {};
 
 beforeAll(async () => {
   world = await startWorld('controller-multiarch');
