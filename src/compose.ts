@@ -17,7 +17,7 @@ import {
   packConfigFiles,
   type LifecycleSearch,
 } from './adapters/index.ts';
-import type { ReferenceChecks } from './api/index.ts';
+import { parseGoDuration, type ReferenceChecks } from './api/index.ts';
 import {
   builderInUseOf,
   buildersUsing,
@@ -148,6 +148,10 @@ export interface ControllerEnvironmentOptions {
   context?: string;
   insecureRegistries?: readonly string[];
   workers?: number;
+  /** Requests in flight to one registry host at most, over every transport (default 8). */
+  registryConcurrency?: number;
+  /** Store status size past which buildpacks are listed in compact form (default 512 KiB). */
+  statusBudgetBytes?: number;
   resyncMs?: number;
   shutdownGraceMs?: number;
   /** Lease namespace when leader election is on; undefined turns it off. */
@@ -158,6 +162,13 @@ export interface ControllerEnvironmentOptions {
   shards?: number;
   logger: Logger;
   env?: NodeJS.ProcessEnv;
+}
+
+/** `PACKSMITH_UPDATE_MIN_INTERVAL` (a Go duration): lowers the update poller's one-minute floor, for tests and demos. */
+function updateSettings(env: NodeJS.ProcessEnv): Pick<ManagerOptions, 'updates'> {
+  const text = env.PACKSMITH_UPDATE_MIN_INTERVAL;
+  const ms = text === undefined ? undefined : parseGoDuration(text);
+  return ms === undefined ? {} : { updates: { minimumIntervalMs: ms, backoff: { initialMs: Math.max(ms, 100) } } };
 }
 
 /** The controller wired to a cluster: the manager, its metrics, and `close()` for registry connections. */
@@ -182,13 +193,22 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     client,
     controllerKeychain,
     logger: options.logger,
-    settings: { insecureRegistries: options.insecureRegistries, userAgent: 'packsmith-controller' },
+    settings: {
+      insecureRegistries: options.insecureRegistries,
+      userAgent: 'packsmith-controller',
+      concurrency: options.registryConcurrency ?? 8,
+      onThrottle: (registry, delayMs) => {
+        metrics.throttled(registry);
+        options.logger.warn('registry throttles: pausing all its requests', { registry, delayMs });
+      },
+    },
   });
   const metrics = createControllerMetrics({
     // Read at scrape time, after the manager below exists.
     queueDepth: () => manager.queueDepth(),
     transfers: () => images.registry.totals(),
     transports: () => images.registry.transportCount(),
+    pausedRegistries: () => images.registry.pausedHosts().length,
   });
   const identity = options.identity ?? `${hostname()}-${randomBytes(4).toString('hex')}`;
   const manager = createManager({
@@ -202,6 +222,9 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     resyncMs: options.resyncMs,
     shutdownGraceMs: options.shutdownGraceMs,
     metrics,
+    ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
+    tags: images,
+    ...updateSettings(options.env ?? process.env),
     ...leaseSettings(connection, options, identity),
   });
   return { manager, metrics, server: connection.server, close: () => images.close() };

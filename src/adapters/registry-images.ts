@@ -6,14 +6,29 @@
  * buildpack layers that a push to the same registry mounts and any other push streams on demand.
  */
 import type { FetchedImage, FetchedPlatformImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
-import type { Image, ImageIndex, IoOptions, Keychain, Layer, Platform, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
+import type {
+  HostLimiter,
+  Image,
+  ImageIndex,
+  IoOptions,
+  Keychain,
+  Layer,
+  Platform,
+  RegistryTransport,
+  TransferTotals,
+  TransportOptions,
+} from '../oci/index.ts';
 import { storedBlobDigests } from './stored-blob.ts';
 import { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
 import {
+  createHostPause,
   fetchBlob,
+  headManifest,
   layerFromDescriptor,
+  listTags,
   mediaTypes,
   parseReference,
+  parseRepository,
   pushImage,
   pushIndex,
   remoteImage,
@@ -42,7 +57,12 @@ export class RegistryImages {
   #nextIdentity = 0;
 
   constructor(settings: RegistrySettings = {}, keying: TransportKeying = {}) {
-    this.#settings = settings;
+    // One pause and one concurrency bound per host for all transports: a registry sees one client, whatever credentials it sends.
+    this.#settings = {
+      ...settings,
+      hostPause: settings.hostPause ?? createHostPause(settings),
+      hostLimiters: settings.hostLimiters ?? new Map<string, HostLimiter>(),
+    };
     this.#pool = new TransportPool(keying);
     this.#keyOf = keying.keyOf ?? ((): undefined => undefined);
   }
@@ -55,6 +75,11 @@ export class RegistryImages {
   /** Stops reusing the transport under `key`, which closes once quiet (the keychain cache calls this when it drops a keychain). */
   release(key: string): void {
     this.#pool.evict(key);
+  }
+
+  /** Registry hosts whose requests are paused now because they throttled (429). */
+  pausedHosts(): string[] {
+    return this.#settings.hostPause?.paused() ?? [];
   }
 
   /** Transports open now. */
@@ -90,6 +115,17 @@ export class RegistryImages {
       signal: options.signal,
     });
     return { identifier: `${reference}@${result.digest}`, digest: result.digest, pushed: result.changed };
+  }
+
+  /** The digest `reference` names now, by one HEAD, sent once (no retries: the caller backs off); undefined on 404. */
+  async headDigest(reference: string, keychain: Keychain, io: IoOptions = {}): Promise<string | undefined> {
+    return headManifest(parseReference(reference), { transport: this.transport(keychain), signal: io.signal, retry: false });
+  }
+
+  /** Every tag of `repository`, each page requested once (no retries: the caller backs off). */
+  async listTags(repository: string, keychain: Keychain, io: IoOptions & { pageSize?: number } = {}): Promise<string[]> {
+    const options = { transport: this.transport(keychain), signal: io.signal, retry: false, ...(io.pageSize ? { pageSize: io.pageSize } : {}) };
+    return listTags(parseRepository(repository), options);
   }
 
   /** Pushes unless `reference` already names the digest (a failed check just means "push"). */

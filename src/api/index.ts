@@ -18,3 +18,4 @@ export * from './documents.ts';
 export * from './conditions.ts';
 export * from './credentials.ts';
 export * from './annotations.ts';
+export * from './update-policy.ts';

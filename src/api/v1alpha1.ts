@@ -5,13 +5,16 @@
  */
 import { z } from 'zod';
 import { builderTarget, imageSource, objectReference, orderEntry } from './common.ts';
+import { updatePolicy } from './update-policy.ts';
 
-export const clusterStoreSpecV1 = z.strictObject({ sources: z.array(imageSource).optional() });
+// updatePolicy is packsmith's own field in both versions (kpack ignores it), so it needs no conversion.
+export const clusterStoreSpecV1 = z.strictObject({ sources: z.array(imageSource).optional(), updatePolicy: updatePolicy.optional() });
 
 export const clusterStackSpecV1 = z.strictObject({
   id: z.string().optional(),
   buildImage: imageSource.optional(),
   runImage: imageSource.optional(),
+  updatePolicy: updatePolicy.optional(),
 });
 
 const builderSpecFieldsV1 = {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { builderTarget, buildpackStatus, imageSource, objectReference, orderEntry, platformTarget, resolvedLifecycle, statusBase } from './common.ts';
+import { updatePolicy, updateStatusFields } from './update-policy.ts';
 
 const resolvedImage = z.strictObject({ latestImage: z.string().optional(), image: z.string().optional() });
 
@@ -11,19 +12,41 @@ const resolvedImage = z.strictObject({ latestImage: z.string().optional(), image
 export const clusterStoreSpec = z.strictObject({
   sources: z.array(imageSource).optional(),
   serviceAccountRef: objectReference.optional(),
+  updatePolicy: updatePolicy.optional(),
 });
-export const storeStatus = z.strictObject({ ...statusBase, buildpacks: z.array(buildpackStatus).optional() });
+/**
+ * packsmith's compact form of a large store status (kpack#964; kpack ignores the field): then each
+ * entry of `buildpacks` holds only id, version and storeImage, and builders read the rest from these
+ * sources, pinned by digest.
+ */
+const compactedBuildpacks = z.strictObject({
+  reason: z.string().optional(),
+  sources: z.array(z.strictObject({ image: z.string().optional(), latestImage: z.string().optional() })).optional(),
+});
+/**
+ * `canary`: packsmith's own field, present while a canary update policy holds updates: what the
+ * resource resolves to with the pending digests, which only the canary builder reads.
+ */
+export const storeStatus = z.strictObject({
+  ...statusBase,
+  buildpacks: z.array(buildpackStatus).optional(),
+  compacted: compactedBuildpacks.optional(),
+  ...updateStatusFields,
+  canary: z.strictObject({ buildpacks: z.array(buildpackStatus).optional() }).optional(),
+});
 
 /** Buildpack (namespaced): one buildpackage image. */
 export const buildpackSpec = z.strictObject({
   image: z.string().optional(),
   serviceAccountName: z.string().optional(),
+  updatePolicy: updatePolicy.optional(),
 });
 
 /** ClusterBuildpack: one buildpackage image, cluster wide. */
 export const clusterBuildpackSpec = z.strictObject({
   image: z.string().optional(),
   serviceAccountRef: objectReference.optional(),
+  updatePolicy: updatePolicy.optional(),
 });
 
 const stackTarget = z.object({
@@ -37,9 +60,9 @@ export const clusterStackSpec = z.strictObject({
   buildImage: imageSource.optional(),
   runImage: imageSource.optional(),
   serviceAccountRef: objectReference.optional(),
+  updatePolicy: updatePolicy.optional(),
 });
-export const clusterStackStatus = z.strictObject({
-  ...statusBase,
+const resolvedStackFields = {
   id: z.string().optional(),
   buildImage: resolvedImage.optional(),
   runImage: resolvedImage.optional(),
@@ -49,14 +72,26 @@ export const clusterStackStatus = z.strictObject({
   target: stackTarget.optional(),
   // packsmith's own: every platform both images provide, each pair pinned by that platform's digests.
   platforms: z.array(z.strictObject({ target: stackTarget.optional(), buildImage: z.string().optional(), runImage: z.string().optional() })).optional(),
+};
+export const clusterStackStatus = z.strictObject({
+  ...statusBase,
+  ...resolvedStackFields,
+  ...updateStatusFields,
+  canary: z.strictObject(resolvedStackFields).optional(),
 });
 
 /** ClusterLifecycle: a lifecycle image. */
 export const clusterLifecycleSpec = z.strictObject({
   image: z.string().optional(),
   serviceAccountRef: objectReference.optional(),
+  updatePolicy: updatePolicy.optional(),
 });
-export const clusterLifecycleStatus = z.strictObject({ ...statusBase, ...resolvedLifecycle });
+export const clusterLifecycleStatus = z.strictObject({
+  ...statusBase,
+  ...resolvedLifecycle,
+  ...updateStatusFields,
+  canary: z.strictObject(resolvedLifecycle).optional(),
+});
 
 /** A reference in a builder's order: a buildpack id (and version) and/or a Buildpack/ClusterBuildpack object. */
 export const builderBuildpackRef = objectReference.extend({
@@ -112,6 +147,8 @@ export const builderStatus = z.strictObject({
       }),
     )
     .optional(),
+  /** packsmith's own: the held updates (canary rollout) this builder was last built with. */
+  canaryUpdates: z.array(z.strictObject({ kind: z.string(), name: z.string(), image: z.string(), digest: z.string() })).optional(),
 });
 
 export type ClusterStoreSpec = z.infer<typeof clusterStoreSpec>;

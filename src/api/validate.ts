@@ -11,6 +11,7 @@ import type { ClusterStackSpec, ClusterStoreSpec } from './v1alpha2.ts';
 import { builderRules, clusterBuilderRules } from './validate-builder.ts';
 import { basicReferenceChecks, checkImage, checkServiceAccountRef, type ReferenceChecks } from './validate-common.ts';
 import { checkEnvelope, checkSpecShape } from './validate-shape.ts';
+import { checkUpdatePolicy, type PolicyImage } from './validate-update-policy.ts';
 
 export { basicReferenceChecks, type ReferenceChecks } from './validate-common.ts';
 
@@ -36,8 +37,26 @@ function checkStack(spec: ClusterStackSpec, checks: ReferenceChecks): FieldIssue
   return issues;
 }
 
+/** The images a resource with an update policy follows, with their spec paths. */
+function policyImages(resource: AnyResource): PolicyImage[] {
+  switch (resource.kind) {
+    case 'ClusterStore':
+      return (resource.spec.sources ?? []).map((s, i) => ({ path: `spec.sources[${i}].image`, image: s.image }));
+    case 'ClusterStack':
+      return [
+        { path: 'spec.buildImage.image', image: resource.spec.buildImage?.image },
+        { path: 'spec.runImage.image', image: resource.spec.runImage?.image },
+      ];
+    case 'Builder':
+    case 'ClusterBuilder':
+      return [];
+    default:
+      return [{ path: 'spec.image', image: resource.spec.image }];
+  }
+}
+
 /** kpack's rules (and packsmith's additions) for a resource whose spec has the right shape. */
-function rulesOf(resource: AnyResource, checks: ReferenceChecks): FieldIssue[] {
+function kpackRulesOf(resource: AnyResource, checks: ReferenceChecks): FieldIssue[] {
   switch (resource.kind) {
     case 'ClusterStore':
       return [...checkServiceAccountRef(resource.spec, false), ...checkStore(resource.spec, checks)];
@@ -54,6 +73,11 @@ function rulesOf(resource: AnyResource, checks: ReferenceChecks): FieldIssue[] {
     case 'ClusterBuilder':
       return clusterBuilderRules(resource.spec, checks, resource.metadata.name);
   }
+}
+
+function rulesOf(resource: AnyResource, checks: ReferenceChecks): FieldIssue[] {
+  const policy = resource.kind === 'Builder' || resource.kind === 'ClusterBuilder' ? undefined : resource.spec.updatePolicy;
+  return [...kpackRulesOf(resource, checks), ...checkUpdatePolicy(policy, policyImages(resource))];
 }
 
 /**

@@ -95,5 +95,18 @@ export interface ImageAccess {
   lazyLayer(blob: StoredBlob): Layer;
 }
 
+/** Options of the tag reads: credentials, and no retries (the update poller backs off per registry itself). */
+export interface TagReadOptions extends IoOptions {
+  keychain: Keychain;
+}
+
+/** What the update poller asks a registry: cheap questions about tags, never image content. */
+export interface TagAccess {
+  /** The digest `reference`'s tag names now, by one HEAD of the manifest; undefined when the tag does not exist. */
+  headDigest(reference: string, options: TagReadOptions): Promise<string | undefined>;
+  /** Every tag of `repository` (`registry/path`), reading the paginated tag list. */
+  listTags(repository: string, options: TagReadOptions): Promise<string[]>;
+}
+
 /** The time source is shared's one Clock (`now()` in epoch ms, timers); re-exported for the use cases' callers. */
 export { systemClock, type Clock } from '../shared/index.ts';

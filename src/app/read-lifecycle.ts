@@ -14,6 +14,8 @@ import type { ImageAccess } from './ports.ts';
 export interface ReadLifecycleInput {
   image: string;
   keychain: Keychain;
+  /** The reference to read instead of `image` (the digest an update policy recorded). */
+  read?: string;
 }
 
 /** What `readLifecycle` needs. */
@@ -23,7 +25,7 @@ export interface ReadLifecycleDeps extends IoOptions {
 
 /** The LifecycleRecord of the image; ValidationError listing every label problem. */
 export async function readLifecycle(input: ReadLifecycleInput, deps: ReadLifecycleDeps): Promise<LifecycleRecord> {
-  const members = await deps.images.readImages(input.image, { keychain: input.keychain, signal: deps.signal });
+  const members = await deps.images.readImages(input.read ?? input.image, { keychain: input.keychain, signal: deps.signal });
   const fetched = members.find((m) => samePlatform(m.platform, defaultPlatform)) ?? members[0];
   if (fetched === undefined) throw new NotFoundError(`${input.image} names no images`);
   const record = await readLifecycleRecord(fetched.image, { image: input.image, latestImage: fetched.identifier }, { signal: deps.signal });

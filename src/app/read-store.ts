@@ -18,12 +18,21 @@ export interface StoreSource {
   image: string;
   /** e.g. `spec.sources[0]` (default) or `spec.image`. */
   path?: string;
+  /** The reference to read instead of `image` (the digest an update policy recorded); records still name `image`. */
+  read?: string;
 }
 
 /** The images a ClusterStore (`spec.sources`), Buildpack or ClusterBuildpack (`spec.image`) names, with their spec paths. */
-export function storeSourcesOf(resource: Resource<'ClusterStore'> | Resource<'Buildpack'> | Resource<'ClusterBuildpack'>): StoreSource[] {
-  if (resource.kind === 'ClusterStore') return (resource.spec.sources ?? []).map((s, i) => ({ image: s.image ?? '', path: `spec.sources[${i}]` }));
-  return [{ image: resource.spec.image ?? '', path: 'spec.image' }];
+export function storeSourcesOf(
+  resource: Resource<'ClusterStore'> | Resource<'Buildpack'> | Resource<'ClusterBuildpack'>,
+  pins: ReadonlyMap<string, string> = new Map(),
+): StoreSource[] {
+  const source = (image: string, path: string): StoreSource => {
+    const read = pins.get(image);
+    return { image, path, ...(read ? { read } : {}) };
+  };
+  if (resource.kind === 'ClusterStore') return (resource.spec.sources ?? []).map((s, i) => source(s.image ?? '', `spec.sources[${i}]`));
+  return [source(resource.spec.image ?? '', 'spec.image')];
 }
 
 /** What `readStore` reads. */
@@ -40,33 +49,45 @@ export interface ReadStoreDeps extends IoOptions {
   concurrency?: number;
 }
 
+/** One source as read: the image as the spec wrote it, where each of its images is pinned (`<repository>@<digest>`, one per platform of an index, in index order), and its buildpacks. */
+export interface ReadSource {
+  image: string;
+  pinned: string[];
+  records: BuildpackRecord[];
+}
+
 /**
- * Every buildpack of every source, sorted by `id@version` then source image (duplicates kept).
+ * Every source, in spec order, with its pinned reference and buildpacks.
  * Throws SourceReadError naming each source that failed, with its path and reason.
  */
-export async function readStore(input: ReadStoreInput, deps: ReadStoreDeps): Promise<BuildpackRecord[]> {
+export async function readStoreSources(input: ReadStoreInput, deps: ReadStoreDeps): Promise<ReadSource[]> {
   const limit = createLimiter(deps.concurrency ?? 4);
   const io = { signal: deps.signal };
   // Every source is read (none stops the others); each outcome keeps its source for the failure.
   const outcomes = await Promise.all(
     input.sources.map((source, i) =>
-      limit(async () => {
+      limit(async (): Promise<ReadSource> => {
         // An index gives one image per platform; their records merge into one per buildpack listing its platforms.
-        const members = await deps.images.readImages(source.image, { keychain: input.keychain, ...io });
+        const members = await deps.images.readImages(source.read ?? source.image, { keychain: input.keychain, ...io });
         const read = await Promise.all(members.map(async (m) => ({ platform: m.platform, records: await readBuildpackRecords(m.image, source.image, io) })));
-        return mergePlatformRecords(read);
+        return { image: source.image, pinned: members.map((m) => m.identifier), records: mergePlatformRecords(read) };
       }).then(
-        (value): { records: BuildpackRecord[] } => ({ records: value }),
+        (read): { read: ReadSource } => ({ read }),
         (error: unknown): { failure: SourceFailure } => ({ failure: { path: source.path ?? `spec.sources[${i}]`, image: source.image, error } }),
       ),
     ),
   );
   const failures: SourceFailure[] = [];
-  const records: BuildpackRecord[] = [];
+  const read: ReadSource[] = [];
   for (const outcome of outcomes) {
-    if ('records' in outcome) records.push(...outcome.records);
+    if ('read' in outcome) read.push(outcome.read);
     else failures.push(outcome.failure);
   }
   if (failures.length > 0) throw new SourceReadError(failures);
-  return sortBuildpackRecords(records);
+  return read;
+}
+
+/** Every buildpack of every source, sorted by `id@version` then source image (duplicates kept); fails as `readStoreSources`. */
+export async function readStore(input: ReadStoreInput, deps: ReadStoreDeps): Promise<BuildpackRecord[]> {
+  return sortBuildpackRecords((await readStoreSources(input, deps)).flatMap((source) => source.records));
 }

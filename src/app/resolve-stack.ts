@@ -19,6 +19,8 @@ export interface ResolveStackInput {
   buildImage: string;
   runImage: string;
   keychain: Keychain;
+  /** References to read instead of the spec's images (digests an update policy recorded), by spec image. */
+  pins?: ReadonlyMap<string, string>;
 }
 
 /** The stack id and images a ClusterStack names ('' where the spec leaves one out: validation names it). */
@@ -54,7 +56,8 @@ function pairsOf(build: readonly FetchedPlatformImage[], run: readonly FetchedPl
  * tried), or ValidationError listing every stack-rule problem (of every platform).
  */
 export async function resolveStack(input: ResolveStackInput, deps: ResolveStackDeps): Promise<StackRecord> {
-  const read = (image: string): Promise<FetchedPlatformImage[]> => deps.images.readImages(image, { keychain: input.keychain, signal: deps.signal });
+  const read = (image: string): Promise<FetchedPlatformImage[]> =>
+    deps.images.readImages(input.pins?.get(image) ?? image, { keychain: input.keychain, signal: deps.signal });
   const [build, run] = await Promise.allSettled([read(input.buildImage), read(input.runImage)]);
   const failures: SourceFailure[] = [];
   if (build.status === 'rejected') failures.push({ path: 'spec.buildImage.image', image: input.buildImage, error: build.reason });

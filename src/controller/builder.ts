@@ -19,7 +19,7 @@ import {
   type LocalStatus,
 } from '../app/index.ts';
 import { messageOf, MissingDependencyError } from '../shared/index.ts';
-import { cacheLookup, type BuilderKind } from './builder-inputs.ts';
+import { expandedCacheLookup, type BuilderKind } from './builder-inputs.ts';
 import { builderSigningKeys } from './builder-signing-keys.ts';
 import type { ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
@@ -63,14 +63,17 @@ function track(deps: ReconcilerDeps, object: Resource<BuilderKind>, outcome?: Bu
 
 async function attempt(object: Resource<BuilderKind>, deps: ReconcilerDeps, signal?: AbortSignal): Promise<Attempt> {
   try {
-    const gathered = await gatherBuilderInputs(builderResource(object), cacheLookup(deps.cache, deps.keychains));
+    const lookup = await expandedCacheLookup(object, deps, signal);
+    const gathered = await gatherBuilderInputs(builderResource(object), lookup);
     if (!gathered.ok) {
       // A dependency that does not exist enqueues this builder when it is created; one without a resolved status is polled.
       throw new MissingDependencyError(gathered.problems, gathered.waitForEvent ? {} : { requeueAfterMs: dependencyWaitMs });
     }
     const signingKeys = await builderSigningKeys(object, deps.cosignSecrets);
     const outcome = await createBuilder({ ...gathered.input, signingKeys }, { images: deps.images, clock: deps.clock, signal });
-    return { status: builderSuccess(object.metadata, deps.clock, outcome.record), result: results.done, outcome };
+    const canaryUpdates = lookup.canaryUpdates();
+    const status = { ...builderSuccess(object.metadata, deps.clock, outcome.record), ...(canaryUpdates.length > 0 ? { canaryUpdates } : {}) };
+    return { status, result: results.done, outcome };
   } catch (error) {
     // Only a refusal of the builder's own push names its credentials (app's BuilderPushError says which).
     const { lead } = await describeFailure(error, credentialRefOf(object), deps.keychains, isBuilderPushRefusal);

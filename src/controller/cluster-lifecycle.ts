@@ -12,9 +12,11 @@ export function clusterLifecycleReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterLifecycle',
-      resolve: async (object, keychain, signal) => ({
-        ...(await readLifecycle({ image: object.spec.image ?? '', keychain }, { images: deps.images, signal })),
-      }),
+      resolve: async (object, keychain, pins, signal) => {
+        const image = object.spec.image ?? '';
+        const read = pins.get(image);
+        return { fields: { ...(await readLifecycle({ image, keychain, ...(read ? { read } : {}) }, { images: deps.images, signal })) } };
+      },
     },
     deps,
   );

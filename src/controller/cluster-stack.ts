@@ -12,7 +12,9 @@ export function clusterStackReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterStack',
-      resolve: async (object, keychain, signal) => ({ ...(await resolveStack({ ...stackImagesOf(object), keychain }, { images: deps.images, signal })) }),
+      resolve: async (object, keychain, pins, signal) => ({
+        fields: { ...(await resolveStack({ ...stackImagesOf(object), keychain, pins }, { images: deps.images, signal })) },
+      }),
     },
     deps,
   );

@@ -3,7 +3,7 @@
  * only its status, which is the controller's own write), and, for resources builders depend on,
  * the builders that use them, but only when the dependency's status changed semantically (D-e).
  */
-import { kindInfo, resyncAnnotation, sameStatus, type KindName } from '../api/index.ts';
+import { approveUpdateAnnotation, kindInfo, resyncAnnotation, sameStatus, updateStatusKeys, type KindName } from '../api/index.ts';
 import { isArray, isJsonObject } from '../shared/index.ts';
 import type { InformerEvent, ObjectRef, Tracker } from '../k8s/index.ts';
 
@@ -22,14 +22,16 @@ export function parseQueueKey(item: string): { kind: KindName; key: string } | u
 const generationOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.generation;
 const deletingOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.deletionTimestamp;
 const resyncOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.annotations?.[resyncAnnotation];
+const approvalOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.annotations?.[approveUpdateAnnotation];
 
-// A new resync annotation (`packsmith <kind> resync`) counts like a spec change.
+// A new resync annotation (`packsmith <kind> resync`) or update approval counts like a spec change.
 function selfChanged(event: InformerEvent): boolean {
   if (event.type !== 'update') return true;
   return (
     generationOf(event.object) !== generationOf(event.oldObject) ||
     deletingOf(event.object) !== deletingOf(event.oldObject) ||
-    resyncOf(event.object) !== resyncOf(event.oldObject)
+    resyncOf(event.object) !== resyncOf(event.oldObject) ||
+    approvalOf(event.object) !== approvalOf(event.oldObject)
   );
 }
 
@@ -39,9 +41,17 @@ function buildpackIds(object: InformerEvent['object'] | undefined): string[] {
   return buildpacks.map((b) => (isJsonObject(b) && typeof b.id === 'string' ? b.id : '')).filter((id) => id !== '');
 }
 
+/** The status as builders read it: the update poller's fields (a check time every interval) are not theirs. */
+function builderView(status: unknown): unknown {
+  if (!isJsonObject(status)) return status;
+  const view = { ...status };
+  for (const key of updateStatusKeys) delete view[key];
+  return view;
+}
+
 function dependents(kind: KindName, event: InformerEvent, tracker: Tracker): ObjectRef[] {
   if (event.type === 'sync') return [];
-  if (event.type === 'update' && sameStatus(event.object.status, event.oldObject?.status)) return [];
+  if (event.type === 'update' && sameStatus(builderView(event.object.status), builderView(event.oldObject?.status))) return [];
   const { name, namespace } = event.object.metadata;
   const found = tracker.dependentsOf({ kind, name, ...(namespace ? { namespace } : {}) });
   // A Buildpack or ClusterBuildpack may satisfy an id-only reference of any builder that can see it.

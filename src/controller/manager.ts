@@ -6,7 +6,7 @@
  * `run` (the process exits and restarts, as client-go controllers do).
  */
 import { resourceKey, type KindName } from '../api/index.ts';
-import type { Clock, ImageAccess } from '../app/index.ts';
+import { createSourceRecordCache, policyKinds, type Clock, type ImageAccess, type TagAccess } from '../app/index.ts';
 import {
   createInformer,
   createLeaderElector,
@@ -29,10 +29,13 @@ import { apiEventSink, apiStatusWriter, informerCache } from './cluster-ports.ts
 import { clusterStackReconciler } from './cluster-stack.ts';
 import { buildpackReconciler, clusterStoreReconciler } from './cluster-store.ts';
 import { keysForCredentialEvent, type CredentialKind, type CredentialView } from './credential-enqueue.ts';
-import { keysForEvent, queueKey } from './enqueue.ts';
+import { keysForEvent, parseQueueKey, queueKey } from './enqueue.ts';
+import { rebuildRank } from './rebuild-order.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { CosignSecretSource, KeychainSource, ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
+import type { HostBackoffOptions } from './host-backoff.ts';
+import { createUpdatePoller, type UpdatePoller } from './update-poller.ts';
 import { runWorkers } from './workers.ts';
 
 /** The kinds the controller reconciles, dependencies first. */
@@ -93,6 +96,12 @@ export interface ManagerOptions {
   shards?: ShardSettings;
   metrics?: ControllerMetrics;
   queue?: WorkQueueOptions;
+  /** Store status size past which buildpacks are listed in compact form (default 512 KiB). */
+  statusBudgetBytes?: number;
+  /** Tag reads for update policies (none: `spec.updatePolicy` is not followed). */
+  tags?: TagAccess;
+  /** Update poller settings: the shortest interval honoured (default 1 minute) and the per-registry backoff. */
+  updates?: { minimumIntervalMs?: number; backoff?: HostBackoffOptions };
 }
 
 /** A controller instance. */
@@ -157,9 +166,23 @@ export function createManager(options: ManagerOptions): Manager {
     logger,
     tracker,
     ...(options.cosignSecrets ? { cosignSecrets: options.cosignSecrets } : {}),
+    ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
+    sourceRecords: createSourceRecordCache(),
+    ...(options.metrics ? { updateMetrics: options.metrics } : {}),
   };
   const byKind = reconcilers(deps);
   let queue: WorkQueue | undefined;
+  const poller: UpdatePoller | undefined = options.tags
+    ? createUpdatePoller({
+        ...deps,
+        tags: options.tags,
+        logger: logger.child({ component: 'update-poller' }),
+        ...(options.metrics ? { metrics: options.metrics } : {}),
+        enqueue: (item) => queue?.add(item),
+        ...options.updates,
+      })
+    : undefined;
+  const wakesPoller: ReadonlySet<string> = new Set([...policyKinds, 'Builder', 'ClusterBuilder']);
   let synced = false;
   let working = false;
 
@@ -194,6 +217,8 @@ export function createManager(options: ManagerOptions): Manager {
     for (const kind of controllerKinds) {
       informers.get(kind)?.subscribe((event) => {
         if (event.type === 'delete' && (kind === 'Builder' || kind === 'ClusterBuilder')) tracker.forget({ kind, ...splitRef(event.key) });
+        // A followed resource changed, or a builder did (a canary may now prove an update).
+        if (event.type !== 'sync' && wakesPoller.has(kind)) poller?.wake();
         for (const key of keysForEvent(kind, event, tracker)) if (accepts(key)) q.add(key);
       });
     }
@@ -229,6 +254,11 @@ export function createManager(options: ManagerOptions): Manager {
     });
   };
 
+  const rankOf = (item: string): number => {
+    const parsed = parseQueueKey(item);
+    return parsed ? rebuildRank(parsed.kind, informers.get(parsed.kind)?.get(parsed.key)) : 0;
+  };
+
   /** Every cached key of the controller's kinds, for a shard just gained. */
   const cachedKeys = (): string[] =>
     controllerKinds.flatMap((kind) => (informers.get(kind)?.list() ?? []).map((object) => queueKey(kind, resourceKey(object))));
@@ -249,7 +279,8 @@ export function createManager(options: ManagerOptions): Manager {
     });
     const membershipDone = membership.run(membershipStop.signal);
     try {
-      await workers(q, signal, (key) => owned.has(shardOf(key, settings.shards)));
+      const owns = (key: string): boolean => owned.has(shardOf(key, settings.shards));
+      await Promise.all([workers(q, signal, owns), poller?.run(signal, owns)]);
     } finally {
       // Released only now: the shards stay ours until in-flight work has ended.
       membershipStop.abort();
@@ -264,7 +295,8 @@ export function createManager(options: ManagerOptions): Manager {
     leading: () => working,
     queueDepth: () => queue?.length ?? 0,
     async run(signal) {
-      const q = createWorkQueue(options.queue);
+      // Many keys waiting at once (a store change touching thousands of builders): inputs first, then by rebuild priority.
+      const q = createWorkQueue({ ...options.queue, rank: (key) => rankOf(key) });
       queue = q;
       const owned = new Set<number>();
       const sharding = options.shards;
@@ -275,7 +307,9 @@ export function createManager(options: ManagerOptions): Manager {
         synced = true;
         logger.info('caches synced', { kinds: controllerKinds.length });
         if (sharding) return await share(sharding, q, owned, signal);
-        return await lead(signal, (stop) => workers(q, stop));
+        return await lead(signal, async (stop) => {
+          await Promise.all([workers(q, stop), poller?.run(stop)]);
+        });
       } finally {
         await q.shutDown({ drain: false });
         await Promise.all([...informers.values()].map((i) => i.stop()));

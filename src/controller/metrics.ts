@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ErrorKind } from '../shared/index.ts';
+import type { UpdateMetrics } from './ports.ts';
 
 /** Registry traffic so far, summed over every transport. */
 export interface TransferTotals {
@@ -21,14 +22,18 @@ export interface MetricsOptions {
   transfers?: () => TransferTotals;
   /** Read at scrape time: registry transports open now (bounded by the transport pool). */
   transports?: () => number;
+  /** Read at scrape time: registry hosts paused now because they answered 429. */
+  pausedRegistries?: () => number;
 }
 
 /** What the manager records; `render` gives the text exposition format. */
-export interface ControllerMetrics {
+export interface ControllerMetrics extends UpdateMetrics {
   /** Counts one reconcile of `kind` and its duration; `outcome` is `done`, `requeue`, `backoff` or `error`. */
   reconciled(kind: string, outcome: string, seconds: number): void;
   /** Counts one failure of a reconcile of `kind` by the error's kind (label `class`: transient, permanent, missing-dependency, conflict, cancelled). */
   failed(kind: string, failure: ErrorKind): void;
+  /** Counts one pause of every request to `registry` because it throttled. */
+  throttled(registry: string): void;
   /** The scrape body and its content type. */
   render(): Promise<{ body: string; contentType: string }>;
 }
@@ -85,6 +90,38 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
       if (options.transports) transports.set(options.transports());
     },
   });
+  const paused = new Gauge({
+    name: 'packsmith_registry_paused',
+    help: 'Registry hosts whose requests are paused now because they answered 429',
+    registers: [registry],
+    collect() {
+      if (options.pausedRegistries) paused.set(options.pausedRegistries());
+    },
+  });
+  const throttles = new Counter({
+    name: 'packsmith_registry_throttled_total',
+    help: 'Times a registry answered 429 and all requests to it paused, by registry host',
+    labelNames: ['registry'] as const,
+    registers: [registry],
+  });
+  const updates = new Counter({
+    name: 'packsmith_updates_total',
+    help: 'Updates of followed images by resource kind and event (UpdateFound, UpdateApplied, UpdateHeld)',
+    labelNames: ['kind', 'event'] as const,
+    registers: [registry],
+  });
+  const checks = new Counter({
+    name: 'packsmith_update_checks_total',
+    help: 'Update checks of followed images (one HEAD per image) by resource kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const checkFailures = new Counter({
+    name: 'packsmith_update_check_failures_total',
+    help: 'Failed update checks by resource kind and error kind (class)',
+    labelNames: ['kind', 'class'] as const,
+    registers: [registry],
+  });
   totalCounter(registry, 'packsmith_registry_requests_total', 'Registry HTTP requests', () => options.transfers?.().requests);
   totalCounter(registry, 'packsmith_registry_bytes_sent_total', 'Registry request body bytes sent', () => options.transfers?.().bytesSent);
   totalCounter(registry, 'packsmith_registry_bytes_received_total', 'Registry blob bytes received', () => options.transfers?.().bytesReceived);
@@ -95,6 +132,16 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
     },
     failed(kind, failure) {
       errors.inc({ kind, class: failure });
+    },
+    throttled(host) {
+      throttles.inc({ registry: host });
+    },
+    updated(kind, reason) {
+      updates.inc({ kind, event: reason });
+    },
+    checked(kind, failure) {
+      checks.inc({ kind });
+      if (failure !== undefined) checkFailures.inc({ kind, class: failure });
     },
     async render() {
       return { body: await registry.metrics(), contentType: registry.contentType };

@@ -4,7 +4,7 @@
  * implements them over the Kubernetes adapter (src/k8s); unit tests pass hand-written fakes.
  */
 import type { CredentialRef, KindName, ObjectMeta, ParsedResource, Resource } from '../api/index.ts';
-import type { ImageAccess, Clock } from '../app/index.ts';
+import type { ImageAccess, Clock, SourceRecordCache } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import type { Logger } from '../shared/index.ts';
 import type { CosignSecret } from '../k8s/index.ts';
@@ -73,6 +73,14 @@ export interface DependencyRecorder {
   setDependencies(dependent: DependencyRef, dependencies: { objects: readonly DependencyRef[]; buildpackIds?: readonly string[] }): void;
 }
 
+/** Counts what update policies do (Prometheus in the controller). */
+export interface UpdateMetrics {
+  /** One update `UpdateFound`, `UpdateApplied` or `UpdateHeld` on a resource of `kind`. */
+  updated(kind: string, reason: 'UpdateFound' | 'UpdateApplied' | 'UpdateHeld'): void;
+  /** One check of one image; `failure` is the error's kind when the check failed. */
+  checked(kind: string, failure?: string): void;
+}
+
 /** Everything a reconciler is constructed with. */
 export interface ReconcilerDeps {
   cache: ObjectCache;
@@ -86,4 +94,10 @@ export interface ReconcilerDeps {
   tracker?: DependencyRecorder;
   /** Builders only: signing keys from the builder's ServiceAccount (none: builders stay unsigned). */
   cosignSecrets?: CosignSecretSource;
+  /** Stores: the status size past which buildpacks are listed in compact form (default app's `defaultStatusBudgetBytes`). */
+  statusBudgetBytes?: number;
+  /** Builders only: the records of compact stores' sources, by pinned digest (shared by every builder). */
+  sourceRecords?: SourceRecordCache;
+  /** Counts updates applied by approvals. */
+  updateMetrics?: UpdateMetrics;
 }

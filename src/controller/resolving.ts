@@ -5,18 +5,37 @@
  * False and a message that says so. Events only when the outcome changes, not on every retry.
  */
 import { credentialRefOf, isInvalid, type CredentialRef, type KindName, type Resource } from '../api/index.ts';
-import { credentialSourceName, failedStatus, isCredentialFailure, readyStatus, type LocalStatus } from '../app/index.ts';
+import {
+  credentialSourceName,
+  failedStatus,
+  isCredentialFailure,
+  readyStatus,
+  type LocalStatus,
+  type PolicyKind,
+  type StatusNote,
+  type UpdateEvent,
+} from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import { messageOf } from '../shared/index.ts';
-import type { KeychainSource, ReconcilerDeps } from './ports.ts';
+import type { KeychainSource, ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
 import { commitStatus, resolvedFields, statusOf } from './status.ts';
+import { announceUpdates, followUpdates, type FollowedUpdates } from './update-follow.ts';
 
 /** What differs between the resolving kinds. */
-export interface ResolvingKind<K extends KindName> {
+export interface ResolvingKind<K extends PolicyKind> {
   kind: K;
-  /** Reads the images; resolves to the status fields on success (e.g. `{ buildpacks }`). */
-  resolve(object: Resource<K>, keychain: Keychain, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /**
+   * Reads the images (each spec image in `pins` is read at the reference given there: the digest
+   * its update policy recorded); resolves to the status fields on success (e.g. `{ buildpacks }`)
+   * and a condition to add, if any.
+   */
+  resolve(
+    object: Resource<K>,
+    keychain: Keychain,
+    pins: ReadonlyMap<string, string>,
+    signal?: AbortSignal,
+  ): Promise<{ fields: Record<string, unknown>; note?: StatusNote }>;
 }
 
 /** The message of an object whose spec does not fit its schema (a permanent failure until it changes). */
@@ -47,13 +66,27 @@ interface Attempt {
 }
 
 /** Builds the reconciler for one resolving kind. */
-export function resolvingReconciler<K extends KindName>(kind: ResolvingKind<K>, deps: ReconcilerDeps): Reconciler {
-  const attempt = async (object: Resource<K>, signal?: AbortSignal): Promise<Attempt> => {
+export function resolvingReconciler<K extends PolicyKind>(kind: ResolvingKind<K>, deps: ReconcilerDeps): Reconciler {
+  // What the canary builder reads while a canary policy holds updates; a failure here only leaves the canary out.
+  const canaryFields = async (object: Resource<K>, keychain: Keychain, updates: FollowedUpdates, signal?: AbortSignal): Promise<Record<string, unknown>> => {
+    if (!updates.canaryPins) return {};
+    try {
+      // The canary view has the kind's fields only (a compact store's `compacted` stays with the main status).
+      const { compacted: _compacted, ...fields } = (await kind.resolve(object, keychain, updates.canaryPins, signal)).fields;
+      return { canary: fields };
+    } catch (error) {
+      deps.logger.warn('canary read failed', { kind: kind.kind, name: object.metadata.name, error: messageOf(error) });
+      return {};
+    }
+  };
+
+  const attempt = async (object: Resource<K>, updates: FollowedUpdates, signal?: AbortSignal): Promise<Attempt> => {
     const ref = credentialRefOf(object);
     try {
       const keychain = await deps.keychains.keychainFor(ref);
-      const fields = await kind.resolve(object, keychain, signal);
-      return { status: readyStatus(object.metadata, deps.clock, fields), result: results.done };
+      const { fields, note } = await kind.resolve(object, keychain, updates.pins, signal);
+      const all = { ...fields, ...(await canaryFields(object, keychain, updates, signal)) };
+      return { status: readyStatus(object.metadata, deps.clock, all, note ? [note] : []), result: results.done };
     } catch (error) {
       const previous = resolvedFields(statusOf(object));
       const kept = Object.keys(previous).length > 0;
@@ -72,17 +105,21 @@ export function resolvingReconciler<K extends KindName>(kind: ResolvingKind<K>, 
     failure: message,
   });
 
+  const announce = async (object: ObjectOfRecord, outcome: Attempt, applied: readonly UpdateEvent[]): Promise<void> => {
+    if (outcome.failure !== undefined) await deps.events.record(kind.kind, object, { type: 'Warning', reason: 'ReadFailed', message: outcome.failure });
+    await announceUpdates(kind.kind, object, applied, deps);
+  };
+
   return {
     async reconcile(key, signal) {
       const object = deps.cache.get(kind.kind, key);
       if (!object || object.metadata.deletionTimestamp) return results.done;
       const logger = deps.logger.child({ kind: kind.kind, key });
-      const outcome = isInvalid(object) ? invalidAttempt(invalidMessage(kind.kind, object.problems), object.metadata) : await attempt(object, signal);
+      const updates = followUpdates(object);
+      const outcome = isInvalid(object) ? invalidAttempt(invalidMessage(kind.kind, object.problems), object.metadata) : await attempt(object, updates, signal);
       try {
-        const written = await commitStatus(deps.status, kind.kind, object, outcome.status);
-        if (written && outcome.failure !== undefined) {
-          await deps.events.record(kind.kind, object, { type: 'Warning', reason: 'ReadFailed', message: outcome.failure });
-        }
+        const written = await commitStatus(deps.status, kind.kind, object, (current) => updates.status(outcome.status, current));
+        if (written) await announce(object, outcome, updates.events);
         if (written) logger.info(outcome.failure === undefined ? 'resolved' : 'read failed', outcome.failure === undefined ? {} : { error: outcome.failure });
       } catch (error) {
         logger.warn('status write failed', { error: messageOf(error) });

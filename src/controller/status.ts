@@ -11,7 +11,7 @@ import type { ObjectOfRecord, StatusWriter } from './ports.ts';
 const conflictAttempts = 3;
 
 /** A status as the comparison and the D-b retention read it: any kind's status fields. */
-type AnyStatus = { conditions?: Condition[] } & Record<string, unknown>;
+export type AnyStatus = { conditions?: Condition[] } & Record<string, unknown>;
 
 /** The object's current status (empty when it has none). */
 export function statusOf(object: { status?: object | undefined }): AnyStatus {
@@ -25,12 +25,19 @@ function withCarriedTimes(next: LocalStatus, previous: AnyStatus): LocalStatus {
 /**
  * Writes `next` as the object's status unless it equals the current one semantically. Resolves to
  * true when a write happened. On a conflict the object is fetched again and the write repeated (a
- * few times); a vanished object ends quietly. Other write errors are thrown to the caller.
+ * few times); a vanished object ends quietly. Other write errors are thrown to the caller. A
+ * function `next` is given each attempt's current status, so fields another writer owns (the
+ * update poller's) are rebased on what the server has, not lost.
  */
-export async function commitStatus(writer: StatusWriter, kind: KindName, object: ObjectOfRecord, next: LocalStatus): Promise<boolean> {
+export async function commitStatus(
+  writer: StatusWriter,
+  kind: KindName,
+  object: ObjectOfRecord,
+  next: LocalStatus | ((current: AnyStatus) => LocalStatus),
+): Promise<boolean> {
   let current: ObjectOfRecord = object;
   for (let attempt = 1; ; attempt++) {
-    const status = withCarriedTimes(next, statusOf(current));
+    const status = withCarriedTimes(typeof next === 'function' ? next(statusOf(current)) : next, statusOf(current));
     if (sameStatus(statusOf(current), status)) return false;
     try {
       await writer.writeStatus(kind, current, status);

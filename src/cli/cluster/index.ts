@@ -20,3 +20,4 @@ export * from './resync.ts';
 export * from './delete-resource.ts';
 export * from './builder-impact.ts';
 export * from './source-impact.ts';
+export * from './approve-update.ts';

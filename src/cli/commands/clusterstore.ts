@@ -7,6 +7,7 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import {
   addKubeFlags,
   addRegistryFlags,
+  addApproveUpdateCommand,
   addResyncCommand,
   addWriteFlags,
   forceDeleteHelp,
@@ -87,6 +88,7 @@ export function registerClusterStoreCommand(program: Command, io: CliIo): void {
   registerList(group, io);
   registerDelete(group, io);
   addResyncCommand(group, io, { kind: 'ClusterStore', command: 'clusterstore', namespaced: false });
+  addApproveUpdateCommand(group, io, { kind: 'ClusterStore', command: 'clusterstore', namespaced: false });
 }
 
 function registerRemove(group: Command, io: CliIo): void {

@@ -12,7 +12,7 @@ export type TypedFlags = Partial<Record<'namespace' | 'kubeconfig' | 'context', 
 export type NameLister = (group: string, flags: TypedFlags) => Promise<string[]>;
 
 // Commands whose first argument names an existing resource.
-const actsOnExisting = new Set(['status', 'patch', 'update', 'save', 'delete', 'add', 'remove', 'resync']);
+const actsOnExisting = new Set(['status', 'patch', 'update', 'save', 'delete', 'add', 'remove', 'resync', 'approve-update']);
 
 interface Position {
   command: Command;

@@ -22,6 +22,8 @@ export interface RepositoryContext {
   /** Scopes to request instead of `pull` on the repository (a pusher passes its whole scope set). */
   scopes?: readonly string[];
   signal?: AbortSignal;
+  /** False: HEADs are sent once (the caller backs off on its own). */
+  retry?: boolean;
 }
 
 /** Manifest bytes exactly as served, with their digest and the media type the registry declared. */
@@ -117,6 +119,7 @@ function headResponse(context: RepositoryContext, identifier: string): ReturnTyp
     expect: [200, 404],
     headers: { Accept: acceptHeader },
     signal: context.signal,
+    ...(context.retry === false ? { retry: false } : {}),
   });
 }
 

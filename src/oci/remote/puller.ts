@@ -21,6 +21,8 @@ export interface RemoteOptions extends IoOptions {
   transport: RegistryTransport;
   /** The platform `remoteImage` picks from an index (default `linux/amd64`, as go-containerregistry does). */
   platform?: Platform;
+  /** `headManifest` and `listTags` only: false sends each request once, for callers that back off themselves (default true). */
+  retry?: boolean;
 }
 
 /** What a reference points at: its descriptor, whether it is an image or an index, and the manifest bytes. */
@@ -95,14 +97,15 @@ export async function remoteIndex(ref: Reference | string, options: RemoteOption
 /** The digest `ref` currently points at, by HEAD; undefined when the registry answers 404. */
 export async function headManifest(ref: Reference | string, options: RemoteOptions): Promise<Digest | undefined> {
   const reference = asReference(ref);
-  const descriptor = await headManifestDescriptor({ ...sourceOf(reference, options), signal: options.signal }, identifierOf(reference));
+  const context = { ...sourceOf(reference, options), signal: options.signal, ...(options.retry === false ? { retry: false } : {}) };
+  const descriptor = await headManifestDescriptor(context, identifierOf(reference));
   return descriptor?.digest;
 }
 
-/** Tags of a repository in the registry's order, following `Link` pages. */
-export async function listTags(repository: RepositoryName, options: RemoteOptions): Promise<string[]> {
+/** Tags of a repository in the registry's order, `pageSize` (default 1000) a request, following `Link` pages (`n` and `last`). */
+export async function listTags(repository: RepositoryName, options: RemoteOptions & { pageSize?: number }): Promise<string[]> {
   const tags: string[] = [];
-  let path: string | URL = `/v2/${repository.repository}/tags/list?n=1000`;
+  let path: string | URL = `/v2/${repository.repository}/tags/list?n=${options.pageSize ?? 1000}`;
   for (let page = 0; page < 1000; page++) {
     const response = await options.transport.request({
       registry: repository.registry,
@@ -111,6 +114,7 @@ export async function listTags(repository: RepositoryName, options: RemoteOption
       scopes: [pullScope(repository.repository)],
       expect: [200],
       signal: options.signal,
+      ...(options.retry === false ? { retry: false } : {}),
     });
     const body: unknown = await response.json();
     const listed = isJsonObject(body) ? body.tags : undefined;

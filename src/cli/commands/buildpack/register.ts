@@ -4,7 +4,7 @@
  */
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { CliIo } from '../../io.ts';
-import { addKubeFlags, addRegistryFlags, addResyncCommand, addWriteFlags, forceDeleteHelp } from '../../cluster/index.ts';
+import { addKubeFlags, addRegistryFlags, addApproveUpdateCommand, addResyncCommand, addWriteFlags, forceDeleteHelp } from '../../cluster/index.ts';
 import { deleteBuildpack, listBuildpacks, showBuildpackStatus } from './read.ts';
 import type { BuildpackScope } from './scope.ts';
 import { createBuildpack, patchBuildpack, saveBuildpack, type ParsedOptions } from './write.ts';
@@ -89,4 +89,5 @@ function addReadCommands(group: Command, io: CliIo, scope: BuildpackScope, noun:
     .addHelpText('after', `\nExamples:\n  ${p} delete my-buildpack${ns}\n  ${p} delete my-buildpack${ns} --force`)
     .action(async (name, _options, cmd) => deleteBuildpack(scope, name, cmd.opts(), io));
   addResyncCommand(group, io, scope);
+  addApproveUpdateCommand(group, io, scope);
 }

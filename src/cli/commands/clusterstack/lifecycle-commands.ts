@@ -1,6 +1,6 @@
 /** `packsmith clusterlifecycle create|patch|save|status|list|delete`, kp's commands for ClusterLifecycles. */
 import type { Command } from '@commander-js/extra-typings';
-import { addKubeFlags, addRegistryFlags, addResyncCommand, addWriteFlags } from '../../cluster/index.ts';
+import { addKubeFlags, addRegistryFlags, addApproveUpdateCommand, addResyncCommand, addWriteFlags } from '../../cluster/index.ts';
 import type { CliIo } from '../../io.ts';
 import { renderLifecycleList, renderLifecycleStatus } from './lifecycle-render.ts';
 import { createLifecycle, patchLifecycle } from './lifecycle-write.ts';
@@ -89,4 +89,5 @@ export function registerLifecycleCommands(program: Command, io: CliIo): void {
   registerWrites(group, io);
   registerReads(group, io);
   addResyncCommand(group, io, { kind: 'ClusterLifecycle', command: 'clusterlifecycle', namespaced: false });
+  addApproveUpdateCommand(group, io, { kind: 'ClusterLifecycle', command: 'clusterlifecycle', namespaced: false });
 }

@@ -1,6 +1,6 @@
 /** `packsmith clusterstack create|patch|save|status|list|delete`, kp's commands for ClusterStacks. */
 import type { Command } from '@commander-js/extra-typings';
-import { addKubeFlags, addRegistryFlags, addResyncCommand, addWriteFlags } from '../../cluster/index.ts';
+import { addKubeFlags, addRegistryFlags, addApproveUpdateCommand, addResyncCommand, addWriteFlags } from '../../cluster/index.ts';
 import type { CliIo } from '../../io.ts';
 import { registerClusterReads } from './reads.ts';
 import { findObject, runWrite } from './shared.ts';
@@ -103,4 +103,5 @@ export function registerStackCommands(program: Command, io: CliIo): void {
   registerWrites(group, io);
   registerReads(group, io);
   addResyncCommand(group, io, { kind: 'ClusterStack', command: 'clusterstack', namespaced: false });
+  addApproveUpdateCommand(group, io, { kind: 'ClusterStack', command: 'clusterstack', namespaced: false });
 }
