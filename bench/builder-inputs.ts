@@ -36,14 +36,17 @@ export function buildpackId(index: number): string {
   return `bench/bp-${String(index + 1).padStart(2, '0')}`;
 }
 
-/** A one-buildpack package: bin/detect, bin/build and `payload.bin`; `revision` changes version and payload. */
-export async function benchBuildpackage(index: number, revision = 0): Promise<Image> {
+/**
+ * A one-buildpack package: bin/detect, bin/build and `payload.bin`; `revision` changes version and
+ * payload; `arches` are its `[[targets]]` (a multi-arch buildpack lists every platform it serves).
+ */
+export async function benchBuildpackage(index: number, revision = 0, arches: readonly string[] = ['amd64']): Promise<Image> {
   const id = buildpackId(index);
   const tree: BuildpackTree = {
     descriptor: {
       api: '0.10',
       buildpack: { id, version: `1.0.${revision}`, homepage: `https://example.test/${id}` },
-      targets: [{ os: 'linux', arch: 'amd64' }],
+      targets: arches.map((arch) => ({ os: 'linux', arch })),
     },
     files: {
       'bin/detect': {

@@ -9,7 +9,12 @@
  * wall time (plus CPU and peak RSS via GNU time), registry requests by method (the registry's
  * access log), and bytes up and down on the wire (a counting TCP relay every tool goes through).
  *
- * Run: `npx node bench/builder.ts [--rounds N]` (default 1; with more rounds the table shows
+ * With `--two-targets` every input is an image index over linux/amd64 and linux/arm64 (the arm64
+ * images are the amd64 ones under an arm64 config: the same layers), packsmith makes its default
+ * two-target builder index and pack gets `--target linux/amd64 --target linux/arm64`; kpack makes
+ * single-architecture builders only, so its column is left out (issue 15).
+ *
+ * Run: `npx node bench/builder.ts [--rounds N] [--two-targets]` (default 1; with more rounds the table shows
  * medians). Needs scripts/provision.sh (docker-registry, the lifecycle and pack binaries) and GNU
  * time; `go` builds the lifecycle's launcher from the module cache for pack's lifecycle tarball,
  * else a stand-in file is used (pack only checks that it is there). Prints a table and writes
@@ -26,7 +31,20 @@ import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promi
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Credentials, RegistryTransport, pushImage, remoteImage, staticKeychain, type Keychain } from '../src/oci/index.ts';
+import {
+  Credentials,
+  RegistryTransport,
+  indexFromImages,
+  parsePlatform,
+  pushImage,
+  pushIndex,
+  remoteImage,
+  remoteIndex,
+  staticKeychain,
+  withConfig,
+  type Image,
+  type Keychain,
+} from '../src/oci/index.ts';
 import { lifecycleBin, packBin, removeDir, runCommand, scratchDir, startRegistry, type RegistryHandle } from '../test/harness/index.ts';
 import {
   benchBuildpackage,
@@ -58,6 +76,23 @@ const BUILDPACKS = 20;
 // The buildpack that changes between builds: bench/bp-03, whose payload is 3 MiB (see payloadSize).
 const CHANGED = 2;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+// Multi-arch mode (issue 15): inputs and builders are linux/amd64 + linux/arm64 indexes.
+const TWO_TARGETS = process.argv.includes('--two-targets');
+const ARCHES = TWO_TARGETS ? ['amd64', 'arm64'] : ['amd64'];
+
+/** Pushes `image`, or in two-target mode an index over it and its arm64 twin (same layers, so no extra bytes). */
+async function pushInput(image: Image, reference: string, transport: RegistryTransport): Promise<void> {
+  if (!TWO_TARGETS) {
+    await pushImage(image, reference, { transport });
+    return;
+  }
+  const arm64 = withConfig(image, (config) => ({ ...config, architecture: 'arm64' }));
+  const index = await indexFromImages([
+    { platform: parsePlatform('linux/amd64'), image },
+    { platform: parsePlatform('linux/arm64'), image: arm64 },
+  ]);
+  await pushIndex(index, reference, { transport });
+}
 
 interface Round {
   work: string;
@@ -147,13 +182,13 @@ async function prepareRound(kpack: string | undefined): Promise<Round> {
   const notes: string[] = [];
   const keychain = benchKeychain(registry, relay);
   const transport = new RegistryTransport({ keychain });
-  const push = async (image: Parameters<typeof pushImage>[0], repository: string, tag: string): Promise<string> => {
-    await pushImage(image, `${registry.host}/${repository}:${tag}`, { transport });
+  const push = async (image: Image, repository: string, tag: string): Promise<string> => {
+    await pushInput(image, `${registry.host}/${repository}:${tag}`, transport);
     return `${relay.host}/${repository}:${tag}`;
   };
   const started = performance.now();
   const buildpackages: string[] = [];
-  for (let i = 0; i < BUILDPACKS; i++) buildpackages.push(await push(await benchBuildpackage(i), `store/${buildpackId(i).slice(6)}`, '1'));
+  for (let i = 0; i < BUILDPACKS; i++) buildpackages.push(await push(await benchBuildpackage(i, 0, ARCHES), `store/${buildpackId(i).slice(6)}`, '1'));
   const binaries: LifecycleBinaries = { lifecycle: lifecycleBin(), launcher: await launcherBinary(work, notes) };
   const refs: BenchRefs = {
     buildpackages,
@@ -225,7 +260,8 @@ async function runTool(round: Round, tool: Tool): Promise<ProcessCost> {
   }
   const toml = join(round.work, 'builder.toml');
   await writeFile(toml, packBuilderToml(round.refs, round.lifecycleTarball));
-  return runTimed(packBin(), ['builder', 'create', packTag(round), '--config', toml, '--publish', '--no-color'], env, round.work);
+  const targets = TWO_TARGETS ? ['--target', 'linux/amd64', '--target', 'linux/arm64'] : [];
+  return runTimed(packBin(), ['builder', 'create', packTag(round), '--config', toml, '--publish', '--no-color', ...targets], env, round.work);
 }
 
 /** Runs one tool once and reads what the registry and the relay saw meanwhile. */
@@ -280,9 +316,23 @@ async function builderBuildpacks(reference: string, keychain: Keychain): Promise
   }
 }
 
-/** Checks that a builder holds every buildpack, the changed one at its new version. */
+/** The platforms of the index `reference` names, or why it is not one. */
+async function indexPlatforms(reference: string, keychain: Keychain): Promise<string> {
+  const transport = new RegistryTransport({ keychain });
+  try {
+    const manifests = (await (await remoteIndex(reference, { transport })).indexManifest()).manifests;
+    return manifests.map((m) => `${m.platform?.os ?? ''}/${m.platform?.architecture ?? ''}`).join(', ');
+  } catch (error) {
+    return `NOT AN INDEX: ${String(error)}`;
+  } finally {
+    await transport.close();
+  }
+}
+
+/** Checks that a builder holds every buildpack, the changed one at its new version (and, with two targets, is an index of both). */
 async function verifyBuilder(round: Round, reference: string, changedVersion: string): Promise<void> {
   const notes = round.notes;
+  if (TWO_TARGETS) notes.push(`${reference}: index of ${await indexPlatforms(reference, round.keychain)}`);
   const found = await builderBuildpacks(reference, round.keychain).catch((error: unknown) => [`unreadable: ${String(error)}`]);
   const expected = Array.from({ length: BUILDPACKS }, (_v, i) => `${buildpackId(i)}@${i === CHANGED ? changedVersion : '1.0.0'}`).sort();
   const good = JSON.stringify(found) === JSON.stringify(expected);
@@ -304,7 +354,7 @@ async function runRound(index: number, kpack: string | undefined): Promise<{ mea
     // One buildpackage changes: new version, new payload, a new tag the store and builder.toml now name.
     const transport = new RegistryTransport({ keychain: round.keychain });
     const repository = `store/${buildpackId(CHANGED).slice(6)}`;
-    await pushImage(await benchBuildpackage(CHANGED, 1), `${round.registry.host}/${repository}:2`, { transport });
+    await pushInput(await benchBuildpackage(CHANGED, 1, ARCHES), `${round.registry.host}/${repository}:2`, transport);
     await transport.close();
     round.refs = { ...round.refs, buildpackages: round.refs.buildpackages.map((r, i) => (i === CHANGED ? `${round.relay.host}/${repository}:2` : r)) };
     for (const tool of tools) measurements.push(await measure(round, tool, 'one-changed'));
@@ -342,7 +392,9 @@ async function main(): Promise<void> {
   process.stdout.write(`builder benchmark: ${BUILDPACKS} buildpackages (payloads ${mib(totalPayload)} MiB of pseudo-random bytes), ${rounds} round(s)\n`);
   const notes = new Set<string>();
   const buildNotes: string[] = [];
-  const kpack = await kpackBinary(buildNotes);
+  // kpack makes single-architecture builders only: no column in two-target mode.
+  const kpack = TWO_TARGETS ? undefined : await kpackBinary(buildNotes);
+  if (TWO_TARGETS) buildNotes.push('two targets: linux/amd64 + linux/arm64 index inputs and builders; kpack has no multi-arch builders, so no kpack column');
   for (const note of buildNotes) notes.add(note);
   const all: Measurement[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -354,7 +406,7 @@ async function main(): Promise<void> {
   const report = printReport({ measurements: all, notes: [...notes], startup, rounds, totalPayloadBytes: totalPayload });
   const outDir = join(repoRoot, 'bench/out');
   await mkdir(outDir, { recursive: true });
-  const file = join(outDir, `builder-${new Date().toISOString().slice(0, 10)}.json`);
+  const file = join(outDir, `builder-${TWO_TARGETS ? 'two-targets-' : ''}${new Date().toISOString().slice(0, 10)}.json`);
   await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...report }, null, 2)}\n`);
   process.stdout.write(`\nwritten to ${file}\n`);
 }

@@ -4,6 +4,7 @@ import { labelKeys } from '../cnb/index.ts';
 import { parsePlatform, type Image } from '../oci/index.ts';
 import { ValidationError } from '../shared/index.ts';
 import { createBuilder, type BuilderKeychains, type CreateBuilderInput } from './create-builder.ts';
+import { dryRunImages } from './dry-run-images.ts';
 import { readLifecycle } from './read-lifecycle.ts';
 import { readStore } from './read-store.ts';
 import { resolveStack } from './resolve-stack.ts';
@@ -131,6 +132,17 @@ describe('createBuilder for several targets', () => {
     expect(single.record.latestImage).toBe(first.record.targets?.[0]?.latestImage);
     const narrowedToArm = await createBuilder(input(w, ['io.test.a'], [{ os: 'linux', arch: 'arm64', variant: 'v8' }]), { images: w.images, clock });
     expect(narrowedToArm.record.latestImage).toBe(first.record.targets?.[1]?.latestImage);
+  });
+
+  it('is unchanged in a dry run after it was pushed, and changed when a target is added', async () => {
+    await createBuilder(input(w, ['io.test.a']), { images: w.images, clock });
+    const dry = dryRunImages(w.images);
+    const again = await createBuilder(input(w, ['io.test.a']), { images: dry.images, clock });
+    expect(again.pushed).toBe(false);
+    expect(dry.held().map((h) => h.current === h.digest)).toEqual([true, true]);
+    const narrowed = dryRunImages(w.images);
+    const single = await createBuilder(input(w, ['io.test.a'], [{ os: 'linux', arch: 'amd64' }]), { images: narrowed.images, clock });
+    expect(single.pushed).toBe(true);
   });
 
   it('names the buildpack, its supplier and its platforms when it lacks a target, writing nothing', async () => {

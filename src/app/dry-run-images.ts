@@ -13,7 +13,7 @@ import type { ImageAccess, WriteImageOptions, WriteResult } from './ports.ts';
 export interface HeldWrite {
   reference: string;
   digest: Digest;
-  /** The digest the reference names now (undefined: nothing there yet). */
+  /** The digest the reference names now (undefined: nothing there yet, or something else: an index where an image goes, other members). */
   current?: Digest;
 }
 
@@ -34,22 +34,37 @@ const digestOf = (identifier: string): Digest | undefined => identifier.slice(id
 /** Wraps `images` so that every write is only compared (see the module header). */
 export function dryRunImages(images: ImageAccess): DryRunImages {
   const held: HeldWrite[] = [];
-  const currentDigest = async (reference: string, options: WriteImageOptions): Promise<Digest | undefined> => {
+  // What the reference names now: the digests of its images (one for an image, several for an index).
+  const currentMembers = async (reference: string, options: WriteImageOptions): Promise<Digest[] | undefined> => {
     try {
-      const read = await images.readImage(reference, { keychain: options.keychain, ...(options.signal ? { signal: options.signal } : {}) });
-      return digestOf(read.identifier);
+      const members = await images.readImages(reference, { keychain: options.keychain, ...(options.signal ? { signal: options.signal } : {}) });
+      return members.flatMap((m) => {
+        const digest = digestOf(m.identifier);
+        return digest ? [digest] : [];
+      });
     } catch (error) {
       if (isNothingThere(error)) return undefined;
       throw error;
     }
   };
-  const writeImage = async (image: Pick<Image, 'digest'>, reference: string, options: WriteImageOptions): Promise<WriteResult> => {
-    const digest = await image.digest(options);
-    const current = await currentDigest(reference, options);
+  const hold = (reference: string, digest: Digest, current: Digest | undefined): WriteResult => {
     held.push({ reference, digest, ...(current === undefined ? {} : { current }) });
     return { identifier: identifierOf(reference, digest), digest, pushed: current !== digest };
   };
-  const writeIndex = async (index: ImageIndex, reference: string, options: WriteImageOptions): Promise<WriteResult> => writeImage(index, reference, options);
+  // An index there is never the image (its digest is the index's); one image there is compared by digest.
+  const writeImage = async (image: Image, reference: string, options: WriteImageOptions): Promise<WriteResult> => {
+    const there = await currentMembers(reference, options);
+    return hold(reference, await image.digest(options), there?.length === 1 ? there[0] : undefined);
+  };
+  // The port reads images, not index manifests: the index there counts as this one when it has the
+  // same members in the same order (its bytes follow from them: indexFromImages is canonical).
+  const writeIndex = async (index: ImageIndex, reference: string, options: WriteImageOptions): Promise<WriteResult> => {
+    const there = await currentMembers(reference, options);
+    const wanted = (await index.indexManifest(options)).manifests.map((m) => m.digest);
+    const digest = await index.digest(options);
+    const same = there !== undefined && there.length === wanted.length && there.every((d, i) => d === wanted[i]);
+    return hold(reference, digest, same ? digest : undefined);
+  };
   return {
     images: {
       readImage: (reference, options) => images.readImage(reference, options),

@@ -150,6 +150,18 @@ describe('a two-target builder pushed as an image index', () => {
     expect(writes((await registry.accessLog()).slice(before))).toEqual([]);
   });
 
+  it('plans as unchanged, and as a rebuild when narrowed to one target, writing nothing', async () => {
+    const before = (await registry.accessLog()).length;
+    const same = await cli('plan', '-f', join(work, 'resources.yaml'));
+    expect(same.code, same.out + same.err).toBe(0);
+    expect(same.out).toMatch(/^Plan: 0 to create, 0 to rebuild, 1 unchanged, 0 failing; nothing was written\.$/m);
+    const narrowed = (await readFile(join(work, 'resources.yaml'), 'utf8')).replace('  order:\n', '  targets: [{os: linux, arch: arm64}]\n  order:\n');
+    await writeFile(join(work, 'narrowed.yaml'), narrowed);
+    const one = await cli('plan', '-f', join(work, 'narrowed.yaml'));
+    expect(one.out).toMatch(/^Plan: 0 to create, 1 to rebuild, 0 unchanged, 0 failing; nothing was written\.$/m);
+    expect(writes((await registry.accessLog()).slice(before))).toEqual([]);
+  });
+
   it('is read by pack builder inspect', async () => {
     const auths = JSON.parse(await readFile(join(work, 'docker', 'config.json'), 'utf8')) as unknown;
     const result = await runPack(['builder', 'inspect', tag, '--depth', '2'], { dockerConfig: auths });

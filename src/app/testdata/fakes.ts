@@ -91,13 +91,20 @@ export class FakeImageAccess implements ImageAccess {
   }
 
   async readImages(reference: string, options: ReadImageOptions): Promise<FetchedPlatformImage[]> {
-    const members = this.#indexes.get(reference);
+    const members = this.#indexes.get(reference) ?? (await this.#writtenMembers(reference));
     if (!members) {
       const fetched = await this.readImage(reference, options);
       return [{ ...fetched, platform: platformOfConfig(await fetched.image.configFile()) }];
     }
     this.calls.push({ op: 'read', reference, keychain: nameOf(options.keychain) });
     return Promise.all(members.map(async (m) => ({ ...m, identifier: await identifierOf(reference, m.image) })));
+  }
+
+  async #writtenMembers(reference: string): Promise<PlatformImage[] | undefined> {
+    const index = this.#writtenIndexes.get(reference);
+    if (!index) return undefined;
+    const entries = (await index.indexManifest()).manifests;
+    return Promise.all(entries.map(async (e) => ({ platform: e.platform ?? { os: '', architecture: '' }, image: await index.image(e.digest) })));
   }
 
   async writeIndex(index: ImageIndex, reference: string, options: WriteImageOptions): Promise<WriteResult> {
@@ -127,6 +134,7 @@ export class FakeImageAccess implements ImageAccess {
     this.calls.push({ op: 'write', reference, keychain: nameOf(options.keychain), tags: pushed ? (options.tags ?? []) : [] });
     this.#images.set(reference, image);
     this.#images.set(`${reference}@${digest}`, image);
+    this.#writtenIndexes.delete(reference);
     return { identifier: `${reference}@${digest}`, digest, pushed };
   }
 
