@@ -148,6 +148,10 @@ export interface ControllerEnvironmentOptions {
   context?: string;
   insecureRegistries?: readonly string[];
   workers?: number;
+  /** Requests in flight to one registry host at most, over every transport (default 8). */
+  registryConcurrency?: number;
+  /** Store status size past which buildpacks are listed in compact form (default 512 KiB). */
+  statusBudgetBytes?: number;
   resyncMs?: number;
   shutdownGraceMs?: number;
   /** Lease namespace when leader election is on; undefined turns it off. */
@@ -189,13 +193,22 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     client,
     controllerKeychain,
     logger: options.logger,
-    settings: { insecureRegistries: options.insecureRegistries, userAgent: 'packsmith-controller' },
+    settings: {
+      insecureRegistries: options.insecureRegistries,
+      userAgent: 'packsmith-controller',
+      concurrency: options.registryConcurrency ?? 8,
+      onThrottle: (registry, delayMs) => {
+        metrics.throttled(registry);
+        options.logger.warn('registry throttles: pausing all its requests', { registry, delayMs });
+      },
+    },
   });
   const metrics = createControllerMetrics({
     // Read at scrape time, after the manager below exists.
     queueDepth: () => manager.queueDepth(),
     transfers: () => images.registry.totals(),
     transports: () => images.registry.transportCount(),
+    pausedRegistries: () => images.registry.pausedHosts().length,
   });
   const identity = options.identity ?? `${hostname()}-${randomBytes(4).toString('hex')}`;
   const manager = createManager({
@@ -211,6 +224,7 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     metrics,
     tags: images,
     ...updateSettings(options.env ?? process.env),
+    ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
     ...leaseSettings(connection, options, identity),
   });
   return { manager, metrics, server: connection.server, close: () => images.close() };

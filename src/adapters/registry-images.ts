@@ -6,10 +6,11 @@
  * buildpack layers that a push to the same registry mounts and any other push streams on demand.
  */
 import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
-import type { Image, IoOptions, Keychain, Layer, Platform, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
+import type { HostLimiter, Image, IoOptions, Keychain, Layer, Platform, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
 import { storedBlobDigests } from './stored-blob.ts';
 import { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
 import {
+  createHostPause,
   fetchBlob,
   headManifest,
   layerFromDescriptor,
@@ -43,7 +44,12 @@ export class RegistryImages {
   #nextIdentity = 0;
 
   constructor(settings: RegistrySettings = {}, keying: TransportKeying = {}) {
-    this.#settings = settings;
+    // One pause and one concurrency bound per host for all transports: a registry sees one client, whatever credentials it sends.
+    this.#settings = {
+      ...settings,
+      hostPause: settings.hostPause ?? createHostPause(settings),
+      hostLimiters: settings.hostLimiters ?? new Map<string, HostLimiter>(),
+    };
     this.#pool = new TransportPool(keying);
     this.#keyOf = keying.keyOf ?? ((): undefined => undefined);
   }
@@ -56,6 +62,11 @@ export class RegistryImages {
   /** Stops reusing the transport under `key`, which closes once quiet (the keychain cache calls this when it drops a keychain). */
   release(key: string): void {
     this.#pool.evict(key);
+  }
+
+  /** Registry hosts whose requests are paused now because they throttled (429). */
+  pausedHosts(): string[] {
+    return this.#settings.hostPause?.paused() ?? [];
   }
 
   /** Transports open now. */

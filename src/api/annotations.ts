@@ -16,3 +16,9 @@ export const builderAnnotations = {
  * the periodic resync. kpack ignores it.
  */
 export const resyncAnnotation = 'packsmith.kpack.io/resync';
+
+/**
+ * On a Builder or ClusterBuilder: an integer from -1000 to 1000 (default 0); when many builders wait
+ * to be rebuilt (a store change touching thousands), higher ones go first. kpack ignores it.
+ */
+export const rebuildPriorityAnnotation = 'packsmith.kpack.io/rebuild-priority';

@@ -15,6 +15,15 @@ export const clusterStoreSpec = z.strictObject({
   updatePolicy: updatePolicy.optional(),
 });
 /**
+ * packsmith's compact form of a large store status (kpack#964; kpack ignores the field): then each
+ * entry of `buildpacks` holds only id, version and storeImage, and builders read the rest from these
+ * sources, pinned by digest.
+ */
+const compactedBuildpacks = z.strictObject({
+  reason: z.string().optional(),
+  sources: z.array(z.strictObject({ image: z.string().optional(), latestImage: z.string().optional() })).optional(),
+});
+/**
  * `canary`: packsmith's own field, present while a canary update policy holds updates: what the
  * resource resolves to with the pending digests, which only the canary builder reads.
  */
@@ -22,7 +31,8 @@ export const storeStatus = z.strictObject({
   ...statusBase,
   buildpacks: z.array(buildpackStatus).optional(),
   ...updateStatusFields,
-  canary: z.strictObject({ buildpacks: z.array(buildpackStatus).optional() }).optional(),
+  compacted: compactedBuildpacks.optional(),
+  canary: z.strictObject({ buildpacks: z.array(buildpackStatus).optional(), compacted: compactedBuildpacks.optional() }).optional(),
 });
 
 /** Buildpack (namespaced): one buildpackage image. */

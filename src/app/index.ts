@@ -35,6 +35,8 @@ export * from './builder-changes.ts';
 export * from './plan-local-build.ts';
 export * from './suppliers.ts';
 export * from './builder-impact.ts';
+export * from './store-status.ts';
+export * from './expand-store.ts';
 export * from './update-sources.ts';
 export * from './check-tag.ts';
 export * from './update-rollout.ts';

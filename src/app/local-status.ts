@@ -26,9 +26,15 @@ function condition(clock: Clock, type: string, ok: boolean, details: { reason?: 
 
 const generationOf = (resource: { generation?: number }): number => resource.generation ?? 1;
 
-/** Ready True with the resolved fields. */
-export function readyStatus(resource: { generation?: number }, clock: Clock, fields: Record<string, unknown>): LocalStatus {
-  return { observedGeneration: generationOf(resource), conditions: [condition(clock, 'Ready', true)], ...fields };
+/** Ready True with the resolved fields, and any further conditions (a store status that had to be compacted). */
+export function readyStatus(
+  resource: { generation?: number },
+  clock: Clock,
+  fields: Record<string, unknown>,
+  notes: ReadonlyArray<{ type: string; ok: boolean; reason: string; message: string }> = [],
+): LocalStatus {
+  const extra = notes.map((n) => condition(clock, n.type, n.ok, { reason: n.reason, message: n.message }));
+  return { observedGeneration: generationOf(resource), conditions: [condition(clock, 'Ready', true), ...extra], ...fields };
 }
 
 /** Ready False with the message (and a reason such as `CredentialsFailed`); no resolved fields (there was no earlier success to keep). */

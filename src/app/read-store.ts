@@ -48,31 +48,43 @@ export interface ReadStoreDeps extends IoOptions {
   concurrency?: number;
 }
 
+/** One source as read: the image as the spec wrote it, where it is pinned (`<repository>@<digest>`), and its buildpacks. */
+export interface ReadSource {
+  image: string;
+  latestImage: string;
+  records: BuildpackRecord[];
+}
+
 /**
- * Every buildpack of every source, sorted by `id@version` then source image (duplicates kept).
+ * Every source, in spec order, with its pinned reference and buildpacks.
  * Throws SourceReadError naming each source that failed, with its path and reason.
  */
-export async function readStore(input: ReadStoreInput, deps: ReadStoreDeps): Promise<BuildpackRecord[]> {
+export async function readStoreSources(input: ReadStoreInput, deps: ReadStoreDeps): Promise<ReadSource[]> {
   const limit = createLimiter(deps.concurrency ?? 4);
   const io = { signal: deps.signal };
   // Every source is read (none stops the others); each outcome keeps its source for the failure.
   const outcomes = await Promise.all(
     input.sources.map((source, i) =>
-      limit(async () => {
-        const { image } = await deps.images.readImage(source.read ?? source.image, { keychain: input.keychain, ...io });
-        return readBuildpackRecords(image, source.image, io);
+      limit(async (): Promise<ReadSource> => {
+        const { image, identifier } = await deps.images.readImage(source.read ?? source.image, { keychain: input.keychain, ...io });
+        return { image: source.image, latestImage: identifier, records: await readBuildpackRecords(image, source.image, io) };
       }).then(
-        (value): { records: BuildpackRecord[] } => ({ records: value }),
+        (read): { read: ReadSource } => ({ read }),
         (error: unknown): { failure: SourceFailure } => ({ failure: { path: source.path ?? `spec.sources[${i}]`, image: source.image, error } }),
       ),
     ),
   );
   const failures: SourceFailure[] = [];
-  const records: BuildpackRecord[] = [];
+  const read: ReadSource[] = [];
   for (const outcome of outcomes) {
-    if ('records' in outcome) records.push(...outcome.records);
+    if ('read' in outcome) read.push(outcome.read);
     else failures.push(outcome.failure);
   }
   if (failures.length > 0) throw new SourceReadError(failures);
-  return sortBuildpackRecords(records);
+  return read;
+}
+
+/** Every buildpack of every source, sorted by `id@version` then source image (duplicates kept); fails as `readStoreSources`. */
+export async function readStore(input: ReadStoreInput, deps: ReadStoreDeps): Promise<BuildpackRecord[]> {
+  return sortBuildpackRecords((await readStoreSources(input, deps)).flatMap((source) => source.records));
 }

@@ -60,6 +60,9 @@ function buildpackOf(status: BuildpackStatus): BuildpackRecord | string {
 /** The buildpacks of a ClusterStore, Buildpack or ClusterBuildpack status. */
 export function buildpacksOfStatus(status: StoreStatus | undefined): StatusRead<readonly BuildpackRecord[]> {
   if (!status?.buildpacks) return { ok: false, reason: 'it has no resolved status yet' };
+  // Compact (store-status.ts): the details are in the pinned sources, which expand-store.ts reads.
+  if (status.compacted)
+    return { ok: false, reason: `its status is compact (${status.buildpacks.length} buildpacks): the details are read from its pinned sources` };
   const records: BuildpackRecord[] = [];
   for (const entry of status.buildpacks) {
     const record = buildpackOf(entry);

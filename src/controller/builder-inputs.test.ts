@@ -25,13 +25,13 @@ describe('cacheLookup under a canary policy', () => {
     },
   });
   const deps = cluster.deps(new FakeImageAccess());
-  const versionFor = (builder: Parameters<typeof cacheLookup>[2]): string | undefined => {
-    const found = cacheLookup(deps.cache, deps.keychains, builder).get('ClusterStore', 'default');
+  const versionFor = (builder: Parameters<typeof cacheLookup>[3]): string | undefined => {
+    const found = cacheLookup(deps.cache, deps.keychains, new Map(), builder).get('ClusterStore', 'default');
     return found?.resolved.ok ? found.resolved.value[0]?.version : undefined;
   };
 
   it('gives the canary builder the canary view, and records the held updates it read', () => {
-    const lookup = cacheLookup(deps.cache, deps.keychains, { kind: 'Builder', name: 'web', namespace: 'team' });
+    const lookup = cacheLookup(deps.cache, deps.keychains, new Map(), { kind: 'Builder', name: 'web', namespace: 'team' });
     const found = lookup.get('ClusterStore', 'default');
     expect(found?.resolved.ok && found.resolved.value.map((b) => b.version)).toEqual(['2.0.0']);
     expect(lookup.canaryUpdates()).toEqual([{ kind: 'ClusterStore', name: 'default', image, digest: 'sha256:2' }]);

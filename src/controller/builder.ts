@@ -19,7 +19,7 @@ import {
   type LocalStatus,
 } from '../app/index.ts';
 import { messageOf, MissingDependencyError } from '../shared/index.ts';
-import { cacheLookup, type BuilderKind } from './builder-inputs.ts';
+import { expandedCacheLookup, type BuilderKind } from './builder-inputs.ts';
 import { builderSigningKeys } from './builder-signing-keys.ts';
 import type { ObjectOfRecord, ReconcilerDeps } from './ports.ts';
 import { resultForError, results, type Reconciler, type Result } from './reconciler.ts';
@@ -63,8 +63,7 @@ function track(deps: ReconcilerDeps, object: Resource<BuilderKind>, outcome?: Bu
 
 async function attempt(object: Resource<BuilderKind>, deps: ReconcilerDeps, signal?: AbortSignal): Promise<Attempt> {
   try {
-    const { name, namespace } = object.metadata;
-    const lookup = cacheLookup(deps.cache, deps.keychains, { kind: object.kind, name, ...(namespace ? { namespace } : {}) });
+    const lookup = await expandedCacheLookup(object, deps, signal);
     const gathered = await gatherBuilderInputs(builderResource(object), lookup);
     if (!gathered.ok) {
       // A dependency that does not exist enqueues this builder when it is created; one without a resolved status is polled.

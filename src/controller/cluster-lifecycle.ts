@@ -15,7 +15,7 @@ export function clusterLifecycleReconciler(deps: ReconcilerDeps): Reconciler {
       resolve: async (object, keychain, pins, signal) => {
         const image = object.spec.image ?? '';
         const read = pins.get(image);
-        return { ...(await readLifecycle({ image, keychain, ...(read ? { read } : {}) }, { images: deps.images, signal })) };
+        return { fields: { ...(await readLifecycle({ image, keychain, ...(read ? { read } : {}) }, { images: deps.images, signal })) } };
       },
     },
     deps,

@@ -13,7 +13,7 @@ export function clusterStackReconciler(deps: ReconcilerDeps): Reconciler {
     {
       kind: 'ClusterStack',
       resolve: async (object, keychain, pins, signal) => ({
-        ...(await resolveStack({ ...stackImagesOf(object), keychain, pins }, { images: deps.images, signal })),
+        fields: { ...(await resolveStack({ ...stackImagesOf(object), keychain, pins }, { images: deps.images, signal })) },
       }),
     },
     deps,

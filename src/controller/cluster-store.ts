@@ -1,9 +1,10 @@
 /**
  * Reconcilers of the resources that supply buildpacks: ClusterStore (its `sources`), and Buildpack
  * and ClusterBuildpack (one `image`; the scope is a parameter). Each reads its images with its own
- * credentials through `readStore` and records the buildpacks in `status.buildpacks`.
+ * credentials and records the buildpacks in `status.buildpacks`, in compact form past a size budget
+ * (app/store-status.ts).
  */
-import { readStore, storeSourcesOf } from '../app/index.ts';
+import { readStoreSources, storeSourcesOf, storeStatusFields } from '../app/index.ts';
 import type { ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
 import { resolvingReconciler } from './resolving.ts';
@@ -13,9 +14,8 @@ export function clusterStoreReconciler(deps: ReconcilerDeps): Reconciler {
   return resolvingReconciler(
     {
       kind: 'ClusterStore',
-      resolve: async (object, keychain, pins, signal) => ({
-        buildpacks: await readStore({ sources: storeSourcesOf(object, pins), keychain }, { images: deps.images, signal }),
-      }),
+      resolve: async (object, keychain, pins, signal) =>
+        storeStatusFields(await readStoreSources({ sources: storeSourcesOf(object, pins), keychain }, { images: deps.images, signal }), deps.statusBudgetBytes),
     },
     deps,
   );
@@ -27,9 +27,11 @@ export function buildpackReconciler(scope: 'namespaced' | 'cluster', deps: Recon
     resolvingReconciler(
       {
         kind,
-        resolve: async (object, keychain, pins, signal) => ({
-          buildpacks: await readStore({ sources: storeSourcesOf(object, pins), keychain }, { images: deps.images, signal }),
-        }),
+        resolve: async (object, keychain, pins, signal) =>
+          storeStatusFields(
+            await readStoreSources({ sources: storeSourcesOf(object, pins), keychain }, { images: deps.images, signal }),
+            deps.statusBudgetBytes,
+          ),
       },
       deps,
     );

@@ -6,7 +6,7 @@
  * `run` (the process exits and restarts, as client-go controllers do).
  */
 import { resourceKey, type KindName } from '../api/index.ts';
-import { policyKinds, type Clock, type ImageAccess, type TagAccess } from '../app/index.ts';
+import { createSourceRecordCache, policyKinds, type Clock, type ImageAccess, type TagAccess } from '../app/index.ts';
 import {
   createInformer,
   createLeaderElector,
@@ -29,7 +29,8 @@ import { apiEventSink, apiStatusWriter, informerCache } from './cluster-ports.ts
 import { clusterStackReconciler } from './cluster-stack.ts';
 import { buildpackReconciler, clusterStoreReconciler } from './cluster-store.ts';
 import { keysForCredentialEvent, type CredentialKind, type CredentialView } from './credential-enqueue.ts';
-import { keysForEvent, queueKey } from './enqueue.ts';
+import { keysForEvent, parseQueueKey, queueKey } from './enqueue.ts';
+import { rebuildRank } from './rebuild-order.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { CosignSecretSource, KeychainSource, ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
@@ -99,6 +100,8 @@ export interface ManagerOptions {
   tags?: TagAccess;
   /** Update poller settings: the shortest interval honoured (default 1 minute) and the per-registry backoff. */
   updates?: { minimumIntervalMs?: number; backoff?: HostBackoffOptions };
+  /** Store status size past which buildpacks are listed in compact form (default 512 KiB). */
+  statusBudgetBytes?: number;
 }
 
 /** A controller instance. */
@@ -164,6 +167,8 @@ export function createManager(options: ManagerOptions): Manager {
     tracker,
     ...(options.cosignSecrets ? { cosignSecrets: options.cosignSecrets } : {}),
     ...(options.metrics ? { updateMetrics: options.metrics } : {}),
+    ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
+    sourceRecords: createSourceRecordCache(),
   };
   const byKind = reconcilers(deps);
   let queue: WorkQueue | undefined;
@@ -249,6 +254,11 @@ export function createManager(options: ManagerOptions): Manager {
     });
   };
 
+  const rankOf = (item: string): number => {
+    const parsed = parseQueueKey(item);
+    return parsed ? rebuildRank(parsed.kind, informers.get(parsed.kind)?.get(parsed.key)) : 0;
+  };
+
   /** Every cached key of the controller's kinds, for a shard just gained. */
   const cachedKeys = (): string[] =>
     controllerKinds.flatMap((kind) => (informers.get(kind)?.list() ?? []).map((object) => queueKey(kind, resourceKey(object))));
@@ -285,7 +295,8 @@ export function createManager(options: ManagerOptions): Manager {
     leading: () => working,
     queueDepth: () => queue?.length ?? 0,
     async run(signal) {
-      const q = createWorkQueue(options.queue);
+      // Many keys waiting at once (a store change touching thousands of builders): inputs first, then by rebuild priority.
+      const q = createWorkQueue({ ...options.queue, rank: (key) => rankOf(key) });
       queue = q;
       const owned = new Set<number>();
       const sharding = options.shards;

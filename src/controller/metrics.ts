@@ -22,6 +22,8 @@ export interface MetricsOptions {
   transfers?: () => TransferTotals;
   /** Read at scrape time: registry transports open now (bounded by the transport pool). */
   transports?: () => number;
+  /** Read at scrape time: registry hosts paused now because they answered 429. */
+  pausedRegistries?: () => number;
 }
 
 /** What the manager records; `render` gives the text exposition format. */
@@ -30,6 +32,8 @@ export interface ControllerMetrics extends UpdateMetrics {
   reconciled(kind: string, outcome: string, seconds: number): void;
   /** Counts one failure of a reconcile of `kind` by the error's kind (label `class`: transient, permanent, missing-dependency, conflict, cancelled). */
   failed(kind: string, failure: ErrorKind): void;
+  /** Counts one pause of every request to `registry` because it throttled. */
+  throttled(registry: string): void;
   /** The scrape body and its content type. */
   render(): Promise<{ body: string; contentType: string }>;
 }
@@ -104,6 +108,20 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
     labelNames: ['kind', 'class'] as const,
     registers: [registry],
   });
+  const paused = new Gauge({
+    name: 'packsmith_registry_paused',
+    help: 'Registry hosts whose requests are paused now because they answered 429',
+    registers: [registry],
+    collect() {
+      if (options.pausedRegistries) paused.set(options.pausedRegistries());
+    },
+  });
+  const throttles = new Counter({
+    name: 'packsmith_registry_throttled_total',
+    help: 'Times a registry answered 429 and all requests to it paused, by registry host',
+    labelNames: ['registry'] as const,
+    registers: [registry],
+  });
   totalCounter(registry, 'packsmith_registry_requests_total', 'Registry HTTP requests', () => options.transfers?.().requests);
   totalCounter(registry, 'packsmith_registry_bytes_sent_total', 'Registry request body bytes sent', () => options.transfers?.().bytesSent);
   totalCounter(registry, 'packsmith_registry_bytes_received_total', 'Registry blob bytes received', () => options.transfers?.().bytesReceived);
@@ -121,6 +139,9 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
     checked(kind, failure) {
       checks.inc({ kind });
       if (failure !== undefined) checkFailures.inc({ kind, class: failure });
+    },
+    throttled(host) {
+      throttles.inc({ registry: host });
     },
     async render() {
       return { body: await registry.metrics(), contentType: registry.contentType };

@@ -4,7 +4,7 @@
  * implements them over the Kubernetes adapter (src/k8s); unit tests pass hand-written fakes.
  */
 import type { CredentialRef, KindName, ObjectMeta, ParsedResource, Resource } from '../api/index.ts';
-import type { ImageAccess, Clock } from '../app/index.ts';
+import type { ImageAccess, Clock, SourceRecordCache } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import type { Logger } from '../shared/index.ts';
 import type { CosignSecret } from '../k8s/index.ts';
@@ -96,4 +96,8 @@ export interface ReconcilerDeps {
   cosignSecrets?: CosignSecretSource;
   /** Counts updates applied by approvals. */
   updateMetrics?: UpdateMetrics;
+  /** Stores: the status size past which buildpacks are listed in compact form (default app's `defaultStatusBudgetBytes`). */
+  statusBudgetBytes?: number;
+  /** Builders only: the records of compact stores' sources, by pinned digest (shared by every builder). */
+  sourceRecords?: SourceRecordCache;
 }

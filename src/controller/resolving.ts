@@ -5,7 +5,16 @@
  * False and a message that says so. Events only when the outcome changes, not on every retry.
  */
 import { credentialRefOf, isInvalid, type CredentialRef, type KindName, type Resource } from '../api/index.ts';
-import { credentialSourceName, failedStatus, isCredentialFailure, readyStatus, type LocalStatus, type PolicyKind, type UpdateEvent } from '../app/index.ts';
+import {
+  credentialSourceName,
+  failedStatus,
+  isCredentialFailure,
+  readyStatus,
+  type LocalStatus,
+  type PolicyKind,
+  type StatusNote,
+  type UpdateEvent,
+} from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import { messageOf } from '../shared/index.ts';
 import type { KeychainSource, ObjectOfRecord, ReconcilerDeps } from './ports.ts';
@@ -18,9 +27,15 @@ export interface ResolvingKind<K extends PolicyKind> {
   kind: K;
   /**
    * Reads the images (each spec image in `pins` is read at the reference given there: the digest
-   * its update policy recorded); resolves to the status fields on success (e.g. `{ buildpacks }`).
+   * its update policy recorded); resolves to the status fields on success (e.g. `{ buildpacks }`)
+   * and a condition to add, if any.
    */
-  resolve(object: Resource<K>, keychain: Keychain, pins: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  resolve(
+    object: Resource<K>,
+    keychain: Keychain,
+    pins: ReadonlyMap<string, string>,
+    signal?: AbortSignal,
+  ): Promise<{ fields: Record<string, unknown>; note?: StatusNote }>;
 }
 
 /** The message of an object whose spec does not fit its schema (a permanent failure until it changes). */
@@ -56,7 +71,7 @@ export function resolvingReconciler<K extends PolicyKind>(kind: ResolvingKind<K>
   const canaryFields = async (object: Resource<K>, keychain: Keychain, updates: FollowedUpdates, signal?: AbortSignal): Promise<Record<string, unknown>> => {
     if (!updates.canaryPins) return {};
     try {
-      return { canary: await kind.resolve(object, keychain, updates.canaryPins, signal) };
+      return { canary: (await kind.resolve(object, keychain, updates.canaryPins, signal)).fields };
     } catch (error) {
       deps.logger.warn('canary read failed', { kind: kind.kind, name: object.metadata.name, error: messageOf(error) });
       return {};
@@ -67,8 +82,9 @@ export function resolvingReconciler<K extends PolicyKind>(kind: ResolvingKind<K>
     const ref = credentialRefOf(object);
     try {
       const keychain = await deps.keychains.keychainFor(ref);
-      const fields = { ...(await kind.resolve(object, keychain, updates.pins, signal)), ...(await canaryFields(object, keychain, updates, signal)) };
-      return { status: readyStatus(object.metadata, deps.clock, fields), result: results.done };
+      const { fields, note } = await kind.resolve(object, keychain, updates.pins, signal);
+      const all = { ...fields, ...(await canaryFields(object, keychain, updates, signal)) };
+      return { status: readyStatus(object.metadata, deps.clock, all, note ? [note] : []), result: results.done };
     } catch (error) {
       const previous = resolvedFields(statusOf(object));
       const kept = Object.keys(previous).length > 0;

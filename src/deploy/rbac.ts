@@ -78,8 +78,8 @@ export function rbacManifests(options: Pick<InstallOptions, 'namespace'>): Manif
       apiVersion: rbacApi,
       kind: 'Role',
       metadata: { name: controller, namespace, labels: commonLabels(controller) },
-      // Leader election: one Lease in this namespace.
-      rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }],
+      // Leader election (one Lease) or `--shards` (a Lease per shard and per replica, listed each round), in this namespace.
+      rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'create', 'update'] }],
     },
     binding('RoleBinding', controller, namespace),
   ];

@@ -14,6 +14,25 @@ describe('createWorkQueue', () => {
     expect(queue.length).toBe(0);
   });
 
+  it('with a rank, hands out higher ranks first and keeps arrival order among equals, also for re-adds after done', async () => {
+    const ranks: Record<string, number> = { low1: 0, high1: 5, low2: 0, mid: 2, high2: 5 };
+    const queue = createWorkQueue({ clock: createManualClock(), rank: (key) => ranks[key] ?? 0 });
+    for (const key of ['low1', 'high1', 'low2', 'mid', 'high2']) queue.add(key);
+    const order: string[] = [];
+    for (let i = 0; i < 5; i += 1) order.push((await queue.get()) ?? '');
+    expect(order).toEqual(['high1', 'high2', 'mid', 'low1', 'low2']);
+    // Re-added while in processing: queued by its rank when done.
+    queue.add('low1');
+    queue.add('mid');
+    queue.done('low1');
+    queue.done('mid');
+    queue.done('high1');
+    queue.add('high1');
+    expect(await queue.get()).toBe('high1');
+    expect(await queue.get()).toBe('mid');
+    expect(await queue.get()).toBe('low1');
+  });
+
   it('never hands a key in processing to a second worker; a re-add is queued after done', async () => {
     const queue = createWorkQueue({ clock: createManualClock() });
     queue.add('a');

@@ -22,6 +22,11 @@ export interface WorkQueueOptions {
   itemBackoff?: ItemBackoff;
   bucket?: BucketLimit;
   clock?: Clock;
+  /**
+   * Order of waiting keys: higher first, first come first served among equals (default: all equal,
+   * plain FIFO). Read when a key joins the queue.
+   */
+  rank?: (key: string) => number;
 }
 
 /** The queue contract shared by the controller's workers. */
@@ -85,6 +90,9 @@ class KeyedWorkQueue implements WorkQueue {
   readonly #itemBackoff: ItemBackoff;
   readonly #bucket: TokenBucket;
   readonly #queue: string[] = [];
+  readonly #rank: ((key: string) => number) | undefined;
+  /** The rank of each waiting key, as read when it joined. */
+  readonly #ranks = new Map<string, number>();
   /** Keys that need processing: waiting in #queue, or added again while in #processing. */
   readonly #dirty = new Set<string>();
   readonly #processing = new Set<string>();
@@ -98,6 +106,7 @@ class KeyedWorkQueue implements WorkQueue {
     this.#clock = options.clock ?? systemClock;
     this.#itemBackoff = options.itemBackoff ?? defaultItemBackoff;
     this.#bucket = new TokenBucket(options.bucket ?? defaultBucket, this.#clock.now());
+    this.#rank = options.rank;
   }
 
   get length(): number {
@@ -112,8 +121,26 @@ class KeyedWorkQueue implements WorkQueue {
     if (this.#shuttingDown || this.#dirty.has(key)) return;
     this.#dirty.add(key);
     if (this.#processing.has(key)) return;
-    this.#queue.push(key);
+    this.#enqueue(key);
     this.#dispatch();
+  }
+
+  /** Appends `key`, or with a rank inserts it after every waiting key ranked at least as high. */
+  #enqueue(key: string): void {
+    if (this.#rank === undefined) {
+      this.#queue.push(key);
+      return;
+    }
+    const rank = this.#rank(key);
+    this.#ranks.set(key, rank);
+    let low = 0;
+    let high = this.#queue.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.#ranks.get(this.#queue[middle] ?? '') ?? 0) >= rank) low = middle + 1;
+      else high = middle;
+    }
+    this.#queue.splice(low, 0, key);
   }
 
   addAfter(key: string, ms: number): void {
@@ -159,7 +186,7 @@ class KeyedWorkQueue implements WorkQueue {
     if (!this.#processing.delete(key)) return;
     // After shutDown a re-added key is dropped: the workers that would take it may have exited.
     if (this.#dirty.has(key) && !this.#shuttingDown) {
-      this.#queue.push(key);
+      this.#enqueue(key);
       this.#dispatch();
     }
     this.#checkDrained();
@@ -172,6 +199,7 @@ class KeyedWorkQueue implements WorkQueue {
     if (options.drain === false) {
       for (const key of this.#queue) this.#dirty.delete(key);
       this.#queue.length = 0;
+      this.#ranks.clear();
     }
     for (const waiter of this.#waiters.splice(0)) waiter(undefined);
     if (options.drain === false) return Promise.resolve();
@@ -184,6 +212,7 @@ class KeyedWorkQueue implements WorkQueue {
   #next(): string | undefined {
     const key = this.#queue.shift();
     if (key === undefined) return undefined;
+    this.#ranks.delete(key);
     this.#dirty.delete(key);
     this.#processing.add(key);
     return key;

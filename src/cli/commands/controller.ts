@@ -13,6 +13,7 @@ interface ControllerCliOptions {
   kubeconfig?: string;
   context?: string;
   workers: string;
+  registryConcurrency: string;
   metricsPort: string;
   healthPort: string;
   host: string;
@@ -22,6 +23,15 @@ interface ControllerCliOptions {
   insecureRegistry: string[];
   resyncPeriod: string;
   shutdownGrace: string;
+  statusBudget: string;
+}
+
+/** A size such as `512Ki`, `1Mi` or `300000` (bytes), as Kubernetes quantities write them. */
+function parseSize(flag: string, text: string): number {
+  const match = /^(\d+)(Ki|Mi)?$/.exec(text.trim());
+  const bytes = match ? Number(match[1]) * (match[2] === 'Mi' ? 1024 * 1024 : match[2] === 'Ki' ? 1024 : 1) : Number.NaN;
+  if (!(bytes >= 1024)) throw new CliError(`${flag}: ${text} is not a size of at least 1Ki (write 512Ki, 1Mi or a number of bytes)`, exitCodes.usage);
+  return bytes;
 }
 
 function parseCount(flag: string, text: string, min: number): number {
@@ -57,10 +67,12 @@ function environmentFor(options: ControllerCliOptions, io: CliIo, logger: Logger
       context: options.context,
       insecureRegistries: options.insecureRegistry,
       workers: parseCount('--workers', options.workers, 1),
+      registryConcurrency: parseCount('--registry-concurrency', options.registryConcurrency, 1),
       resyncMs: parseDuration('--resync-period', options.resyncPeriod),
       shutdownGraceMs: parseDuration('--shutdown-grace', options.shutdownGrace),
       leaseNamespace: options.leaderElect ? options.leaseNamespace : undefined,
       shards,
+      statusBudgetBytes: parseSize('--status-budget', options.statusBudget),
       logger,
       env: io.env,
     });
@@ -128,6 +140,11 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use instead of the current one')
     .addOption(new Option('--workers <n>', 'reconciles running at once').default('2'))
+    .addOption(
+      new Option('--registry-concurrency <n>', 'requests in flight to one registry host at most, over all reconciles (uploads are bounded per push)').default(
+        '8',
+      ),
+    )
     .addOption(new Option('--metrics-port <port>', 'port of /metrics (Prometheus); may equal --health-port').default('9090'))
     .addOption(new Option('--health-port <port>', 'port of /healthz and /readyz').default('8081'))
     .addOption(new Option('--host <address>', 'address the health and metrics servers listen on').default('0.0.0.0'))
@@ -142,6 +159,12 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
     )
     .addOption(insecureRegistryOption())
     .addOption(new Option('--resync-period <duration>', 'reconcile every object again this often (e.g. 10h, 5m, 30s)').default('10h'))
+    .addOption(
+      new Option(
+        '--status-budget <size>',
+        'a store status larger than this lists its buildpacks in compact form (id, version, image; builders read the rest by digest), to stay under etcd’s object limit',
+      ).default('512Ki'),
+    )
     .addOption(new Option('--shutdown-grace <duration>', 'how long in-flight reconciles may finish after SIGTERM').default('20s'))
     .addHelpText('after', help)
     .action(async (action, options) => {

@@ -4,7 +4,8 @@
  * indexes; the pusher uploads idempotently with cross-repository mounts. Imports only `shared`,
  * the oci contracts and oci/auth; silent unless given a Logger.
  */
-export { RegistryTransport, type RegistryRequest, type RequestBody, type TransportOptions } from './transport.ts';
+export { RegistryTransport, createHostPause, type HostLimiter, type RegistryRequest, type RequestBody, type TransportOptions } from './transport.ts';
+export { HostPause } from './host-pause.ts';
 export { defaultConnectTimeoutMs, defaultIdleTimeoutMs, type ConnectionOptions, type RegistryHostSettings } from './connection.ts';
 export { TransferCounters, type RequestEvent, type RequestKind, type TransferTotals } from './counters.ts';
 export {

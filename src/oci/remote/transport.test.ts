@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Credentials, staticKeychain } from '../auth/index.ts';
 import type { RequestEvent } from './counters.ts';
 import { RegistryError } from './errors.ts';
-import { RegistryTransport, type TransportOptions } from './transport.ts';
+import { RegistryTransport, type HostLimiter, type TransportOptions } from './transport.ts';
 import { FaultServer, type Handler } from './testdata/fault-server.ts';
 
 describe('RegistryTransport against a fault server', () => {
@@ -63,6 +63,65 @@ describe('RegistryTransport against a fault server', () => {
     expect(await response.text()).toBe('ok');
     expect(delays).toEqual([2000, 400]);
     await client.close();
+  });
+
+  it('pauses every request to a registry that throttles, not only the throttled one', async () => {
+    let calls = 0;
+    reset((req, res) => {
+      if (req.url === '/v2/') return res.end();
+      calls++;
+      if (calls === 1) return res.writeHead(429, { 'Retry-After': '3' }).end();
+      res.end('ok');
+    });
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const throttles: Array<[string, number]> = [];
+    const client = transport({
+      // The throttled request's own retry waits until released, so a second request starts during the pause.
+      retry: { sleep: (ms) => (delays.push(ms), delays.length === 1 ? held : Promise.resolve()), random: () => 0 },
+      onThrottle: (host, ms) => throttles.push([host, ms]),
+    });
+    const first = client.request({ registry: server.host, method: 'GET', path: '/v2/a/manifests/x', scopes: [], expect: [200] });
+    while (delays.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(client.pausedHosts()).toEqual([server.host]);
+    const second = await client.request({ registry: server.host, method: 'GET', path: '/v2/b/manifests/y', scopes: [], expect: [200] });
+    expect(await second.text()).toBe('ok');
+    release();
+    expect(await (await first).text()).toBe('ok');
+    expect(throttles).toEqual([[server.host, 3000]]);
+    // The first request slept its own Retry-After once; the second waited out what was left of the pause.
+    expect(delays).toHaveLength(2);
+    expect(delays[0]).toBe(3000);
+    expect(delays[1]).toBeGreaterThan(2000);
+    expect(delays[1]).toBeLessThanOrEqual(3000);
+    await client.close();
+  });
+
+  it('bounds concurrent requests per host across transports that share their limiters', async () => {
+    const held: ServerResponse[] = [];
+    const arrivals: string[] = [];
+    reset((req, res) => {
+      if (req.url === '/v2/') return res.end();
+      arrivals.push(req.url ?? '');
+      held.push(res);
+    });
+    const hostLimiters = new Map<string, HostLimiter>();
+    const [one, two] = [transport({ concurrency: 1, hostLimiters }), transport({ concurrency: 1, hostLimiters })];
+    const get = (client: RegistryTransport, path: string): Promise<Response> =>
+      client.request({ registry: server.host, method: 'GET', path, scopes: [], expect: [200] });
+    const first = get(one, '/v2/a/manifests/1');
+    while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const second = get(two, '/v2/b/manifests/2');
+    // One limiter for the host, whichever transport asks; the second request reaches the server only once the first is answered.
+    expect(hostLimiters.size).toBe(1);
+    arrivals.push('answered 1');
+    held.shift()?.end('one');
+    expect(await (await first).text()).toBe('one');
+    while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    held.shift()?.end('two');
+    expect(await (await second).text()).toBe('two');
+    expect(arrivals).toEqual(['/v2/a/manifests/1', 'answered 1', '/v2/b/manifests/2']);
+    await Promise.all([one.close(), two.close()]);
   });
 
   it('gives up after the attempt budget with the last retryable error', async () => {

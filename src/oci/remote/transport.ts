@@ -3,7 +3,8 @@
  * `/v2/` once per registry to learn the scheme and the auth challenge, adds Basic or Bearer
  * authorization (tokens fetched before any body is sent, cached per registry and scope set), retries
  * transient failures with backoff, bounds concurrent requests per registry, follows blob redirects
- * without the Authorization header, and reports each exchange to an optional hook.
+ * without the Authorization header, pauses all requests to a registry that throttles (host-pause.ts),
+ * and reports each exchange to an optional hook.
  */
 import { fetch, type RequestInit, type Response } from 'undici';
 import { createLimiter, memoize, silentLogger, type Logger } from '../../shared/index.ts';
@@ -16,6 +17,10 @@ import { discard, pingRegistry, type Endpoint } from './ping.ts';
 import { TokenCache, basicAuthorization, parseTokenResponse, tokenHttpRequest } from './token-auth.ts';
 import { TransferCounters, type RequestEvent, type RequestKind } from './counters.ts';
 import type { ContentCache } from './content-cache.ts';
+import { HostPause } from './host-pause.ts';
+
+/** Runs a request within its registry's concurrency bound. */
+export type HostLimiter = <T>(task: () => Promise<T>) => Promise<T>;
 
 /** A request body: bytes (replayable, so retried) or a stream (sent once). */
 export type RequestBody = Uint8Array | string | AsyncIterable<Uint8Array>;
@@ -42,8 +47,10 @@ export interface RegistryRequest {
 /** Options of a RegistryTransport; every field has a default. */
 export interface TransportOptions extends ConnectionOptions {
   keychain?: Keychain;
-  /** Concurrent requests per registry (default 4). */
+  /** Concurrent requests per registry (default 4), across every transport sharing `hostLimiters`. */
   concurrency?: number;
+  /** Per-host request limiters to share with other transports, so the bound holds per registry whatever the credentials. */
+  hostLimiters?: Map<string, HostLimiter>;
   retry?: Partial<RetryPolicy>;
   logger?: Logger;
   /** Called after every HTTP exchange (pings, tokens, registry calls, redirects), for metrics and tests. */
@@ -53,6 +60,16 @@ export interface TransportOptions extends ConnectionOptions {
   now?: () => number;
   /** Manifests, configs and tag digests kept between runs (local mode); none: every read asks the registry. */
   contentCache?: ContentCache;
+  /** Called when a registry host throttles (429) and all requests to it pause for `delayMs`. */
+  onThrottle?: (host: string, delayMs: number) => void;
+  /** The pauses to share with other transports (one per process: a registry throttles the client, whatever its credentials). */
+  hostPause?: HostPause;
+}
+
+/** A HostPause for transports made with `options` (their retry policy and throttle hook). */
+export function createHostPause(options: Pick<TransportOptions, 'retry' | 'now' | 'onThrottle'> = {}): HostPause {
+  const retry = { ...defaultRetryPolicy, ...options.retry };
+  return new HostPause({ ...retry, now: options.now ?? Date.now, ...(options.onThrottle ? { onPause: options.onThrottle } : {}) });
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -75,7 +92,10 @@ export class RegistryTransport {
   readonly #endpoints = new Map<string, () => Promise<Endpoint>>();
   readonly #credentials = new Map<string, () => Promise<Credentials>>();
   readonly #pendingTokens = new Map<string, Promise<string>>();
-  readonly #limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+  readonly #limiters: Map<string, HostLimiter>;
+  readonly #pause: HostPause;
+  /** Requests that already slept their own retry delay: they do not wait out the host's pause again. */
+  readonly #retried = new WeakSet<RegistryRequest>();
 
   constructor(options: TransportOptions = {}) {
     this.#pool = new ConnectionPool(options);
@@ -87,7 +107,14 @@ export class RegistryTransport {
     this.#now = options.now ?? Date.now;
     this.contentCache = options.contentCache;
     this.#concurrency = options.concurrency ?? 4;
+    this.#limiters = options.hostLimiters ?? new Map<string, HostLimiter>();
     this.#tokens = new TokenCache(this.#now);
+    this.#pause = options.hostPause ?? createHostPause(options);
+  }
+
+  /** The registry hosts whose requests are paused now because they throttled. */
+  pausedHosts(): string[] {
+    return this.#pause.paused();
   }
 
   /** Sends `request` with authorization and retries; resolves the response (body unread) when its status is expected. */
@@ -96,14 +123,16 @@ export class RegistryTransport {
     const policy = (request.retry ?? true) && replayable ? this.#retry : { ...this.#retry, maxAttempts: 1 };
     return withRetries(policy, () => this.#attempt(request, replayable), {
       signal: request.signal,
-      onRetry: ({ attempt, delayMs, error }) =>
+      onRetry: ({ attempt, delayMs, error }) => {
+        this.#retried.add(request);
         this.#logger.debug('retrying registry request', {
           registry: request.registry,
           method: request.method,
           attempt: attempt + 1,
           delayMs,
           error: redactText(String(error)),
-        }),
+        });
+      },
     });
   }
 
@@ -248,7 +277,9 @@ export class RegistryTransport {
     try {
       // Streamed uploads skip the limiter: their body may itself be a download from this host (a copy),
       // and holding a slot while it waits for another would deadlock. The pusher bounds them instead.
+      if (!this.#retried.has(request)) await this.#pause.wait(url.host, request.signal);
       const response = await (isStream(body) ? send() : this.#limiter(url.host)(send));
+      this.#pause.observe(url.host, response.status, response.headers.get('retry-after'));
       this.#report({ ...event, status: response.status, durationMs: this.#now() - started });
       return response;
     } catch (error) {
@@ -271,7 +302,7 @@ export class RegistryTransport {
     this.#onRequest?.(event);
   }
 
-  #limiter(host: string): <T>(task: () => Promise<T>) => Promise<T> {
+  #limiter(host: string): HostLimiter {
     let limiter = this.#limiters.get(host);
     if (limiter === undefined) {
       limiter = createLimiter(this.#concurrency);
