@@ -62,7 +62,8 @@ export function cacheLookup(cache: ObjectCache, keychains: KeychainSource, build
       const update = { kind, name: object.metadata.name, image: p.image, digest: p.to };
       used.set(JSON.stringify(update), update);
     }
-    return supplierOf(kind, object, { ...options, canary: true });
+    // The canary view is the resource's status with the held digests: the main status's read-back does not apply to it.
+    return supplierOf(kind, object, { canary: true });
   };
   return {
     get(kind, name, namespace) {

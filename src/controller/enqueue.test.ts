@@ -78,4 +78,20 @@ describe('keysForEvent (D-e)', () => {
     expect(keysForEvent('Builder', { ...status, type: 'sync' }, tracker())).toEqual(['Builder:team/web']);
     expect(parseQueueKey('Builder:team/web')).toEqual({ kind: 'Builder', key: 'team/web' });
   });
+
+  it('enqueues a followed resource whose digests in use or held changed, not for a new check time', () => {
+    const followed = (digest: string, checkedAt: string, to?: string): KubeObject =>
+      object('default', {
+        status: {
+          resolvedImages: [{ image: 'r.test/a:1', digest, checkedAt }],
+          ...(to ? { pendingUpdates: [{ image: 'r.test/a:1', from: digest, to }] } : {}),
+        },
+      });
+    const event = (before: KubeObject, after: KubeObject): InformerEvent => ({ type: 'update', key: 'default', object: after, oldObject: before });
+    expect(keysForEvent('ClusterStore', event(followed('sha256:1', 't1'), followed('sha256:1', 't2')), tracker())).toEqual([]);
+    expect(keysForEvent('ClusterStore', event(followed('sha256:1', 't1'), followed('sha256:2', 't2')), tracker())).toEqual(['ClusterStore:default']);
+    expect(keysForEvent('ClusterStore', event(followed('sha256:1', 't1'), followed('sha256:1', 't2', 'sha256:2')), tracker())).toEqual([
+      'ClusterStore:default',
+    ]);
+  });
 });

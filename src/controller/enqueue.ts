@@ -24,14 +24,25 @@ const deletingOf = (event: InformerEvent['object'] | undefined): unknown => even
 const resyncOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.annotations?.[resyncAnnotation];
 const approvalOf = (event: InformerEvent['object'] | undefined): unknown => event?.metadata.annotations?.[approveUpdateAnnotation];
 
-// A new resync annotation (`packsmith <kind> resync`) or update approval counts like a spec change.
+/** The digests in use and held (`image@digest` of resolvedImages and pendingUpdates), as the update poller writes them. */
+function digestsOf(object: InformerEvent['object'] | undefined): string {
+  const status = isJsonObject(object?.status) ? object.status : {};
+  const pairs = (list: unknown, field: string): string[] =>
+    (isArray(list) ? list : []).map((e) => (isJsonObject(e) ? `${String(e.image)}@${String(e[field])}` : ''));
+  return JSON.stringify([pairs(status.resolvedImages, 'digest'), pairs(status.pendingUpdates, 'to')]);
+}
+
+// A new resync annotation (`packsmith <kind> resync`) or update approval counts like a spec change, and
+// so does a digest the update poller put in use or held: the reconcile then reads the cache that
+// already holds it (an enqueue at the poller's write could read the cache before the write arrives).
 function selfChanged(event: InformerEvent): boolean {
   if (event.type !== 'update') return true;
   return (
     generationOf(event.object) !== generationOf(event.oldObject) ||
     deletingOf(event.object) !== deletingOf(event.oldObject) ||
     resyncOf(event.object) !== resyncOf(event.oldObject) ||
-    approvalOf(event.object) !== approvalOf(event.oldObject)
+    approvalOf(event.object) !== approvalOf(event.oldObject) ||
+    digestsOf(event.object) !== digestsOf(event.oldObject)
   );
 }
 

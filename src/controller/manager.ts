@@ -178,7 +178,6 @@ export function createManager(options: ManagerOptions): Manager {
         tags: options.tags,
         logger: logger.child({ component: 'update-poller' }),
         ...(options.metrics ? { metrics: options.metrics } : {}),
-        enqueue: (item) => queue?.add(item),
         ...options.updates,
       })
     : undefined;

@@ -27,7 +27,6 @@ const minute = 60_000;
 let cluster: FakeCluster;
 let tags: FakeTags;
 let clock: ManualClock;
-let enqueued: string[];
 let stop: AbortController;
 let running: Promise<void>;
 
@@ -37,7 +36,6 @@ function start(policy: Record<string, unknown>, owns?: (item: string) => boolean
     ...cluster.deps(new FakeImageAccess()),
     tags,
     clock,
-    enqueue: (item) => enqueued.push(item),
     backoff: { initialMs: minute, maxMs: 10 * minute },
   });
   running = poller.run(stop.signal, owns);
@@ -52,7 +50,6 @@ beforeEach(() => {
   tags = new FakeTags();
   tags.digests.set(image, 'sha256:1');
   clock = createManualClock(Date.parse('2026-01-01T00:00:00Z'));
-  enqueued = [];
   stop = new AbortController();
 });
 
@@ -62,32 +59,29 @@ afterEach(async () => {
 });
 
 describe('update poller', () => {
-  it('records the first digest and queues a reconcile, then asks one HEAD per interval', async () => {
+  it('records the first digest, then asks one HEAD per interval', async () => {
     start({ interval: '1m' });
     await clock.advance(0);
     expect(tags.heads).toEqual([image]);
     expect(status().resolvedImages).toEqual([{ image, tag: '1', digest: 'sha256:1', checkedAt: '2026-01-01T00:00:00Z' }]);
-    expect(enqueued).toEqual(['ClusterStore:default']);
     await clock.advance(minute - 1);
     expect(tags.heads).toHaveLength(1);
     await clock.advance(1);
     expect(tags.heads).toHaveLength(2);
     await clock.advance(3 * minute);
-    // Unchanged: one HEAD per interval, the check time moves, nothing is queued or announced.
+    // Unchanged: one HEAD per interval, the check time moves, nothing is announced.
     expect(tags.heads).toHaveLength(5);
-    expect(enqueued).toHaveLength(1);
     expect(reasons()).toEqual([]);
     expect(status().resolvedImages).toEqual([{ image, tag: '1', digest: 'sha256:1', checkedAt: '2026-01-01T00:04:00Z' }]);
   });
 
-  it('applies a moved tag with rollout all: Events, a reconcile, and the store then reads the new digest', async () => {
+  it('applies a moved tag with rollout all: the new digest in status, and Events', async () => {
     start({ interval: '1m' });
     await clock.advance(0);
     tags.digests.set(image, 'sha256:2');
     await clock.advance(minute);
     expect(reasons()).toEqual(['UpdateFound', 'UpdateApplied']);
     expect(cluster.events[1]?.message).toBe(`now using ${image} (tag 1): sha256:1 → sha256:2`);
-    expect(enqueued).toEqual(['ClusterStore:default', 'ClusterStore:default']);
     expect((status().resolvedImages as Array<{ digest: string }>)[0]?.digest).toBe('sha256:2');
     await clock.advance(minute);
     expect(reasons()).toHaveLength(2);
@@ -102,7 +96,6 @@ describe('update poller', () => {
     expect(cluster.events[1]?.message).toMatch(/approve with: packsmith clusterstore approve-update default --digest sha256:2$/);
     expect(status().pendingUpdates).toEqual([{ image, tag: '1', from: 'sha256:1', to: 'sha256:2', foundAt: '2026-01-01T00:01:00Z' }]);
     expect((status().resolvedImages as Array<{ digest: string }>)[0]?.digest).toBe('sha256:1');
-    expect(enqueued).toHaveLength(1);
     await clock.advance(minute);
     expect(reasons()).toHaveLength(2);
   });
@@ -118,7 +111,6 @@ describe('update poller', () => {
     expect(tags.heads).toHaveLength(2);
     await clock.advance(1);
     expect(tags.heads).toHaveLength(3);
-    expect(enqueued).toHaveLength(1);
   });
 
   it('backs off exponentially while 5xx answers go on, announcing the failure once', async () => {
@@ -129,16 +121,14 @@ describe('update poller', () => {
     await clock.advance(8 * minute);
     expect(tags.heads).toHaveLength(5);
     expect(reasons()).toEqual(['UpdateCheckFailed']);
-    expect(enqueued).toHaveLength(1);
   });
 
-  it('under canary: holds and queues the store (for its canary view), then promotes once the canary builder is built with the update', async () => {
+  it('under canary: holds the update, then promotes it once the canary builder is built with it', async () => {
     const poller = start({ interval: '1m', rollout: 'canary', canary: { kind: 'Builder', name: 'web', namespace: 'team' } });
     await clock.advance(0);
     tags.digests.set(image, 'sha256:2');
     await clock.advance(minute);
     expect(reasons()).toEqual(['UpdateFound', 'UpdateHeld']);
-    expect(enqueued).toEqual(['ClusterStore:default', 'ClusterStore:default']);
     const canaryStatus = (digest: string, upToDate: string): Record<string, unknown> => ({
       conditions: [{ type: 'UpToDate', status: upToDate }],
       canaryUpdates: [{ kind: 'ClusterStore', name: 'default', image, digest }],
@@ -157,7 +147,6 @@ describe('update poller', () => {
     expect(status().pendingUpdates).toBeUndefined();
     expect((status().resolvedImages as Array<{ digest: string }>)[0]?.digest).toBe('sha256:2');
     expect(reasons()).toEqual(['UpdateFound', 'UpdateHeld', 'UpdateApplied']);
-    expect(enqueued).toHaveLength(3);
   });
 
   it('checks only the keys this replica owns', async () => {

@@ -3,8 +3,8 @@
  * on), once per interval, one HEAD per followed image (plus the tag list when the policy follows a
  * semver range), with the resource's own credentials. What it finds goes into status next to the
  * tag (`resolvedImages`, `pendingUpdates`; the spec is never rewritten), Events and metrics say what
- * happened, and a resource whose digests in use changed is queued for a reconcile, which reads the
- * recorded digests. A registry answering 429 or 5xx is backed off as a whole (host-backoff.ts).
+ * happened, and a resource whose digests changed is reconciled (its informer event queues it), which
+ * reads the recorded digests. A registry answering 429 or 5xx is backed off as a whole (host-backoff.ts).
  * Time comes from the injected Clock, so tests drive the intervals by hand.
  */
 import {
@@ -53,8 +53,6 @@ export interface UpdatePollerOptions {
   clock: Clock;
   logger: Logger;
   metrics?: UpdateMetrics;
-  /** Queues a work-queue item (`Kind:key`) for a reconcile. */
-  enqueue: (item: string) => void;
   /** The shortest interval honoured (default 1 minute, the webhook's minimum; tests lower it). */
   minimumIntervalMs?: number;
   backoff?: HostBackoffOptions;
@@ -164,11 +162,9 @@ export function createUpdatePoller(options: UpdatePollerOptions): UpdatePoller {
       const { resolvedImages: _r, pendingUpdates: _p, lastApproval: _l, ...rest } = current;
       return { ...rest, conditions: current.conditions ?? [], ...updateStatusFieldsOf(decideFor(current).state) } as LocalStatus;
     });
+    // The written digests enqueue the resource through its informer event (enqueue.ts), once the cache has them.
     if (written)
       await announceUpdates(kind, resource, first.events, { events: options.events, ...(options.metrics ? { updateMetrics: options.metrics } : {}) });
-    // A held update is queued too under canary: the reconcile reads the canary's view with it.
-    const held = rolloutOf(updatePolicyOf(resource) ?? {}) === 'canary' && first.events.some((e) => e.reason === 'UpdateHeld');
-    if (first.applied || held) options.enqueue(followed.item);
   };
 
   const record = (followed: Followed, checks: readonly TagCheck[], now: number): Promise<void> =>

@@ -2,7 +2,7 @@
 // (Basic auth), with the manager in-process and an update interval of one second (the manager's
 // floor is lowered for the test; the webhook's is a minute). Checked: a new digest pushed under a
 // followed tag is recorded in the store's status and the builder rebuilt with the new buildpack;
-// an unchanged tag costs HEADs only, one per image per check (the registry's access log against
+// a semver range follows the highest matching tag from the tag list; an unchanged tag costs HEADs only, one per image per check (the registry's access log against
 // the checks metric); a 429 storm in front of one store (the fault proxy) is ridden out, each
 // check one request, with no rebuild; `manual` holds an update in pendingUpdates (the store and
 // the builder stay on the old digest) until `packsmith clusterstore approve-update` approves it, whose
@@ -220,6 +220,35 @@ describe('update policies against a real apiserver and registry', () => {
     expect(events).toContainEqual(expect.stringContaining(`default UpdateApplied now using ${followed()} (tag 1)`));
     expect(await sample('packsmith_updates_total{kind="ClusterStore",event="UpdateApplied"}')).toBe(1);
   }, 90_000);
+
+  it('follows the highest tag a semver range matches, reading the tag list', async () => {
+    const repo = 'store/ranged';
+    await world.publish((await buildpackages('1.0.0')).ruby, repo, '1.0.0');
+    await world.publish((await buildpackages('2.0.0')).ruby, repo, '1.5.0');
+    await world.publish((await buildpackages('3.0.0')).ruby, repo, '2.0.0');
+    const written = `${world.registry.host}/${repo}:1.0.0`;
+    await world.kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: kpack.io/v1alpha2
+kind: ClusterBuildpack
+metadata: {name: ranged}
+spec:
+  serviceAccountRef: {name: builder, namespace: team}
+  image: ${written}
+  updatePolicy: {interval: 1s, tags: "~1"}
+`,
+    );
+    const ranged = (): Promise<KubeJson> => world.getJson('clusterbuildpacks.kpack.io', 'ranged');
+    const versions = async (): Promise<string[]> =>
+      ((await ranged()).status?.buildpacks as Array<{ version: string }> | undefined)?.map((b) => b.version) ?? [];
+    await world.until(async () => (await versions()).includes('2.0.0'), 30_000, 'the ClusterBuildpack on tag 1.5.0');
+    expect(resolvedOf(await ranged())).toEqual([
+      expect.objectContaining({ image: written, tag: '1.5.0', digest: await digestOf(`${world.registry.host}/${repo}:1.5.0`) }),
+    ]);
+    expect((await ranged()).spec?.image).toBe(written);
+    const listed = (await world.registry.accessLog()).filter((e) => e.method === 'GET' && e.path === `/v2/${repo}/tags/list`);
+    expect(listed.length).toBeGreaterThan(0);
+  }, 60_000);
 
   it('asks an unchanged tag one HEAD per check and nothing else', async () => {
     const latest = (await builder()).status?.latestImage;

@@ -6,7 +6,7 @@ import { DigestMismatchError, LimitExceededError } from '../errors.ts';
 import { mediaTypes } from '../media-types.ts';
 import { parseReference } from '../reference.ts';
 import { RegistryError } from './errors.ts';
-import { fetchBlob, remoteGet, remoteImage } from './puller.ts';
+import { fetchBlob, headManifest, listTags, remoteGet, remoteImage } from './puller.ts';
 import { FaultServer } from './testdata/fault-server.ts';
 import { RegistryTransport } from './transport.ts';
 
@@ -170,5 +170,56 @@ describe('puller against broken responses', () => {
     await expect(image.configFile()).rejects.toThrow(
       `config ${sha(config)} of ${server.host}/bad/img@${sha(badConfig)}: invalid image config: rootfs.diff_ids[0]: "nope" is not a digest`,
     );
+  });
+});
+
+describe('tag list pages and single HEADs', () => {
+  const server = new FaultServer();
+  let transport: RegistryTransport;
+  beforeAll(async () => {
+    await server.start();
+    transport = new RegistryTransport({ retry: { sleep: () => Promise.resolve() } });
+  });
+  afterAll(async () => {
+    await transport.close();
+    await server.stop();
+  });
+
+  it('follows the Link header page by page, as the distribution spec paginates (n, last)', async () => {
+    const all = ['1.0.0', '1.1.0', '1.2.0', '2.0.0', 'latest'];
+    server.handler = (req, res) => {
+      if (req.url === '/v2/') return res.end();
+      const url = new URL(req.url ?? '', 'http://x');
+      const n = Number(url.searchParams.get('n'));
+      const last = url.searchParams.get('last');
+      const rest = last === null ? all : all.slice(all.indexOf(last) + 1);
+      const page = rest.slice(0, n);
+      if (page.length === n && rest.length > n) res.setHeader('Link', `</v2/paged/tags/list?n=${n}&last=${page.at(-1)}>; rel="next"`);
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ name: 'paged', tags: page }));
+    };
+    const before = server.seen.length;
+    expect(await listTags(parseReference(`${server.host}/paged`, { defaultTag: null }), { transport, pageSize: 2 })).toEqual(all);
+    expect(
+      server.seen
+        .slice(before)
+        .map((s) => s.url)
+        .filter((u) => u.includes('/tags/')),
+    ).toEqual(['/v2/paged/tags/list?n=2', '/v2/paged/tags/list?n=2&last=1.1.0', '/v2/paged/tags/list?n=2&last=2.0.0']);
+  });
+
+  it('sends a HEAD once with retry false, so the caller can back off (a 503 is not repeated)', async () => {
+    server.handler = (req, res) => {
+      if (req.url === '/v2/') return res.end();
+      res.statusCode = 503;
+      res.end();
+    };
+    const before = server.seen.length;
+    const failed = await headManifest(parseReference(`${server.host}/down/img:1`), { transport, retry: false }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(RegistryError);
+    expect(server.seen.slice(before).filter((s) => s.method === 'HEAD')).toHaveLength(1);
+    const retried = server.seen.length;
+    await headManifest(parseReference(`${server.host}/down/img:1`), { transport }).catch(() => undefined);
+    expect(server.seen.slice(retried).filter((s) => s.method === 'HEAD').length).toBeGreaterThan(1);
   });
 });

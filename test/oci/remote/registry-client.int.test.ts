@@ -102,6 +102,27 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     expect((await listTags(parseReference(ref('test/once')), { transport: client })).sort()).toEqual(['first', 'second', 'v1']);
   });
 
+  it('lists every tag with a page size (distribution 2.8 answers in one page; pages are unit-tested), and HEADs once without retries when told to', async () => {
+    const client = transport();
+    const image = randomImage(13, { layers: 1 });
+    await pushImage(image, ref('test/paged:1.0.0'), { transport: client, tags: ['1.1.0', '1.2.0', '2.0.0', 'latest'] });
+    expect((await listTags(parseReference(ref('test/paged')), { transport: client, pageSize: 2 })).sort()).toEqual([
+      '1.0.0',
+      '1.1.0',
+      '1.2.0',
+      '2.0.0',
+      'latest',
+    ]);
+    const start = events.length;
+    expect(await headManifest(ref('test/paged:1.2.0'), { transport: client, retry: false })).toBe(await image.digest());
+    expect(
+      events
+        .slice(start)
+        .filter((e) => e.kind !== 'token')
+        .map((e) => e.method),
+    ).toEqual(['HEAD']);
+  });
+
   it('reads an image that skopeo pushed', async () => {
     const fixture = await makeOciFixture({ files: { 'hello.txt': `hello ${mode}` }, labels: { mode } });
     try {
