@@ -17,7 +17,7 @@ import {
   type Informer,
   type KubeClient,
   type LeaseClient,
-  type ShardLeaseClient,
+  type ShardMembershipOptions,
   type Tracker,
   type WorkQueue,
   type WorkQueueOptions,
@@ -64,17 +64,7 @@ export interface LeaderSettings {
  * Work shared by replicas: keys are cut into `shards`, each guarded by a Lease (k8s/shards.ts);
  * this replica reconciles only the keys of the shards it holds. Replaces single-Lease election.
  */
-export interface ShardSettings {
-  leases: ShardLeaseClient;
-  namespace: string;
-  /** Prefix of the Lease names. */
-  name: string;
-  identity: string;
-  shards: number;
-  leaseDurationMs?: number;
-  renewDeadlineMs?: number;
-  retryPeriodMs?: number;
-}
+export type ShardSettings = Omit<ShardMembershipOptions, 'onChange' | 'clock' | 'logger'>;
 
 /** Options of `createManager`. */
 export interface ManagerOptions {
