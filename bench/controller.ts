@@ -12,7 +12,10 @@
  * (user agent `packsmith-controller`), per builder and by method. Peak RSS is the child's VmHWM
  * (over its whole life, initial builds included), with VmRSS sampled during the change as well.
  *
- * Run: `npx node bench/controller.ts [--builders N]` (default 200). Needs scripts/provision.sh.
+ * With `--replicas N` (N > 1) the controllers share the work with `--shards 2N` (Leases in namespace
+ * `packsmith`); RSS figures are the largest replica's.
+ *
+ * Run: `npx node bench/controller.ts [--builders 200] [--replicas 1] [--workers 2]`. Needs scripts/provision.sh.
  * Bounded: every wait has a deadline (setup 15 min, change 10 min); everything started is stopped.
  * Prints a table and writes bench/out/controller-<date>.json.
  */
@@ -23,8 +26,14 @@ import { buildpackages, stackId } from '../test/app/fixtures.ts';
 import { controllerRunArgs, startProcess, type ManagedProcess } from '../test/harness/index.ts';
 import { startWorld, type World } from '../test/controller/world.ts';
 
-const { values } = parseArgs({ options: { builders: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: { builders: { type: 'string', default: '200' }, replicas: { type: 'string', default: '1' }, workers: { type: 'string', default: '2' } },
+});
 const builderCount = Number(values.builders);
+const replicaCount = Number(values.replicas);
+const workers = Number(values.workers);
+/** With replicas, twice as many shards as replicas: the assignment stays even when one is lost. */
+const shardCount = 2 * replicaCount;
 const stacks = ['base', 'base-2', 'base-3'];
 const repositories = 4;
 
@@ -71,10 +80,10 @@ async function memoryOf(pid: number): Promise<{ rssMiB: number; peakMiB: number 
   return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
 }
 
-/** Polls the builders until `done` holds for all of them; samples the controller's RSS meanwhile. */
+/** Polls the builders until `done` holds for all of them; samples each replica's RSS meanwhile (the largest is kept). */
 async function waitForAll(
   world: World,
-  controller: ManagedProcess,
+  controllers: readonly ManagedProcess[],
   wait: { done: (b: BuilderState) => boolean; timeoutMs: number; what: string },
 ): Promise<{ ms: number; maxRssMiB: number; states: BuilderState[] }> {
   const { done, timeoutMs, what } = wait;
@@ -82,10 +91,11 @@ async function waitForAll(
   let maxRssMiB = 0;
   for (;;) {
     const states = await builderStates(world);
-    maxRssMiB = Math.max(maxRssMiB, (await memoryOf(controller.pid)).rssMiB);
+    for (const controller of controllers) maxRssMiB = Math.max(maxRssMiB, (await memoryOf(controller.pid)).rssMiB);
     const finished = states.filter(done).length;
     if (states.length === builderCount && finished === builderCount) return { ms: Date.now() - started, maxRssMiB, states };
-    if (!controller.alive()) throw new Error(`controller exited while waiting for ${what}:\n${(await controller.log()).slice(-2000)}`);
+    const dead = controllers.find((c) => !c.alive());
+    if (dead) throw new Error(`a controller exited while waiting for ${what}:\n${(await dead.log()).slice(-2000)}`);
     if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${finished}/${builderCount})`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -103,22 +113,28 @@ function countBy(entries: ReadonlyArray<{ method: string }>): Record<string, num
 
 async function main(): Promise<void> {
   const world = await startWorld('bench-controller');
-  let controller: ManagedProcess | undefined;
+  const controllers: ManagedProcess[] = [];
   try {
     await world.kubectl(['apply', '-f', '-'], world.resourcesYaml([world.at.web, world.at.ruby], 'b-unused'));
     await world.kubectl(['delete', 'builders.kpack.io', 'b-unused', '-n', 'team']);
     await world.kubectl(['apply', '-f', '-'], extraYaml(world));
-    const args = controllerRunArgs(world.kube.kubeconfigPath, '--no-leader-elect', '--workers', '2');
-    controller = startProcess({ command: process.execPath, args, logFile: join(world.work, 'controller.log') });
+    // One replica without leader election; several sharing the work by shard (`--shards`).
+    if (replicaCount > 1) await world.kubectl(['create', 'namespace', 'packsmith']);
+    const sharing = replicaCount > 1 ? ['--lease-namespace', 'packsmith', '--shards', String(shardCount)] : ['--no-leader-elect'];
+    for (let i = 0; i < replicaCount; i += 1) {
+      const args = controllerRunArgs(world.kube.kubeconfigPath, ...sharing, '--workers', String(workers));
+      const env = { ...process.env, HOSTNAME: `replica-${i}` };
+      controllers.push(startProcess({ command: process.execPath, args, logFile: join(world.work, `controller-${i}.log`), env }));
+    }
     const setupStarted = Date.now();
-    const initial = await waitForAll(world, controller, {
+    const initial = await waitForAll(world, controllers, {
       done: (b) => b.ready && b.upToDate && b.ruby === '1.0.0',
       timeoutMs: 15 * 60_000,
       what: 'the initial builds',
     });
     const setupMs = Date.now() - setupStarted;
     const before = new Map(initial.states.map((b) => [b.name, b.latestImage]));
-    const settled = await memoryOf(controller.pid);
+    const settled = { rssMiB: Math.max(...(await Promise.all(controllers.map(async (c) => (await memoryOf(c.pid)).rssMiB)))) };
     const ruby2 = await world.publish((await buildpackages('2.0.0')).ruby, 'store/ruby', '2');
     const requestsBefore = (await controllerRequests(world)).length;
     const changed = Date.now();
@@ -131,20 +147,23 @@ async function main(): Promise<void> {
       '-p',
       JSON.stringify({ spec: { sources: [world.at.web, world.at.ruby, ruby2].map((image) => ({ image })) } }),
     ]);
-    const rebuilt = await waitForAll(world, controller, {
+    const rebuilt = await waitForAll(world, controllers, {
       done: (b) => b.ready && b.upToDate && b.ruby === '2.0.0' && b.latestImage !== '' && b.latestImage !== before.get(b.name),
       timeoutMs: 10 * 60_000,
       what: 'the rebuilds',
     });
     const changeMs = Date.now() - changed;
     const window = (await controllerRequests(world)).slice(requestsBefore);
-    const memory = await memoryOf(controller.pid);
+    const memories = await Promise.all(controllers.map((c) => memoryOf(c.pid)));
+    const memory = { peakMiB: Math.max(...memories.map((m) => m.peakMiB)), rssMiB: Math.max(...memories.map((m) => m.rssMiB)) };
     const result = {
       date: new Date().toISOString(),
       builders: builderCount,
       stacks: stacks.length,
       repositories,
-      workers: 2,
+      replicas: replicaCount,
+      shards: replicaCount > 1 ? shardCount : 0,
+      workers,
       initialBuildMs: setupMs,
       storeChangeToAllReadyMs: changeMs,
       perBuilderMs: changeMs / builderCount,
@@ -159,11 +178,11 @@ async function main(): Promise<void> {
     printTable(result);
     const out = join(import.meta.dirname, 'out');
     await mkdir(out, { recursive: true });
-    const file = join(out, `controller-${result.date.slice(0, 10)}.json`);
+    const file = join(out, `controller-${result.date.slice(0, 10)}-${builderCount}x${replicaCount}.json`);
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nwrote ${file}`);
   } finally {
-    await controller?.stop(15_000);
+    await Promise.all(controllers.map((c) => c.stop(15_000)));
     await world.stop();
   }
 }
@@ -171,15 +190,16 @@ async function main(): Promise<void> {
 function printTable(r: Record<string, unknown>): void {
   const rows: Array<[string, string]> = [
     ['builders / stacks / repositories', `${String(r.builders)} / ${String(r.stacks)} / ${String(r.repositories)}`],
+    ['replicas / shards / workers each', `${String(r.replicas)} / ${String(r.shards)} / ${String(r.workers)}`],
     ['initial build of all builders', `${((r.initialBuildMs as number) / 1000).toFixed(1)} s`],
     ['store change → all Ready with new image', `${((r.storeChangeToAllReadyMs as number) / 1000).toFixed(1)} s`],
     ['  per builder', `${(r.perBuilderMs as number).toFixed(0)} ms`],
     ['registry requests (controller, change window)', String(r.registryRequests)],
     ['  per builder', (r.registryRequestsPerBuilder as number).toFixed(1)],
     ['  by method', JSON.stringify(r.requestsByMethod)],
-    ['controller RSS after the initial builds', `${(r.rssBeforeChangeMiB as number).toFixed(0)} MiB`],
-    ['controller RSS max during change', `${(r.maxRssDuringChangeMiB as number).toFixed(0)} MiB`],
-    ['controller peak RSS (VmHWM, whole run)', `${(r.peakRssMiB as number).toFixed(0)} MiB`],
+    ['controller RSS after the initial builds (largest replica)', `${(r.rssBeforeChangeMiB as number).toFixed(0)} MiB`],
+    ['controller RSS max during change (largest replica)', `${(r.maxRssDuringChangeMiB as number).toFixed(0)} MiB`],
+    ['controller peak RSS (VmHWM, whole run, largest replica)', `${(r.peakRssMiB as number).toFixed(0)} MiB`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

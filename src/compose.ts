@@ -222,9 +222,9 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
     resyncMs: options.resyncMs,
     shutdownGraceMs: options.shutdownGraceMs,
     metrics,
+    ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
     tags: images,
     ...updateSettings(options.env ?? process.env),
-    ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
     ...leaseSettings(connection, options, identity),
   });
   return { manager, metrics, server: connection.server, close: () => images.close() };

@@ -2,9 +2,19 @@
  * The concrete ImageAccess: local references (`oci:…`, `.cnb`) go to the layout adapter, all
  * others to the registry adapter.
  */
-import type { FetchedImage, ImageAccess, ReadImageOptions, StoredBlob, TagAccess, TagReadOptions, WriteImageOptions, WriteResult } from '../app/index.ts';
-import type { Image, Layer } from '../oci/index.ts';
-import { LayoutLocks, localLazyLayer, parseLocalReference, readLocalImage, writeLocalImage } from './local-images.ts';
+import type {
+  FetchedImage,
+  FetchedPlatformImage,
+  ImageAccess,
+  ReadImageOptions,
+  StoredBlob,
+  TagAccess,
+  TagReadOptions,
+  WriteImageOptions,
+  WriteResult,
+} from '../app/index.ts';
+import type { Image, ImageIndex, Layer } from '../oci/index.ts';
+import { LayoutLocks, localLazyLayer, parseLocalReference, readLocalImage, readLocalImages, writeLocalImage, writeLocalIndex } from './local-images.ts';
 import { RegistryImages, type RegistrySettings, type TransportKeying } from './registry-images.ts';
 
 /** ImageAccess over registries and local layouts, and TagAccess over registries; `close()` releases registry connections. */
@@ -19,6 +29,16 @@ export class OciImageAccess implements ImageAccess, TagAccess {
   readImage(reference: string, options: ReadImageOptions): Promise<FetchedImage> {
     const local = parseLocalReference(reference);
     return local ? readLocalImage(local, options) : this.registry.read(reference, options.keychain, options);
+  }
+
+  readImages(reference: string, options: Omit<ReadImageOptions, 'platform'>): Promise<FetchedPlatformImage[]> {
+    const local = parseLocalReference(reference);
+    return local ? readLocalImages(local, options) : this.registry.readAll(reference, options.keychain, options);
+  }
+
+  writeIndex(index: ImageIndex, reference: string, options: WriteImageOptions): Promise<WriteResult> {
+    const local = parseLocalReference(reference);
+    return local ? writeLocalIndex(index, local, { ...options, locks: this.#locks }) : this.registry.writeIndex(index, reference, options);
   }
 
   writeImage(image: Image, reference: string, options: WriteImageOptions): Promise<WriteResult> {

@@ -7,8 +7,8 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
-import type { Digest, Image, IoOptions, Layer, Platform } from '../oci/index.ts';
+import type { FetchedImage, FetchedPlatformImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
+import type { Digest, Image, ImageIndex, IoOptions, Layer, Platform } from '../oci/index.ts';
 import {
   digestAlgorithm,
   digestHex,
@@ -17,10 +17,12 @@ import {
   layerFromDescriptor,
   mediaTypes,
   parseLayoutReference,
+  platformOfConfig,
   readCnbFile,
   readLayout,
   refNameAnnotation,
   writeLayout,
+  writeLayoutIndex,
 } from '../oci/index.ts';
 import { NotFoundError, ValidationError, createLimiter, isNotFoundError } from '../shared/index.ts';
 import { storedBlobDigests } from './stored-blob.ts';
@@ -51,6 +53,17 @@ export async function readLocalImage(local: LocalReference, io: IoOptions & { pl
   return { image, identifier: `oci:${local.path}@${await image.digest(io)}` };
 }
 
+/** Every image a local reference names, one per platform (a `.cnb` file holds one). */
+export async function readLocalImages(local: LocalReference, io: IoOptions = {}): Promise<FetchedPlatformImage[]> {
+  if (local.kind === 'cnb-file') {
+    const fetched = await readLocalImage(local, io);
+    return [{ ...fetched, platform: platformOfConfig(await fetched.image.configFile(io)) }];
+  }
+  const layout = await readLayout(local.path, io);
+  const members = await layout.platformImages(local.digest ?? local.tag, io);
+  return Promise.all(members.map(async ({ platform, image }) => ({ platform, image, identifier: `oci:${local.path}@${await image.digest(io)}` })));
+}
+
 /** One writer at a time per layout directory: `index.json` is rewritten whole, so concurrent writes would lose entries. */
 export class LayoutLocks {
   readonly #locks = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
@@ -76,11 +89,25 @@ async function taggedDigest(path: string, tag: string, io: IoOptions): Promise<s
   }
 }
 
+type LocalWriteOptions = IoOptions & { tags?: readonly string[]; locks: LayoutLocks; onProgress?: ProgressCallback };
+
 /** Writes `image` into the layout under its tag (and `tags`), unless the tag already names it. */
-export async function writeLocalImage(
-  image: Image,
+export async function writeLocalImage(image: Image, local: LocalReference, options: LocalWriteOptions): Promise<WriteResult> {
+  return writeLocal(image, local, options, (path, tag, extra) => writeLayout(path, image, { ...options, tag, ...extra }));
+}
+
+/** Writes `index` and its images into the layout under its tag (and `tags`), unless the tag already names it. */
+export async function writeLocalIndex(index: ImageIndex, local: LocalReference, options: LocalWriteOptions): Promise<WriteResult> {
+  return writeLocal(index, local, options, (path, tag, extra) => writeLayoutIndex(path, index, { ...options, tag, ...extra }));
+}
+
+type BlobCallback = (blob: { digest: Digest; size: number }, state: 'existing' | 'written') => void;
+
+async function writeLocal(
+  image: Pick<Image, 'digest'>,
   local: LocalReference,
-  options: IoOptions & { tags?: readonly string[]; locks: LayoutLocks; onProgress?: ProgressCallback },
+  options: LocalWriteOptions,
+  write: (path: string, tag: string, extra: { onBlob?: BlobCallback }) => Promise<unknown>,
 ): Promise<WriteResult> {
   if (local.kind !== 'oci-layout' || local.tag === undefined) {
     throw new ValidationError([{ path: 'reference', message: 'local images are written to an OCI layout with a tag: oci:PATH:TAG' }]);
@@ -98,8 +125,8 @@ export async function writeLocalImage(
         state: state === 'written' ? 'uploaded' : 'existing',
       });
     // The blobs are in place after the first tag; the other tags only add index entries.
-    await writeLayout(local.path, image, { ...options, tag, onBlob });
-    for (const name of options.tags ?? []) await writeLayout(local.path, image, { ...options, tag: name });
+    await write(local.path, tag, { onBlob });
+    for (const name of options.tags ?? []) await write(local.path, name, {});
     return { identifier, digest, pushed: true };
   });
 }

@@ -5,8 +5,19 @@
  * writes (skipped when the tag already names the digest; extra tags only when pushed), and lazy
  * buildpack layers that a push to the same registry mounts and any other push streams on demand.
  */
-import type { FetchedImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
-import type { HostLimiter, Image, IoOptions, Keychain, Layer, Platform, RegistryTransport, TransferTotals, TransportOptions } from '../oci/index.ts';
+import type { FetchedImage, FetchedPlatformImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
+import type {
+  HostLimiter,
+  Image,
+  ImageIndex,
+  IoOptions,
+  Keychain,
+  Layer,
+  Platform,
+  RegistryTransport,
+  TransferTotals,
+  TransportOptions,
+} from '../oci/index.ts';
 import { storedBlobDigests } from './stored-blob.ts';
 import { TransportPool, type TransportPoolOptions } from './transport-pool.ts';
 import {
@@ -19,7 +30,9 @@ import {
   parseReference,
   parseRepository,
   pushImage,
+  pushIndex,
   remoteImage,
+  remotePlatformImages,
   repositoryOf,
 } from '../oci/index.ts';
 
@@ -79,6 +92,29 @@ export class RegistryImages {
     const ref = parseReference(reference);
     const image = await remoteImage(ref, { transport: this.transport(keychain), signal: io.signal, ...(io.platform ? { platform: io.platform } : {}) });
     return { image, identifier: `${repositoryOf(ref)}@${await image.digest(io)}` };
+  }
+
+  /** Every image the reference names, one per platform, each pinned as `<repository>@<digest>`. */
+  async readAll(reference: string, keychain: Keychain, io: IoOptions = {}): Promise<FetchedPlatformImage[]> {
+    const ref = parseReference(reference);
+    const members = await remotePlatformImages(ref, { transport: this.transport(keychain), signal: io.signal });
+    return Promise.all(members.map(async ({ platform, image }) => ({ platform, image, identifier: `${repositoryOf(ref)}@${await image.digest(io)}` })));
+  }
+
+  /** Pushes the index (its images by digest) unless `reference` already names it; extra tags only when pushed. */
+  async writeIndex(
+    index: ImageIndex,
+    reference: string,
+    options: IoOptions & { keychain: Keychain; tags?: readonly string[]; onProgress?: ProgressCallback },
+  ): Promise<WriteResult> {
+    const result = await pushIndex(index, parseReference(reference), {
+      transport: this.transport(options.keychain),
+      tags: options.tags,
+      tagsOnlyWhenPushed: true,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+    return { identifier: `${reference}@${result.digest}`, digest: result.digest, pushed: result.changed };
   }
 
   /** The digest `reference` names now, by one HEAD, sent once (no retries: the caller backs off); undefined on 404. */

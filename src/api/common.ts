@@ -60,6 +60,21 @@ export const buildpackTarget = z.strictObject({
   distros: z.array(z.strictObject({ name: z.string().optional(), version: z.string().optional() })).optional(),
 });
 
+/** A platform (os/arch/variant) in the records' spelling. */
+export const platformTarget = { os: z.string().optional(), arch: z.string().optional(), variant: z.string().optional() };
+
+/** packsmith: one platform a builder is made for (`spec.targets`); kpack's schema has no such field and its readers ignore it. */
+export const builderTarget = z.strictObject(platformTarget);
+
+/** One platform a buildpack is available for, with its layer when it differs from the buildpack's own. */
+export const platformLayer = z.strictObject({
+  ...platformTarget,
+  diffId: z.string().optional(),
+  digest: z.string().optional(),
+  size: z.number().int().optional(),
+  targets: z.array(buildpackTarget).optional(),
+});
+
 /** One buildpack listed in the status of a ClusterStore, Buildpack or ClusterBuildpack. */
 export const buildpackStatus = z.strictObject({
   id: z.string().optional(),
@@ -74,6 +89,8 @@ export const buildpackStatus = z.strictObject({
   order: z.array(orderEntry).optional(),
   stacks: z.array(buildpackStack).optional(),
   targets: z.array(buildpackTarget).optional(),
+  // packsmith's own (kpack's readers ignore it): the platforms an index source has the buildpack for, and their layers where they differ.
+  platforms: z.array(platformLayer).optional(),
 });
 
 /** Deprecated and supported API versions of a lifecycle. */
@@ -88,4 +105,6 @@ export const resolvedLifecycle = {
   version: z.string().optional(),
   api: z.strictObject({ buildpack: z.string().optional(), platform: z.string().optional() }).optional(),
   apis: z.strictObject({ buildpack: apiVersions.optional(), platform: apiVersions.optional() }).optional(),
+  // packsmith's own: each platform's image when the lifecycle image is an index.
+  platforms: z.array(z.strictObject({ ...platformTarget, latestImage: z.string().optional() })).optional(),
 };

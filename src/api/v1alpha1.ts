@@ -4,7 +4,7 @@
  * lifecycle and signature fields.
  */
 import { z } from 'zod';
-import { imageSource, objectReference, orderEntry } from './common.ts';
+import { builderTarget, imageSource, objectReference, orderEntry } from './common.ts';
 import { updatePolicy } from './update-policy.ts';
 
 // updatePolicy is packsmith's own field in both versions (kpack ignores it), so it needs no conversion.
@@ -22,6 +22,8 @@ const builderSpecFieldsV1 = {
   stack: objectReference.optional(),
   store: objectReference.optional(),
   order: z.array(orderEntry).optional(),
+  // packsmith's own, in both versions: the platforms to build for.
+  targets: z.array(builderTarget).optional(),
 };
 
 export const builderSpecV1 = z.strictObject({ ...builderSpecFieldsV1, serviceAccount: z.string().optional() });

@@ -3,7 +3,7 @@
  * and nesting are kpack's, so existing manifests and status readers keep working.
  */
 import { z } from 'zod';
-import { buildpackStatus, imageSource, objectReference, orderEntry, resolvedLifecycle, statusBase } from './common.ts';
+import { builderTarget, buildpackStatus, imageSource, objectReference, orderEntry, platformTarget, resolvedLifecycle, statusBase } from './common.ts';
 import { updatePolicy, updateStatusFields } from './update-policy.ts';
 
 const resolvedImage = z.strictObject({ latestImage: z.string().optional(), image: z.string().optional() });
@@ -30,8 +30,8 @@ const compactedBuildpacks = z.strictObject({
 export const storeStatus = z.strictObject({
   ...statusBase,
   buildpacks: z.array(buildpackStatus).optional(),
-  ...updateStatusFields,
   compacted: compactedBuildpacks.optional(),
+  ...updateStatusFields,
   canary: z.strictObject({ buildpacks: z.array(buildpackStatus).optional(), compacted: compactedBuildpacks.optional() }).optional(),
 });
 
@@ -49,6 +49,11 @@ export const clusterBuildpackSpec = z.strictObject({
   updatePolicy: updatePolicy.optional(),
 });
 
+const stackTarget = z.object({
+  ...platformTarget,
+  distro: z.strictObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
+});
+
 /** ClusterStack: a build image and a run image sharing a stack id. */
 export const clusterStackSpec = z.strictObject({
   id: z.string().optional(),
@@ -64,14 +69,9 @@ const resolvedStackFields = {
   mixins: z.array(z.string()).optional(),
   userId: z.number().int().optional(),
   groupId: z.number().int().optional(),
-  target: z
-    .object({
-      os: z.string().optional(),
-      arch: z.string().optional(),
-      variant: z.string().optional(),
-      distro: z.strictObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
-    })
-    .optional(),
+  target: stackTarget.optional(),
+  // packsmith's own: every platform both images provide, each pair pinned by that platform's digests.
+  platforms: z.array(z.strictObject({ target: stackTarget.optional(), buildImage: z.string().optional(), runImage: z.string().optional() })).optional(),
 };
 export const clusterStackStatus = z.strictObject({
   ...statusBase,
@@ -109,6 +109,8 @@ const builderSpecFields = {
   lifecycle: objectReference.optional(),
   order: z.array(z.strictObject({ group: z.array(builderBuildpackRef).optional() })).optional(),
   additionalLabels: z.record(z.string(), z.string()).optional(),
+  // packsmith's own: the platforms to build for (default: every platform the stack's images both provide).
+  targets: z.array(builderTarget).optional(),
 };
 
 /** Builder (namespaced). `serviceAccount` is kpack's legacy alias of `serviceAccountName`. */
@@ -132,6 +134,8 @@ export const builderStatus = z.strictObject({
   observedStackGeneration: z.number().int().optional(),
   observedStoreGeneration: z.number().int().optional(),
   os: z.string().optional(),
+  // packsmith's own: for a builder index, each target's image (`latestImage` then names the index).
+  targets: z.array(z.strictObject({ ...platformTarget, latestImage: z.string().optional() })).optional(),
   signaturePaths: z
     .array(
       z.strictObject({

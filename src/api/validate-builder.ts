@@ -78,6 +78,37 @@ function checkOrder(spec: Spec): FieldIssue[] {
   });
 }
 
+const platformName = /^[a-z0-9][a-z0-9._-]*$/;
+
+function checkTargetField(path: string, value: string | undefined, required: boolean, example: string): FieldIssue[] {
+  if (value === undefined || value === '') return required ? [issue.missing(path, `name the ${example}`)] : [];
+  return platformName.test(value) ? [] : [issue.invalid(path, value, `must be a lowercase platform name like ${example.split(', e.g. ')[1] ?? ''}`)];
+}
+
+// arm64's variant v8 is its default: `linux/arm64` and `linux/arm64/v8` are one target.
+const targetKey = (t: { os?: string; arch?: string; variant?: string }): string =>
+  `${t.os ?? ''}/${t.arch ?? ''}/${t.arch === 'arm64' && t.variant === 'v8' ? '' : (t.variant ?? '')}`;
+
+/** packsmith's `spec.targets`: at least one when given, each with os and arch, none twice. */
+function checkTargets(spec: Spec): FieldIssue[] {
+  if (spec.targets === undefined) return [];
+  if (spec.targets.length === 0)
+    return [issue.invalid('spec.targets', '[]', 'list at least one target, or leave targets out to build for every platform the stack provides')];
+  const seen = new Map<string, number>();
+  return spec.targets.flatMap((target, i) => {
+    const path = `spec.targets[${i}]`;
+    const found = [
+      ...checkTargetField(`${path}.os`, target.os, true, 'operating system, e.g. linux'),
+      ...checkTargetField(`${path}.arch`, target.arch, true, 'architecture, e.g. amd64 or arm64'),
+      ...checkTargetField(`${path}.variant`, target.variant, false, 'variant, e.g. v8'),
+    ];
+    const earlier = seen.get(targetKey(target));
+    if (earlier !== undefined) found.push(issue.invalid(path, targetKey(target).replace(/\/$/, ''), `already listed at spec.targets[${earlier}]`));
+    else seen.set(targetKey(target), i);
+    return found;
+  });
+}
+
 /** Every problem of a Builder (`kind` Builder) or ClusterBuilder spec. */
 export function builderRules(spec: Spec, checks: ReferenceChecks, builder: BuilderIdentity): FieldIssue[] {
   return [
@@ -89,6 +120,7 @@ export function builderRules(spec: Spec, checks: ReferenceChecks, builder: Build
       ? [issue.invalid('spec.store.kind', spec.store.kind, 'must be one of ClusterStore')]
       : []),
     ...checkOrder(spec),
+    ...checkTargets(spec),
   ];
 }
 

@@ -14,7 +14,7 @@ import {
   type CredentialRef,
   type SpecOf,
 } from '../api/index.ts';
-import type { BuildpackCatalog, BuildpackRecord, BuildpackSource, LifecycleRecord, OrderSpec, SourceRef, StackRecord } from '../cnb/index.ts';
+import type { BuildpackCatalog, BuildpackRecord, BuildpackSource, LifecycleRecord, OrderSpec, SourceRef, StackRecord, TargetPlatform } from '../cnb/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import type { BuilderKeychains, CreateBuilderInput } from './create-builder.ts';
 
@@ -208,6 +208,12 @@ function annotatedExtras(annotations: Readonly<Record<string, string>> | undefin
   return { ...(description ? { description } : {}), ...(mirrors.length > 0 ? { runImageMirrors: mirrors } : {}) };
 }
 
+/** packsmith's `spec.targets` (validation has made sure each names os and arch). */
+function targetsOf(spec: BuilderSpec | ClusterBuilderSpec): { targets?: TargetPlatform[] } {
+  if (spec.targets === undefined) return {};
+  return { targets: spec.targets.flatMap(({ os, arch, variant }) => (os && arch ? [{ os, arch, ...(variant ? { variant } : {}) }] : [])) };
+}
+
 /** Gathers every input of `builder` through `lookup`, or reports every missing or unresolved dependency. */
 export async function gatherBuilderInputs(builder: BuilderResource, lookup: BuilderLookup): Promise<GatheredInputs> {
   const found = dependenciesOf(builder, lookup);
@@ -225,6 +231,7 @@ export async function gatherBuilderInputs(builder: BuilderResource, lookup: Buil
         order: orderOf(spec),
         ...(spec.additionalLabels ? { additionalLabels: spec.additionalLabels } : {}),
         ...annotatedExtras(builder.metadata.annotations),
+        ...targetsOf(spec),
       },
       stack: stack.value,
       lifecycle: lifecycle.value,

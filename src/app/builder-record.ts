@@ -26,6 +26,16 @@ export interface BuilderRecord {
   os: string;
   /** One entry per signing key and signed image (builder-signing.ts); empty when no key is configured. */
   signaturePaths: SignaturePath[];
+  /** packsmith: for a builder index (two or more targets), each target's builder image, `<resolved tag>@<digest>`. */
+  targets?: BuilderTargetImage[];
+}
+
+/** One target of a builder index. */
+export interface BuilderTargetImage {
+  os: string;
+  arch: string;
+  variant?: string;
+  latestImage: string;
 }
 
 /** A cosign signature made with one key: kpack's two fields and packsmith's own (which kpack ignores). */

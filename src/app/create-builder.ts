@@ -7,18 +7,29 @@
  * stack keychain, the lifecycle with the lifecycle keychain, buildpack layers with the keychain of
  * the resource that supplied them, and the builder tag and run-image copy with the builder keychain.
  */
-import type { BuildpackCatalog, BuildpackRecord, LifecycleRecord, OrderSpec, ResolvedOrder, SourceRef, StackRecord } from '../cnb/index.ts';
-import { assembleBuilderImage, checkCompatibility, lifecyclePlatform, planBuilder, resolveOrder } from '../cnb/index.ts';
-import { parseReference, type Image, type IoOptions, type Keychain } from '../oci/index.ts';
-import { packsmithVersion, ValidationError } from '../shared/index.ts';
-import type { BuilderOutcome } from './builder-record.ts';
+import type {
+  BuilderPlan,
+  BuildpackCatalog,
+  BuildpackRecord,
+  LifecycleRecord,
+  OrderSpec,
+  ResolvedOrder,
+  SourceRef,
+  StackRecord,
+  TargetPlatform,
+} from '../cnb/index.ts';
+import { assembleBuilderImage, checkCompatibility, formatTarget, lifecyclePlatform, planBuilder, resolveOrder, toPlatform } from '../cnb/index.ts';
+import { indexFromImages, parseReference, type Image, type IoOptions, type Keychain } from '../oci/index.ts';
+import { packsmithVersion, ValidationError, type ValidationIssue } from '../shared/index.ts';
+import type { BuilderOutcome, BuilderRecord } from './builder-record.ts';
 import { BuilderPushError } from './errors.ts';
 import { lifecycleRunImage } from './builder-run-image.ts';
 import { processTimestampTags, resolveBuilderTag, runImageTag, type BuilderIdentity, type TimestampTags } from './builder-tag.ts';
 import { builderProvenance } from './builder-provenance.ts';
 import { builderSbom } from './builder-sbom.ts';
 import { signBuilder, type NamedSigningKey } from './builder-signing.ts';
-import type { Clock, ImageAccess, ProgressCallback } from './ports.ts';
+import { builderTargets, orderForTarget, type BuilderTarget } from './builder-targets.ts';
+import type { Clock, FetchedImage, ImageAccess, ProgressCallback, WriteResult } from './ports.ts';
 
 /** The credentials of every party a builder touches. */
 export interface BuilderKeychains {
@@ -43,6 +54,8 @@ export interface CreateBuilderInput {
     description?: string;
     /** Mirrors of the run image, written into the builder as pack writes them. */
     runImageMirrors?: readonly string[];
+    /** packsmith's `spec.targets`: the platforms to build for (default: every platform the stack provides). */
+    targets?: readonly TargetPlatform[];
   };
   stack: StackRecord;
   lifecycle: LifecycleRecord;
@@ -80,18 +93,54 @@ function targetRepository(tag: string): string {
   }
 }
 
-/** The resolved order, or ValidationError with every resolution or compatibility problem. */
-async function resolveAndCheck(input: CreateBuilderInput, lifecycleImage: Image, io: IoOptions): Promise<ResolvedOrder> {
+/** The images one target is made from. */
+interface TargetImages {
+  target: BuilderTarget;
+  build: FetchedImage;
+  run: FetchedImage;
+  lifecycle: FetchedImage;
+  resolved: ResolvedOrder;
+}
+
+/** Reads one target's stack and lifecycle images and checks its buildpacks; its problems are prefixed with the platform when there are several. */
+async function prepareTarget(
+  context: { input: CreateBuilderInput; resolved: ResolvedOrder; several: boolean },
+  target: BuilderTarget,
+  deps: CreateBuilderDeps,
+): Promise<{ images: TargetImages; issues: ValidationIssue[] }> {
+  const { input, resolved, several } = context;
+  const io = { signal: deps.signal };
+  const { keychains } = input;
+  const [build, run, lifecycle] = await Promise.all([
+    deps.images.readImage(target.stack.buildImage.latestImage, { keychain: keychains.stack, ...io }),
+    deps.images.readImage(target.stack.runImage.latestImage, { keychain: keychains.stack, ...io }),
+    deps.images.readImage(target.lifecycleImage, { keychain: keychains.lifecycle, ...io }),
+  ]);
+  const served = orderForTarget(resolved, target.target, (c) => describeSource(c.source));
+  const issues = [
+    ...served.issues,
+    ...checkCompatibility({
+      stack: target.stack,
+      lifecycle: input.lifecycle,
+      buildpacks: served.resolved.buildpacks.map((c) => ({ ...c.record, suppliedBy: describeSource(c.source) })),
+      lifecyclePlatform: await lifecyclePlatform(lifecycle.image, io),
+    }),
+  ];
+  const prefix = several ? `${formatTarget(target.target)}: ` : '';
+  return { images: { target, build, run, lifecycle, resolved: served.resolved }, issues: issues.map((i) => ({ ...i, message: `${prefix}${i.message}` })) };
+}
+
+/** Every target's images, or ValidationError with every target, resolution or compatibility problem (nothing written then). */
+async function prepareTargets(input: CreateBuilderInput, deps: CreateBuilderDeps): Promise<{ targets: TargetImages[]; resolved: ResolvedOrder }> {
+  const planned = builderTargets(input.stack, input.lifecycle, input.spec.targets);
   const resolved = resolveOrder(input.spec.order, input.catalog);
-  if (!resolved.ok) throw new ValidationError(resolved.issues);
-  const issues = checkCompatibility({
-    stack: input.stack,
-    lifecycle: input.lifecycle,
-    buildpacks: resolved.value.buildpacks.map((c) => ({ ...c.record, suppliedBy: describeSource(c.source) })),
-    lifecyclePlatform: await lifecyclePlatform(lifecycleImage, io),
-  });
+  const early = [...(planned.ok ? [] : planned.issues), ...(resolved.ok ? [] : resolved.issues)];
+  if (!planned.ok || !resolved.ok) throw new ValidationError(early);
+  const several = planned.targets.length > 1;
+  const prepared = await Promise.all(planned.targets.map((t) => prepareTarget({ input, resolved: resolved.value, several }, t, deps)));
+  const issues = prepared.flatMap((p) => p.issues);
   if (issues.length > 0) throw new ValidationError(issues);
-  return resolved.value;
+  return { targets: prepared.map((p) => p.images), resolved: resolved.value };
 }
 
 /** Maps each record the plan may ask for to the keychain of the resource that supplied it. */
@@ -114,56 +163,29 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
   const runTag = runImageTag(tag);
   const repository = targetRepository(tag);
   const { keychains } = input;
-  const [build, run, lifecycle] = await Promise.all([
-    deps.images.readImage(input.stack.buildImage.latestImage, { keychain: keychains.stack, ...io }),
-    deps.images.readImage(input.stack.runImage.latestImage, { keychain: keychains.stack, ...io }),
-    deps.images.readImage(input.lifecycle.image.latestImage, { keychain: keychains.lifecycle, ...io }),
-  ]);
-  const resolved = await resolveAndCheck(input, lifecycle.image, io);
+  const { targets, resolved } = await prepareTargets(input, deps);
+  const pushFailure = (error: unknown): Promise<never> => Promise.reject(new BuilderPushError(repository, error));
   // Only a valid builder leaves anything in the registry (D-d).
-  const relocated = await deps.images
-    .writeImage(run.image, runTag, { keychain: keychains.builder, onProgress: deps.onProgress, ...io })
-    .catch((error: unknown) => Promise.reject(new BuilderPushError(repository, error)));
-  const runImage = lifecycleRunImage({ relocated: relocated.identifier, stackRunImage: input.stack.runImage.latestImage });
-  const plan = planBuilder({
-    stack: input.stack,
-    lifecycle: input.lifecycle,
-    resolved,
-    runImage: runImage.image,
-    additionalLabels: input.spec.additionalLabels,
-    ...(input.spec.description === undefined ? {} : { description: input.spec.description }),
-    ...(input.spec.runImageMirrors === undefined ? {} : { runImageMirrors: input.spec.runImageMirrors }),
-    createdBy: deps.createdBy ?? { name: 'packsmith', version: packsmithVersion },
-  });
-  const keychainOf = keychainLookup(resolved, keychains);
-  const image = await assembleBuilderImage(
-    {
-      buildImage: build.image,
-      lifecycleImage: lifecycle.image,
-      plan,
-      buildpackLayer: (record) =>
-        deps.images.lazyLayer({
-          image: record.storeImage.image,
-          digest: record.digest,
-          diffId: record.diffId,
-          size: record.size,
-          keychain: keychainOf(record),
-        }),
-    },
-    io,
+  const relocated = await relocateRunImages(targets, runTag, input, deps).catch(pushFailure);
+  // One target names its own pinned run image; an index is named by the stack's run image as written (itself an index).
+  const stackRunImage = targets.length === 1 && targets[0] ? targets[0].target.stack.runImage.latestImage : input.stack.runImage.image;
+  const runImage = lifecycleRunImage({ relocated: relocated.result.identifier, stackRunImage });
+  const built = await Promise.all(
+    targets.map((t, i) => {
+      // In an index each builder names its own platform's run image copy: the same builder a single-target build gives.
+      const own =
+        targets.length > 1 ? lifecycleRunImage({ relocated: relocated.members[i] ?? '', stackRunImage: t.target.stack.runImage.latestImage }) : runImage;
+      return assembleTarget(input, t, own.image, deps);
+    }),
   );
-  const pushed = await deps.images
-    .writeImage(image, tag, {
-      keychain: keychains.builder,
-      tags: [(deps.timestampTags ?? processTimestampTags).next(tag, new Date(deps.clock.now()))],
-      onProgress: deps.onProgress,
-      ...io,
-    })
-    .catch((error: unknown) => Promise.reject(new BuilderPushError(repository, error)));
+  const pushed = await pushBuilder(built, targets, tag, { ...deps, keychain: keychains.builder }).catch(pushFailure);
+  const [first] = built;
+  const plan = first?.plan as BuilderPlan;
+  const image = first?.image as Image;
   const signed = await signBuilder(
     {
       builder: pushed.identifier,
-      runImage: relocated.identifier,
+      runImage: relocated.result.identifier,
       provenance: () =>
         builderProvenance({
           image: pushed.identifier,
@@ -180,7 +202,7 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
     },
     { images: deps.images, ...io },
   );
-  const { image: _image, ...lifecycleStatus } = input.lifecycle;
+  const { image: _image, platforms: _platforms, ...lifecycleStatus } = input.lifecycle;
   return {
     pushed: pushed.pushed,
     sources: resolved.sources,
@@ -191,10 +213,121 @@ export async function createBuilder(input: CreateBuilderInput, deps: CreateBuild
       order: resolved.order,
       stack: { runImage: runImage.image, id: input.stack.id },
       lifecycle: lifecycleStatus,
-      ...(input.observed?.stackGeneration === undefined ? {} : { observedStackGeneration: input.observed.stackGeneration }),
-      ...(input.observed?.storeGeneration === undefined ? {} : { observedStoreGeneration: input.observed.storeGeneration }),
+      ...observedOf(input),
       os: (await image.configFile(io)).os,
       signaturePaths: signed.signaturePaths,
+      ...(built.length > 1 ? { targets: await targetRecords(targets, built, tag) } : {}),
     },
   };
+}
+
+/** The generations the record copies, where the caller gave them. */
+function observedOf(input: CreateBuilderInput): Pick<BuilderRecord, 'observedStackGeneration' | 'observedStoreGeneration'> {
+  const { stackGeneration, storeGeneration } = input.observed ?? {};
+  return {
+    ...(stackGeneration === undefined ? {} : { observedStackGeneration: stackGeneration }),
+    ...(storeGeneration === undefined ? {} : { observedStoreGeneration: storeGeneration }),
+  };
+}
+
+/** Plans and assembles one target's builder image from its images, naming `runImage` as its run image. */
+async function assembleTarget(
+  input: CreateBuilderInput,
+  t: TargetImages,
+  runImage: string,
+  deps: CreateBuilderDeps,
+): Promise<{ plan: BuilderPlan; image: Image }> {
+  const plan = planBuilder({
+    stack: t.target.stack,
+    lifecycle: input.lifecycle,
+    resolved: t.resolved,
+    runImage,
+    additionalLabels: input.spec.additionalLabels,
+    ...(input.spec.description === undefined ? {} : { description: input.spec.description }),
+    ...(input.spec.runImageMirrors === undefined ? {} : { runImageMirrors: input.spec.runImageMirrors }),
+    createdBy: deps.createdBy ?? { name: 'packsmith', version: packsmithVersion },
+  });
+  const keychainOf = keychainLookup(t.resolved, input.keychains);
+  const image = await assembleBuilderImage(
+    {
+      buildImage: t.build.image,
+      lifecycleImage: t.lifecycle.image,
+      plan,
+      buildpackLayer: (record) =>
+        deps.images.lazyLayer({
+          image: record.storeImage.image,
+          digest: record.digest,
+          diffId: record.diffId,
+          size: record.size,
+          keychain: keychainOf(record),
+        }),
+    },
+    { signal: deps.signal },
+  );
+  return { plan, image };
+}
+
+/** Pushes the one builder image, or the index over every target's, with the timestamp tag. */
+async function pushBuilder(
+  built: readonly { image: Image }[],
+  targets: readonly TargetImages[],
+  tag: string,
+  deps: CreateBuilderDeps & { keychain: Keychain },
+): Promise<WriteResult> {
+  const options = {
+    keychain: deps.keychain,
+    tags: [(deps.timestampTags ?? processTimestampTags).next(tag, new Date(deps.clock.now()))],
+    onProgress: deps.onProgress,
+    signal: deps.signal,
+  };
+  const [only] = built;
+  if (built.length === 1 && only) return deps.images.writeImage(only.image, tag, options);
+  return deps.images.writeIndex(await indexOf(built, targets, options), tag, options);
+}
+
+/** The index over the targets' images, in target order. */
+function indexOf(built: readonly { image: Image }[], targets: readonly TargetImages[], io: IoOptions): ReturnType<typeof indexFromImages> {
+  return indexFromImages(
+    built.map((b, i) => ({ image: b.image, platform: toPlatform((targets[i] as TargetImages).target.target) })),
+    io,
+  );
+}
+
+/**
+ * Copies the run image next to the builder tag: one image for one target (as kpack does), an index
+ * over every target's run image otherwise. `members` are the per-target identifiers each builder names.
+ */
+async function relocateRunImages(
+  targets: readonly TargetImages[],
+  runTag: string,
+  input: CreateBuilderInput,
+  deps: CreateBuilderDeps,
+): Promise<{ result: WriteResult; members: string[] }> {
+  const options = { keychain: input.keychains.builder, onProgress: deps.onProgress, signal: deps.signal };
+  const [only] = targets;
+  if (targets.length === 1 && only) {
+    const result = await deps.images.writeImage(only.run.image, runTag, options);
+    return { result, members: [result.identifier] };
+  }
+  const index = await indexFromImages(
+    targets.map((t) => ({ image: t.run.image, platform: toPlatform(t.target.target) })),
+    { signal: deps.signal },
+  );
+  const result = await deps.images.writeIndex(index, runTag, options);
+  const base = result.identifier.slice(0, result.identifier.lastIndexOf('@'));
+  return { result, members: await Promise.all(targets.map(async (t) => `${base}@${await t.run.image.digest({ signal: deps.signal })}`)) };
+}
+
+/** status.targets: each target's platform and `<tag>@<digest>` of its builder image. */
+async function targetRecords(
+  targets: readonly TargetImages[],
+  built: readonly { image: Image }[],
+  tag: string,
+): Promise<NonNullable<BuilderRecord['targets']>> {
+  return Promise.all(
+    targets.map(async (t, i) => {
+      const { os, arch, variant } = t.target.target;
+      return { os, arch, ...(variant ? { variant } : {}), latestImage: `${tag}@${await (built[i] as { image: Image }).image.digest()}` };
+    }),
+  );
 }

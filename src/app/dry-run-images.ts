@@ -5,7 +5,7 @@
  * compatibility, assembly) without leaving anything in a registry or layout, and it records each
  * write it held back so the caller can show them.
  */
-import { parseLayoutReference, type Digest, type Image } from '../oci/index.ts';
+import { parseLayoutReference, type Digest, type Image, type ImageIndex } from '../oci/index.ts';
 import { isNothingThere } from './nothing-there.ts';
 import type { ImageAccess, WriteImageOptions, WriteResult } from './ports.ts';
 
@@ -43,14 +43,21 @@ export function dryRunImages(images: ImageAccess): DryRunImages {
       throw error;
     }
   };
-  const writeImage = async (image: Image, reference: string, options: WriteImageOptions): Promise<WriteResult> => {
+  const writeImage = async (image: Pick<Image, 'digest'>, reference: string, options: WriteImageOptions): Promise<WriteResult> => {
     const digest = await image.digest(options);
     const current = await currentDigest(reference, options);
     held.push({ reference, digest, ...(current === undefined ? {} : { current }) });
     return { identifier: identifierOf(reference, digest), digest, pushed: current !== digest };
   };
+  const writeIndex = async (index: ImageIndex, reference: string, options: WriteImageOptions): Promise<WriteResult> => writeImage(index, reference, options);
   return {
-    images: { readImage: (reference, options) => images.readImage(reference, options), writeImage, lazyLayer: (blob) => images.lazyLayer(blob) },
+    images: {
+      readImage: (reference, options) => images.readImage(reference, options),
+      readImages: (reference, options) => images.readImages(reference, options),
+      writeImage,
+      writeIndex,
+      lazyLayer: (blob) => images.lazyLayer(blob),
+    },
     held: () => held,
   };
 }

@@ -5,7 +5,7 @@
  * many builders of one store then cost one read per source in all.
  */
 import type { StoreStatus } from '../api/index.ts';
-import { readBuildpackRecords, type BuildpackRecord } from '../cnb/index.ts';
+import { mergePlatformRecords, readBuildpackRecords, type BuildpackRecord, type PlatformRecords } from '../cnb/index.ts';
 import type { IoOptions, Keychain } from '../oci/index.ts';
 import { createLimiter } from '../shared/index.ts';
 import type { ImageAccess } from './ports.ts';
@@ -14,13 +14,13 @@ import { expandCompactEntries } from './store-status.ts';
 
 /** Records of sources by pinned reference (`image` as written matters: records name it). */
 export interface SourceRecordCache {
-  get(key: string): Promise<BuildpackRecord[]> | undefined;
-  set(key: string, records: Promise<BuildpackRecord[]>): void;
+  get(key: string): Promise<PlatformRecords[]> | undefined;
+  set(key: string, records: Promise<PlatformRecords[]>): void;
 }
 
 /** A bounded cache: the least recently used entries go first. */
 export function createSourceRecordCache(maxEntries = 512): SourceRecordCache {
-  const entries = new Map<string, Promise<BuildpackRecord[]>>();
+  const entries = new Map<string, Promise<PlatformRecords[]>>();
   return {
     get(key) {
       const hit = entries.get(key);
@@ -60,18 +60,28 @@ export async function expandCompactStatus(
   deps: ExpandDeps,
 ): Promise<{ ok: true; records: BuildpackRecord[] } | { ok: false; reason: string }> {
   const limit = createLimiter(4);
-  const read = (image: string, latestImage: string): Promise<BuildpackRecord[]> => {
+  // One pinned image (a single image, or one platform's member of an index) with its platform and records.
+  const read = (image: string, latestImage: string): Promise<PlatformRecords[]> => {
     const key = `${latestImage} ${image}`;
     const cached = deps.cache.get(key);
     if (cached) return cached;
     const records = limit(async () => {
-      const fetched = await deps.images.readImage(latestImage, { keychain, signal: deps.signal });
-      return readBuildpackRecords(fetched.image, image, { signal: deps.signal });
+      const members = await deps.images.readImages(latestImage, { keychain, signal: deps.signal });
+      return Promise.all(members.map(async (m) => ({ platform: m.platform, records: await readBuildpackRecords(m.image, image, { signal: deps.signal }) })));
     });
     deps.cache.set(key, records);
     return records;
   };
-  const pinned = (status.compacted?.sources ?? []).flatMap(({ image, latestImage }) => (image && latestImage ? [{ image, latestImage }] : []));
-  const sources: ReadSource[] = await Promise.all(pinned.map(async (source) => ({ ...source, records: await read(source.image, source.latestImage) })));
+  // An index source was pinned as one image per platform, in index order: merged as the store merged them.
+  const byImage = new Map<string, string[]>();
+  for (const { image, latestImage } of status.compacted?.sources ?? []) {
+    if (image && latestImage) byImage.set(image, [...(byImage.get(image) ?? []), latestImage]);
+  }
+  const sources: ReadSource[] = await Promise.all(
+    [...byImage].map(async ([image, pinned]) => {
+      const members = (await Promise.all(pinned.map((latestImage) => read(image, latestImage)))).flat();
+      return { image, pinned, records: mergePlatformRecords(members) };
+    }),
+  );
   return expandCompactEntries(status.buildpacks ?? [], sources);
 }

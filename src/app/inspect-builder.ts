@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { BuildpackLayerEntry, OrderEntry } from '../cnb/index.ts';
 import { checkShape, CnbFormatError, labelKeys, parseBuildpackLayers, parseBuildpackOrder, parseJsonLabel, readLabel } from '../cnb/index.ts';
-import type { ConfigFile } from '../oci/index.ts';
-import { platformOption, type ImageDeps } from './inspect-image.ts';
+import { defaultPlatform, formatPlatform, PlatformNotFoundError, samePlatform, type ConfigFile } from '../oci/index.ts';
+import type { FetchedImage } from './ports.ts';
+import type { ImageDeps } from './inspect-image.ts';
 
 /** Deprecated and supported API versions, as a builder label lists them (Go writers give `null` for none). */
 export interface ApiVersionList {
@@ -35,6 +36,8 @@ export interface BuilderDescription {
   lifecycle: { version?: string; apis: { buildpack: ApiVersionList; platform: ApiVersionList } };
   buildpacks: Array<{ id: string; version: string; api?: string; homepage?: string }>;
   order: OrderNode[][];
+  /** For a builder index: every platform it has (`os/arch[/variant]`) and the one described. */
+  platforms?: { available: string[]; shown: string };
 }
 
 // The fields read, checked; objects may have other fields (the description passes them on) and
@@ -96,9 +99,25 @@ function lifecycleOf(metadata: MetadataLabel, config: ConfigFile): BuilderDescri
   };
 }
 
+/** The member to describe: the one image, or the index's image for `deps.platform` (linux/amd64 by default). */
+async function chosenImage(reference: string, deps: ImageDeps): Promise<{ fetched: FetchedImage; platforms?: BuilderDescription['platforms'] }> {
+  const members = await deps.images.readImages(reference, { keychain: deps.keychain, signal: deps.signal });
+  const [only] = members;
+  if (members.length === 1 && only) return { fetched: only };
+  const wanted = deps.platform ?? defaultPlatform;
+  const chosen = members.find((m) => samePlatform(m.platform, wanted));
+  if (!chosen)
+    throw new PlatformNotFoundError(
+      wanted,
+      members.map((m) => m.platform),
+    );
+  return { fetched: chosen, platforms: { available: members.map((m) => formatPlatform(m.platform)), shown: formatPlatform(chosen.platform) } };
+}
+
 /** Reads the builder `reference` names and describes it; CnbFormatError when it is not a builder. */
 export async function inspectBuilder(reference: string, deps: ImageDeps): Promise<BuilderDescription> {
-  const { image, identifier } = await deps.images.readImage(reference, { keychain: deps.keychain, signal: deps.signal, ...platformOption(deps) });
+  const { fetched, platforms } = await chosenImage(reference, deps);
+  const { image, identifier } = fetched;
   const config = await image.configFile({ signal: deps.signal });
   const metadata = metadataOf(config);
   const layers = optionalLabel(config, labelKeys.buildpackLayers, parseBuildpackLayers);
@@ -114,5 +133,6 @@ export async function inspectBuilder(reference: string, deps: ImageDeps): Promis
     lifecycle: lifecycleOf(metadata, config),
     buildpacks: listed.map((b) => ({ ...b, api: layers.find((l) => l.id === b.id && l.version === b.version)?.api })),
     order: expandOrder(order, layers, []),
+    ...(platforms ? { platforms } : {}),
   };
 }

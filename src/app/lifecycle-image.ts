@@ -26,12 +26,14 @@ export interface LifecycleImageInput {
   labels?: Readonly<Record<string, string>>;
   /** The history line of the layer. */
   createdBy: string;
+  /** The config's architecture (default amd64). */
+  architecture?: string;
 }
 
 /** The lifecycle image for `input`. */
 export function lifecycleImage(input: LifecycleImageInput): Image {
   const created = normalizedModTime.toISOString().replace('.000Z', 'Z');
-  const base = withCreated(emptyImage({ os: 'linux', architecture: 'amd64' }), normalizedModTime);
+  const base = withCreated(emptyImage({ os: 'linux', architecture: input.architecture ?? 'amd64' }), normalizedModTime);
   const image = appendLayers(base, [createTarLayer(input.entries)], { history: [{ created, created_by: input.createdBy }] });
   const api = { buildpack: input.api?.buildpack ?? '0.7', platform: input.api?.platform ?? '0.7' };
   return withLabels(image, {

@@ -144,7 +144,8 @@ function targetMismatch(target: PackTarget | undefined, file: ConfigFile, buildI
 
 /** The stack id: `[stack] id`, else the build image's `io.buildpacks.stack.id` label; the build image is read only when needed. */
 async function stackIdOf(config: PackBuilderConfig, buildImage: string, deps: PackBuilderDeps): Promise<Located> {
-  const [target] = config.targets;
+  // With several targets the build image is an index; the builder reports a target it lacks.
+  const target = config.targets.length === 1 ? config.targets[0] : undefined;
   if (config.stackId && target === undefined) return { ok: true, image: config.stackId };
   let file: ConfigFile;
   try {
@@ -225,10 +226,17 @@ export async function packBuilderResources(text: string, where: { file: string; 
         ...(at.lifecycle === undefined ? {} : { lifecycle: { kind: 'ClusterLifecycle', name } }),
         serviceAccountRef: { name: 'default', namespace: 'default' },
         order: config.order,
+        ...targetsOf(config),
       },
     },
   ];
   return { resources, warnings: [...parsed.warnings, ...notCarried(config, at)] };
+}
+
+/** Several `[[targets]]` become `spec.targets` (one target is the build image's platform, checked above, and needs none). */
+function targetsOf(config: PackBuilderConfig): { targets?: Array<{ os: string; arch: string; variant?: string }> } {
+  if (config.targets.length < 2) return {};
+  return { targets: config.targets.map(({ os = '', arch = '', variant }) => ({ os, arch, ...(variant ? { variant } : {}) })) };
 }
 
 /** What the builder will not carry as the builder.toml says, each said once. */

@@ -4,7 +4,7 @@
  * for blobs known only by digest, a clock and progress reporting. Adapters live outside `app`; the
  * composition root wires them in, and unit tests pass hand-written fakes.
  */
-import type { Digest, Image, IoOptions, Keychain, Layer, Platform } from '../oci/index.ts';
+import type { Digest, Image, ImageIndex, IoOptions, Keychain, Layer, Platform } from '../oci/index.ts';
 
 export type { Logger } from '../shared/index.ts';
 
@@ -17,6 +17,11 @@ export interface FetchedImage {
    * `oci:PATH@<digest>`, `.cnb` files `PATH.cnb@<digest>`; both read back with `readImage`.
    */
   identifier: string;
+}
+
+/** One platform's image out of what a reference names, pinned like `FetchedImage`. */
+export interface FetchedPlatformImage extends FetchedImage {
+  platform: Platform;
 }
 
 /** Options of `ImageAccess.readImage`. */
@@ -73,8 +78,16 @@ export interface StoredBlob {
 export interface ImageAccess {
   /** The image `reference` names (an index resolves to linux/amd64). Manifest only; config and layers stay lazy. */
   readImage(reference: string, options: ReadImageOptions): Promise<FetchedImage>;
+  /**
+   * Every image `reference` names, one per platform: an index's (or manifest list's) image entries
+   * in index order, or the single image with its config's platform. Manifests only; configs and
+   * layers stay lazy.
+   */
+  readImages(reference: string, options: Omit<ReadImageOptions, 'platform'>): Promise<FetchedPlatformImage[]>;
   /** Writes `image` to `reference` (a tag): nothing when the tag already names the same digest; blobs mounted where possible. */
   writeImage(image: Image, reference: string, options: WriteImageOptions): Promise<WriteResult>;
+  /** Writes `index` with its images to `reference` (a tag), by the same rules as `writeImage`; the images go by digest only. */
+  writeIndex(index: ImageIndex, reference: string, options: WriteImageOptions): Promise<WriteResult>;
   /**
    * A layer answering digest, diffId and size from `blob` without I/O, mountable from its repository,
    * whose bytes are fetched (with `blob.keychain`) only when a write must upload them.

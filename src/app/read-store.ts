@@ -2,11 +2,12 @@
  * Reads the buildpacks a ClusterStore, Buildpack or ClusterBuildpack offers: every source image is
  * fetched (manifest and config only) with the resource's keychain, a bounded number at once, and the
  * records of all sources are merged in kpack's deterministic store order. Every failing source is
- * reported, not only the first.
+ * reported, not only the first. A source that is an image index (or manifest list) is read per
+ * platform, manifests and configs only, and each buildpack lists the platforms it is available for.
  */
 import type { Resource } from '../api/index.ts';
 import type { BuildpackRecord } from '../cnb/index.ts';
-import { readBuildpackRecords, sortBuildpackRecords } from '../cnb/index.ts';
+import { mergePlatformRecords, readBuildpackRecords, sortBuildpackRecords } from '../cnb/index.ts';
 import type { IoOptions, Keychain } from '../oci/index.ts';
 import { createLimiter } from '../shared/index.ts';
 import { SourceReadError, type SourceFailure } from './errors.ts';
@@ -48,10 +49,10 @@ export interface ReadStoreDeps extends IoOptions {
   concurrency?: number;
 }
 
-/** One source as read: the image as the spec wrote it, where it is pinned (`<repository>@<digest>`), and its buildpacks. */
+/** One source as read: the image as the spec wrote it, where each of its images is pinned (`<repository>@<digest>`, one per platform of an index, in index order), and its buildpacks. */
 export interface ReadSource {
   image: string;
-  latestImage: string;
+  pinned: string[];
   records: BuildpackRecord[];
 }
 
@@ -66,8 +67,10 @@ export async function readStoreSources(input: ReadStoreInput, deps: ReadStoreDep
   const outcomes = await Promise.all(
     input.sources.map((source, i) =>
       limit(async (): Promise<ReadSource> => {
-        const { image, identifier } = await deps.images.readImage(source.read ?? source.image, { keychain: input.keychain, ...io });
-        return { image: source.image, latestImage: identifier, records: await readBuildpackRecords(image, source.image, io) };
+        // An index gives one image per platform; their records merge into one per buildpack listing its platforms.
+        const members = await deps.images.readImages(source.read ?? source.image, { keychain: input.keychain, ...io });
+        const read = await Promise.all(members.map(async (m) => ({ platform: m.platform, records: await readBuildpackRecords(m.image, source.image, io) })));
+        return { image: source.image, pinned: members.map((m) => m.identifier), records: mergePlatformRecords(read) };
       }).then(
         (read): { read: ReadSource } => ({ read }),
         (error: unknown): { failure: SourceFailure } => ({ failure: { path: source.path ?? `spec.sources[${i}]`, image: source.image, error } }),

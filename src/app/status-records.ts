@@ -5,7 +5,17 @@
  * letting an incomplete status reach the builder.
  */
 import type { ClusterLifecycleStatus, ClusterStackStatus, StoreStatus } from '../api/index.ts';
-import type { ApiVersions, BuildpackRecord, LifecycleRecord, OrderEntry, StackRecord, StackTarget } from '../cnb/index.ts';
+import type {
+  ApiVersions,
+  BuildpackPlatform,
+  BuildpackRecord,
+  LifecycleRecord,
+  OrderEntry,
+  StackPlatform,
+  StackRecord,
+  StackTarget,
+  TargetSupport,
+} from '../cnb/index.ts';
 
 /** A record, or the reason the status cannot give one (the words after kpack's "is not ready: "). */
 export type StatusRead<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -28,17 +38,27 @@ type BuildpackStatus = NonNullable<StoreStatus['buildpacks']>[number];
 
 /** The descriptor fields a record keeps when the status has them. */
 function descriptorOf(status: BuildpackStatus): Partial<BuildpackRecord> {
-  const { order, stacks, targets, buildpackage, api, homepage } = status;
+  const { order, stacks, targets, buildpackage, api, homepage, platforms } = status;
   return {
     ...(api ? { api } : {}),
     ...(homepage ? { homepage } : {}),
     ...(buildpackage ? { buildpackage } : {}),
     ...(order ? { order: orderOf(order) } : {}),
     ...(stacks ? { stacks: stacks.map((s) => ({ id: s.id ?? '', ...(s.mixins ? { mixins: s.mixins } : {}) })) } : {}),
-    ...(targets
-      ? { targets: targets.map(({ distros, ...rest }) => ({ ...rest, ...(distros ? { distros: distros.map((d) => ({ ...d, name: d.name ?? '' })) } : {}) })) }
-      : {}),
+    ...(targets ? { targets: targetsOfStatus(targets) } : {}),
+    ...(platforms ? { platforms: platforms.flatMap(buildpackPlatformOf) } : {}),
   };
+}
+
+function targetsOfStatus(targets: NonNullable<BuildpackStatus['targets']>): TargetSupport[] {
+  return targets.map(({ distros, ...rest }) => ({ ...rest, ...(distros ? { distros: distros.map((d) => ({ ...d, name: d.name ?? '' })) } : {}) }));
+}
+
+function buildpackPlatformOf(entry: NonNullable<BuildpackStatus['platforms']>[number]): BuildpackPlatform[] {
+  const { os, arch, variant, diffId, digest, size, targets } = entry;
+  if (!os || !arch) return [];
+  const layer = { ...(diffId ? { diffId } : {}), ...(digest ? { digest } : {}), ...(size === undefined ? {} : { size }) };
+  return [{ os, arch, ...(variant ? { variant } : {}), ...layer, ...(targets ? { targets: targetsOfStatus(targets) } : {}) }];
 }
 
 type Layer = Pick<BuildpackRecord, 'storeImage' | 'diffId' | 'digest' | 'size'>;
@@ -83,9 +103,18 @@ export function stackOfStatus(status: ClusterStackStatus | undefined): StatusRea
   if (!status.id) return incomplete('id');
   if (!buildImage || !runImage) return incomplete('pinned build and run images');
   if (status.userId === undefined || status.groupId === undefined) return incomplete('userId and groupId');
-  const target = targetOf(status.target);
   const { id, mixins, userId, groupId } = status;
-  return { ok: true, value: { id, buildImage, runImage, ...(mixins ? { mixins } : {}), userId, groupId, ...(target ? { target } : {}) } };
+  return { ok: true, value: { id, buildImage, runImage, ...(mixins ? { mixins } : {}), userId, groupId, ...stackTargetsOf(status) } };
+}
+
+function stackTargetsOf(status: ClusterStackStatus): Pick<StackRecord, 'target' | 'platforms'> {
+  const target = targetOf(status.target);
+  return { ...(target ? { target } : {}), ...(status.platforms ? { platforms: status.platforms.flatMap(stackPlatformOf) } : {}) };
+}
+
+function stackPlatformOf(entry: NonNullable<ClusterStackStatus['platforms']>[number]): StackPlatform[] {
+  const target = targetOf(entry.target);
+  return target && entry.buildImage && entry.runImage ? [{ target, buildImage: entry.buildImage, runImage: entry.runImage }] : [];
 }
 
 function targetOf(target: ClusterStackStatus['target']): StackTarget | undefined {
@@ -113,14 +142,23 @@ export function lifecycleOfStatus(status: ClusterLifecycleStatus | undefined): S
   const image = pinned(status.image);
   if (!image) return incomplete('pinned image');
   if (!status.version) return incomplete('version');
-  const api = status.api ?? {};
   return {
     ok: true,
     value: {
       image,
       version: status.version,
-      api: { ...(api.buildpack ? { buildpack: api.buildpack } : {}), ...(api.platform ? { platform: api.platform } : {}) },
+      api: apiOf(status.api),
       apis: { buildpack: versionsOf(status.apis?.buildpack), platform: versionsOf(status.apis?.platform) },
+      ...(status.platforms ? { platforms: status.platforms.flatMap(lifecyclePlatformOf) } : {}),
     },
   };
+}
+
+function apiOf(api: ClusterLifecycleStatus['api']): LifecycleRecord['api'] {
+  return { ...(api?.buildpack ? { buildpack: api.buildpack } : {}), ...(api?.platform ? { platform: api.platform } : {}) };
+}
+
+function lifecyclePlatformOf(entry: NonNullable<ClusterLifecycleStatus['platforms']>[number]): NonNullable<LifecycleRecord['platforms']> {
+  const { os, arch, variant, latestImage } = entry;
+  return os && arch && latestImage ? [{ os, arch, ...(variant ? { variant } : {}), latestImage }] : [];
 }

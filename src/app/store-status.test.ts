@@ -17,7 +17,7 @@ const record = (id: string, image: string): BuildpackRecord => ({
 });
 const source = (image: string, ids: readonly string[]): ReadSource => ({
   image,
-  latestImage: `${image.split(':')[0] ?? ''}@sha256:${'a'.repeat(64)}`,
+  pinned: [`${image.split(':')[0] ?? ''}@sha256:${'a'.repeat(64)}`],
   records: ids.map((id) => record(id, image)),
 });
 const ids = (prefix: string, count: number): string[] => Array.from({ length: count }, (_v, i) => `${prefix}/bp-${String(i).padStart(4, '0')}`);
@@ -44,7 +44,7 @@ describe('store status size', () => {
     expect(entries[1]).toEqual({ id: 'one/bp-0001', version: '1.0.0', storeImage: { image: 'r/one:1' } });
     const compacted = fields.compacted as { reason: string; sources: unknown[] };
     expect(compacted.reason).toMatch(/^the full list of 600 buildpacks takes \d+ KiB, over packsmith's budget of 64 KiB$/);
-    expect(compacted.sources).toEqual(sources.map(({ image, latestImage }) => ({ image, latestImage })));
+    expect(compacted.sources).toEqual(sources.map(({ image, pinned }) => ({ image, latestImage: pinned[0] })));
     expect(note).toMatchObject({ type: 'StatusSize', ok: true, reason: 'Compacted' });
     expect(JSON.stringify(fields).length).toBeLessThan(JSON.stringify(full).length / 3);
     expect(expandCompactEntries(entries, sources)).toEqual({ ok: true, records: full.buildpacks });

@@ -36,7 +36,10 @@ export function storeStatusFields(sources: readonly ReadSource[], budgetBytes: n
   const records = sortBuildpackRecords(sources.flatMap((source) => source.records));
   const fullBytes = sizeOf(records);
   if (fullBytes <= budgetBytes) return { fields: { buildpacks: records } };
-  const pinned = new Map(sources.map((source) => [source.image, source.latestImage]));
+  // One entry per pinned image: an index source lists each platform's image, in index order.
+  const pinned = new Map(
+    sources.flatMap((source) => source.pinned.map((latestImage) => [`${source.image} ${latestImage}`, { image: source.image, latestImage }] as const)),
+  );
   const fields = {
     // A buildpackage's own entry keeps `buildpackage`, so kp's table of buildpackages still lists every one.
     buildpacks: records.map(({ id, version, storeImage, buildpackage }) => ({
@@ -47,7 +50,7 @@ export function storeStatusFields(sources: readonly ReadSource[], budgetBytes: n
     })),
     compacted: {
       reason: `the full list of ${records.length} buildpacks takes ${kib(fullBytes)}, over packsmith's budget of ${kib(budgetBytes)}`,
-      sources: [...pinned].map(([image, latestImage]) => ({ image, latestImage })),
+      sources: [...pinned.values()],
     },
   };
   const bytes = sizeOf(fields);

@@ -22,19 +22,18 @@ const readers: { [K in SupplierKind]: (resource: Resource<K>, expanded?: Expande
 
 /**
  * `parsed` as a supplier: resolved when its status has the fields a builder reads (D-b: not
- * necessarily Ready). `expanded` is what a compact store status was read back to (expand-store.ts).
- * With `canary`, what it resolves to with the updates its canary policy holds (`status.canary`),
- * which only the canary builder reads.
+ * necessarily Ready). With `canary`, what it resolves to with the updates its canary policy holds
+ * (`status.canary`), which only the canary builder reads. `expanded` is what a compact store status
+ * was read back to (expand-store.ts).
  */
-export function supplierOf<K extends SupplierKind>(kind: K, parsed: ParsedResource<K>, expanded?: Expanded, options: { canary?: boolean } = {}): Supplier<K> {
+export function supplierOf<K extends SupplierKind>(kind: K, parsed: ParsedResource<K>, options: { canary?: boolean; expanded?: Expanded } = {}): Supplier<K> {
   const { name, namespace } = parsed.metadata;
   const metadata = { name, ...(namespace ? { namespace } : {}) };
   if (isInvalid(parsed))
     return { kind, metadata, observedGeneration: 0, resolved: { ok: false, reason: `its spec is invalid: ${parsed.problems.join('; ')}` } };
   const canary = options.canary === true ? parsed.status?.canary : undefined;
   // Cast: `canary` holds the same fields as the kind's status (its schema is built from them); TypeScript cannot tie the two through K.
-  // A compact canary view is not read back: the canary builder then reads it as not resolved.
-  const read = canary ? readers[kind]({ ...parsed, status: { ...parsed.status, ...canary } } as Resource<K>) : readers[kind](parsed, expanded);
+  const read = readers[kind](canary ? ({ ...parsed, status: { ...parsed.status, ...canary } } as Resource<K>) : parsed, options.expanded);
   return { kind, metadata, spec: parsed.spec, observedGeneration: parsed.status?.observedGeneration ?? 0, resolved: read };
 }
 

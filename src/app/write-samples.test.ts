@@ -175,6 +175,19 @@ describe('writeSamples', () => {
     await expect(run({ ...fakeBinary, version: '0.17.5' })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('writes the stack and the lifecycle as linux/amd64 + linux/arm64 indexes, the buildpackages as single images', async () => {
+    const { images } = await run();
+    for (const ref of ['oci:/s/images/build:sample', 'oci:/s/images/run:sample', 'oci:/s/images/lifecycle:placeholder']) {
+      const platforms = (await images.writtenIndex(ref)?.indexManifest())?.manifests.map((m) => m.platform?.architecture);
+      expect(platforms, ref).toEqual(['amd64', 'arm64']);
+    }
+    expect(images.writtenIndex('oci:/s/images/web-buildpackage:0.1.0')).toBeUndefined();
+    const lifecycle = images.writtenIndex('oci:/s/images/lifecycle:placeholder');
+    const arm64 = await lifecycle?.image((await lifecycle.indexManifest()).manifests[1]?.digest ?? 'sha256:x');
+    expect((await arm64?.configFile())?.config?.Labels?.[labelKeys.lifecycleVersion]).toBe('0.21.17-placeholder');
+    expect([...(await lastLayerEntries(arm64 as Image)).keys()]).toEqual(['cnb', 'cnb/lifecycle', 'cnb/lifecycle/README']);
+  });
+
   it('is deterministic: the same digests and files every time', async () => {
     const first = await run();
     const second = await run();

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { createBuildpackage } from '../cnb/index.ts';
-import { anonymousKeychain, type Image, type IoOptions } from '../oci/index.ts';
+import { anonymousKeychain, indexFromImages, parsePlatform, type Image, type IoOptions } from '../oci/index.ts';
 import type { ImageAccess } from './ports.ts';
 import { sampleBuildpackages } from './samples/sample-buildpacks.ts';
 import { sampleLifecycleImage, type LifecycleBinary } from './samples/sample-lifecycle.ts';
@@ -32,7 +32,7 @@ export interface WriteSamplesOptions extends IoOptions {
 
 /** What `writeSamples` needs from the outside world. */
 export interface WriteSamplesPorts {
-  images: Pick<ImageAccess, 'writeImage'>;
+  images: Pick<ImageAccess, 'writeImage' | 'writeIndex'>;
   /** Writes a UTF-8 text file at an absolute or dir-joined path, creating parent directories. */
   writeFile(path: string, content: string): Promise<void>;
 }
@@ -62,6 +62,8 @@ interface PlannedImage {
   tag: string;
   about: string;
   make: () => Promise<Image>;
+  /** The linux/arm64 image beside it: the layout then holds an index over both. */
+  arm64?: () => Image;
 }
 
 function plannedImages(lifecycle: ReturnType<typeof sampleLifecycleImage>): PlannedImage[] {
@@ -80,6 +82,7 @@ function plannedImages(lifecycle: ReturnType<typeof sampleLifecycleImage>): Plan
       tag: 'sample',
       about: 'sample build image (from scratch, not a usable OS base)',
       make: () => Promise.resolve(sampleStackImage('build')),
+      arm64: () => sampleStackImage('build', 'arm64'),
     },
     {
       role: 'run',
@@ -87,6 +90,7 @@ function plannedImages(lifecycle: ReturnType<typeof sampleLifecycleImage>): Plan
       tag: 'sample',
       about: 'sample run image (from scratch, not a usable OS base)',
       make: () => Promise.resolve(sampleStackImage('run')),
+      arm64: () => sampleStackImage('run', 'arm64'),
     },
     {
       role: 'lifecycle',
@@ -94,8 +98,21 @@ function plannedImages(lifecycle: ReturnType<typeof sampleLifecycleImage>): Plan
       tag: lifecycle.tag,
       about: lifecycle.placeholder ? `PLACEHOLDER lifecycle image (labels of ${lifecycle.version}, no binary)` : `lifecycle ${lifecycle.version} (real binary)`,
       make: () => Promise.resolve(lifecycle.image),
+      arm64: () => lifecycle.arm64,
     },
   ];
+}
+
+/** Writes one planned image, or the index over it and its arm64 twin (the stack and lifecycle are multi-arch, so their builders are too). */
+async function writeOne(item: PlannedImage, reference: string, ports: WriteSamplesPorts, io: IoOptions): Promise<{ digest: string }> {
+  const options = { keychain: anonymousKeychain, signal: io.signal };
+  const image = await item.make();
+  if (item.arm64 === undefined) return ports.images.writeImage(image, reference, options);
+  const index = await indexFromImages([
+    { platform: parsePlatform('linux/amd64'), image },
+    { platform: parsePlatform('linux/arm64'), image: item.arm64() },
+  ]);
+  return ports.images.writeIndex(index, reference, options);
 }
 
 /**
@@ -110,7 +127,7 @@ export async function writeSamples(options: WriteSamplesOptions, ports: WriteSam
   const pathOf = (p: PlannedImage): string => `images/${p.name}:${p.tag}`;
   for (const item of planned) {
     const reference = `oci:${join(options.dir, 'images', item.name)}:${item.tag}`;
-    const written = await ports.images.writeImage(await item.make(), reference, { keychain: anonymousKeychain, signal: options.signal });
+    const written = await writeOne(item, reference, ports, options);
     images.push({ path: pathOf(item), digest: written.digest, about: item.about });
   }
   const paths = (role: PlannedImage['role']): string[] => planned.filter((p) => p.role === role).map(pathOf);

@@ -11,6 +11,7 @@ export * from './api-version.ts';
 export * from './labels.ts';
 export * from './buildpackage.ts';
 export * from './stack.ts';
+export * from './platform-records.ts';
 export * from './lifecycle.ts';
 export * from './compat-rules.ts';
 export * from './compat.ts';

@@ -129,19 +129,18 @@ uri = "e"
     ]);
   });
 
-  it('requires a build and a run image and refuses more than one target', () => {
+  it('requires a build and a run image, and os and arch of each of several targets', () => {
     const result = parsePackBuilderConfig(`
 [[targets]]
 os = "linux"
 arch = "amd64"
 [[targets]]
 os = "linux"
-arch = "arm64"
 `);
     expect(problems(result)).toEqual([
       'build.image: required: the build image ([build] image, or [stack] build-image)',
       'run.images: required: a run image ([[run.images]] image, or [stack] run-image)',
-      'targets: 2 targets: packsmith makes single-target builders so far; keep the one [[targets]] the build image is for',
+      'targets[2]: give os and arch: with several targets each names one platform',
     ]);
   });
 

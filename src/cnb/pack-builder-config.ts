@@ -201,10 +201,10 @@ function targetsOf(root: TableReader, issues: ValidationIssue[]): PackTarget[] {
     const [os, arch, variant] = [entry.string('os'), entry.string('arch'), entry.string('variant')];
     return { ...(os ? { os } : {}), ...(arch ? { arch } : {}), ...(variant ? { variant } : {}), distributions };
   });
+  // Several targets make a multi-arch builder (docs/multiarch.md); each needs os and arch to name a platform.
   if (targets.length > 1) {
-    issues.push({
-      path: 'targets',
-      message: `${targets.length} targets: packsmith makes single-target builders so far; keep the one [[targets]] the build image is for`,
+    targets.forEach((t, i) => {
+      if (!t.os || !t.arch) issues.push({ path: `targets[${i + 1}]`, message: 'give os and arch: with several targets each names one platform' });
     });
   }
   return targets;

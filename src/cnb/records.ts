@@ -64,6 +64,23 @@ export interface BuildpackRecord {
   stacks?: StackSupport[];
   /** Kept although kpack drops it, so targets can be validated (deliberate difference D-g). */
   targets?: TargetSupport[];
+  /**
+   * packsmith: the platforms the source image (an index) has this buildpack for. Absent when the
+   * source is a single image, which then serves every builder target its `targets` allow.
+   */
+  platforms?: BuildpackPlatform[];
+}
+
+/** One platform a buildpack is available for; the layer fields and `targets` are given only where they differ from the record's. */
+export interface BuildpackPlatform {
+  os: string;
+  arch: string;
+  variant?: string;
+  diffId?: string;
+  digest?: string;
+  size?: number;
+  /** That platform's descriptor's `[[targets]]`, when they differ (empty: it declares none). */
+  targets?: TargetSupport[];
 }
 
 /** The target platform of a stack's images, from their config and `io.buildpacks.base.distro.*` labels. */
@@ -83,6 +100,19 @@ export interface StackRecord {
   userId: number;
   groupId: number;
   target?: StackTarget;
+  /**
+   * packsmith: every platform both images provide, when they are indexes offering more than one
+   * (absent otherwise: the stack has the one platform of `target`). The top-level fields describe
+   * the default platform's pair (linux/amd64 when offered, else the first).
+   */
+  platforms?: StackPlatform[];
+}
+
+/** One platform of a multi-platform stack: its target and both images pinned by that platform's digest. */
+export interface StackPlatform {
+  target: StackTarget;
+  buildImage: string;
+  runImage: string;
 }
 
 /** Deprecated and supported API versions of one kind (buildpack or platform). */
@@ -97,4 +127,14 @@ export interface LifecycleRecord {
   version: string;
   api: { buildpack?: string; platform?: string };
   apis: { buildpack: ApiVersions; platform: ApiVersions };
+  /** packsmith: the image of each platform, when the lifecycle image is an index of more than one. */
+  platforms?: LifecyclePlatform[];
+}
+
+/** One platform's lifecycle image, pinned `<repository>@<digest>`. */
+export interface LifecyclePlatform {
+  os: string;
+  arch: string;
+  variant?: string;
+  latestImage: string;
 }

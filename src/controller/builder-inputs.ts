@@ -2,10 +2,10 @@
  * The controller's side of the one builder-inputs path (app's `gatherBuilderInputs`): a lookup over
  * the informer cache. A dependency counts as resolved once its status has the fields a builder reads
  * (not necessarily Ready True: D-b, a failing dependency keeps its last resolved fields and the
- * builder keeps building from them). What a builder uses is app's `declaredDependencies`. A store
- * whose status is compact (app/store-status.ts) is read back to full records first. The canary
+ * builder keeps building from them). What a builder uses is app's `declaredDependencies`. The canary
  * builder of a dependency whose canary update policy holds updates reads that dependency's canary
- * view instead, and the lookup remembers which held updates it read.
+ * view instead, and the lookup remembers which held updates it read. A store whose status is compact
+ * (app/store-status.ts) is read back to full records first.
  */
 import { credentialRefOf, isInvalid, resourceKey, type ParsedResource } from '../api/index.ts';
 import {
@@ -21,7 +21,6 @@ import {
   type PolicyResource,
   type SourceRecordCache,
   type StatusRead,
-  type Supplier,
   type SupplierKind,
 } from '../app/index.ts';
 import type { BuildpackRecord } from '../cnb/index.ts';
@@ -49,27 +48,38 @@ export interface CacheLookup extends BuilderLookup {
   canaryUpdates(): CanaryUpdate[];
 }
 
+/**
+ * True when `builder` is `resource`'s canary and the resource has a canary view. A compact canary
+ * view is not read back: the canary then keeps the digests in use, and nothing is proven.
+ */
+function readsCanaryView(resource: PolicyResource, builder: BuilderName): boolean {
+  const canary = resource.status?.canary;
+  return isCanaryOf(resource, builder) && canary !== undefined && !('compacted' in canary);
+}
+
 /** The lookup of `gatherBuilderInputs` over the informer cache and the controller's keychains, for `builder` (when given). */
-export function cacheLookup(cache: ObjectCache, keychains: KeychainSource, expanded: Expanded = new Map(), builder?: BuilderName): CacheLookup {
+export function cacheLookup(cache: ObjectCache, keychains: KeychainSource, builder?: BuilderName, expanded: Expanded = new Map()): CacheLookup {
   const used = new Map<string, CanaryUpdate>();
-  const supplier = <K extends SupplierKind>(kind: K, object: ParsedResource<K>): Supplier<K> => {
+  const asSupplier = <K extends SupplierKind>(kind: K, object: ParsedResource<K>): ReturnType<typeof supplierOf<K>> => {
     const read = expanded.get(`${kind}/${resourceKey(object)}`);
-    if (!builder || isInvalid(object)) return supplierOf(kind, object, read);
+    const options = read ? { expanded: read } : {};
+    if (!builder || isInvalid(object)) return supplierOf(kind, object, options);
     const resource = object as PolicyResource;
-    if (!isCanaryOf(resource, builder) || !resource.status?.canary) return supplierOf(kind, object, read);
+    if (!readsCanaryView(resource, builder)) return supplierOf(kind, object, options);
     for (const p of updateStateOf(resource.status).pendingUpdates) {
       if (!p.image || !p.to) continue;
       const update = { kind, name: object.metadata.name, image: p.image, digest: p.to };
       used.set(JSON.stringify(update), update);
     }
-    return supplierOf(kind, object, undefined, { canary: true });
+    // Not the main status read back: that holds the digests in use, not the held ones.
+    return supplierOf(kind, object, { canary: true });
   };
   return {
     get(kind, name, namespace) {
       const object = cache.get(kind, namespace ? `${namespace}/${name}` : name);
-      return object ? supplier(kind, object) : undefined;
+      return object ? asSupplier(kind, object) : undefined;
     },
-    list: (kind, namespace) => cache.list(kind, namespace).map((object) => supplier(kind, object)),
+    list: (kind, namespace) => cache.list(kind, namespace).map((object) => asSupplier(kind, object)),
     keychainFor: (ref) => keychains.keychainFor(ref),
     canaryUpdates: () => [...used.values()],
   };
@@ -114,5 +124,5 @@ export async function expandedCacheLookup(
     }),
   );
   const { name, namespace } = builder.metadata;
-  return cacheLookup(deps.cache, deps.keychains, expanded, { kind: builder.kind, name, ...(namespace ? { namespace } : {}) });
+  return cacheLookup(deps.cache, deps.keychains, { kind: builder.kind, name, ...(namespace ? { namespace } : {}) }, expanded);
 }

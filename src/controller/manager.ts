@@ -96,12 +96,12 @@ export interface ManagerOptions {
   shards?: ShardSettings;
   metrics?: ControllerMetrics;
   queue?: WorkQueueOptions;
+  /** Store status size past which buildpacks are listed in compact form (default 512 KiB). */
+  statusBudgetBytes?: number;
   /** Tag reads for update policies (none: `spec.updatePolicy` is not followed). */
   tags?: TagAccess;
   /** Update poller settings: the shortest interval honoured (default 1 minute) and the per-registry backoff. */
   updates?: { minimumIntervalMs?: number; backoff?: HostBackoffOptions };
-  /** Store status size past which buildpacks are listed in compact form (default 512 KiB). */
-  statusBudgetBytes?: number;
 }
 
 /** A controller instance. */
@@ -166,9 +166,9 @@ export function createManager(options: ManagerOptions): Manager {
     logger,
     tracker,
     ...(options.cosignSecrets ? { cosignSecrets: options.cosignSecrets } : {}),
-    ...(options.metrics ? { updateMetrics: options.metrics } : {}),
     ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
     sourceRecords: createSourceRecordCache(),
+    ...(options.metrics ? { updateMetrics: options.metrics } : {}),
   };
   const byKind = reconcilers(deps);
   let queue: WorkQueue | undefined;

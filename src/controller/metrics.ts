@@ -90,6 +90,20 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
       if (options.transports) transports.set(options.transports());
     },
   });
+  const paused = new Gauge({
+    name: 'packsmith_registry_paused',
+    help: 'Registry hosts whose requests are paused now because they answered 429',
+    registers: [registry],
+    collect() {
+      if (options.pausedRegistries) paused.set(options.pausedRegistries());
+    },
+  });
+  const throttles = new Counter({
+    name: 'packsmith_registry_throttled_total',
+    help: 'Times a registry answered 429 and all requests to it paused, by registry host',
+    labelNames: ['registry'] as const,
+    registers: [registry],
+  });
   const updates = new Counter({
     name: 'packsmith_updates_total',
     help: 'Updates of followed images by resource kind and event (UpdateFound, UpdateApplied, UpdateHeld)',
@@ -108,20 +122,6 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
     labelNames: ['kind', 'class'] as const,
     registers: [registry],
   });
-  const paused = new Gauge({
-    name: 'packsmith_registry_paused',
-    help: 'Registry hosts whose requests are paused now because they answered 429',
-    registers: [registry],
-    collect() {
-      if (options.pausedRegistries) paused.set(options.pausedRegistries());
-    },
-  });
-  const throttles = new Counter({
-    name: 'packsmith_registry_throttled_total',
-    help: 'Times a registry answered 429 and all requests to it paused, by registry host',
-    labelNames: ['registry'] as const,
-    registers: [registry],
-  });
   totalCounter(registry, 'packsmith_registry_requests_total', 'Registry HTTP requests', () => options.transfers?.().requests);
   totalCounter(registry, 'packsmith_registry_bytes_sent_total', 'Registry request body bytes sent', () => options.transfers?.().bytesSent);
   totalCounter(registry, 'packsmith_registry_bytes_received_total', 'Registry blob bytes received', () => options.transfers?.().bytesReceived);
@@ -133,15 +133,15 @@ export function createControllerMetrics(options: MetricsOptions = {}): Controlle
     failed(kind, failure) {
       errors.inc({ kind, class: failure });
     },
+    throttled(host) {
+      throttles.inc({ registry: host });
+    },
     updated(kind, reason) {
       updates.inc({ kind, event: reason });
     },
     checked(kind, failure) {
       checks.inc({ kind });
       if (failure !== undefined) checkFailures.inc({ kind, class: failure });
-    },
-    throttled(host) {
-      throttles.inc({ registry: host });
     },
     async render() {
       return { body: await registry.metrics(), contentType: registry.contentType };

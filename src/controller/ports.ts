@@ -94,10 +94,10 @@ export interface ReconcilerDeps {
   tracker?: DependencyRecorder;
   /** Builders only: signing keys from the builder's ServiceAccount (none: builders stay unsigned). */
   cosignSecrets?: CosignSecretSource;
-  /** Counts updates applied by approvals. */
-  updateMetrics?: UpdateMetrics;
   /** Stores: the status size past which buildpacks are listed in compact form (default app's `defaultStatusBudgetBytes`). */
   statusBudgetBytes?: number;
   /** Builders only: the records of compact stores' sources, by pinned digest (shared by every builder). */
   sourceRecords?: SourceRecordCache;
+  /** Counts updates applied by approvals. */
+  updateMetrics?: UpdateMetrics;
 }

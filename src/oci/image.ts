@@ -143,3 +143,9 @@ export interface ImageIndex {
   image(digest: Digest, options?: IoOptions): Promise<Image>;
   imageIndex(digest: Digest, options?: IoOptions): Promise<ImageIndex>;
 }
+
+/** One platform's image out of an index (or a single image with the platform its config names). */
+export interface PlatformImage {
+  platform: Platform;
+  image: Image;
+}

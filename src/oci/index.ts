@@ -27,6 +27,7 @@ export {
 export * from './layers.ts';
 export * from './tar-layer.ts';
 export * from './in-memory.ts';
+export * from './image-index.ts';
 export * from './empty.ts';
 export * from './mutate.ts';
 export * from './auth/index.ts';

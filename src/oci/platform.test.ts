@@ -4,7 +4,18 @@ import type { Digest } from './digest.ts';
 import { OciFormatError } from './errors.ts';
 import type { Descriptor, IndexManifest, Platform } from './image.ts';
 import { mediaTypes } from './media-types.ts';
-import { PlatformNotFoundError, defaultPlatform, formatPlatform, matchesPlatform, parsePlatform, selectManifest } from './platform.ts';
+import {
+  PlatformNotFoundError,
+  comparePlatforms,
+  defaultPlatform,
+  formatPlatform,
+  matchesPlatform,
+  parsePlatform,
+  platformEntries,
+  platformOfConfig,
+  samePlatform,
+  selectManifest,
+} from './platform.ts';
 
 const digestOf = (n: number): Digest => `sha256:${n.toString(16).padStart(64, '0')}`;
 
@@ -135,5 +146,45 @@ describe('selectManifest', () => {
   it('says so when the index names no platforms', () => {
     expect(() => selectManifest(indexOf(entry(1)))).toThrow('no image for platform linux/amd64 in the index; it names no platforms');
     expect(() => selectManifest(indexOf())).toThrow(PlatformNotFoundError);
+  });
+});
+
+describe('platformEntries', () => {
+  it('keeps image entries with a real platform, in index order, the first of a repeated platform', () => {
+    const attestation = entry(3, 'unknown/unknown');
+    const nested: Descriptor = { ...entry(4, 'linux/s390x'), mediaType: mediaTypes.ociIndex };
+    const index = indexOf(entry(1, 'linux/arm64/v8'), entry(2), attestation, nested, entry(5, 'linux/amd64'), entry(6, 'linux/arm64'));
+    expect(platformEntries(index).map((e) => [e.digest, formatPlatform(e.platform)])).toEqual([
+      [digestOf(1), 'linux/arm64/v8'],
+      [digestOf(5), 'linux/amd64'],
+    ]);
+  });
+
+  it('takes Docker manifest list entries too', () => {
+    const docker: Descriptor = { ...entry(7, 'linux/amd64'), mediaType: mediaTypes.dockerManifest };
+    expect(platformEntries({ ...indexOf(docker), mediaType: mediaTypes.dockerManifestList })).toHaveLength(1);
+  });
+});
+
+describe('samePlatform, platformOfConfig and comparePlatforms', () => {
+  it.each<[string, string, boolean]>([
+    ['linux/arm64', 'linux/arm64/v8', true],
+    ['linux/arm/v7', 'linux/arm/v6', false],
+    ['linux/amd64', 'linux/arm64', false],
+    ['linux/amd64', 'windows/amd64', false],
+    ['linux/arm/v7', 'linux/arm', false],
+  ])('%s vs %s: %s', (a, b, same) => {
+    expect(samePlatform(parsePlatform(a), parsePlatform(b))).toBe(same);
+    expect(samePlatform(parsePlatform(b), parsePlatform(a))).toBe(same);
+  });
+
+  it('reads the platform a config names, leaving out empty fields', () => {
+    expect(platformOfConfig({ os: 'linux', architecture: 'arm64', variant: 'v8' })).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
+    expect(platformOfConfig({ os: 'linux', architecture: 'amd64', variant: '' })).toEqual({ os: 'linux', architecture: 'amd64' });
+  });
+
+  it('sorts by the text form whatever order it starts in', () => {
+    const platforms = ['linux/arm64', 'linux/amd64', 'linux/arm/v7'].map(parsePlatform);
+    expect([...platforms].sort(comparePlatforms).map(formatPlatform)).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64']);
   });
 });

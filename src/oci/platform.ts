@@ -4,7 +4,8 @@
  */
 import type { AppErrorOptions } from '../shared/index.ts';
 import { OciFormatError } from './errors.ts';
-import type { Descriptor, IndexManifest, Platform } from './image.ts';
+import type { ConfigFile, Descriptor, IndexManifest, Platform } from './image.ts';
+import { isImageMediaType } from './media-types.ts';
 
 /** The platform chosen when the caller names none: `linux/amd64`. */
 export const defaultPlatform: Readonly<Platform> = Object.freeze({ os: 'linux', architecture: 'amd64' });
@@ -105,4 +106,42 @@ function effectiveVariant(platform: Platform): string {
 // BuildKit stores attestations as index entries with platform unknown/unknown; they are not images to offer.
 function isUnknown(platform: Platform): boolean {
   return platform.os === 'unknown' && platform.architecture === 'unknown';
+}
+
+/**
+ * The image entries of an index that name a real platform, in index order: attestation entries
+ * (`unknown/unknown`), entries without a platform and nested indexes are left out. A platform
+ * listed twice keeps its first entry, as `selectManifest` would pick it.
+ */
+export function platformEntries(index: IndexManifest): (Descriptor & { platform: Platform })[] {
+  const entries: (Descriptor & { platform: Platform })[] = [];
+  for (const entry of index.manifests) {
+    const { platform } = entry;
+    if (platform === undefined || isUnknown(platform) || !isImageMediaType(entry.mediaType)) continue;
+    if (entries.some((seen) => samePlatform(seen.platform, platform))) continue;
+    entries.push({ ...entry, platform });
+  }
+  return entries;
+}
+
+/** The platform a single image's config names (os, architecture, variant, os.version). */
+export function platformOfConfig(config: Pick<ConfigFile, 'os' | 'architecture' | 'variant' | 'os.version'>): Platform {
+  return {
+    os: config.os,
+    architecture: config.architecture,
+    ...(config.variant ? { variant: config.variant } : {}),
+    ...(config['os.version'] ? { 'os.version': config['os.version'] } : {}),
+  };
+}
+
+/** True when both name the same os, architecture and (effective) variant. */
+export function samePlatform(a: Platform, b: Platform): boolean {
+  return a.os === b.os && a.architecture === b.architecture && effectiveVariant(a) === effectiveVariant(b);
+}
+
+/** Orders platforms by their text form, so a list built from any index order comes out the same. */
+export function comparePlatforms(a: Platform, b: Platform): number {
+  const left = formatPlatform(a);
+  const right = formatPlatform(b);
+  return left < right ? -1 : left > right ? 1 : 0;
 }

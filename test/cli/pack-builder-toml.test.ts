@@ -5,8 +5,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCaptured, type CliRun } from '../../src/cli/testing/index.ts';
-import { labelKeys } from '../../src/cnb/index.ts';
-import { readLayout, writeCnbFile, writeLayout } from '../../src/oci/index.ts';
+import { createBuildpackage, labelKeys } from '../../src/cnb/index.ts';
+import { indexFromImages, parsePlatform, readLayout, withConfig, writeCnbFile, writeLayout, writeLayoutIndex, type Image } from '../../src/oci/index.ts';
 import { removeDir, runCommand, scratchDir } from '../harness/process.ts';
 import { buildpackages, lifecycleImage, stackId, stackImage } from '../app/fixtures.ts';
 
@@ -68,6 +68,46 @@ beforeAll(async () => {
   await writeFile(join(dir, 'builder.toml'), builderToml);
 });
 afterAll(async () => removeDir(dir));
+
+/** Writes `image` and an arm64-configured copy as an index (the copy's platform is all that is tested). */
+async function writeTwoPlatforms(layout: string, image: Image, tag: string): Promise<void> {
+  const arm64 = withConfig(image, (config) => ({ ...config, architecture: 'arm64' }));
+  const index = await indexFromImages([
+    { platform: parsePlatform('linux/amd64'), image },
+    { platform: parsePlatform('linux/arm64'), image: arm64 },
+  ]);
+  await writeLayoutIndex(layout, index, { tag });
+}
+
+describe('packsmith build -f builder.toml with several [[targets]]', () => {
+  it('builds one builder per target under an image index', async () => {
+    const inputs = join(dir, 'multi-inputs');
+    await writeTwoPlatforms(inputs, stackImage('build'), 'build');
+    await writeTwoPlatforms(inputs, stackImage('run'), 'run');
+    await writeTwoPlatforms(inputs, await lifecycleImage(false), 'lifecycle');
+    const shell = await createBuildpackage([
+      {
+        descriptor: { api: '0.10', buildpack: { id: 'test/shell', version: '1.0.0' }, targets: [{ os: 'linux' }] },
+        files: { 'bin/detect': { content: '#!/bin/sh\nexit 0\n' }, 'bin/build': { content: '#!/bin/sh\nexit 0\n' } },
+      },
+    ]);
+    await writeLayout(inputs, shell, { tag: 'shell' });
+    const toml = `[[buildpacks]]\n  uri = "oci:multi-inputs:shell"\n\n[[order]]\n  [[order.group]]\n    id = "test/shell"\n\n[stack]\n  id = "${stackId}"\n  build-image = "oci:multi-inputs:build"\n  run-image = "oci:multi-inputs:run"\n\n[lifecycle]\n  uri = "oci:multi-inputs:lifecycle"\n\n[[targets]]\n  os = "linux"\n  arch = "arm64"\n\n[[targets]]\n  os = "linux"\n  arch = "amd64"\n`;
+    await writeFile(join(dir, 'multi.toml'), toml);
+    const result = await cli('build', '-f', join(dir, 'multi.toml'), '--tag', `oci:${join(dir, 'multi-out')}:v1`, '-o', 'json');
+    expect(result.code, result.err).toBe(0);
+    const list = JSON.parse(result.out) as { items: { kind: string; spec: Record<string, unknown>; status: Record<string, unknown> }[] };
+    const builder = list.items.find((i) => i.kind === 'ClusterBuilder');
+    expect(builder?.spec.targets).toEqual([
+      { os: 'linux', arch: 'arm64' },
+      { os: 'linux', arch: 'amd64' },
+    ]);
+    const index = (await readLayout(join(dir, 'multi-out'))).index().manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'v1');
+    expect(index?.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(builder?.status.latestImage).toBe(`oci:${dir}/multi-out@${index?.digest}`);
+    expect((builder?.status.targets as { arch: string }[]).map((t) => t.arch)).toEqual(['amd64', 'arm64']);
+  });
+});
 
 describe('packsmith build -f builder.toml', () => {
   it('builds the builder from the store, stack and lifecycle archive it names, with pack order and labels', async () => {

@@ -28,7 +28,11 @@ beforeAll(async () => {
   const built = await cli('build', '-f', samples());
   if (built.code !== 0) throw new Error(`packsmith build failed: ${built.out}${built.err}`);
   buildOutput = built.out + built.err;
-  bundle = await umociUnpack({ layout: join(samples(), 'out', 'builder'), tag: 'builder-samples-web' });
+  // The sample builder is an index (linux/amd64 and linux/arm64); umoci unpacks one image, so the amd64 member is copied out first.
+  const amd64 = join(root, 'amd64');
+  const copied = await cli('image', 'copy', `oci:${join(samples(), 'out', 'builder')}:builder-samples-web`, `oci:${amd64}:builder-samples-web`);
+  if (copied.code !== 0) throw new Error(`packsmith image copy failed: ${copied.out}${copied.err}`);
+  bundle = await umociUnpack({ layout: amd64, tag: 'builder-samples-web' });
 }, 300_000);
 
 afterAll(async () => {

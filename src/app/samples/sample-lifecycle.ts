@@ -119,9 +119,24 @@ const placeholderReadme = [
   '',
 ].join('\n');
 
+// The arm64 member of the sample lifecycle index: packsmith finds one binary (the host's), so the
+// arm64 image carries the same labels and this README in its place.
+const arm64Readme = (version: string): string =>
+  [
+    'packsmith sample lifecycle image for linux/arm64: PLACEHOLDER.',
+    '',
+    `It carries the labels of lifecycle ${version} but no binary: \`packsmith samples\` uses the one`,
+    'lifecycle binary found on this machine, which is in the linux/amd64 image of this index. Builders',
+    'made for linux/arm64 from it can be assembled and inspected, not run; for real arm64 builds use a',
+    'released multi-arch image such as buildpacksio/lifecycle in the ClusterLifecycle.',
+    '',
+  ].join('\n');
+
 /** What the sample lifecycle image holds. */
 export interface SampleLifecycle {
   image: Image;
+  /** The linux/arm64 member of the lifecycle index: the same labels, no binary. */
+  arm64: Image;
   version: string;
   /** Tag under `images/lifecycle`: the version, or `placeholder`. */
   tag: string;
@@ -146,7 +161,15 @@ export function sampleLifecycleImage(binary: LifecycleBinary | undefined): Sampl
     ? `packsmith sample lifecycle image: the CNB lifecycle ${version} binary (${binary.launcher ? 'with its launcher' : 'no launcher'})`
     : 'packsmith sample lifecycle image: a PLACEHOLDER without a lifecycle binary; builders made from it cannot run builds';
   const labelled = lifecycleImage({ entries, version, apis, labels: { [descriptionLabel]: description }, createdBy: 'packsmith samples (lifecycle image)' });
-  return { image: labelled, version, tag: binary ? version : 'placeholder', placeholder: !binary };
+  const arm64 = lifecycleImage({
+    entries: [{ path: 'cnb/lifecycle/README', type: 'file' as const, mode: 0o644, content: arm64Readme(version) }],
+    version,
+    apis,
+    labels: { [descriptionLabel]: `packsmith sample lifecycle image for linux/arm64: labels of lifecycle ${version}, no binary` },
+    createdBy: 'packsmith samples (lifecycle image, linux/arm64 placeholder)',
+    architecture: 'arm64',
+  });
+  return { image: labelled, arm64, version, tag: binary ? version : 'placeholder', placeholder: !binary };
 }
 
 function launcherEntry(launcher: BinaryFile): TarLayerEntry {

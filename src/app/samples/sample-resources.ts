@@ -119,8 +119,9 @@ is fit for production.
 - \`images/\`: local OCI layouts:
 ${at.buildpackages.map((path) => `  - \`${path}\`: a sample buildpackage`).join('\n')}
   - \`${at.build}\`, \`${at.run}\`: the sample stack \`${sampleStackId}\`, made from scratch (an
-    /etc/passwd, the CNB user 1000): not a usable OS base, there is not even a shell;
-  - \`${at.lifecycle}\`: ${lifecycle}.
+    /etc/passwd, the CNB user 1000): not a usable OS base, there is not even a shell. Each is an
+    image index over linux/amd64 and linux/arm64, so the builders are image indexes too;
+  - \`${at.lifecycle}\`: ${lifecycle} (an index whose linux/arm64 image has the labels, no binary).
 - \`apps/\`: tiny apps the sample buildpacks detect (\`static-site\`, \`shell-script\`, \`procfile-app\`).
 
 The buildpacks (Buildpack API 0.10, POSIX sh):

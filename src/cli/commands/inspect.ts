@@ -29,11 +29,17 @@ function nodeLines(node: OrderNode, prefix: string, last: boolean): string[] {
   return [line, ...orderLines(node.groups, `${prefix}${last ? ' ' : '│'}  `)];
 }
 
+// A builder index: which platforms it has and which one the rest describes.
+function platformLines(d: BuilderDescription): string[] {
+  return d.platforms ? [`Platforms: ${d.platforms.available.join(', ')} (an image index; shown: ${d.platforms.shown})`] : [];
+}
+
 function render(d: BuilderDescription): string {
   const buildpacks = formatTable([['  ID', 'VERSION', 'API', 'HOMEPAGE'], ...d.buildpacks.map((b) => [`  ${b.id}`, b.version, b.api ?? '', b.homepage ?? ''])]);
   const lines = [
     `Inspecting builder: ${d.reference}`,
     `Image: ${d.identifier}`,
+    ...platformLines(d),
     '',
     `Description: ${d.description ?? ''}`,
     '',

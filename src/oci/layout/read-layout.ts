@@ -5,9 +5,9 @@
 import { NotFoundError } from '../../shared/index.ts';
 import { isDigest, type Digest } from '../digest.ts';
 import { OciFormatError } from '../errors.ts';
-import type { Descriptor, Image, ImageIndex, IndexManifest, IoOptions, Platform } from '../image.ts';
+import type { Descriptor, Image, ImageIndex, IndexManifest, IoOptions, Platform, PlatformImage } from '../image.ts';
 import { isImageMediaType, isIndexMediaType } from '../media-types.ts';
-import { selectManifest } from '../platform.ts';
+import { platformEntries, platformOfConfig, selectManifest } from '../platform.ts';
 import { checkOciLayoutFile, parseLayoutIndex, smallFileLimit, tagOf } from './layout-format.ts';
 import { LayoutImage, LayoutImageIndex } from './layout-image.ts';
 import { DirectoryLayoutSource, type LayoutSource } from './layout-source.ts';
@@ -34,6 +34,8 @@ export interface OciLayout {
   image(selector?: string, options?: ImageSelectOptions): Promise<Image>;
   /** The index a selector names (same rules as `image`, without platform selection). */
   imageIndex(selector?: string, options?: IoOptions): Promise<ImageIndex>;
+  /** Every image a selector names, one per platform: an index's image entries, or the one image with its config's platform. */
+  platformImages(selector?: string, options?: IoOptions): Promise<PlatformImage[]>;
 }
 
 /** Opens the layout directory `dir`: checks `oci-layout` (version 1.0.0) and parses `index.json`. */
@@ -84,6 +86,16 @@ class SourceLayout implements OciLayout {
       throw new OciFormatError(`${this.#describe(selector)} in ${this.location} is an image (${descriptor.mediaType}), not an index`);
     }
     return new LayoutImageIndex(this.#source, descriptor);
+  }
+
+  async platformImages(selector?: string, options: IoOptions = {}): Promise<PlatformImage[]> {
+    const descriptor = await this.#select(selector);
+    if (!isIndexMediaType(descriptor.mediaType)) {
+      const image = await this.imageAt(descriptor, options);
+      return [{ platform: platformOfConfig(await image.configFile(options)), image }];
+    }
+    const entries = platformEntries(await new LayoutImageIndex(this.#source, descriptor).indexManifest());
+    return entries.map((entry) => ({ platform: entry.platform, image: new LayoutImage(this.#source, entry) }));
   }
 
   /** The image behind a descriptor of this layout, following an index to the platform's image. */

@@ -20,7 +20,17 @@ export {
 } from './errors.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 export { mergeScopes, parseWwwAuthenticate, pullScope, pushScope, type Challenge } from './challenge.ts';
-export { fetchBlob, headManifest, listTags, remoteGet, remoteImage, remoteIndex, type RemoteDescriptor, type RemoteOptions } from './puller.ts';
+export {
+  fetchBlob,
+  headManifest,
+  listTags,
+  remoteGet,
+  remoteImage,
+  remoteIndex,
+  remotePlatformImages,
+  type RemoteDescriptor,
+  type RemoteOptions,
+} from './puller.ts';
 export { pushImage, pushIndex, type PushOptions, type PushProgress, type PushResult } from './pusher.ts';
 export type { BlobOutcome } from './blob-upload.ts';
 export { probePush, probeRead, type PushProbe, type ReadProbe } from './access-probe.ts';

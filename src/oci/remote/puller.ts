@@ -7,8 +7,8 @@ import type { Readable } from 'node:stream';
 import { isArray, isJsonObject } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
 import { OciFormatError } from '../errors.ts';
-import type { Descriptor, Image, ImageIndex, IoOptions, Platform } from '../image.ts';
-import { defaultPlatform, selectManifest } from '../platform.ts';
+import type { Descriptor, Image, ImageIndex, IoOptions, Platform, PlatformImage } from '../image.ts';
+import { defaultPlatform, platformEntries, platformOfConfig, selectManifest } from '../platform.ts';
 import { identifierOf, parseReference, type Reference, type RepositoryName } from '../reference.ts';
 import { openBlob } from './blob-reader.ts';
 import { pullScope } from './challenge.ts';
@@ -71,6 +71,19 @@ export async function remoteImage(ref: Reference | string, options: RemoteOption
   const index = await value.index.indexManifest();
   const chosen = selectManifest(index, options.platform ?? defaultPlatform);
   return value.index.image(chosen.digest, options);
+}
+
+/**
+ * Every image `ref` names, one per platform: an index's image entries in index order (each member's
+ * manifest fetched; configs and layers stay lazy), or the single image with its config's platform.
+ */
+export async function remotePlatformImages(ref: Reference | string, options: RemoteOptions): Promise<PlatformImage[]> {
+  const reference = asReference(ref);
+  const value = remoteValue(sourceOf(reference, options), await fetchFor(reference, options));
+  if (value.kind === 'image') return [{ platform: platformOfConfig(await value.image.configFile(options)), image: value.image }];
+  const { index } = value;
+  const entries = platformEntries(await index.indexManifest());
+  return Promise.all(entries.map(async (entry) => ({ platform: entry.platform, image: await index.image(entry.digest, options) })));
 }
 
 /** The index `ref` names; OciFormatError when it names a single image. */

@@ -72,8 +72,10 @@ export async function pushIndex(index: ImageIndex, ref: Reference | string, opti
   const target = asReference(ref);
   const digest = await index.digest(options);
   const mediaType = await index.mediaType(options);
-  if (await alreadyThere(target, digest, options))
+  if (await alreadyThere(target, digest, options)) {
+    if (options.tagsOnlyWhenPushed === true) return { ref: target, digest, changed: false, blobs: {} };
     return finishTags(target, { digest, mediaType, raw: () => index.rawManifest(options) }, options, { blobs: {}, changed: false });
+  }
   const blobs = await pushChildren(index, target, options);
   await putManifest(
     target,
@@ -89,8 +91,8 @@ async function pushChildren(index: ImageIndex, target: Reference, options: PushO
   for (const child of (await index.indexManifest(options)).manifests) {
     const childRef = { ...target, tag: undefined, digest: child.digest };
     const result = isIndexMediaType(child.mediaType)
-      ? await pushIndex(await index.imageIndex(child.digest, options), childRef, { ...options, tags: [] })
-      : await pushImage(await index.image(child.digest, options), childRef, { ...options, tags: [] });
+      ? await pushIndex(await index.imageIndex(child.digest, options), childRef, { ...options, tags: [], tagsOnlyWhenPushed: true })
+      : await pushImage(await index.image(child.digest, options), childRef, { ...options, tags: [], tagsOnlyWhenPushed: true });
     Object.assign(blobs, result.blobs);
   }
   return blobs;
