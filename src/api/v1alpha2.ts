@@ -32,7 +32,7 @@ export const storeStatus = z.strictObject({
   buildpacks: z.array(buildpackStatus).optional(),
   compacted: compactedBuildpacks.optional(),
   ...updateStatusFields,
-  canary: z.strictObject({ buildpacks: z.array(buildpackStatus).optional() }).optional(),
+  canary: z.strictObject({ buildpacks: z.array(buildpackStatus).optional(), compacted: compactedBuildpacks.optional() }).optional(),
 });
 
 /** Buildpack (namespaced): one buildpackage image. */

@@ -33,8 +33,7 @@ export function supplierOf<K extends SupplierKind>(kind: K, parsed: ParsedResour
     return { kind, metadata, observedGeneration: 0, resolved: { ok: false, reason: `its spec is invalid: ${parsed.problems.join('; ')}` } };
   const canary = options.canary === true ? parsed.status?.canary : undefined;
   // Cast: `canary` holds the same fields as the kind's status (its schema is built from them); TypeScript cannot tie the two through K.
-  // A compact canary view is not read back: the canary builder then reads it as not resolved.
-  const read = canary ? readers[kind]({ ...parsed, status: { ...parsed.status, ...canary } } as Resource<K>) : readers[kind](parsed, options.expanded);
+  const read = readers[kind](canary ? ({ ...parsed, status: { ...parsed.status, ...canary } } as Resource<K>) : parsed, options.expanded);
   return { kind, metadata, spec: parsed.spec, observedGeneration: parsed.status?.observedGeneration ?? 0, resolved: read };
 }
 

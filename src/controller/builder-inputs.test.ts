@@ -42,4 +42,24 @@ describe('cacheLookup under a canary policy', () => {
     expect(versionFor({ kind: 'ClusterBuilder', name: 'web' })).toBe('1.0.0');
     expect(versionFor(undefined)).toBe('1.0.0');
   });
+
+  it('keeps a canary on the digests in use when its canary view is compact, recording nothing', () => {
+    const compact = new FakeCluster().put('ClusterStore', {
+      name: 'default',
+      spec: { sources: [{ image }], updatePolicy: { rollout: 'canary', canary: { kind: 'Builder', name: 'web', namespace: 'team' } } },
+      status: {
+        buildpacks: [buildpack('1.0.0')],
+        canary: {
+          buildpacks: [{ id: 'io.test.a', version: '2.0.0', storeImage: { image } }],
+          compacted: { sources: [{ image, latestImage: `${image}@sha256:2` }] },
+        },
+        pendingUpdates: [{ image, tag: '1', from: 'sha256:1', to: 'sha256:2' }],
+      },
+    });
+    const compactDeps = compact.deps(new FakeImageAccess());
+    const lookup = cacheLookup(compactDeps.cache, compactDeps.keychains, { kind: 'Builder', name: 'web', namespace: 'team' });
+    const found = lookup.get('ClusterStore', 'default');
+    expect(found?.resolved.ok && found.resolved.value.map((b) => b.version)).toEqual(['1.0.0']);
+    expect(lookup.canaryUpdates()).toEqual([]);
+  });
 });

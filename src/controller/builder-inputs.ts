@@ -48,6 +48,15 @@ export interface CacheLookup extends BuilderLookup {
   canaryUpdates(): CanaryUpdate[];
 }
 
+/**
+ * True when `builder` is `resource`'s canary and the resource has a canary view. A compact canary
+ * view is not read back: the canary then keeps the digests in use, and nothing is proven.
+ */
+function readsCanaryView(resource: PolicyResource, builder: BuilderName): boolean {
+  const canary = resource.status?.canary;
+  return isCanaryOf(resource, builder) && canary !== undefined && !('compacted' in canary);
+}
+
 /** The lookup of `gatherBuilderInputs` over the informer cache and the controller's keychains, for `builder` (when given). */
 export function cacheLookup(cache: ObjectCache, keychains: KeychainSource, builder?: BuilderName, expanded: Expanded = new Map()): CacheLookup {
   const used = new Map<string, CanaryUpdate>();
@@ -56,13 +65,13 @@ export function cacheLookup(cache: ObjectCache, keychains: KeychainSource, build
     const options = read ? { expanded: read } : {};
     if (!builder || isInvalid(object)) return supplierOf(kind, object, options);
     const resource = object as PolicyResource;
-    if (!isCanaryOf(resource, builder) || !resource.status?.canary) return supplierOf(kind, object, options);
+    if (!readsCanaryView(resource, builder)) return supplierOf(kind, object, options);
     for (const p of updateStateOf(resource.status).pendingUpdates) {
       if (!p.image || !p.to) continue;
       const update = { kind, name: object.metadata.name, image: p.image, digest: p.to };
       used.set(JSON.stringify(update), update);
     }
-    // The canary view is the resource's status with the held digests: the main status's read-back does not apply to it.
+    // Not the main status read back: that holds the digests in use, not the held ones.
     return supplierOf(kind, object, { canary: true });
   };
   return {

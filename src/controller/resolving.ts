@@ -71,9 +71,8 @@ export function resolvingReconciler<K extends PolicyKind>(kind: ResolvingKind<K>
   const canaryFields = async (object: Resource<K>, keychain: Keychain, updates: FollowedUpdates, signal?: AbortSignal): Promise<Record<string, unknown>> => {
     if (!updates.canaryPins) return {};
     try {
-      // The canary view has the kind's fields only (a compact store's `compacted` stays with the main status).
-      const { compacted: _compacted, ...fields } = (await kind.resolve(object, keychain, updates.canaryPins, signal)).fields;
-      return { canary: fields };
+      // A compact canary view keeps `compacted`: the canary builder then stays on the digests in use (builder-inputs.ts).
+      return { canary: (await kind.resolve(object, keychain, updates.canaryPins, signal)).fields };
     } catch (error) {
       deps.logger.warn('canary read failed', { kind: kind.kind, name: object.metadata.name, error: messageOf(error) });
       return {};
