@@ -93,8 +93,6 @@ export interface ExpandingDeps {
   sourceRecords?: SourceRecordCache;
 }
 
-const fallbackRecords = createSourceRecordCache();
-
 /**
  * `cacheLookup`, after reading back every compact store status the builder may use (its store, the
  * Buildpacks of its namespace, every ClusterBuildpack) with that store's own credentials.
@@ -111,12 +109,13 @@ export async function expandedCacheLookup(
     ...deps.cache.list('ClusterBuildpack').map((object) => ({ kind: 'ClusterBuildpack' as const, object })),
   ];
   const expanded = new Map<string, StatusRead<readonly BuildpackRecord[]>>();
+  const cache = deps.sourceRecords ?? createSourceRecordCache();
   await Promise.all(
     candidates.map(async ({ kind, object }) => {
       if (isInvalid(object) || !isCompactStatus(object.status) || !object.status) return;
       try {
         const keychain = await deps.keychains.keychainFor(credentialRefOf(object));
-        const read = await expandCompactStatus(object.status, keychain, { images: deps.images, cache: deps.sourceRecords ?? fallbackRecords, signal });
+        const read = await expandCompactStatus(object.status, keychain, { images: deps.images, cache, signal });
         expanded.set(`${kind}/${resourceKey(object)}`, read.ok ? { ok: true, value: read.records } : read);
       } catch (error) {
         expanded.set(`${kind}/${resourceKey(object)}`, { ok: false, reason: `its compact status could not be read back: ${messageOf(error)}` });

@@ -22,7 +22,7 @@ import {
   type WorkQueue,
   type WorkQueueOptions,
 } from '../k8s/index.ts';
-import { messageOf, sleep, type Logger } from '../shared/index.ts';
+import { messageOf, sleep, type HostBackoffOptions, type Logger } from '../shared/index.ts';
 import { builderReconciler } from './builder.ts';
 import { clusterLifecycleReconciler } from './cluster-lifecycle.ts';
 import { apiEventSink, apiStatusWriter, informerCache } from './cluster-ports.ts';
@@ -34,7 +34,6 @@ import { rebuildRank } from './rebuild-order.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { CosignSecretSource, KeychainSource, ReconcilerDeps } from './ports.ts';
 import type { Reconciler } from './reconciler.ts';
-import type { HostBackoffOptions } from './host-backoff.ts';
 import { createUpdatePoller, type UpdatePoller } from './update-poller.ts';
 import { runWorkers } from './workers.ts';
 

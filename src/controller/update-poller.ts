@@ -4,7 +4,7 @@
  * semver range), with the resource's own credentials. What it finds goes into status next to the
  * tag (`resolvedImages`, `pendingUpdates`; the spec is never rewritten), Events and metrics say what
  * happened, and a resource whose digests changed is reconciled (its informer event queues it), which
- * reads the recorded digests. A registry answering 429 or 5xx is backed off as a whole (host-backoff.ts).
+ * reads the recorded digests. A registry answering 429 or 5xx is backed off as a whole (shared/host-backoff.ts).
  * Time comes from the injected Clock, so tests drive the intervals by hand.
  */
 import {
@@ -36,9 +36,8 @@ import {
   type TagCheck,
   type UpdateDecision,
 } from '../app/index.ts';
-import { createLimiter, errorKindOf, messageOf, type Logger } from '../shared/index.ts';
+import { createLimiter, errorKindOf, HostBackoff, messageOf, retryAfterOf, type HostBackoffOptions, type Logger } from '../shared/index.ts';
 import { queueKey } from './enqueue.ts';
-import { HostBackoff, retryAfterOf, type HostBackoffOptions } from './host-backoff.ts';
 import type { EventSink, KeychainSource, ObjectCache, StatusWriter, UpdateMetrics } from './ports.ts';
 import { commitStatus, type AnyStatus } from './status.ts';
 import { announceUpdates } from './update-follow.ts';

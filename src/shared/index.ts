@@ -10,3 +10,4 @@ export * from './clock.ts';
 export * from './guards.ts';
 export * from './did-you-mean.ts';
 export * from './version.ts';
+export * from './host-backoff.ts';

@@ -24,24 +24,8 @@ let running: Promise<unknown> = Promise.resolve();
 
 function resourcesYaml(targets: string): string {
   const { registry } = world;
-  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
-  const config = JSON.stringify({ auths: { [registry.host]: { auth } } });
   const sa = '{name: builder, namespace: team}';
-  return `apiVersion: v1
-kind: Namespace
-metadata: {name: team}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: registry, namespace: team}
-type: kubernetes.io/dockerconfigjson
-stringData: {.dockerconfigjson: '${config}'}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: builder, namespace: team}
-secrets: [{name: registry}]
----
+  return `${world.accountYaml()}---
 apiVersion: kpack.io/v1alpha2
 kind: ClusterStore
 metadata: {name: multi}

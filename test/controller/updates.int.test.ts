@@ -79,24 +79,8 @@ spec:
 }
 
 function resourcesYaml(): string {
-  const { registry, at } = world;
-  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
-  const config = JSON.stringify({ auths: { [registry.host]: { auth }, [proxy.host]: { auth } } });
-  return `apiVersion: v1
-kind: Namespace
-metadata: {name: team}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: registry, namespace: team}
-type: kubernetes.io/dockerconfigjson
-stringData: {.dockerconfigjson: '${config}'}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: builder, namespace: team}
-secrets: [{name: registry}]
----
+  const { at } = world;
+  return `${world.accountYaml([proxy.host])}---
 apiVersion: kpack.io/v1alpha2
 kind: ClusterStore
 metadata: {name: default}

@@ -44,6 +44,8 @@ export interface World {
   until: (check: () => Promise<boolean>, timeoutMs: number, what: string) => Promise<void>;
   /** Namespace team, its Secret and ServiceAccount, the store, stack, lifecycle and one Builder (default `web`). */
   resourcesYaml: (storeSources: readonly string[], builder?: string) => string;
+  /** Namespace team, its `registry` dockerconfigjson Secret (for the registry and `extraHosts`, same password) and ServiceAccount `builder`. */
+  accountYaml: (extraHosts?: readonly string[]) => string;
   stop: () => Promise<void>;
 }
 
@@ -77,9 +79,9 @@ export async function startWorld(name: string, options: { registryMode?: 'basic'
     run: await publish(stackImage('run'), 'stack/run'),
     lifecycle: await publish(await lifecycleImage(true), 'lifecycle'),
   };
-  const resourcesYaml = (storeSources: readonly string[], builder = 'web'): string => {
+  const accountYaml = (extraHosts: readonly string[] = []): string => {
     const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
-    const config = JSON.stringify({ auths: { [registry.host]: { auth } } });
+    const config = JSON.stringify({ auths: Object.fromEntries([registry.host, ...extraHosts].map((host) => [host, { auth }])) });
     return `apiVersion: v1
 kind: Namespace
 metadata: {name: team}
@@ -94,7 +96,10 @@ apiVersion: v1
 kind: ServiceAccount
 metadata: {name: builder, namespace: team}
 secrets: [{name: registry}]
----
+`;
+  };
+  const resourcesYaml = (storeSources: readonly string[], builder = 'web'): string => {
+    return `${accountYaml()}---
 apiVersion: kpack.io/v1alpha2
 kind: ClusterStore
 metadata: {name: default}
@@ -139,6 +144,7 @@ spec:
     kubectl,
     publish,
     resourcesYaml,
+    accountYaml,
     getJson: async (kind, objectName, namespace) =>
       JSON.parse(await kubectl(['get', kind, objectName, '-o', 'json', ...(namespace ? ['-n', namespace] : [])])) as KubeJson,
     until: async (check, timeoutMs, what) => {

@@ -14,7 +14,6 @@ describe('HostPause', () => {
         now += ms;
         return Promise.resolve();
       },
-      random: () => 0,
       now: () => now,
       onPause: (host, ms) => pauses.push([host, ms]),
     });

@@ -3,7 +3,7 @@
  * registry's own `Retry-After` honoured (up to a cap). Only transient errors (shared/error-kind.ts) are tried
  * again; 401/403/404 and format errors fail at once. Delays go through an injectable sleep.
  */
-import { backoffDelay, defaultBackoff, errorKindOf, sleep, type BackoffOptions } from '../../shared/index.ts';
+import { backoffDelay, defaultBackoff, errorKindOf, retryAfterOf, sleep, type BackoffOptions } from '../../shared/index.ts';
 
 /** How a call is retried. */
 export interface RetryPolicy {
@@ -42,8 +42,8 @@ export function isRetryable(error: unknown): boolean {
 
 /** The delay before retry number `attempt` (0-based): the registry's `Retry-After` if it named one, else backoff. */
 export function retryDelay(policy: RetryPolicy, attempt: number, error: unknown): number {
-  const asked = typeof error === 'object' && error !== null && 'retryAfterMs' in error ? error.retryAfterMs : undefined;
-  if (typeof asked === 'number' && asked >= 0) return Math.min(asked, policy.maxRetryAfterMs);
+  const asked = retryAfterOf(error);
+  if (asked !== undefined) return Math.min(asked, policy.maxRetryAfterMs);
   return backoffDelay(attempt, policy.backoff, policy.random);
 }
 

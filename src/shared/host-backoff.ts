@@ -1,9 +1,9 @@
 /**
- * Per-registry backoff of the update poller: after a transient failure (429, 5xx, a connection
- * fault) a host is left alone for a delay that doubles with each failure in a row (capped), or for
- * as long as the registry's `Retry-After` asks if that is longer; one success clears it. Every
- * resource whose images live on the host waits, so a rate-limited registry gets fewer requests,
- * not the same number retried.
+ * Per-host backoff: after a failure (429, 5xx, a connection fault) a host is left alone for a delay
+ * that doubles with each failure in a row (capped), or for as long as the host's `Retry-After` asks
+ * if that is longer; a later failure never shortens a wait already set, and one success clears it.
+ * Pure state on a caller's clock: the update poller skips a host's checks with it, the registry
+ * transport pauses a host's requests with it (oci/remote/host-pause.ts).
  */
 
 /** Delays of the backoff, in ms. */
@@ -33,11 +33,17 @@ export class HostBackoff {
 
   /** Records a transient failure at `now`; `retryAfterMs` is the registry's own ask. Returns the time the host is free again. */
   failed(host: string, now: number, retryAfterMs?: number): number {
-    const failures = (this.#hosts.get(host)?.failures ?? 0) + 1;
+    const state = this.#hosts.get(host);
+    const failures = (state?.failures ?? 0) + 1;
     const delay = Math.max(retryAfterMs ?? 0, Math.min(this.#maxMs, this.#initialMs * 2 ** (failures - 1)));
-    const until = now + delay;
+    const until = Math.max(state?.until ?? 0, now + delay);
     this.#hosts.set(host, { failures, until });
     return until;
+  }
+
+  /** The hosts left alone at `now`. */
+  blocked(now: number): string[] {
+    return [...this.#hosts].filter(([, state]) => state.until > now).map(([host]) => host);
   }
 
   /** A success: the host is in good standing again. */

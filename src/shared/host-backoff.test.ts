@@ -13,6 +13,8 @@ describe('HostBackoff', () => {
     expect(backoff.blockedUntil('r.test', 59_999)).toBe(60_000);
     expect(backoff.blockedUntil('r.test', 60_000)).toBeUndefined();
     expect(backoff.blockedUntil('other.test', 0)).toBeUndefined();
+    // A failure during a long wait does not shorten it.
+    expect(backoff.failed('r.test', 1000)).toBe(60_000);
     backoff.succeeded('r.test');
     expect(backoff.failed('r.test', 0)).toBe(1000);
   });
