@@ -23,8 +23,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildpackages, stackId } from '../test/app/fixtures.ts';
-import { controllerRunArgs, startProcess, type ManagedProcess } from '../test/harness/index.ts';
+import { controllerRunArgs, startProcess, type AccessLogEntry, type ManagedProcess } from '../test/harness/index.ts';
 import { startWorld, type World } from '../test/controller/world.ts';
+import { watchBuilders, type BuilderState, type BuilderWatch } from './builder-watch.ts';
 
 const { values } = parseArgs({
   options: { builders: { type: 'string', default: '200' }, replicas: { type: 'string', default: '1' }, workers: { type: 'string', default: '2' } },
@@ -37,14 +38,6 @@ const shardCount = 2 * replicaCount;
 const stacks = ['base', 'base-2', 'base-3'];
 const repositories = 4;
 
-interface BuilderState {
-  name: string;
-  ready: boolean;
-  upToDate: boolean;
-  ruby: string;
-  latestImage: string;
-}
-
 function extraYaml(world: World): string {
   const stackYaml = (name: string): string =>
     `apiVersion: kpack.io/v1alpha2\nkind: ClusterStack\nmetadata: {name: ${name}}\nspec:\n  id: ${stackId}\n  serviceAccountRef: {name: builder, namespace: team}\n  buildImage: {image: ${world.at.build}}\n  runImage: {image: ${world.at.run}}\n`;
@@ -53,67 +46,65 @@ function extraYaml(world: World): string {
   return [...stacks.slice(1).map(stackYaml), ...Array.from({ length: builderCount }, (_v, i) => builderYaml(i))].join('---\n');
 }
 
-async function builderStates(world: World): Promise<BuilderState[]> {
-  const list = JSON.parse(await world.kubectl(['get', 'builders.kpack.io', '-n', 'team', '-o', 'json'])) as {
-    items: Array<{
-      metadata: { name: string };
-      status?: { conditions?: Array<{ type: string; status: string }>; order?: Array<{ group: Array<{ version?: string }> }>; latestImage?: string };
-    }>;
-  };
-  return list.items
-    .filter((b) => b.metadata.name.startsWith('b-'))
-    .map((b) => {
-      const condition = (type: string): boolean => b.status?.conditions?.find((c) => c.type === type)?.status === 'True';
-      return {
-        name: b.metadata.name,
-        ready: condition('Ready'),
-        upToDate: condition('UpToDate'),
-        ruby: b.status?.order?.[1]?.group[0]?.version ?? '',
-        latestImage: b.status?.latestImage ?? '',
-      };
-    });
-}
-
 async function memoryOf(pid: number): Promise<{ rssMiB: number; peakMiB: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
   return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
 }
 
-/** Polls the builders until `done` holds for all of them; samples each replica's RSS meanwhile (the largest is kept). */
+/** Waits on the watch until `done` holds for every builder; samples each replica's RSS meanwhile (the largest is kept). */
 async function waitForAll(
-  world: World,
+  watch: BuilderWatch,
   controllers: readonly ManagedProcess[],
   wait: { done: (b: BuilderState) => boolean; timeoutMs: number; what: string },
 ): Promise<{ ms: number; maxRssMiB: number; states: BuilderState[] }> {
-  const { done, timeoutMs, what } = wait;
-  const started = Date.now();
   let maxRssMiB = 0;
-  for (;;) {
-    const states = await builderStates(world);
-    for (const controller of controllers) maxRssMiB = Math.max(maxRssMiB, (await memoryOf(controller.pid)).rssMiB);
-    const finished = states.filter(done).length;
-    if (states.length === builderCount && finished === builderCount) return { ms: Date.now() - started, maxRssMiB, states };
-    const dead = controllers.find((c) => !c.alive());
-    if (dead) throw new Error(`a controller exited while waiting for ${what}:\n${(await dead.log()).slice(-2000)}`);
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${finished}/${builderCount})`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  const sample = async (): Promise<void> => {
+    for (const controller of controllers) if (controller.alive()) maxRssMiB = Math.max(maxRssMiB, (await memoryOf(controller.pid)).rssMiB);
+  };
+  const sampler = setInterval(() => void sample().catch(() => undefined), 500);
+  try {
+    const failed = async (): Promise<string | undefined> => {
+      const dead = controllers.find((c) => !c.alive());
+      return dead ? `a controller exited:\n${(await dead.log()).slice(-2000)}` : undefined;
+    };
+    const ms = await watch.until({ ...wait, count: builderCount, failed });
+    await sample();
+    return { ms, maxRssMiB, states: watch.states() };
+  } finally {
+    clearInterval(sampler);
   }
 }
 
-async function controllerRequests(world: World): Promise<Array<{ method: string }>> {
+async function controllerRequests(world: World): Promise<AccessLogEntry[]> {
   return (await world.registry.accessLog()).filter((e) => e.userAgent.startsWith('packsmith-controller'));
 }
 
-function countBy(entries: ReadonlyArray<{ method: string }>): Record<string, number> {
+function countBy(entries: readonly AccessLogEntry[], key: (e: AccessLogEntry) => string): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const e of entries) counts[e.method] = (counts[e.method] ?? 0) + 1;
-  return counts;
+  for (const e of entries) counts[key(e)] = (counts[key(e)] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** `HEAD manifest by digest 200`, `POST upload 201` (a mount), …: where redundant requests show. */
+function requestKind(e: AccessLogEntry): string {
+  const reference = e.path.split('/').at(-1) ?? '';
+  const target = e.path.includes('/blobs/uploads/')
+    ? 'upload'
+    : e.path.includes('/blobs/')
+      ? 'blob'
+      : e.path.includes('/manifests/')
+        ? `manifest by ${reference.startsWith('sha256:') ? 'digest' : 'tag'}`
+        : e.path === '/v2/'
+          ? 'ping'
+          : 'other';
+  return `${e.method} ${target} ${String(e.status)}`;
 }
 
 async function main(): Promise<void> {
   const world = await startWorld('bench-controller');
   const controllers: ManagedProcess[] = [];
+  let watch: BuilderWatch | undefined;
   try {
     await world.kubectl(['apply', '-f', '-'], world.resourcesYaml([world.at.web, world.at.ruby], 'b-unused'));
     await world.kubectl(['delete', 'builders.kpack.io', 'b-unused', '-n', 'team']);
@@ -127,7 +118,8 @@ async function main(): Promise<void> {
       controllers.push(startProcess({ command: process.execPath, args, logFile: join(world.work, `controller-${i}.log`), env }));
     }
     const setupStarted = Date.now();
-    const initial = await waitForAll(world, controllers, {
+    watch = await watchBuilders(world.kube, 'team', 'b-');
+    const initial = await waitForAll(watch, controllers, {
       done: (b) => b.ready && b.upToDate && b.ruby === '1.0.0',
       timeoutMs: 15 * 60_000,
       what: 'the initial builds',
@@ -147,7 +139,7 @@ async function main(): Promise<void> {
       '-p',
       JSON.stringify({ spec: { sources: [world.at.web, world.at.ruby, ruby2].map((image) => ({ image })) } }),
     ]);
-    const rebuilt = await waitForAll(world, controllers, {
+    const rebuilt = await waitForAll(watch, controllers, {
       done: (b) => b.ready && b.upToDate && b.ruby === '2.0.0' && b.latestImage !== '' && b.latestImage !== before.get(b.name),
       timeoutMs: 10 * 60_000,
       what: 'the rebuilds',
@@ -169,7 +161,8 @@ async function main(): Promise<void> {
       perBuilderMs: changeMs / builderCount,
       registryRequests: window.length,
       registryRequestsPerBuilder: window.length / builderCount,
-      requestsByMethod: countBy(window),
+      requestsByMethod: countBy(window, (e) => e.method),
+      requestsByKind: countBy(window, requestKind),
       rssBeforeChangeMiB: settled.rssMiB,
       maxRssDuringChangeMiB: rebuilt.maxRssMiB,
       peakRssMiB: memory.peakMiB,
@@ -182,6 +175,7 @@ async function main(): Promise<void> {
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nwrote ${file}`);
   } finally {
+    watch?.stop();
     await Promise.all(controllers.map((c) => c.stop(15_000)));
     await world.stop();
   }
@@ -197,6 +191,7 @@ function printTable(r: Record<string, unknown>): void {
     ['registry requests (controller, change window)', String(r.registryRequests)],
     ['  per builder', (r.registryRequestsPerBuilder as number).toFixed(1)],
     ['  by method', JSON.stringify(r.requestsByMethod)],
+    ['  by kind and status', JSON.stringify(r.requestsByKind)],
     ['controller RSS after the initial builds (largest replica)', `${(r.rssBeforeChangeMiB as number).toFixed(0)} MiB`],
     ['controller RSS max during change (largest replica)', `${(r.maxRssDuringChangeMiB as number).toFixed(0)} MiB`],
     ['controller peak RSS (VmHWM, whole run, largest replica)', `${(r.peakRssMiB as number).toFixed(0)} MiB`],
