@@ -15,7 +15,7 @@
  * With `--replicas N` (N > 1) the controllers share the work with `--shards 2N` (Leases in namespace
  * `packsmith`); RSS figures are the largest replica's.
  *
- * Run: `npx node bench/controller.ts [--builders 200] [--replicas 1] [--workers 2]`. Needs scripts/provision.sh.
+ * Run: `npx node bench/controller.ts [--builders 200] [--replicas 1] [--workers 2] [--cpu-prof DIR]`. Needs scripts/provision.sh.
  * Bounded: every wait has a deadline (setup 15 min, change 10 min); everything started is stopped.
  * Prints a table and writes bench/out/controller-<date>.json.
  */
@@ -28,11 +28,18 @@ import { startWorld, type World } from '../test/controller/world.ts';
 import { watchBuilders, type BuilderState, type BuilderWatch } from './builder-watch.ts';
 
 const { values } = parseArgs({
-  options: { builders: { type: 'string', default: '200' }, replicas: { type: 'string', default: '1' }, workers: { type: 'string', default: '2' } },
+  options: {
+    builders: { type: 'string', default: '200' },
+    replicas: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '2' },
+    'cpu-prof': { type: 'string' },
+  },
 });
 const builderCount = Number(values.builders);
 const replicaCount = Number(values.replicas);
 const workers = Number(values.workers);
+/** A directory for each controller's CPU profile (Node's `--cpu-prof`, written when it stops), or none. */
+const cpuProfDir = values['cpu-prof'];
 /** With replicas, twice as many shards as replicas: the assignment stays even when one is lost. */
 const shardCount = 2 * replicaCount;
 const stacks = ['base', 'base-2', 'base-3'];
@@ -113,7 +120,8 @@ async function main(): Promise<void> {
     if (replicaCount > 1) await world.kubectl(['create', 'namespace', 'packsmith']);
     const sharing = replicaCount > 1 ? ['--lease-namespace', 'packsmith', '--shards', String(shardCount)] : ['--no-leader-elect'];
     for (let i = 0; i < replicaCount; i += 1) {
-      const args = controllerRunArgs(world.kube.kubeconfigPath, ...sharing, '--workers', String(workers));
+      const profiling = cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=controller-${i}.cpuprofile`];
+      const args = [...profiling, ...controllerRunArgs(world.kube.kubeconfigPath, ...sharing, '--workers', String(workers))];
       const env = { ...process.env, HOSTNAME: `replica-${i}` };
       controllers.push(startProcess({ command: process.execPath, args, logFile: join(world.work, `controller-${i}.log`), env }));
     }

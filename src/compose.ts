@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
 import {
   DiskContentCache,
+  MemoryContentCache,
   OciImageAccess,
   RegistryAccessProbe,
   findLifecycleBinary,
@@ -264,7 +265,11 @@ export function controllerRegistryAccess(options: ControllerRegistryOptions): { 
     onEvict: (key) => images.registry.release(key),
     ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
   });
-  const images = new OciImageAccess(options.settings ?? {}, { keyOf: (keychain) => cache.transportKeyOf(keychain) });
+  // Each transport (one per credential key) keeps the manifests and configs it read: builders share their stack and lifecycle images.
+  const images = new OciImageAccess(options.settings ?? {}, {
+    keyOf: (keychain) => cache.transportKeyOf(keychain),
+    contentCacheOf: () => new MemoryContentCache(),
+  });
   return { images, keychains: serviceAccountKeychains(cache) };
 }
 

@@ -11,3 +11,4 @@ export { localReferenceChecks } from './local-reference-checks.ts';
 export { packConfigFiles } from './pack-config-files.ts';
 export { RegistryAccessProbe } from './registry-access-probe.ts';
 export { DiskContentCache } from './registry-content-cache.ts';
+export { MemoryContentCache } from './memory-content-cache.ts';

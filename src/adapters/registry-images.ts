@@ -7,6 +7,7 @@
  */
 import type { FetchedImage, FetchedPlatformImage, ProgressCallback, StoredBlob, WriteResult } from '../app/index.ts';
 import type {
+  ContentCache,
   HostLimiter,
   Image,
   ImageIndex,
@@ -46,6 +47,8 @@ export interface TransportKeying extends TransportPoolOptions {
    * without one are keyed by identity, which suits local mode's single Docker-config keychain.
    */
   keyOf?: (keychain: Keychain) => string | undefined;
+  /** A content cache for each new transport (the controller's in-memory one), instead of one for all in `settings`. */
+  contentCacheOf?: () => ContentCache;
 }
 
 /** Registry access with keyed, bounded transports; `close()` when done. */
@@ -53,6 +56,7 @@ export class RegistryImages {
   readonly #settings: RegistrySettings;
   readonly #pool: TransportPool;
   readonly #keyOf: (keychain: Keychain) => string | undefined;
+  readonly #contentCacheOf: (() => ContentCache) | undefined;
   readonly #identities = new WeakMap<Keychain, string>();
   #nextIdentity = 0;
 
@@ -65,11 +69,16 @@ export class RegistryImages {
     };
     this.#pool = new TransportPool(keying);
     this.#keyOf = keying.keyOf ?? ((): undefined => undefined);
+    this.#contentCacheOf = keying.contentCacheOf;
   }
 
   /** The transport that carries `keychain`'s credentials (created on first use, or again after eviction). */
   transport(keychain: Keychain): RegistryTransport {
-    return this.#pool.get(this.#keyOf(keychain) ?? this.#identityOf(keychain), () => ({ ...this.#settings, keychain }));
+    return this.#pool.get(this.#keyOf(keychain) ?? this.#identityOf(keychain), () => ({
+      ...this.#settings,
+      ...(this.#contentCacheOf ? { contentCache: this.#contentCacheOf() } : {}),
+      keychain,
+    }));
   }
 
   /** Stops reusing the transport under `key`, which closes once quiet (the keychain cache calls this when it drops a keychain). */

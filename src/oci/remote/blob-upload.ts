@@ -41,8 +41,20 @@ export type BlobOutcome = 'existing' | 'mounted' | 'uploaded';
 
 const octetStream = 'application/octet-stream';
 
-/** Makes sure `blob` exists in the target repository; returns how. */
+/**
+ * Makes sure `blob` exists in the target repository; returns how. A blob the transport already saw
+ * there costs no request; one it finds, mounts or uploads is remembered (the pusher forgets them
+ * when a push fails).
+ */
 export async function putBlob(target: UploadTarget, blob: BlobSource): Promise<BlobOutcome> {
+  const known = target.transport.knownBlobs;
+  if (known.has(target.registry, target.repository, blob.digest)) return 'existing';
+  const outcome = await findOrSend(target, blob);
+  known.add(target.registry, target.repository, blob.digest);
+  return outcome;
+}
+
+async function findOrSend(target: UploadTarget, blob: BlobSource): Promise<BlobOutcome> {
   if (await blobExists(target, blob.digest)) return 'existing';
   const source = mountSource(target, blob);
   return withRetries(

@@ -17,14 +17,18 @@ export interface CachedManifest {
   contentType: MediaType | undefined;
 }
 
-/** What the registry client asks of a content cache. */
+/**
+ * What the registry client asks of a content cache. `where` is the `registry/repository` the content
+ * is read from: a cache may scope its entries by it (content is the same under a digest anywhere, but
+ * whether a repository holds it is not), or ignore it.
+ */
 export interface ContentCache {
   /** The manifest with `digest`, its bytes checked against it; undefined on a miss. */
-  manifest(digest: Digest): Promise<CachedManifest | undefined>;
-  putManifest(manifest: CachedManifest): Promise<void>;
+  manifest(digest: Digest, where: string): Promise<CachedManifest | undefined>;
+  putManifest(manifest: CachedManifest, where: string): Promise<void>;
   /** The blob with `digest`, its bytes checked against it; undefined on a miss. */
-  blob(digest: Digest): Promise<Uint8Array | undefined>;
-  putBlob(digest: Digest, bytes: Uint8Array): Promise<void>;
+  blob(digest: Digest, where: string): Promise<Uint8Array | undefined>;
+  putBlob(digest: Digest, bytes: Uint8Array, where: string): Promise<void>;
   /** The digest `registry/repository:tag` named when it was last read, if remembered. */
   tagDigest(tagKey: string): Promise<Digest | undefined>;
   putTagDigest(tagKey: string, digest: Digest): Promise<void>;
@@ -32,3 +36,6 @@ export interface ContentCache {
 
 /** The key of a tag in a cache: `registry/repository:tag`. */
 export const tagKeyOf = (registry: string, repository: string, tag: string): string => `${registry}/${repository}:${tag}`;
+
+/** The `where` of a cache entry: `registry/repository`. */
+export const locationKeyOf = (registry: string, repository: string): string => `${registry}/${repository}`;

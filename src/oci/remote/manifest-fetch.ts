@@ -10,7 +10,7 @@ import { manifestLimits } from '../manifest.ts';
 import { manifestAcceptList, type MediaType } from '../media-types.ts';
 import { readLimited } from './blob-reader.ts';
 import { pullScope } from './challenge.ts';
-import { tagKeyOf } from './content-cache.ts';
+import { locationKeyOf, tagKeyOf } from './content-cache.ts';
 import { retryBodyFailures, type BodyReader } from './retry.ts';
 import type { RegistryTransport } from './transport.ts';
 
@@ -48,10 +48,11 @@ export async function getManifest(context: RepositoryContext, identifier: string
   const byDigest = isDigest(identifier);
   const tagKey = byDigest ? undefined : tagKeyOf(context.registry, context.repository, identifier);
   const known = byDigest ? identifier : await cache.tagDigest(tagKeyOf(context.registry, context.repository, identifier));
-  const cached = known === undefined ? undefined : await cache.manifest(known);
+  const where = locationKeyOf(context.registry, context.repository);
+  const cached = known === undefined ? undefined : await cache.manifest(known, where);
   if (cached !== undefined && (tagKey === undefined || (await headDigest(context, identifier)) === cached.digest)) return cached;
   const fetched = await fetchManifest(context, identifier);
-  await cache.putManifest(fetched);
+  await cache.putManifest(fetched, where);
   if (tagKey !== undefined) await cache.putTagDigest(tagKey, fetched.digest);
   return fetched;
 }

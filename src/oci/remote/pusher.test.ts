@@ -62,3 +62,66 @@ describe('pusher against a registry that answers unusually', () => {
     expect(steps).toEqual(['POST', 'PUT', 'POST', 'PUT', 'POST', 'PUT']);
   });
 });
+
+/** What the transport's known blobs save, and that a failed push makes it ask again. */
+describe('pusher with blobs the transport has seen', () => {
+  const server = new FaultServer();
+  let transport: RegistryTransport;
+  let manifestStatus = 201;
+
+  beforeAll(async () => {
+    await server.start();
+    transport = new RegistryTransport({ retry: { sleep: () => Promise.resolve() } });
+    server.handler = (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/v2/') return res.end();
+      // Every blob is there; no tag is.
+      if (req.method === 'HEAD') return res.writeHead(url.pathname.includes('/blobs/') ? 200 : 404).end();
+      if (req.method === 'PUT' && url.pathname.includes('/manifests/')) {
+        const body = manifestStatus === 201 ? '' : JSON.stringify({ errors: [{ code: 'MANIFEST_BLOB_UNKNOWN', message: 'blob unknown to registry' }] });
+        return res.writeHead(manifestStatus, { 'Content-Type': 'application/json' }).end(body);
+      }
+      res.writeHead(500).end();
+    };
+  });
+  afterAll(async () => {
+    await transport.close();
+    await server.stop();
+  });
+
+  const blobHeads = (): number => server.seen.filter((s) => s.method === 'HEAD' && s.url.includes('/blobs/')).length;
+
+  it('asks about each blob once per repository', async () => {
+    server.seen.length = 0;
+    await pushImage(randomImage(5, { layers: 2 }), `${server.host}/r/known:v1`, { transport });
+    expect(blobHeads()).toBe(3);
+    // The same layers under another config: only the new config is asked about.
+    const second = await pushImage(randomImage(5, { layers: 2, platform: { os: 'linux', architecture: 'arm64' } }), `${server.host}/r/known:v2`, {
+      transport,
+    });
+    expect(blobHeads()).toBe(4);
+    expect(Object.values(second.blobs)).toEqual(['existing', 'existing', 'existing']);
+    // Another repository asks again.
+    await pushImage(randomImage(5, { layers: 2 }), `${server.host}/r/elsewhere:v1`, { transport });
+    expect(blobHeads()).toBe(7);
+  });
+
+  it('forgets a repository’s blobs when a push into it fails, and asks again next time', async () => {
+    const image = randomImage(6, { layers: 1 });
+    await pushImage(image, `${server.host}/r/gone:v1`, { transport });
+    server.seen.length = 0;
+    manifestStatus = 400;
+    await expect(pushImage(image, `${server.host}/r/gone:v2`, { transport })).rejects.toThrow(/MANIFEST_BLOB_UNKNOWN|blob unknown/);
+    expect(blobHeads()).toBe(0);
+    manifestStatus = 201;
+    await pushImage(image, `${server.host}/r/gone:v3`, { transport });
+    expect(blobHeads()).toBe(2);
+  });
+
+  it('puts the extra tags of a new push without asking whether they exist', async () => {
+    server.seen.length = 0;
+    await pushImage(randomImage(7, { layers: 1 }), `${server.host}/r/tags:v1`, { transport, tags: ['stamp-1'], tagsOnlyWhenPushed: true });
+    const manifests = server.seen.filter((s) => s.url.includes('/manifests/')).map((s) => `${s.method} ${s.url.split('/').at(-1) ?? ''}`);
+    expect(manifests).toEqual(['HEAD v1', 'PUT v1', 'PUT stamp-1']);
+  });
+});

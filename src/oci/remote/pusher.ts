@@ -62,8 +62,19 @@ export async function pushImage(image: Image, ref: Reference | string, options: 
     return finishTags(target, { digest, mediaType, raw: () => image.rawManifest(options) }, options, { blobs: {}, changed: false });
   }
   const plan = await imageBlobs(image, options);
-  const blobs = await pushBlobs(target, plan, options);
-  await putManifest(target, identifierFor(target, digest), { mediaType, raw: await image.rawManifest(options), scopes: pushScopes(target, plan) }, options);
+  let blobs: Record<Digest, BlobOutcome>;
+  try {
+    blobs = await pushBlobs(target, plan, options);
+    await putManifest(target, identifierFor(target, digest), { mediaType, raw: await image.rawManifest(options), scopes: pushScopes(target, plan) }, options);
+  } catch (error) {
+    // A blob skipped as known may have gone (MANIFEST_BLOB_UNKNOWN): the next attempt asks again.
+    options.transport.knownBlobs.forget(
+      target.registry,
+      target.repository,
+      plan.map((b) => b.digest),
+    );
+    throw error;
+  }
   return finishTags(target, { digest, mediaType, raw: () => image.rawManifest(options) }, options, { blobs, changed: true });
 }
 
@@ -200,7 +211,11 @@ async function putManifest(
   await response.arrayBuffer();
 }
 
-/** Points each extra tag at the manifest, skipping tags that already name it. */
+/**
+ * Points each extra tag at the manifest, skipping tags that already name it. Tags written only with
+ * a new push (timestamp tags) are new names, so they are put without asking first: putting a tag
+ * that happens to name the manifest already changes nothing.
+ */
 async function finishTags(
   target: Reference,
   manifest: { digest: Digest; mediaType: MediaType; raw: () => Promise<Uint8Array> },
@@ -208,9 +223,10 @@ async function finishTags(
   outcome: { blobs: Record<Digest, BlobOutcome>; changed: boolean },
 ): Promise<PushResult> {
   let changed = outcome.changed;
+  const check = !(outcome.changed && options.tagsOnlyWhenPushed === true);
   for (const tag of options.tags ?? []) {
     const tagged = { ...target, tag, digest: undefined };
-    if (await alreadyThere(tagged, manifest.digest, options)) continue;
+    if (check && (await alreadyThere(tagged, manifest.digest, options))) continue;
     await putManifest(tagged, tag, { mediaType: manifest.mediaType, raw: await manifest.raw(), scopes: [pushScope(target.repository)] }, options);
     changed = true;
   }

@@ -15,6 +15,7 @@ import { mediaTypes, type MediaType } from '../media-types.ts';
 import { memoizeIo } from '../partial.ts';
 import { openBlob, readBlob, type BlobRequest } from './blob-reader.ts';
 import { getManifest, type FetchedManifest, type RepositoryContext } from './manifest-fetch.ts';
+import { locationKeyOf } from './content-cache.ts';
 
 /** A repository context without a per-call signal: values created here outlive the call that made them. */
 export type RemoteSource = Omit<RepositoryContext, 'signal'>;
@@ -38,10 +39,11 @@ function manifestName(source: RemoteSource, fetched: FetchedManifest): string {
 /** A config blob, from the transport's content cache when it holds it (no request), else fetched and cached. */
 async function readConfigBlob(request: BlobRequest): Promise<Uint8Array> {
   const cache = request.transport.contentCache;
-  const cached = await cache?.blob(request.digest);
+  const where = locationKeyOf(request.registry, request.repository);
+  const cached = await cache?.blob(request.digest, where);
   if (cached !== undefined && cached.length === request.size) return cached;
   const bytes = await readBlob(request, manifestLimits.maxConfigBytes);
-  await cache?.putBlob(request.digest, bytes);
+  await cache?.putBlob(request.digest, bytes, where);
   return bytes;
 }
 

@@ -18,6 +18,7 @@ import { TokenCache, basicAuthorization, parseTokenResponse, tokenHttpRequest } 
 import { TransferCounters, type RequestEvent, type RequestKind } from './counters.ts';
 import type { ContentCache } from './content-cache.ts';
 import { HostPause } from './host-pause.ts';
+import { KnownBlobs } from './known-blobs.ts';
 
 /** Runs a request within its registry's concurrency bound. */
 export type HostLimiter = <T>(task: () => Promise<T>) => Promise<T>;
@@ -78,6 +79,8 @@ const maxRedirects = 5;
 /** The shared HTTP client for registries; create one per process or per operation, and `close()` it when done. */
 export class RegistryTransport {
   readonly counters = new TransferCounters();
+  /** Blobs this transport saw in a repository, so pushes skip their HEAD (known-blobs.ts). */
+  readonly knownBlobs = new KnownBlobs();
   /** The content cache reads through this transport consult, if any. */
   readonly contentCache: ContentCache | undefined;
   readonly #pool: ConnectionPool;
