@@ -15,11 +15,11 @@
  * With `--replicas N` (N > 1) the controllers share the work with `--shards 2N` (Leases in namespace
  * `packsmith`); RSS figures are the largest replica's.
  *
- * Run: `npx node bench/controller.ts [--builders 200] [--replicas 1] [--workers 2] [--cpu-prof DIR]`. Needs scripts/provision.sh.
+ * Run: `npx node bench/controller.ts [--builders 200] [--replicas 1] [--workers 2] [--cpu-prof DIR] [--heap-snapshot DIR]`. Needs scripts/provision.sh.
  * Bounded: every wait has a deadline (setup 15 min, change 10 min); everything started is stopped.
  * Prints a table and writes bench/out/controller-<date>.json.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildpackages, stackId } from '../test/app/fixtures.ts';
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     replicas: { type: 'string', default: '1' },
     workers: { type: 'string', default: '2' },
     'cpu-prof': { type: 'string' },
+    'heap-snapshot': { type: 'string' },
   },
 });
 const builderCount = Number(values.builders);
@@ -40,6 +41,8 @@ const replicaCount = Number(values.replicas);
 const workers = Number(values.workers);
 /** A directory for each controller's CPU profile (Node's `--cpu-prof`, written when it stops), or none. */
 const cpuProfDir = values['cpu-prof'];
+/** A directory for a heap snapshot of each controller, taken after the rebuilds (`--heapsnapshot-signal`), or none. */
+const heapDir = values['heap-snapshot'];
 /** With replicas, twice as many shards as replicas: the assignment stays even when one is lost. */
 const shardCount = 2 * replicaCount;
 const stacks = ['base', 'base-2', 'base-3'];
@@ -121,7 +124,8 @@ async function main(): Promise<void> {
     const sharing = replicaCount > 1 ? ['--lease-namespace', 'packsmith', '--shards', String(shardCount)] : ['--no-leader-elect'];
     for (let i = 0; i < replicaCount; i += 1) {
       const profiling = cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=controller-${i}.cpuprofile`];
-      const args = [...profiling, ...controllerRunArgs(world.kube.kubeconfigPath, ...sharing, '--workers', String(workers))];
+      const heap = heapDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir}`];
+      const args = [...profiling, ...heap, ...controllerRunArgs(world.kube.kubeconfigPath, ...sharing, '--workers', String(workers))];
       const env = { ...process.env, HOSTNAME: `replica-${i}` };
       controllers.push(startProcess({ command: process.execPath, args, logFile: join(world.work, `controller-${i}.log`), env }));
     }
@@ -155,6 +159,7 @@ async function main(): Promise<void> {
     const changeMs = Date.now() - changed;
     const window = (await controllerRequests(world)).slice(requestsBefore);
     const memories = await Promise.all(controllers.map((c) => memoryOf(c.pid)));
+    if (heapDir !== undefined) await takeHeapSnapshots(controllers, heapDir);
     const memory = { peakMiB: Math.max(...memories.map((m) => m.peakMiB)), rssMiB: Math.max(...memories.map((m) => m.rssMiB)) };
     const result = {
       date: new Date().toISOString(),
@@ -186,6 +191,24 @@ async function main(): Promise<void> {
     watch?.stop();
     await Promise.all(controllers.map((c) => c.stop(15_000)));
     await world.stop();
+  }
+}
+
+/** Signals each controller to write a heap snapshot into `dir` and waits (bounded) until each has written one. */
+async function takeHeapSnapshots(controllers: readonly ManagedProcess[], dir: string): Promise<void> {
+  for (const controller of controllers) {
+    const before = new Set(await readdir(dir).catch(() => []));
+    process.kill(controller.pid, 'SIGUSR2');
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const written = (await readdir(dir)).filter((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+      // The file grows while it is written; done once its size stops changing.
+      const sizes = await Promise.all(written.map(async (f) => (await stat(join(dir, f))).size));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const again = await Promise.all(written.map(async (f) => (await stat(join(dir, f))).size));
+      if (written.length > 0 && sizes.every((size, i) => size > 0 && size === again[i])) break;
+      if (Date.now() > deadline) throw new Error(`no heap snapshot of controller ${String(controller.pid)} within 120 s`);
+    }
   }
 }
 

@@ -197,6 +197,21 @@ describe('createInformer', () => {
     await informer.stop();
   });
 
+  it('keeps of managedFields only the newest write of spec, cut to its time', async () => {
+    const { source, informer } = setUp();
+    const managedFields = [
+      { manager: 'kubectl', operation: 'Update', time: '2026-12-01T10:00:00Z', fieldsV1: { 'f:spec': { 'f:tag': {} } } },
+      { manager: 'kubectl', operation: 'Update', time: '2026-12-03T10:00:00Z', fieldsV1: { 'f:spec': { 'f:order': {} } } },
+      { manager: 'packsmith', operation: 'Update', time: '2026-12-04T10:00:00Z', fieldsV1: { 'f:status': {} }, subresource: 'status' },
+    ];
+    source.items = [{ kind: 'Builder', metadata: { name: 'a', namespace: 'n', resourceVersion: '1', managedFields } }];
+    informer.start();
+    await informer.waitForSync();
+    await flushMicrotasks();
+    expect(informer.get('n/a')?.metadata.managedFields).toEqual([{ time: '2026-12-03T10:00:00Z', fieldsV1: { 'f:spec': {} } }]);
+    await informer.stop();
+  });
+
   it('backs off when watches keep ending at once', async () => {
     const { source, clock, informer } = setUp();
     informer.start();

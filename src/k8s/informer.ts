@@ -2,8 +2,9 @@
  * A list+watch cache of one kind: lists once, watches from the list's resourceVersion, relists on 410
  * Gone, restarts with exponential backoff after any watch error or end, and re-emits every cached
  * object as `sync` on a resync period. Handlers get keys and objects only; reconcilers read the
- * read-only cache, so they always act on the latest state (level-triggered). Cached objects drop
- * `metadata.managedFields` to keep memory down and always carry `kind` and `apiVersion`.
+ * read-only cache, so they always act on the latest state (level-triggered). Cached objects keep of
+ * `metadata.managedFields` only the time of the newest spec write (managed-fields.ts), to keep memory
+ * down, and always carry `kind` and `apiVersion`.
  */
 import {
   backoffDelay,
@@ -18,6 +19,7 @@ import {
 } from '../shared/index.ts';
 import type { KubeClient } from './client.ts';
 import { GoneError } from './errors.ts';
+import { newestSpecWrite } from './managed-fields.ts';
 import { apiVersionOf } from './paths.ts';
 import { keyOf, type KubeObject, type ResourceKind, type WatchEvent } from './types.ts';
 
@@ -78,13 +80,16 @@ export function createInformer(options: InformerOptions): Informer {
 }
 
 /**
- * The object as cached: without `metadata.managedFields` (server-side bookkeeping no reconciler reads,
- * often half the object's size), and with `kind`/`apiVersion` filled in (list items of core kinds lack them).
+ * The object as cached: `metadata.managedFields` (server-side bookkeeping, often half the object's
+ * size) cut to the newest spec write, which the rebuild order reads, and with `kind`/`apiVersion`
+ * filled in (list items of core kinds lack them).
  */
 function slim(object: KubeObject, kind: ResourceKind): KubeObject {
   const complete = object.kind !== undefined && object.apiVersion !== undefined;
   if (complete && object.metadata.managedFields === undefined) return object;
-  const { managedFields: _dropped, ...metadata } = object.metadata;
+  const { managedFields, ...rest } = object.metadata;
+  const specWrite = newestSpecWrite(managedFields);
+  const metadata = specWrite ? { ...rest, managedFields: [specWrite] } : rest;
   return { ...object, kind: object.kind ?? kind, apiVersion: object.apiVersion ?? apiVersionOf(kind), metadata };
 }
 
