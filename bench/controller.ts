@@ -15,7 +15,7 @@
  * With `--replicas N` (N > 1) the controllers share the work with `--shards 2N` (Leases in namespace
  * `packsmith`); RSS figures are the largest replica's.
  *
- * Run: `npx node bench/controller.ts [--builders 200] [--replicas 1] [--workers 2] [--cpu-prof DIR] [--heap-snapshot DIR]`. Needs scripts/provision.sh.
+ * Run: `npx node bench/controller.ts [--builders 200] [--replicas 1] [--workers 2] [--cpu-prof DIR] [--heap-snapshot DIR] [--node-option=--flag]...`. Needs scripts/provision.sh.
  * Bounded: every wait has a deadline (setup 15 min, change 10 min); everything started is stopped.
  * Prints a table and writes bench/out/controller-<date>.json.
  */
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     'cpu-prof': { type: 'string' },
     'heap-snapshot': { type: 'string' },
+    'node-option': { type: 'string', multiple: true, default: [] },
   },
 });
 const builderCount = Number(values.builders);
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < replicaCount; i += 1) {
       const profiling = cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=controller-${i}.cpuprofile`];
       const heap = heapDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir}`];
-      const args = [...profiling, ...heap, ...controllerRunArgs(world.kube.kubeconfigPath, ...sharing, '--workers', String(workers))];
+      const args = [...profiling, ...heap, ...values['node-option'], ...controllerRunArgs(world.kube.kubeconfigPath, ...sharing, '--workers', String(workers))];
       const env = { ...process.env, HOSTNAME: `replica-${i}` };
       controllers.push(startProcess({ command: process.execPath, args, logFile: join(world.work, `controller-${i}.log`), env }));
     }

@@ -215,7 +215,7 @@ export function createControllerEnvironment(options: ControllerEnvironmentOption
   const manager = createManager({
     client,
     keychains,
-    cosignSecrets: createCosignSecretReader({ client, logger: options.logger }),
+    cosignSecretsOver: (cached) => createCosignSecretReader({ client: cached, logger: options.logger }),
     images,
     clock: systemClock,
     logger: options.logger,

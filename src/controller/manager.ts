@@ -22,7 +22,7 @@ import {
   type WorkQueue,
   type WorkQueueOptions,
 } from '../k8s/index.ts';
-import { messageOf, sleep, type HostBackoffOptions, type Logger } from '../shared/index.ts';
+import { messageOf, NotFoundError, sleep, type HostBackoffOptions, type Logger } from '../shared/index.ts';
 import { builderReconciler } from './builder.ts';
 import { clusterLifecycleReconciler } from './cluster-lifecycle.ts';
 import { apiEventSink, apiStatusWriter, informerCache } from './cluster-ports.ts';
@@ -71,6 +71,12 @@ export interface ManagerOptions {
   keychains: KeychainSource;
   /** cosign key Secrets of builders' ServiceAccounts (none: builders are not signed). */
   cosignSecrets?: CosignSecretSource;
+  /**
+   * Or made over the manager's own Secret and ServiceAccount caches (a `get` that reads them), so a
+   * reconcile asks the API server nothing for them: those kinds are watched anyway, and a change
+   * re-enqueues their users.
+   */
+  cosignSecretsOver?: (cached: Pick<KubeClient, 'get'>) => CosignSecretSource;
   images: ImageAccess;
   clock: Clock;
   logger: Logger;
@@ -154,7 +160,7 @@ export function createManager(options: ManagerOptions): Manager {
     clock: options.clock,
     logger,
     tracker,
-    ...(options.cosignSecrets ? { cosignSecrets: options.cosignSecrets } : {}),
+    ...cosignSecretsOf(options, informers),
     ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
     sourceRecords: createSourceRecordCache(),
     ...(options.metrics ? { updateMetrics: options.metrics } : {}),
@@ -309,6 +315,19 @@ export function createManager(options: ManagerOptions): Manager {
 }
 
 const credentialKinds: readonly CredentialKind[] = ['Secret', 'ServiceAccount'];
+
+/** The cosign Secret source: given, or made over the credential informers. */
+function cosignSecretsOf(options: ManagerOptions, informers: ReadonlyMap<string, Informer>): Pick<ReconcilerDeps, 'cosignSecrets'> {
+  if (options.cosignSecrets) return { cosignSecrets: options.cosignSecrets };
+  if (!options.cosignSecretsOver) return {};
+  const cached: Pick<KubeClient, 'get'> = {
+    get: ({ kind, namespace, name }) => {
+      const object = informers.get(kind)?.get(namespace ? `${namespace}/${name}` : name);
+      return object ? Promise.resolve(object) : Promise.reject(new NotFoundError(`${kind} ${namespace ?? ''}/${name} not found`));
+    },
+  };
+  return { cosignSecrets: options.cosignSecretsOver(cached) };
+}
 
 function credentialView(informers: ReadonlyMap<string, Informer>): CredentialView {
   return {
