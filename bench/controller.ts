@@ -2,7 +2,8 @@
  * Benchmark (issue "controller"): one store change fanned out to 200 Builders by the controller,
  * against a REAL kube-apiserver (+ etcd) and a REAL docker-registry (Basic auth), both started by
  * test/controller/world.ts. The controller runs as a `packsmith controller run` child process
- * (no leader election, 2 workers, 10 h resync), so its memory is its own.
+ * (no leader election, 2 workers, 10 h resync), so its memory is its own; it gets the Node options
+ * (`NODE_OPTIONS`) the install's Deployment sets.
  *
  * Setup (not measured): one ClusterStore (web + ruby 1.0.0), three ClusterStacks (same images,
  * separate objects), one ClusterLifecycle, 200 Builders spread over the stacks and over four
@@ -22,6 +23,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { controllerNodeOptions } from '../src/deploy/index.ts';
 import { buildpackages, stackId } from '../test/app/fixtures.ts';
 import { controllerRunArgs, startProcess, type AccessLogEntry, type ManagedProcess } from '../test/harness/index.ts';
 import { startWorld, type World } from '../test/controller/world.ts';
@@ -127,7 +129,9 @@ async function main(): Promise<void> {
       const profiling = cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=controller-${i}.cpuprofile`];
       const heap = heapDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir}`];
       const args = [...profiling, ...heap, ...values['node-option'], ...controllerRunArgs(world.kube.kubeconfigPath, ...sharing, '--workers', String(workers))];
-      const env = { ...process.env, HOSTNAME: `replica-${i}` };
+      // The Node options the install's Deployment sets.
+      const nodeOptions = [process.env.NODE_OPTIONS, controllerNodeOptions].filter(Boolean).join(' ');
+      const env = { ...process.env, HOSTNAME: `replica-${i}`, NODE_OPTIONS: nodeOptions };
       controllers.push(startProcess({ command: process.execPath, args, logFile: join(world.work, `controller-${i}.log`), env }));
     }
     const setupStarted = Date.now();
