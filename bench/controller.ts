@@ -59,6 +59,12 @@ function extraYaml(world: World): string {
   return [...stacks.slice(1).map(stackYaml), ...Array.from({ length: builderCount }, (_v, i) => builderYaml(i))].join('---\n');
 }
 
+/** CPU seconds (user + system) the process has used, from /proc (clock ticks of 10 ms). */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function memoryOf(pid: number): Promise<{ rssMiB: number; peakMiB: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
@@ -146,6 +152,7 @@ async function main(): Promise<void> {
     const settled = { rssMiB: Math.max(...(await Promise.all(controllers.map(async (c) => (await memoryOf(c.pid)).rssMiB)))) };
     const ruby2 = await world.publish((await buildpackages('2.0.0')).ruby, 'store/ruby', '2');
     const requestsBefore = (await controllerRequests(world)).length;
+    const cpuBefore = await Promise.all(controllers.map((c) => cpuSecondsOf(c.pid)));
     const changed = Date.now();
     await world.kubectl([
       'patch',
@@ -162,6 +169,8 @@ async function main(): Promise<void> {
       what: 'the rebuilds',
     });
     const changeMs = Date.now() - changed;
+    const cpuAfter = await Promise.all(controllers.map((c) => cpuSecondsOf(c.pid)));
+    const controllerCpuS = cpuAfter.reduce((sum, s, i) => sum + s - (cpuBefore[i] ?? 0), 0);
     const window = (await controllerRequests(world)).slice(requestsBefore);
     const memories = await Promise.all(controllers.map((c) => memoryOf(c.pid)));
     if (heapDir !== undefined) await takeHeapSnapshots(controllers, heapDir);
@@ -177,6 +186,8 @@ async function main(): Promise<void> {
       initialBuildMs: setupMs,
       storeChangeToAllReadyMs: changeMs,
       perBuilderMs: changeMs / builderCount,
+      controllerCpuS,
+      controllerCpuMsPerBuilder: (controllerCpuS * 1000) / builderCount,
       registryRequests: window.length,
       registryRequestsPerBuilder: window.length / builderCount,
       requestsByMethod: countBy(window, (e) => e.method),
@@ -224,6 +235,10 @@ function printTable(r: Record<string, unknown>): void {
     ['initial build of all builders', `${((r.initialBuildMs as number) / 1000).toFixed(1)} s`],
     ['store change → all Ready with new image', `${((r.storeChangeToAllReadyMs as number) / 1000).toFixed(1)} s`],
     ['  per builder', `${(r.perBuilderMs as number).toFixed(0)} ms`],
+    [
+      'controller CPU in the change window (all replicas)',
+      `${(r.controllerCpuS as number).toFixed(1)} s, ${(r.controllerCpuMsPerBuilder as number).toFixed(1)} ms per builder`,
+    ],
     ['registry requests (controller, change window)', String(r.registryRequests)],
     ['  per builder', (r.registryRequestsPerBuilder as number).toFixed(1)],
     ['  by method', JSON.stringify(r.requestsByMethod)],

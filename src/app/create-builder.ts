@@ -11,6 +11,7 @@ import type {
   BuilderPlan,
   BuildpackCatalog,
   BuildpackRecord,
+  GeneratedLayerCache,
   LifecycleRecord,
   OrderSpec,
   ResolvedOrder,
@@ -78,6 +79,8 @@ export interface CreateBuilderDeps extends IoOptions {
   timestampTags?: TimestampTags;
   /** `createdBy` of the builder metadata label (default: packsmith and its version). */
   createdBy?: { name?: string; version?: string };
+  /** Generated layers shared with earlier builds (the controller's), so each distinct one is compressed and hashed once. */
+  generatedLayers?: GeneratedLayerCache;
 }
 
 function describeSource(source: SourceRef): string {
@@ -261,6 +264,7 @@ async function assembleTarget(
           size: record.size,
           keychain: keychainOf(record),
         }),
+      ...(deps.generatedLayers ? { generatedLayers: deps.generatedLayers } : {}),
     },
     { signal: deps.signal },
   );

@@ -24,6 +24,7 @@ export * from './status-records.ts';
 export * from './pack-builder-resources.ts';
 export * from './lifecycle-image.ts';
 export type { Platform } from '../oci/index.ts';
+export { createGeneratedLayerCache, type GeneratedLayerCache } from '../cnb/index.ts';
 export * from './sign-image.ts';
 export * from './builder-provenance.ts';
 export * from './builder-signing.ts';

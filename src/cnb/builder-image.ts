@@ -4,10 +4,11 @@
  * are reused as they are, never re-compressed, so their digests stay those of their sources and a
  * push can mount them; only the small generated layers and the config are new bytes.
  */
-import type { Image, IoOptions, Layer } from '../oci/index.ts';
+import type { Image, IoOptions, Layer, TarEntry } from '../oci/index.ts';
 import { appendLayers, createTarLayer, withLabels, withWorkingDir } from '../oci/index.ts';
 import type { BuilderLayerPlan, BuilderPlan } from './builder-plan.ts';
 import { CnbFormatError, labelKeys } from './labels.ts';
+import type { GeneratedLayerCache } from './generated-layers.ts';
 import { lifecycleLayer } from './lifecycle.ts';
 import type { BuildpackRecord } from './records.ts';
 
@@ -23,6 +24,8 @@ export interface AssembleBuilderInput {
    * layers label promises; a mismatch fails reads of the builder with CnbFormatError.
    */
   buildpackLayer: (record: BuildpackRecord) => Layer;
+  /** Generated layers shared with other builds (none: each is made afresh); the bytes are the same either way. */
+  generatedLayers?: GeneratedLayerCache;
 }
 
 /**
@@ -33,19 +36,26 @@ export interface AssembleBuilderInput {
  */
 export async function assembleBuilderImage(input: AssembleBuilderInput, options: IoOptions = {}): Promise<Image> {
   const lifecycle = await lifecycleLayer(input.lifecycleImage, options);
-  const layers = input.plan.layers.map((planned) => realiseLayer(planned, { lifecycle, buildpackLayer: input.buildpackLayer }));
+  const generated = (entries: readonly TarEntry[]): Layer => input.generatedLayers?.layerOf(entries) ?? createTarLayer(entries);
+  const layers = input.plan.layers.map((planned) => realiseLayer(planned, { lifecycle, buildpackLayer: input.buildpackLayer, generated }));
   const withContent = appendLayers(input.buildImage, layers);
   return withWorkingDir(withLabels(withContent, input.plan.labels), input.plan.workingDir);
 }
 
-function realiseLayer(planned: BuilderLayerPlan, sources: { lifecycle: Layer; buildpackLayer: (record: BuildpackRecord) => Layer }): Layer {
+interface LayerSources {
+  lifecycle: Layer;
+  buildpackLayer: (record: BuildpackRecord) => Layer;
+  generated: (entries: readonly TarEntry[]) => Layer;
+}
+
+function realiseLayer(planned: BuilderLayerPlan, sources: LayerSources): Layer {
   switch (planned.kind) {
     case 'lifecycle':
       return sources.lifecycle;
     case 'buildpack':
       return withCheckedDiffId(sources.buildpackLayer(planned.record), planned.record);
     case 'generated':
-      return createTarLayer(planned.entries);
+      return sources.generated(planned.entries);
   }
 }
 

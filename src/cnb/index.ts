@@ -18,6 +18,7 @@ export * from './compat.ts';
 export * from './toml.ts';
 export * from './builder-plan.ts';
 export * from './builder-image.ts';
+export * from './generated-layers.ts';
 export * from './buildpackage-writer.ts';
 export * from './pack-builder-config.ts';
 export * from './lifecycle-descriptor.ts';

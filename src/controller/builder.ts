@@ -70,7 +70,8 @@ async function attempt(object: Resource<BuilderKind>, deps: ReconcilerDeps, sign
       throw new MissingDependencyError(gathered.problems, gathered.waitForEvent ? {} : { requeueAfterMs: dependencyWaitMs });
     }
     const signingKeys = await builderSigningKeys(object, deps.cosignSecrets);
-    const outcome = await createBuilder({ ...gathered.input, signingKeys }, { images: deps.images, clock: deps.clock, signal });
+    const io = { images: deps.images, clock: deps.clock, signal, ...(deps.generatedLayers ? { generatedLayers: deps.generatedLayers } : {}) };
+    const outcome = await createBuilder({ ...gathered.input, signingKeys }, io);
     const canaryUpdates = lookup.canaryUpdates();
     const status = { ...builderSuccess(object.metadata, deps.clock, outcome.record), ...(canaryUpdates.length > 0 ? { canaryUpdates } : {}) };
     return { status, result: results.done, outcome };

@@ -6,7 +6,7 @@
  * `run` (the process exits and restarts, as client-go controllers do).
  */
 import { resourceKey, type KindName } from '../api/index.ts';
-import { createSourceRecordCache, policyKinds, type Clock, type ImageAccess, type TagAccess } from '../app/index.ts';
+import { createGeneratedLayerCache, createSourceRecordCache, policyKinds, type Clock, type ImageAccess, type TagAccess } from '../app/index.ts';
 import {
   createInformer,
   createLeaderElector,
@@ -163,6 +163,7 @@ export function createManager(options: ManagerOptions): Manager {
     ...cosignSecretsOf(options, informers),
     ...(options.statusBudgetBytes ? { statusBudgetBytes: options.statusBudgetBytes } : {}),
     sourceRecords: createSourceRecordCache(),
+    generatedLayers: createGeneratedLayerCache(),
     ...(options.metrics ? { updateMetrics: options.metrics } : {}),
   };
   const byKind = reconcilers(deps);

@@ -4,7 +4,7 @@
  * implements them over the Kubernetes adapter (src/k8s); unit tests pass hand-written fakes.
  */
 import type { CredentialRef, KindName, ObjectMeta, ParsedResource, Resource } from '../api/index.ts';
-import type { ImageAccess, Clock, SourceRecordCache } from '../app/index.ts';
+import type { ImageAccess, Clock, GeneratedLayerCache, SourceRecordCache } from '../app/index.ts';
 import type { Keychain } from '../oci/index.ts';
 import type { Logger } from '../shared/index.ts';
 import type { CosignSecret } from '../k8s/index.ts';
@@ -98,6 +98,8 @@ export interface ReconcilerDeps {
   statusBudgetBytes?: number;
   /** Builders only: the records of compact stores' sources, by pinned digest (shared by every builder). */
   sourceRecords?: SourceRecordCache;
+  /** Builders only: generated layers by content, shared by every builder (each compressed and hashed once). */
+  generatedLayers?: GeneratedLayerCache;
   /** Counts updates applied by approvals. */
   updateMetrics?: UpdateMetrics;
 }
