@@ -65,6 +65,35 @@ async function cpuSecondsOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds of every process below this one (registry, apiserver, etcd, controllers), summed by command name. */
+async function treeCpu(): Promise<Map<string, number>> {
+  const stats = await Promise.all(
+    (await readdir('/proc'))
+      .filter((name) => /^\d+$/.test(name))
+      .map(async (pid) => {
+        const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+        const close = text.lastIndexOf(')');
+        const fields = text.slice(close + 2).split(' ');
+        return {
+          pid: Number(pid),
+          comm: text.slice(text.indexOf('(') + 1, close),
+          ppid: Number(fields[1]),
+          cpu: (Number(fields[11]) + Number(fields[12])) / 100,
+        };
+      }),
+  );
+  const below = new Set([process.pid]);
+  // Parents are listed before children often but not always: repeat until nothing is added.
+  for (let added = true; added;) {
+    added = false;
+    for (const s of stats) if (!below.has(s.pid) && below.has(s.ppid)) added = below.add(s.pid) !== undefined;
+  }
+  const byName = new Map<string, number>();
+  for (const s of stats) if (below.has(s.pid) && s.pid !== process.pid && s.comm !== '') byName.set(s.comm, (byName.get(s.comm) ?? 0) + s.cpu);
+  byName.set('bench', stats.find((s) => s.pid === process.pid)?.cpu ?? 0);
+  return byName;
+}
+
 async function memoryOf(pid: number): Promise<{ rssMiB: number; peakMiB: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
@@ -153,6 +182,7 @@ async function main(): Promise<void> {
     const ruby2 = await world.publish((await buildpackages('2.0.0')).ruby, 'store/ruby', '2');
     const requestsBefore = (await controllerRequests(world)).length;
     const cpuBefore = await Promise.all(controllers.map((c) => cpuSecondsOf(c.pid)));
+    const treeBefore = await treeCpu();
     const changed = Date.now();
     await world.kubectl([
       'patch',
@@ -170,6 +200,10 @@ async function main(): Promise<void> {
     });
     const changeMs = Date.now() - changed;
     const cpuAfter = await Promise.all(controllers.map((c) => cpuSecondsOf(c.pid)));
+    const treeAfter = await treeCpu();
+    const cpuByProcess = Object.fromEntries(
+      [...treeAfter].map(([name, cpu]) => [name, Math.round((cpu - (treeBefore.get(name) ?? 0)) * 10) / 10] as const).filter(([, cpu]) => cpu > 0),
+    );
     const controllerCpuS = cpuAfter.reduce((sum, s, i) => sum + s - (cpuBefore[i] ?? 0), 0);
     const window = (await controllerRequests(world)).slice(requestsBefore);
     const memories = await Promise.all(controllers.map((c) => memoryOf(c.pid)));
@@ -188,6 +222,7 @@ async function main(): Promise<void> {
       perBuilderMs: changeMs / builderCount,
       controllerCpuS,
       controllerCpuMsPerBuilder: (controllerCpuS * 1000) / builderCount,
+      cpuByProcess,
       registryRequests: window.length,
       registryRequestsPerBuilder: window.length / builderCount,
       requestsByMethod: countBy(window, (e) => e.method),
@@ -239,6 +274,7 @@ function printTable(r: Record<string, unknown>): void {
       'controller CPU in the change window (all replicas)',
       `${(r.controllerCpuS as number).toFixed(1)} s, ${(r.controllerCpuMsPerBuilder as number).toFixed(1)} ms per builder`,
     ],
+    ['CPU s in the change window by process (this bench and below)', JSON.stringify(r.cpuByProcess)],
     ['registry requests (controller, change window)', String(r.registryRequests)],
     ['  per builder', (r.registryRequestsPerBuilder as number).toFixed(1)],
     ['  by method', JSON.stringify(r.requestsByMethod)],
