@@ -27,6 +27,14 @@ describe('generated layer cache', () => {
     for (const entries of variants) expect(cache.layerOf(entries)).not.toBe(base);
   });
 
+  it('hands out a layer whose failed hashing (an aborted reconcile) is tried again by the next build', async () => {
+    const cache = createGeneratedLayerCache();
+    const entries = [file('/cnb/stack.toml', 'x')];
+    const aborted = AbortSignal.abort(new Error('reconcile stopped'));
+    await expect(cache.layerOf(entries).digest({ signal: aborted })).rejects.toThrow();
+    expect(await cache.layerOf(entries).digest()).toBe(await createTarLayer(entries).digest());
+  });
+
   it('keeps at most its bound, dropping the least recently used first', () => {
     const cache = createGeneratedLayerCache(2);
     const one = cache.layerOf([file('/1', '1')]);
