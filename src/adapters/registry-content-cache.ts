@@ -3,6 +3,7 @@
  *   manifests/<hex>  the content type, a newline, then the manifest bytes as served
  *   blobs/<hex>      a config blob
  *   tags/<hex>       the digest a tag named, where <hex> is the sha256 of `registry/repository:tag`
+ *   endpoints/<hex>  how a registry was reached (scheme and auth challenge, JSON), <hex> the sha256 of its host
  * Every read is checked against its digest, so a damaged or tampered file is a miss. Files are
  * written to a temporary name and renamed, so a reader never sees half of one; the directory is
  * private (0700), since manifests and configs of private images land here. Any failure is a miss.
@@ -11,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CachedManifest, ContentCache, Digest } from '../oci/index.ts';
+import type { CachedManifest, Challenge, ContentCache, Digest, RememberedEndpoint } from '../oci/index.ts';
 
 const hexOf = (digest: string): string | undefined => /^sha256:([0-9a-f]{64})$/.exec(digest)?.[1];
 const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
@@ -66,6 +67,14 @@ export class DiskContentCache implements ContentCache {
     if (!tagKey.includes('\n')) await this.#write('tags', sha256Hex(tagKey), Buffer.from(`${tagKey}\n${digest}\n`));
   }
 
+  endpoint(registry: string): Promise<RememberedEndpoint | undefined> {
+    return Promise.resolve(rememberedEndpointFrom(this.#read('endpoints', sha256Hex(registry)), registry));
+  }
+
+  async putEndpoint(registry: string, endpoint: RememberedEndpoint): Promise<void> {
+    await this.#write('endpoints', sha256Hex(registry), Buffer.from(`${JSON.stringify({ registry, ...endpoint })}\n`));
+  }
+
   /**
    * Read synchronously: entries are a few KiB, and a rerun reads dozens of them at once, where the
    * promise API's four thread-pool round trips per file (open, stat, read, close) cost more CPU
@@ -106,7 +115,7 @@ export class DiskContentCache implements ContentCache {
 
   /** Creates the private directories once; false when that failed (writes are then skipped). */
   #prepare(): Promise<boolean> {
-    this.#prepared ??= Promise.all(['manifests', 'blobs', 'tags'].map((kind) => mkdir(join(this.#root, kind), { recursive: true, mode: 0o700 })))
+    this.#prepared ??= Promise.all(['manifests', 'blobs', 'tags', 'endpoints'].map((kind) => mkdir(join(this.#root, kind), { recursive: true, mode: 0o700 })))
       .then(() => mkdir(this.#root, { recursive: true, mode: 0o700 }))
       .then(
         () => true,
@@ -115,3 +124,32 @@ export class DiskContentCache implements ContentCache {
     return this.#prepared;
   }
 }
+
+/** A remembered endpoint read back, if the file is one for `registry` in the expected shape; anything else is a miss. */
+function rememberedEndpointFrom(file: Buffer | undefined, registry: string): RememberedEndpoint | undefined {
+  const value = file === undefined ? undefined : recordOf(parseJson(file.toString('utf8')));
+  // The host is stored too, so a hash collision (or a stray file) can never answer for another registry.
+  if (value === undefined || value.registry !== registry || (value.scheme !== 'https' && value.scheme !== 'http')) return undefined;
+  if (value.challenge === undefined) return { scheme: value.scheme, challenge: undefined };
+  const challenge = challengeFrom(value.challenge);
+  return challenge === undefined ? undefined : { scheme: value.scheme, challenge };
+}
+
+function challengeFrom(value: unknown): Challenge | undefined {
+  const challenge = recordOf(value);
+  const params = recordOf(challenge?.params);
+  if (challenge === undefined || typeof challenge.scheme !== 'string' || params === undefined) return undefined;
+  if (!Object.values(params).every((v) => typeof v === 'string')) return undefined;
+  return { scheme: challenge.scheme, params: params as Record<string, string> };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const recordOf = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
