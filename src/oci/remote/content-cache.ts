@@ -39,9 +39,12 @@ export interface ContentCache {
   /** The digest `registry/repository:tag` named when it was last read, if remembered. */
   tagDigest(tagKey: string): Promise<Digest | undefined>;
   putTagDigest(tagKey: string, digest: Digest): Promise<void>;
-  /** How `registry` (host[:port]) was reached last time, if remembered. */
-  endpoint(registry: string): Promise<RememberedEndpoint | undefined>;
-  putEndpoint(registry: string, endpoint: RememberedEndpoint): Promise<void>;
+  /**
+   * How `registry` (host[:port]) was reached last time, if remembered. Only a cache that outlives
+   * the process needs these: within one, the transport pings each registry once anyway.
+   */
+  endpoint?(registry: string): Promise<RememberedEndpoint | undefined>;
+  putEndpoint?(registry: string, endpoint: RememberedEndpoint): Promise<void>;
 }
 
 /** The key of a tag in a cache: `registry/repository:tag`. */

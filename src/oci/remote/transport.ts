@@ -240,7 +240,7 @@ export class RegistryTransport {
 
   /** The endpoint the content cache remembers, when the connection settings still allow its scheme; else a ping. */
   async #rememberedOrPinged(registry: string): Promise<Endpoint> {
-    const remembered = await this.contentCache?.endpoint(registry);
+    const remembered = await this.contentCache?.endpoint?.(registry);
     if (remembered !== undefined && this.#pool.connection(registry).schemes.includes(remembered.scheme)) {
       return { base: new URL(`${remembered.scheme}://${registry}/`), challenge: remembered.challenge, remembered: true };
     }
@@ -271,7 +271,7 @@ export class RegistryTransport {
     // A 401's scope belongs to the request that got it; the next run asks for its own.
     const { scope: _scope, ...params } = endpoint.challenge?.params ?? {};
     const challenge = endpoint.challenge === undefined ? undefined : { scheme: endpoint.challenge.scheme, params };
-    await this.contentCache?.putEndpoint(registry, { scheme, challenge });
+    await this.contentCache?.putEndpoint?.(registry, { scheme, challenge });
   }
 
   async #authorization(registry: string, endpoint: Endpoint, scopes: string[]): Promise<string | undefined> {
