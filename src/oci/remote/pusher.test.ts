@@ -15,6 +15,8 @@ describe('pusher against a registry that answers unusually', () => {
   let sessions = 0;
   let failNextPut = false;
   const refused = new Set<string>();
+  // A tag that names a manifest the server then fails to serve (500 on every GET).
+  let brokenTag: string | undefined;
 
   beforeAll(async () => {
     await server.start();
@@ -22,6 +24,13 @@ describe('pusher against a registry that answers unusually', () => {
     server.handler = (req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname === '/v2/') return res.end();
+      if (brokenTag !== undefined && url.pathname.endsWith(`/manifests/${brokenTag}`) && req.method === 'HEAD') {
+        const digest = `sha256:${'a'.repeat(64)}`;
+        return res
+          .writeHead(200, { 'Docker-Content-Digest': digest, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Content-Length': '100' })
+          .end();
+      }
+      if (req.method === 'GET' && url.pathname.includes('/manifests/')) return res.writeHead(500).end();
       if (req.method === 'HEAD') return res.writeHead(404).end();
       if (req.method === 'POST') {
         sessions++;
@@ -77,6 +86,20 @@ describe('pusher against a registry that answers unusually', () => {
       expect(server.seen.filter((s) => s.method === 'PUT' && s.url.includes('/manifests/v1'))).toEqual([]);
     } finally {
       refused.clear();
+    }
+  });
+
+  it('moving a tag whose manifest cannot be read, checks every blob as before', async () => {
+    server.seen.length = 0;
+    brokenTag = 'v3';
+    try {
+      const image = randomImage(7, { layers: 2 });
+      const result = await pushImage(image, `${server.host}/r/img:v3`, { transport });
+      expect(Object.values(result.blobs)).toEqual(['uploaded', 'uploaded', 'uploaded']);
+      expect(server.seen.some((s) => s.method === 'GET' && s.url.endsWith(`/manifests/sha256:${'a'.repeat(64)}`))).toBe(true);
+      expect(server.seen.filter((s) => s.method === 'HEAD' && s.url.includes('/blobs/'))).toHaveLength(3);
+    } finally {
+      brokenTag = undefined;
     }
   });
 });

@@ -13,6 +13,8 @@ import { isIndexMediaType, type MediaType } from '../media-types.ts';
 import { parseReference, type Reference } from '../reference.ts';
 import { putBlob, mountSource, type BlobOutcome, type BlobSource, type UploadTarget } from './blob-upload.ts';
 import { pullScope, pushScope } from './challenge.ts';
+import type { CachedManifest } from './content-cache.ts';
+import { blobsHeldBy } from './held-blobs.ts';
 import { headManifestDescriptor } from './manifest-fetch.ts';
 import type { RegistryTransport } from './transport.ts';
 
@@ -61,10 +63,12 @@ export interface PushResult {
  */
 interface PushSession {
   blobs: Map<Digest, Promise<BlobOutcome>>;
+  /** Blobs the target repository holds for certain: those of the manifest the tag named before (see held-blobs.ts). */
+  held: Set<Digest>;
   limit: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
-const newSession = (options: PushOptions): PushSession => ({ blobs: new Map(), limit: createLimiter(options.jobs ?? 4) });
+const newSession = (options: PushOptions): PushSession => ({ blobs: new Map(), held: new Set(), limit: createLimiter(options.jobs ?? 4) });
 
 /** Pushes `image` to `ref` (a tag or a digest reference) and any extra tags. */
 export function pushImage(image: Image, ref: Reference | string, options: PushOptions): Promise<PushResult> {
@@ -74,13 +78,15 @@ export function pushImage(image: Image, ref: Reference | string, options: PushOp
 async function pushImageIn(image: Image, target: Reference, options: PushOptions, session: PushSession): Promise<PushResult> {
   const digest = await image.digest(options);
   const mediaType = await image.mediaType(options);
-  if (await alreadyThere(target, digest, options)) {
+  if (await alreadyThere(target, digest, options, session)) {
     if (options.tagsOnlyWhenPushed === true) return { ref: target, digest, changed: false, blobs: {} };
     return finishTags(target, { digest, mediaType, raw: () => image.rawManifest(options) }, options, { blobs: {}, changed: false });
   }
   const plan = await imageBlobs(image, options);
   const blobs = await pushBlobs(target, plan, options, session);
-  await putManifest(target, identifierFor(target, digest), { mediaType, raw: await image.rawManifest(options), scopes: pushScopes(target, plan) }, options);
+  const raw = await image.rawManifest(options);
+  await putManifest(target, identifierFor(target, digest), { mediaType, raw, scopes: pushScopes(target, plan) }, options);
+  await remember(options, { bytes: raw, digest, contentType: mediaType });
   return finishTags(target, { digest, mediaType, raw: () => image.rawManifest(options) }, options, { blobs, changed: true });
 }
 
@@ -92,17 +98,14 @@ export function pushIndex(index: ImageIndex, ref: Reference | string, options: P
 async function pushIndexIn(index: ImageIndex, target: Reference, options: PushOptions, session: PushSession): Promise<PushResult> {
   const digest = await index.digest(options);
   const mediaType = await index.mediaType(options);
-  if (await alreadyThere(target, digest, options)) {
+  if (await alreadyThere(target, digest, options, session)) {
     if (options.tagsOnlyWhenPushed === true) return { ref: target, digest, changed: false, blobs: {} };
     return finishTags(target, { digest, mediaType, raw: () => index.rawManifest(options) }, options, { blobs: {}, changed: false });
   }
   const blobs = await pushChildren(index, target, options, session);
-  await putManifest(
-    target,
-    identifierFor(target, digest),
-    { mediaType, raw: await index.rawManifest(options), scopes: [pushScope(target.repository)] },
-    options,
-  );
+  const raw = await index.rawManifest(options);
+  await putManifest(target, identifierFor(target, digest), { mediaType, raw, scopes: [pushScope(target.repository)] }, options);
+  await remember(options, { bytes: raw, digest, contentType: mediaType });
   return finishTags(target, { digest, mediaType, raw: () => index.rawManifest(options) }, options, { blobs, changed: true });
 }
 
@@ -140,8 +143,11 @@ function identifierFor(ref: Reference, digest: Digest): string {
   return ref.tag ?? digest;
 }
 
-/** True when the reference (tag, or digest) already names `digest` in the registry. */
-async function alreadyThere(ref: Reference, digest: Digest, options: PushOptions): Promise<boolean> {
+/**
+ * True when the reference (tag, or digest) already names `digest` in the registry. When it names
+ * another manifest (a tag being moved), the blobs of that manifest are recorded in `session` as held.
+ */
+async function alreadyThere(ref: Reference, digest: Digest, options: PushOptions, session?: PushSession): Promise<boolean> {
   const context = {
     transport: options.transport,
     registry: ref.registry,
@@ -149,7 +155,10 @@ async function alreadyThere(ref: Reference, digest: Digest, options: PushOptions
     scopes: [pushScope(ref.repository)],
     signal: options.signal,
   };
-  return (await headManifestDescriptor(context, identifierFor(ref, digest)))?.digest === digest;
+  const current = (await headManifestDescriptor(context, identifierFor(ref, digest)))?.digest;
+  if (current === digest) return true;
+  if (current !== undefined && session !== undefined) for (const held of await blobsHeldBy(context, current)) session.held.add(held);
+  return false;
 }
 
 /** The distinct blobs of an image: the config first, then each layer once. */
@@ -190,13 +199,18 @@ async function pushBlobs(target: Reference, blobs: readonly BlobSource[], option
   };
   const outcomes: Record<Digest, BlobOutcome> = {};
   let failure: { error: unknown } | undefined;
-  const put = (blob: BlobSource): Promise<BlobOutcome> =>
-    session.limit(async () => {
+  const put = (blob: BlobSource): Promise<BlobOutcome> => {
+    if (session.held.has(blob.digest)) {
+      options.onProgress?.({ digest: blob.digest, size: blob.size, sent: blob.size, state: 'existing' });
+      return Promise.resolve('existing');
+    }
+    return session.limit(async () => {
       if (failure !== undefined) throw failure.error;
       const outcome = await putBlob(upload, blob);
       options.onProgress?.({ digest: blob.digest, size: blob.size, sent: blob.size, state: outcome });
       return outcome;
     });
+  };
   await Promise.allSettled(
     blobs.map(async (blob) => {
       // Another image of the same push may have put (or be putting) this blob already.
@@ -219,6 +233,11 @@ async function pushBlobs(target: Reference, blobs: readonly BlobSource[], option
 
 function sizeOf(blobs: readonly BlobSource[], digest: Digest): number {
   return blobs.find((b) => b.digest === digest)?.size ?? 0;
+}
+
+/** Keeps a pushed manifest in the content cache, so that the next push over it learns its blobs without a request (held-blobs.ts). */
+function remember(options: PushOptions, manifest: CachedManifest): Promise<void> {
+  return options.transport.contentCache?.putManifest(manifest) ?? Promise.resolve();
 }
 
 /** PUT the manifest bytes as they are, with their own media type as Content-Type (distribution rejects anything else). */

@@ -255,6 +255,22 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     expect(await picked.digest()).toBe(await arm.digest());
   });
 
+  it('moving a tag, reads the manifest it named once and checks only the blobs that manifest lacks', async () => {
+    const client = transport();
+    const before = randomImage(34, { layers: 2 });
+    await pushImage(before, ref('moved/img:v1'), { transport: client });
+    const [extra] = await randomImage(35, { layers: 1 }).layers();
+    const after = appendLayers(before, [extra!]);
+    const log0 = (await registry.accessLog()).length;
+    await pushImage(after, ref('moved/img:v1'), { transport: client });
+    const log = (await registry.accessLog()).slice(log0);
+    const newBlobs = [(await after.manifest()).config.digest, await (await after.layers())[2]!.digest()].sort();
+    const heads = log.filter((e) => e.method === 'HEAD' && e.path.includes('/blobs/')).map((e) => e.path.split('/').pop());
+    expect(heads.sort()).toEqual(newBlobs);
+    expect(log.filter((e) => e.method === 'GET' && e.path.includes('/manifests/')).map((e) => e.path.split('/').pop())).toEqual([await before.digest()]);
+    expect((await skopeoInspectRaw(docker('moved/img:v1'), registry.skopeoArgs())).digest).toBe(await after.digest());
+  });
+
   it('answers a missing image with a typed 404', async () => {
     const client = transport();
     const error = await remoteImage(ref('test/img:missing'), { transport: client }).catch((e: unknown) => e);
