@@ -255,7 +255,9 @@ async function runTool(round: Round, tool: Tool): Promise<ProcessCost> {
     const yaml = join(round.work, 'packsmith.yaml');
     await writeFile(yaml, packsmithYaml(round.refs, packsmithTag(round)));
     const profile = CPU_PROF === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF];
-    return runTimed(process.execPath, [...profile, join(repoRoot, 'bin/packsmith.js'), 'build', '-f', yaml], env, round.work);
+    // PACKSMITH_BENCH_ENTRY: another build's entry point (e.g. a copy of dist/bundle/main.js), to compare two builds in turn.
+    const entry = process.env.PACKSMITH_BENCH_ENTRY ?? join(repoRoot, 'bin/packsmith.js');
+    return runTimed(process.execPath, [...profile, entry, 'build', '-f', yaml], env, round.work);
   }
   if (tool === 'kpack') {
     if (round.kpack === undefined) throw new Error('bench/kpack was not built');
