@@ -24,8 +24,8 @@ export interface ByteRelay {
   close(): Promise<void>;
 }
 
-/** Starts a relay on a free loopback port that forwards every connection to 127.0.0.1:`targetPort`. */
-export async function startRelay(targetPort: number): Promise<ByteRelay> {
+/** Starts a relay on loopback port `port` (default: a free one) that forwards every connection to 127.0.0.1:`targetPort`. */
+export async function startRelay(targetPort: number, port = 0): Promise<ByteRelay> {
   const totals: WireTotals = { up: 0, down: 0, connections: 0 };
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -45,11 +45,11 @@ export async function startRelay(targetPort: number): Promise<ByteRelay> {
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const listening = typeof address === 'object' && address !== null ? address.port : 0;
   return {
-    host: `127.0.0.1:${port}`,
+    host: `127.0.0.1:${listening}`,
     totals: () => ({ ...totals }),
     close: async () => {
       for (const s of sockets) s.destroy();

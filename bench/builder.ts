@@ -17,7 +17,8 @@
  * Run: `npx node bench/builder.ts [--rounds N] [--two-targets] [--requests] [--cpu-prof DIR] [--packsmith-only]`
  * (default 1; with more rounds the table shows medians; `--requests` prints packsmith's requests of each
  * run by method, path kind and repository; `--cpu-prof DIR` writes a V8 CPU profile of each packsmith run
- * into DIR; `--packsmith-only` leaves pack and kpack out). Needs scripts/provision.sh (docker-registry, the lifecycle and pack binaries) and GNU
+ * into DIR; `--packsmith-only` leaves pack and kpack out; `--relay-port N` fixes the relay's port, so that
+ * the builders of two packsmith builds, PACKSMITH_BENCH_ENTRY=<other dist/bundle/main.js>, compare by digest). Needs scripts/provision.sh (docker-registry, the lifecycle and pack binaries) and GNU
  * time; `go` builds the lifecycle's launcher from the module cache for pack's lifecycle tarball,
  * else a stand-in file is used (pack only checks that it is there). Prints a table and writes
  * bench/out/builder-<date>.json. One round takes under a minute: it starts its own registry,
@@ -86,6 +87,9 @@ const REQUESTS = process.argv.includes('--requests');
 // `--cpu-prof DIR`: each packsmith run writes a V8 CPU profile into DIR (open it in Chrome DevTools).
 const cpuProfFlag = process.argv.indexOf('--cpu-prof');
 const CPU_PROF = cpuProfFlag > 0 ? process.argv[cpuProfFlag + 1] : undefined;
+// `--relay-port N`: the relay (and so every image name the tools see) on a fixed port, so that builders of two builds compare by digest.
+const relayPortFlag = process.argv.indexOf('--relay-port');
+const RELAY_PORT = relayPortFlag > 0 ? Number(process.argv[relayPortFlag + 1]) : 0;
 // `--packsmith-only`: leave pack out (quicker rounds while working on packsmith; no ratios then).
 const PACKSMITH_ONLY = process.argv.includes('--packsmith-only');
 const ARCHES = TWO_TARGETS ? ['amd64', 'arm64'] : ['amd64'];
@@ -188,7 +192,7 @@ async function prepareRound(kpack: string | undefined): Promise<Round> {
   const work = await scratchDir('bench-builder');
   // Basic auth, as a real registry: every tool pays the 401 challenge and sends credentials.
   const registry = await startRegistry({ mode: 'basic', storage: 'filesystem' });
-  const relay = await startRelay(registry.port);
+  const relay = await startRelay(registry.port, RELAY_PORT);
   const notes: string[] = [];
   const keychain = benchKeychain(registry, relay);
   const transport = new RegistryTransport({ keychain });
@@ -344,7 +348,7 @@ async function indexPlatforms(reference: string, keychain: Keychain): Promise<st
   try {
     const index = await remoteIndex(reference, { transport });
     const manifests = (await index.indexManifest()).manifests;
-    // Digests (which depend on the relay address the run image is named by) tell one round's builders apart.
+    // Digests depend on the relay address the images are named by: compare two builds with the same --relay-port.
     const members = manifests.map((m) => `${m.platform?.os ?? ''}/${m.platform?.architecture ?? ''} ${m.digest.slice(0, 19)}`);
     return `${members.join(', ')} (index ${(await index.digest()).slice(0, 19)})`;
   } catch (error) {
@@ -357,7 +361,7 @@ async function indexPlatforms(reference: string, keychain: Keychain): Promise<st
 /** Checks that a builder holds every buildpack, the changed one at its new version (and, with two targets, is an index of both). */
 async function verifyBuilder(round: Round, reference: string, changedVersion: string): Promise<void> {
   const notes = round.notes;
-  if (TWO_TARGETS) notes.push(`${reference}: index of ${await indexPlatforms(reference, round.keychain)}`);
+  if (TWO_TARGETS) process.stdout.write(`  ${reference}: index of ${await indexPlatforms(reference, round.keychain)}\n`);
   const found = await builderBuildpacks(reference, round.keychain).catch((error: unknown) => [`unreadable: ${String(error)}`]);
   const expected = Array.from({ length: BUILDPACKS }, (_v, i) => `${buildpackId(i)}@${i === CHANGED ? changedVersion : '1.0.0'}`).sort();
   const good = JSON.stringify(found) === JSON.stringify(expected);
