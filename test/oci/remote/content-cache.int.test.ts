@@ -1,7 +1,8 @@
 /**
  * The registry content cache against the real docker-registry (Basic auth): a second read of a tag
  * costs one HEAD and no GET, a read by digest costs nothing, a moved tag is fetched again, a fresh
- * transport without the cache asks as before, and a damaged cache file is a miss, not an error.
+ * transport without the cache asks as before, a damaged cache file is a miss, not an error, and a
+ * push over a tag it pushed before checks only the blobs the earlier manifest did not have.
  * A rerun does not ping `/v2/` again: it sends Basic credentials at once; a remembered endpoint that
  * is wrong (scheme changed, challenge changed, file damaged) costs a ping or a 401, never a failure.
  */
@@ -10,8 +11,8 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiskContentCache } from '../../../src/adapters/index.ts';
-import { Credentials, RegistryTransport, pushImage, remoteImage, staticKeychain, type RequestEvent } from '../../../src/oci/index.ts';
-import { randomImage } from '../../../src/oci/testing/index.ts';
+import { Credentials, RegistryTransport, appendLayers, pushImage, remoteImage, staticKeychain, type RequestEvent } from '../../../src/oci/index.ts';
+import { randomImage, randomLayer } from '../../../src/oci/testing/index.ts';
 import { removeDir, scratchDir, startRegistry, type RegistryHandle } from '../../harness/index.ts';
 
 describe('registry content cache (docker-registry, basic auth)', () => {
@@ -79,6 +80,24 @@ describe('registry content cache (docker-registry, basic auth)', () => {
     const moved = session(root);
     expect((await readAll(tag, moved.transport)).digest).toBe(second.digest);
     expect(moved.calls()).toEqual(['HEAD /v2/cache/app/manifests/1', 'GET /v2/cache/app/manifests/1', 'GET /v2/cache/app/blobs/DIGEST']);
+  });
+
+  it('moving a tag it pushed, checks only the blobs the manifest there lacks and reads that manifest from the cache', async () => {
+    const root = join(dir, 'cache-push');
+    const tag = `${registry.host}/cache/moved:1`;
+    const before = randomImage(5, { layers: 2 });
+    await pushImage(before, tag, { transport: session(root).transport });
+    const added = randomLayer(6);
+    const after = appendLayers(before, [added]);
+    const again = session(root);
+    await pushImage(after, tag, { transport: again.transport });
+    // HEAD of the tag (names `before`), then only the new config and layer: no GET of `before`'s manifest.
+    expect(again.calls().filter((c) => c.startsWith('HEAD') || c.startsWith('GET'))).toEqual([
+      'HEAD /v2/cache/moved/manifests/1',
+      'HEAD /v2/cache/moved/blobs/DIGEST',
+      'HEAD /v2/cache/moved/blobs/DIGEST',
+    ]);
+    expect((await readAll(tag, session(undefined).transport)).digest).toBe(await after.digest());
   });
 
   it('treats a damaged entry as a miss and an unusable directory as no cache', async () => {
