@@ -14,6 +14,7 @@ import { parseReference, type Reference } from '../reference.ts';
 import { putBlob, mountSource, type BlobOutcome, type BlobSource, type UploadTarget } from './blob-upload.ts';
 import { pullScope, pushScope } from './challenge.ts';
 import type { CachedManifest } from './content-cache.ts';
+import { RegistryError } from './errors.ts';
 import { blobsHeldBy } from './held-blobs.ts';
 import { headManifestDescriptor } from './manifest-fetch.ts';
 import type { RegistryTransport } from './transport.ts';
@@ -65,14 +66,41 @@ interface PushSession {
   blobs: Map<Digest, Promise<BlobOutcome>>;
   /** Blobs the target repository holds for certain: those of the manifest the tag named before (see held-blobs.ts). */
   held: Set<Digest>;
+  /** False on the second try after a held blob turned out to be gone: then every blob is checked. */
+  trustHeld: boolean;
   limit: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
-const newSession = (options: PushOptions): PushSession => ({ blobs: new Map(), held: new Set(), limit: createLimiter(options.jobs ?? 4) });
+const newSession = (options: PushOptions, trustHeld = true): PushSession => ({
+  blobs: new Map(),
+  held: new Set(),
+  trustHeld,
+  limit: createLimiter(options.jobs ?? 4),
+});
+
+/**
+ * Runs a push; if a manifest PUT is refused for a blob that the push skipped as held (deleted from
+ * the repository by hand, behind the manifest that still names it), runs it once more checking
+ * every blob, so the lost blob goes up again instead of the push failing on every rerun.
+ */
+async function withHeldBlobsChecked(options: PushOptions, push: (session: PushSession) => Promise<PushResult>): Promise<PushResult> {
+  const session = newSession(options);
+  try {
+    return await push(session);
+  } catch (error) {
+    if (session.held.size === 0 || !isBlobUnknown(error) || options.signal?.aborted === true) throw error;
+    return push(newSession(options, false));
+  }
+}
+
+/** True for a manifest PUT refused because a blob it names is not in the repository. */
+function isBlobUnknown(error: unknown): boolean {
+  return error instanceof RegistryError && error.errors.some((entry) => entry.code === 'BLOB_UNKNOWN' || entry.code === 'MANIFEST_BLOB_UNKNOWN');
+}
 
 /** Pushes `image` to `ref` (a tag or a digest reference) and any extra tags. */
 export function pushImage(image: Image, ref: Reference | string, options: PushOptions): Promise<PushResult> {
-  return pushImageIn(image, asReference(ref), options, newSession(options));
+  return withHeldBlobsChecked(options, (session) => pushImageIn(image, asReference(ref), options, session));
 }
 
 async function pushImageIn(image: Image, target: Reference, options: PushOptions, session: PushSession): Promise<PushResult> {
@@ -92,7 +120,7 @@ async function pushImageIn(image: Image, target: Reference, options: PushOptions
 
 /** Pushes `index`, its child images and nested indexes (by digest), then the index itself to `ref` and extra tags. */
 export function pushIndex(index: ImageIndex, ref: Reference | string, options: PushOptions): Promise<PushResult> {
-  return pushIndexIn(index, asReference(ref), options, newSession(options));
+  return withHeldBlobsChecked(options, (session) => pushIndexIn(index, asReference(ref), options, session));
 }
 
 async function pushIndexIn(index: ImageIndex, target: Reference, options: PushOptions, session: PushSession): Promise<PushResult> {
@@ -157,7 +185,7 @@ async function alreadyThere(ref: Reference, digest: Digest, options: PushOptions
   };
   const current = (await headManifestDescriptor(context, identifierFor(ref, digest)))?.digest;
   if (current === digest) return true;
-  if (current !== undefined && session !== undefined) for (const held of await blobsHeldBy(context, current)) session.held.add(held);
+  if (current !== undefined && session?.trustHeld === true) for (const held of await blobsHeldBy(context, current)) session.held.add(held);
   return false;
 }
 

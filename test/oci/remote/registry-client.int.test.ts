@@ -30,7 +30,7 @@ import {
   type TransportOptions,
 } from '../../../src/oci/index.ts';
 import { fixtureIndex } from '../../../src/oci/layout/testdata/fixture-image.ts';
-import { checkImageConformance, digestOfStream, randomImage } from '../../../src/oci/testing/index.ts';
+import { checkImageConformance, digestOfStream, randomImage, randomLayer } from '../../../src/oci/testing/index.ts';
 import { makeOciFixture, removeDir, skopeoCopy, skopeoInspectRaw, startRegistry, type RegistryHandle, type RegistryMode } from '../../harness/index.ts';
 
 /** Defines a test only where it applies, so that nothing is reported as skipped. */
@@ -197,6 +197,35 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     const result = await pushImage(image, ref('test/img:v1'), { transport: client });
     expect(result.changed).toBe(false);
     expect(events.filter((e) => e.kind === 'registry').map((e) => e.method)).toEqual(['HEAD']);
+  });
+
+  it('pushes again a blob of the tagged image that was deleted by hand, instead of skipping it as held', async () => {
+    const client = transport();
+    const tag = ref('test/lost:v1');
+    const base = randomImage(12, { layers: 3 });
+    await pushImage(base, tag, { transport: client });
+    const lost = await (await base.layers())[1]!.digest();
+    const deletion = await client.request({
+      registry: registry.host,
+      method: 'DELETE',
+      path: `/v2/test/lost/blobs/${lost}`,
+      scopes: ['repository:test/lost:*'],
+      expect: [202],
+    });
+    await deletion.arrayBuffer();
+
+    const next = appendLayers(base, [randomLayer(1299)]);
+    const pushed = await pushImage(next, tag, { transport: client });
+    expect(pushed.blobs[lost]).toBe('uploaded');
+    expect(await (await remoteImage(tag, { transport: transport() })).digest()).toBe(await next.digest());
+    const head = await client.request({
+      registry: registry.host,
+      method: 'HEAD',
+      path: `/v2/test/lost/blobs/${lost}`,
+      scopes: ['repository:test/lost:pull'],
+      expect: [200],
+    });
+    await head.arrayBuffer();
   });
 
   it('uploads a 20 MiB blob in PATCH chunks', async () => {
