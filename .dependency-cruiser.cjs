@@ -60,6 +60,13 @@ module.exports = {
       to: { path: '@kubernetes/client-node' },
     },
     {
+      name: 'zod-mini-only',
+      comment: "zod's classic API ('zod', 'zod/v4') cannot be tree-shaken and brings all of zod into the CLI bundle; use 'zod/mini'",
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: ['^zod(/v[34])?$', '^node_modules/zod/(v[34]/)?index\\.', '^node_modules/zod/v4/classic/'] },
+    },
+    {
       name: 'no-test-code-in-production',
       comment: 'production modules never import tests or test kits outside their own module',
       severity: 'error',

@@ -24,8 +24,8 @@ export interface ByteRelay {
   close(): Promise<void>;
 }
 
-/** Starts a relay on a free loopback port that forwards every connection to 127.0.0.1:`targetPort`. */
-export async function startRelay(targetPort: number): Promise<ByteRelay> {
+/** Starts a relay on loopback port `port` (default: a free one) that forwards every connection to 127.0.0.1:`targetPort`. */
+export async function startRelay(targetPort: number, port = 0): Promise<ByteRelay> {
   const totals: WireTotals = { up: 0, down: 0, connections: 0 };
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -45,11 +45,11 @@ export async function startRelay(targetPort: number): Promise<ByteRelay> {
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const listening = typeof address === 'object' && address !== null ? address.port : 0;
   return {
-    host: `127.0.0.1:${port}`,
+    host: `127.0.0.1:${listening}`,
     totals: () => ({ ...totals }),
     close: async () => {
       for (const s of sockets) s.destroy();
@@ -132,4 +132,33 @@ export async function runTimed(
   const seconds = (performance.now() - started) / 1000;
   const [, user, sys, rss] = (await readFile(options.timeFile, 'utf8')).trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number, number];
   return { code: result.code, seconds, cpuSeconds: user + sys, maxRssMiB: rss / 1024, output: `${result.stdout}${result.stderr}` };
+}
+
+/**
+ * Requests grouped by what they ask for: method, kind of path (ping, manifest by tag or digest,
+ * blob, upload session, mount) and repository, with how many of them repeat an earlier request
+ * of the same method and path (the redundant ones: a blob HEADed twice in one repository).
+ */
+export function requestBreakdown(entries: readonly AccessLogEntry[]): { groups: Record<string, number>; repeats: Record<string, number> } {
+  const groups: Record<string, number> = {};
+  const repeats: Record<string, number> = {};
+  const seen = new Set<string>();
+  for (const e of entries) {
+    // Numbered repositories (store/bp-01 … bp-20) fall into one group.
+    const group = `${e.method} ${pathKind(e)} ${(e.repository ?? '').replace(/\d+/g, 'N')}`.trim();
+    groups[group] = (groups[group] ?? 0) + 1;
+    // A mount POST names its digest in the query; two of them for one digest are a repeat too.
+    const key = `${e.method} ${e.path}${e.query.mount === undefined ? '' : `?mount=${e.query.mount}`}`;
+    if (seen.has(key)) repeats[group] = (repeats[group] ?? 0) + 1;
+    seen.add(key);
+  }
+  return { groups, repeats };
+}
+
+function pathKind(e: AccessLogEntry): string {
+  if (e.path === '/v2/') return 'ping';
+  if (e.path.includes('/blobs/uploads/')) return e.query.mount === undefined ? (e.method === 'POST' ? 'upload-start' : 'upload') : 'mount';
+  if (isBlob(e)) return 'blob';
+  if (isManifest(e)) return /\/manifests\/sha256:/.test(e.path) ? 'manifest@digest' : 'manifest:tag';
+  return 'other';
 }

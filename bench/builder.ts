@@ -14,8 +14,11 @@
  * two-target builder index and pack gets `--target linux/amd64 --target linux/arm64`; kpack makes
  * single-architecture builders only, so its column is left out (issue 15).
  *
- * Run: `npx node bench/builder.ts [--rounds N] [--two-targets]` (default 1; with more rounds the table shows
- * medians). Needs scripts/provision.sh (docker-registry, the lifecycle and pack binaries) and GNU
+ * Run: `npx node bench/builder.ts [--rounds N] [--two-targets] [--requests] [--cpu-prof DIR] [--packsmith-only]`
+ * (default 1; with more rounds the table shows medians; `--requests` prints packsmith's requests of each
+ * run by method, path kind and repository; `--cpu-prof DIR` writes a V8 CPU profile of each packsmith run
+ * into DIR; `--packsmith-only` leaves pack and kpack out; `--relay-port N` fixes the relay's port, so that
+ * the builders of two packsmith builds, PACKSMITH_BENCH_ENTRY=<other dist/bundle/main.js>, compare by digest). Needs scripts/provision.sh (docker-registry, the lifecycle and pack binaries) and GNU
  * time; `go` builds the lifecycle's launcher from the module cache for pack's lifecycle tarball,
  * else a stand-in file is used (pack only checks that it is there). Prints a table and writes
  * bench/out/builder-<date>.json. One round takes under a minute: it starts its own registry,
@@ -63,6 +66,7 @@ import {
 import {
   runTimed as runProcessTimed,
   startRelay,
+  requestBreakdown,
   summarizeLog,
   wireDelta,
   type ByteRelay,
@@ -78,6 +82,16 @@ const CHANGED = 2;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 // Multi-arch mode (issue 15): inputs and builders are linux/amd64 + linux/arm64 indexes.
 const TWO_TARGETS = process.argv.includes('--two-targets');
+// `--requests`: print packsmith's requests of each run by method, kind of path and repository.
+const REQUESTS = process.argv.includes('--requests');
+// `--cpu-prof DIR`: each packsmith run writes a V8 CPU profile into DIR (open it in Chrome DevTools).
+const cpuProfFlag = process.argv.indexOf('--cpu-prof');
+const CPU_PROF = cpuProfFlag > 0 ? process.argv[cpuProfFlag + 1] : undefined;
+// `--relay-port N`: the relay (and so every image name the tools see) on a fixed port, so that builders of two builds compare by digest.
+const relayPortFlag = process.argv.indexOf('--relay-port');
+const RELAY_PORT = relayPortFlag > 0 ? Number(process.argv[relayPortFlag + 1]) : 0;
+// `--packsmith-only`: leave pack out (quicker rounds while working on packsmith; no ratios then).
+const PACKSMITH_ONLY = process.argv.includes('--packsmith-only');
 const ARCHES = TWO_TARGETS ? ['amd64', 'arm64'] : ['amd64'];
 
 /** Pushes `image`, or in two-target mode an index over it and its arm64 twin (same layers, so no extra bytes). */
@@ -178,7 +192,7 @@ async function prepareRound(kpack: string | undefined): Promise<Round> {
   const work = await scratchDir('bench-builder');
   // Basic auth, as a real registry: every tool pays the 401 challenge and sends credentials.
   const registry = await startRegistry({ mode: 'basic', storage: 'filesystem' });
-  const relay = await startRelay(registry.port);
+  const relay = await startRelay(registry.port, RELAY_PORT);
   const notes: string[] = [];
   const keychain = benchKeychain(registry, relay);
   const transport = new RegistryTransport({ keychain });
@@ -244,7 +258,10 @@ async function runTool(round: Round, tool: Tool): Promise<ProcessCost> {
   if (tool === 'packsmith') {
     const yaml = join(round.work, 'packsmith.yaml');
     await writeFile(yaml, packsmithYaml(round.refs, packsmithTag(round)));
-    return runTimed(process.execPath, [join(repoRoot, 'bin/packsmith.js'), 'build', '-f', yaml], env, round.work);
+    const profile = CPU_PROF === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF];
+    // PACKSMITH_BENCH_ENTRY: another build's entry point (e.g. a copy of dist/bundle/main.js), to compare two builds in turn.
+    const entry = process.env.PACKSMITH_BENCH_ENTRY ?? join(repoRoot, 'bin/packsmith.js');
+    return runTimed(process.execPath, [...profile, entry, 'build', '-f', yaml], env, round.work);
   }
   if (tool === 'kpack') {
     if (round.kpack === undefined) throw new Error('bench/kpack was not built');
@@ -280,6 +297,7 @@ async function measure(round: Round, tool: Tool, scenario: Scenario): Promise<Me
   process.stdout.write(
     `  ${tool.padEnd(9)} ${scenario.padEnd(12)} ${ok ? 'ok    ' : `exit ${cost.code}`} ${cost.seconds.toFixed(2)} s, ${log.requests} requests, up ${mib(wire.up)} MiB, down ${mib(wire.down)} MiB\n`,
   );
+  if (REQUESTS && tool === 'packsmith') process.stdout.write(formatBreakdown(requestBreakdown(entries)));
   if (!ok)
     process.stdout.write(
       `${cost.output
@@ -302,6 +320,14 @@ async function measure(round: Round, tool: Tool, scenario: Scenario): Promise<Me
   };
 }
 
+/** One line per group, most requests first, with how many repeat an earlier request of the same method and path. */
+function formatBreakdown({ groups, repeats }: ReturnType<typeof requestBreakdown>): string {
+  return Object.entries(groups)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .map(([group, count]) => `      ${String(count).padStart(4)}  ${group}${repeats[group] ? ` (${repeats[group]} repeated)` : ''}\n`)
+    .join('');
+}
+
 const mib = (bytes: number): string => (bytes / 1048576).toFixed(2);
 
 /** The buildpack ids and versions a pushed builder declares (io.buildpacks.builder.metadata). */
@@ -320,8 +346,11 @@ async function builderBuildpacks(reference: string, keychain: Keychain): Promise
 async function indexPlatforms(reference: string, keychain: Keychain): Promise<string> {
   const transport = new RegistryTransport({ keychain });
   try {
-    const manifests = (await (await remoteIndex(reference, { transport })).indexManifest()).manifests;
-    return manifests.map((m) => `${m.platform?.os ?? ''}/${m.platform?.architecture ?? ''}`).join(', ');
+    const index = await remoteIndex(reference, { transport });
+    const manifests = (await index.indexManifest()).manifests;
+    // Digests depend on the relay address the images are named by: compare two builds with the same --relay-port.
+    const members = manifests.map((m) => `${m.platform?.os ?? ''}/${m.platform?.architecture ?? ''} ${m.digest.slice(0, 19)}`);
+    return `${members.join(', ')} (index ${(await index.digest()).slice(0, 19)})`;
   } catch (error) {
     return `NOT AN INDEX: ${String(error)}`;
   } finally {
@@ -332,7 +361,7 @@ async function indexPlatforms(reference: string, keychain: Keychain): Promise<st
 /** Checks that a builder holds every buildpack, the changed one at its new version (and, with two targets, is an index of both). */
 async function verifyBuilder(round: Round, reference: string, changedVersion: string): Promise<void> {
   const notes = round.notes;
-  if (TWO_TARGETS) notes.push(`${reference}: index of ${await indexPlatforms(reference, round.keychain)}`);
+  if (TWO_TARGETS) process.stdout.write(`  ${reference}: index of ${await indexPlatforms(reference, round.keychain)}\n`);
   const found = await builderBuildpacks(reference, round.keychain).catch((error: unknown) => [`unreadable: ${String(error)}`]);
   const expected = Array.from({ length: BUILDPACKS }, (_v, i) => `${buildpackId(i)}@${i === CHANGED ? changedVersion : '1.0.0'}`).sort();
   const good = JSON.stringify(found) === JSON.stringify(expected);
@@ -346,8 +375,12 @@ async function runRound(index: number, kpack: string | undefined): Promise<{ mea
   const round = await prepareRound(kpack);
   const measurements: Measurement[] = [];
   // Each scenario runs every tool in turn, so a change in the machine's load hits all of them alike.
-  const tools: Tool[] = kpack === undefined ? ['packsmith', 'pack'] : ['packsmith', 'kpack', 'pack'];
-  const builders = (): string[] => [`${packsmithTag(round)}:clusterbuilder-bench`, ...(kpack === undefined ? [] : [kpackTag(round)]), packTag(round)];
+  const tools: Tool[] = PACKSMITH_ONLY ? ['packsmith'] : kpack === undefined ? ['packsmith', 'pack'] : ['packsmith', 'kpack', 'pack'];
+  const builders = (): string[] => [
+    `${packsmithTag(round)}:clusterbuilder-bench`,
+    ...(kpack === undefined || PACKSMITH_ONLY ? [] : [kpackTag(round)]),
+    ...(PACKSMITH_ONLY ? [] : [packTag(round)]),
+  ];
   try {
     for (const scenario of ['first', 'unchanged'] as const) for (const tool of tools) measurements.push(await measure(round, tool, scenario));
     for (const builder of builders()) await verifyBuilder(round, builder, '1.0.0');
@@ -393,7 +426,7 @@ async function main(): Promise<void> {
   const notes = new Set<string>();
   const buildNotes: string[] = [];
   // kpack makes single-architecture builders only: no column in two-target mode.
-  const kpack = TWO_TARGETS ? undefined : await kpackBinary(buildNotes);
+  const kpack = TWO_TARGETS || PACKSMITH_ONLY ? undefined : await kpackBinary(buildNotes);
   if (TWO_TARGETS) buildNotes.push('two targets: linux/amd64 + linux/arm64 index inputs and builders; kpack has no multi-arch builders, so no kpack column');
   for (const note of buildNotes) notes.add(note);
   const all: Measurement[] = [];
@@ -406,7 +439,10 @@ async function main(): Promise<void> {
   const report = printReport({ measurements: all, notes: [...notes], startup, rounds, totalPayloadBytes: totalPayload });
   const outDir = join(repoRoot, 'bench/out');
   await mkdir(outDir, { recursive: true });
-  const file = join(outDir, `builder-${TWO_TARGETS ? 'two-targets-' : ''}${new Date().toISOString().slice(0, 10)}.json`);
+  const file = join(
+    outDir,
+    `builder-${TWO_TARGETS ? 'two-targets-' : ''}${PACKSMITH_ONLY ? 'packsmith-only-' : ''}${new Date().toISOString().slice(0, 10)}.json`,
+  );
   await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...report }, null, 2)}\n`);
   process.stdout.write(`\nwritten to ${file}\n`);
 }

@@ -64,4 +64,15 @@ describe('dependency-direction rules', () => {
     expect(verdict.ok).toBe(false);
     expect(verdict.output).toMatch(/through-index-only/);
   });
+
+  it("fails on zod's classic API in production code, not on zod/mini", async () => {
+    await tree({
+      'src/shared/index.ts': "import * as z from 'zod/mini';\nexport const s = z.string();\n",
+      'src/oci/index.ts': "import { z } from 'zod';\nexport const o = z.string();\n",
+    });
+    const verdict = await cruise(dir);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.output).toMatch(/zod-mini-only: src\/oci\/index\.ts → zod/);
+    expect(verdict.output).not.toMatch(/zod-mini-only: src\/shared/);
+  });
 });

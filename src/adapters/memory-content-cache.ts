@@ -8,8 +8,11 @@
  */
 import type { CachedManifest, ContentCache, Digest } from '../oci/index.ts';
 
-/** Manifests and configs are a few KiB; this holds hundreds of images per transport. */
-const defaultMaxBytes = 4 * 1024 * 1024;
+/**
+ * Manifests and configs are a few KiB; this holds thousands per transport, among them the manifest
+ * of every builder pushed, which the next push over its tag reads for its blobs (held-blobs.ts).
+ */
+const defaultMaxBytes = 16 * 1024 * 1024;
 /** What a tag entry is counted as (key and digest). */
 const tagEntryBytes = 256;
 

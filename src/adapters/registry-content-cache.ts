@@ -3,14 +3,16 @@
  *   manifests/<hex>  the content type, a newline, then the manifest bytes as served
  *   blobs/<hex>      a config blob
  *   tags/<hex>       the digest a tag named, where <hex> is the sha256 of `registry/repository:tag`
+ *   endpoints/<hex>  how a registry was reached (scheme and auth challenge, JSON), <hex> the sha256 of its host
  * Every read is checked against its digest, so a damaged or tampered file is a miss. Files are
  * written to a temporary name and renamed, so a reader never sees half of one; the directory is
  * private (0700), since manifests and configs of private images land here. Any failure is a miss.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CachedManifest, ContentCache, Digest } from '../oci/index.ts';
+import type { CachedManifest, Challenge, ContentCache, Digest, RememberedEndpoint } from '../oci/index.ts';
 
 const hexOf = (digest: string): string | undefined => /^sha256:([0-9a-f]{64})$/.exec(digest)?.[1];
 const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
@@ -26,15 +28,15 @@ export class DiskContentCache implements ContentCache {
     this.#root = root;
   }
 
-  async manifest(digest: Digest): Promise<CachedManifest | undefined> {
+  manifest(digest: Digest): Promise<CachedManifest | undefined> {
     const hex = hexOf(digest);
-    const file = hex === undefined ? undefined : await this.#read('manifests', hex);
+    const file = hex === undefined ? undefined : this.#read('manifests', hex);
     const newline = file?.indexOf(0x0a) ?? -1;
-    if (file === undefined || newline < 0) return undefined;
+    if (file === undefined || newline < 0) return Promise.resolve(undefined);
     const bytes = file.subarray(newline + 1);
-    if (sha256Hex(bytes) !== hex) return undefined;
+    if (sha256Hex(bytes) !== hex) return Promise.resolve(undefined);
     const contentType = file.subarray(0, newline).toString('utf8');
-    return { bytes, digest, contentType: contentType === '' ? undefined : contentType };
+    return Promise.resolve({ bytes, digest, contentType: contentType === '' ? undefined : contentType });
   }
 
   async putManifest(manifest: CachedManifest): Promise<void> {
@@ -43,10 +45,10 @@ export class DiskContentCache implements ContentCache {
     await this.#write('manifests', hex, Buffer.concat([Buffer.from(`${manifest.contentType ?? ''}\n`), manifest.bytes]));
   }
 
-  async blob(digest: Digest): Promise<Uint8Array | undefined> {
+  blob(digest: Digest): Promise<Uint8Array | undefined> {
     const hex = hexOf(digest);
-    const bytes = hex === undefined ? undefined : await this.#read('blobs', hex);
-    return bytes !== undefined && sha256Hex(bytes) === hex ? bytes : undefined;
+    const bytes = hex === undefined ? undefined : this.#read('blobs', hex);
+    return Promise.resolve(bytes !== undefined && sha256Hex(bytes) === hex ? bytes : undefined);
   }
 
   async putBlob(digest: Digest, bytes: Uint8Array): Promise<void> {
@@ -54,23 +56,48 @@ export class DiskContentCache implements ContentCache {
     if (hex !== undefined) await this.#write('blobs', hex, bytes);
   }
 
-  async tagDigest(tagKey: string): Promise<Digest | undefined> {
-    const text = (await this.#read('tags', sha256Hex(tagKey)))?.toString('utf8');
+  tagDigest(tagKey: string): Promise<Digest | undefined> {
+    const text = this.#read('tags', sha256Hex(tagKey))?.toString('utf8');
     const [key, digest] = text?.split('\n') ?? [];
     // The key is stored too, so a hash collision (or a stray file) can never answer for another tag.
-    return key === tagKey && digest !== undefined && hexOf(digest) !== undefined ? (digest as Digest) : undefined;
+    return Promise.resolve(key === tagKey && digest !== undefined && hexOf(digest) !== undefined ? (digest as Digest) : undefined);
   }
 
   async putTagDigest(tagKey: string, digest: Digest): Promise<void> {
     if (!tagKey.includes('\n')) await this.#write('tags', sha256Hex(tagKey), Buffer.from(`${tagKey}\n${digest}\n`));
   }
 
-  async #read(kind: string, name: string): Promise<Buffer | undefined> {
+  endpoint(registry: string): Promise<RememberedEndpoint | undefined> {
+    return Promise.resolve(rememberedEndpointFrom(this.#read('endpoints', sha256Hex(registry)), registry));
+  }
+
+  async putEndpoint(registry: string, endpoint: RememberedEndpoint): Promise<void> {
+    await this.#write('endpoints', sha256Hex(registry), Buffer.from(`${JSON.stringify({ registry, ...endpoint })}\n`));
+  }
+
+  /**
+   * Read synchronously: entries are a few KiB, and a rerun reads dozens of them at once, where the
+   * promise API's four thread-pool round trips per file (open, stat, read, close) cost more CPU
+   * than the reads themselves.
+   */
+  #read(kind: string, name: string): Buffer | undefined {
+    let fd: number | undefined;
     try {
-      const bytes = await readFile(join(this.#root, kind, name));
-      return bytes.length <= maxEntryBytes ? bytes : undefined;
+      fd = openSync(join(this.#root, kind, name), 'r');
+      const { size } = fstatSync(fd);
+      if (size > maxEntryBytes) return undefined;
+      const bytes = Buffer.allocUnsafe(size);
+      let filled = 0;
+      while (filled < size) {
+        const read = readSync(fd, bytes, filled, size - filled, filled);
+        if (read === 0) return undefined; // shrank while read: a writer replaced it, take it as a miss
+        filled += read;
+      }
+      return bytes;
     } catch {
       return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
 
@@ -88,7 +115,7 @@ export class DiskContentCache implements ContentCache {
 
   /** Creates the private directories once; false when that failed (writes are then skipped). */
   #prepare(): Promise<boolean> {
-    this.#prepared ??= Promise.all(['manifests', 'blobs', 'tags'].map((kind) => mkdir(join(this.#root, kind), { recursive: true, mode: 0o700 })))
+    this.#prepared ??= Promise.all(['manifests', 'blobs', 'tags', 'endpoints'].map((kind) => mkdir(join(this.#root, kind), { recursive: true, mode: 0o700 })))
       .then(() => mkdir(this.#root, { recursive: true, mode: 0o700 }))
       .then(
         () => true,
@@ -97,3 +124,32 @@ export class DiskContentCache implements ContentCache {
     return this.#prepared;
   }
 }
+
+/** A remembered endpoint read back, if the file is one for `registry` in the expected shape; anything else is a miss. */
+function rememberedEndpointFrom(file: Buffer | undefined, registry: string): RememberedEndpoint | undefined {
+  const value = file === undefined ? undefined : recordOf(parseJson(file.toString('utf8')));
+  // The host is stored too, so a hash collision (or a stray file) can never answer for another registry.
+  if (value === undefined || value.registry !== registry || (value.scheme !== 'https' && value.scheme !== 'http')) return undefined;
+  if (value.challenge === undefined) return { scheme: value.scheme, challenge: undefined };
+  const challenge = challengeFrom(value.challenge);
+  return challenge === undefined ? undefined : { scheme: value.scheme, challenge };
+}
+
+function challengeFrom(value: unknown): Challenge | undefined {
+  const challenge = recordOf(value);
+  const params = recordOf(challenge?.params);
+  if (challenge === undefined || typeof challenge.scheme !== 'string' || params === undefined) return undefined;
+  if (!Object.values(params).every((v) => typeof v === 'string')) return undefined;
+  return { scheme: challenge.scheme, params: params as Record<string, string> };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const recordOf = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

@@ -3,7 +3,7 @@
  * structural OpenAPI v3 schemas the API server accepts: everything zod emits that Kubernetes
  * rejects or handles badly (`additionalProperties: false`, `$ref`, safe-integer bounds) is removed.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isJsonObject } from '../shared/index.ts';
 import { apiGroup, kinds, storageVersion, type KindInfo } from './kinds.ts';
 
@@ -39,7 +39,7 @@ function mapValues(object: SchemaNode, map: (value: unknown) => unknown): Schema
 function versionSchema(info: KindInfo, version: 'v1alpha1' | 'v1alpha2'): SchemaNode {
   const schemas = info.versions[version];
   if (!schemas) throw new Error(`${info.kind} has no ${version}`);
-  const json = (schema: z.ZodType): unknown => toStructural(z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }));
+  const json = (schema: z.ZodMiniType): unknown => toStructural(z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }));
   return {
     type: 'object',
     properties: {

@@ -2,7 +2,7 @@
  * The seven kpack.io kinds: names, scope, served versions with their schemas, and printer columns.
  * One table drives parsing, validation, CRD generation and the CLI.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import * as v1 from './v1alpha1.ts';
 import * as v2 from './v1alpha2.ts';
 
@@ -16,8 +16,8 @@ export type KindName = 'ClusterStore' | 'ClusterStack' | 'ClusterLifecycle' | 'B
 
 /** Spec and status schemas of one kind in one version. */
 export interface VersionSchemas {
-  spec: z.ZodType;
-  status: z.ZodType;
+  spec: z.ZodMiniType;
+  status: z.ZodMiniType;
 }
 
 /** A printer column as `kubectl get` shows it. */

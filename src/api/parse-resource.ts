@@ -2,13 +2,13 @@
  * The one parse of a kpack.io object into a typed resource, used where objects enter: the
  * controller's informer cache and fresh reads, and local mode's file reader (after validation).
  */
-import type { z } from 'zod';
 import { applyDefaults } from './defaults.ts';
 import type { KindName } from './kinds.ts';
 import type { AnyResource, InvalidResource, KubeObject, ParsedResource, SpecOf, StatusOf } from './resource.ts';
+import type * as z from 'zod/mini';
 import * as v2 from './v1alpha2.ts';
 
-const schemas: { [K in KindName]: { spec: z.ZodType<SpecOf<K>>; status: z.ZodType<StatusOf<K>> } } = {
+const schemas: { [K in KindName]: { spec: z.ZodMiniType<SpecOf<K>>; status: z.ZodMiniType<StatusOf<K>> } } = {
   ClusterStore: { spec: v2.clusterStoreSpec, status: v2.storeStatus },
   ClusterStack: { spec: v2.clusterStackSpec, status: v2.clusterStackStatus },
   ClusterLifecycle: { spec: v2.clusterLifecycleSpec, status: v2.clusterLifecycleStatus },

@@ -5,53 +5,53 @@
  * source image resolved to (`resolvedImages`, which the reconcile reads instead of the moving tag)
  * and the updates waiting for an approval or a canary (`pendingUpdates`).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** `spec.updatePolicy`. Fields are optional in the schema; `validate-update-policy.ts` says what is required. */
 export const updatePolicy = z.strictObject({
   /** Go-style duration (`1h`, `30m`, `1h30m`), at least a minute; default 1h. */
-  interval: z.string().optional(),
+  interval: z.optional(z.string()),
   /** `latest` (follow the tag written in the image, the default) or a semver range such as `~1.x` or `>=1.2 <2`. */
-  tags: z.string().optional(),
+  tags: z.optional(z.string()),
   /** `all` (default), `canary` or `manual`. */
-  rollout: z.string().optional(),
+  rollout: z.optional(z.string()),
   /** The builder that gets an update first when `rollout` is `canary`. */
-  canary: z.strictObject({ kind: z.string().optional(), name: z.string().optional(), namespace: z.string().optional() }).optional(),
+  canary: z.optional(z.strictObject({ kind: z.optional(z.string()), name: z.optional(z.string()), namespace: z.optional(z.string()) })),
 });
 export type UpdatePolicy = z.infer<typeof updatePolicy>;
 
 /** One source image as the poller last resolved it. */
 export const resolvedImage = z.strictObject({
   /** The image as the spec writes it. */
-  image: z.string().optional(),
+  image: z.optional(z.string()),
   /** The tag it was resolved through (the highest matching one for a semver range). */
-  tag: z.string().optional(),
+  tag: z.optional(z.string()),
   /** The manifest (or index) digest the tag named; the reconcile reads `<repository>@<digest>`. */
-  digest: z.string().optional(),
+  digest: z.optional(z.string()),
   /** When the registry was last asked (RFC 3339). */
-  checkedAt: z.string().optional(),
+  checkedAt: z.optional(z.string()),
 });
 export type ResolvedImage = z.infer<typeof resolvedImage>;
 
 /** A digest found for a source image and not applied yet (rollout `manual` or `canary`). */
 export const pendingUpdate = z.strictObject({
-  image: z.string().optional(),
+  image: z.optional(z.string()),
   /** The tag the new digest was found under. */
-  tag: z.string().optional(),
+  tag: z.optional(z.string()),
   /** The digest in use. */
-  from: z.string().optional(),
+  from: z.optional(z.string()),
   /** The digest found. */
-  to: z.string().optional(),
-  foundAt: z.string().optional(),
+  to: z.optional(z.string()),
+  foundAt: z.optional(z.string()),
 });
 export type PendingUpdate = z.infer<typeof pendingUpdate>;
 
 /** The status fields of a resource with an update policy (spread into the kinds' status schemas). */
 export const updateStatusFields = {
-  resolvedImages: z.array(resolvedImage).optional(),
-  pendingUpdates: z.array(pendingUpdate).optional(),
+  resolvedImages: z.optional(z.array(resolvedImage)),
+  pendingUpdates: z.optional(z.array(pendingUpdate)),
   /** The approval annotation value last acted on, so `all` approves once (not every later update). */
-  lastApproval: z.string().optional(),
+  lastApproval: z.optional(z.string()),
 };
 
 /** The status fields the update poller owns: a reconcile carries them over as they are. */

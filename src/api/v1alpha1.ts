@@ -3,31 +3,31 @@
  * ClusterStack, Builder and ClusterBuilder exist in it; their status equals v1alpha2's less the
  * lifecycle and signature fields.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { builderTarget, imageSource, objectReference, orderEntry } from './common.ts';
 import { updatePolicy } from './update-policy.ts';
 
 // updatePolicy is packsmith's own field in both versions (kpack ignores it), so it needs no conversion.
-export const clusterStoreSpecV1 = z.strictObject({ sources: z.array(imageSource).optional(), updatePolicy: updatePolicy.optional() });
+export const clusterStoreSpecV1 = z.strictObject({ sources: z.optional(z.array(imageSource)), updatePolicy: z.optional(updatePolicy) });
 
 export const clusterStackSpecV1 = z.strictObject({
-  id: z.string().optional(),
-  buildImage: imageSource.optional(),
-  runImage: imageSource.optional(),
-  updatePolicy: updatePolicy.optional(),
+  id: z.optional(z.string()),
+  buildImage: z.optional(imageSource),
+  runImage: z.optional(imageSource),
+  updatePolicy: z.optional(updatePolicy),
 });
 
 const builderSpecFieldsV1 = {
-  tag: z.string().optional(),
-  stack: objectReference.optional(),
-  store: objectReference.optional(),
-  order: z.array(orderEntry).optional(),
+  tag: z.optional(z.string()),
+  stack: z.optional(objectReference),
+  store: z.optional(objectReference),
+  order: z.optional(z.array(orderEntry)),
   // packsmith's own, in both versions: the platforms to build for.
-  targets: z.array(builderTarget).optional(),
+  targets: z.optional(z.array(builderTarget)),
 };
 
-export const builderSpecV1 = z.strictObject({ ...builderSpecFieldsV1, serviceAccount: z.string().optional() });
-export const clusterBuilderSpecV1 = z.strictObject({ ...builderSpecFieldsV1, serviceAccountRef: objectReference.optional() });
+export const builderSpecV1 = z.strictObject({ ...builderSpecFieldsV1, serviceAccount: z.optional(z.string()) });
+export const clusterBuilderSpecV1 = z.strictObject({ ...builderSpecFieldsV1, serviceAccountRef: z.optional(objectReference) });
 
 export type ClusterStoreSpecV1 = z.infer<typeof clusterStoreSpecV1>;
 export type ClusterStackSpecV1 = z.infer<typeof clusterStackSpecV1>;

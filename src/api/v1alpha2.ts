@@ -2,17 +2,17 @@
  * kpack.io/v1alpha2 spec and status shapes of the seven kinds (the storage version). Field names
  * and nesting are kpack's, so existing manifests and status readers keep working.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { builderTarget, buildpackStatus, imageSource, objectReference, orderEntry, platformTarget, resolvedLifecycle, statusBase } from './common.ts';
 import { updatePolicy, updateStatusFields } from './update-policy.ts';
 
-const resolvedImage = z.strictObject({ latestImage: z.string().optional(), image: z.string().optional() });
+const resolvedImage = z.strictObject({ latestImage: z.optional(z.string()), image: z.optional(z.string()) });
 
 /** ClusterStore: buildpackage (or builder) images whose buildpacks builders may use. */
 export const clusterStoreSpec = z.strictObject({
-  sources: z.array(imageSource).optional(),
-  serviceAccountRef: objectReference.optional(),
-  updatePolicy: updatePolicy.optional(),
+  sources: z.optional(z.array(imageSource)),
+  serviceAccountRef: z.optional(objectReference),
+  updatePolicy: z.optional(updatePolicy),
 });
 /**
  * packsmith's compact form of a large store status (kpack#964; kpack ignores the field): then each
@@ -20,8 +20,8 @@ export const clusterStoreSpec = z.strictObject({
  * sources, pinned by digest.
  */
 const compactedBuildpacks = z.strictObject({
-  reason: z.string().optional(),
-  sources: z.array(z.strictObject({ image: z.string().optional(), latestImage: z.string().optional() })).optional(),
+  reason: z.optional(z.string()),
+  sources: z.optional(z.array(z.strictObject({ image: z.optional(z.string()), latestImage: z.optional(z.string()) }))),
 });
 /**
  * `canary`: packsmith's own field, present while a canary update policy holds updates: what the
@@ -29,126 +29,126 @@ const compactedBuildpacks = z.strictObject({
  */
 export const storeStatus = z.strictObject({
   ...statusBase,
-  buildpacks: z.array(buildpackStatus).optional(),
-  compacted: compactedBuildpacks.optional(),
+  buildpacks: z.optional(z.array(buildpackStatus)),
+  compacted: z.optional(compactedBuildpacks),
   ...updateStatusFields,
-  canary: z.strictObject({ buildpacks: z.array(buildpackStatus).optional(), compacted: compactedBuildpacks.optional() }).optional(),
+  canary: z.optional(z.strictObject({ buildpacks: z.optional(z.array(buildpackStatus)), compacted: z.optional(compactedBuildpacks) })),
 });
 
 /** Buildpack (namespaced): one buildpackage image. */
 export const buildpackSpec = z.strictObject({
-  image: z.string().optional(),
-  serviceAccountName: z.string().optional(),
-  updatePolicy: updatePolicy.optional(),
+  image: z.optional(z.string()),
+  serviceAccountName: z.optional(z.string()),
+  updatePolicy: z.optional(updatePolicy),
 });
 
 /** ClusterBuildpack: one buildpackage image, cluster wide. */
 export const clusterBuildpackSpec = z.strictObject({
-  image: z.string().optional(),
-  serviceAccountRef: objectReference.optional(),
-  updatePolicy: updatePolicy.optional(),
+  image: z.optional(z.string()),
+  serviceAccountRef: z.optional(objectReference),
+  updatePolicy: z.optional(updatePolicy),
 });
 
 const stackTarget = z.object({
   ...platformTarget,
-  distro: z.strictObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
+  distro: z.optional(z.strictObject({ name: z.optional(z.string()), version: z.optional(z.string()) })),
 });
 
 /** ClusterStack: a build image and a run image sharing a stack id. */
 export const clusterStackSpec = z.strictObject({
-  id: z.string().optional(),
-  buildImage: imageSource.optional(),
-  runImage: imageSource.optional(),
-  serviceAccountRef: objectReference.optional(),
-  updatePolicy: updatePolicy.optional(),
+  id: z.optional(z.string()),
+  buildImage: z.optional(imageSource),
+  runImage: z.optional(imageSource),
+  serviceAccountRef: z.optional(objectReference),
+  updatePolicy: z.optional(updatePolicy),
 });
 const resolvedStackFields = {
-  id: z.string().optional(),
-  buildImage: resolvedImage.optional(),
-  runImage: resolvedImage.optional(),
-  mixins: z.array(z.string()).optional(),
-  userId: z.number().int().optional(),
-  groupId: z.number().int().optional(),
-  target: stackTarget.optional(),
+  id: z.optional(z.string()),
+  buildImage: z.optional(resolvedImage),
+  runImage: z.optional(resolvedImage),
+  mixins: z.optional(z.array(z.string())),
+  userId: z.optional(z.int()),
+  groupId: z.optional(z.int()),
+  target: z.optional(stackTarget),
   // packsmith's own: every platform both images provide, each pair pinned by that platform's digests.
-  platforms: z.array(z.strictObject({ target: stackTarget.optional(), buildImage: z.string().optional(), runImage: z.string().optional() })).optional(),
+  platforms: z.optional(z.array(z.strictObject({ target: z.optional(stackTarget), buildImage: z.optional(z.string()), runImage: z.optional(z.string()) }))),
 };
 export const clusterStackStatus = z.strictObject({
   ...statusBase,
   ...resolvedStackFields,
   ...updateStatusFields,
-  canary: z.strictObject(resolvedStackFields).optional(),
+  canary: z.optional(z.strictObject(resolvedStackFields)),
 });
 
 /** ClusterLifecycle: a lifecycle image. */
 export const clusterLifecycleSpec = z.strictObject({
-  image: z.string().optional(),
-  serviceAccountRef: objectReference.optional(),
-  updatePolicy: updatePolicy.optional(),
+  image: z.optional(z.string()),
+  serviceAccountRef: z.optional(objectReference),
+  updatePolicy: z.optional(updatePolicy),
 });
 export const clusterLifecycleStatus = z.strictObject({
   ...statusBase,
   ...resolvedLifecycle,
   ...updateStatusFields,
-  canary: z.strictObject(resolvedLifecycle).optional(),
+  canary: z.optional(z.strictObject(resolvedLifecycle)),
 });
 
 /** A reference in a builder's order: a buildpack id (and version) and/or a Buildpack/ClusterBuildpack object. */
-export const builderBuildpackRef = objectReference.extend({
-  id: z.string().optional(),
-  version: z.string().optional(),
-  optional: z.boolean().optional(),
-  image: z.string().optional(),
+export const builderBuildpackRef = z.extend(objectReference, {
+  id: z.optional(z.string()),
+  version: z.optional(z.string()),
+  optional: z.optional(z.boolean()),
+  image: z.optional(z.string()),
 });
 export type BuilderBuildpackRef = z.infer<typeof builderBuildpackRef>;
 
 const builderSpecFields = {
-  tag: z.string().optional(),
-  stack: objectReference.optional(),
-  store: objectReference.optional(),
-  lifecycle: objectReference.optional(),
-  order: z.array(z.strictObject({ group: z.array(builderBuildpackRef).optional() })).optional(),
-  additionalLabels: z.record(z.string(), z.string()).optional(),
+  tag: z.optional(z.string()),
+  stack: z.optional(objectReference),
+  store: z.optional(objectReference),
+  lifecycle: z.optional(objectReference),
+  order: z.optional(z.array(z.strictObject({ group: z.optional(z.array(builderBuildpackRef)) }))),
+  additionalLabels: z.optional(z.record(z.string(), z.string())),
   // packsmith's own: the platforms to build for (default: every platform the stack's images both provide).
-  targets: z.array(builderTarget).optional(),
+  targets: z.optional(z.array(builderTarget)),
 };
 
 /** Builder (namespaced). `serviceAccount` is kpack's legacy alias of `serviceAccountName`. */
 export const builderSpec = z.strictObject({
   ...builderSpecFields,
-  serviceAccountName: z.string().optional(),
-  serviceAccount: z.string().optional(),
+  serviceAccountName: z.optional(z.string()),
+  serviceAccount: z.optional(z.string()),
 });
 
 /** ClusterBuilder: credentials come from `serviceAccountRef`. */
-export const clusterBuilderSpec = z.strictObject({ ...builderSpecFields, serviceAccountRef: objectReference.optional() });
+export const clusterBuilderSpec = z.strictObject({ ...builderSpecFields, serviceAccountRef: z.optional(objectReference) });
 
 /** Status shared by Builder and ClusterBuilder. */
 export const builderStatus = z.strictObject({
   ...statusBase,
-  builderMetadata: z.array(z.strictObject({ id: z.string(), version: z.string(), homepage: z.string().optional() })).optional(),
-  order: z.array(orderEntry).optional(),
-  stack: z.strictObject({ runImage: z.string().optional(), id: z.string().optional() }).optional(),
-  lifecycle: z.strictObject(resolvedLifecycle).optional(),
-  latestImage: z.string().optional(),
-  observedStackGeneration: z.number().int().optional(),
-  observedStoreGeneration: z.number().int().optional(),
-  os: z.string().optional(),
+  builderMetadata: z.optional(z.array(z.strictObject({ id: z.string(), version: z.string(), homepage: z.optional(z.string()) }))),
+  order: z.optional(z.array(orderEntry)),
+  stack: z.optional(z.strictObject({ runImage: z.optional(z.string()), id: z.optional(z.string()) })),
+  lifecycle: z.optional(z.strictObject(resolvedLifecycle)),
+  latestImage: z.optional(z.string()),
+  observedStackGeneration: z.optional(z.int()),
+  observedStoreGeneration: z.optional(z.int()),
+  os: z.optional(z.string()),
   // packsmith's own: for a builder index, each target's image (`latestImage` then names the index).
-  targets: z.array(z.strictObject({ ...platformTarget, latestImage: z.string().optional() })).optional(),
-  signaturePaths: z
-    .array(
+  targets: z.optional(z.array(z.strictObject({ ...platformTarget, latestImage: z.optional(z.string()) }))),
+  signaturePaths: z.optional(
+    z.array(
       z.strictObject({
-        signingSecret: z.string().optional(),
-        targetDigest: z.string().optional(),
+        signingSecret: z.optional(z.string()),
+        targetDigest: z.optional(z.string()),
         // packsmith's own fields (kpack's readers ignore them): the signed image and its provenance attestation.
-        signedImage: z.string().optional(),
-        attestation: z.string().optional(),
+        signedImage: z.optional(z.string()),
+        attestation: z.optional(z.string()),
       }),
-    )
-    .optional(),
+    ),
+  ),
   /** packsmith's own: the held updates (canary rollout) this builder was last built with. */
-  canaryUpdates: z.array(z.strictObject({ kind: z.string(), name: z.string(), image: z.string(), digest: z.string() })).optional(),
+  canaryUpdates: z.optional(z.array(z.strictObject({ kind: z.string(), name: z.string(), image: z.string(), digest: z.string() }))),
 });
 
 export type ClusterStoreSpec = z.infer<typeof clusterStoreSpec>;

@@ -2,7 +2,7 @@
  * Checks a resource's envelope and the shape of its spec against the kind's schema: known
  * apiVersion and kind, a name, and no misspelt or mistyped fields.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { closestMatch, isJsonObject } from '../shared/index.ts';
 import { issue, type FieldIssue } from './field-issues.ts';
 import { apiGroup, kindInfo, kinds, type KindInfo } from './kinds.ts';
@@ -14,7 +14,7 @@ export function formatPath(base: string, path: ReadonlyArray<PropertyKey>): stri
 }
 
 /** The property names the JSON schema of `schema` allows at `path` (array indexes step into items). */
-function knownKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+function knownKeysAt(schema: z.ZodMiniType, path: ReadonlyArray<PropertyKey>): string[] {
   let node: unknown = jsonSchemaOf(schema);
   for (const part of path) {
     if (!isJsonObject(node)) return [];
@@ -23,8 +23,8 @@ function knownKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): strin
   return isJsonObject(node) && isJsonObject(node.properties) ? Object.keys(node.properties) : [];
 }
 
-const jsonSchemas = new WeakMap<z.ZodType, unknown>();
-function jsonSchemaOf(schema: z.ZodType): unknown {
+const jsonSchemas = new WeakMap<z.ZodMiniType, unknown>();
+function jsonSchemaOf(schema: z.ZodMiniType): unknown {
   if (!jsonSchemas.has(schema)) jsonSchemas.set(schema, z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
   return jsonSchemas.get(schema);
 }
@@ -38,7 +38,7 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function zodIssueToField(base: string, zi: z.core.$ZodIssue, schema: z.ZodType, spec: unknown): FieldIssue[] {
+function zodIssueToField(base: string, zi: z.core.$ZodIssue, schema: z.ZodMiniType, spec: unknown): FieldIssue[] {
   if (zi.code === 'unrecognized_keys') {
     const known = knownKeysAt(schema, zi.path);
     return zi.keys.map((key) => {

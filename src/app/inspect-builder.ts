@@ -3,7 +3,7 @@
  * run images, lifecycle version and APIs, the buildpacks it contains, and its detection order
  * with meta-buildpacks expanded into their own orders.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { BuildpackLayerEntry, OrderEntry } from '../cnb/index.ts';
 import { checkShape, CnbFormatError, labelKeys, parseBuildpackLayers, parseBuildpackOrder, parseJsonLabel, readLabel } from '../cnb/index.ts';
 import { defaultPlatform, formatPlatform, PlatformNotFoundError, samePlatform, type ConfigFile } from '../oci/index.ts';
@@ -42,17 +42,20 @@ export interface BuilderDescription {
 
 // The fields read, checked; objects may have other fields (the description passes them on) and
 // nulls stay as written, so `-o json` shows the label as it is.
-const runImage = z.looseObject({ image: z.string().optional(), mirrors: z.array(z.string()).nullish() });
-const apiVersions = z.looseObject({ deprecated: z.array(z.string()).nullish(), supported: z.array(z.string()).nullish() });
+const runImage = z.looseObject({ image: z.optional(z.string()), mirrors: z.nullish(z.array(z.string())) });
+const apiVersions = z.looseObject({ deprecated: z.nullish(z.array(z.string())), supported: z.nullish(z.array(z.string())) });
 const metadataLabel = z.looseObject({
-  description: z.string().optional(),
-  createdBy: z.looseObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
-  stack: z.looseObject({ runImage: runImage.optional() }).optional(),
-  images: z.array(runImage).nullish(),
-  lifecycle: z
-    .looseObject({ version: z.string().optional(), apis: z.looseObject({ buildpack: apiVersions.optional(), platform: apiVersions.optional() }).optional() })
-    .optional(),
-  buildpacks: z.array(z.looseObject({ id: z.string(), version: z.string(), homepage: z.string().optional() })).nullish(),
+  description: z.optional(z.string()),
+  createdBy: z.optional(z.looseObject({ name: z.optional(z.string()), version: z.optional(z.string()) })),
+  stack: z.optional(z.looseObject({ runImage: z.optional(runImage) })),
+  images: z.nullish(z.array(runImage)),
+  lifecycle: z.optional(
+    z.looseObject({
+      version: z.optional(z.string()),
+      apis: z.optional(z.looseObject({ buildpack: z.optional(apiVersions), platform: z.optional(apiVersions) })),
+    }),
+  ),
+  buildpacks: z.nullish(z.array(z.looseObject({ id: z.string(), version: z.string(), homepage: z.optional(z.string()) }))),
 });
 type MetadataLabel = z.infer<typeof metadataLabel>;
 

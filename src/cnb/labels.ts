@@ -3,7 +3,7 @@
  * images anyone can push, so it is treated as hostile: a size limit per label, JSON parsed once,
  * every shape checked, unknown keys dropped, and errors that name the label and the field.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ConfigFile } from '../oci/index.ts';
 import { AppError, isJsonObject, messageOf, type AppErrorOptions, type JsonObject } from '../shared/index.ts';
 import type { ApiVersions, BuildpackageInfo, OrderEntry, StackSupport, TargetSupport } from './records.ts';
@@ -77,7 +77,7 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Validates `value` against `schema`, or throws naming the label, `where` inside it and the first bad field. */
-export function checkShape<T>(schema: z.ZodType<T>, value: unknown, label: string, where = ''): T {
+export function checkShape<T>(schema: z.ZodMiniType<T>, value: unknown, label: string, where = ''): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const first = result.error.issues[0];
@@ -87,29 +87,18 @@ export function checkShape<T>(schema: z.ZodType<T>, value: unknown, label: strin
   throw new CnbFormatError(`label ${label}: ${place === '' ? '' : `${place}: `}${message}`, { label, cause: result.error });
 }
 
-// Go writers emit `null` for empty slices; read null as absent.
-const optionalList = <T extends z.ZodType>(item: T) =>
-  z
-    .array(item)
-    .nullish()
-    .transform((v) => v ?? undefined);
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? undefined);
+// Go writers emit `null` for empty slices and absent structs; read null as absent.
+const nullAsAbsent = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.nullish(schema),
+    z.transform((v: z.output<T> | null | undefined) => v ?? undefined),
+  );
+const optionalList = <T extends z.ZodMiniType>(item: T) => nullAsAbsent(z.array(item));
+const optionalString = nullAsAbsent(z.string());
 
 const orderSchema = z.array(
   z.object({
-    group: z.array(
-      z.object({
-        id: z.string(),
-        version: optionalString,
-        optional: z
-          .boolean()
-          .nullish()
-          .transform((v) => v ?? undefined),
-      }),
-    ),
+    group: z.array(z.object({ id: z.string(), version: optionalString, optional: nullAsAbsent(z.boolean()) })),
   }),
 );
 const stackSchema = z.object({ id: z.string(), mixins: optionalList(z.string()) });
@@ -123,7 +112,7 @@ const targetSchema = z.object({
 const layerInfoSchema = z.object({
   api: optionalString,
   layerDiffID: z.string(),
-  order: orderSchema.nullish().transform((v) => v ?? undefined),
+  order: nullAsAbsent(orderSchema),
   stacks: optionalList(stackSchema),
   targets: optionalList(targetSchema),
   homepage: optionalString,
@@ -195,15 +184,9 @@ export interface LifecycleMetadata {
   api: { buildpack?: string; platform?: string };
 }
 
-const apiPairSchema = z
-  .object({ buildpack: optionalString, platform: optionalString })
-  .nullish()
-  .transform((v) => v ?? undefined);
+const apiPairSchema = nullAsAbsent(z.object({ buildpack: optionalString, platform: optionalString }));
 const lifecycleMetadataSchema = z.object({
-  lifecycle: z
-    .object({ version: optionalString, api: apiPairSchema })
-    .nullish()
-    .transform((v) => v ?? undefined),
+  lifecycle: nullAsAbsent(z.object({ version: optionalString, api: apiPairSchema })),
   api: apiPairSchema,
 });
 
@@ -218,10 +201,7 @@ export function parseLifecycleMetadata(text: string): LifecycleMetadata {
   return dropUndefined({ version: parsed.lifecycle?.version, api: dropUndefined(api) });
 }
 
-const apiVersionsSchema = z
-  .object({ deprecated: optionalList(z.string()), supported: optionalList(z.string()) })
-  .nullish()
-  .transform((v) => v ?? undefined);
+const apiVersionsSchema = nullAsAbsent(z.object({ deprecated: optionalList(z.string()), supported: optionalList(z.string()) }));
 
 /** Parses `io.buildpacks.lifecycle.apis`; empty or null lists become absent, as in kpack's status. */
 export function parseLifecycleApis(text: string): { buildpack: ApiVersions; platform: ApiVersions } {

@@ -3,7 +3,7 @@
  * synced; a standby that is not the leader is ready too: it is healthy, only idle) and `/metrics`.
  * Health and metrics may share a port or use two.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AppError, listeningPort, messageOf } from '../shared/index.ts';
 import type { ControllerMetrics } from './metrics.ts';
 
@@ -54,6 +54,9 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 /** Starts one server answering the given routes on `host:port`. */
 export async function startEndpoints(options: { host: string; port: number; routes: readonly Route[]; state: EndpointState }): Promise<EndpointServer> {
   const routes = new Set(options.routes);
+  // Loaded here, not at the top: a static import of node:http also loads Node's own fetch
+  // (undici) for its exports, which every CLI command that bundles this module then pays for.
+  const { createServer } = await import('node:http');
   const server = createServer((request, response) => {
     answer(options.state, routes, request, response).catch((error: unknown) => {
       response.writeHead(500, { 'content-type': 'text/plain' }).end(`${messageOf(error)}\n`);

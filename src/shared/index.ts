@@ -2,6 +2,9 @@
  * shared: leaf utilities used by every module (errors, logging contract, async helpers, type guards).
  * Must not import anything else from packsmith.
  */
+// zod's English messages, for every module that parses with zod (see zod-messages.ts).
+import './zod-messages.ts';
+
 export * from './errors.ts';
 export * from './error-kind.ts';
 export * from './log.ts';

@@ -3,7 +3,6 @@
  * renews or reloads it (no restart, no dropped listener), and hands every new CA bundle to a
  * callback (which patches the webhook configurations and CRDs). Silent unless given a logger.
  */
-import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReferenceChecks } from '../api/index.ts';
 import { byteChunk, listeningPort, messageOf, silentLogger, type Logger } from '../shared/index.ts';
@@ -95,6 +94,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   await keeper.refresh();
   const material = keeper.serving!;
   const context = { referenceChecks: options.referenceChecks, usersOf: options.usersOf, logger };
+  // Loaded here, not at the top, for the reason given in controller/http.ts's startEndpoints.
+  const { createServer } = await import('node:https');
   const server = createServer({ cert: material.certPem, key: material.keyPem }, (request, response) => {
     void handle(request, response, context);
   });

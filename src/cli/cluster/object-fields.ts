@@ -3,13 +3,13 @@
  * against the CRD schemas, which are api's v1alpha2 schemas, so the CLI reads them with those
  * schemas instead of asserting their shape; a field that does not fit reads as absent.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { builderSpec, builderStatus, statusBase, storeStatus, type BuilderStatus, type StoreStatus } from '../../api/index.ts';
 import { isJsonObject, type JsonObject } from '../../shared/index.ts';
 import type { KubeObject } from './port.ts';
 
 /** `value` as `schema` types it, or undefined when it does not fit (or is absent). */
-export function readAs<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+export function readAs<T>(schema: z.ZodMiniType<T>, value: unknown): T | undefined {
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
@@ -47,7 +47,7 @@ export function storeStatusOf(object: KubeObject): StoreStatus {
 }
 
 /** A ClusterStore's sources, each kept whole (other fields included) since a patch writes the list back. */
-const storeSources = z.object({ sources: z.array(z.looseObject({ image: z.string().optional() })).optional() });
+const storeSources = z.object({ sources: z.optional(z.array(z.looseObject({ image: z.optional(z.string()) }))) });
 
 /** The `spec.sources` of a ClusterStore; none when it has none. */
 export function storeSourcesOf(object: KubeObject): ReadonlyArray<{ image?: string | undefined }> {

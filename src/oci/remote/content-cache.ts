@@ -8,6 +8,7 @@
  * broken cache costs requests, never a failed build.
  */
 import type { Digest } from '../digest.ts';
+import type { Challenge } from './challenge.ts';
 import type { MediaType } from '../media-types.ts';
 
 /** A manifest as it was served. */
@@ -15,6 +16,16 @@ export interface CachedManifest {
   bytes: Uint8Array;
   digest: Digest;
   contentType: MediaType | undefined;
+}
+
+/**
+ * How a registry was reached last time: the scheme its `/v2/` ping settled on and the challenge it
+ * answered with (none: it served anonymous requests). Used instead of a new ping, so a rerun's first
+ * request goes out at once; a connection failure on it pings again, and a 401 teaches the new challenge.
+ */
+export interface RememberedEndpoint {
+  scheme: 'https' | 'http';
+  challenge: Challenge | undefined;
 }
 
 /**
@@ -32,6 +43,12 @@ export interface ContentCache {
   /** The digest `registry/repository:tag` named when it was last read, if remembered. */
   tagDigest(tagKey: string): Promise<Digest | undefined>;
   putTagDigest(tagKey: string, digest: Digest): Promise<void>;
+  /**
+   * How `registry` (host[:port]) was reached last time, if remembered. Only a cache that outlives
+   * the process needs these: within one, the transport pings each registry once anyway.
+   */
+  endpoint?(registry: string): Promise<RememberedEndpoint | undefined>;
+  putEndpoint?(registry: string, endpoint: RememberedEndpoint): Promise<void>;
 }
 
 /** The key of a tag in a cache: `registry/repository:tag`. */

@@ -34,4 +34,4 @@ export {
 export { pushImage, pushIndex, type PushOptions, type PushProgress, type PushResult } from './pusher.ts';
 export type { BlobOutcome } from './blob-upload.ts';
 export { probePush, probeRead, type PushProbe, type ReadProbe } from './access-probe.ts';
-export { tagKeyOf, type CachedManifest, type ContentCache } from './content-cache.ts';
+export { tagKeyOf, type CachedManifest, type ContentCache, type RememberedEndpoint } from './content-cache.ts';

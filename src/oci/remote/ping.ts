@@ -11,6 +11,8 @@ import { RegistryError, responseError } from './errors.ts';
 export interface Endpoint {
   base: URL;
   challenge: Challenge | undefined;
+  /** Taken from the content cache instead of a ping: a connection failure on it means ping again. */
+  remembered?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureIndex } from '../layout/testdata/fixture-image.ts';
 import { randomImage } from '../testing/index.ts';
-import { pushImage } from './pusher.ts';
+import { pushImage, pushIndex } from './pusher.ts';
 import { FaultServer } from './testdata/fault-server.ts';
 import { RegistryTransport } from './transport.ts';
 
@@ -13,6 +14,9 @@ describe('pusher against a registry that answers unusually', () => {
   let transport: RegistryTransport;
   let sessions = 0;
   let failNextPut = false;
+  const refused = new Set<string>();
+  // A tag that names a manifest the server then fails to serve (500 on every GET).
+  let brokenTag: string | undefined;
 
   beforeAll(async () => {
     await server.start();
@@ -20,12 +24,20 @@ describe('pusher against a registry that answers unusually', () => {
     server.handler = (req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname === '/v2/') return res.end();
+      if (brokenTag !== undefined && url.pathname.endsWith(`/manifests/${brokenTag}`) && req.method === 'HEAD') {
+        const digest = `sha256:${'a'.repeat(64)}`;
+        return res
+          .writeHead(200, { 'Docker-Content-Digest': digest, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Content-Length': '100' })
+          .end();
+      }
+      if (req.method === 'GET' && url.pathname.includes('/manifests/')) return res.writeHead(500).end();
       if (req.method === 'HEAD') return res.writeHead(404).end();
       if (req.method === 'POST') {
         sessions++;
         return res.writeHead(202, { Location: `/v2/r/img/blobs/uploads/s${sessions}?_state=opaque-${sessions}` }).end();
       }
       if (req.method === 'PUT' && url.pathname.includes('/blobs/uploads/')) {
+        if (refused.has(url.searchParams.get('digest') ?? '')) return res.writeHead(400).end();
         if (failNextPut) {
           failNextPut = false;
           return res.writeHead(503).end();
@@ -60,6 +72,35 @@ describe('pusher against a registry that answers unusually', () => {
     const steps = server.seen.filter((s) => s.url.includes('/blobs/uploads/')).map((s) => s.method);
     // Config: POST, PUT(503), POST, PUT(201); then the layer: POST, PUT.
     expect(steps).toEqual(['POST', 'PUT', 'POST', 'PUT', 'POST', 'PUT']);
+  });
+
+  it('fails an index push when one image fails, and writes no manifest of the index', async () => {
+    server.seen.length = 0;
+    const amd = randomImage(5, { layers: 1, platform: { os: 'linux', architecture: 'amd64' } });
+    const arm = randomImage(6, { layers: 1, platform: { os: 'linux', architecture: 'arm64' } });
+    const [armLayer] = await arm.layers();
+    refused.add(await armLayer!.digest());
+    try {
+      const index = await fixtureIndex([amd, arm]);
+      await expect(pushIndex(index, `${server.host}/r/multi:v1`, { transport })).rejects.toThrow(/400/);
+      expect(server.seen.filter((s) => s.method === 'PUT' && s.url.includes('/manifests/v1'))).toEqual([]);
+    } finally {
+      refused.clear();
+    }
+  });
+
+  it('moving a tag whose manifest cannot be read, checks every blob as before', async () => {
+    server.seen.length = 0;
+    brokenTag = 'v3';
+    try {
+      const image = randomImage(7, { layers: 2 });
+      const result = await pushImage(image, `${server.host}/r/img:v3`, { transport });
+      expect(Object.values(result.blobs)).toEqual(['uploaded', 'uploaded', 'uploaded']);
+      expect(server.seen.some((s) => s.method === 'GET' && s.url.endsWith(`/manifests/sha256:${'a'.repeat(64)}`))).toBe(true);
+      expect(server.seen.filter((s) => s.method === 'HEAD' && s.url.includes('/blobs/'))).toHaveLength(3);
+    } finally {
+      brokenTag = undefined;
+    }
   });
 });
 

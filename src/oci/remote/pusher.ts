@@ -2,7 +2,9 @@
  * Pushing images and indexes. Idempotent and cheap: when the tag already names the same digest
  * nothing is sent; otherwise each blob is checked, mounted from a repository of the same registry
  * that holds it, or uploaded, a bounded number at once; then the config's manifest goes up, then
- * any index, then extra tags. Blobs always precede the manifests that reference them.
+ * any index, then extra tags. Blobs always precede the manifests that reference them. The images
+ * of an index go up together and share one bound and one record of the blobs put so far, so a
+ * layer that several platforms' images hold is checked and mounted once.
  */
 import { createLimiter } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
@@ -11,6 +13,9 @@ import { isIndexMediaType, type MediaType } from '../media-types.ts';
 import { parseReference, type Reference } from '../reference.ts';
 import { putBlob, mountSource, type BlobOutcome, type BlobSource, type UploadTarget } from './blob-upload.ts';
 import { pullScope, pushScope } from './challenge.ts';
+import { locationKeyOf, type CachedManifest } from './content-cache.ts';
+import { RegistryError } from './errors.ts';
+import { blobsHeldBy } from './held-blobs.ts';
 import { headManifestDescriptor } from './manifest-fetch.ts';
 import type { RegistryTransport } from './transport.ts';
 
@@ -52,20 +57,65 @@ export interface PushResult {
   blobs: Record<Digest, BlobOutcome>;
 }
 
+/**
+ * What the images of one push share: each distinct blob's put into the target repository (its
+ * promise, so an image that needs a blob another is putting waits for that put instead of a second
+ * one) and the bound on blobs in flight across all of them.
+ */
+interface PushSession {
+  blobs: Map<Digest, Promise<BlobOutcome>>;
+  /** Blobs the target repository holds for certain: those of the manifest the tag named before (see held-blobs.ts). */
+  held: Set<Digest>;
+  /** False on the second try after a held blob turned out to be gone: then every blob is checked. */
+  trustHeld: boolean;
+  limit: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+const newSession = (options: PushOptions, trustHeld = true): PushSession => ({
+  blobs: new Map(),
+  held: new Set(),
+  trustHeld,
+  limit: createLimiter(options.jobs ?? 4),
+});
+
+/**
+ * Runs a push; if a manifest PUT is refused for a blob that the push skipped as held (deleted from
+ * the repository by hand, behind the manifest that still names it), runs it once more checking
+ * every blob, so the lost blob goes up again instead of the push failing on every rerun.
+ */
+async function withHeldBlobsChecked(options: PushOptions, push: (session: PushSession) => Promise<PushResult>): Promise<PushResult> {
+  const session = newSession(options);
+  try {
+    return await push(session);
+  } catch (error) {
+    if (session.held.size === 0 || !isBlobUnknown(error) || options.signal?.aborted === true) throw error;
+    return push(newSession(options, false));
+  }
+}
+
+/** True for a manifest PUT refused because a blob it names is not in the repository. */
+function isBlobUnknown(error: unknown): boolean {
+  return error instanceof RegistryError && error.errors.some((entry) => entry.code === 'BLOB_UNKNOWN' || entry.code === 'MANIFEST_BLOB_UNKNOWN');
+}
+
 /** Pushes `image` to `ref` (a tag or a digest reference) and any extra tags. */
-export async function pushImage(image: Image, ref: Reference | string, options: PushOptions): Promise<PushResult> {
-  const target = asReference(ref);
+export function pushImage(image: Image, ref: Reference | string, options: PushOptions): Promise<PushResult> {
+  return withHeldBlobsChecked(options, (session) => pushImageIn(image, asReference(ref), options, session));
+}
+
+async function pushImageIn(image: Image, target: Reference, options: PushOptions, session: PushSession): Promise<PushResult> {
   const digest = await image.digest(options);
   const mediaType = await image.mediaType(options);
-  if (await alreadyThere(target, digest, options)) {
+  if (await alreadyThere(target, digest, options, session)) {
     if (options.tagsOnlyWhenPushed === true) return { ref: target, digest, changed: false, blobs: {} };
     return finishTags(target, { digest, mediaType, raw: () => image.rawManifest(options) }, options, { blobs: {}, changed: false });
   }
   const plan = await imageBlobs(image, options);
+  const raw = await image.rawManifest(options);
   let blobs: Record<Digest, BlobOutcome>;
   try {
-    blobs = await pushBlobs(target, plan, options);
-    await putManifest(target, identifierFor(target, digest), { mediaType, raw: await image.rawManifest(options), scopes: pushScopes(target, plan) }, options);
+    blobs = await pushBlobs(target, plan, options, session);
+    await putManifest(target, identifierFor(target, digest), { mediaType, raw, scopes: pushScopes(target, plan) }, options);
   } catch (error) {
     // A blob skipped as known may have gone (MANIFEST_BLOB_UNKNOWN): the next attempt asks again.
     options.transport.knownBlobs.forget(
@@ -75,37 +125,52 @@ export async function pushImage(image: Image, ref: Reference | string, options: 
     );
     throw error;
   }
+  await remember(target, options, { bytes: raw, digest, contentType: mediaType });
   return finishTags(target, { digest, mediaType, raw: () => image.rawManifest(options) }, options, { blobs, changed: true });
 }
 
 /** Pushes `index`, its child images and nested indexes (by digest), then the index itself to `ref` and extra tags. */
-export async function pushIndex(index: ImageIndex, ref: Reference | string, options: PushOptions): Promise<PushResult> {
-  const target = asReference(ref);
+export function pushIndex(index: ImageIndex, ref: Reference | string, options: PushOptions): Promise<PushResult> {
+  return withHeldBlobsChecked(options, (session) => pushIndexIn(index, asReference(ref), options, session));
+}
+
+async function pushIndexIn(index: ImageIndex, target: Reference, options: PushOptions, session: PushSession): Promise<PushResult> {
   const digest = await index.digest(options);
   const mediaType = await index.mediaType(options);
-  if (await alreadyThere(target, digest, options)) {
+  if (await alreadyThere(target, digest, options, session)) {
     if (options.tagsOnlyWhenPushed === true) return { ref: target, digest, changed: false, blobs: {} };
     return finishTags(target, { digest, mediaType, raw: () => index.rawManifest(options) }, options, { blobs: {}, changed: false });
   }
-  const blobs = await pushChildren(index, target, options);
-  await putManifest(
-    target,
-    identifierFor(target, digest),
-    { mediaType, raw: await index.rawManifest(options), scopes: [pushScope(target.repository)] },
-    options,
-  );
+  const blobs = await pushChildren(index, target, options, session);
+  const raw = await index.rawManifest(options);
+  await putManifest(target, identifierFor(target, digest), { mediaType, raw, scopes: [pushScope(target.repository)] }, options);
+  await remember(target, options, { bytes: raw, digest, contentType: mediaType });
   return finishTags(target, { digest, mediaType, raw: () => index.rawManifest(options) }, options, { blobs, changed: true });
 }
 
-async function pushChildren(index: ImageIndex, target: Reference, options: PushOptions): Promise<Record<Digest, BlobOutcome>> {
+/** Pushes every child of `index` by digest, all at once under the session's bound; the first failure stops the others. */
+async function pushChildren(index: ImageIndex, target: Reference, options: PushOptions, session: PushSession): Promise<Record<Digest, BlobOutcome>> {
+  const stop = new AbortController();
+  const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
+  const childOptions: PushOptions = { ...options, signal, tags: [], tagsOnlyWhenPushed: true };
+  let failure: { error: unknown } | undefined;
+  const results = await Promise.allSettled(
+    (await index.indexManifest(options)).manifests.map(async (child) => {
+      const childRef = { ...target, tag: undefined, digest: child.digest };
+      try {
+        return isIndexMediaType(child.mediaType)
+          ? await pushIndexIn(await index.imageIndex(child.digest, options), childRef, childOptions, session)
+          : await pushImageIn(await index.image(child.digest, options), childRef, childOptions, session);
+      } catch (error) {
+        failure ??= { error };
+        stop.abort(error);
+        throw error;
+      }
+    }),
+  );
+  if (failure !== undefined) throw failure.error;
   const blobs: Record<Digest, BlobOutcome> = {};
-  for (const child of (await index.indexManifest(options)).manifests) {
-    const childRef = { ...target, tag: undefined, digest: child.digest };
-    const result = isIndexMediaType(child.mediaType)
-      ? await pushIndex(await index.imageIndex(child.digest, options), childRef, { ...options, tags: [], tagsOnlyWhenPushed: true })
-      : await pushImage(await index.image(child.digest, options), childRef, { ...options, tags: [], tagsOnlyWhenPushed: true });
-    Object.assign(blobs, result.blobs);
-  }
+  for (const result of results) if (result.status === 'fulfilled') Object.assign(blobs, result.value.blobs);
   return blobs;
 }
 
@@ -117,8 +182,11 @@ function identifierFor(ref: Reference, digest: Digest): string {
   return ref.tag ?? digest;
 }
 
-/** True when the reference (tag, or digest) already names `digest` in the registry. */
-async function alreadyThere(ref: Reference, digest: Digest, options: PushOptions): Promise<boolean> {
+/**
+ * True when the reference (tag, or digest) already names `digest` in the registry. When it names
+ * another manifest (a tag being moved), the blobs of that manifest are recorded in `session` as held.
+ */
+async function alreadyThere(ref: Reference, digest: Digest, options: PushOptions, session?: PushSession): Promise<boolean> {
   const context = {
     transport: options.transport,
     registry: ref.registry,
@@ -126,7 +194,10 @@ async function alreadyThere(ref: Reference, digest: Digest, options: PushOptions
     scopes: [pushScope(ref.repository)],
     signal: options.signal,
   };
-  return (await headManifestDescriptor(context, identifierFor(ref, digest)))?.digest === digest;
+  const current = (await headManifestDescriptor(context, identifierFor(ref, digest)))?.digest;
+  if (current === digest) return true;
+  if (current !== undefined && session?.trustHeld === true) for (const held of await blobsHeldBy(context, current)) session.held.add(held);
+  return false;
 }
 
 /** The distinct blobs of an image: the config first, then each layer once. */
@@ -152,7 +223,7 @@ function pushScopes(target: Reference, blobs: readonly BlobSource[]): string[] {
   return [pushScope(target.repository), ...new Set(sources.map(pullScope))];
 }
 
-async function pushBlobs(target: Reference, blobs: readonly BlobSource[], options: PushOptions): Promise<Record<Digest, BlobOutcome>> {
+async function pushBlobs(target: Reference, blobs: readonly BlobSource[], options: PushOptions, session: PushSession): Promise<Record<Digest, BlobOutcome>> {
   // The first failure stops the other uploads, and the push settles only once they have stopped.
   const stop = new AbortController();
   const upload: UploadTarget = {
@@ -165,23 +236,35 @@ async function pushBlobs(target: Reference, blobs: readonly BlobSource[], option
     signal: options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]),
     onBytes: (digest, sent) => options.onProgress?.({ digest, size: sizeOf(blobs, digest), sent, state: 'uploading' }),
   };
-  const limit = createLimiter(options.jobs ?? 4);
   const outcomes: Record<Digest, BlobOutcome> = {};
   let failure: { error: unknown } | undefined;
+  const put = (blob: BlobSource): Promise<BlobOutcome> => {
+    if (session.held.has(blob.digest)) {
+      options.onProgress?.({ digest: blob.digest, size: blob.size, sent: blob.size, state: 'existing' });
+      return Promise.resolve('existing');
+    }
+    return session.limit(async () => {
+      if (failure !== undefined) throw failure.error;
+      const outcome = await putBlob(upload, blob);
+      options.onProgress?.({ digest: blob.digest, size: blob.size, sent: blob.size, state: outcome });
+      return outcome;
+    });
+  };
   await Promise.allSettled(
-    blobs.map((blob) =>
-      limit(async () => {
-        if (failure !== undefined) return;
-        try {
-          const outcome = await putBlob(upload, blob);
-          outcomes[blob.digest] = outcome;
-          options.onProgress?.({ digest: blob.digest, size: blob.size, sent: blob.size, state: outcome });
-        } catch (error) {
-          failure ??= { error };
-          stop.abort(error);
-        }
-      }),
-    ),
+    blobs.map(async (blob) => {
+      // Another image of the same push may have put (or be putting) this blob already.
+      let putting = session.blobs.get(blob.digest);
+      if (putting === undefined) {
+        putting = put(blob);
+        session.blobs.set(blob.digest, putting);
+      }
+      try {
+        outcomes[blob.digest] = await putting;
+      } catch (error) {
+        failure ??= { error };
+        stop.abort(error);
+      }
+    }),
   );
   if (failure !== undefined) throw failure.error;
   return outcomes;
@@ -189,6 +272,11 @@ async function pushBlobs(target: Reference, blobs: readonly BlobSource[], option
 
 function sizeOf(blobs: readonly BlobSource[], digest: Digest): number {
   return blobs.find((b) => b.digest === digest)?.size ?? 0;
+}
+
+/** Keeps a pushed manifest in the content cache, so that the next push over it learns its blobs without a request (held-blobs.ts). */
+function remember(target: Reference, options: PushOptions, manifest: CachedManifest): Promise<void> {
+  return options.transport.contentCache?.putManifest(manifest, locationKeyOf(target.registry, target.repository)) ?? Promise.resolve();
 }
 
 /** PUT the manifest bytes as they are, with their own media type as Content-Type (distribution rejects anything else). */

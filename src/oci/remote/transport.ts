@@ -93,6 +93,7 @@ export class RegistryTransport {
   readonly #concurrency: number;
   readonly #tokens: TokenCache;
   readonly #endpoints = new Map<string, () => Promise<Endpoint>>();
+  readonly #repings = new WeakMap<Endpoint, () => Promise<Endpoint>>();
   readonly #credentials = new Map<string, () => Promise<Credentials>>();
   readonly #pendingTokens = new Map<string, Promise<string>>();
   readonly #limiters: Map<string, HostLimiter>;
@@ -155,14 +156,13 @@ export class RegistryTransport {
   }
 
   async #attempt(request: RegistryRequest, replayable: boolean): Promise<Response> {
-    const endpoint = await this.#endpoint(request.registry);
     const scopes = mergeScopes(request.scopes);
-    const url = typeof request.path === 'string' ? new URL(request.path, endpoint.base) : request.path;
-    const authorization = await this.#authorization(request.registry, endpoint, scopes);
-    let response = await this.#send(request, url, authorization, 'registry');
+    const { endpoint, url, authorization, response: first } = await this.#firstSend(request, scopes, replayable);
+    let response = first;
     if (response.status === 401 && replayable && this.#adoptChallenge(endpoint, response)) {
       // The token expired, or the registry wants a scope or scheme the ping did not show. Ask once
       // more, but only with different authorization: resending rejected Basic credentials is pointless.
+      await this.#remember(request.registry, endpoint);
       const wanted = endpoint.challenge?.params.scope;
       const retryScopes = wanted === undefined ? scopes : mergeScopes([...scopes, ...wanted.split(' ')]);
       this.#tokens.delete(TokenCache.key(request.registry, retryScopes));
@@ -175,6 +175,37 @@ export class RegistryTransport {
     if (request.followRedirects === true) response = await this.#followRedirects(request, url, response);
     if (!request.expect.includes(response.status)) throw await responseError(request.method, url.href, response);
     return response;
+  }
+
+  /**
+   * Authorizes and sends `request` on its registry's endpoint. An endpoint remembered from an earlier
+   * run that is wrong now (the scheme changed, or the old token realm is gone) shows as a failure
+   * before any answer of the registry, or as 400 from a TLS server spoken to in plain HTTP: then
+   * ping, and send again once. A failure that was not the endpoint's costs that one ping.
+   */
+  async #firstSend(
+    request: RegistryRequest,
+    scopes: string[],
+    replayable: boolean,
+  ): Promise<{ endpoint: Endpoint; url: URL; authorization: string | undefined; response: Response }> {
+    const sendOn = async (endpoint: Endpoint) => {
+      const url = typeof request.path === 'string' ? new URL(request.path, endpoint.base) : request.path;
+      const authorization = await this.#authorization(request.registry, endpoint, scopes);
+      return { endpoint, url, authorization, response: await this.#send(request, url, authorization, 'registry') };
+    };
+    const endpoint = await this.#endpoint(request.registry);
+    if (endpoint.remembered !== true || !replayable) return sendOn(endpoint);
+    let sent: Awaited<ReturnType<typeof sendOn>>;
+    try {
+      sent = await sendOn(endpoint);
+    } catch (error) {
+      // No answer, or the remembered token realm refused: whatever the cause, a ping settles it.
+      if (request.signal?.aborted === true) throw error;
+      return sendOn(await this.#pingAgain(request.registry, endpoint));
+    }
+    if (sent.response.status !== 400 || endpoint.base.protocol !== 'http:') return sent;
+    await discard(sent.response);
+    return sendOn(await this.#pingAgain(request.registry, endpoint));
   }
 
   /** Records a 401's challenge on the endpoint; false when the answer carries nothing usable. */
@@ -204,15 +235,46 @@ export class RegistryTransport {
   #endpoint(registry: string): Promise<Endpoint> {
     let ping = this.#endpoints.get(registry);
     if (ping === undefined) {
-      ping = memoize(() => this.#ping(registry));
+      ping = memoize(() => this.#rememberedOrPinged(registry));
       this.#endpoints.set(registry, ping);
     }
     return ping();
   }
 
-  #ping(registry: string): Promise<Endpoint> {
+  /** The endpoint the content cache remembers, when the connection settings still allow its scheme; else a ping. */
+  async #rememberedOrPinged(registry: string): Promise<Endpoint> {
+    const remembered = await this.contentCache?.endpoint?.(registry);
+    if (remembered !== undefined && this.#pool.connection(registry).schemes.includes(remembered.scheme)) {
+      return { base: new URL(`${remembered.scheme}://${registry}/`), challenge: remembered.challenge, remembered: true };
+    }
+    return this.#ping(registry);
+  }
+
+  /** Replaces a remembered endpoint that failed by a fresh ping; requests that failed on the same one share it. */
+  #pingAgain(registry: string, stale: Endpoint): Promise<Endpoint> {
+    let ping = this.#repings.get(stale);
+    if (ping === undefined) {
+      ping = memoize(() => this.#ping(registry));
+      this.#repings.set(stale, ping);
+      this.#endpoints.set(registry, ping);
+    }
+    return ping();
+  }
+
+  async #ping(registry: string): Promise<Endpoint> {
     const probe: RegistryRequest = { registry, method: 'GET', path: '/v2/', scopes: [], expect: [] };
-    return pingRegistry(this.#pool.connection(registry).schemes, registry, (url) => this.#send(probe, url, undefined, 'ping'));
+    const endpoint = await pingRegistry(this.#pool.connection(registry).schemes, registry, (url) => this.#send(probe, url, undefined, 'ping'));
+    await this.#remember(registry, endpoint);
+    return endpoint;
+  }
+
+  /** Keeps what a ping (or a later 401) taught about a registry for the next run, when there is a content cache. */
+  async #remember(registry: string, endpoint: Endpoint): Promise<void> {
+    const scheme = endpoint.base.protocol === 'http:' ? 'http' : 'https';
+    // A 401's scope belongs to the request that got it; the next run asks for its own.
+    const { scope: _scope, ...params } = endpoint.challenge?.params ?? {};
+    const challenge = endpoint.challenge === undefined ? undefined : { scheme: endpoint.challenge.scheme, params };
+    await this.contentCache?.putEndpoint?.(registry, { scheme, challenge });
   }
 
   async #authorization(registry: string, endpoint: Endpoint, scopes: string[]): Promise<string | undefined> {

@@ -23,13 +23,14 @@ import {
   remoteImage,
   remoteIndex,
   staticKeychain,
+  withConfig,
   type Image,
   type Layer,
   type RequestEvent,
   type TransportOptions,
 } from '../../../src/oci/index.ts';
 import { fixtureIndex } from '../../../src/oci/layout/testdata/fixture-image.ts';
-import { checkImageConformance, digestOfStream, randomImage } from '../../../src/oci/testing/index.ts';
+import { checkImageConformance, digestOfStream, randomImage, randomLayer } from '../../../src/oci/testing/index.ts';
 import { makeOciFixture, removeDir, skopeoCopy, skopeoInspectRaw, startRegistry, type RegistryHandle, type RegistryMode } from '../../harness/index.ts';
 
 /** Defines a test only where it applies, so that nothing is reported as skipped. */
@@ -198,6 +199,35 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     expect(events.filter((e) => e.kind === 'registry').map((e) => e.method)).toEqual(['HEAD']);
   });
 
+  it('pushes again a blob of the tagged image that was deleted by hand, instead of skipping it as held', async () => {
+    const client = transport();
+    const tag = ref('test/lost:v1');
+    const base = randomImage(12, { layers: 3 });
+    await pushImage(base, tag, { transport: client });
+    const lost = await (await base.layers())[1]!.digest();
+    const deletion = await client.request({
+      registry: registry.host,
+      method: 'DELETE',
+      path: `/v2/test/lost/blobs/${lost}`,
+      scopes: ['repository:test/lost:*'],
+      expect: [202],
+    });
+    await deletion.arrayBuffer();
+
+    const next = appendLayers(base, [randomLayer(1299)]);
+    const pushed = await pushImage(next, tag, { transport: client });
+    expect(pushed.blobs[lost]).toBe('uploaded');
+    expect(await (await remoteImage(tag, { transport: transport() })).digest()).toBe(await next.digest());
+    const head = await client.request({
+      registry: registry.host,
+      method: 'HEAD',
+      path: `/v2/test/lost/blobs/${lost}`,
+      scopes: ['repository:test/lost:pull'],
+      expect: [200],
+    });
+    await head.arrayBuffer();
+  });
+
   it('uploads a 20 MiB blob in PATCH chunks', async () => {
     const client = transport();
     const image = randomImage(21, { layers: 1, files: 1, maxFileSize: 20 * 1024 * 1024, compression: 'none' });
@@ -231,6 +261,43 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     const picked = await remoteImage(ref('multi/img:v1'), { transport: client, platform: { os: 'linux', architecture: 'arm64' } });
     expect(await picked.digest()).toBe(await arm.digest());
     expect(await (await remoteIndex(ref('multi/img:v1'), { transport: client })).digest()).toBe(result.digest);
+  });
+
+  it('pushes the images of an index together, checking and uploading a blob they share once', async () => {
+    const client = transport();
+    const amd = randomImage(33, { layers: 2, platform: { os: 'linux', architecture: 'amd64' } });
+    // The arm64 twin: the same layers under its own config, as a multi-arch builder's members are.
+    const arm = withConfig(amd, (config) => ({ ...config, architecture: 'arm64' }));
+    const index = await fixtureIndex([amd, arm]);
+    const before = (await registry.accessLog()).length;
+    const result = await pushIndex(index, ref('twins/img:v1'), { transport: client });
+    const log = (await registry.accessLog()).slice(before);
+    const layers = await Promise.all((await amd.layers()).map((l) => l.digest()));
+    const configs = [(await amd.manifest()).config.digest, (await arm.manifest()).config.digest];
+    const heads = log.filter((e) => e.method === 'HEAD' && e.path.includes('/blobs/')).map((e) => e.path.split('/').pop());
+    expect(heads.sort()).toEqual([...layers, ...configs].sort());
+    const uploaded = log.filter((e) => e.method === 'PUT' && e.query.digest !== undefined).map((e) => e.query.digest);
+    expect(uploaded.sort()).toEqual([...layers, ...configs].sort());
+    expect(Object.keys(result.blobs).sort()).toEqual([...layers, ...configs].sort());
+    expect((await skopeoInspectRaw(docker('twins/img:v1'), registry.skopeoArgs())).digest).toBe(result.digest);
+    const picked = await remoteImage(ref('twins/img:v1'), { transport: client, platform: { os: 'linux', architecture: 'arm64' } });
+    expect(await picked.digest()).toBe(await arm.digest());
+  });
+
+  it('moving a tag, reads the manifest it named once and checks only the blobs that manifest lacks', async () => {
+    const client = transport();
+    const before = randomImage(34, { layers: 2 });
+    await pushImage(before, ref('moved/img:v1'), { transport: client });
+    const [extra] = await randomImage(35, { layers: 1 }).layers();
+    const after = appendLayers(before, [extra!]);
+    const log0 = (await registry.accessLog()).length;
+    await pushImage(after, ref('moved/img:v1'), { transport: client });
+    const log = (await registry.accessLog()).slice(log0);
+    const newBlobs = [(await after.manifest()).config.digest, await (await after.layers())[2]!.digest()].sort();
+    const heads = log.filter((e) => e.method === 'HEAD' && e.path.includes('/blobs/')).map((e) => e.path.split('/').pop());
+    expect(heads.sort()).toEqual(newBlobs);
+    expect(log.filter((e) => e.method === 'GET' && e.path.includes('/manifests/')).map((e) => e.path.split('/').pop())).toEqual([await before.digest()]);
+    expect((await skopeoInspectRaw(docker('moved/img:v1'), registry.skopeoArgs())).digest).toBe(await after.digest());
   });
 
   it('answers a missing image with a typed 404', async () => {

@@ -22,7 +22,7 @@ export interface OrderFlags {
 /** The image label kp reads `--order-from` from. */
 export const orderLabel = 'io.buildpacks.buildpack.order';
 
-const orderSchema = builderSpec.shape.order.unwrap();
+const orderSchema = builderSpec.shape.order.def.innerType;
 
 /** Reads the order flags from commander's options; `--buildpack` values may be comma-separated lists. */
 export function readOrderFlags(options: Record<string, unknown>): OrderFlags {
