@@ -205,27 +205,17 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     const base = randomImage(12, { layers: 3 });
     await pushImage(base, tag, { transport: client });
     const lost = await (await base.layers())[1]!.digest();
-    const deletion = await client.request({
-      registry: registry.host,
-      method: 'DELETE',
-      path: `/v2/test/lost/blobs/${lost}`,
-      scopes: ['repository:test/lost:*'],
-      expect: [202],
-    });
-    await deletion.arrayBuffer();
+    const blobRequest = async (method: string, expected: number): Promise<void> => {
+      const path = `/v2/test/lost/blobs/${lost}`;
+      await (await client.request({ registry: registry.host, method, path, scopes: ['repository:test/lost:*'], expect: [expected] })).arrayBuffer();
+    };
+    await blobRequest('DELETE', 202);
 
     const next = appendLayers(base, [randomLayer(1299)]);
     const pushed = await pushImage(next, tag, { transport: client });
     expect(pushed.blobs[lost]).toBe('uploaded');
     expect(await (await remoteImage(tag, { transport: transport() })).digest()).toBe(await next.digest());
-    const head = await client.request({
-      registry: registry.host,
-      method: 'HEAD',
-      path: `/v2/test/lost/blobs/${lost}`,
-      scopes: ['repository:test/lost:pull'],
-      expect: [200],
-    });
-    await head.arrayBuffer();
+    await blobRequest('HEAD', 200);
   });
 
   it('uploads a 20 MiB blob in PATCH chunks', async () => {
