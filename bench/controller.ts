@@ -16,7 +16,7 @@
  * With `--replicas N` (N > 1) the controllers share the work with `--shards 2N` (Leases in namespace
  * `packsmith`); RSS figures are the largest replica's.
  *
- * Run: `npx node bench/controller.ts [--builders 200] [--replicas 1] [--workers 2] [--cpu-prof DIR] [--heap-snapshot DIR] [--node-option=--flag]...`. Needs scripts/provision.sh.
+ * Run: `npx node bench/controller.ts [--builders 200] [--replicas 1] [--workers 2] [--cpu-prof DIR] [--heap-snapshot DIR] [--node-option=--flag]... [--registry-auth basic|token]`. Needs scripts/provision.sh.
  * Bounded: every wait has a deadline (setup 15 min, change 10 min); everything started is stopped.
  * Prints a table and writes bench/out/controller-<date>.json.
  */
@@ -37,8 +37,15 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     'heap-snapshot': { type: 'string' },
     'node-option': { type: 'string', multiple: true, default: [] },
+    'registry-auth': { type: 'string', default: 'basic' },
   },
 });
+// Basic: the registry checks the htpasswd bcrypt hash on every request. Token: it checks a signed token
+// (the harness's token server, in this process, issues them), as registries with token auth do.
+const registryAuth = ((auth: string): 'basic' | 'token' => {
+  if (auth === 'basic' || auth === 'token') return auth;
+  throw new Error(`--registry-auth must be basic or token, not ${auth}`);
+})(values['registry-auth']);
 const builderCount = Number(values.builders);
 const replicaCount = Number(values.replicas);
 const workers = Number(values.workers);
@@ -150,7 +157,7 @@ function requestKind(e: AccessLogEntry): string {
 }
 
 async function main(): Promise<void> {
-  const world = await startWorld('bench-controller');
+  const world = await startWorld('bench-controller', { registryMode: registryAuth });
   const controllers: ManagedProcess[] = [];
   let watch: BuilderWatch | undefined;
   try {
@@ -214,6 +221,7 @@ async function main(): Promise<void> {
       builders: builderCount,
       stacks: stacks.length,
       repositories,
+      registryAuth,
       replicas: replicaCount,
       shards: replicaCount > 1 ? shardCount : 0,
       workers,
@@ -235,7 +243,7 @@ async function main(): Promise<void> {
     printTable(result);
     const out = join(import.meta.dirname, 'out');
     await mkdir(out, { recursive: true });
-    const file = join(out, `controller-${result.date.slice(0, 10)}-${builderCount}x${replicaCount}.json`);
+    const file = join(out, `controller-${result.date.slice(0, 10)}-${builderCount}x${replicaCount}-${registryAuth}.json`);
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nwrote ${file}`);
   } finally {
@@ -266,6 +274,7 @@ async function takeHeapSnapshots(controllers: readonly ManagedProcess[], dir: st
 function printTable(r: Record<string, unknown>): void {
   const rows: Array<[string, string]> = [
     ['builders / stacks / repositories', `${String(r.builders)} / ${String(r.stacks)} / ${String(r.repositories)}`],
+    ['registry auth', String(r.registryAuth)],
     ['replicas / shards / workers each', `${String(r.replicas)} / ${String(r.shards)} / ${String(r.workers)}`],
     ['initial build of all builders', `${((r.initialBuildMs as number) / 1000).toFixed(1)} s`],
     ['store change → all Ready with new image', `${((r.storeChangeToAllReadyMs as number) / 1000).toFixed(1)} s`],
