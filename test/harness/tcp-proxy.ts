@@ -9,6 +9,8 @@ import { freePort } from './process.ts';
 /** A running forwarder. */
 export interface TcpProxy {
   readonly port: number;
+  /** Connections accepted since the start. */
+  readonly accepted: number;
   down(): Promise<void>;
   up(): Promise<void>;
 }
@@ -18,8 +20,10 @@ export async function startTcpProxy(target: URL): Promise<TcpProxy> {
   const port = await freePort();
   const sockets = new Set<Socket>();
   let server: Server | undefined;
+  let accepted = 0;
   const up = async (): Promise<void> => {
     server = createServer((client) => {
+      accepted++;
       const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
       for (const s of [client, upstream]) {
         sockets.add(s);
@@ -36,5 +40,12 @@ export async function startTcpProxy(target: URL): Promise<TcpProxy> {
     server = undefined;
   };
   await up();
-  return { port, down, up };
+  return {
+    port,
+    get accepted() {
+      return accepted;
+    },
+    down,
+    up,
+  };
 }

@@ -5,7 +5,7 @@
  * HTTP is the fallback only for loopback registries and registries listed as insecure.
  */
 import { rootCertificates } from 'node:tls';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { isLoopbackRegistry } from '../reference.ts';
 
 /** Settings for one registry host. */
@@ -38,15 +38,15 @@ export const defaultIdleTimeoutMs = 300_000;
 export interface RegistryConnection {
   /** Schemes in the order they are tried. */
   schemes: readonly ('https' | 'http')[];
-  dispatcher: Agent;
+  dispatcher: Dispatcher;
 }
 
 /** Owns the Agents of a transport: one shared pool, plus one per registry that needs its own TLS settings. */
 export class ConnectionPool {
   readonly #options: ConnectionOptions;
   readonly #insecure: Set<string>;
-  readonly #agents = new Map<string, Agent>();
-  readonly #shared: Agent;
+  readonly #agents = new Map<string, Dispatcher>();
+  readonly #shared: Dispatcher;
 
   constructor(options: ConnectionOptions = {}) {
     this.#options = options;
@@ -71,7 +71,7 @@ export class ConnectionPool {
   }
 
   /** The Agent for a URL: the registry's own when the URL is on a configured registry, else the shared one. */
-  dispatcherFor(url: URL): Agent {
+  dispatcherFor(url: URL): Dispatcher {
     return this.connection(url.host).dispatcher;
   }
 
@@ -85,9 +85,9 @@ export class ConnectionPool {
     return all[host] ?? all[registry] ?? {};
   }
 
-  #createAgent(extraCa: readonly string[], insecure: boolean): Agent {
+  #createAgent(extraCa: readonly string[], insecure: boolean): Dispatcher {
     const ca = [...asList(this.#options.ca), ...extraCa];
-    return new Agent({
+    const agent = new Agent({
       connect: {
         ...(ca.length > 0 ? { ca: [...rootCertificates, ...ca] } : {}),
         rejectUnauthorized: !insecure,
@@ -96,8 +96,18 @@ export class ConnectionPool {
       headersTimeout: this.#options.idleTimeoutMs ?? defaultIdleTimeoutMs,
       bodyTimeout: this.#options.idleTimeoutMs ?? defaultIdleTimeoutMs,
     });
+    return agent.compose(keepAliveAfterHead);
   }
 }
+
+/**
+ * undici closes an HTTP/1.1 connection after every HEAD, in case a faulty server sends a body
+ * anyway; registries answer HEAD as HTTP says, and a rerun is mostly HEADs, each of which would
+ * otherwise cost a new connection (and, on TLS, a handshake). A stray body would show as a parse
+ * error of the next answer on that connection, a connection failure that the transport retries.
+ */
+const keepAliveAfterHead: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) =>
+  dispatch(options.method === 'HEAD' && options.reset === undefined ? { ...options, reset: false } : options, handler);
 
 function asList(value: string | readonly string[] | undefined): string[] {
   if (value === undefined) return [];

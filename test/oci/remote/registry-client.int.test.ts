@@ -31,7 +31,16 @@ import {
 } from '../../../src/oci/index.ts';
 import { fixtureIndex } from '../../../src/oci/layout/testdata/fixture-image.ts';
 import { checkImageConformance, digestOfStream, randomImage, randomLayer } from '../../../src/oci/testing/index.ts';
-import { makeOciFixture, removeDir, skopeoCopy, skopeoInspectRaw, startRegistry, type RegistryHandle, type RegistryMode } from '../../harness/index.ts';
+import {
+  makeOciFixture,
+  removeDir,
+  skopeoCopy,
+  skopeoInspectRaw,
+  startRegistry,
+  startTcpProxy,
+  type RegistryHandle,
+  type RegistryMode,
+} from '../../harness/index.ts';
 
 /** Defines a test only where it applies, so that nothing is reported as skipped. */
 const itWhere = (applies: boolean): typeof it => (applies ? it : ((() => undefined) as unknown as typeof it));
@@ -197,6 +206,30 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
     const result = await pushImage(image, ref('test/img:v1'), { transport: client });
     expect(result.changed).toBe(false);
     expect(events.filter((e) => e.kind === 'registry').map((e) => e.method)).toEqual(['HEAD']);
+  });
+
+  it('keeps the connection open after a HEAD, so a run of HEADs shares one connection', async () => {
+    const image = randomImage(12, { layers: 1 });
+    await pushImage(image, ref('test/keepalive:v1'), { transport: transport() });
+    const proxy = await startTcpProxy(new URL(`http://${registry.host}`));
+    try {
+      // The registry's certificate names 127.0.0.1 whatever the port, and its credentials go by host.
+      const host = `127.0.0.1:${proxy.port}`;
+      const credentials = registry.username === undefined ? undefined : Credentials.of({ username: registry.username, password: registry.password });
+      const client = transport({
+        keychain: staticKeychain(credentials === undefined ? {} : { [host]: credentials }),
+        registries: registry.caPem === undefined ? undefined : { [host]: { ca: registry.caPem } },
+      });
+      const head = async () => expect(await headManifest(`${host}/test/keepalive:v1`, { transport: client })).toBe(await image.digest());
+      await head(); // after the ping (in plain HTTP, an HTTPS attempt first)
+      const opened = proxy.accepted;
+      for (let i = 0; i < 8; i++) await head();
+      // undici's default closes the connection after every HEAD: that made eight more connections.
+      // The registry may close one on its own (in token mode it closes the ping's once).
+      expect(proxy.accepted - opened).toBeLessThanOrEqual(1);
+    } finally {
+      await proxy.down();
+    }
   });
 
   it('pushes again a blob of the tagged image that was deleted by hand, instead of skipping it as held', async () => {
