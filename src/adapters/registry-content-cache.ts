@@ -7,10 +7,11 @@
  * Every read is checked against its digest, so a damaged or tampered file is a miss. Files are
  * written to a temporary name and renamed, so a reader never sees half of one; the directory is
  * private (0700), since manifests and configs of private images land here. Any failure is a miss.
+ * Reads and writes are synchronous: entries are a few KiB, where each thread-pool round trip of the
+ * promise API (open, stat, read or write, close, rename) costs more CPU than the work itself.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CachedManifest, Challenge, ContentCache, Digest, RememberedEndpoint } from '../oci/index.ts';
 
@@ -22,7 +23,7 @@ const maxEntryBytes = 8 * 1024 * 1024;
 
 export class DiskContentCache implements ContentCache {
   readonly #root: string;
-  #prepared: Promise<boolean> | undefined;
+  #prepared: boolean | undefined;
 
   constructor(root: string) {
     this.#root = root;
@@ -39,10 +40,12 @@ export class DiskContentCache implements ContentCache {
     return Promise.resolve({ bytes, digest, contentType: contentType === '' ? undefined : contentType });
   }
 
-  async putManifest(manifest: CachedManifest): Promise<void> {
+  putManifest(manifest: CachedManifest): Promise<void> {
     const hex = hexOf(manifest.digest);
-    if (hex === undefined || (manifest.contentType ?? '').includes('\n')) return;
-    await this.#write('manifests', hex, Buffer.concat([Buffer.from(`${manifest.contentType ?? ''}\n`), manifest.bytes]));
+    if (hex !== undefined && !(manifest.contentType ?? '').includes('\n')) {
+      this.#write('manifests', hex, Buffer.concat([Buffer.from(`${manifest.contentType ?? ''}\n`), manifest.bytes]));
+    }
+    return Promise.resolve();
   }
 
   blob(digest: Digest): Promise<Uint8Array | undefined> {
@@ -51,9 +54,10 @@ export class DiskContentCache implements ContentCache {
     return Promise.resolve(bytes !== undefined && sha256Hex(bytes) === hex ? bytes : undefined);
   }
 
-  async putBlob(digest: Digest, bytes: Uint8Array): Promise<void> {
+  putBlob(digest: Digest, bytes: Uint8Array): Promise<void> {
     const hex = hexOf(digest);
-    if (hex !== undefined) await this.#write('blobs', hex, bytes);
+    if (hex !== undefined) this.#write('blobs', hex, bytes);
+    return Promise.resolve();
   }
 
   tagDigest(tagKey: string): Promise<Digest | undefined> {
@@ -63,23 +67,20 @@ export class DiskContentCache implements ContentCache {
     return Promise.resolve(key === tagKey && digest !== undefined && hexOf(digest) !== undefined ? (digest as Digest) : undefined);
   }
 
-  async putTagDigest(tagKey: string, digest: Digest): Promise<void> {
-    if (!tagKey.includes('\n')) await this.#write('tags', sha256Hex(tagKey), Buffer.from(`${tagKey}\n${digest}\n`));
+  putTagDigest(tagKey: string, digest: Digest): Promise<void> {
+    if (!tagKey.includes('\n')) this.#write('tags', sha256Hex(tagKey), Buffer.from(`${tagKey}\n${digest}\n`));
+    return Promise.resolve();
   }
 
   endpoint(registry: string): Promise<RememberedEndpoint | undefined> {
     return Promise.resolve(rememberedEndpointFrom(this.#read('endpoints', sha256Hex(registry)), registry));
   }
 
-  async putEndpoint(registry: string, endpoint: RememberedEndpoint): Promise<void> {
-    await this.#write('endpoints', sha256Hex(registry), Buffer.from(`${JSON.stringify({ registry, ...endpoint })}\n`));
+  putEndpoint(registry: string, endpoint: RememberedEndpoint): Promise<void> {
+    this.#write('endpoints', sha256Hex(registry), Buffer.from(`${JSON.stringify({ registry, ...endpoint })}\n`));
+    return Promise.resolve();
   }
 
-  /**
-   * Read synchronously: entries are a few KiB, and a rerun reads dozens of them at once, where the
-   * promise API's four thread-pool round trips per file (open, stat, read, close) cost more CPU
-   * than the reads themselves.
-   */
   #read(kind: string, name: string): Buffer | undefined {
     let fd: number | undefined;
     try {
@@ -101,26 +102,35 @@ export class DiskContentCache implements ContentCache {
     }
   }
 
-  async #write(kind: string, name: string, bytes: Uint8Array): Promise<void> {
-    if (!(await this.#prepare())) return;
+  /** Writes through a temporary file; an entry already holding these bytes (a rerun's tags, say) is left as it is. */
+  #write(kind: string, name: string, bytes: Uint8Array): void {
+    if (!this.#prepare()) return;
     const target = join(this.#root, kind, name);
+    if (this.#read(kind, name)?.equals(bytes) === true) return;
     const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(temporary, bytes, { mode: 0o600 });
-      await rename(temporary, target);
+      writeFileSync(temporary, bytes, { mode: 0o600 });
+      renameSync(temporary, target);
     } catch {
-      await rm(temporary, { force: true }).catch(() => undefined);
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // A cache that cannot be written only costs speed.
+      }
     }
   }
 
   /** Creates the private directories once; false when that failed (writes are then skipped). */
-  #prepare(): Promise<boolean> {
-    this.#prepared ??= Promise.all(['manifests', 'blobs', 'tags', 'endpoints'].map((kind) => mkdir(join(this.#root, kind), { recursive: true, mode: 0o700 })))
-      .then(() => mkdir(this.#root, { recursive: true, mode: 0o700 }))
-      .then(
-        () => true,
-        () => false,
-      );
+  #prepare(): boolean {
+    if (this.#prepared === undefined) {
+      try {
+        mkdirSync(this.#root, { recursive: true, mode: 0o700 });
+        for (const kind of ['manifests', 'blobs', 'tags', 'endpoints']) mkdirSync(join(this.#root, kind), { recursive: true, mode: 0o700 });
+        this.#prepared = true;
+      } catch {
+        this.#prepared = false;
+      }
+    }
     return this.#prepared;
   }
 }

@@ -110,6 +110,10 @@ describe('registry content cache (docker-registry, basic auth)', () => {
     const damaged = session(root);
     expect((await readAll(tag, damaged.transport)).digest).toBe(pushed.digest);
     expect(damaged.calls()).toEqual(['GET /v2/cache/other/manifests/1']);
+    // The damaged entry was written again, so the next run finds the manifest in the cache.
+    const repaired = session(root);
+    expect((await readAll(tag, repaired.transport)).digest).toBe(pushed.digest);
+    expect(repaired.calls()).toEqual(['HEAD /v2/cache/other/manifests/1']);
 
     // A file where the cache directory should be: every write fails quietly and reads still work.
     const blocked = join(dir, 'not-a-directory');
