@@ -4,7 +4,7 @@
  * upload session that is opened and at once cancelled with DELETE. No blob, manifest or tag is
  * written. Failures are the transport's RegistryErrors.
  */
-import type { Response } from 'undici';
+import type { RegistryResponse } from './http-exchange.ts';
 import type { IoOptions } from '../image.ts';
 import { identifierOf, type Reference } from '../reference.ts';
 import { pushScope } from './challenge.ts';
@@ -43,7 +43,7 @@ export async function probePush(ref: Reference, options: IoOptions & { transport
   });
   await head.arrayBuffer();
   const start = new URL(`/v2/${ref.repository}/blobs/uploads/`, await transport.baseUrl(ref.registry));
-  let opened: Response;
+  let opened: RegistryResponse;
   try {
     opened = await transport.request({
       registry: ref.registry,

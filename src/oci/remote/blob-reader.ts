@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Response } from 'undici';
+import type { RegistryResponse } from './http-exchange.ts';
 import { byteChunk, isAppError } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
 import { DigestMismatchError, LimitExceededError } from '../errors.ts';
@@ -34,7 +34,7 @@ export interface OpenBlobOptions {
 }
 
 /** Reads at most `limit` bytes of a response body; LimitExceededError (and the body cancelled) beyond that. */
-export async function readLimited(response: Response, limit: number, what: string): Promise<Uint8Array> {
+export async function readLimited(response: RegistryResponse, limit: number, what: string): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) {
     await response.body?.cancel();
@@ -50,7 +50,7 @@ export async function readLimited(response: Response, limit: number, what: strin
       chunks.push(chunk);
     }
   } catch (error) {
-    // undici reports a connection lost mid-body as a bare TypeError("terminated"); name the request instead.
+    // A connection lost mid-body shows as a bare Error("aborted"); name the request instead.
     throw isAppError(error) ? error : connectionError('GET', response.url, error);
   }
   return Buffer.concat(chunks, total);
@@ -96,10 +96,10 @@ interface Progress {
   resumes: number;
 }
 
-async function* streamBlob(request: BlobRequest, first: Response, options: OpenBlobOptions): AsyncGenerator<Uint8Array> {
+async function* streamBlob(request: BlobRequest, first: RegistryResponse, options: OpenBlobOptions): AsyncGenerator<Uint8Array> {
   const what = `blob ${request.digest} in ${request.registry}/${request.repository}`;
   const progress: Progress = { what, hash: options.verify === false ? undefined : createHash('sha256'), offset: 0, resumes: 0 };
-  let response: Response | undefined = first;
+  let response: RegistryResponse | undefined = first;
   while (response !== undefined) {
     try {
       yield* readPiece(request, response, progress);
@@ -114,7 +114,7 @@ async function* streamBlob(request: BlobRequest, first: Response, options: OpenB
   if (actual !== request.digest) throw new DigestMismatchError(`${what} digest`, request.digest, actual);
 }
 
-async function* readPiece(request: BlobRequest, response: Response, progress: Progress): AsyncGenerator<Uint8Array> {
+async function* readPiece(request: BlobRequest, response: RegistryResponse, progress: Progress): AsyncGenerator<Uint8Array> {
   for await (const chunk of bodyFrom(response, progress.offset)) {
     progress.offset += chunk.byteLength;
     if (progress.offset > request.size) {
@@ -127,7 +127,7 @@ async function* readPiece(request: BlobRequest, response: Response, progress: Pr
 }
 
 /** After a failure mid-body: a Range GET from where the bytes stopped, or the error when resuming is not possible. */
-async function resume(request: BlobRequest, progress: Progress, error: unknown, maxResumes: number): Promise<Response> {
+async function resume(request: BlobRequest, progress: Progress, error: unknown, maxResumes: number): Promise<RegistryResponse> {
   if (!isResumable(error, request.signal) || progress.offset >= request.size) throw error;
   if (progress.resumes >= maxResumes) throw connectionError('GET', blobPath(request), error);
   progress.resumes++;
@@ -135,7 +135,7 @@ async function resume(request: BlobRequest, progress: Progress, error: unknown, 
 }
 
 /** The body from `offset` on: a 206 starts there; a 200 (server ignored Range) starts at 0, so the prefix is skipped. */
-async function* bodyFrom(response: Response, offset: number): AsyncGenerator<Uint8Array> {
+async function* bodyFrom(response: RegistryResponse, offset: number): AsyncGenerator<Uint8Array> {
   let skip = response.status === 200 ? offset : 0;
   for await (const part of chunksOf(response)) {
     const chunk = byteChunk(part);
@@ -148,14 +148,14 @@ async function* bodyFrom(response: Response, offset: number): AsyncGenerator<Uin
   }
 }
 
-/** The body's chunks, untyped as undici types them; readers check each with `byteChunk` (fetch bodies yield Uint8Array). */
-function chunksOf(response: Response): AsyncIterable<unknown> | readonly unknown[] {
+/** The body's chunks, untyped; readers check each with `byteChunk`. */
+function chunksOf(response: RegistryResponse): AsyncIterable<unknown> | readonly unknown[] {
   return response.body ?? [];
 }
 
 function isResumable(error: unknown, signal: AbortSignal | undefined): boolean {
   if (signal?.aborted || error instanceof DigestMismatchError) return false;
-  // undici reports a connection lost mid-body as TypeError("terminated") with the socket error as cause.
+  // A connection lost mid-body ends the body with an Error ("aborted", ECONNRESET) or the timeout's error.
   return error instanceof Error;
 }
 
@@ -163,7 +163,7 @@ function blobPath(request: BlobRequest): string {
   return `/v2/${request.repository}/blobs/${request.digest}`;
 }
 
-async function getBlob(request: BlobRequest, from: number | undefined): Promise<Response> {
+async function getBlob(request: BlobRequest, from: number | undefined): Promise<RegistryResponse> {
   const response = await request.transport.request({
     registry: request.registry,
     method: 'GET',
@@ -178,7 +178,7 @@ async function getBlob(request: BlobRequest, from: number | undefined): Promise<
   return response;
 }
 
-function checkContentRange(response: Response, from: number, request: BlobRequest): void {
+function checkContentRange(response: RegistryResponse, from: number, request: BlobRequest): void {
   const range = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
   if (range !== null && Number(range[1]) !== from) {
     throw new DigestMismatchError(`blob ${request.digest} resumed range start`, String(from), range[1] ?? '');

@@ -1,12 +1,14 @@
 /**
  * Per-registry connection settings: which schemes to try, which CAs to trust, whether certificate
- * checks may be skipped, and the undici Agents (connection pools with connect and idle timeouts)
- * that carry the requests. Plain HTTP follows go-containerregistry: HTTPS is always tried first, and
+ * checks may be skipped, and the keep-alive Agents of Node's HTTP client (http-exchange.ts) that
+ * carry the requests. Plain HTTP follows go-containerregistry: HTTPS is always tried first, and
  * HTTP is the fallback only for loopback registries and registries listed as insecure.
  */
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher } from 'undici';
 import { isLoopbackRegistry } from '../reference.ts';
+import { httpModule, httpsModule } from './http-exchange.ts';
 
 /** Settings for one registry host. */
 export interface RegistryHostSettings {
@@ -38,20 +40,59 @@ export const defaultIdleTimeoutMs = 300_000;
 export interface RegistryConnection {
   /** Schemes in the order they are tried. */
   schemes: readonly ('https' | 'http')[];
-  dispatcher: Dispatcher;
+  /** The Agent for a URL of that registry, by its scheme. */
+  agentFor(url: URL): HttpAgent | HttpsAgent;
 }
 
-/** Owns the Agents of a transport: one shared pool, plus one per registry that needs its own TLS settings. */
+/** The Agents for one set of TLS settings, created on first use. */
+class AgentPair {
+  readonly #tls: { ca: readonly string[]; insecure: boolean };
+  #http: HttpAgent | undefined;
+  #https: HttpsAgent | undefined;
+
+  constructor(tls: { ca: readonly string[]; insecure: boolean }) {
+    this.#tls = tls;
+  }
+
+  agentFor(url: URL): HttpAgent | HttpsAgent {
+    if (url.protocol !== 'https:') return (this.#http ??= new (httpModule().Agent)({ keepAlive: true }));
+    const { ca, insecure } = this.#tls;
+    return (this.#https ??= new (httpsModule().Agent)({
+      keepAlive: true,
+      ...(ca.length > 0 ? { ca: [...rootCertificates, ...ca] } : {}),
+      rejectUnauthorized: !insecure,
+    }));
+  }
+
+  /** Ends the idle connections; one still in use ends when the registry or the process closes it (idle ones do not hold the process). */
+  close(): void {
+    for (const agent of [this.#http, this.#https]) {
+      for (const sockets of Object.values(agent?.freeSockets ?? {})) for (const socket of sockets ?? []) socket.destroy();
+    }
+  }
+}
+
+/** Owns the Agents of a transport: one shared pair, plus one per registry that needs its own TLS settings. */
 export class ConnectionPool {
   readonly #options: ConnectionOptions;
   readonly #insecure: Set<string>;
-  readonly #agents = new Map<string, Dispatcher>();
-  readonly #shared: Dispatcher;
+  readonly #agents = new Map<string, AgentPair>();
+  readonly #shared: AgentPair;
 
   constructor(options: ConnectionOptions = {}) {
     this.#options = options;
     this.#insecure = new Set((options.insecureRegistries ?? []).map((r) => r.toLowerCase()));
-    this.#shared = this.#createAgent([], false);
+    this.#shared = this.#createAgents([], false);
+  }
+
+  /** Time allowed to open a connection, in milliseconds. */
+  get connectTimeoutMs(): number {
+    return this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs;
+  }
+
+  /** Longest silence while waiting for an answer or between body chunks, in milliseconds. */
+  get idleTimeoutMs(): number {
+    return this.#options.idleTimeoutMs ?? defaultIdleTimeoutMs;
   }
 
   /** How to reach `registry`: its schemes and the Agent to use. */
@@ -61,23 +102,24 @@ export class ConnectionPool {
     const insecure = settings.insecure === true || this.#insecure.has(host) || this.#insecure.has('*');
     const schemes = insecure || isLoopbackRegistry(host) ? (['https', 'http'] as const) : (['https'] as const);
     const ca = asList(settings.ca);
-    if (!insecure && ca.length === 0) return { schemes, dispatcher: this.#shared };
-    let agent = this.#agents.get(host);
-    if (agent === undefined) {
-      agent = this.#createAgent(ca, insecure);
-      this.#agents.set(host, agent);
+    let agents = !insecure && ca.length === 0 ? this.#shared : this.#agents.get(host);
+    if (agents === undefined) {
+      agents = this.#createAgents(ca, insecure);
+      this.#agents.set(host, agents);
     }
-    return { schemes, dispatcher: agent };
+    const pair = agents;
+    return { schemes, agentFor: (url) => pair.agentFor(url) };
   }
 
   /** The Agent for a URL: the registry's own when the URL is on a configured registry, else the shared one. */
-  dispatcherFor(url: URL): Dispatcher {
-    return this.connection(url.host).dispatcher;
+  agentFor(url: URL): HttpAgent | HttpsAgent {
+    return this.connection(url.host).agentFor(url);
   }
 
-  /** Closes every pool; in-flight requests finish first. */
-  async close(): Promise<void> {
-    await Promise.all([this.#shared, ...this.#agents.values()].map((agent) => agent.close()));
+  /** Closes the idle connections of every Agent. */
+  close(): Promise<void> {
+    for (const pair of [this.#shared, ...this.#agents.values()]) pair.close();
+    return Promise.resolve();
   }
 
   #settings(host: string, registry: string): RegistryHostSettings {
@@ -85,29 +127,10 @@ export class ConnectionPool {
     return all[host] ?? all[registry] ?? {};
   }
 
-  #createAgent(extraCa: readonly string[], insecure: boolean): Dispatcher {
-    const ca = [...asList(this.#options.ca), ...extraCa];
-    const agent = new Agent({
-      connect: {
-        ...(ca.length > 0 ? { ca: [...rootCertificates, ...ca] } : {}),
-        rejectUnauthorized: !insecure,
-      },
-      connectTimeout: this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs,
-      headersTimeout: this.#options.idleTimeoutMs ?? defaultIdleTimeoutMs,
-      bodyTimeout: this.#options.idleTimeoutMs ?? defaultIdleTimeoutMs,
-    });
-    return agent.compose(keepAliveAfterHead);
+  #createAgents(extraCa: readonly string[], insecure: boolean): AgentPair {
+    return new AgentPair({ ca: [...asList(this.#options.ca), ...extraCa], insecure });
   }
 }
-
-/**
- * undici closes an HTTP/1.1 connection after every HEAD, in case a faulty server sends a body
- * anyway; registries answer HEAD as HTTP says, and a rerun is mostly HEADs, each of which would
- * otherwise cost a new connection (and, on TLS, a handshake). A stray body would show as a parse
- * error of the next answer on that connection, a connection failure that the transport retries.
- */
-const keepAliveAfterHead: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) =>
-  dispatch(options.method === 'HEAD' && options.reset === undefined ? { ...options, reset: false } : options, handler);
 
 function asList(value: string | readonly string[] | undefined): string[] {
   if (value === undefined) return [];

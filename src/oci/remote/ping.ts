@@ -3,7 +3,7 @@
  * first; plain HTTP only where the connection settings allow it, as go-containerregistry does) and
  * records the auth challenge (Basic or Bearer) the registry wants.
  */
-import type { Response } from 'undici';
+import type { RegistryResponse } from './http-exchange.ts';
 import { pickChallenge, type Challenge } from './challenge.ts';
 import { RegistryError, responseError } from './errors.ts';
 
@@ -19,11 +19,11 @@ export interface Endpoint {
  * GETs `/v2/` over each scheme in turn; the first that answers 200 or 401 decides. A connection
  * failure moves on to the next scheme; an unexpected status ends the ping with an error.
  */
-export async function pingRegistry(schemes: readonly ('https' | 'http')[], registry: string, send: (url: URL) => Promise<Response>): Promise<Endpoint> {
+export async function pingRegistry(schemes: readonly ('https' | 'http')[], registry: string, send: (url: URL) => Promise<RegistryResponse>): Promise<Endpoint> {
   let lastError: unknown;
   for (const scheme of schemes) {
     const base = new URL(`${scheme}://${registry}/`);
-    let response: Response;
+    let response: RegistryResponse;
     try {
       response = await send(new URL('/v2/', base));
     } catch (error) {
@@ -42,7 +42,7 @@ export async function pingRegistry(schemes: readonly ('https' | 'http')[], regis
  * The error for a ping answered with an unexpected status. After a failed HTTPS attempt the HTTPS
  * error explains more (a TLS registry whose CA is unknown answers plain HTTP with 400), so it leads.
  */
-async function pingError(base: URL, response: Response, httpsFailure: unknown): Promise<RegistryError> {
+async function pingError(base: URL, response: RegistryResponse, httpsFailure: unknown): Promise<RegistryError> {
   const error = await responseError('GET', new URL('/v2/', base).href, response);
   if (!(httpsFailure instanceof RegistryError)) return error;
   return new RegistryError(`${httpsFailure.message}; plain HTTP answered ${error.status ?? ''} instead`, {
@@ -55,7 +55,7 @@ async function pingError(base: URL, response: Response, httpsFailure: unknown): 
 }
 
 /** Reads and drops a small body so that its connection goes back to the pool. */
-export async function discard(response: Response): Promise<void> {
+export async function discard(response: RegistryResponse): Promise<void> {
   try {
     await response.arrayBuffer();
   } catch {

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Credentials, staticKeychain } from '../auth/index.ts';
+import type { RegistryResponse } from './http-exchange.ts';
 import type { RequestEvent } from './counters.ts';
 import { RegistryError } from './errors.ts';
 import { RegistryTransport, type HostLimiter, type TransportOptions } from './transport.ts';
@@ -107,7 +108,7 @@ describe('RegistryTransport against a fault server', () => {
     });
     const hostLimiters = new Map<string, HostLimiter>();
     const [one, two] = [transport({ concurrency: 1, hostLimiters }), transport({ concurrency: 1, hostLimiters })];
-    const get = (client: RegistryTransport, path: string): Promise<Response> =>
+    const get = (client: RegistryTransport, path: string): Promise<RegistryResponse> =>
       client.request({ registry: server.host, method: 'GET', path, scopes: [], expect: [200] });
     const first = get(one, '/v2/a/manifests/1');
     while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));

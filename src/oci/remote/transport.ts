@@ -6,11 +6,11 @@
  * without the Authorization header, pauses all requests to a registry that throttles (host-pause.ts),
  * and reports each exchange to an optional hook.
  */
-import { fetch, type RequestInit, type Response } from 'undici';
 import { createLimiter, memoize, silentLogger, type Logger } from '../../shared/index.ts';
 import { anonymousKeychain, type Credentials, type Keychain } from '../auth/index.ts';
 import { mergeScopes, pickChallenge, type Challenge } from './challenge.ts';
 import { ConnectionPool, type ConnectionOptions } from './connection.ts';
+import { exchange, type RegistryResponse } from './http-exchange.ts';
 import { RegistryError, appErrorIn, connectionError, redactText, redactUrl, responseError } from './errors.ts';
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from './retry.ts';
 import { discard, pingRegistry, type Endpoint } from './ping.ts';
@@ -122,7 +122,7 @@ export class RegistryTransport {
   }
 
   /** Sends `request` with authorization and retries; resolves the response (body unread) when its status is expected. */
-  async request(request: RegistryRequest): Promise<Response> {
+  async request(request: RegistryRequest): Promise<RegistryResponse> {
     const replayable = request.body === undefined || typeof request.body === 'string' || request.body instanceof Uint8Array;
     const policy = (request.retry ?? true) && replayable ? this.#retry : { ...this.#retry, maxAttempts: 1 };
     return withRetries(policy, () => this.#attempt(request, replayable), {
@@ -155,7 +155,7 @@ export class RegistryTransport {
     await this.#pool.close();
   }
 
-  async #attempt(request: RegistryRequest, replayable: boolean): Promise<Response> {
+  async #attempt(request: RegistryRequest, replayable: boolean): Promise<RegistryResponse> {
     const scopes = mergeScopes(request.scopes);
     const { endpoint, url, authorization, response: first } = await this.#firstSend(request, scopes, replayable);
     let response = first;
@@ -187,7 +187,7 @@ export class RegistryTransport {
     request: RegistryRequest,
     scopes: string[],
     replayable: boolean,
-  ): Promise<{ endpoint: Endpoint; url: URL; authorization: string | undefined; response: Response }> {
+  ): Promise<{ endpoint: Endpoint; url: URL; authorization: string | undefined; response: RegistryResponse }> {
     const sendOn = async (endpoint: Endpoint) => {
       const url = typeof request.path === 'string' ? new URL(request.path, endpoint.base) : request.path;
       const authorization = await this.#authorization(request.registry, endpoint, scopes);
@@ -209,14 +209,14 @@ export class RegistryTransport {
   }
 
   /** Records a 401's challenge on the endpoint; false when the answer carries nothing usable. */
-  #adoptChallenge(endpoint: Endpoint, response: Response): boolean {
+  #adoptChallenge(endpoint: Endpoint, response: RegistryResponse): boolean {
     const challenge = pickChallenge(response.headers.get('www-authenticate'));
     if (challenge === undefined) return false;
     endpoint.challenge = challenge;
     return true;
   }
 
-  async #followRedirects(request: RegistryRequest, from: URL, first: Response): Promise<Response> {
+  async #followRedirects(request: RegistryRequest, from: URL, first: RegistryResponse): Promise<RegistryResponse> {
     let response = first;
     let url = from;
     for (let hop = 0; hop < maxRedirects && redirectStatuses.has(response.status); hop++) {
@@ -323,20 +323,21 @@ export class RegistryTransport {
     return issued.token;
   }
 
-  async #send(request: RegistryRequest, url: URL, authorization: string | undefined, kind: RequestKind): Promise<Response> {
+  async #send(request: RegistryRequest, url: URL, authorization: string | undefined, kind: RequestKind): Promise<RegistryResponse> {
     const headers: Record<string, string> = { 'User-Agent': this.#userAgent, ...request.headers };
     if (authorization !== undefined) headers.Authorization = authorization;
     const body = request.body === undefined ? undefined : this.counters.countSent(request.body);
-    const init: RequestInit = {
-      method: request.method,
-      headers,
-      body,
-      redirect: 'manual',
-      duplex: 'half',
-      signal: request.signal,
-      dispatcher: this.#pool.dispatcherFor(url),
-    };
-    const send = (): ReturnType<typeof fetch> => fetch(url, init);
+    const pool = this.#pool;
+    const send = (): Promise<RegistryResponse> =>
+      exchange(url, {
+        method: request.method,
+        headers,
+        body,
+        signal: request.signal,
+        agent: pool.agentFor(url),
+        connectTimeoutMs: pool.connectTimeoutMs,
+        idleTimeoutMs: pool.idleTimeoutMs,
+      });
     const started = this.#now();
     const event = { registry: request.registry, kind, method: request.method, url: redactUrl(url), scopes: kind === 'token' ? request.scopes : undefined };
     try {
