@@ -33,6 +33,16 @@ describe('createWorkQueue', () => {
     expect(await queue.get()).toBe('low1');
   });
 
+  it('with a rank, an idle worker gets the highest of the keys added together, not the first added', async () => {
+    const ranks: Record<string, number> = { low: 0, high: 5, mid: 2 };
+    const queue = createWorkQueue({ clock: createManualClock(), rank: (key) => ranks[key] ?? 0 });
+    const waiting = queue.get();
+    for (const key of ['low', 'mid', 'high']) queue.add(key);
+    expect(await waiting).toBe('high');
+    expect(await queue.get()).toBe('mid');
+    expect(await queue.get()).toBe('low');
+  });
+
   it('never hands a key in processing to a second worker; a re-add is queued after done', async () => {
     const queue = createWorkQueue({ clock: createManualClock() });
     queue.add('a');

@@ -101,6 +101,7 @@ class KeyedWorkQueue implements WorkQueue {
   readonly #waiters: Array<(key: string | undefined) => void> = [];
   #shuttingDown = false;
   #drained: (() => void) | undefined;
+  #dispatchQueued = false;
 
   constructor(options: WorkQueueOptions) {
     this.#clock = options.clock ?? systemClock;
@@ -122,7 +123,18 @@ class KeyedWorkQueue implements WorkQueue {
     this.#dirty.add(key);
     if (this.#processing.has(key)) return;
     this.#enqueue(key);
-    this.#dispatch();
+    if (this.#rank === undefined) {
+      this.#dispatch();
+      return;
+    }
+    // Ranked: keys added together (every builder a store change touches) are all in place before an
+    // idle worker takes one, so the first it takes is the highest, not the first added.
+    if (this.#dispatchQueued) return;
+    this.#dispatchQueued = true;
+    queueMicrotask(() => {
+      this.#dispatchQueued = false;
+      this.#dispatch();
+    });
   }
 
   /** Appends `key`, or with a rank inserts it after every waiting key ranked at least as high. */

@@ -224,7 +224,7 @@ describe.each(modes)('registry client against docker-registry (%s)', (mode) => {
       await head(); // after the ping (in plain HTTP, an HTTPS attempt first)
       const opened = proxy.accepted;
       for (let i = 0; i < 8; i++) await head();
-      // undici's default closes the connection after every HEAD: that made eight more connections.
+      // undici, the client before Node's, closed the connection after every HEAD: eight more connections.
       // The registry may close one on its own (in token mode it closes the ping's once).
       expect(proxy.accepted - opened).toBeLessThanOrEqual(1);
     } finally {
