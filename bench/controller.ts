@@ -38,6 +38,9 @@ const { values } = parseArgs({
     'heap-snapshot': { type: 'string' },
     'node-option': { type: 'string', multiple: true, default: [] },
     'registry-auth': { type: 'string', default: 'basic' },
+    // The controllers' entry point: the sources by default, as the tests run them; `bin/packsmith.js`
+    // runs the bundle, as an installed packsmith does.
+    entry: { type: 'string' },
   },
 });
 // Basic: the registry checks the htpasswd bcrypt hash on every request. Token: it checks a signed token
@@ -170,7 +173,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < replicaCount; i += 1) {
       const profiling = cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=controller-${i}.cpuprofile`];
       const heap = heapDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir}`];
-      const args = [...profiling, ...heap, ...values['node-option'], ...controllerRunArgs(world.kube.kubeconfigPath, ...sharing, '--workers', String(workers))];
+      const [sources, ...run] = controllerRunArgs(world.kube.kubeconfigPath, ...sharing, '--workers', String(workers));
+      const args = [...profiling, ...heap, ...values['node-option'], values.entry ?? sources ?? '', ...run];
       // The Node options the install's Deployment sets.
       const nodeOptions = [process.env.NODE_OPTIONS, controllerNodeOptions].filter(Boolean).join(' ');
       const env = { ...process.env, HOSTNAME: `replica-${i}`, NODE_OPTIONS: nodeOptions };
@@ -222,6 +226,7 @@ async function main(): Promise<void> {
       stacks: stacks.length,
       repositories,
       registryAuth,
+      entry: values.entry ?? 'sources',
       replicas: replicaCount,
       shards: replicaCount > 1 ? shardCount : 0,
       workers,
@@ -275,6 +280,7 @@ function printTable(r: Record<string, unknown>): void {
   const rows: Array<[string, string]> = [
     ['builders / stacks / repositories', `${String(r.builders)} / ${String(r.stacks)} / ${String(r.repositories)}`],
     ['registry auth', String(r.registryAuth)],
+    ['controller entry', String(r.entry)],
     ['replicas / shards / workers each', `${String(r.replicas)} / ${String(r.shards)} / ${String(r.workers)}`],
     ['initial build of all builders', `${((r.initialBuildMs as number) / 1000).toFixed(1)} s`],
     ['store change → all Ready with new image', `${((r.storeChangeToAllReadyMs as number) / 1000).toFixed(1)} s`],

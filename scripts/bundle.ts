@@ -20,23 +20,42 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Esbuild from 'esbuild';
-import { lazyPackages, lazyPackagesPlugin, vendorFileOf } from './lazy-packages.ts';
+import { importedNames, lazyPackages, lazyPackagesPlugin, vendorFileOf } from './lazy-packages.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = `${root}dist/bundle`;
 
-/** Loads every TypeScript source itself, to record the hash of exactly what esbuild compiles. */
-function hashingLoader(hashes: Map<string, string>): Esbuild.Plugin {
+/** What the compiled sources import from each lazy package: the names, or 'all'. */
+type LazyImports = Map<string, Set<string> | 'all'>;
+
+/**
+ * Loads every TypeScript source itself, to record the hash of exactly what esbuild compiles and
+ * the names it imports from the lazy packages.
+ */
+function hashingLoader(hashes: Map<string, string>, lazyImports: LazyImports): Esbuild.Plugin {
   return {
     name: 'packsmith-source-hashes',
     setup(build) {
       build.onLoad({ filter: /\.ts$/ }, async (args) => {
         const contents = await readFile(args.path);
         hashes.set(relative(root, args.path), createHash('sha256').update(contents).digest('hex'));
+        const text = contents.toString('utf8');
+        for (const name of lazyPackages.filter((p) => text.includes(p))) {
+          const names = importedNames(text, name);
+          const known = lazyImports.get(name);
+          if (names === 'all' || known === 'all') lazyImports.set(name, 'all');
+          else lazyImports.set(name, new Set([...(known ?? []), ...names]));
+        }
         return { contents, loader: 'ts' };
       });
     },
   };
+}
+
+/** The vendor build's entry: the package itself, or a module re-exporting only the names the sources import. */
+function vendorEntry(name: string, imported: Set<string> | 'all' | undefined): Esbuild.BuildOptions {
+  if (imported === 'all' || imported === undefined || imported.size === 0) return { entryPoints: [createRequire(`${root}package.json`).resolve(name)] };
+  return { stdin: { contents: `export { ${[...imported].sort().join(', ')} } from ${JSON.stringify(name)};`, resolveDir: root, loader: 'js' } };
 }
 
 async function loadEsbuild(): Promise<typeof Esbuild | undefined> {
@@ -54,6 +73,7 @@ async function main(): Promise<void> {
     return;
   }
   const hashes = new Map<string, string>();
+  const lazyImports: LazyImports = new Map();
   // Built beside the old bundle and swapped in whole, so a launcher never sees half of one. Not dist/cli/:
   // `npm run build` (tsc) writes there.
   const staging = `${outDir}.${process.pid}`;
@@ -71,12 +91,12 @@ async function main(): Promise<void> {
     chunkNames: '[name]-[hash]',
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [lazyPackagesPlugin(root.replace(/\/$/, '')), hashingLoader(hashes)],
+    plugins: [lazyPackagesPlugin(root.replace(/\/$/, '')), hashingLoader(hashes, lazyImports)],
   });
   // One CommonJS file per lazy package, which its stand-in requires on first use.
   for (const name of lazyPackages) {
     await esbuild.build({
-      entryPoints: [createRequire(`${root}package.json`).resolve(name)],
+      ...vendorEntry(name, lazyImports.get(name)),
       outfile: `${staging}/${vendorFileOf(name)}`,
       bundle: true,
       format: 'cjs',

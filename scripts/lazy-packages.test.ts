@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type * as Kube from '@kubernetes/client-node';
 import type * as Prom from 'prom-client';
-import { standIn, vendorFileOf } from './lazy-packages.ts';
+import { importedNames, standIn, vendorFileOf } from './lazy-packages.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const require = createRequire(`${root}/package.json`);
@@ -60,5 +60,29 @@ describe('lazy package stand-ins', () => {
     expect(lazy.HttpMethod.PATCH).toBe('PATCH');
     expect(Object.keys(lazy.HttpMethod)).toContain('GET');
     expect(new lazy.KubeConfig().getContexts()).toEqual([]);
+  });
+});
+
+describe('importedNames', () => {
+  it('lists the value names imported or re-exported from a package, leaving out type-only ones', () => {
+    const source = [
+      "import type { KubeConfig } from '@kubernetes/client-node';",
+      "import { HttpMethod, type KubeConfig as Config } from '@kubernetes/client-node';",
+      'import {',
+      '  RequestContext,',
+      '  KubeConfig as Loader,',
+      "} from '@kubernetes/client-node';",
+      "export { Watch } from '@kubernetes/client-node';",
+      "import { fetch } from 'undici';",
+    ].join('\n');
+    expect(importedNames(source, '@kubernetes/client-node')).toEqual(['HttpMethod', 'RequestContext', 'KubeConfig', 'Watch']);
+    expect(importedNames(source, 'undici')).toEqual(['fetch']);
+    expect(importedNames(source, 'pino')).toEqual([]);
+  });
+
+  it('answers all for a default or namespace import, which may reach any export', () => {
+    expect(importedNames("import * as k8s from '@kubernetes/client-node';", '@kubernetes/client-node')).toBe('all');
+    expect(importedNames("import pino, { type Logger } from 'pino';", 'pino')).toBe('all');
+    expect(importedNames("import type Default from 'pino';", 'pino')).toEqual([]);
   });
 });
