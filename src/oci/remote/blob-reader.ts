@@ -6,7 +6,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { RegistryResponse } from './http-exchange.ts';
-import { byteChunk, isAppError } from '../../shared/index.ts';
+import { isAppError } from '../../shared/index.ts';
 import type { Digest } from '../digest.ts';
 import { DigestMismatchError, LimitExceededError } from '../errors.ts';
 import { pullScope } from './challenge.ts';
@@ -37,14 +37,13 @@ export interface OpenBlobOptions {
 export async function readLimited(response: RegistryResponse, limit: number, what: string): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) {
-    await response.body?.cancel();
+    await response.body.cancel();
     throw new LimitExceededError(`${what} is ${declared} bytes; the limit is ${limit} bytes`);
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
-    for await (const part of chunksOf(response)) {
-      const chunk = byteChunk(part);
+    for await (const chunk of response.body) {
       total += chunk.byteLength;
       if (total > limit) throw new LimitExceededError(`${what} is over the ${limit}-byte limit`);
       chunks.push(chunk);
@@ -137,8 +136,7 @@ async function resume(request: BlobRequest, progress: Progress, error: unknown, 
 /** The body from `offset` on: a 206 starts there; a 200 (server ignored Range) starts at 0, so the prefix is skipped. */
 async function* bodyFrom(response: RegistryResponse, offset: number): AsyncGenerator<Uint8Array> {
   let skip = response.status === 200 ? offset : 0;
-  for await (const part of chunksOf(response)) {
-    const chunk = byteChunk(part);
+  for await (const chunk of response.body) {
     if (skip >= chunk.byteLength) {
       skip -= chunk.byteLength;
       continue;
@@ -146,11 +144,6 @@ async function* bodyFrom(response: RegistryResponse, offset: number): AsyncGener
     yield skip > 0 ? chunk.subarray(skip) : chunk;
     skip = 0;
   }
-}
-
-/** The body's chunks, untyped; readers check each with `byteChunk`. */
-function chunksOf(response: RegistryResponse): AsyncIterable<unknown> | readonly unknown[] {
-  return response.body ?? [];
 }
 
 function isResumable(error: unknown, signal: AbortSignal | undefined): boolean {

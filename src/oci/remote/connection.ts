@@ -101,14 +101,19 @@ export class ConnectionPool {
     const settings = this.#settings(host, registry);
     const insecure = settings.insecure === true || this.#insecure.has(host) || this.#insecure.has('*');
     const schemes = insecure || isLoopbackRegistry(host) ? (['https', 'http'] as const) : (['https'] as const);
-    const ca = asList(settings.ca);
-    let agents = !insecure && ca.length === 0 ? this.#shared : this.#agents.get(host);
-    if (agents === undefined) {
-      agents = this.#createAgents(ca, insecure);
-      this.#agents.set(host, agents);
-    }
-    const pair = agents;
+    const pair = this.#agentsFor(host, asList(settings.ca), insecure);
     return { schemes, agentFor: (url) => pair.agentFor(url) };
+  }
+
+  /** The shared Agents, or the registry's own when it needs other TLS settings. */
+  #agentsFor(host: string, ca: readonly string[], insecure: boolean): AgentPair {
+    if (!insecure && ca.length === 0) return this.#shared;
+    let pair = this.#agents.get(host);
+    if (pair === undefined) {
+      pair = this.#createAgents(ca, insecure);
+      this.#agents.set(host, pair);
+    }
+    return pair;
   }
 
   /** The Agent for a URL: the registry's own when the URL is on a configured registry, else the shared one. */
